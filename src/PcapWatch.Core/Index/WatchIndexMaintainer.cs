@@ -1,0 +1,149 @@
+using PcapWatch.Packets;
+using PcapWatch.Tables;
+using Serilog;
+
+namespace PcapWatch.Index;
+
+/// <summary>
+/// Applies <c>employees</c> and <c>computers</c> changes to the FASTER stores and keeps the watched-MAC index equal to
+/// what a from-scratch join over the current tables gives: { MAC of computer c | employees[c.empkey] is watched }.
+/// It never patches the index incrementally: each change names the MACs it can affect, and each of those is
+/// recomputed from the stores. That makes retractions (flag YES→NO, deletes, a computer moving to another employee or
+/// changing MAC, rows arriving before their employee) correct by construction, for 1:N ownership too.
+/// </summary>
+public sealed class WatchIndexMaintainer
+{
+    private static readonly ILogger Log = Serilog.Log.ForContext<WatchIndexMaintainer>();
+
+    private readonly FasterTableStore _employees;
+    private readonly FasterTableStore _computers;
+    // Secondary indexes over the computers store, derived from it (row keys only; rows stay in FASTER).
+    private readonly Dictionary<string, HashSet<string>> _computersByEmployee = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, HashSet<string>> _computersByMac = new();
+    private readonly HashSet<long> _reportedConflicts = new();
+    private readonly IWatchIndexObserver? _observer;
+
+    public WatchIndexMaintainer(FasterTableStore employees, FasterTableStore computers, IWatchIndexObserver? observer = null)
+    {
+        _employees = employees;
+        _computers = computers;
+        _observer = observer;
+    }
+
+    public WatchIndex Index { get; } = new();
+
+    public long EmployeeRows => _employees.Count;
+    public long ComputerRows => _computers.Count;
+
+    /// <summary>Computer rows seen with a MAC that does not parse (kept in the table, out of the index).</summary>
+    public long InvalidMacRows { get; private set; }
+
+    /// <summary>Times a MAC became claimed by more than one watched computer.</summary>
+    public long MacConflicts { get; private set; }
+
+    public void Apply(TableChange<EmployeeRow> change)
+    {
+        if (change.Row is { } row) _employees.Upsert(change.RowKey, RowCodec.EncodeEmployee(row));
+        else _employees.Delete(change.RowKey);
+
+        if (!_computersByEmployee.TryGetValue(change.RowKey, out var computerKeys)) return;
+        var affected = new HashSet<long>();
+        foreach (var computerKey in computerKeys)
+        {
+            if (ReadComputer(computerKey) is { } computer && TryMac(computer, out var mac)) affected.Add(mac.Value);
+        }
+        foreach (var mac in affected) Recompute(new MacAddress(mac));
+    }
+
+    public void Apply(TableChange<ComputerRow> change)
+    {
+        var affected = new List<long>(2);
+        var previousBytes = change.Row is { } row
+            ? _computers.Upsert(change.RowKey, RowCodec.EncodeComputer(row))
+            : _computers.Delete(change.RowKey);
+
+        if (previousBytes is not null)
+        {
+            var previous = RowCodec.DecodeComputer(previousBytes);
+            if (previous.EmpKey is not null) RemoveFrom(_computersByEmployee, previous.EmpKey, change.RowKey);
+            if (TryMac(previous, out var oldMac))
+            {
+                RemoveFrom(_computersByMac, oldMac.Value, change.RowKey);
+                affected.Add(oldMac.Value);
+            }
+        }
+
+        if (change.Row is { } current)
+        {
+            if (current.EmpKey is not null) AddTo(_computersByEmployee, current.EmpKey, change.RowKey);
+            if (TryMac(current, out var newMac))
+            {
+                AddTo(_computersByMac, newMac.Value, change.RowKey);
+                if (!affected.Contains(newMac.Value)) affected.Add(newMac.Value);
+            }
+            else
+            {
+                InvalidMacRows++;
+                Log.Warning("Computer row {RowKey} has an invalid MAC address {MacAddr}; it is kept out of the index",
+                    change.RowKey, current.MacAddr);
+            }
+        }
+        foreach (var mac in affected) Recompute(new MacAddress(mac));
+    }
+
+    /// <summary>The from-scratch answer for one MAC: every computer row with it whose owner is watched.</summary>
+    private void Recompute(MacAddress mac)
+    {
+        var owners = new List<WatchedComputer>();
+        if (_computersByMac.TryGetValue(mac.Value, out var rowKeys))
+        {
+            foreach (var rowKey in rowKeys)
+            {
+                if (ReadComputer(rowKey) is not { EmpKey: { } empKey } computer) continue;
+                if (ReadEmployee(empKey) is not { IsWatched: true } employee) continue;
+                owners.Add(new WatchedComputer(mac, rowKey, computer.CompId, employee.Key, employee.Name, computer.EmpKey));
+            }
+        }
+        owners.Sort(static (a, b) => string.CompareOrdinal(a.ComputerRowKey, b.ComputerRowKey));
+        var ownerArray = owners.ToArray();
+        if (!Index.Set(mac, ownerArray)) return;
+
+        if (ownerArray.Length > 1)
+        {
+            if (_reportedConflicts.Add(mac.Value))
+            {
+                MacConflicts++;
+                Log.Warning("MAC {Mac} is claimed by {Count} watched computers ({RowKeys}); each packet is reported once per owner",
+                    mac.ToString(), ownerArray.Length, string.Join(", ", ownerArray.Select(o => o.ComputerRowKey)));
+            }
+        }
+        else
+        {
+            _reportedConflicts.Remove(mac.Value);
+        }
+        _observer?.OnOwnersChanged(mac, ownerArray);
+    }
+
+    private ComputerRow? ReadComputer(string rowKey) =>
+        _computers.Read(rowKey) is { } bytes ? RowCodec.DecodeComputer(bytes) : null;
+
+    private EmployeeRow? ReadEmployee(string key) =>
+        _employees.Read(key) is { } bytes ? RowCodec.DecodeEmployee(bytes) : null;
+
+    private static bool TryMac(ComputerRow row, out MacAddress mac)
+    {
+        mac = default;
+        return row.MacAddr is not null && MacAddress.TryParse(row.MacAddr, out mac);
+    }
+
+    private static void AddTo<TKey>(Dictionary<TKey, HashSet<string>> map, TKey key, string rowKey) where TKey : notnull
+    {
+        if (!map.TryGetValue(key, out var set)) map[key] = set = new HashSet<string>(StringComparer.Ordinal);
+        set.Add(rowKey);
+    }
+
+    private static void RemoveFrom<TKey>(Dictionary<TKey, HashSet<string>> map, TKey key, string rowKey) where TKey : notnull
+    {
+        if (map.TryGetValue(key, out var set) && set.Remove(rowKey) && set.Count == 0) map.Remove(key);
+    }
+}

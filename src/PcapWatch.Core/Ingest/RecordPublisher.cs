@@ -1,0 +1,87 @@
+using Confluent.Kafka;
+using PcapWatch.Kafka;
+using Serilog;
+
+namespace PcapWatch.Ingest;
+
+/// <summary>
+/// Writes input records to a topic. Records over <see cref="ClientSettings.MaxRecordBytes"/> are not sent (the broker
+/// would refuse them): each is logged with its line and reported in the result, never dropped silently. Delivery
+/// failures throw once the producer is flushed.
+/// </summary>
+public sealed class RecordPublisher : IDisposable
+{
+    private static readonly ILogger Log = Serilog.Log.ForContext<RecordPublisher>();
+
+    private readonly IProducer<byte[]?, byte[]?> _producer;
+    private readonly Action<DeliveryReport<byte[]?, byte[]?>> _onDelivered;
+    private long _failed;
+    private string? _firstError;
+
+    public RecordPublisher(string bootstrapServers, IReadOnlyDictionary<string, string>? kafkaProperties = null)
+    {
+        _producer = new ProducerBuilder<byte[]?, byte[]?>(ClientSettings.Producer(bootstrapServers, kafkaProperties)).Build();
+        _onDelivered = report =>
+        {
+            if (report.Error.IsError && Interlocked.Increment(ref _failed) == 1) _firstError = report.Error.ToString();
+        };
+    }
+
+    public PublishResult Publish(string topic, IEnumerable<InputRecord> records, IPublishPacer? pacer = null,
+        Action<long, long>? onProgress = null, CancellationToken cancel = default)
+    {
+        long produced = 0, bytes = 0;
+        var oversized = new List<long>();
+        foreach (var record in records)
+        {
+            cancel.ThrowIfCancellationRequested();
+            int size = record.Value?.Length ?? 0;
+            if (size > ClientSettings.MaxRecordBytes)
+            {
+                oversized.Add(record.LineNumber);
+                Log.Error("Record {Line} is {Bytes} bytes, over the {Limit}-byte limit; it was not sent",
+                    record.LineNumber, size, ClientSettings.MaxRecordBytes);
+                continue;
+            }
+            var message = new Message<byte[]?, byte[]?> { Key = record.Key, Value = record.Value };
+            var partition = pacer is null ? Partition.Any : new Partition(pacer.WaitForRoom(size, cancel));
+            Produce(new TopicPartition(topic, partition), message);
+            produced++;
+            bytes += size;
+            if ((produced & 0xfff) == 0) onProgress?.Invoke(produced, bytes);
+        }
+        Flush();
+        onProgress?.Invoke(produced, bytes);
+        return new PublishResult(produced, bytes, oversized);
+    }
+
+    private void Produce(TopicPartition target, Message<byte[]?, byte[]?> message)
+    {
+        while (true)
+        {
+            try
+            {
+                _producer.Produce(target, message, _onDelivered);
+                return;
+            }
+            catch (ProduceException<byte[]?, byte[]?> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                _producer.Poll(TimeSpan.FromMilliseconds(50));
+            }
+        }
+    }
+
+    public void Flush()
+    {
+        while (_producer.Flush(TimeSpan.FromSeconds(10)) > 0)
+        {
+            Log.Warning("Waiting for the broker to acknowledge records");
+        }
+        if (Interlocked.Read(ref _failed) > 0)
+        {
+            throw new KafkaException(new Error(ErrorCode.Local_Fail, $"{_failed} records were not delivered (first: {_firstError})"));
+        }
+    }
+
+    public void Dispose() => _producer.Dispose();
+}

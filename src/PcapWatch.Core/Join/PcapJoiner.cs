@@ -1,0 +1,194 @@
+using System.Text.Json;
+using Confluent.Kafka;
+using PcapWatch.Index;
+using PcapWatch.Kafka;
+using PcapWatch.Output;
+using PcapWatch.Packets;
+using Serilog;
+
+namespace PcapWatch.Join;
+
+/// <summary>
+/// The hot loop: consumes <c>pcap</c> in batches (one consumer group across instances), extracts the fields, probes
+/// the index and produces every match. Offsets are committed only after the producer has flushed every match made
+/// from the records below them — at-least-once, never a committed packet whose match could still be lost.
+/// </summary>
+public sealed class PcapJoiner : IDisposable
+{
+    private static readonly ILogger Log = Serilog.Log.ForContext<PcapJoiner>();
+    private const int DetailedWarnings = 20;
+
+    private readonly IConsumer<byte[]?, byte[]?> _consumer;
+    private readonly IProducer<byte[], byte[]> _producer;
+    private readonly WatchIndex _index;
+    private readonly TopicNames _topics;
+    private readonly PipelineProgress _progress;
+    private readonly MatchRecordWriter _writer = new();
+    private readonly Dictionary<TopicPartition, TopicPartitionOffset> _uncommitted = new();
+    private readonly Action<DeliveryReport<byte[], byte[]>> _onDelivered;
+    private PacketFields _fields;
+    private long _deliveryFailures;
+    private string? _firstDeliveryError;
+
+    public PcapJoiner(string bootstrapServers, string groupId, TopicNames topics, WatchIndex index, PipelineProgress progress,
+        IReadOnlyDictionary<string, string>? kafkaProperties)
+    {
+        _index = index;
+        _topics = topics;
+        _progress = progress;
+        _onDelivered = OnDelivered;
+        var consumerConfig = ClientSettings.Consumer(bootstrapServers, groupId, kafkaProperties);
+        consumerConfig.PartitionAssignmentStrategy ??= PartitionAssignmentStrategy.CooperativeSticky;
+        _consumer = new ConsumerBuilder<byte[]?, byte[]?>(consumerConfig)
+            .SetPartitionsAssignedHandler((_, assigned) =>
+                Log.Information("Assigned pcap partitions {Partitions}", string.Join(",", assigned.Select(p => p.Partition.Value))))
+            .SetPartitionsRevokedHandler((_, revoked) => OnRevoked(revoked))
+            .SetPartitionsLostHandler((_, lost) =>
+            {
+                // Lost (not revoked): another member may already own them; committing now could move its offsets.
+                foreach (var tp in lost) _uncommitted.Remove(tp.TopicPartition);
+                Log.Warning("Lost pcap partitions {Partitions}; their uncommitted records will be re-read by the new owner",
+                    string.Join(",", lost.Select(p => p.Partition.Value)));
+            })
+            .Build();
+        _producer = new ProducerBuilder<byte[], byte[]>(ClientSettings.Producer(bootstrapServers, kafkaProperties)).Build();
+    }
+
+    public long Packets { get; private set; }
+    public long Matches { get; private set; }
+    public long BadRecords { get; private set; }
+
+    public void Subscribe() => _consumer.Subscribe(_topics.Pcap);
+
+    /// <summary>Processes up to <paramref name="max"/> records, waiting at most <paramref name="wait"/> for the first.</summary>
+    public int ProcessBatch(TimeSpan wait, int max)
+    {
+        int n = 0;
+        while (n < max)
+        {
+            var result = _consumer.Consume(n == 0 ? wait : TimeSpan.Zero);
+            if (result is null) break;
+            if (result.IsPartitionEOF) continue;
+            Process(result);
+            _uncommitted[result.TopicPartition] = new TopicPartitionOffset(result.TopicPartition, result.Offset + 1);
+            n++;
+        }
+        return n;
+    }
+
+    private void Process(ConsumeResult<byte[]?, byte[]?> result)
+    {
+        Packets++;
+        var value = result.Message.Value;
+        _progress.OnConsumed(result.Partition.Value, value?.Length ?? 0);
+        if (value is null || value.Length == 0)
+        {
+            Reject(result, "empty message");
+            return;
+        }
+
+        ExtractStatus status;
+        var gate = new WatchedSourceGate(_index);
+        try
+        {
+            status = PacketExtractor.Extract(value, ref _fields, ref gate);
+        }
+        catch (JsonException ex)
+        {
+            Reject(result, $"not valid JSON: {ex.Message}");
+            return;
+        }
+        if (status == ExtractStatus.NotAPacket)
+        {
+            Reject(result, "not a packet dissection (no \"layers\" object)");
+            return;
+        }
+        if (status != ExtractStatus.Complete || _fields.EthSrc is not { } src || !_index.TryGetOwners(src, out var owners)) return;
+
+        foreach (var owner in owners)
+        {
+            var record = _writer.Write(value, in _fields, owner);
+            Produce(owner.KeyBytes, record.ToArray());
+        }
+    }
+
+    private void Produce(byte[] key, byte[] value)
+    {
+        var message = new Message<byte[], byte[]> { Key = key, Value = value };
+        while (true)
+        {
+            try
+            {
+                _producer.Produce(_topics.Output, message, _onDelivered);
+                break;
+            }
+            catch (ProduceException<byte[], byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                _producer.Poll(TimeSpan.FromMilliseconds(50)); // back-pressure: let deliveries drain
+            }
+        }
+        Matches++;
+        _progress.OnMatch(key.Length + value.Length);
+    }
+
+    private void OnDelivered(DeliveryReport<byte[], byte[]> report)
+    {
+        if (!report.Error.IsError) return;
+        if (Interlocked.Increment(ref _deliveryFailures) == 1) _firstDeliveryError = report.Error.ToString();
+    }
+
+    private void Reject(ConsumeResult<byte[]?, byte[]?> result, string reason)
+    {
+        BadRecords++;
+        _progress.OnBadRecord();
+        if (BadRecords <= DetailedWarnings || BadRecords % 1000 == 0)
+        {
+            Log.Warning("Skipped pcap record {Topic} [{Partition}] @{Offset}: {Reason} ({BadRecords} so far)",
+                result.Topic, result.Partition.Value, result.Offset.Value, reason, BadRecords);
+        }
+    }
+
+    /// <summary>
+    /// Waits until every produced match is acknowledged, then commits the consumed offsets. A match the broker
+    /// finally refused stops the service: committing past it would lose it.
+    /// </summary>
+    public void FlushAndCommit(IEnumerable<TopicPartition>? only = null)
+    {
+        while (_producer.Flush(TimeSpan.FromSeconds(10)) > 0)
+        {
+            Log.Warning("Waiting for the broker to acknowledge {InFlight} output records", _producer.Flush(TimeSpan.Zero));
+        }
+        if (Interlocked.Read(ref _deliveryFailures) > 0)
+        {
+            throw new KafkaException(new Error(ErrorCode.Local_Fail,
+                $"{_deliveryFailures} output records were not delivered (first: {_firstDeliveryError}); offsets not committed"));
+        }
+        var offsets = only is null
+            ? _uncommitted.Values.ToList()
+            : only.Where(_uncommitted.ContainsKey).Select(tp => _uncommitted[tp]).ToList();
+        if (offsets.Count == 0) return;
+        _consumer.Commit(offsets);
+        foreach (var o in offsets) _uncommitted.Remove(o.TopicPartition);
+    }
+
+    private void OnRevoked(List<TopicPartitionOffset> revoked)
+    {
+        // Cooperative rebalance: hand over only after the revoked partitions' matches are safe and committed.
+        FlushAndCommit(revoked.Select(r => r.TopicPartition));
+        Log.Information("Released pcap partitions {Partitions}", string.Join(",", revoked.Select(p => p.Partition.Value)));
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            _consumer.Close();
+        }
+        catch (KafkaException ex)
+        {
+            Log.Warning("Leaving the consumer group failed: {Reason}", ex.Error.Reason);
+        }
+        _consumer.Dispose();
+        _producer.Dispose();
+    }
+}

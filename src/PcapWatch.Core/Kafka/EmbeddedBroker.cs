@@ -1,0 +1,106 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using PcapWatch.Kafka.Native;
+
+namespace PcapWatch.Kafka;
+
+/// <summary>
+/// A Kafka-protocol broker hosted inside this process: librdkafka's mock cluster. Any Kafka client, in this process or
+/// another, reaches it over TCP on 127.0.0.1 at <see cref="BootstrapServers"/>.
+/// </summary>
+/// <remarks>
+/// Limits of the mock (measured, see README): each partition keeps only its newest ~5 MiB (older message sets are
+/// dropped silently), AdminClient requests time out (topics are created here, through the host), no compaction, and
+/// transactions are not real. Callers that write more than that must spread data over partitions or pace it.
+/// </remarks>
+public sealed unsafe class EmbeddedBroker : IDisposable
+{
+    /// <summary>What the mock keeps per partition before it drops the oldest message sets.</summary>
+    public const long PartitionRetentionBytes = 5L * 1024 * 1024;
+
+    private readonly object _gate = new();
+    private nint _handle;
+    private nint _cluster;
+
+    private EmbeddedBroker(nint handle, nint cluster, string bootstrapServers)
+    {
+        _handle = handle;
+        _cluster = cluster;
+        BootstrapServers = bootstrapServers;
+    }
+
+    public string BootstrapServers { get; }
+
+    /// <summary>Starts a mock cluster with <paramref name="brokerCount"/> brokers on ephemeral loopback ports.</summary>
+    public static EmbeddedBroker Start(int brokerCount = 1)
+    {
+        LibRdKafkaMock.EnsureResolver();
+        const int errSize = 512;
+        var errstr = stackalloc byte[errSize];
+        var conf = LibRdKafkaMock.ConfNew();
+        // The hosting handle never talks to a broker itself; keep its own logging to errors only.
+        LibRdKafkaMock.ConfSet(conf, "log_level", "3", errstr, errSize);
+        var handle = LibRdKafkaMock.New(LibRdKafkaMock.ProducerType, conf, errstr, errSize);
+        if (handle == 0)
+        {
+            LibRdKafkaMock.ConfDestroy(conf);
+            throw new InvalidOperationException($"rd_kafka_new failed: {Marshal.PtrToStringUTF8((nint)errstr)}");
+        }
+
+        var cluster = LibRdKafkaMock.MockClusterNew(handle, brokerCount);
+        if (cluster == 0)
+        {
+            LibRdKafkaMock.Destroy(handle);
+            throw new InvalidOperationException("rd_kafka_mock_cluster_new failed");
+        }
+
+        // Consumer groups would otherwise wait 3 s before the first assignment.
+        LibRdKafkaMock.MockGroupInitialRebalanceDelayMs(cluster, 0);
+        var bootstraps = Marshal.PtrToStringUTF8(LibRdKafkaMock.MockClusterBootstraps(cluster))
+            ?? throw new InvalidOperationException("the mock cluster reported no bootstrap servers");
+        return new EmbeddedBroker(handle, cluster, bootstraps);
+    }
+
+    /// <summary>Creates a topic (AdminClient does not work against the mock; this is the way).</summary>
+    public void CreateTopic(string topic, int partitions)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_cluster == 0, this);
+            var err = LibRdKafkaMock.MockTopicCreate(_cluster, topic, partitions, 1);
+            if (err != 0)
+            {
+                var reason = Marshal.PtrToStringUTF8(LibRdKafkaMock.ErrorToString(err));
+                throw new InvalidOperationException($"creating topic '{topic}' failed: {reason} ({err})");
+            }
+        }
+    }
+
+    /// <summary>Creates each topic of a layout (name → partition count).</summary>
+    public void CreateTopics(IEnumerable<KeyValuePair<string, int>> layout)
+    {
+        foreach (var (topic, partitions) in layout) CreateTopic(topic, partitions);
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_cluster != 0) LibRdKafkaMock.MockClusterDestroy(_cluster);
+            if (_handle != 0) LibRdKafkaMock.Destroy(_handle);
+            _cluster = 0;
+            _handle = 0;
+        }
+    }
+
+    /// <summary>Writes the bare bootstrap address to <paramref name="path"/> atomically (temp file, then rename).</summary>
+    public void WriteBootstrapFile(string path)
+    {
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var temp = full + ".tmp-" + Environment.ProcessId;
+        File.WriteAllText(temp, BootstrapServers + "\n", new UTF8Encoding(false));
+        File.Move(temp, full, overwrite: true);
+    }
+}

@@ -1,0 +1,12 @@
+namespace PcapWatch.Kafka;
+
+/// <summary>The topics PcapWatch reads and writes; the defaults are the recipe's names.</summary>
+public sealed record TopicNames
+{
+    public string Employees { get; init; } = "employees";
+    public string Computers { get; init; } = "computers";
+    public string Pcap { get; init; } = "pcap";
+    public string Output { get; init; } = "WATCHED_EMP_NETWORK_TRAFFIC";
+
+    public static TopicNames Default { get; } = new();
+}

@@ -1,0 +1,29 @@
+using Confluent.Kafka;
+
+namespace PcapWatch.Kafka;
+
+/// <summary>Partition discovery through a client's metadata (works against the embedded broker, unlike admin calls).</summary>
+public static class TopicPartitions
+{
+    /// <summary>The partitions of <paramref name="topic"/>, waiting until it exists or <paramref name="timeout"/> passes.</summary>
+    public static List<TopicPartition> Of(IClient client, string topic, TimeSpan timeout, CancellationToken cancel = default)
+    {
+        using var admin = new DependentAdminClientBuilder(client.Handle).Build();
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var meta = admin.GetMetadata(topic, TimeSpan.FromSeconds(5));
+            var t = meta.Topics.FirstOrDefault(x => x.Topic == topic);
+            if (t is { Error.IsError: false } && t.Partitions.Count > 0)
+            {
+                return t.Partitions.Select(p => new TopicPartition(topic, p.PartitionId)).OrderBy(p => p.Partition.Value).ToList();
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new KafkaException(new Error(ErrorCode.UnknownTopicOrPart, $"topic '{topic}' not found on the cluster"));
+            }
+            Thread.Sleep(200);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using Confluent.Kafka;
+using PcapWatch.Kafka;
+
+namespace PcapWatch.Output;
+
+/// <summary>
+/// Reads the output topic (all partitions, manual assignment, no group) and hands each record's rendered line to a
+/// writer — the <c>tail</c> command, and the demo's printer.
+/// </summary>
+public sealed class MatchTail : IDisposable
+{
+    private readonly IConsumer<byte[]?, byte[]?> _consumer;
+    private readonly List<TopicPartition> _partitions;
+    private readonly HashSet<TopicPartition> _atEnd = new();
+    private readonly Dictionary<TopicPartition, long> _next = new();
+    private readonly MatchView _view;
+    private readonly TextWriter _output;
+    private long _consumedBytes;
+
+    public MatchTail(string bootstrapServers, string topic, bool fromBeginning, MatchView view, TextWriter output,
+        IReadOnlyDictionary<string, string>? kafkaProperties = null, CancellationToken cancel = default)
+    {
+        _view = view;
+        _output = output;
+        var config = ClientSettings.Consumer(bootstrapServers, null, kafkaProperties);
+        config.EnablePartitionEof = true;
+        _consumer = new ConsumerBuilder<byte[]?, byte[]?>(config).Build();
+        _partitions = TopicPartitions.Of(_consumer, topic, TimeSpan.FromMinutes(1), cancel);
+        _consumer.Assign(_partitions.Select(tp => new TopicPartitionOffset(tp, fromBeginning ? Offset.Beginning : Offset.End)));
+    }
+
+    /// <summary>Records read (printed or filtered out).</summary>
+    public long Records { get; private set; }
+
+    /// <summary>Lines written (records that passed the filter).</summary>
+    public long Printed { get; private set; }
+
+    /// <summary>Key + value bytes read, for pacing a producer to this reader.</summary>
+    public long ConsumedBytes => Volatile.Read(ref _consumedBytes);
+
+    /// <summary>True when every partition has reported end-of-partition since the last record.</summary>
+    public bool AtEnd => _atEnd.Count == _partitions.Count;
+
+    /// <summary>Reads what is there, waiting at most <paramref name="wait"/> for the first record.</summary>
+    public void Poll(TimeSpan wait)
+    {
+        for (int i = 0; i < 10_000; i++)
+        {
+            var result = _consumer.Consume(i == 0 ? wait : TimeSpan.Zero);
+            if (result is null) return;
+            if (result.IsPartitionEOF)
+            {
+                _atEnd.Add(result.TopicPartition);
+                continue;
+            }
+            _atEnd.Remove(result.TopicPartition);
+            _next[result.TopicPartition] = result.Offset.Value + 1;
+            Records++;
+            var value = result.Message.Value ?? [];
+            Interlocked.Add(ref _consumedBytes, value.Length + (result.Message.Key?.Length ?? 0));
+            if (_view.Render(value) is { } line)
+            {
+                _output.WriteLine(line);
+                Printed++;
+            }
+        }
+    }
+
+    /// <summary>Reads until every partition is at end (kcat -e).</summary>
+    public void RunToEnd(CancellationToken cancel)
+    {
+        while (!AtEnd && !cancel.IsCancellationRequested) Poll(TimeSpan.FromMilliseconds(200));
+    }
+
+    /// <summary>Reads until every partition reaches its current high watermark.</summary>
+    public void ReadToCurrentEnd(CancellationToken cancel)
+    {
+        var ends = _partitions.ToDictionary(tp => tp, tp => _consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(30)).High.Value);
+        while (!cancel.IsCancellationRequested && ends.Any(e => e.Value > 0 && _next.GetValueOrDefault(e.Key, -1) < e.Value))
+        {
+            Poll(TimeSpan.FromMilliseconds(100));
+        }
+    }
+
+    public void Dispose()
+    {
+        _consumer.Close();
+        _consumer.Dispose();
+    }
+}

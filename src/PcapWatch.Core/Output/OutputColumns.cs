@@ -1,0 +1,36 @@
+using System.Text.Json;
+using PcapWatch.Packets;
+
+namespace PcapWatch.Output;
+
+/// <summary>
+/// Column names of the output topic: ksqlDB's WATCHED_EMP_NETWORK_TRAFFIC (<c>SELECT *</c> of the stream–table join
+/// with aliases P and C), so consumers of the recipe's topic read ours unchanged.
+/// </summary>
+public static class OutputColumns
+{
+    public const string FrameTime = "P_FRAME_TIME";
+    public const string FrameLen = "P_FRAME_LEN";
+    public const string FrameProtocols = "P_FRAME_PROTOCOLS";
+    public const string EthSrc = "P_ETH_SRC";
+    public const string EthDst = "P_ETH_DST";
+    public const string IpSrc = "P_IP_SRC";
+    public const string IpDst = "P_IP_DST";
+    public const string IpSrcHost = "P_IP_SRC_HOST";
+    public const string IpDstHost = "P_IP_DST_HOST";
+    public const string IpProto = "P_IP_PROTO";
+    public const string EmpId = "C_EMP_ID";
+    public const string EmpName = "C_EMP_NAME";
+    public const string EmpKey = "C_EMP_KEY";
+    public const string MacAddr = "C_MACADDR";
+
+    /// <summary>The P_ columns in <see cref="PacketField"/> order.</summary>
+    public static readonly string[] PacketColumns =
+        [FrameTime, FrameLen, FrameProtocols, EthSrc, EthDst, IpSrc, IpDst, IpSrcHost, IpDstHost, IpProto];
+
+    internal static readonly JsonEncodedText[] PacketColumnsJson = PacketColumns.Select(c => JsonEncodedText.Encode(c)).ToArray();
+    internal static readonly JsonEncodedText EmpIdJson = JsonEncodedText.Encode(EmpId);
+    internal static readonly JsonEncodedText EmpNameJson = JsonEncodedText.Encode(EmpName);
+    internal static readonly JsonEncodedText EmpKeyJson = JsonEncodedText.Encode(EmpKey);
+    internal static readonly JsonEncodedText MacAddrJson = JsonEncodedText.Encode(MacAddr);
+}

@@ -1,0 +1,98 @@
+namespace PcapWatch.Packets;
+
+/// <summary>
+/// A 48-bit MAC address packed into a <see cref="long"/> (first octet in bits 47..40). Packing makes the index key a
+/// plain integer: one comparison, no string, no allocation on the packet path.
+/// </summary>
+public readonly record struct MacAddress(long Value)
+{
+    /// <summary>The I/G bit of the first octet: set for broadcast and multicast destinations.</summary>
+    public bool IsGroup => (Value & (1L << 40)) != 0;
+
+    /// <summary>
+    /// Parses the spellings found in tables and captures: <c>aa:bb:cc:dd:ee:ff</c>, <c>AA-BB-CC-DD-EE-FF</c>, Cisco
+    /// <c>aabb.ccdd.eeff</c> and bare <c>aabbccddeeff</c>, in either case. Surrounding whitespace is ignored.
+    /// Works on UTF-8 bytes so the packet path never builds a string.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<byte> text, out MacAddress mac)
+    {
+        mac = default;
+        text = text.Trim(" \t"u8);
+        long value = 0;
+        int digits = 0;
+        switch (text.Length)
+        {
+            case 17: // aa:bb:cc:dd:ee:ff or aa-bb-cc-dd-ee-ff (one separator kind throughout)
+                {
+                    byte sep = text[2];
+                    if (sep != (byte)':' && sep != (byte)'-') return false;
+                    for (int i = 0; i < 17; i++)
+                    {
+                        if (i % 3 == 2) { if (text[i] != sep) return false; continue; }
+                        if (!AddHex(text[i], ref value)) return false;
+                        digits++;
+                    }
+                    break;
+                }
+            case 14: // aabb.ccdd.eeff
+                for (int i = 0; i < 14; i++)
+                {
+                    if (i == 4 || i == 9) { if (text[i] != (byte)'.') return false; continue; }
+                    if (!AddHex(text[i], ref value)) return false;
+                    digits++;
+                }
+                break;
+            case 12: // aabbccddeeff
+                for (int i = 0; i < 12; i++)
+                {
+                    if (!AddHex(text[i], ref value)) return false;
+                    digits++;
+                }
+                break;
+            default:
+                return false;
+        }
+        if (digits != 12) return false;
+        mac = new MacAddress(value);
+        return true;
+    }
+
+    public static bool TryParse(string? text, out MacAddress mac)
+    {
+        mac = default;
+        if (text is null || text.Length > 64) return false;
+        Span<byte> utf8 = stackalloc byte[64];
+        int n = System.Text.Encoding.UTF8.GetBytes(text, utf8);
+        return TryParse(utf8[..n], out mac);
+    }
+
+    public static MacAddress Parse(string text) =>
+        TryParse(text, out var mac) ? mac : throw new FormatException($"'{text}' is not a MAC address");
+
+    private static bool AddHex(byte c, ref long value)
+    {
+        int nibble = c switch
+        {
+            >= (byte)'0' and <= (byte)'9' => c - '0',
+            >= (byte)'a' and <= (byte)'f' => c - 'a' + 10,
+            >= (byte)'A' and <= (byte)'F' => c - 'A' + 10,
+            _ => -1,
+        };
+        if (nibble < 0) return false;
+        value = (value << 4) | (uint)nibble;
+        return true;
+    }
+
+    /// <summary>The canonical spelling, as tshark writes it: lower case with ':' separators.</summary>
+    public override string ToString() => string.Create(17, Value, static (span, v) =>
+    {
+        const string hex = "0123456789abcdef";
+        for (int octet = 0; octet < 6; octet++)
+        {
+            int b = (int)(v >> (8 * (5 - octet))) & 0xff;
+            span[octet * 3] = hex[b >> 4];
+            span[octet * 3 + 1] = hex[b & 0xf];
+            if (octet < 5) span[octet * 3 + 2] = ':';
+        }
+    });
+}

@@ -1,0 +1,19 @@
+namespace PcapWatch.Service;
+
+/// <summary>Inputs of a demo run: table files in kcat -K: layout and a packet file in any tshark shape.</summary>
+public sealed record DemoOptions
+{
+    public required string EmployeesFile { get; init; }
+    public required string ComputersFile { get; init; }
+    public required string PcapFile { get; init; }
+    public string? ProtocolsLike { get; init; }
+    public bool Json { get; init; }
+    /// <summary>One partition keeps the output in packet order; more spread a large input's load.</summary>
+    public int PcapPartitions { get; init; } = 1;
+    /// <summary>Unread bytes allowed per partition: well under the embedded broker's ~5 MiB retention.</summary>
+    public long BacklogWindowBytes { get; init; } = 3L * 1024 * 1024;
+}
+
+/// <summary>What a demo run did.</summary>
+public sealed record DemoResult(long PacketsFed, long OversizedRecords, PipelineSummary Pipeline, long MatchesRead, long Printed,
+    TimeSpan Elapsed);

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using PcapWatch.Ingest;
+using PcapWatch.Kafka;
+using PcapWatch.Output;
+using Serilog;
+
+namespace PcapWatch.Service;
+
+/// <summary>
+/// Everything in one process: the embedded broker, the tables and packets from files, the service, and a reader of the
+/// output topic that prints the matches. The packet feeder is paced to the pipeline and the printer, so inputs of any
+/// size give exact results although the embedded broker keeps only ~5 MiB per partition.
+/// </summary>
+public static class EmbeddedDemo
+{
+    private static readonly ILogger Log = Serilog.Log.ForContext(typeof(EmbeddedDemo));
+
+    public static DemoResult Run(DemoOptions options, TextWriter output, CancellationToken cancel)
+    {
+        var clock = Stopwatch.StartNew();
+        var topics = TopicNames.Default;
+        using var broker = EmbeddedBroker.Start();
+        broker.CreateTopic(topics.Employees, 1);
+        broker.CreateTopic(topics.Computers, 1);
+        broker.CreateTopic(topics.Pcap, options.PcapPartitions);
+        broker.CreateTopic(topics.Output, 1);
+        Log.Information("Embedded broker at {Bootstrap}", broker.BootstrapServers);
+
+        using var publisher = new RecordPublisher(broker.BootstrapServers);
+        PublishFile(publisher, topics.Employees, options.EmployeesFile, InputFormat.Keyed, null, cancel);
+        PublishFile(publisher, topics.Computers, options.ComputersFile, InputFormat.Keyed, null, cancel);
+
+        var stateDir = Path.Combine(Path.GetTempPath(), "pcapwatch-demo-" + Guid.NewGuid().ToString("N"));
+        var service = new PcapWatchService(new PipelineOptions
+        {
+            BootstrapServers = broker.BootstrapServers,
+            StateDir = stateDir,
+            GroupId = "pcapwatch-demo",
+        });
+        using var stopPipeline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        using var stopFeeding = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        var pipeline = Task.Factory.StartNew(() => service.Run(stopPipeline.Token), TaskCreationOptions.LongRunning);
+        pipeline.ContinueWith(_ => stopFeeding.Cancel(), TaskContinuationOptions.OnlyOnFaulted);
+
+        var view = new MatchView(options.ProtocolsLike, options.Json);
+        using var tail = new MatchTail(broker.BootstrapServers, topics.Output, fromBeginning: true, view, output, cancel: cancel);
+        using var feedingDone = new ManualResetEventSlim();
+        var printer = Task.Factory.StartNew(() =>
+        {
+            while (!feedingDone.IsSet && !cancel.IsCancellationRequested) tail.Poll(TimeSpan.FromMilliseconds(20));
+        }, TaskCreationOptions.LongRunning);
+
+        PublishResult fed;
+        try
+        {
+            var pacer = new BacklogPacer(options.PcapPartitions, service.Progress,
+                () => service.Progress.MatchBytes - tail.ConsumedBytes, options.BacklogWindowBytes);
+            fed = PublishFile(publisher, topics.Pcap, options.PcapFile, InputFormat.Pcap, pacer, stopFeeding.Token);
+            while (service.Progress.Packets < fed.Produced && !pipeline.IsCompleted) Thread.Sleep(5);
+        }
+        catch (OperationCanceledException) when (pipeline.IsFaulted)
+        {
+            fed = new PublishResult(0, 0, []);
+        }
+        finally
+        {
+            stopPipeline.Cancel();
+        }
+
+        PipelineSummary summary;
+        try
+        {
+            summary = pipeline.GetAwaiter().GetResult();
+        }
+        finally
+        {
+            feedingDone.Set();
+            printer.GetAwaiter().GetResult();
+            TryDelete(stateDir);
+        }
+        tail.ReadToCurrentEnd(cancel);
+        output.Flush();
+        return new DemoResult(fed.Produced, fed.OversizedLines.Count, summary, tail.Records, tail.Printed, clock.Elapsed);
+    }
+
+    private static PublishResult PublishFile(RecordPublisher publisher, string topic, string path, InputFormat format,
+        IPublishPacer? pacer, CancellationToken cancel)
+    {
+        using var input = File.OpenRead(path);
+        var result = publisher.Publish(topic, InputReader.Read(input, format), pacer, cancel: cancel);
+        Log.Information("Loaded {Records} records from {File} into {Topic}", result.Produced, path, topic);
+        return result;
+    }
+
+    private static void TryDelete(string dir)
+    {
+        try
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+        catch (IOException ex)
+        {
+            Log.Warning("Could not remove demo state {Dir}: {Reason}", dir, ex.Message);
+        }
+    }
+}

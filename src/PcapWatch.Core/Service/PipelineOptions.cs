@@ -1,0 +1,17 @@
+using PcapWatch.Kafka;
+
+namespace PcapWatch.Service;
+
+/// <summary>What a PcapWatch instance needs to run.</summary>
+public sealed record PipelineOptions
+{
+    public required string BootstrapServers { get; init; }
+    public string GroupId { get; init; } = "pcapwatch";
+    /// <summary>Where the FASTER table stores live.</summary>
+    public required string StateDir { get; init; }
+    public TopicNames Topics { get; init; } = TopicNames.Default;
+    /// <summary>How often matches are flushed and pcap offsets committed.</summary>
+    public TimeSpan CommitInterval { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>Any librdkafka property, applied to every client last (security settings, tuning).</summary>
+    public IReadOnlyDictionary<string, string>? KafkaProperties { get; init; }
+}

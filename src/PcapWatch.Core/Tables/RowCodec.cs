@@ -1,0 +1,63 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace PcapWatch.Tables;
+
+/// <summary>
+/// The stored form of a row: each field as a 32-bit length (-1 for null) followed by its UTF-8 bytes. Compact and
+/// independent of the JSON the row arrived in, so a store never has to re-parse user input.
+/// </summary>
+internal static class RowCodec
+{
+    public static byte[] Encode(params string?[] fields)
+    {
+        int size = 0;
+        foreach (var f in fields) size += 4 + (f is null ? 0 : Encoding.UTF8.GetByteCount(f));
+        var buffer = new byte[size];
+        int at = 0;
+        foreach (var f in fields)
+        {
+            if (f is null)
+            {
+                BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(at), -1);
+                at += 4;
+                continue;
+            }
+            int n = Encoding.UTF8.GetBytes(f, buffer.AsSpan(at + 4));
+            BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(at), n);
+            at += 4 + n;
+        }
+        return buffer;
+    }
+
+    public static string?[] Decode(ReadOnlySpan<byte> data, int fieldCount)
+    {
+        var fields = new string?[fieldCount];
+        int at = 0;
+        for (int i = 0; i < fieldCount; i++)
+        {
+            int n = BinaryPrimitives.ReadInt32LittleEndian(data[at..]);
+            at += 4;
+            if (n < 0) continue;
+            fields[i] = Encoding.UTF8.GetString(data.Slice(at, n));
+            at += n;
+        }
+        return fields;
+    }
+
+    public static byte[] EncodeEmployee(EmployeeRow row) => Encode(row.Key, row.Name, row.WatchFlag);
+
+    public static EmployeeRow DecodeEmployee(ReadOnlySpan<byte> data)
+    {
+        var f = Decode(data, 3);
+        return new EmployeeRow(f[0]!, f[1], f[2]);
+    }
+
+    public static byte[] EncodeComputer(ComputerRow row) => Encode(row.RowKey, row.CompId, row.EmpKey, row.MacAddr);
+
+    public static ComputerRow DecodeComputer(ReadOnlySpan<byte> data)
+    {
+        var f = Decode(data, 4);
+        return new ComputerRow(f[0]!, f[1], f[2], f[3]);
+    }
+}

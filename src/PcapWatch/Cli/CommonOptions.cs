@@ -1,0 +1,24 @@
+using System.CommandLine;
+
+namespace PcapWatch.Cli;
+
+/// <summary>Options several commands share, built fresh per command (an option belongs to one command).</summary>
+internal static class CommonOptions
+{
+    public static Option<string> BootstrapServers() => new("--bootstrap-servers", "-b")
+    {
+        Description = "Kafka bootstrap servers, HOST:PORT[,HOST:PORT…] (the embedded broker prints its own)",
+        Required = true,
+    };
+
+    public static Option<string?> ProtocolsLike() => new("--protocols-like")
+    {
+        Description = "Only matches whose P_FRAME_PROTOCOLS is LIKE this SQL pattern (% any run, _ one character), e.g. '%http'",
+    };
+
+    public static Option<string> OutputFormat() => new Option<string>("--format")
+    {
+        Description = "text: 'EMP_NAME | FRAME_PROTOCOLS | IP_DST' lines, as the recipe shows them; json: the output records",
+        DefaultValueFactory = _ => "text",
+    }.AcceptOnlyFromAmong("text", "json");
+}

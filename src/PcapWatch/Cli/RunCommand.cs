@@ -1,0 +1,39 @@
+using System.CommandLine;
+using PcapWatch.Cli.Hosting;
+using PcapWatch.Service;
+
+namespace PcapWatch.Cli;
+
+/// <summary><c>run</c>: the service, until SIGINT/SIGTERM.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var bootstrap = CommonOptions.BootstrapServers();
+        var stateDir = new Option<string>("--state-dir")
+        {
+            Description = "Directory for the FASTER table stores",
+            DefaultValueFactory = _ => "pcapwatch-state",
+        };
+        var groupId = new Option<string>("--group-id")
+        {
+            Description = "Consumer group for the pcap topic; instances with the same group share its partitions",
+            DefaultValueFactory = _ => "pcapwatch",
+        };
+        var command = new Command("run", "Run the service: load employees and computers, join pcap against the watched MACs, "
+            + "produce matches to WATCHED_EMP_NETWORK_TRAFFIC") { bootstrap, stateDir, groupId };
+        command.SetAction(parse =>
+        {
+            using var signal = new ShutdownSignal();
+            var service = new PcapWatchService(new PipelineOptions
+            {
+                BootstrapServers = parse.GetValue(bootstrap)!,
+                StateDir = Path.GetFullPath(parse.GetValue(stateDir)!),
+                GroupId = parse.GetValue(groupId)!,
+            });
+            service.Run(signal.Token);
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,46 @@
+using System.CommandLine;
+using PcapWatch.Cli.Hosting;
+using PcapWatch.Kafka;
+using PcapWatch.Output;
+
+namespace PcapWatch.Cli;
+
+/// <summary><c>tail</c>: prints the output topic, as the recipe's SELECT shows it.</summary>
+internal static class TailCommand
+{
+    public static Command Create()
+    {
+        var bootstrap = CommonOptions.BootstrapServers();
+        var fromBeginning = new Option<bool>("--from-beginning") { Description = "Start at the oldest record, not the newest" };
+        var exitAtEnd = new Option<bool>("--exit-at-end") { Description = "Exit once every partition has been read to its end" };
+        var like = CommonOptions.ProtocolsLike();
+        var format = CommonOptions.OutputFormat();
+        var topic = new Option<string>("--topic")
+        {
+            Description = "Topic to read",
+            DefaultValueFactory = _ => TopicNames.Default.Output,
+        };
+        var command = new Command("tail", "Print matches: 'EMP_NAME | FRAME_PROTOCOLS | IP_DST'")
+        {
+            bootstrap, fromBeginning, exitAtEnd, like, format, topic,
+        };
+        command.SetAction(parse =>
+        {
+            using var signal = new ShutdownSignal();
+            var view = new MatchView(parse.GetValue(like), parse.GetValue(format) == "json");
+            using var tail = new MatchTail(parse.GetValue(bootstrap)!, parse.GetValue(topic)!, parse.GetValue(fromBeginning),
+                view, Console.Out, cancel: signal.Token);
+            if (parse.GetValue(exitAtEnd))
+            {
+                tail.RunToEnd(signal.Token);
+            }
+            else
+            {
+                while (!signal.Token.IsCancellationRequested) tail.Poll(TimeSpan.FromMilliseconds(200));
+            }
+            Console.Out.Flush();
+            return 0;
+        });
+        return command;
+    }
+}
