@@ -66,10 +66,11 @@ public static class TableRecordParser
         {
             throw new TableRecordException($"value is not valid JSON: {ex.Message}");
         }
-        if (doc.RootElement.ValueKind != JsonValueKind.Object)
+        var kind = doc.RootElement.ValueKind;
+        if (kind != JsonValueKind.Object)
         {
             doc.Dispose();
-            throw new TableRecordException($"value is a JSON {doc.RootElement.ValueKind}, not an object");
+            throw new TableRecordException($"value is a JSON {kind}, not an object");
         }
         return doc;
     }

@@ -1,0 +1,52 @@
+using System.Text;
+using PcapWatch.Index;
+using PcapWatch.Packets;
+using PcapWatch.Tables;
+
+namespace PcapWatch.Tests.Index;
+
+/// <summary>Real FASTER stores in a temporary folder, the maintainer over them, and terse helpers to change rows.</summary>
+internal sealed class TableHarness : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "pcapwatch-test-" + Guid.NewGuid().ToString("N"));
+    private readonly FasterTableStore _employees;
+    private readonly FasterTableStore _computers;
+
+    public TableHarness(IWatchIndexObserver? observer = null)
+    {
+        _employees = new FasterTableStore(Path.Combine(_dir, "employees"), 1L << 10);
+        _computers = new FasterTableStore(Path.Combine(_dir, "computers"), 1L << 10);
+        Maintainer = new WatchIndexMaintainer(_employees, _computers, observer);
+    }
+
+    public WatchIndexMaintainer Maintainer { get; }
+    public WatchIndex Index => Maintainer.Index;
+
+    public void Employee(string key, string? name, string? flag) =>
+        Maintainer.Apply(new TableChange<EmployeeRow>(key, new EmployeeRow(key, name, flag)));
+
+    public void DeleteEmployee(string key) => Maintainer.Apply(new TableChange<EmployeeRow>(key, null));
+
+    public void Computer(string rowKey, string? empKey, string? mac, string? compId = null) =>
+        Maintainer.Apply(new TableChange<ComputerRow>(rowKey, new ComputerRow(rowKey, compId ?? rowKey, empKey, mac)));
+
+    public void DeleteComputer(string rowKey) => Maintainer.Apply(new TableChange<ComputerRow>(rowKey, null));
+
+    /// <summary>Who a MAC belongs to, as "EMP_NAME/computer row" strings (empty when not watched).</summary>
+    public string[] Owners(string mac) =>
+        Index.TryGetOwners(MacAddress.Parse(mac), out var owners) ? owners.Select(o => $"{o.EmpName}/{o.ComputerRowKey}").ToArray() : [];
+
+    public void Dispose()
+    {
+        _employees.Dispose();
+        _computers.Dispose();
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // best effort: a temp folder
+        }
+    }
+}

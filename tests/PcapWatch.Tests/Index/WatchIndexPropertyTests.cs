@@ -1,0 +1,92 @@
+using CsCheck;
+using NUnit.Framework;
+using PcapWatch.Packets;
+using PcapWatch.Tables;
+
+namespace PcapWatch.Tests.Index;
+
+/// <summary>
+/// The index equals the from-scratch join of the current tables after every step of any interleaving of upserts and
+/// tombstones on either table — driven through the real FASTER stores and the real maintainer.
+/// </summary>
+public class WatchIndexPropertyTests
+{
+    private abstract record Op;
+    private sealed record UpsertEmployee(string Key, string Name, string? Flag) : Op;
+    private sealed record DeleteEmployee(string Key) : Op;
+    private sealed record UpsertComputer(string RowKey, string? EmpKey, string? Mac) : Op;
+    private sealed record DeleteComputer(string RowKey) : Op;
+
+    // Small key spaces so that collisions, moves and conflicts are frequent.
+    private static readonly Gen<string> EmpKey = Gen.OneOf("e1", "e2", "e3");
+    private static readonly Gen<string> RowKey = Gen.OneOf("c1", "c2", "c3", "c4");
+    private static readonly Gen<string?> Mac = Gen.OneOf<string?>(
+        "aa:aa:aa:00:00:01", "AA-AA-AA-00-00-01", "aaaa.aa00.0002", "aaaaaa000002", "aa:aa:aa:00:00:03", "bogus", null);
+    private static readonly Gen<string?> Flag = Gen.OneOf<string?>("YES", " yes", "NO", "no", null);
+
+    private static readonly Gen<Op> AnyOp = Gen.Frequency(
+        (3, Gen.Select(EmpKey, Gen.OneOf("Ann", "Ben"), Flag, (k, n, f) => (Op)new UpsertEmployee(k, n, f))),
+        (1, EmpKey.Select(k => (Op)new DeleteEmployee(k))),
+        (4, Gen.Select(RowKey, EmpKey.Null(), Mac, (r, e, m) => (Op)new UpsertComputer(r, e, m))),
+        (2, RowKey.Select(r => (Op)new DeleteComputer(r))));
+
+    [Test]
+    public void Index_equals_the_from_scratch_join_after_every_step()
+    {
+        AnyOp.Array[1, 40].Sample(ops =>
+        {
+            using var t = new TableHarness();
+            var employees = new Dictionary<string, EmployeeRow>();
+            var computers = new Dictionary<string, ComputerRow>();
+            foreach (var op in ops)
+            {
+                switch (op)
+                {
+                    case UpsertEmployee u:
+                        employees[u.Key] = new EmployeeRow(u.Key, u.Name, u.Flag);
+                        t.Employee(u.Key, u.Name, u.Flag);
+                        break;
+                    case DeleteEmployee d:
+                        employees.Remove(d.Key);
+                        t.DeleteEmployee(d.Key);
+                        break;
+                    case UpsertComputer c:
+                        computers[c.RowKey] = new ComputerRow(c.RowKey, c.RowKey, c.EmpKey, c.Mac);
+                        t.Computer(c.RowKey, c.EmpKey, c.Mac);
+                        break;
+                    case DeleteComputer d:
+                        computers.Remove(d.RowKey);
+                        t.DeleteComputer(d.RowKey);
+                        break;
+                }
+                var expected = FromScratch(employees, computers);
+                var actual = t.Index.Entries.ToDictionary(e => e.Key.ToString(),
+                    e => string.Join(";", e.Value.Select(o => $"{o.ComputerRowKey}:{o.EmpId}:{o.EmpName}")));
+                if (!expected.OrderBy(e => e.Key).SequenceEqual(actual.OrderBy(e => e.Key)))
+                {
+                    throw new AssertionException($"after {op}: expected [{Show(expected)}] but the index holds [{Show(actual)}]");
+                }
+                Assert.That(t.Maintainer.EmployeeRows, Is.EqualTo(employees.Count));
+                Assert.That(t.Maintainer.ComputerRows, Is.EqualTo(computers.Count));
+            }
+        }, iter: 1500, threads: 1);
+    }
+
+    /// <summary>The definition: { MAC of computer c | employees[c.empkey] is watched }, owners ordered by row key.</summary>
+    private static Dictionary<string, string> FromScratch(Dictionary<string, EmployeeRow> employees, Dictionary<string, ComputerRow> computers)
+    {
+        var result = new Dictionary<string, string>();
+        var watched = computers.Values
+            .Where(c => c.EmpKey is not null && employees.TryGetValue(c.EmpKey, out var e) && e.IsWatched)
+            .Where(c => MacAddress.TryParse(c.MacAddr, out _))
+            .GroupBy(c => MacAddress.Parse(c.MacAddr!).ToString());
+        foreach (var group in watched)
+        {
+            result[group.Key] = string.Join(";", group.OrderBy(c => c.RowKey, StringComparer.Ordinal)
+                .Select(c => $"{c.RowKey}:{employees[c.EmpKey!].Key}:{employees[c.EmpKey!].Name}"));
+        }
+        return result;
+    }
+
+    private static string Show(Dictionary<string, string> index) => string.Join(", ", index.OrderBy(e => e.Key).Select(e => $"{e.Key}→{e.Value}"));
+}
