@@ -31,13 +31,13 @@ public sealed class PcapJoiner : IDisposable
     private string? _firstDeliveryError;
 
     public PcapJoiner(string bootstrapServers, string groupId, TopicNames topics, WatchIndex index, PipelineProgress progress,
-        IReadOnlyDictionary<string, string>? kafkaProperties)
+        IReadOnlyDictionary<string, string>? consumerProperties, IReadOnlyDictionary<string, string>? producerProperties)
     {
         _index = index;
         _topics = topics;
         _progress = progress;
         _onDelivered = OnDelivered;
-        var consumerConfig = ClientSettings.Consumer(bootstrapServers, groupId, kafkaProperties);
+        var consumerConfig = ClientSettings.Consumer(bootstrapServers, groupId, consumerProperties);
         consumerConfig.PartitionAssignmentStrategy ??= PartitionAssignmentStrategy.CooperativeSticky;
         _consumer = new ConsumerBuilder<byte[]?, byte[]?>(consumerConfig)
             .SetPartitionsAssignedHandler((_, assigned) =>
@@ -51,7 +51,7 @@ public sealed class PcapJoiner : IDisposable
                     string.Join(",", lost.Select(p => p.Partition.Value)));
             })
             .Build();
-        _producer = new ProducerBuilder<byte[], byte[]>(ClientSettings.Producer(bootstrapServers, kafkaProperties)).Build();
+        _producer = new ProducerBuilder<byte[], byte[]>(ClientSettings.Producer(bootstrapServers, producerProperties)).Build();
     }
 
     public long Packets { get; private set; }

@@ -14,6 +14,7 @@ public sealed class PipelineProgress
     private long _matches;
     private long _matchBytes;
     private long _badRecords;
+    private long _tableRecords;
     private int _tablesCurrent;
 
     /// <summary>pcap records consumed (good or bad).</summary>
@@ -29,6 +30,9 @@ public sealed class PipelineProgress
     public long BadRecords => Volatile.Read(ref _badRecords);
 
     public bool TablesCurrent => Volatile.Read(ref _tablesCurrent) != 0;
+
+    /// <summary>employees and computers messages consumed (applied or rejected).</summary>
+    public long TableRecords => Volatile.Read(ref _tableRecords);
 
     /// <summary>Value bytes of the pcap records consumed from one partition.</summary>
     public long ConsumedBytes(int partition) => Volatile.Read(ref _consumedBytes[partition]);
@@ -51,6 +55,8 @@ public sealed class PipelineProgress
     }
 
     internal void OnBadRecord() => Interlocked.Increment(ref _badRecords);
+
+    internal void OnTableRecord() => Interlocked.Increment(ref _tableRecords);
 
     internal void OnTablesCurrent() => Volatile.Write(ref _tablesCurrent, 1);
 }

@@ -40,6 +40,8 @@ public static class ClientSettings
             MaxPartitionFetchBytes = MaxRecordBytes + 64 * 1024,
             // librdkafka 2.x waits 1 s after a full fetch queue by default; 10 ms doubled pipeline throughput here.
             FetchQueueBackoffMs = 10,
+            // Real-time monitoring: a fetch parks at most 100 ms waiting for data (librdkafka's default is 500 ms).
+            FetchWaitMaxMs = 100,
         };
         return Apply(config, extra);
     }

@@ -15,6 +15,12 @@ public static class EmbeddedDemo
 {
     private static readonly ILogger Log = Serilog.Log.ForContext(typeof(EmbeddedDemo));
 
+    /// <summary>
+    /// The embedded broker answers a parked fetch only when its wait expires, not when data arrives, and the feeder
+    /// waits for the pipeline to read each window: a short fetch wait keeps that loop tight.
+    /// </summary>
+    private static readonly Dictionary<string, string> LowLatencyFetch = new() { ["fetch.wait.max.ms"] = "5" };
+
     public static DemoResult Run(DemoOptions options, TextWriter output, CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
@@ -36,6 +42,7 @@ public static class EmbeddedDemo
             BootstrapServers = broker.BootstrapServers,
             StateDir = stateDir,
             GroupId = "pcapwatch-demo",
+            ConsumerProperties = LowLatencyFetch,
         });
         using var stopPipeline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         using var stopFeeding = CancellationTokenSource.CreateLinkedTokenSource(cancel);
@@ -43,7 +50,7 @@ public static class EmbeddedDemo
         pipeline.ContinueWith(_ => stopFeeding.Cancel(), TaskContinuationOptions.OnlyOnFaulted);
 
         var view = new MatchView(options.ProtocolsLike, options.Json);
-        using var tail = new MatchTail(broker.BootstrapServers, topics.Output, fromBeginning: true, view, output, cancel: cancel);
+        using var tail = new MatchTail(broker.BootstrapServers, topics.Output, fromBeginning: true, view, output, LowLatencyFetch, cancel);
         using var feedingDone = new ManualResetEventSlim();
         var printer = Task.Factory.StartNew(() =>
         {

@@ -31,12 +31,12 @@ public sealed class PcapWatchService
         using var employees = OpenStore("employees");
         using var computers = OpenStore("computers");
         var maintainer = new WatchIndexMaintainer(employees, computers);
-        using var tables = new TableLoader(o.BootstrapServers, o.Topics, maintainer, o.KafkaProperties, cancel);
+        using var tables = new TableLoader(o.BootstrapServers, o.Topics, maintainer, Progress, o.ConsumerSettings, cancel);
 
         while (!tables.IsCurrent && !cancel.IsCancellationRequested) tables.Poll(TimeSpan.FromMilliseconds(100), TableBatch * 10);
         if (tables.IsCurrent) Progress.OnTablesCurrent();
 
-        using var joiner = new PcapJoiner(o.BootstrapServers, o.GroupId, o.Topics, maintainer.Index, Progress, o.KafkaProperties);
+        using var joiner = new PcapJoiner(o.BootstrapServers, o.GroupId, o.Topics, maintainer.Index, Progress, o.ConsumerSettings, o.KafkaProperties);
         if (!cancel.IsCancellationRequested)
         {
             joiner.Subscribe();

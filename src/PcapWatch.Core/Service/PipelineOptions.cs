@@ -14,4 +14,11 @@ public sealed record PipelineOptions
     public TimeSpan CommitInterval { get; init; } = TimeSpan.FromSeconds(1);
     /// <summary>Any librdkafka property, applied to every client last (security settings, tuning).</summary>
     public IReadOnlyDictionary<string, string>? KafkaProperties { get; init; }
+    /// <summary>librdkafka properties for the consumers only, applied after <see cref="KafkaProperties"/>.</summary>
+    public IReadOnlyDictionary<string, string>? ConsumerProperties { get; init; }
+
+    internal IReadOnlyDictionary<string, string>? ConsumerSettings =>
+        ConsumerProperties is null ? KafkaProperties
+        : (KafkaProperties ?? new Dictionary<string, string>()).Concat(ConsumerProperties)
+            .GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value);
 }

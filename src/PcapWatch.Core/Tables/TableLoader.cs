@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Confluent.Kafka;
 using PcapWatch.Index;
+using PcapWatch.Join;
 using PcapWatch.Kafka;
 using Serilog;
 
@@ -19,14 +20,16 @@ public sealed class TableLoader : IDisposable
     private readonly IConsumer<byte[]?, byte[]?> _consumer;
     private readonly WatchIndexMaintainer _maintainer;
     private readonly TopicNames _topics;
+    private readonly PipelineProgress _progress;
     private readonly Dictionary<TopicPartition, long> _startupEnd = new();
     private readonly Dictionary<TopicPartition, long> _next = new();
     private readonly Stopwatch _sinceStart = Stopwatch.StartNew();
 
-    public TableLoader(string bootstrapServers, TopicNames topics, WatchIndexMaintainer maintainer,
+    public TableLoader(string bootstrapServers, TopicNames topics, WatchIndexMaintainer maintainer, PipelineProgress progress,
         IReadOnlyDictionary<string, string>? kafkaProperties, CancellationToken cancel)
     {
         _topics = topics;
+        _progress = progress;
         _maintainer = maintainer;
         _consumer = new ConsumerBuilder<byte[]?, byte[]?>(ClientSettings.Consumer(bootstrapServers, null, kafkaProperties)).Build();
 
@@ -63,6 +66,7 @@ public sealed class TableLoader : IDisposable
             if (result is null) break;
             Apply(result);
             _next[result.TopicPartition] = result.Offset.Value + 1;
+            _progress.OnTableRecord();
             applied++;
         }
         if (!IsCurrent) UpdateCurrent();

@@ -1,0 +1,84 @@
+using NUnit.Framework;
+using PcapWatch.IntegrationTests.Infrastructure;
+using PcapWatch.Tests.Shared;
+
+namespace PcapWatch.IntegrationTests;
+
+/// <summary>The commands as separate processes, as a user runs them: broker, produce, run, tail — and demo.</summary>
+public class CliProcessTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+    private string _scratch = null!;
+
+    [SetUp]
+    public void CreateScratch() => Directory.CreateDirectory(_scratch = Path.Combine(Path.GetTempPath(), "pcapwatch-cli-" + Guid.NewGuid().ToString("N")));
+
+    [TearDown]
+    public void RemoveScratch() => Directory.Delete(_scratch, recursive: true);
+
+    public static IEnumerable<TestCaseData> Inputs()
+    {
+        yield return new TestCaseData("fixture:employees.txt", "fixture:computers.txt", "fixture:netns-lan.json.ndjson", 148, 37, "Alice Example")
+            .SetName("Separate_processes_give_the_demo_rows_for_the_project_samples");
+        yield return new TestCaseData("shared:recipe-data/employees.json", "shared:recipe-data/computers.json", "shared:recipe-data/pcap.json", 531, 96, "Tom Jones")
+            .SetName("Separate_processes_give_the_recipes_96_rows");
+    }
+
+    private static string Resolve(string spec) =>
+        spec.StartsWith("fixture:", StringComparison.Ordinal) ? TestData.Fixture(spec[8..]) : TestData.Shared(spec[7..]);
+
+    [TestCaseSource(nameof(Inputs))]
+    public void Broker_produce_run_and_tail(string employees, string computers, string pcap, int packets, int matches, string name)
+    {
+        string employeesFile = Resolve(employees), computersFile = Resolve(computers), pcapFile = Resolve(pcap);
+        var bootstrapFile = Path.Combine(_scratch, "bootstrap");
+        using var broker = CliProcess.Start("broker", "--partitions", "pcap=8,employees=1,computers=1", "--bootstrap-file", bootstrapFile);
+        Infrastructure.Kafka.WaitUntil(() => File.Exists(bootstrapFile), Patience, "the bootstrap file");
+        var bootstrap = File.ReadAllText(bootstrapFile).Trim();
+        Assert.That(broker.Stdout, Does.Contain($"bootstrap: {bootstrap}"));
+
+        using (var p = CliProcess.Start("produce", "--bootstrap-servers", bootstrap, "--topic", "employees", "--file", employeesFile))
+            Assert.That(p.WaitForExit(Patience), Is.Zero, () => string.Join("\n", p.Stderr));
+        using (var p = CliProcess.StartWithInput(computersFile, "produce", "--bootstrap-servers", bootstrap, "--topic", "computers"))
+            Assert.That(p.WaitForExit(Patience), Is.Zero, () => string.Join("\n", p.Stderr));
+        using (var p = CliProcess.Start("produce", "-b", bootstrap, "-t", "pcap", "-f", pcapFile))
+            Assert.That(p.WaitForExit(Patience), Is.Zero, () => string.Join("\n", p.Stderr));
+
+        using var run = CliProcess.Start("run", "--bootstrap-servers", bootstrap, "--state-dir", Path.Combine(_scratch, "state"),
+            "--group-id", "cli-test");
+        Infrastructure.Kafka.WaitForCommittedToEnd(bootstrap, "cli-test", "pcap", Patience);
+        run.Terminate();
+        Assert.That(run.WaitForExit(TimeSpan.FromSeconds(20)), Is.Zero, () => string.Join("\n", run.Stderr));
+        Assert.That(run.Stderr.Any(l => l.Contains($"packets={packets} matches={matches}", StringComparison.Ordinal)),
+            () => "no summary line in:\n" + string.Join("\n", run.Stderr));
+
+        using var tail = CliProcess.Start("tail", "--bootstrap-servers", bootstrap, "--from-beginning", "--exit-at-end");
+        Assert.That(tail.WaitForExit(Patience), Is.Zero);
+        var rows = tail.Stdout.Where(l => l.Contains(" | ", StringComparison.Ordinal)).ToArray();
+        Assert.That(rows, Has.Length.EqualTo(matches));
+        Assert.That(rows, Is.All.StartsWith(name + " | "));
+
+        broker.Terminate();
+        Assert.That(broker.WaitForExit(TimeSpan.FromSeconds(20)), Is.Zero);
+    }
+
+    [Test]
+    public void Demo_command_prints_the_matches_then_a_summary()
+    {
+        using var demo = CliProcess.Start("demo", "--protocols-like", "%http");
+        Assert.That(demo.WaitForExit(Patience), Is.Zero, () => string.Join("\n", demo.Stderr));
+        var lines = demo.Stdout;
+        Assert.That(lines[^1], Does.StartWith("demo: packets=148 matches=37 shown="));
+        var rows = lines[..^1];
+        Assert.That(rows, Is.Not.Empty);
+        Assert.That(rows, Is.All.Match(@"^Alice Example \| .*http \| "));
+    }
+
+    [Test]
+    public void Bad_arguments_fail_with_a_message_and_nonzero_exit()
+    {
+        using var run = CliProcess.Start("run");
+        Assert.That(run.WaitForExit(Patience), Is.Not.Zero);
+        Assert.That(string.Join("\n", run.Stderr.Concat(run.Stdout)), Does.Contain("--bootstrap-servers"));
+    }
+}

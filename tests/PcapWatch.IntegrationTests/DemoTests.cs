@@ -1,0 +1,118 @@
+using System.Text;
+using NUnit.Framework;
+using PcapWatch.Service;
+using PcapWatch.Tests.Shared;
+
+namespace PcapWatch.IntegrationTests;
+
+/// <summary>The demo in-process: embedded broker, real Confluent.Kafka clients, FASTER on disk, the output topic read back.</summary>
+public class DemoTests
+{
+    private string _scratch = null!;
+
+    [SetUp]
+    public void CreateScratch() => Directory.CreateDirectory(_scratch = Path.Combine(Path.GetTempPath(), "pcapwatch-it-" + Guid.NewGuid().ToString("N")));
+
+    [TearDown]
+    public void RemoveScratch() => Directory.Delete(_scratch, recursive: true);
+
+    private static (DemoResult Result, string[] Lines) Run(DemoOptions options)
+    {
+        var output = new StringWriter();
+        var result = EmbeddedDemo.Run(options, output, CancellationToken.None);
+        return (result, output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    private static DemoOptions Recipe() => new()
+    {
+        EmployeesFile = TestData.Shared("recipe-data/employees.json"),
+        ComputersFile = TestData.Shared("recipe-data/computers.json"),
+        PcapFile = TestData.Shared("recipe-data/pcap.json"),
+    };
+
+    private static DemoOptions Samples(string pcap = "netns-lan.json.ndjson") => new()
+    {
+        EmployeesFile = TestData.Fixture("employees.txt"),
+        ComputersFile = TestData.Fixture("computers.txt"),
+        PcapFile = TestData.Fixture(pcap),
+    };
+
+    [Test]
+    public void Recipe_gives_96_tom_jones_rows_with_8_http_and_4_arp()
+    {
+        var (result, lines) = Run(Recipe());
+        Assert.That(lines, Has.Length.EqualTo(96));
+        Assert.That(lines, Is.All.StartsWith("Tom Jones | "));
+        Assert.That(lines.Count(l => l.Split(" | ")[1].EndsWith("http", StringComparison.Ordinal)), Is.EqualTo(8));
+        Assert.That(lines.Count(l => l == "Tom Jones | eth:ethertype:arp | null"), Is.EqualTo(4));
+        Assert.That((result.Pipeline.Packets, result.Pipeline.Matches, result.Pipeline.BadRecords), Is.EqualTo((531L, 96L, 0L)));
+    }
+
+    [Test]
+    public void Recipe_filtered_by_protocols_like_http_gives_8()
+    {
+        var (result, lines) = Run(Recipe() with { ProtocolsLike = "%http" });
+        Assert.That(lines, Has.Length.EqualTo(8));
+        Assert.That(lines, Is.All.EqualTo("Tom Jones | eth:ethertype:ip:tcp:http | 86.66.0.227"));
+        Assert.That(result.Pipeline.Matches, Is.EqualTo(96), "the filter is a view; every match is in the topic");
+    }
+
+    [Test]
+    public void Project_samples_give_alices_37_packets_and_ek_gives_the_same_rows_as_json()
+    {
+        var (json, jsonLines) = Run(Samples());
+        var (ek, ekLines) = Run(Samples("netns-lan.ek.ndjson"));
+        Assert.That(jsonLines, Has.Length.EqualTo(37));
+        Assert.That(jsonLines, Is.All.StartsWith("Alice Example | "));
+        Assert.That(ekLines, Is.EqualTo(jsonLines));
+        Assert.That((json.Pipeline.Packets, ek.Pipeline.Packets), Is.EqualTo((148L, 148L)));
+    }
+
+    [Test]
+    public void Json_format_prints_the_output_records()
+    {
+        var (_, lines) = Run(Samples() with { Json = true });
+        Assert.That(lines, Has.Length.EqualTo(37));
+        var first = System.Text.Json.JsonDocument.Parse(lines[0]).RootElement;
+        Assert.That(first.GetProperty("C_EMP_NAME").GetString(), Is.EqualTo("Alice Example"));
+        Assert.That(first.GetProperty("P_ETH_SRC").GetString(), Is.EqualTo("02:50:57:00:00:02"));
+    }
+
+    [Test]
+    public void Input_far_beyond_the_brokers_5_MiB_per_partition_is_exact()
+    {
+        // 40 copies of the capture: ~17 MB through one partition, over three times what the broker keeps.
+        var lines = TestData.Lines(TestData.Fixture("netns-lan.json.ndjson"));
+        var big = Path.Combine(_scratch, "big.ndjson");
+        using (var file = File.Create(big))
+        {
+            for (int copy = 0; copy < 40; copy++)
+            {
+                foreach (var l in lines)
+                {
+                    file.Write(l);
+                    file.WriteByte((byte)'\n');
+                }
+            }
+        }
+        Assert.That(new FileInfo(big).Length, Is.GreaterThan(3 * 5 * 1024 * 1024));
+        var (result, printed) = Run(Samples() with { PcapFile = big });
+        Assert.That(result.Pipeline.Packets, Is.EqualTo(148L * 40));
+        Assert.That(printed, Has.Length.EqualTo(37 * 40));
+    }
+
+    [Test]
+    public void A_2_5_MB_packet_matches_and_a_record_over_the_limit_is_reported_not_lost_silently()
+    {
+        var alice = TestData.Lines(TestData.Fixture("netns-lan.json.ndjson"))
+            .Select(Encoding.UTF8.GetString).First(l => l.Contains("\"eth.src\":\"02:50:57:00:00:02\"", StringComparison.Ordinal));
+        string Padded(int bytes) => alice.Replace("\"layers\":{", "\"layers\":{\"data\":{\"data.data\":\"" + new string('a', bytes) + "\"},");
+        var file = Path.Combine(_scratch, "sizes.ndjson");
+        File.WriteAllLines(file, [alice, Padded(2_500_000), Padded(9_000_000), alice]);
+
+        var (result, printed) = Run(Samples() with { PcapFile = file });
+        Assert.That(result.OversizedRecords, Is.EqualTo(1));
+        Assert.That(result.PacketsFed, Is.EqualTo(3));
+        Assert.That(printed, Has.Length.EqualTo(3), "both small packets and the 2.5 MB one match");
+    }
+}

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using NUnit.Framework;
+using PcapWatch.Tests.Shared;
+
+namespace PcapWatch.IntegrationTests.Infrastructure;
+
+/// <summary>The PcapWatch program running as its own process, with its output captured line by line.</summary>
+internal sealed partial class CliProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _stdout = new();
+    private readonly List<string> _stderr = new();
+
+    private CliProcess(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_stdout) _stdout.Add(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_stderr) _stderr.Add(e.Data); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    /// <summary>The program built beside this test project, in the same configuration.</summary>
+    public static string ProgramPath
+    {
+        get
+        {
+            var testDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+            string framework = testDir.Name, configuration = testDir.Parent!.Name;
+            var path = Path.Combine(TestData.RepositoryRoot, "src", "PcapWatch", "bin", configuration, framework, "PcapWatch.dll");
+            Assert.That(File.Exists(path), Is.True, $"{path} not built");
+            return path;
+        }
+    }
+
+    public static CliProcess Start(params string[] args) => StartWithInput(null, args);
+
+    public static CliProcess StartWithInput(string? stdinFile, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = stdinFile is not null,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(ProgramPath);
+        foreach (var a in args) info.ArgumentList.Add(a);
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start PcapWatch");
+        var cli = new CliProcess(process);
+        if (stdinFile is not null)
+        {
+            using (var input = File.OpenRead(stdinFile)) input.CopyTo(process.StandardInput.BaseStream);
+            process.StandardInput.Close();
+        }
+        return cli;
+    }
+
+    public string[] Stdout { get { lock (_stdout) return _stdout.ToArray(); } }
+    public string[] Stderr { get { lock (_stderr) return _stderr.ToArray(); } }
+
+    /// <summary>Waits for the process to end by itself; fails the test (with its stderr) on timeout.</summary>
+    public int WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout))
+        {
+            Assert.Fail($"PcapWatch did not exit within {timeout}; stderr:\n{string.Join("\n", Stderr)}");
+        }
+        _process.WaitForExit(); // drains the output readers
+        return _process.ExitCode;
+    }
+
+    /// <summary>Sends SIGTERM, as a service manager does.</summary>
+    public void Terminate() => Kill(_process.Id, 15);
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,82 @@
+using System.Text;
+using System.Text.Json;
+using Confluent.Kafka;
+using NUnit.Framework;
+using PcapWatch.Kafka;
+
+namespace PcapWatch.IntegrationTests.Infrastructure;
+
+/// <summary>Plain Confluent.Kafka helpers for tests: write records, read a topic to its end, check commits.</summary>
+internal static class Kafka
+{
+    public static void Produce(string bootstrap, string topic, IEnumerable<(string? Key, string? Value)> records)
+    {
+        using var producer = new ProducerBuilder<byte[]?, byte[]?>(ClientSettings.Producer(bootstrap)).Build();
+        foreach (var (key, value) in records)
+        {
+            producer.Produce(topic, new Message<byte[]?, byte[]?>
+            {
+                Key = key is null ? null : Encoding.UTF8.GetBytes(key),
+                Value = value is null ? null : Encoding.UTF8.GetBytes(value),
+            });
+        }
+        Assert.That(producer.Flush(TimeSpan.FromSeconds(30)), Is.Zero, "records not delivered");
+    }
+
+    public static void Produce(string bootstrap, string topic, IEnumerable<byte[]> values)
+    {
+        using var producer = new ProducerBuilder<byte[]?, byte[]?>(ClientSettings.Producer(bootstrap)).Build();
+        foreach (var value in values) producer.Produce(topic, new Message<byte[]?, byte[]?> { Value = value });
+        Assert.That(producer.Flush(TimeSpan.FromSeconds(30)), Is.Zero, "records not delivered");
+    }
+
+    /// <summary>Every record of a topic up to its current end, as (key, parsed JSON value or null).</summary>
+    public static List<(string? Key, JsonElement? Value)> ReadAll(string bootstrap, string topic)
+    {
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(ClientSettings.Consumer(bootstrap, null)).Build();
+        var partitions = TopicPartitions.Of(consumer, topic, TimeSpan.FromSeconds(30));
+        var ends = partitions.ToDictionary(p => p, p => consumer.QueryWatermarkOffsets(p, TimeSpan.FromSeconds(10)).High.Value);
+        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
+        var records = new List<(string?, JsonElement?)>();
+        var remaining = ends.Where(e => e.Value > 0).Select(e => e.Key).ToHashSet();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (remaining.Count > 0)
+        {
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"could not read {topic} to its end");
+            var r = consumer.Consume(TimeSpan.FromMilliseconds(200));
+            if (r is null) continue;
+            var m = r.Message;
+            records.Add((m.Key is null ? null : Encoding.UTF8.GetString(m.Key),
+                m.Value is null ? null : JsonDocument.Parse(m.Value).RootElement.Clone()));
+            if (r.Offset.Value + 1 >= ends[r.TopicPartition]) remaining.Remove(r.TopicPartition);
+        }
+        return records;
+    }
+
+    /// <summary>Waits until the group has committed every partition of the topic up to its end.</summary>
+    public static void WaitForCommittedToEnd(string bootstrap, string groupId, string topic, TimeSpan timeout)
+    {
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(ClientSettings.Consumer(bootstrap, groupId)).Build();
+        var partitions = TopicPartitions.Of(consumer, topic, TimeSpan.FromSeconds(30));
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var ends = partitions.ToDictionary(p => p, p => consumer.QueryWatermarkOffsets(p, TimeSpan.FromSeconds(10)).High.Value);
+            var committed = consumer.Committed(partitions, TimeSpan.FromSeconds(10));
+            if (committed.All(c => ends[c.TopicPartition] == 0 || c.Offset.Value >= ends[c.TopicPartition])) return;
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline),
+                $"group {groupId} committed {string.Join(",", committed.Select(c => c.Offset.Value))} of {string.Join(",", ends.Values)}");
+            Thread.Sleep(200);
+        }
+    }
+
+    public static void WaitUntil(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"timed out waiting for {what}");
+            Thread.Sleep(20);
+        }
+    }
+}
