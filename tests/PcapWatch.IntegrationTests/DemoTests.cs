@@ -69,6 +69,46 @@ public class DemoTests
     }
 
     [Test]
+    public void Table_files_with_updates_and_tombstones_give_the_final_state_for_all_packets()
+    {
+        var employees = Path.Combine(_scratch, "employees.txt");
+        File.WriteAllLines(employees,
+        [
+            "E100:{\"key\":\"E100\",\"name\":\"Alice Example\",\"watch_flag\":\"YES\"}",
+            "E101:{\"key\":\"E101\",\"name\":\"Bob Example\",\"watch_flag\":\"NO\"}",
+            "E101:{\"key\":\"E101\",\"name\":\"Bob Example\",\"watch_flag\":\"yes\"}",
+            "E100:",
+        ]);
+        var (result, lines) = Run(Samples() with { EmployeesFile = employees });
+        Assert.That(lines, Has.Length.EqualTo(39), "desktop-bob sent 39 packets");
+        Assert.That(lines, Is.All.StartsWith("Bob Example | "));
+        Assert.That(result.Pipeline.EmployeeRows, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void Mixed_mac_spellings_in_the_table_give_the_same_matches_as_canonical_ones()
+    {
+        var canonical = Path.Combine(_scratch, "canonical.txt");
+        var mixed = Path.Combine(_scratch, "mixed.txt");
+        File.WriteAllLines(canonical,
+        [
+            "1:{\"comp_id\":1,\"empkey\":\"E100\",\"macaddr\":\"02:50:57:00:00:02\"}",
+            "2:{\"comp_id\":2,\"empkey\":\"E100\",\"macaddr\":\"02:50:57:00:00:03\"}",
+            "3:{\"comp_id\":3,\"empkey\":\"E100\",\"macaddr\":\"02:50:57:00:00:01\"}",
+        ]);
+        File.WriteAllLines(mixed,
+        [
+            "1:{\"comp_id\":1,\"empkey\":\"E100\",\"macaddr\":\"02-50-57-00-00-02\"}",
+            "2:{\"comp_id\":2,\"empkey\":\"E100\",\"macaddr\":\"0250.5700.0003\"}",
+            "3:{\"comp_id\":3,\"empkey\":\"E100\",\"macaddr\":\"025057000001\"}",
+        ]);
+        var (_, expected) = Run(Samples() with { ComputersFile = canonical, Json = true });
+        var (_, actual) = Run(Samples() with { ComputersFile = mixed, Json = true });
+        Assert.That(expected, Has.Length.EqualTo(71 + 37 + 39), "one employee, three computers keyed by comp_id");
+        Assert.That(actual, Is.EqualTo(expected));
+    }
+
+    [Test]
     public void Json_format_prints_the_output_records()
     {
         var (_, lines) = Run(Samples() with { Json = true });

@@ -19,21 +19,25 @@ public sealed class PcapJoiner : IDisposable
     private const int DetailedWarnings = 20;
 
     private readonly IConsumer<byte[]?, byte[]?> _consumer;
-    private readonly IProducer<byte[], byte[]> _producer;
+    private readonly IProducer<byte[], byte[]?> _producer;
     private readonly WatchIndex _index;
     private readonly TopicNames _topics;
     private readonly PipelineProgress _progress;
+    private readonly MatchMode _mode;
     private readonly MatchRecordWriter _writer = new();
     private readonly Dictionary<TopicPartition, TopicPartitionOffset> _uncommitted = new();
-    private readonly Action<DeliveryReport<byte[], byte[]>> _onDelivered;
+    private readonly Action<DeliveryReport<byte[], byte[]?>> _onDelivered;
     private PacketFields _fields;
     private long _deliveryFailures;
     private string? _firstDeliveryError;
 
-    public PcapJoiner(string bootstrapServers, string groupId, TopicNames topics, WatchIndex index, PipelineProgress progress,
-        IReadOnlyDictionary<string, string>? consumerProperties, IReadOnlyDictionary<string, string>? producerProperties)
+    /// <param name="producer">Shared with the changelog; flushed here before every commit, disposed by the caller.</param>
+    public PcapJoiner(string bootstrapServers, string groupId, TopicNames topics, WatchIndex index, MatchMode mode,
+        PipelineProgress progress, IReadOnlyDictionary<string, string>? consumerProperties, IProducer<byte[], byte[]?> producer)
     {
+        _producer = producer;
         _index = index;
+        _mode = mode;
         _topics = topics;
         _progress = progress;
         _onDelivered = OnDelivered;
@@ -51,7 +55,6 @@ public sealed class PcapJoiner : IDisposable
                     string.Join(",", lost.Select(p => p.Partition.Value)));
             })
             .Build();
-        _producer = new ProducerBuilder<byte[], byte[]>(ClientSettings.Producer(bootstrapServers, producerProperties)).Build();
     }
 
     public long Packets { get; private set; }
@@ -88,7 +91,7 @@ public sealed class PcapJoiner : IDisposable
         }
 
         ExtractStatus status;
-        var gate = new WatchedSourceGate(_index);
+        var gate = new WatchedMacGate(_index, _mode);
         try
         {
             status = PacketExtractor.Extract(value, ref _fields, ref gate);
@@ -103,18 +106,31 @@ public sealed class PcapJoiner : IDisposable
             Reject(result, "not a packet dissection (no \"layers\" object)");
             return;
         }
-        if (status != ExtractStatus.Complete || _fields.EthSrc is not { } src || !_index.TryGetOwners(src, out var owners)) return;
+        if (status != ExtractStatus.Complete) return;
 
+        // In src mode records keep the recipe's exact shape; otherwise each says which side matched.
+        if (gate.SourceMatches(in _fields) && _index.TryGetOwners(_fields.EthSrc!.Value, out var senders))
+        {
+            ProduceMatches(value, senders, _mode == MatchMode.Src ? null : Direction.Out);
+        }
+        if (gate.DestinationMatches(in _fields) && _index.TryGetOwners(_fields.EthDst!.Value, out var receivers))
+        {
+            ProduceMatches(value, receivers, Direction.In);
+        }
+    }
+
+    private void ProduceMatches(byte[] packet, WatchedComputer[] owners, string? direction)
+    {
         foreach (var owner in owners)
         {
-            var record = _writer.Write(value, in _fields, owner);
+            var record = _writer.Write(packet, in _fields, owner, direction);
             Produce(owner.KeyBytes, record.ToArray());
         }
     }
 
     private void Produce(byte[] key, byte[] value)
     {
-        var message = new Message<byte[], byte[]> { Key = key, Value = value };
+        var message = new Message<byte[], byte[]?> { Key = key, Value = value };
         while (true)
         {
             try
@@ -122,7 +138,7 @@ public sealed class PcapJoiner : IDisposable
                 _producer.Produce(_topics.Output, message, _onDelivered);
                 break;
             }
-            catch (ProduceException<byte[], byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
+            catch (ProduceException<byte[], byte[]?> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
             {
                 _producer.Poll(TimeSpan.FromMilliseconds(50)); // back-pressure: let deliveries drain
             }
@@ -131,7 +147,7 @@ public sealed class PcapJoiner : IDisposable
         _progress.OnMatch(key.Length + value.Length);
     }
 
-    private void OnDelivered(DeliveryReport<byte[], byte[]> report)
+    private void OnDelivered(DeliveryReport<byte[], byte[]?> report)
     {
         if (!report.Error.IsError) return;
         if (Interlocked.Increment(ref _deliveryFailures) == 1) _firstDeliveryError = report.Error.ToString();
@@ -189,6 +205,5 @@ public sealed class PcapJoiner : IDisposable
             Log.Warning("Leaving the consumer group failed: {Reason}", ex.Error.Reason);
         }
         _consumer.Dispose();
-        _producer.Dispose();
     }
 }

@@ -11,6 +11,10 @@ public static class ClientSettings
     /// <summary>Largest record PcapWatch writes or expects (real tshark lines reach 2.5 MB; Kafka's default is 1 MB).</summary>
     public const int MaxRecordBytes = 8 * 1024 * 1024;
 
+    /// <summary>The pipeline's producer: matches and the index changelog share it, so one flush covers both.</summary>
+    public static IProducer<byte[], byte[]?> BuildProducer(string bootstrapServers, IReadOnlyDictionary<string, string>? extra) =>
+        new ProducerBuilder<byte[], byte[]?>(Producer(bootstrapServers, extra)).Build();
+
     public static ProducerConfig Producer(string bootstrapServers, IReadOnlyDictionary<string, string>? extra = null)
     {
         var config = new ProducerConfig
@@ -22,6 +26,8 @@ public static class ClientSettings
             MessageMaxBytes = MaxRecordBytes + 64 * 1024,
             // Null-keyed pcap records spread over all partitions instead of sticking to one for a while.
             StickyPartitioningLingerMs = 0,
+            // Keyed records (MACs) land on the partition a Java client would choose (Kafka Streams, ksqlDB joins).
+            Partitioner = Partitioner.Murmur2Random,
         };
         return Apply(config, extra);
     }

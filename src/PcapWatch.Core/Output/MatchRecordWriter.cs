@@ -27,7 +27,7 @@ public sealed class MatchRecordWriter
     public MatchRecordWriter() => _writer = new Utf8JsonWriter(_buffer, WriterOptions);
 
     /// <summary>Formats the record; the span is valid until the next call.</summary>
-    public ReadOnlySpan<byte> Write(ReadOnlySpan<byte> record, in PacketFields fields, WatchedComputer owner)
+    public ReadOnlySpan<byte> Write(ReadOnlySpan<byte> record, in PacketFields fields, WatchedComputer owner, string? direction = null)
     {
         _buffer.ResetWrittenCount();
         _writer.Reset(_buffer);
@@ -40,6 +40,7 @@ public sealed class MatchRecordWriter
         WriteOptional(OutputColumns.EmpNameJson, owner.EmpNameJson);
         WriteOptional(OutputColumns.EmpKeyJson, owner.EmpKeyJson);
         _writer.WriteString(OutputColumns.MacAddrJson, owner.MacJson);
+        if (direction is not null) _writer.WriteString(OutputColumns.DirectionJson, direction);
         _writer.WriteEndObject();
         _writer.Flush();
         return _buffer.WrittenSpan;

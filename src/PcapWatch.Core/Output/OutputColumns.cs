@@ -23,6 +23,8 @@ public static class OutputColumns
     public const string EmpName = "C_EMP_NAME";
     public const string EmpKey = "C_EMP_KEY";
     public const string MacAddr = "C_MACADDR";
+    /// <summary>Only with --match dst|both: <c>out</c> (the watched computer sent it) or <c>in</c> (it received it).</summary>
+    public const string Direction = "DIRECTION";
 
     /// <summary>The P_ columns in <see cref="PacketField"/> order.</summary>
     public static readonly string[] PacketColumns =
@@ -33,4 +35,5 @@ public static class OutputColumns
     internal static readonly JsonEncodedText EmpNameJson = JsonEncodedText.Encode(EmpName);
     internal static readonly JsonEncodedText EmpKeyJson = JsonEncodedText.Encode(EmpKey);
     internal static readonly JsonEncodedText MacAddrJson = JsonEncodedText.Encode(MacAddr);
+    internal static readonly JsonEncodedText DirectionJson = JsonEncodedText.Encode(Direction);
 }

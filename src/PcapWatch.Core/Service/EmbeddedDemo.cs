@@ -30,6 +30,7 @@ public static class EmbeddedDemo
         broker.CreateTopic(topics.Computers, 1);
         broker.CreateTopic(topics.Pcap, options.PcapPartitions);
         broker.CreateTopic(topics.Output, 1);
+        broker.CreateTopic(topics.Changelog, 1);
         Log.Information("Embedded broker at {Bootstrap}", broker.BootstrapServers);
 
         using var publisher = new RecordPublisher(broker.BootstrapServers);
@@ -42,6 +43,7 @@ public static class EmbeddedDemo
             BootstrapServers = broker.BootstrapServers,
             StateDir = stateDir,
             GroupId = "pcapwatch-demo",
+            Match = options.Match,
             ConsumerProperties = LowLatencyFetch,
         });
         using var stopPipeline = CancellationTokenSource.CreateLinkedTokenSource(cancel);

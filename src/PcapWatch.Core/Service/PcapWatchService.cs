@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using PcapWatch.Index;
 using PcapWatch.Join;
+using PcapWatch.Kafka;
 using PcapWatch.Tables;
 using Serilog;
 
@@ -30,17 +31,25 @@ public sealed class PcapWatchService
         var o = _options;
         using var employees = OpenStore("employees");
         using var computers = OpenStore("computers");
-        var maintainer = new WatchIndexMaintainer(employees, computers);
+        using var producer = ClientSettings.BuildProducer(o.BootstrapServers, o.KafkaProperties);
+        var changelog = o.PublishChangelog ? new WatchChangelog(producer, o.Topics.Changelog) : null;
+        var maintainer = new WatchIndexMaintainer(employees, computers, changelog);
         using var tables = new TableLoader(o.BootstrapServers, o.Topics, maintainer, Progress, o.ConsumerSettings, cancel);
 
         while (!tables.IsCurrent && !cancel.IsCancellationRequested) tables.Poll(TimeSpan.FromMilliseconds(100), TableBatch * 10);
-        if (tables.IsCurrent) Progress.OnTablesCurrent();
+        if (tables.IsCurrent)
+        {
+            changelog?.Reconcile(o.BootstrapServers, maintainer.Index, o.ConsumerSettings, cancel);
+            Progress.OnTablesCurrent();
+        }
 
-        using var joiner = new PcapJoiner(o.BootstrapServers, o.GroupId, o.Topics, maintainer.Index, Progress, o.ConsumerSettings, o.KafkaProperties);
+        using var joiner = new PcapJoiner(o.BootstrapServers, o.GroupId, o.Topics, maintainer.Index, o.Match, Progress,
+            o.ConsumerSettings, producer);
         if (!cancel.IsCancellationRequested)
         {
             joiner.Subscribe();
-            Log.Information("Joining {Pcap} → {Output} as group {GroupId}", o.Topics.Pcap, o.Topics.Output, o.GroupId);
+            Log.Information("Joining {Pcap} → {Output} on {Match} as group {GroupId}", o.Topics.Pcap, o.Topics.Output,
+                o.Match.ToString().ToLowerInvariant(), o.GroupId);
             var sinceCommit = Stopwatch.StartNew();
             while (!cancel.IsCancellationRequested)
             {

@@ -10,6 +10,10 @@ public sealed record PipelineOptions
     /// <summary>Where the FASTER table stores live.</summary>
     public required string StateDir { get; init; }
     public TopicNames Topics { get; init; } = TopicNames.Default;
+    /// <summary>Which Ethernet address is joined: eth.src (the recipe), eth.dst, or both.</summary>
+    public Join.MatchMode Match { get; init; } = Join.MatchMode.Src;
+    /// <summary>Publish the index to <see cref="TopicNames.Changelog"/>.</summary>
+    public bool PublishChangelog { get; init; } = true;
     /// <summary>How often matches are flushed and pcap offsets committed.</summary>
     public TimeSpan CommitInterval { get; init; } = TimeSpan.FromSeconds(1);
     /// <summary>Any librdkafka property, applied to every client last (security settings, tuning).</summary>

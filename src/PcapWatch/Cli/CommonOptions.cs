@@ -16,6 +16,20 @@ internal static class CommonOptions
         Description = "Only matches whose P_FRAME_PROTOCOLS is LIKE this SQL pattern (% any run, _ one character), e.g. '%http'",
     };
 
+    public static Option<string> Match() => new Option<string>("--match")
+    {
+        Description = "Which address joins: src (traffic a watched computer sends, the recipe), dst (traffic it receives) "
+            + "or both; with dst/both each record carries DIRECTION (out/in). Broadcast and multicast never match as dst",
+        DefaultValueFactory = _ => "src",
+    }.AcceptOnlyFromAmong("src", "dst", "both");
+
+    public static Join.MatchMode ParseMatch(string? value) => value switch
+    {
+        "dst" => Join.MatchMode.Dst,
+        "both" => Join.MatchMode.Both,
+        _ => Join.MatchMode.Src,
+    };
+
     public static Option<string> OutputFormat() => new Option<string>("--format")
     {
         Description = "text: 'EMP_NAME | FRAME_PROTOCOLS | IP_DST' lines, as the recipe shows them; json: the output records",

@@ -32,9 +32,10 @@ internal static class DemoCommand
         };
         var like = CommonOptions.ProtocolsLike();
         var format = CommonOptions.OutputFormat();
+        var match = CommonOptions.Match();
         var command = new Command("demo", "Run the recipe end to end on the embedded broker and print the matches")
         {
-            employees, computers, pcap, partitions, like, format,
+            employees, computers, pcap, partitions, like, format, match,
         };
         command.SetAction(parse =>
         {
@@ -55,6 +56,7 @@ internal static class DemoCommand
                 PcapPartitions = Math.Max(1, parse.GetValue(partitions)),
                 ProtocolsLike = parse.GetValue(like),
                 Json = parse.GetValue(format) == "json",
+                Match = CommonOptions.ParseMatch(parse.GetValue(match)),
             }, Console.Out, signal.Token);
             var p = result.Pipeline;
             Console.Out.WriteLine(

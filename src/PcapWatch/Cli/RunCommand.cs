@@ -1,5 +1,6 @@
 using System.CommandLine;
 using PcapWatch.Cli.Hosting;
+using PcapWatch.Kafka;
 using PcapWatch.Service;
 
 namespace PcapWatch.Cli;
@@ -20,8 +21,14 @@ internal static class RunCommand
             Description = "Consumer group for the pcap topic; instances with the same group share its partitions",
             DefaultValueFactory = _ => "pcapwatch",
         };
+        var match = CommonOptions.Match();
+        var changelogTopic = new Option<string>("--changelog-topic")
+        {
+            Description = "Topic that receives the watched-MAC index (key MAC, tombstone when a MAC stops being watched); '' for none",
+            DefaultValueFactory = _ => TopicNames.Default.Changelog,
+        };
         var command = new Command("run", "Run the service: load employees and computers, join pcap against the watched MACs, "
-            + "produce matches to WATCHED_EMP_NETWORK_TRAFFIC") { bootstrap, stateDir, groupId };
+            + "produce matches to WATCHED_EMP_NETWORK_TRAFFIC") { bootstrap, stateDir, groupId, match, changelogTopic };
         command.SetAction(parse =>
         {
             using var signal = new ShutdownSignal();
@@ -30,6 +37,9 @@ internal static class RunCommand
                 BootstrapServers = parse.GetValue(bootstrap)!,
                 StateDir = Path.GetFullPath(parse.GetValue(stateDir)!),
                 GroupId = parse.GetValue(groupId)!,
+                Match = CommonOptions.ParseMatch(parse.GetValue(match)),
+                Topics = TopicNames.Default with { Changelog = parse.GetValue(changelogTopic) ?? "" },
+                PublishChangelog = !string.IsNullOrEmpty(parse.GetValue(changelogTopic)),
             });
             service.Run(signal.Token);
             return 0;

@@ -11,6 +11,7 @@ internal static class TopicLayout
         [topics.Employees] = 1,
         [topics.Computers] = 1,
         [topics.Output] = 4,
+        [topics.Changelog] = 1,
     };
 
     public static Dictionary<string, int> Parse(string? spec, TopicNames topics)

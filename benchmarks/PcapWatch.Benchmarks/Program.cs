@@ -1,0 +1,16 @@
+using PcapWatch.Benchmarks;
+
+// dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- extract     (BenchmarkDotNet, hot path)
+// dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- e2e [--packets N]   (through the broker)
+return args.FirstOrDefault() switch
+{
+    "extract" => ExtractReport.Run(args[1..]),
+    "e2e" => E2eBenchmark.Run(args[1..]),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: PcapWatch.Benchmarks extract [BenchmarkDotNet args] | e2e [--packets N] [--watch-every K]");
+    return 2;
+}

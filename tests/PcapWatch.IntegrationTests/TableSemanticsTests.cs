@@ -1,0 +1,168 @@
+using NUnit.Framework;
+using PcapWatch.IntegrationTests.Infrastructure;
+using PcapWatch.Join;
+
+namespace PcapWatch.IntegrationTests;
+
+/// <summary>
+/// Each retraction case end to end through the broker: a table update, then later packets no longer (or now) match,
+/// and the changelog topic shows the tombstone (or upsert).
+/// </summary>
+public class TableSemanticsTests
+{
+    private const string MacA = "e0:a1:d7:18:c2:72";
+    private const string MacB = "e0:a1:d7:18:c2:73";
+    private const string MacC = "e0:a1:d7:18:c2:74";
+
+    [Test]
+    public void Flag_no_and_back_yes()
+    {
+        using var h = new ServiceHarness();
+        h.Employee("100", "Tom", "YES");
+        h.Computer("1", "100", MacA);
+        h.Start();
+        h.Packets(ServiceHarness.Burst(MacA, "watched", 5));
+        h.Employee("100", "Tom", "NO");
+        h.Packets(ServiceHarness.Burst(MacA, "unwatched", 5));
+        h.Employee("100", "Tom", " Yes ");
+        h.Packets(ServiceHarness.Burst(MacA, "watched-again", 5));
+        h.Stop();
+        Assert.That(h.OutputByLabel(), Is.EquivalentTo(new Dictionary<string, int> { ["watched"] = 5, ["watched-again"] = 5 }));
+        Assert.That(h.Changelog(), Is.EqualTo(new[] { $"{MacA}=Tom", $"{MacA}=tombstone", $"{MacA}=Tom" }));
+    }
+
+    [Test]
+    public void Employee_deleted()
+    {
+        using var h = new ServiceHarness();
+        h.Employee("100", "Tom", "YES");
+        h.Computer("1", "100", MacA);
+        h.Start();
+        h.Packets(ServiceHarness.Burst(MacA, "watched", 5));
+        h.Tables(h.Topics.Employees, ("100", null));
+        h.Packets(ServiceHarness.Burst(MacA, "deleted", 5));
+        h.Stop();
+        Assert.That(h.OutputByLabel(), Is.EquivalentTo(new Dictionary<string, int> { ["watched"] = 5 }));
+        Assert.That(h.Changelog(), Is.EqualTo(new[] { $"{MacA}=Tom", $"{MacA}=tombstone" }));
+    }
+
+    [Test]
+    public void Computer_moves_to_another_employee_then_changes_mac_then_is_deleted()
+    {
+        using var h = new ServiceHarness();
+        h.Employee("100", "Tom", "YES");
+        h.Employee("200", "Ann", "NO");
+        h.Employee("300", "Eve", "YES");
+        h.Computer("1", "100", MacA);
+        h.Start();
+        h.Computer("1", "200", MacA);                 // to an unwatched employee
+        h.Packets(ServiceHarness.Burst(MacA, "ann", 5));
+        h.Computer("1", "300", MacA);                 // to a watched one
+        h.Packets(ServiceHarness.Burst(MacA, "eve", 5));
+        h.Computer("1", "300", MacB);                 // new MAC
+        h.Packets(ServiceHarness.Burst(MacA, "old-mac", 5).Concat(ServiceHarness.Burst(MacB, "new-mac", 5)).ToArray());
+        h.Tables(h.Topics.Computers, ("1", null));    // deleted
+        h.Packets(ServiceHarness.Burst(MacB, "deleted", 5));
+        h.Stop();
+        Assert.That(h.OutputByLabel(), Is.EquivalentTo(new Dictionary<string, int> { ["eve"] = 5, ["new-mac"] = 5 }));
+        Assert.That(h.Changelog().Where(c => c.StartsWith(MacA, StringComparison.Ordinal)),
+            Is.EqualTo(new[] { $"{MacA}=Tom", $"{MacA}=tombstone", $"{MacA}=Eve", $"{MacA}=tombstone" }));
+        Assert.That(h.Changelog().Where(c => c.StartsWith(MacB, StringComparison.Ordinal)),
+            Is.EqualTo(new[] { $"{MacB}=Eve", $"{MacB}=tombstone" }));
+    }
+
+    [Test]
+    public void Computer_before_its_employee_joins_when_the_employee_arrives()
+    {
+        using var h = new ServiceHarness();
+        h.Start();
+        h.Computer("1", "100", MacA);
+        h.Packets(ServiceHarness.Burst(MacA, "no-employee", 5));
+        h.Employee("100", "Tom", "YES");
+        h.Packets(ServiceHarness.Burst(MacA, "employee", 5));
+        h.Stop();
+        Assert.That(h.OutputByLabel(), Is.EquivalentTo(new Dictionary<string, int> { ["employee"] = 5 }));
+        Assert.That(h.Changelog(), Is.EqualTo(new[] { $"{MacA}=Tom" }));
+    }
+
+    [Test]
+    public void One_employee_many_computers_in_mixed_spellings()
+    {
+        using var h = new ServiceHarness();
+        h.Employee("100", "Tom", "YES");
+        h.Computer("1", "100", "E0:A1:D7:18:C2:72");
+        h.Computer("2", "100", "e0-a1-d7-18-c2-73");
+        h.Computer("3", "100", "e0a1.d718.c274");
+        h.Start();
+        h.Packets(ServiceHarness.Burst(MacA, "a", 2).Concat(ServiceHarness.Burst(MacB, "b", 2)).Concat(ServiceHarness.Burst(MacC, "c", 2)).ToArray());
+        h.Employee("100", "Tom", "NO");
+        h.Packets(ServiceHarness.Burst(MacA, "a-after", 2).Concat(ServiceHarness.Burst(MacC, "c-after", 2)).ToArray());
+        h.Stop();
+        Assert.That(h.OutputByLabel(), Is.EquivalentTo(new Dictionary<string, int> { ["a"] = 2, ["b"] = 2, ["c"] = 2 }));
+        Assert.That(h.Output().Select(r => r.GetProperty("C_MACADDR").GetString()).Distinct().Order(),
+            Is.EqualTo(new[] { MacA, MacB, MacC }), "canonical MACs in the output");
+        Assert.That(h.Changelog().Count(c => c.EndsWith("=tombstone", StringComparison.Ordinal)), Is.EqualTo(3));
+    }
+
+    [Test]
+    public void Two_watched_owners_of_one_mac_give_one_record_each()
+    {
+        using var h = new ServiceHarness();
+        h.Employee("100", "Tom", "YES");
+        h.Employee("200", "Ann", "YES");
+        h.Computer("1", "100", MacA);
+        h.Computer("2", "200", "E0-A1-D7-18-C2-72");
+        h.Start();
+        h.Packets(ServiceHarness.Burst(MacA, "shared", 3));
+        h.Stop();
+        Assert.That(h.Output().Select(r => r.GetProperty("C_EMP_NAME").GetString()).Order(),
+            Is.EqualTo(new[] { "Ann", "Ann", "Ann", "Tom", "Tom", "Tom" }));
+    }
+
+    [Test]
+    public void Match_both_reports_direction_and_never_matches_a_broadcast_destination()
+    {
+        using var h = new ServiceHarness();
+        h.Employee("100", "Tom", "YES");
+        h.Employee("200", "Ann", "YES");
+        h.Computer("1", "100", MacA);
+        h.Computer("2", "200", MacB);
+        h.Start(MatchMode.Both);
+        h.Packets(
+            ServiceHarness.Burst("02:00:00:00:00:99", "to-tom", 2, dst: MacA)     // unwatched → Tom: in
+            .Concat(ServiceHarness.Burst(MacA, "tom-broadcast", 2))              // Tom → ff:ff…: out only
+            .Concat(ServiceHarness.Burst(MacA, "tom-to-ann", 2, dst: MacB))      // both watched: out for Tom, in for Ann
+            .Concat(ServiceHarness.Burst("02:00:00:00:00:99", "to-multicast", 2, dst: "01:00:5e:00:00:01"))
+            .ToArray());
+        h.Stop();
+        var rows = h.Output().Select(r => (Label: r.GetProperty("P_FRAME_TIME").GetString()![..^2],
+            Name: r.GetProperty("C_EMP_NAME").GetString(), Dir: r.GetProperty("DIRECTION").GetString())).ToList();
+        Assert.That(rows.Distinct().OrderBy(r => r.Label).ThenBy(r => r.Dir), Is.EqualTo(new[]
+        {
+            ("to-tom", "Tom", "in"),
+            ("tom-broadcast", "Tom", "out"),
+            ("tom-to-ann", "Ann", "in"),
+            ("tom-to-ann", "Tom", "out"),
+        }));
+        Assert.That(rows, Has.Count.EqualTo(8));
+    }
+
+    [Test]
+    public void Changelog_gets_a_tombstone_for_a_mac_retracted_while_the_service_was_down()
+    {
+        using var h = new ServiceHarness();
+        h.Employee("100", "Tom", "YES");
+        h.Employee("200", "Ann", "YES");
+        h.Computer("1", "100", MacA);
+        h.Computer("2", "200", MacB);
+        h.Start();
+        h.Stop();
+        Assert.That(h.Changelog().Order(), Is.EqualTo(new[] { $"{MacA}=Tom", $"{MacB}=Ann" }));
+
+        h.Tables(h.Topics.Computers, ("1", null)); // while down
+        h.Start();
+        h.Stop();
+        Assert.That(h.Changelog().Order(), Is.EqualTo(new[] { $"{MacA}=Tom", $"{MacA}=tombstone", $"{MacB}=Ann" }),
+            "only the difference is written on restart");
+    }
+}
