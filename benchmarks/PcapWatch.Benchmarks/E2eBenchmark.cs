@@ -34,6 +34,7 @@ internal static class E2eBenchmark
         broker.CreateTopic(topics.Pcap, partitions);
         broker.CreateTopic(topics.Output, 4);
         broker.CreateTopic(topics.Changelog, 1);
+        foreach (var dlq in new[] { topics.PcapDeadLetters, topics.EmployeesDeadLetters, topics.ComputersDeadLetters }) broker.CreateTopic(dlq, 1);
 
         var load = Stopwatch.StartNew();
         long expectedMatches;

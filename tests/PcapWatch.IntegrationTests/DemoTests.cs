@@ -45,7 +45,7 @@ public class DemoTests
         Assert.That(lines, Is.All.StartsWith("Tom Jones | "));
         Assert.That(lines.Count(l => l.Split(" | ")[1].EndsWith("http", StringComparison.Ordinal)), Is.EqualTo(8));
         Assert.That(lines.Count(l => l == "Tom Jones | eth:ethertype:arp | null"), Is.EqualTo(4));
-        Assert.That((result.Pipeline.Packets, result.Pipeline.Matches, result.Pipeline.BadRecords), Is.EqualTo((531L, 96L, 0L)));
+        Assert.That((result.Pipeline.Packets, result.Pipeline.Matches, result.Pipeline.DeadLettered), Is.EqualTo((531L, 96L, 0L)));
     }
 
     [Test]

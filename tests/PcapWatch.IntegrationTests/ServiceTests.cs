@@ -10,28 +10,38 @@ public class ServiceTests
     private const string MacA = "e0:a1:d7:18:c2:72";
 
     [Test]
-    public void Bad_records_are_skipped_and_counted_and_the_good_ones_around_them_match()
+    public void Bad_records_go_to_the_dead_letter_topics_with_their_reason_and_the_good_ones_around_them_match()
     {
         using var h = new ServiceHarness();
         h.Tables(h.Topics.Employees, ("100", """{"key":"100","name":"Tom Jones","watch_flag":"YES"}"""), ("bad", "{not json"));
         h.Computer("1", "100", MacA);
         h.Start();
 
-        byte[][] bad =
+        (byte[] Value, string Reason)[] bad =
         [
-            Encoding.UTF8.GetBytes("{\"_source\":{\"layers\":{\"eth\":{\"src\":\"e0:a1"),   // truncated
-            Encoding.UTF8.GetBytes("[1,2,3]"),                                              // not a packet
-            [],                                                                             // empty
-            Encoding.UTF8.GetBytes("{\"layers\":{\"x\":" + new string('[', 10_000) + new string(']', 10_000) + "}}"),
-            [0xff, 0xfe, 0x7b],                                                             // not UTF-8
+            (Encoding.UTF8.GetBytes("{\"_source\":{\"layers\":{\"eth\":{\"src\":\"e0:a1"), "invalid_json"), // truncated
+            (Encoding.UTF8.GetBytes("[1,2,3]"), "not_a_packet"),
+            ([], "empty"),
+            (Encoding.UTF8.GetBytes("{\"layers\":{\"x\":" + new string('[', 10_000) + new string(']', 10_000) + "}}"), "too_deep"),
+            ([0xff, 0xfe, 0x7b], "invalid_json"),                                          // not UTF-8
         ];
-        h.Packets(ServiceHarness.Burst(MacA, "before", 10).Concat(bad).Concat(ServiceHarness.Burst(MacA, "after", 10)).ToArray());
+        h.Packets(ServiceHarness.Burst(MacA, "before", 10).Concat(bad.Select(b => b.Value))
+            .Concat(ServiceHarness.Burst(MacA, "after", 10)).ToArray());
         var summary = h.Stop();
 
-        Assert.That(summary.BadRecords, Is.EqualTo(bad.Length));
-        Assert.That(summary.RejectedTableRows, Is.EqualTo(1));
         Assert.That(summary.Matches, Is.EqualTo(20));
         Assert.That(h.OutputByLabel(), Is.EquivalentTo(new Dictionary<string, int> { ["before"] = 10, ["after"] = 10 }));
+        Assert.That(summary.DeadLettered, Is.EqualTo(bad.Length + 1));
+        Assert.That(summary.DeadLetteredByReason["invalid_json"], Is.EqualTo(3), "two packets and the table row");
+
+        var letters = Infrastructure.Kafka.ReadRaw(h.Broker.BootstrapServers, h.Topics.PcapDeadLetters);
+        Assert.That(letters.Select(l => (l.Value ?? []).ToArray()), Is.EquivalentTo(bad.Select(b => b.Value)), "original bytes");
+        Assert.That(letters.Select(l => l.Headers["pcapwatch.reason"]), Is.EquivalentTo(bad.Select(b => b.Reason)));
+        Assert.That(letters.Select(l => l.Headers["pcapwatch.source.topic"]), Is.All.EqualTo("pcap"));
+        Assert.That(letters.Select(l => (l.Headers["pcapwatch.source.partition"], l.Headers["pcapwatch.source.offset"])), Is.Unique);
+        var table = Infrastructure.Kafka.ReadRaw(h.Broker.BootstrapServers, h.Topics.EmployeesDeadLetters).Single();
+        Assert.That(Encoding.UTF8.GetString(table.Value!), Is.EqualTo("{not json"));
+        Assert.That(table.Headers["pcapwatch.reason"], Is.EqualTo("invalid_json"));
     }
 
     [Test]

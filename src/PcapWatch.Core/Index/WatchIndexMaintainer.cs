@@ -41,6 +41,23 @@ public sealed class WatchIndexMaintainer
     /// <summary>Times a MAC became claimed by more than one watched computer.</summary>
     public long MacConflicts { get; private set; }
 
+    /// <summary>
+    /// Rebuilds the derived maps and the index from the stores' current rows (after recovering a checkpoint). The
+    /// observer sees every resulting entry, as if the rows had just arrived.
+    /// </summary>
+    public void RebuildFromStores()
+    {
+        _computersByEmployee.Clear();
+        _computersByMac.Clear();
+        foreach (var (rowKey, bytes) in _computers.Rows())
+        {
+            var row = RowCodec.DecodeComputer(bytes);
+            if (row.EmpKey is not null) AddTo(_computersByEmployee, row.EmpKey, rowKey);
+            if (TryMac(row, out var mac)) AddTo(_computersByMac, mac.Value, rowKey);
+        }
+        foreach (var mac in _computersByMac.Keys.ToList()) Recompute(new MacAddress(mac));
+    }
+
     public void Apply(TableChange<EmployeeRow> change)
     {
         if (change.Row is { } row) _employees.Upsert(change.RowKey, RowCodec.EncodeEmployee(row));

@@ -16,7 +16,6 @@ namespace PcapWatch.Join;
 public sealed class PcapJoiner : IDisposable
 {
     private static readonly ILogger Log = Serilog.Log.ForContext<PcapJoiner>();
-    private const int DetailedWarnings = 20;
 
     private readonly IConsumer<byte[]?, byte[]?> _consumer;
     private readonly IProducer<byte[], byte[]?> _producer;
@@ -24,6 +23,7 @@ public sealed class PcapJoiner : IDisposable
     private readonly TopicNames _topics;
     private readonly PipelineProgress _progress;
     private readonly MatchMode _mode;
+    private readonly DeadLetterWriter _deadLetters;
     private readonly MatchRecordWriter _writer = new();
     private readonly Dictionary<TopicPartition, TopicPartitionOffset> _uncommitted = new();
     private readonly Action<DeliveryReport<byte[], byte[]?>> _onDelivered;
@@ -33,9 +33,11 @@ public sealed class PcapJoiner : IDisposable
 
     /// <param name="producer">Shared with the changelog; flushed here before every commit, disposed by the caller.</param>
     public PcapJoiner(string bootstrapServers, string groupId, TopicNames topics, WatchIndex index, MatchMode mode,
-        PipelineProgress progress, IReadOnlyDictionary<string, string>? consumerProperties, IProducer<byte[], byte[]?> producer)
+        PipelineProgress progress, IReadOnlyDictionary<string, string>? consumerProperties, IProducer<byte[], byte[]?> producer,
+        DeadLetterWriter deadLetters)
     {
         _producer = producer;
+        _deadLetters = deadLetters;
         _index = index;
         _mode = mode;
         _topics = topics;
@@ -59,7 +61,6 @@ public sealed class PcapJoiner : IDisposable
 
     public long Packets { get; private set; }
     public long Matches { get; private set; }
-    public long BadRecords { get; private set; }
 
     public void Subscribe() => _consumer.Subscribe(_topics.Pcap);
 
@@ -86,7 +87,12 @@ public sealed class PcapJoiner : IDisposable
         _progress.OnConsumed(result.Partition.Value, value?.Length ?? 0);
         if (value is null || value.Length == 0)
         {
-            Reject(result, "empty message");
+            Reject(result, "empty", "empty message");
+            return;
+        }
+        if (value.Length > ClientSettings.MaxRecordBytes)
+        {
+            Reject(result, "too_large", $"{value.Length} bytes, over the {ClientSettings.MaxRecordBytes}-byte limit");
             return;
         }
 
@@ -98,12 +104,14 @@ public sealed class PcapJoiner : IDisposable
         }
         catch (JsonException ex)
         {
-            Reject(result, $"not valid JSON: {ex.Message}");
+            // The reader reports nesting beyond PacketExtractor.MaxDepth as a JsonException too.
+            bool tooDeep = ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase);
+            Reject(result, tooDeep ? "too_deep" : "invalid_json", ex.Message);
             return;
         }
         if (status == ExtractStatus.NotAPacket)
         {
-            Reject(result, "not a packet dissection (no \"layers\" object)");
+            Reject(result, "not_a_packet", "valid JSON without a \"layers\" object");
             return;
         }
         if (status != ExtractStatus.Complete) return;
@@ -153,15 +161,10 @@ public sealed class PcapJoiner : IDisposable
         if (Interlocked.Increment(ref _deliveryFailures) == 1) _firstDeliveryError = report.Error.ToString();
     }
 
-    private void Reject(ConsumeResult<byte[]?, byte[]?> result, string reason)
+    private void Reject(ConsumeResult<byte[]?, byte[]?> result, string reasonCode, string detail)
     {
-        BadRecords++;
-        _progress.OnBadRecord();
-        if (BadRecords <= DetailedWarnings || BadRecords % 1000 == 0)
-        {
-            Log.Warning("Skipped pcap record {Topic} [{Partition}] @{Offset}: {Reason} ({BadRecords} so far)",
-                result.Topic, result.Partition.Value, result.Offset.Value, reason, BadRecords);
-        }
+        _deadLetters.Send(_topics.PcapDeadLetters, result, reasonCode, detail);
+        _progress.OnDeadLetter();
     }
 
     /// <summary>
@@ -178,6 +181,11 @@ public sealed class PcapJoiner : IDisposable
         {
             throw new KafkaException(new Error(ErrorCode.Local_Fail,
                 $"{_deliveryFailures} output records were not delivered (first: {_firstDeliveryError}); offsets not committed"));
+        }
+        if (_deadLetters.Failures > 0)
+        {
+            throw new KafkaException(new Error(ErrorCode.Local_Fail,
+                $"{_deadLetters.Failures} dead letters were not delivered (first: {_deadLetters.FirstFailure}); offsets not committed"));
         }
         var offsets = only is null
             ? _uncommitted.Values.ToList()

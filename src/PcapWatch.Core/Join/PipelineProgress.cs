@@ -13,7 +13,7 @@ public sealed class PipelineProgress
     private long _packets;
     private long _matches;
     private long _matchBytes;
-    private long _badRecords;
+    private long _deadLetters;
     private long _tableRecords;
     private int _tablesCurrent;
 
@@ -26,8 +26,8 @@ public sealed class PipelineProgress
     /// <summary>Bytes of output records produced (key + value).</summary>
     public long MatchBytes => Volatile.Read(ref _matchBytes);
 
-    /// <summary>pcap records that were not packets or not valid JSON.</summary>
-    public long BadRecords => Volatile.Read(ref _badRecords);
+    /// <summary>pcap records sent to the dead-letter topic.</summary>
+    public long DeadLetters => Volatile.Read(ref _deadLetters);
 
     public bool TablesCurrent => Volatile.Read(ref _tablesCurrent) != 0;
 
@@ -54,7 +54,7 @@ public sealed class PipelineProgress
         Interlocked.Add(ref _matchBytes, bytes);
     }
 
-    internal void OnBadRecord() => Interlocked.Increment(ref _badRecords);
+    internal void OnDeadLetter() => Interlocked.Increment(ref _deadLetters);
 
     internal void OnTableRecord() => Interlocked.Increment(ref _tableRecords);
 

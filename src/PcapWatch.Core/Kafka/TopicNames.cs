@@ -9,6 +9,15 @@ public sealed record TopicNames
     public string Output { get; init; } = "WATCHED_EMP_NETWORK_TRAFFIC";
     /// <summary>The watched-MAC index as a table topic (key MAC, tombstone on removal); the recipe's intermediate table.</summary>
     public string Changelog { get; init; } = "COMP_WATCH_BY_MACADDR";
+    /// <summary>Dead letters: pcap records that are not usable packets, with headers saying why.</summary>
+    public string PcapDeadLetters { get; init; } = "pcap.dlq";
+    public string EmployeesDeadLetters { get; init; } = "employees.dlq";
+    public string ComputersDeadLetters { get; init; } = "computers.dlq";
+
+    /// <summary>Topics the service writes to, which must exist before it starts.</summary>
+    public IEnumerable<string> Written(bool changelog) =>
+        changelog ? [Output, Changelog, PcapDeadLetters, EmployeesDeadLetters, ComputersDeadLetters]
+                  : [Output, PcapDeadLetters, EmployeesDeadLetters, ComputersDeadLetters];
 
     public static TopicNames Default { get; } = new();
 }

@@ -31,6 +31,7 @@ public static class EmbeddedDemo
         broker.CreateTopic(topics.Pcap, options.PcapPartitions);
         broker.CreateTopic(topics.Output, 1);
         broker.CreateTopic(topics.Changelog, 1);
+        foreach (var dlq in new[] { topics.PcapDeadLetters, topics.EmployeesDeadLetters, topics.ComputersDeadLetters }) broker.CreateTopic(dlq, 1);
         Log.Information("Embedded broker at {Bootstrap}", broker.BootstrapServers);
 
         using var publisher = new RecordPublisher(broker.BootstrapServers);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using PcapWatch.Index;
 using PcapWatch.Join;
 using PcapWatch.Kafka;
+using PcapWatch.Output;
 using PcapWatch.Tables;
 using Serilog;
 
@@ -12,6 +13,11 @@ namespace PcapWatch.Service;
 /// rarely and packets are many, so a single owner of the stores and index needs no locks; table messages are applied
 /// between packet batches, within ~100 ms. More throughput comes from more instances in the consumer group.
 /// </summary>
+/// <remarks>
+/// Durability: the table stores are checkpointed (with the table offsets they cover) periodically and at shutdown, and
+/// recovered on start, so a restart reads only what changed while it was down. pcap offsets are committed only after
+/// every match and dead letter below them is acknowledged (at-least-once).
+/// </remarks>
 public sealed class PcapWatchService
 {
     private static readonly ILogger Log = Serilog.Log.ForContext<PcapWatchService>();
@@ -24,60 +30,124 @@ public sealed class PcapWatchService
 
     public PipelineProgress Progress { get; } = new();
 
-    /// <summary>Runs until <paramref name="cancel"/> fires, then flushes, commits and returns the summary.</summary>
+    /// <summary>Runs until <paramref name="cancel"/> fires, then flushes, commits, checkpoints and returns the summary.</summary>
     public PipelineSummary Run(CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
         var o = _options;
-        using var employees = OpenStore("employees");
-        using var computers = OpenStore("computers");
+        var resume = new Dictionary<string, Dictionary<int, long>>();
+        using var employees = OpenTable(o.Topics.Employees, "employees", resume, cancel);
+        using var computers = OpenTable(o.Topics.Computers, "computers", resume, cancel);
+
         using var producer = ClientSettings.BuildProducer(o.BootstrapServers, o.KafkaProperties);
+        RequireTopics(producer, o.Topics.Written(o.PublishChangelog), cancel);
+        var deadLetters = new DeadLetterWriter(producer);
         var changelog = o.PublishChangelog ? new WatchChangelog(producer, o.Topics.Changelog) : null;
         var maintainer = new WatchIndexMaintainer(employees, computers, changelog);
-        using var tables = new TableLoader(o.BootstrapServers, o.Topics, maintainer, Progress, o.ConsumerSettings, cancel);
+        if (resume.Count > 0) maintainer.RebuildFromStores();
+        using var tables = new TableLoader(o.BootstrapServers, o.Topics, maintainer, Progress, deadLetters, resume,
+            o.ConsumerSettings, cancel);
 
         while (!tables.IsCurrent && !cancel.IsCancellationRequested) tables.Poll(TimeSpan.FromMilliseconds(100), TableBatch * 10);
         if (tables.IsCurrent)
         {
+            if (tables.TakeChanged()) Checkpoint(employees, computers, tables);
             changelog?.Reconcile(o.BootstrapServers, maintainer.Index, o.ConsumerSettings, cancel);
             Progress.OnTablesCurrent();
         }
 
         using var joiner = new PcapJoiner(o.BootstrapServers, o.GroupId, o.Topics, maintainer.Index, o.Match, Progress,
-            o.ConsumerSettings, producer);
+            o.ConsumerSettings, producer, deadLetters);
         if (!cancel.IsCancellationRequested)
         {
             joiner.Subscribe();
             Log.Information("Joining {Pcap} → {Output} on {Match} as group {GroupId}", o.Topics.Pcap, o.Topics.Output,
                 o.Match.ToString().ToLowerInvariant(), o.GroupId);
             var sinceCommit = Stopwatch.StartNew();
+            var sinceCheckpoint = Stopwatch.StartNew();
             while (!cancel.IsCancellationRequested)
             {
                 int tableChanges = tables.Poll(TimeSpan.Zero, TableBatch);
-                int packets = joiner.ProcessBatch(TimeSpan.FromMilliseconds(tableChanges > 0 ? 0 : 100), PacketBatch);
+                joiner.ProcessBatch(TimeSpan.FromMilliseconds(tableChanges > 0 ? 0 : 100), PacketBatch);
                 if (sinceCommit.Elapsed >= o.CommitInterval)
                 {
                     joiner.FlushAndCommit();
                     sinceCommit.Restart();
                 }
+                if (sinceCheckpoint.Elapsed >= o.CheckpointInterval)
+                {
+                    if (tables.TakeChanged()) Checkpoint(employees, computers, tables);
+                    sinceCheckpoint.Restart();
+                }
             }
         }
-        joiner.FlushAndCommit();
 
-        var summary = new PipelineSummary(joiner.Packets, joiner.Matches, joiner.BadRecords, tables.RejectedRows,
+        // Shutdown: finish the batch in hand, deliver everything, commit, checkpoint.
+        joiner.FlushAndCommit();
+        if (tables.TakeChanged()) Checkpoint(employees, computers, tables);
+
+        var summary = new PipelineSummary(joiner.Packets, joiner.Matches, deadLetters.Count, deadLetters.ByReason,
             maintainer.EmployeeRows, maintainer.ComputerRows, maintainer.Index.Count, clock.Elapsed);
         Log.Information(
-            "Stopped: packets={Packets} matches={Matches} bad={BadRecords} rejected_table_rows={RejectedRows} employees={EmployeeRows} computers={ComputerRows} watched_macs={WatchedMacs} elapsed={Elapsed}",
-            summary.Packets, summary.Matches, summary.BadRecords, summary.RejectedTableRows, summary.EmployeeRows,
-            summary.ComputerRows, summary.WatchedMacs, summary.Elapsed);
+            "Stopped: packets={Packets} matches={Matches} dlq={DeadLettered} employees={EmployeeRows} computers={ComputerRows} watched_macs={WatchedMacs} elapsed={Elapsed} dlq_by_reason={DeadLetteredByReason}",
+            summary.Packets, summary.Matches, summary.DeadLettered, summary.EmployeeRows, summary.ComputerRows,
+            summary.WatchedMacs, summary.Elapsed, summary.DeadLetteredByReason);
         return summary;
     }
 
-    private FasterTableStore OpenStore(string name)
+    /// <summary>
+    /// Opens a table's store and recovers its checkpoint when it can be trusted: FASTER accepts it, its rows match the
+    /// saved count and hash, and its offsets still fit the topic. Otherwise the store starts empty and the table is
+    /// read from the beginning. Adds the offsets to resume from to <paramref name="resume"/>.
+    /// </summary>
+    private FasterTableStore OpenTable(string topic, string name, Dictionary<string, Dictionary<int, long>> resume,
+        CancellationToken cancel)
     {
-        // No checkpoints are recovered yet: the stores are rebuilt from the table topics on every start.
         var dir = Path.Combine(_options.StateDir, name);
-        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
-        return new FasterTableStore(dir);
+        var store = FasterTableStore.Open(dir, _options.TableIndexBuckets, out var checkpoint, out var problem);
+        if (problem is not null)
+        {
+            Log.Warning("Table {Topic}: the checkpoint in {Dir} cannot be used ({Problem}); rebuilding from the topic", topic, dir, problem);
+        }
+        if (checkpoint is null) return store;
+
+        var mismatch = checkpoint.Topic != topic
+            ? $"it is for topic '{checkpoint.Topic}'"
+            : TableLoader.CheckResume(_options.BootstrapServers, topic, checkpoint.NextOffsets, _options.ConsumerSettings, cancel);
+        if (mismatch is not null)
+        {
+            Log.Warning("Table {Topic}: the checkpoint in {Dir} does not fit the topic ({Problem}); rebuilding from the topic", topic, dir, mismatch);
+            store.Dispose();
+            return FasterTableStore.Create(dir, _options.TableIndexBuckets);
+        }
+        Log.Information("Table {Topic}: serving from checkpoint, {Rows} rows, resuming at offsets {Offsets}", topic, store.Count,
+            string.Join(",", checkpoint.NextOffsets.OrderBy(e => e.Key).Select(e => $"{e.Key}:{e.Value}")));
+        resume[topic] = checkpoint.NextOffsets;
+        return store;
+    }
+
+    private void Checkpoint(FasterTableStore employees, FasterTableStore computers, TableLoader tables)
+    {
+        var clock = Stopwatch.StartNew();
+        employees.Checkpoint(_options.Topics.Employees, tables.Positions(_options.Topics.Employees));
+        computers.Checkpoint(_options.Topics.Computers, tables.Positions(_options.Topics.Computers));
+        Log.Information("Checkpointed tables ({EmployeeRows} employees, {ComputerRows} computers) in {Elapsed} ms",
+            employees.Count, computers.Count, clock.ElapsedMilliseconds);
+    }
+
+    /// <summary>Stops at start-up, with the name of the missing topic, rather than failing at the first bad record.</summary>
+    private static void RequireTopics(Confluent.Kafka.IClient client, IEnumerable<string> topics, CancellationToken cancel)
+    {
+        foreach (var topic in topics)
+        {
+            try
+            {
+                TopicPartitions.Of(client, topic, TimeSpan.FromSeconds(30), cancel);
+            }
+            catch (Confluent.Kafka.KafkaException)
+            {
+                throw new InvalidOperationException($"topic '{topic}' does not exist; create it before starting (see README, 'Against a real Kafka')");
+            }
+        }
     }
 }

@@ -16,6 +16,10 @@ public sealed record PipelineOptions
     public bool PublishChangelog { get; init; } = true;
     /// <summary>How often matches are flushed and pcap offsets committed.</summary>
     public TimeSpan CommitInterval { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>How often the table stores are checkpointed when they changed (and always at shutdown).</summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>FASTER hash index size per table store, in 64-byte buckets (a power of two); ~8 rows fit a bucket.</summary>
+    public long TableIndexBuckets { get; init; } = 1L << 16;
     /// <summary>Any librdkafka property, applied to every client last (security settings, tuning).</summary>
     public IReadOnlyDictionary<string, string>? KafkaProperties { get; init; }
     /// <summary>librdkafka properties for the consumers only, applied after <see cref="KafkaProperties"/>.</summary>

@@ -16,12 +16,12 @@ public static class TableRecordParser
         string? messageKey = KeyText(key, hasKey);
         if (isTombstone)
         {
-            return new TableChange<EmployeeRow>(messageKey ?? throw new TableRecordException("tombstone without a key"), null);
+            return new TableChange<EmployeeRow>(messageKey ?? throw new TableRecordException("no_key", "tombstone without a key"), null);
         }
         using var doc = ParseObject(value);
         var root = doc.RootElement;
         string? valueKey = Text(root, "key");
-        string rowKey = messageKey ?? valueKey ?? throw new TableRecordException("employee has neither a message key nor a \"key\" field");
+        string rowKey = messageKey ?? valueKey ?? throw new TableRecordException("no_key", "employee has neither a message key nor a \"key\" field");
         return new TableChange<EmployeeRow>(rowKey, new EmployeeRow(rowKey, Text(root, "name"), Text(root, "watch_flag")));
     }
 
@@ -30,12 +30,12 @@ public static class TableRecordParser
         string? messageKey = KeyText(key, hasKey);
         if (isTombstone)
         {
-            return new TableChange<ComputerRow>(messageKey ?? throw new TableRecordException("tombstone without a key"), null);
+            return new TableChange<ComputerRow>(messageKey ?? throw new TableRecordException("no_key", "tombstone without a key"), null);
         }
         using var doc = ParseObject(value);
         var root = doc.RootElement;
         string? compId = Text(root, "comp_id");
-        string rowKey = messageKey ?? compId ?? throw new TableRecordException("computer has neither a message key nor a \"comp_id\" field");
+        string rowKey = messageKey ?? compId ?? throw new TableRecordException("no_key", "computer has neither a message key nor a \"comp_id\" field");
         return new TableChange<ComputerRow>(rowKey, new ComputerRow(rowKey, compId, Text(root, "empkey"), Text(root, "macaddr")));
     }
 
@@ -48,7 +48,7 @@ public static class TableRecordParser
         }
         catch (DecoderFallbackException)
         {
-            throw new TableRecordException("message key is not valid UTF-8");
+            throw new TableRecordException("bad_key", "message key is not valid UTF-8");
         }
     }
 
@@ -64,13 +64,13 @@ public static class TableRecordParser
         }
         catch (JsonException ex)
         {
-            throw new TableRecordException($"value is not valid JSON: {ex.Message}");
+            throw new TableRecordException("invalid_json", $"value is not valid JSON: {ex.Message}");
         }
         var kind = doc.RootElement.ValueKind;
         if (kind != JsonValueKind.Object)
         {
             doc.Dispose();
-            throw new TableRecordException($"value is a JSON {kind}, not an object");
+            throw new TableRecordException("not_an_object", $"value is a JSON {kind}, not an object");
         }
         return doc;
     }
@@ -84,7 +84,7 @@ public static class TableRecordParser
             JsonValueKind.String => value.GetString(),
             JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
             JsonValueKind.Null => null,
-            _ => throw new TableRecordException($"field \"{name}\" is a JSON {value.ValueKind}, expected a string"),
+            _ => throw new TableRecordException("bad_field", $"field \"{name}\" is a JSON {value.ValueKind}, expected a string"),
         };
     }
 }

@@ -60,7 +60,7 @@ internal static class DemoCommand
             }, Console.Out, signal.Token);
             var p = result.Pipeline;
             Console.Out.WriteLine(
-                $"demo: packets={p.Packets} matches={p.Matches} shown={result.Printed} bad={p.BadRecords} "
+                $"demo: packets={p.Packets} matches={p.Matches} shown={result.Printed} dlq={p.DeadLettered} "
                 + $"oversized={result.OversizedRecords} elapsed={result.Elapsed.TotalSeconds:F2}s");
             return result.OversizedRecords > 0 ? 1 : 0;
         });

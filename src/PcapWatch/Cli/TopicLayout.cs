@@ -12,6 +12,9 @@ internal static class TopicLayout
         [topics.Computers] = 1,
         [topics.Output] = 4,
         [topics.Changelog] = 1,
+        [topics.PcapDeadLetters] = 1,
+        [topics.EmployeesDeadLetters] = 1,
+        [topics.ComputersDeadLetters] = 1,
     };
 
     public static Dictionary<string, int> Parse(string? spec, TopicNames topics)

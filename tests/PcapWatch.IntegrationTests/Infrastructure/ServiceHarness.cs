@@ -25,6 +25,7 @@ internal sealed class ServiceHarness : IDisposable
         Broker.CreateTopic(Topics.Pcap, 4);
         Broker.CreateTopic(Topics.Output, 2);
         Broker.CreateTopic(Topics.Changelog, 2);
+        foreach (var dlq in new[] { Topics.PcapDeadLetters, Topics.EmployeesDeadLetters, Topics.ComputersDeadLetters }) Broker.CreateTopic(dlq, 1);
     }
 
     public EmbeddedBroker Broker { get; }

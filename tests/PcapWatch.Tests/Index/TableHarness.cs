@@ -14,8 +14,8 @@ internal sealed class TableHarness : IDisposable
 
     public TableHarness(IWatchIndexObserver? observer = null)
     {
-        _employees = new FasterTableStore(Path.Combine(_dir, "employees"), 1L << 10);
-        _computers = new FasterTableStore(Path.Combine(_dir, "computers"), 1L << 10);
+        _employees = FasterTableStore.Create(Path.Combine(_dir, "employees"), 1L << 10);
+        _computers = FasterTableStore.Create(Path.Combine(_dir, "computers"), 1L << 10);
         Maintainer = new WatchIndexMaintainer(_employees, _computers, observer);
     }
 

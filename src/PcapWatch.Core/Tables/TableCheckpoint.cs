@@ -1,0 +1,35 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace PcapWatch.Tables;
+
+/// <summary>
+/// What a store's checkpoint covers, saved inside the checkpoint itself (FASTER's commit cookie) so the two can never
+/// disagree: the table topic's next offset per partition, plus the row count and content hash that recovery checks.
+/// </summary>
+public sealed record TableCheckpoint(
+    [property: JsonPropertyName("topic")] string Topic,
+    [property: JsonPropertyName("offsets")] Dictionary<int, long> NextOffsets,
+    [property: JsonPropertyName("rows")] long Rows,
+    [property: JsonPropertyName("hash")] ulong ContentHash)
+{
+    [JsonPropertyName("v")]
+    public int Version { get; init; } = 1;
+
+    public byte[] ToBytes() => JsonSerializer.SerializeToUtf8Bytes(this);
+
+    /// <summary>Null when the bytes are not a checkpoint this version wrote.</summary>
+    public static TableCheckpoint? FromBytes(byte[]? bytes)
+    {
+        if (bytes is null || bytes.Length == 0) return null;
+        try
+        {
+            var c = JsonSerializer.Deserialize<TableCheckpoint>(bytes);
+            return c is { Version: 1, Topic: not null, NextOffsets: not null } ? c : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
