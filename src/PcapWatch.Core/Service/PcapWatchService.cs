@@ -35,6 +35,9 @@ public sealed class PcapWatchService
     {
         var clock = Stopwatch.StartNew();
         var o = _options;
+        using var instanceProperty = Serilog.Context.LogContext.PushProperty("InstanceId", o.InstanceId);
+        using var stateLock = StateDirectoryLock.Acquire(o.StateDir);
+        Log.Information("Instance {InstanceId} starting (group {GroupId}, state in {StateDir})", o.InstanceId, o.GroupId, o.StateDir);
         var resume = new Dictionary<string, Dictionary<int, long>>();
         using var employees = OpenTable(o.Topics.Employees, "employees", resume, cancel);
         using var computers = OpenTable(o.Topics.Computers, "computers", resume, cancel);
@@ -89,8 +92,8 @@ public sealed class PcapWatchService
         var summary = new PipelineSummary(joiner.Packets, joiner.Matches, deadLetters.Count, deadLetters.ByReason,
             maintainer.EmployeeRows, maintainer.ComputerRows, maintainer.Index.Count, clock.Elapsed);
         Log.Information(
-            "Stopped: packets={Packets} matches={Matches} dlq={DeadLettered} employees={EmployeeRows} computers={ComputerRows} watched_macs={WatchedMacs} elapsed={Elapsed} dlq_by_reason={DeadLetteredByReason}",
-            summary.Packets, summary.Matches, summary.DeadLettered, summary.EmployeeRows, summary.ComputerRows,
+            "Stopped: packets={Packets} matches={Matches} dlq={DeadLettered} instance={InstanceId} employees={EmployeeRows} computers={ComputerRows} watched_macs={WatchedMacs} elapsed={Elapsed} dlq_by_reason={DeadLetteredByReason}",
+            summary.Packets, summary.Matches, summary.DeadLettered, o.InstanceId, summary.EmployeeRows, summary.ComputerRows,
             summary.WatchedMacs, summary.Elapsed, summary.DeadLetteredByReason);
         return summary;
     }

@@ -7,6 +7,8 @@ public sealed record PipelineOptions
 {
     public required string BootstrapServers { get; init; }
     public string GroupId { get; init; } = "pcapwatch";
+    /// <summary>Names this instance in logs and summaries (several instances share a group).</summary>
+    public string InstanceId { get; init; } = $"{Environment.MachineName}-{Environment.ProcessId}";
     /// <summary>Where the FASTER table stores live.</summary>
     public required string StateDir { get; init; }
     public TopicNames Topics { get; init; } = TopicNames.Default;

@@ -27,12 +27,24 @@ internal static class RunCommand
             Description = "Topic that receives the watched-MAC index (key MAC, tombstone when a MAC stops being watched); '' for none",
             DefaultValueFactory = _ => TopicNames.Default.Changelog,
         };
+        var checkpointInterval = new Option<double>("--checkpoint-interval")
+        {
+            Description = "Seconds between table checkpoints (taken only when the tables changed; always at shutdown)",
+            DefaultValueFactory = _ => 30,
+        };
+        var instanceId = new Option<string?>("--instance-id")
+        {
+            Description = "Name of this instance in logs and summaries (default: HOST-PID); give each instance its own --state-dir",
+        };
         var command = new Command("run", "Run the service: load employees and computers, join pcap against the watched MACs, "
-            + "produce matches to WATCHED_EMP_NETWORK_TRAFFIC") { bootstrap, stateDir, groupId, match, changelogTopic };
+            + "produce matches to WATCHED_EMP_NETWORK_TRAFFIC. Scale out by starting more instances with the same --group-id")
+        {
+            bootstrap, stateDir, groupId, match, changelogTopic, checkpointInterval, instanceId,
+        };
         command.SetAction(parse =>
         {
             using var signal = new ShutdownSignal();
-            var service = new PcapWatchService(new PipelineOptions
+            var options = new PipelineOptions
             {
                 BootstrapServers = parse.GetValue(bootstrap)!,
                 StateDir = Path.GetFullPath(parse.GetValue(stateDir)!),
@@ -40,8 +52,10 @@ internal static class RunCommand
                 Match = CommonOptions.ParseMatch(parse.GetValue(match)),
                 Topics = TopicNames.Default with { Changelog = parse.GetValue(changelogTopic) ?? "" },
                 PublishChangelog = !string.IsNullOrEmpty(parse.GetValue(changelogTopic)),
-            });
-            service.Run(signal.Token);
+                CheckpointInterval = TimeSpan.FromSeconds(Math.Max(0.1, parse.GetValue(checkpointInterval))),
+            };
+            if (parse.GetValue(instanceId) is { Length: > 0 } id) options = options with { InstanceId = id };
+            new PcapWatchService(options).Run(signal.Token);
             return 0;
         });
         return command;

@@ -74,6 +74,35 @@ internal sealed partial class CliProcess : IDisposable
     /// <summary>Sends SIGTERM, as a service manager does.</summary>
     public void Terminate() => Kill(_process.Id, 15);
 
+    /// <summary>SIGKILL: no chance to flush, commit or checkpoint (a crash, a power cut, the OOM killer).</summary>
+    public void Crash()
+    {
+        Kill(_process.Id, 9);
+        _process.WaitForExit();
+    }
+
+    /// <summary>SIGSTOP / SIGCONT: the process freezes and thaws (a GC pause, a VM stall).</summary>
+    public void Pause() => Kill(_process.Id, 19);
+    public void Resume() => Kill(_process.Id, 18);
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Waits for a stderr (log) line containing <paramref name="text"/>; fails with the log on timeout.</summary>
+    public string WaitForLog(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var line = Stderr.FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal));
+            if (line is not null) return line;
+            if (_process.HasExited || DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"no log line with '{text}' (exited: {_process.HasExited}); stderr:\n{string.Join("\n", Stderr)}");
+            }
+            Thread.Sleep(50);
+        }
+    }
+
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
 

@@ -86,7 +86,7 @@ internal sealed class ServiceHarness : IDisposable
     }
 
     public static byte[][] Burst(string mac, string label, int count, string dst = "ff:ff:ff:ff:ff:ff") =>
-        Enumerable.Range(0, count).Select(i => Infrastructure.Packets.Recipe(mac, $"{label}-{i}", dst: dst)).ToArray();
+        Enumerable.Range(0, count).Select(i => TestPackets.Recipe(mac, $"{label}-{i}", dst: dst)).ToArray();
 
     public List<JsonElement> Output() => Kafka.ReadAll(Broker.BootstrapServers, Topics.Output).Select(r => r.Value!.Value).ToList();
 

@@ -3,7 +3,7 @@ using System.Text;
 namespace PcapWatch.IntegrationTests.Infrastructure;
 
 /// <summary>Synthetic packets in the recipe's 2018 shape, each with a unique frame time to trace it to the output.</summary>
-internal static class Packets
+internal static class TestPackets
 {
     public static byte[] Recipe(string ethSrc, string frameTime, string protocols = "eth:ethertype:ip:udp:bootp",
         string dst = "ff:ff:ff:ff:ff:ff") =>

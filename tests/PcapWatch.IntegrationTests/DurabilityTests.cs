@@ -1,0 +1,310 @@
+using System.Text;
+using Confluent.Kafka;
+using NUnit.Framework;
+using PcapWatch.IntegrationTests.Infrastructure;
+using PcapWatch.Kafka;
+using PcapWatch.Tests.Shared;
+
+namespace PcapWatch.IntegrationTests;
+
+/// <summary>
+/// Faults against real processes: the service is killed, restarted, starved of its broker, fed garbage, and given a
+/// corrupt checkpoint, and every expected match must still be in the output topic.
+/// </summary>
+public class DurabilityTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
+    private readonly TopicNames _topics = TopicNames.Default;
+    private string _scratch = null!;
+
+    [SetUp]
+    public void CreateScratch() => Directory.CreateDirectory(_scratch = Path.Combine(Path.GetTempPath(), "pcapwatch-dur-" + Guid.NewGuid().ToString("N")));
+
+    [TearDown]
+    public void RemoveScratch() => Directory.Delete(_scratch, recursive: true);
+
+    private void CreateTopics(EmbeddedBroker broker, int pcapPartitions = 12, int employeePartitions = 1, int computerPartitions = 1)
+    {
+        broker.CreateTopic(_topics.Employees, employeePartitions);
+        broker.CreateTopic(_topics.Computers, computerPartitions);
+        broker.CreateTopic(_topics.Pcap, pcapPartitions);
+        broker.CreateTopic(_topics.Output, 4);
+        broker.CreateTopic(_topics.Changelog, 1);
+        foreach (var dlq in new[] { _topics.PcapDeadLetters, _topics.EmployeesDeadLetters, _topics.ComputersDeadLetters }) broker.CreateTopic(dlq, 1);
+    }
+
+    private CliProcess StartRun(string bootstrap, string group = "pcapwatch", params string[] extra) =>
+        CliProcess.Start(["run", "--bootstrap-servers", bootstrap, "--state-dir", Path.Combine(_scratch, "state"), "--group-id", group, .. extra]);
+
+    private static void StopRun(CliProcess run)
+    {
+        run.Terminate();
+        Assert.That(run.WaitForExit(TimeSpan.FromSeconds(10)), Is.Zero, "SIGTERM → clean exit 0 within 10 s");
+    }
+
+    /// <summary>Waits until the group committed the whole pcap topic; on timeout the processes' logs go to the test output.</summary>
+    private void WaitCommitted(string bootstrap, string group, params CliProcess[] logsOf)
+    {
+        try
+        {
+            Infrastructure.Kafka.WaitForCommittedToEnd(bootstrap, group, _topics.Pcap, Patience);
+        }
+        catch (AssertionException)
+        {
+            foreach (var p in logsOf) TestContext.Out.WriteLine("log:\n" + string.Join("\n", p.Stderr));
+            throw;
+        }
+    }
+
+    private static string Mac(int i) => new PcapWatch.Packets.MacAddress(0x02_0000_000000L + i).ToString();
+
+    /// <summary>100 employees with one computer each; the first <paramref name="watched"/> are watched.</summary>
+    private static void SmallTables(string bootstrap, TopicNames topics, int watched)
+    {
+        Infrastructure.Kafka.Produce(bootstrap, topics.Employees, Enumerable.Range(0, 100).Select(i =>
+            ((string?)$"e{i}", (string?)$$"""{"key":"e{{i}}","name":"Employee {{i}}","watch_flag":"{{(i < watched ? "YES" : "NO")}}"}""")));
+        Infrastructure.Kafka.Produce(bootstrap, topics.Computers, Enumerable.Range(0, 100).Select(i =>
+            ((string?)$"c{i}", (string?)$$"""{"comp_id":{{i}},"empkey":"e{{i}}","macaddr":"{{Mac(i)}}"}""")));
+    }
+
+    private static HashSet<string> MatchedFrameTimes(List<(string? Key, System.Text.Json.JsonElement? Value)> output) =>
+        output.Select(r => r.Value!.Value.GetProperty("P_FRAME_TIME").GetString()!).ToHashSet();
+
+    [Test]
+    public void Killed_five_times_at_random_moments_every_match_is_still_delivered()
+    {
+        const int packets = 50_000;
+        int seed = Environment.TickCount;
+        TestContext.Out.WriteLine($"seed={seed}");
+        var random = new Random(seed);
+        using var broker = EmbeddedBroker.Start();
+        CreateTopics(broker);
+        SmallTables(broker.BootstrapServers, _topics, watched: 5);
+
+        // The feeder writes ~5,000 packets/s for ~10 s (and touches an unwatched employee now and then, so that
+        // checkpoints keep happening) while the service is killed and restarted.
+        var feeder = Task.Run(() =>
+        {
+            using var producer = new ProducerBuilder<byte[]?, byte[]?>(ClientSettings.Producer(broker.BootstrapServers)).Build();
+            for (int i = 0; i < packets; i++)
+            {
+                producer.Produce(_topics.Pcap, new Message<byte[]?, byte[]?> { Value = TestPackets.Recipe(Mac(i % 100), $"p-{i}") });
+                if (i % 1000 == 999)
+                {
+                    producer.Produce(_topics.Employees, new Message<byte[]?, byte[]?>
+                    {
+                        Key = Encoding.UTF8.GetBytes("e50"),
+                        Value = Encoding.UTF8.GetBytes($$"""{"key":"e50","name":"renamed {{i}}","watch_flag":"NO"}"""),
+                    });
+                    Thread.Sleep(200);
+                }
+            }
+            producer.Flush(TimeSpan.FromSeconds(60));
+        });
+
+        for (int kill = 0; kill < 5; kill++)
+        {
+            using var run = StartRun(broker.BootstrapServers, "crash", "--checkpoint-interval", "0.5");
+            Thread.Sleep(TimeSpan.FromMilliseconds(random.Next(800, 3000)));
+            run.Crash();
+        }
+        feeder.GetAwaiter().GetResult();
+        using (var final = StartRun(broker.BootstrapServers, "crash", "--checkpoint-interval", "0.5"))
+        {
+            WaitCommitted(broker.BootstrapServers, "crash", final);
+            StopRun(final);
+        }
+
+        var output = Infrastructure.Kafka.ReadAll(broker.BootstrapServers, _topics.Output);
+        var expected = Enumerable.Range(0, packets).Where(i => i % 100 < 5).Select(i => $"p-{i}").ToHashSet();
+        var matched = MatchedFrameTimes(output);
+        Assert.That(expected.Except(matched), Is.Empty, "every expected match is in the output at least once");
+        Assert.That(matched.Except(expected), Is.Empty, "nothing else");
+        int duplicates = output.Count - matched.Count;
+        TestContext.Out.WriteLine($"crash test: {expected.Count} expected matches, {output.Count} records, duplicates={duplicates} over 5 kills");
+    }
+
+    [Test]
+    public void Restarted_service_serves_from_its_checkpoint_and_applies_changes_made_while_it_was_down()
+    {
+        using var broker = EmbeddedBroker.Start();
+        // Partitions sized so that each stays under the embedded broker's ~5 MiB.
+        CreateTopics(broker, pcapPartitions: 2, employeePartitions: 4, computerPartitions: 8);
+        var b = broker.BootstrapServers;
+        Infrastructure.Kafka.Produce(b, _topics.Employees, Enumerable.Range(0, 100_000).Select(i =>
+            ((string?)$"e{i}", (string?)$$"""{"key":"e{{i}}","name":"Employee {{i}}","watch_flag":"NO"}""")));
+        Infrastructure.Kafka.Produce(b, _topics.Computers, Enumerable.Range(0, 200_000).Select(i =>
+            ((string?)$"c{i}", (string?)$$"""{"comp_id":{{i}},"empkey":"e{{i / 2}}","macaddr":"{{Mac(i)}}"}""")));
+
+        using (var first = StartRun(b))
+        {
+            first.WaitForLog("Tables current", Patience);
+            first.WaitForLog("Checkpointed tables (100000 employees, 200000 computers)", Patience);
+            StopRun(first);
+        }
+
+        // While the service is down, employee e7 (computers c14, c15) becomes watched.
+        Infrastructure.Kafka.Produce(b, _topics.Employees, [("e7", """{"key":"e7","name":"Seven","watch_flag":"YES"}""")]);
+
+        using var second = StartRun(b);
+        second.WaitForLog("Tables current", Patience);
+        Assert.That(second.Stderr, Has.Some.Contains("Table employees: serving from checkpoint, 100000 rows"));
+        Assert.That(second.Stderr, Has.Some.Contains("Table computers: serving from checkpoint, 200000 rows"));
+        Assert.That(second.Stderr, Has.Some.Contains("1 messages to read"), "only the change made while down is read");
+
+        Infrastructure.Kafka.Produce(b, _topics.Pcap,
+            Enumerable.Range(0, 10).Select(i => TestPackets.Recipe(Mac(14), $"seven-{i}"))
+                .Concat(Enumerable.Range(0, 10).Select(i => TestPackets.Recipe(Mac(16), $"eight-{i}"))));
+        Infrastructure.Kafka.WaitForCommittedToEnd(b, "pcapwatch", _topics.Pcap, Patience);
+        StopRun(second);
+
+        var output = Infrastructure.Kafka.ReadAll(b, _topics.Output);
+        Assert.That(output.Select(r => r.Value!.Value.GetProperty("C_EMP_ID").GetString()).Distinct(), Is.EqualTo(new[] { "e7" }));
+        Assert.That(MatchedFrameTimes(output), Has.Count.EqualTo(10));
+    }
+
+    [Test]
+    public void Broker_frozen_for_20_seconds_mid_run_loses_nothing()
+    {
+        var bootstrapFile = Path.Combine(_scratch, "bootstrap");
+        using var broker = CliProcess.Start("broker", "--partitions", "pcap=8", "--bootstrap-file", bootstrapFile);
+        Infrastructure.Kafka.WaitUntil(() => File.Exists(bootstrapFile), Patience, "the broker");
+        var b = File.ReadAllText(bootstrapFile).Trim();
+        SmallTables(b, _topics, watched: 5);
+        using var run = StartRun(b);
+        run.WaitForLog("Joining", Patience);
+
+        // The feeder writes flushed chunks of 500 packets and holds still while the broker is frozen: what is tested is
+        // the service, with its fetches, heartbeats, matches and commits in flight when the broker stops.
+        const int packets = 20_000;
+        using var frozen = new SemaphoreSlim(1, 1);
+        var feeder = Task.Run(() =>
+        {
+            using var producer = new ProducerBuilder<byte[]?, byte[]?>(ClientSettings.Producer(b)).Build();
+            for (int chunk = 0; chunk < packets / 500; chunk++)
+            {
+                frozen.Wait();
+                try
+                {
+                    for (int i = chunk * 500; i < (chunk + 1) * 500; i++)
+                    {
+                        producer.Produce(_topics.Pcap, new Message<byte[]?, byte[]?> { Value = TestPackets.Recipe(Mac(i % 100), $"s-{i}") });
+                    }
+                    Assert.That(producer.Flush(Patience), Is.Zero);
+                }
+                finally
+                {
+                    frozen.Release();
+                }
+                Thread.Sleep(100);
+            }
+        });
+        Thread.Sleep(1500);
+        frozen.Wait();
+        broker.Pause();
+        Thread.Sleep(TimeSpan.FromSeconds(20));
+        broker.Resume();
+        frozen.Release();
+        feeder.GetAwaiter().GetResult();
+        WaitCommitted(b, "pcapwatch", run);
+        StopRun(run);
+
+        var expected = Enumerable.Range(0, packets).Where(i => i % 100 < 5).Select(i => $"s-{i}").ToHashSet();
+        var matched = MatchedFrameTimes(Infrastructure.Kafka.ReadAll(b, _topics.Output));
+        Assert.That(expected.Except(matched), Is.Empty);
+        broker.Terminate();
+        broker.WaitForExit(TimeSpan.FromSeconds(20));
+    }
+
+    [Test]
+    public void Hostile_input_goes_to_the_dead_letter_topic_and_the_good_records_around_it_match()
+    {
+        using var broker = EmbeddedBroker.Start();
+        CreateTopics(broker, pcapPartitions: 4);
+        var b = broker.BootstrapServers;
+        SmallTables(b, _topics, watched: 1);
+        var watched = Mac(0);
+
+        var alice = TestData.Lines(TestData.Fixture("netns-lan.json.ndjson"))
+            .Select(Encoding.UTF8.GetString).First(l => l.Contains("\"eth.src\":\"02:50:57:00:00:02\"", StringComparison.Ordinal))
+            .Replace("02:50:57:00:00:02", watched);
+        var duplicateKeys = alice.Replace("\"layers\":{", "\"layers\":{\"eth\":{\"eth.src\":\"" + watched + "\"},\"eth\":{\"eth.src\":\"02:00:00:00:99:99\"},");
+        var ekNumbers = """{"timestamp":"1","layers":{"frame":{"frame_frame_len":90,"frame_frame_protocols":"eth:ethertype:ip"},"eth":{"eth_eth_src":"WATCHED","eth_eth_dst":"ff:ff:ff:ff:ff:ff"},"ip":{"ip_ip_proto":17}}}"""
+            .Replace("WATCHED", watched, StringComparison.Ordinal);
+        (byte[] Value, string? Reason)[] records =
+        [
+            (TestPackets.Recipe(watched, "good-1"), null),
+            (Encoding.UTF8.GetBytes(alice[..(alice.Length / 2)]), "invalid_json"),                    // truncated line
+            (Encoding.UTF8.GetBytes(duplicateKeys), null),                                              // duplicate keys: valid
+            ([0xc3, 0x28, 0x7b, 0x7d], "invalid_json"),                                                 // invalid UTF-8
+            (Encoding.UTF8.GetBytes("{\"layers\":{\"eth\":" + new string('[', 10_000) + new string(']', 10_000) + "}}"), "too_deep"),
+            (Encoding.UTF8.GetBytes(ekNumbers), null),                                                  // numbers for strings
+            ([], "empty"),
+            (Encoding.UTF8.GetBytes("{\"hello\":\"world\"}"), "not_a_packet"),
+            (TestPackets.Recipe(watched, "good-2"), null),
+        ];
+        var huge = Encoding.UTF8.GetBytes("{\"layers\":{\"data\":\"" + new string('x', 9 * 1024 * 1024) + "\"}}");
+
+        var config = ClientSettings.Producer(b);
+        config.MessageMaxBytes = 20 * 1024 * 1024;
+        using (var producer = new ProducerBuilder<byte[]?, byte[]?>(config).Build())
+        {
+            foreach (var (value, _) in records) producer.Produce(new TopicPartition(_topics.Pcap, 0), new Message<byte[]?, byte[]?> { Value = value });
+            // Alone in its partition: the embedded broker drops a > 5 MiB record as soon as anything follows it.
+            producer.Produce(new TopicPartition(_topics.Pcap, 3), new Message<byte[]?, byte[]?> { Value = huge });
+            Assert.That(producer.Flush(Patience), Is.Zero);
+        }
+
+        using var run = StartRun(b);
+        Infrastructure.Kafka.WaitForCommittedToEnd(b, "pcapwatch", _topics.Pcap, Patience);
+        StopRun(run);
+
+        var expectedLetters = records.Where(r => r.Reason is not null).Select(r => r.Reason!).Append("too_large").ToArray();
+        Assert.That(run.Stderr, Has.Some.Contains($"packets={records.Length + 1} matches=4 dlq={expectedLetters.Length}"));
+        var letters = Infrastructure.Kafka.ReadRaw(b, _topics.PcapDeadLetters);
+        Assert.That(letters.Select(l => l.Headers["pcapwatch.reason"]), Is.EquivalentTo(expectedLetters));
+        var tooLarge = letters.Single(l => l.Headers["pcapwatch.reason"] == "too_large");
+        Assert.That(tooLarge.Headers["pcapwatch.truncated.original.bytes"], Is.EqualTo(huge.Length.ToString()));
+        Assert.That(tooLarge.Value, Has.Length.EqualTo(1024 * 1024));
+
+        var output = Infrastructure.Kafka.ReadAll(b, _topics.Output).Select(r => r.Value!.Value).ToList();
+        Assert.That(output, Has.Count.EqualTo(4));
+        Assert.That(output.Select(r => r.GetProperty("P_ETH_SRC").GetString()), Is.All.EqualTo(watched), "the outer eth of the duplicate keys");
+        Assert.That(output.Select(r => r.GetProperty("P_FRAME_LEN").GetString()), Has.Member("90"), "ek number written as text");
+    }
+
+    [Test]
+    public void Garbage_in_the_checkpoint_folder_is_detected_and_the_tables_are_rebuilt()
+    {
+        using var broker = EmbeddedBroker.Start();
+        CreateTopics(broker, pcapPartitions: 2);
+        var b = broker.BootstrapServers;
+        SmallTables(b, _topics, watched: 3);
+        using (var first = StartRun(b))
+        {
+            first.WaitForLog("Checkpointed tables", Patience);
+            StopRun(first);
+        }
+
+        var random = new Random(7);
+        var files = Directory.EnumerateFiles(Path.Combine(_scratch, "state"), "*", SearchOption.AllDirectories)
+            .Where(f => f.Contains($"{Path.DirectorySeparatorChar}checkpoints{Path.DirectorySeparatorChar}", StringComparison.Ordinal)).ToList();
+        Assert.That(files, Is.Not.Empty);
+        foreach (var file in files)
+        {
+            var garbage = new byte[Math.Max(64, (int)new FileInfo(file).Length)];
+            random.NextBytes(garbage);
+            File.WriteAllBytes(file, garbage);
+        }
+
+        using var second = StartRun(b);
+        second.WaitForLog("Tables current", Patience);
+        Assert.That(second.Stderr.Count(l => l.Contains("cannot be used", StringComparison.Ordinal)), Is.EqualTo(2), "both tables rebuilt");
+        Infrastructure.Kafka.Produce(b, _topics.Pcap, Enumerable.Range(0, 10).Select(i => TestPackets.Recipe(Mac(i), $"after-{i}")));
+        Infrastructure.Kafka.WaitForCommittedToEnd(b, "pcapwatch", _topics.Pcap, Patience);
+        StopRun(second);
+
+        var matched = MatchedFrameTimes(Infrastructure.Kafka.ReadAll(b, _topics.Output));
+        Assert.That(matched, Is.EquivalentTo(new[] { "after-0", "after-1", "after-2" }));
+    }
+}

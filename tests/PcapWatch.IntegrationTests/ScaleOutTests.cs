@@ -1,0 +1,177 @@
+using System.Text.RegularExpressions;
+using Confluent.Kafka;
+using NUnit.Framework;
+using PcapWatch.IntegrationTests.Infrastructure;
+using PcapWatch.Kafka;
+
+namespace PcapWatch.IntegrationTests;
+
+/// <summary>
+/// Several `run` processes in one consumer group: the pcap partitions are split among them, every instance holds the
+/// whole tables, and instances can die and join without losing a match.
+/// </summary>
+public partial class ScaleOutTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
+    private const string Group = "scale";
+    private readonly TopicNames _topics = TopicNames.Default;
+    private string _scratch = null!;
+    private EmbeddedBroker _broker = null!;
+
+    [SetUp]
+    public void Start()
+    {
+        Directory.CreateDirectory(_scratch = Path.Combine(Path.GetTempPath(), "pcapwatch-scale-" + Guid.NewGuid().ToString("N")));
+        _broker = EmbeddedBroker.Start();
+        _broker.CreateTopic(_topics.Employees, 1);
+        _broker.CreateTopic(_topics.Computers, 1);
+        _broker.CreateTopic(_topics.Pcap, 12);
+        _broker.CreateTopic(_topics.Output, 4);
+        _broker.CreateTopic(_topics.Changelog, 1);
+        foreach (var dlq in new[] { _topics.PcapDeadLetters, _topics.EmployeesDeadLetters, _topics.ComputersDeadLetters }) _broker.CreateTopic(dlq, 1);
+        Infrastructure.Kafka.Produce(_broker.BootstrapServers, _topics.Employees, Enumerable.Range(0, 100).Select(i =>
+            ((string?)$"e{i}", (string?)$$"""{"key":"e{{i}}","name":"Employee {{i}}","watch_flag":"{{(i < 5 ? "YES" : "NO")}}"}""")));
+        Infrastructure.Kafka.Produce(_broker.BootstrapServers, _topics.Computers, Enumerable.Range(0, 100).Select(i =>
+            ((string?)$"c{i}", (string?)$$"""{"comp_id":{{i}},"empkey":"e{{i}}","macaddr":"{{Mac(i)}}"}""")));
+    }
+
+    [TearDown]
+    public void Stop()
+    {
+        _broker.Dispose();
+        Directory.Delete(_scratch, recursive: true);
+    }
+
+    private static string Mac(int i) => new PcapWatch.Packets.MacAddress(0x02_0000_000000L + i).ToString();
+
+    private CliProcess StartInstance(string name)
+    {
+        var run = CliProcess.Start("run", "--bootstrap-servers", _broker.BootstrapServers, "--group-id", Group,
+            "--instance-id", name, "--state-dir", Path.Combine(_scratch, name));
+        run.WaitForLog("Joining", Patience);
+        return run;
+    }
+
+    /// <summary>Writes packets p-0…p-(n-1) (MAC i % 100, so 5 % are watched) spread over ~<paramref name="seconds"/>.</summary>
+    private Task Feed(string label, int packets, double seconds, Func<int, int>? macOf = null) => Task.Run(() =>
+    {
+        using var producer = new ProducerBuilder<byte[]?, byte[]?>(ClientSettings.Producer(_broker.BootstrapServers)).Build();
+        int chunk = Math.Max(1, (int)(packets / (seconds * 10)));
+        for (int i = 0; i < packets; i++)
+        {
+            producer.Produce(_topics.Pcap, new Message<byte[]?, byte[]?> { Value = TestPackets.Recipe(Mac(macOf?.Invoke(i) ?? i % 100), $"{label}-{i}") });
+            if (i % chunk == chunk - 1)
+            {
+                producer.Flush(Patience);
+                Thread.Sleep(100);
+            }
+        }
+        Assert.That(producer.Flush(Patience), Is.Zero);
+    });
+
+    private void WaitCommitted(params CliProcess[] runs)
+    {
+        try
+        {
+            Infrastructure.Kafka.WaitForCommittedToEnd(_broker.BootstrapServers, Group, _topics.Pcap, Patience);
+        }
+        catch (AssertionException)
+        {
+            foreach (var r in runs) TestContext.Out.WriteLine("log:\n" + string.Join("\n", r.Stderr));
+            throw;
+        }
+    }
+
+    private static long PacketsOf(CliProcess stopped)
+    {
+        var summary = stopped.Stderr.LastOrDefault(l => l.Contains("Stopped: packets=", StringComparison.Ordinal));
+        Assert.That(summary, Is.Not.Null, () => "no summary in:\n" + string.Join("\n", stopped.Stderr));
+        return long.Parse(SummaryPackets().Match(summary!).Groups[1].Value);
+    }
+
+    [GeneratedRegex(@"packets=(\d+)")]
+    private static partial Regex SummaryPackets();
+
+    private static void StopAll(params CliProcess[] runs)
+    {
+        foreach (var r in runs) r.Terminate();
+        foreach (var r in runs) Assert.That(r.WaitForExit(TimeSpan.FromSeconds(15)), Is.Zero, () => string.Join("\n", r.Stderr));
+    }
+
+    private HashSet<string> OutputFrameTimes(out int records)
+    {
+        var output = Infrastructure.Kafka.ReadAll(_broker.BootstrapServers, _topics.Output);
+        records = output.Count;
+        return output.Select(r => r.Value!.Value.GetProperty("P_FRAME_TIME").GetString()!).ToHashSet();
+    }
+
+    [Test]
+    public void Three_instances_share_the_partitions_and_deliver_every_match()
+    {
+        using var a = StartInstance("a");
+        using var b = StartInstance("b");
+        using var c = StartInstance("c");
+        Feed("p", 50_000, seconds: 8).GetAwaiter().GetResult();
+        WaitCommitted(a, b, c);
+        StopAll(a, b, c);
+
+        var perInstance = new[] { a, b, c }.Select(PacketsOf).ToArray();
+        TestContext.Out.WriteLine($"packets per instance: {string.Join(", ", perInstance)}");
+        Assert.That(perInstance, Is.All.GreaterThan(0), "every instance processed some partitions");
+        Assert.That(perInstance.Sum(), Is.GreaterThanOrEqualTo(50_000));
+        var expected = Enumerable.Range(0, 50_000).Where(i => i % 100 < 5).Select(i => $"p-{i}").ToHashSet();
+        Assert.That(expected.Except(OutputFrameTimes(out _)), Is.Empty);
+    }
+
+    [Test]
+    public void One_instance_killed_and_another_started_later_lose_nothing()
+    {
+        using var a = StartInstance("a");
+        using var b = StartInstance("b");
+        using var c = StartInstance("c");
+        var feeding = Feed("k", 50_000, seconds: 10);
+        Thread.Sleep(3000);
+        b.Crash();
+        Thread.Sleep(2000);
+        using var d = StartInstance("d");
+        feeding.GetAwaiter().GetResult();
+        WaitCommitted(a, c, d);
+        StopAll(a, c, d);
+
+        Assert.That(PacketsOf(d), Is.GreaterThan(0), "the late instance took over partitions");
+        var expected = Enumerable.Range(0, 50_000).Where(i => i % 100 < 5).Select(i => $"k-{i}").ToHashSet();
+        var matched = OutputFrameTimes(out int records);
+        Assert.That(expected.Except(matched), Is.Empty);
+        TestContext.Out.WriteLine($"kill/join test: {expected.Count} expected matches, {records} records, duplicates={records - matched.Count}");
+    }
+
+    [Test]
+    public void A_table_update_during_the_run_reaches_every_instance()
+    {
+        using var a = StartInstance("a");
+        using var b = StartInstance("b");
+        using var c = StartInstance("c");
+        Feed("before", 3000, seconds: 1, macOf: _ => 50).GetAwaiter().GetResult();
+        WaitCommitted(a, b, c); // consumed (and committed) before the update, so none of them may match
+
+        Infrastructure.Kafka.Produce(_broker.BootstrapServers, _topics.Employees, [("e50", """{"key":"e50","name":"Fifty","watch_flag":"YES"}""")]);
+        WaitForUpserts(Mac(50), instances: 3);
+        // Spread over all 12 partitions, so each instance sees some of e50's packets.
+        Feed("after", 3000, seconds: 1, macOf: _ => 50).GetAwaiter().GetResult();
+        WaitCommitted(a, b, c);
+        StopAll(a, b, c);
+
+        Assert.That(new[] { a, b, c }.Select(PacketsOf), Is.All.GreaterThan(0));
+        var matched = OutputFrameTimes(out _);
+        Assert.That(matched.Count(m => m.StartsWith("after-", StringComparison.Ordinal)), Is.EqualTo(3000), "on whichever instance");
+        Assert.That(matched.Count(m => m.StartsWith("before-", StringComparison.Ordinal)), Is.Zero);
+    }
+
+    /// <summary>
+    /// Every instance publishes its index changes to the changelog topic, so one upsert per instance for a MAC is the
+    /// observable sign that all of them applied the table update.
+    /// </summary>
+    private void WaitForUpserts(string mac, int instances) =>
+        Infrastructure.Kafka.WaitUntil(() => Infrastructure.Kafka.ReadAll(_broker.BootstrapServers, _topics.Changelog)
+            .Count(r => r.Key == mac && r.Value is not null) >= instances, Patience, $"{instances} instances to watch {mac}");
+}

@@ -1,0 +1,136 @@
+using System.Text;
+using NUnit.Framework;
+using PcapWatch.Tables;
+
+namespace PcapWatch.Tests.Tables;
+
+/// <summary>Checkpoint and recovery of a table store on disk, and refusal of checkpoints that cannot be trusted.</summary>
+public class FasterTableStoreTests
+{
+    private string _dir = null!;
+
+    [SetUp]
+    public void Folder() => _dir = Path.Combine(Path.GetTempPath(), "pcapwatch-store-" + Guid.NewGuid().ToString("N"));
+
+    [TearDown]
+    public void Remove()
+    {
+        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+    }
+
+    private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
+
+    private FasterTableStore Reopen(out TableCheckpoint? checkpoint, out string? problem) =>
+        FasterTableStore.Open(_dir, 1L << 10, out checkpoint, out problem);
+
+    [Test]
+    public void Empty_folder_opens_empty_without_a_problem()
+    {
+        using var store = Reopen(out var checkpoint, out var problem);
+        Assert.That((checkpoint, problem, store.Count), Is.EqualTo(((TableCheckpoint?)null, (string?)null, 0L)));
+    }
+
+    [Test]
+    public void Checkpoint_recovers_rows_and_offsets_and_not_what_came_after()
+    {
+        using (var store = FasterTableStore.Create(_dir, 1L << 10))
+        {
+            for (int i = 0; i < 5000; i++) store.Upsert($"k{i}", B($"value {i}"));
+            store.Delete("k7");
+            store.Upsert("k8", B("changed"));
+            store.Checkpoint("employees", new Dictionary<int, long> { [0] = 5002, [1] = 17 });
+            store.Upsert("after", B("not in the checkpoint"));
+            store.Delete("k9");
+        }
+
+        using var recovered = Reopen(out var checkpoint, out var problem);
+        Assert.That(problem, Is.Null);
+        Assert.That(checkpoint!.Topic, Is.EqualTo("employees"));
+        Assert.That(checkpoint.NextOffsets, Is.EquivalentTo(new Dictionary<int, long> { [0] = 5002, [1] = 17 }));
+        Assert.That(recovered.Count, Is.EqualTo(4999));
+        Assert.That(recovered.Read("k7"), Is.Null);
+        Assert.That(Encoding.UTF8.GetString(recovered.Read("k8")!), Is.EqualTo("changed"));
+        Assert.That(Encoding.UTF8.GetString(recovered.Read("k9")!), Is.EqualTo("value 9"));
+        Assert.That(recovered.Read("after"), Is.Null);
+        Assert.That(recovered.Rows().Count(), Is.EqualTo(4999));
+    }
+
+    [Test]
+    public void Second_checkpoint_replaces_the_first()
+    {
+        using (var store = FasterTableStore.Create(_dir, 1L << 10))
+        {
+            store.Upsert("a", B("1"));
+            store.Checkpoint("t", new Dictionary<int, long> { [0] = 1 });
+            store.Upsert("b", B("2"));
+            store.Checkpoint("t", new Dictionary<int, long> { [0] = 2 });
+        }
+        using var recovered = Reopen(out var checkpoint, out _);
+        Assert.That(checkpoint!.NextOffsets[0], Is.EqualTo(2));
+        Assert.That(recovered.Count, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void Garbage_in_the_checkpoint_folder_is_detected_and_the_store_starts_empty()
+    {
+        using (var store = FasterTableStore.Create(_dir, 1L << 10))
+        {
+            store.Upsert("a", B("1"));
+            store.Checkpoint("t", new Dictionary<int, long> { [0] = 1 });
+        }
+        var random = new Random(42);
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(_dir, "checkpoints"), "*", SearchOption.AllDirectories))
+        {
+            var garbage = new byte[Math.Max(16, (int)new FileInfo(file).Length)];
+            random.NextBytes(garbage);
+            File.WriteAllBytes(file, garbage);
+        }
+        using var recovered = Reopen(out var checkpoint, out var problem);
+        Assert.That(checkpoint, Is.Null);
+        Assert.That(problem, Is.Not.Null.And.Not.Empty);
+        Assert.That(recovered.Count, Is.Zero);
+        Assert.That(recovered.Read("a"), Is.Null);
+    }
+
+    [Test]
+    public void A_store_written_with_another_layout_is_never_recovered()
+    {
+        using (var store = FasterTableStore.Create(_dir, 1L << 10))
+        {
+            store.Upsert("a", B("1"));
+            store.Checkpoint("t", new Dictionary<int, long> { [0] = 1 });
+        }
+        File.WriteAllText(Path.Combine(_dir, "layout"), "pcapwatch-faster-v1 page=12 memory=26 segment=28");
+        using var recovered = Reopen(out var checkpoint, out var problem);
+        Assert.That(checkpoint, Is.Null);
+        Assert.That(problem, Does.Contain("layout"));
+        Assert.That(recovered.Count, Is.Zero);
+    }
+
+    [Test]
+    public void Content_hash_tracks_upserts_and_deletes_whatever_the_order()
+    {
+        using var a = FasterTableStore.Create(_dir + "-a", 1L << 10);
+        using var b = FasterTableStore.Create(_dir + "-b", 1L << 10);
+        try
+        {
+            a.Upsert("x", B("1"));
+            a.Upsert("y", B("2"));
+            a.Upsert("z", B("3"));
+            a.Delete("z");
+            b.Upsert("y", B("old"));
+            b.Upsert("x", B("1"));
+            b.Upsert("y", B("2"));
+            Assert.That(a.ContentHash, Is.EqualTo(b.ContentHash));
+            b.Upsert("y", B("3"));
+            Assert.That(a.ContentHash, Is.Not.EqualTo(b.ContentHash));
+        }
+        finally
+        {
+            a.Dispose();
+            b.Dispose();
+            Directory.Delete(_dir + "-a", true);
+            Directory.Delete(_dir + "-b", true);
+        }
+    }
+}
