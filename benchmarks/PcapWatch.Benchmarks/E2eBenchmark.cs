@@ -20,6 +20,7 @@ internal static class E2eBenchmark
     public static int Run(string[] args)
     {
         int packets = Option(args, "--packets", 1_000_000);
+        var instanceCounts = OptionList(args, "--instances", [1]);
         int watchEvery = Option(args, "--watch-every", 100);
         var templates = SampleData.Recipe().Concat(SampleData.TsharkJson()).Concat(SampleData.TsharkEk())
             .Where(HasPlainEthSrc).ToArray();
@@ -29,12 +30,7 @@ internal static class E2eBenchmark
         Console.WriteLine($"e2e: {packets:N0} packets, {totalBytes / 1e6:F0} MB, {partitions} pcap partitions, 1 in {watchEvery} from a watched MAC");
         using var broker = EmbeddedBroker.Start();
         var topics = TopicNames.Default;
-        broker.CreateTopic(topics.Employees, 1);
-        broker.CreateTopic(topics.Computers, 1);
-        broker.CreateTopic(topics.Pcap, partitions);
-        broker.CreateTopic(topics.Output, 4);
-        broker.CreateTopic(topics.Changelog, 1);
-        foreach (var dlq in new[] { topics.PcapDeadLetters, topics.EmployeesDeadLetters, topics.ComputersDeadLetters }) broker.CreateTopic(dlq, 1);
+        broker.CreateTopics(TopicLayout.For(topics, pcap: partitions));
 
         var load = Stopwatch.StartNew();
         long expectedMatches;
@@ -54,12 +50,19 @@ internal static class E2eBenchmark
 
         double bare = BareConsumer(broker.BootstrapServers, topics.Pcap, packets);
         Console.WriteLine($"bare consumer: {packets / bare:N0} packets/s ({bare:F2} s)");
-        var (pcapwatch, summary) = PcapWatch(broker.BootstrapServers, packets);
-        Console.WriteLine($"pcapwatch:     {packets / pcapwatch:N0} packets/s ({pcapwatch:F2} s), matches={summary.Matches} (expected {expectedMatches})");
-        if (summary.Matches != expectedMatches)
+        double pcapwatch = 0;
+        foreach (int instances in instanceCounts)
         {
-            Console.Error.WriteLine("pcapwatch produced the wrong number of matches");
-            return 1;
+            var (seconds, matches) = PcapWatch(broker.BootstrapServers, packets, instances);
+            Console.WriteLine($"pcapwatch x{instances}:  {packets / seconds:N0} packets/s ({seconds:F2} s), matches={matches} (expected {expectedMatches})");
+            if (matches < expectedMatches)
+            {
+                Console.Error.WriteLine("pcapwatch produced fewer matches than expected");
+                return 1;
+            }
+            if (instances == instanceCounts[0]) pcapwatch = seconds;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"RESULT e2e-instances instances={instances} packets={packets} pcapwatch_pps={packets / seconds:F0} ratio_bare={bare / seconds:F2}"));
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"RESULT e2e packets={packets} pcapwatch_pps={packets / pcapwatch:F0} bare_pps={packets / bare:F0} streamiz_pps=n/a "
@@ -88,19 +91,27 @@ internal static class E2eBenchmark
         return seconds;
     }
 
-    private static (double Seconds, PipelineSummary Summary) PcapWatch(string bootstrap, int packets)
+    /// <summary>
+    /// <paramref name="instances"/> services in one new consumer group (in this process, each on its own thread with
+    /// its own state dir), timed from start until together they consumed every packet and flushed every match.
+    /// </summary>
+    private static (double Seconds, long Matches) PcapWatch(string bootstrap, int packets, int instances)
     {
-        var stateDir = Path.Combine(Path.GetTempPath(), "pcapwatch-bench-" + Guid.NewGuid().ToString("N"));
-        var service = new PcapWatchService(new PipelineOptions { BootstrapServers = bootstrap, StateDir = stateDir, GroupId = "pcapwatch-bench" });
+        var group = "pcapwatch-bench-" + Guid.NewGuid().ToString("N");
+        var stateDirs = Enumerable.Range(0, instances).Select(_ => Path.Combine(Path.GetTempPath(), "pcapwatch-bench-" + Guid.NewGuid().ToString("N"))).ToArray();
+        var services = stateDirs.Select((dir, i) => new PcapWatchService(new PipelineOptions
+        {
+            BootstrapServers = bootstrap, StateDir = dir, GroupId = group, InstanceId = $"bench-{i}",
+        })).ToArray();
         using var stop = new CancellationTokenSource();
         var clock = Stopwatch.StartNew();
-        var run = Task.Factory.StartNew(() => service.Run(stop.Token), TaskCreationOptions.LongRunning);
-        while (service.Progress.Packets < packets && !run.IsCompleted) Thread.Sleep(1);
+        var runs = services.Select(s => Task.Factory.StartNew(() => s.Run(stop.Token), TaskCreationOptions.LongRunning)).ToArray();
+        while (services.Sum(s => s.Progress.Packets) < packets && !runs.Any(r => r.IsCompleted)) Thread.Sleep(1);
         stop.Cancel();
-        var summary = run.GetAwaiter().GetResult(); // includes the final flush of every match
+        var summaries = runs.Select(r => r.GetAwaiter().GetResult()).ToArray(); // includes the final flush of every match
         double seconds = clock.Elapsed.TotalSeconds;
-        Directory.Delete(stateDir, recursive: true);
-        return (seconds, summary);
+        foreach (var dir in stateDirs) Directory.Delete(dir, recursive: true);
+        return (seconds, summaries.Sum(s => s.Matches));
     }
 
     private static MacAddress WatchedMac(int i) => new(0x02_5057_000000L + i);
@@ -114,6 +125,12 @@ internal static class E2eBenchmark
         PacketExtractor.Extract(record, ref fields);
         var s = fields[PacketField.EthSrc];
         return s.Kind == FieldSliceKind.String && s.Length == 17;
+    }
+
+    private static int[] OptionList(string[] args, string name, int[] fallback)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1].Split(',').Select(int.Parse).ToArray() : fallback;
     }
 
     private static int Option(string[] args, string name, int fallback)

@@ -1,7 +1,7 @@
 using PcapWatch.Benchmarks;
 
 // dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- extract     (BenchmarkDotNet, hot path)
-// dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- e2e [--packets N]   (through the broker)
+// dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- e2e [--packets N] [--instances 1,2,3]   (through the broker)
 return args.FirstOrDefault() switch
 {
     "extract" => ExtractReport.Run(args[1..]),
@@ -11,6 +11,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: PcapWatch.Benchmarks extract [BenchmarkDotNet args] | e2e [--packets N] [--watch-every K]");
+    Console.Error.WriteLine("usage: PcapWatch.Benchmarks extract [BenchmarkDotNet args] | e2e [--packets N] [--watch-every K] [--instances 1,2,3]");
     return 2;
 }

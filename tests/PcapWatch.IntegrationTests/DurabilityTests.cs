@@ -23,15 +23,8 @@ public class DurabilityTests
     [TearDown]
     public void RemoveScratch() => Directory.Delete(_scratch, recursive: true);
 
-    private void CreateTopics(EmbeddedBroker broker, int pcapPartitions = 12, int employeePartitions = 1, int computerPartitions = 1)
-    {
-        broker.CreateTopic(_topics.Employees, employeePartitions);
-        broker.CreateTopic(_topics.Computers, computerPartitions);
-        broker.CreateTopic(_topics.Pcap, pcapPartitions);
-        broker.CreateTopic(_topics.Output, 4);
-        broker.CreateTopic(_topics.Changelog, 1);
-        foreach (var dlq in new[] { _topics.PcapDeadLetters, _topics.EmployeesDeadLetters, _topics.ComputersDeadLetters }) broker.CreateTopic(dlq, 1);
-    }
+    private void CreateTopics(EmbeddedBroker broker, int pcapPartitions = 12, int employeePartitions = 1, int computerPartitions = 1) =>
+        broker.CreateTopics(TopicLayout.For(_topics, pcap: pcapPartitions, employees: employeePartitions, computers: computerPartitions));
 
     private CliProcess StartRun(string bootstrap, string group = "pcapwatch", params string[] extra) =>
         CliProcess.Start(["run", "--bootstrap-servers", bootstrap, "--state-dir", Path.Combine(_scratch, "state"), "--group-id", group, .. extra]);
@@ -39,7 +32,8 @@ public class DurabilityTests
     private static void StopRun(CliProcess run)
     {
         run.Terminate();
-        Assert.That(run.WaitForExit(TimeSpan.FromSeconds(10)), Is.Zero, "SIGTERM → clean exit 0 within 10 s");
+        Assert.That(run.WaitForExit(TimeSpan.FromSeconds(10)), Is.Zero,
+            () => "SIGTERM → clean exit 0 within 10 s; log:\n" + string.Join("\n", run.Stderr));
     }
 
     /// <summary>Waits until the group committed the whole pcap topic; on timeout the processes' logs go to the test output.</summary>

@@ -23,12 +23,7 @@ public partial class ScaleOutTests
     {
         Directory.CreateDirectory(_scratch = Path.Combine(Path.GetTempPath(), "pcapwatch-scale-" + Guid.NewGuid().ToString("N")));
         _broker = EmbeddedBroker.Start();
-        _broker.CreateTopic(_topics.Employees, 1);
-        _broker.CreateTopic(_topics.Computers, 1);
-        _broker.CreateTopic(_topics.Pcap, 12);
-        _broker.CreateTopic(_topics.Output, 4);
-        _broker.CreateTopic(_topics.Changelog, 1);
-        foreach (var dlq in new[] { _topics.PcapDeadLetters, _topics.EmployeesDeadLetters, _topics.ComputersDeadLetters }) _broker.CreateTopic(dlq, 1);
+        _broker.CreateTopics(TopicLayout.For(_topics, pcap: 12));
         Infrastructure.Kafka.Produce(_broker.BootstrapServers, _topics.Employees, Enumerable.Range(0, 100).Select(i =>
             ((string?)$"e{i}", (string?)$$"""{"key":"e{{i}}","name":"Employee {{i}}","watch_flag":"{{(i < 5 ? "YES" : "NO")}}"}""")));
         Infrastructure.Kafka.Produce(_broker.BootstrapServers, _topics.Computers, Enumerable.Range(0, 100).Select(i =>

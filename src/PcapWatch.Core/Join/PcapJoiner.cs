@@ -44,15 +44,20 @@ public sealed class PcapJoiner : IDisposable
         _progress = progress;
         _onDelivered = OnDelivered;
         var consumerConfig = ClientSettings.Consumer(bootstrapServers, groupId, consumerProperties);
-        // Eager round-robin: every rebalance revokes all partitions (flushed and committed first), then reassigns
-        // evenly. Cooperative-sticky avoids that pause, but on the embedded broker it left a reassigned partition
-        // unfed for minutes in 1 of 3 runs of the scale-out test; set partition.assignment.strategy to use it.
-        consumerConfig.PartitionAssignmentStrategy ??= PartitionAssignmentStrategy.RoundRobin;
-        // Failover after a crash: a dead instance's partitions move after 10 s without heartbeats (Kafka's default is
-        // 45 s), and a rebalance waits at most 30 s for members to rejoin (the default, 300 s, also bounds how long a
+        // With KIP-848 (group.protocol=consumer) the broker assigns partitions and owns the session timeout.
+        if (consumerConfig.Get("group.protocol") != "consumer")
+        {
+            // Eager round-robin: every rebalance revokes all partitions (flushed and committed first), then reassigns
+            // evenly. Cooperative-sticky avoids that pause, but on the embedded broker it left a reassigned partition
+            // unfed for minutes in 1 of 3 runs of the scale-out test; set partition.assignment.strategy to use it.
+            consumerConfig.PartitionAssignmentStrategy ??= PartitionAssignmentStrategy.RoundRobin;
+            // Failover after a crash: a dead instance's partitions move after 10 s without heartbeats (Kafka's default
+            // is 45 s).
+            consumerConfig.SessionTimeoutMs ??= 10_000;
+            consumerConfig.HeartbeatIntervalMs ??= 2_000;
+        }
+        // A rebalance waits at most this long for members to rejoin (the default, 300 s, also bounds how long a
         // restarted instance can wait behind members that were killed). The loop polls every 100 ms or faster.
-        consumerConfig.SessionTimeoutMs ??= 10_000;
-        consumerConfig.HeartbeatIntervalMs ??= 2_000;
         consumerConfig.MaxPollIntervalMs ??= 30_000;
         _consumer = new ConsumerBuilder<byte[]?, byte[]?>(consumerConfig)
             .SetPartitionsAssignedHandler((_, assigned) =>

@@ -26,12 +26,8 @@ public static class EmbeddedDemo
         var clock = Stopwatch.StartNew();
         var topics = TopicNames.Default;
         using var broker = EmbeddedBroker.Start();
-        broker.CreateTopic(topics.Employees, 1);
-        broker.CreateTopic(topics.Computers, 1);
-        broker.CreateTopic(topics.Pcap, options.PcapPartitions);
-        broker.CreateTopic(topics.Output, 1);
-        broker.CreateTopic(topics.Changelog, 1);
-        foreach (var dlq in new[] { topics.PcapDeadLetters, topics.EmployeesDeadLetters, topics.ComputersDeadLetters }) broker.CreateTopic(dlq, 1);
+        // One output partition: the printer's backlog is then the producer's backlog (and the output keeps packet order).
+        broker.CreateTopics(TopicLayout.For(topics, pcap: options.PcapPartitions, output: 1));
         Log.Information("Embedded broker at {Bootstrap}", broker.BootstrapServers);
 
         using var publisher = new RecordPublisher(broker.BootstrapServers);

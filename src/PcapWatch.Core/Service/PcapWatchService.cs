@@ -33,6 +33,20 @@ public sealed class PcapWatchService
     /// <summary>Runs until <paramref name="cancel"/> fires, then flushes, commits, checkpoints and returns the summary.</summary>
     public PipelineSummary Run(CancellationToken cancel)
     {
+        try
+        {
+            return RunUntilStopped(cancel);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            // Stopped while starting (waiting for a topic, reading the changelog): nothing was consumed or committed.
+            Log.Information("Stopped during start-up: packets=0 matches=0 dlq=0 instance={InstanceId}", _options.InstanceId);
+            return new PipelineSummary(0, 0, 0, new Dictionary<string, long>(), 0, 0, 0, TimeSpan.Zero);
+        }
+    }
+
+    private PipelineSummary RunUntilStopped(CancellationToken cancel)
+    {
         var clock = Stopwatch.StartNew();
         var o = _options;
         using var instanceProperty = Serilog.Context.LogContext.PushProperty("InstanceId", o.InstanceId);

@@ -89,7 +89,6 @@ public sealed class TableLoader : IDisposable
     /// <summary>True once both tables have been read up to the end offsets they had at start-up.</summary>
     public bool IsCurrent { get; private set; }
 
-    /// <summary>Table messages applied since the last call to <see cref="TakeChanged"/>.</summary>
     private long _changedSinceCheckpoint;
 
     /// <summary>Whether anything was applied since the last call (and resets it): is a checkpoint worth taking?</summary>

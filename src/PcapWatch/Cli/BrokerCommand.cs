@@ -26,7 +26,7 @@ internal static class BrokerCommand
         };
         command.SetAction(parse =>
         {
-            var layout = TopicLayout.Parse(parse.GetValue(partitions), TopicNames.Default);
+            var layout = TopicLayout.Override(TopicLayout.For(TopicNames.Default), parse.GetValue(partitions));
             using var signal = new ShutdownSignal();
             using var broker = EmbeddedBroker.Start();
             broker.CreateTopics(layout);

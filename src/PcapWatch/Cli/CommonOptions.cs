@@ -30,6 +30,26 @@ internal static class CommonOptions
         _ => Join.MatchMode.Src,
     };
 
+    /// <summary>kcat's -X: any librdkafka property for every client the command makes (security, tuning).</summary>
+    public static Option<string[]> KafkaProperties() => new("--kafka", "-X")
+    {
+        Description = "A librdkafka client property KEY=VALUE, e.g. -X security.protocol=SASL_SSL (repeatable)",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public static Dictionary<string, string>? ParseKafkaProperties(string[]? pairs)
+    {
+        if (pairs is null || pairs.Length == 0) return null;
+        var properties = new Dictionary<string, string>();
+        foreach (var pair in pairs)
+        {
+            int eq = pair.IndexOf('=');
+            if (eq <= 0) throw new ArgumentException($"--kafka: '{pair}' is not KEY=VALUE");
+            properties[pair[..eq].Trim()] = pair[(eq + 1)..].Trim();
+        }
+        return properties;
+    }
+
     public static Option<string> OutputFormat() => new Option<string>("--format")
     {
         Description = "text: 'EMP_NAME | FRAME_PROTOCOLS | IP_DST' lines, as the recipe shows them; json: the output records",

@@ -36,10 +36,11 @@ internal static class RunCommand
         {
             Description = "Name of this instance in logs and summaries (default: HOST-PID); give each instance its own --state-dir",
         };
+        var kafka = CommonOptions.KafkaProperties();
         var command = new Command("run", "Run the service: load employees and computers, join pcap against the watched MACs, "
             + "produce matches to WATCHED_EMP_NETWORK_TRAFFIC. Scale out by starting more instances with the same --group-id")
         {
-            bootstrap, stateDir, groupId, match, changelogTopic, checkpointInterval, instanceId,
+            bootstrap, stateDir, groupId, match, changelogTopic, checkpointInterval, instanceId, kafka,
         };
         command.SetAction(parse =>
         {
@@ -53,6 +54,7 @@ internal static class RunCommand
                 Topics = TopicNames.Default with { Changelog = parse.GetValue(changelogTopic) ?? "" },
                 PublishChangelog = !string.IsNullOrEmpty(parse.GetValue(changelogTopic)),
                 CheckpointInterval = TimeSpan.FromSeconds(Math.Max(0.1, parse.GetValue(checkpointInterval))),
+                KafkaProperties = CommonOptions.ParseKafkaProperties(parse.GetValue(kafka)),
             };
             if (parse.GetValue(instanceId) is { Length: > 0 } id) options = options with { InstanceId = id };
             new PcapWatchService(options).Run(signal.Token);

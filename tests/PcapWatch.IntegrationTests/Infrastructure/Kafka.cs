@@ -48,36 +48,22 @@ internal static class Kafka
     }
 
     /// <summary>Every record of a topic up to its current end, as (key, parsed JSON value or null).</summary>
-    public static List<(string? Key, JsonElement? Value)> ReadAll(string bootstrap, string topic)
-    {
-        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(ClientSettings.Consumer(bootstrap, null)).Build();
-        var partitions = TopicPartitions.Of(consumer, topic, TimeSpan.FromSeconds(30));
-        var ends = partitions.ToDictionary(p => p, p => consumer.QueryWatermarkOffsets(p, TimeSpan.FromSeconds(10)).High.Value);
-        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
-        var records = new List<(string?, JsonElement?)>();
-        var remaining = ends.Where(e => e.Value > 0).Select(e => e.Key).ToHashSet();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (remaining.Count > 0)
-        {
-            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"could not read {topic} to its end");
-            var r = consumer.Consume(TimeSpan.FromMilliseconds(200));
-            if (r is null) continue;
-            var m = r.Message;
-            records.Add((m.Key is null ? null : Encoding.UTF8.GetString(m.Key),
-                m.Value is null ? null : JsonDocument.Parse(m.Value).RootElement.Clone()));
-            if (r.Offset.Value + 1 >= ends[r.TopicPartition]) remaining.Remove(r.TopicPartition);
-        }
-        return records;
-    }
+    public static List<(string? Key, JsonElement? Value)> ReadAll(string bootstrap, string topic) =>
+        ReadToEnd(bootstrap, topic).Select(m => (m.Key is null ? null : Encoding.UTF8.GetString(m.Key),
+            m.Value is null ? (JsonElement?)null : JsonDocument.Parse(m.Value).RootElement.Clone())).ToList();
 
     /// <summary>Every record of a topic up to its current end, raw: value bytes and headers (last value per header key).</summary>
-    public static List<(byte[]? Value, Dictionary<string, string> Headers)> ReadRaw(string bootstrap, string topic)
+    public static List<(byte[]? Value, Dictionary<string, string> Headers)> ReadRaw(string bootstrap, string topic) =>
+        ReadToEnd(bootstrap, topic).Select(m => (m.Value, (m.Headers ?? []).GroupBy(h => h.Key)
+            .ToDictionary(g => g.Key, g => Encoding.UTF8.GetString(g.Last().GetValueBytes())))).ToList();
+
+    private static List<Message<byte[]?, byte[]?>> ReadToEnd(string bootstrap, string topic)
     {
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(ClientSettings.Consumer(bootstrap, null)).Build();
         var partitions = TopicPartitions.Of(consumer, topic, TimeSpan.FromSeconds(30));
         var ends = partitions.ToDictionary(p => p, p => consumer.QueryWatermarkOffsets(p, TimeSpan.FromSeconds(10)).High.Value);
         consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
-        var records = new List<(byte[]?, Dictionary<string, string>)>();
+        var messages = new List<Message<byte[]?, byte[]?>>();
         var remaining = ends.Where(e => e.Value > 0).Select(e => e.Key).ToHashSet();
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (remaining.Count > 0)
@@ -85,12 +71,10 @@ internal static class Kafka
             Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"could not read {topic} to its end");
             var r = consumer.Consume(TimeSpan.FromMilliseconds(200));
             if (r is null) continue;
-            var headers = (r.Message.Headers ?? []).GroupBy(h => h.Key)
-                .ToDictionary(g => g.Key, g => Encoding.UTF8.GetString(g.Last().GetValueBytes()));
-            records.Add((r.Message.Value, headers));
+            messages.Add(r.Message);
             if (r.Offset.Value + 1 >= ends[r.TopicPartition]) remaining.Remove(r.TopicPartition);
         }
-        return records;
+        return messages;
     }
 
     /// <summary>Waits until the group has committed every partition of the topic up to its end.</summary>

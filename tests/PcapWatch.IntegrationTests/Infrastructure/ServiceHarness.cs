@@ -20,12 +20,7 @@ internal sealed class ServiceHarness : IDisposable
     public ServiceHarness()
     {
         Broker = EmbeddedBroker.Start();
-        Broker.CreateTopic(Topics.Employees, 1);
-        Broker.CreateTopic(Topics.Computers, 2);
-        Broker.CreateTopic(Topics.Pcap, 4);
-        Broker.CreateTopic(Topics.Output, 2);
-        Broker.CreateTopic(Topics.Changelog, 2);
-        foreach (var dlq in new[] { Topics.PcapDeadLetters, Topics.EmployeesDeadLetters, Topics.ComputersDeadLetters }) Broker.CreateTopic(dlq, 1);
+        Broker.CreateTopics(TopicLayout.For(Topics, pcap: 4, computers: 2, output: 2));
     }
 
     public EmbeddedBroker Broker { get; }
