@@ -8,9 +8,12 @@ namespace PcapWatch.IntegrationTests;
 
 /// <summary>
 /// Several `run` processes in one consumer group: the pcap partitions are split among them, every instance holds the
-/// whole tables, and instances can die and join without losing a match.
+/// whole tables, and instances can die and join without losing a match. Run with the classic group protocol (the
+/// default: eager round-robin) and with KIP-848's broker-side assignment (-X group.protocol=consumer).
 /// </summary>
-public partial class ScaleOutTests
+[TestFixture("classic")]
+[TestFixture("consumer")]
+public partial class ScaleOutTests(string groupProtocol)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
     private const string Group = "scale";
@@ -42,7 +45,7 @@ public partial class ScaleOutTests
     private CliProcess StartInstance(string name)
     {
         var run = CliProcess.Start("run", "--bootstrap-servers", _broker.BootstrapServers, "--group-id", Group,
-            "--instance-id", name, "--state-dir", Path.Combine(_scratch, name));
+            "--instance-id", name, "--state-dir", Path.Combine(_scratch, name), "-X", $"group.protocol={groupProtocol}");
         run.WaitForLog("Joining", Patience);
         return run;
     }
