@@ -25,7 +25,9 @@ public sealed class PcapJoiner : IDisposable
     private readonly MatchMode _mode;
     private readonly DeadLetterWriter _deadLetters;
     private readonly MatchRecordWriter _writer = new();
-    private readonly Dictionary<TopicPartition, TopicPartitionOffset> _uncommitted = new();
+    // pcap partition → next offset to commit. Keyed by the partition number alone (one topic is subscribed), so
+    // tracking a record allocates nothing and hashes an int, not a topic name.
+    private readonly Dictionary<int, long> _uncommitted = new();
     private readonly Action<DeliveryReport<byte[], byte[]?>> _onDelivered;
     private PacketFields _fields;
     private long _deliveryFailures;
@@ -66,7 +68,7 @@ public sealed class PcapJoiner : IDisposable
             .SetPartitionsLostHandler((_, lost) =>
             {
                 // Lost (not revoked): another member may already own them; committing now could move its offsets.
-                foreach (var tp in lost) _uncommitted.Remove(tp.TopicPartition);
+                foreach (var tp in lost) _uncommitted.Remove(tp.Partition.Value);
                 Log.Warning("Lost pcap partitions {Partitions}; their uncommitted records will be re-read by the new owner",
                     string.Join(",", lost.Select(p => p.Partition.Value)));
             })
@@ -88,7 +90,7 @@ public sealed class PcapJoiner : IDisposable
             if (result is null) break;
             if (result.IsPartitionEOF) continue;
             Process(result);
-            _uncommitted[result.TopicPartition] = new TopicPartitionOffset(result.TopicPartition, result.Offset + 1);
+            _uncommitted[result.Partition.Value] = result.Offset.Value + 1;
             n++;
         }
         return n;
@@ -202,8 +204,9 @@ public sealed class PcapJoiner : IDisposable
                 $"{_deadLetters.Failures} dead letters were not delivered (first: {_deadLetters.FirstFailure}); offsets not committed"));
         }
         var offsets = only is null
-            ? _uncommitted.Values.ToList()
-            : only.Where(_uncommitted.ContainsKey).Select(tp => _uncommitted[tp]).ToList();
+            ? _uncommitted.Select(e => new TopicPartitionOffset(_topics.Pcap, e.Key, e.Value)).ToList()
+            : only.Where(tp => _uncommitted.ContainsKey(tp.Partition.Value))
+                .Select(tp => new TopicPartitionOffset(tp, _uncommitted[tp.Partition.Value])).ToList();
         if (offsets.Count == 0) return;
         try
         {
@@ -217,7 +220,7 @@ public sealed class PcapJoiner : IDisposable
             Log.Warning("Commit of pcap offsets refused ({Reason}); will retry, and records may be read twice", ex.Error.Reason);
             return;
         }
-        foreach (var o in offsets) _uncommitted.Remove(o.TopicPartition);
+        foreach (var o in offsets) _uncommitted.Remove(o.Partition.Value);
     }
 
     private void OnRevoked(List<TopicPartitionOffset> revoked)
