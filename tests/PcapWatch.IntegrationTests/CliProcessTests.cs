@@ -75,6 +75,25 @@ public class CliProcessTests
     }
 
     [Test]
+    public void Run_logs_a_periodic_status_line_with_rates_lag_and_tables()
+    {
+        using var broker = PcapWatch.Kafka.EmbeddedBroker.Start();
+        broker.CreateTopics(PcapWatch.Kafka.TopicLayout.For(PcapWatch.Kafka.TopicNames.Default));
+        var b = broker.BootstrapServers;
+        Infrastructure.Kafka.Produce(b, "employees", [("E100", """{"key":"E100","name":"Alice","watch_flag":"YES"}""")]);
+        Infrastructure.Kafka.Produce(b, "computers", [("1", """{"comp_id":1,"empkey":"E100","macaddr":"02:50:57:00:00:02"}""")]);
+        Infrastructure.Kafka.Produce(b, "pcap", TestData.Lines(TestData.Fixture("netns-lan.json.ndjson")));
+
+        using var run = CliProcess.Start("run", "-b", b, "--state-dir", Path.Combine(_scratch, "state"), "--status-interval", "0.5");
+        var line = run.WaitForLog("Status: packets=148 ", Patience);
+        Assert.That(line, Does.Contain("matches=37 "));
+        Assert.That(line, Does.Contain("employees=1 computers=1 watched_macs=1 tables_current=True"));
+        run.WaitForLog("lag=0 ", Patience);
+        run.Terminate();
+        Assert.That(run.WaitForExit(TimeSpan.FromSeconds(10)), Is.Zero);
+    }
+
+    [Test]
     public void Bad_arguments_fail_with_a_message_and_nonzero_exit()
     {
         using var run = CliProcess.Start("run");

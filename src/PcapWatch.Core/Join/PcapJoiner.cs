@@ -80,6 +80,22 @@ public sealed class PcapJoiner : IDisposable
 
     public void Subscribe() => _consumer.Subscribe(_topics.Pcap);
 
+    /// <summary>
+    /// Records in this instance's pcap partitions not yet consumed: the high watermark each fetch last reported minus
+    /// the position (local values; no broker request).
+    /// </summary>
+    public long Lag()
+    {
+        long lag = 0;
+        foreach (var tp in _consumer.Assignment)
+        {
+            long high = _consumer.GetWatermarkOffsets(tp).High.Value;
+            long position = _consumer.Position(tp).Value;
+            if (high >= 0 && position >= 0) lag += Math.Max(0, high - position);
+        }
+        return lag;
+    }
+
     /// <summary>Processes up to <paramref name="max"/> records, waiting at most <paramref name="wait"/> for the first.</summary>
     public int ProcessBatch(TimeSpan wait, int max)
     {

@@ -82,6 +82,7 @@ public sealed class PcapWatchService
                 o.Match.ToString().ToLowerInvariant(), o.GroupId);
             var sinceCommit = Stopwatch.StartNew();
             var sinceCheckpoint = Stopwatch.StartNew();
+            var status = new StatusLine(o.StatusInterval, joiner, maintainer, Progress, deadLetters);
             while (!cancel.IsCancellationRequested)
             {
                 int tableChanges = tables.Poll(TimeSpan.Zero, TableBatch);
@@ -96,6 +97,7 @@ public sealed class PcapWatchService
                     if (tables.TakeChanged()) Checkpoint(employees, computers, tables);
                     sinceCheckpoint.Restart();
                 }
+                status.LogIfDue();
             }
         }
 

@@ -18,6 +18,8 @@ public sealed record PipelineOptions
     public bool PublishChangelog { get; init; } = true;
     /// <summary>How often matches are flushed and pcap offsets committed.</summary>
     public TimeSpan CommitInterval { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>How often a one-line status is logged (rates, lag, dead letters, table rows); zero for never.</summary>
+    public TimeSpan StatusInterval { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>How often the table stores are checkpointed when they changed (and always at shutdown).</summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>FASTER hash index size per table store, in 64-byte buckets (a power of two); ~8 rows fit a bucket.</summary>

@@ -37,10 +37,15 @@ internal static class RunCommand
             Description = "Name of this instance in logs and summaries (default: HOST-PID); give each instance its own --state-dir",
         };
         var kafka = CommonOptions.KafkaProperties();
+        var statusInterval = new Option<double>("--status-interval")
+        {
+            Description = "Seconds between one-line status logs (rates, lag, dead letters, table rows); 0 for none",
+            DefaultValueFactory = _ => 30,
+        };
         var command = new Command("run", "Run the service: load employees and computers, join pcap against the watched MACs, "
             + "produce matches to WATCHED_EMP_NETWORK_TRAFFIC. Scale out by starting more instances with the same --group-id")
         {
-            bootstrap, stateDir, groupId, match, changelogTopic, checkpointInterval, instanceId, kafka,
+            bootstrap, stateDir, groupId, match, changelogTopic, checkpointInterval, instanceId, kafka, statusInterval,
         };
         command.SetAction(parse =>
         {
@@ -55,6 +60,7 @@ internal static class RunCommand
                 PublishChangelog = !string.IsNullOrEmpty(parse.GetValue(changelogTopic)),
                 CheckpointInterval = TimeSpan.FromSeconds(Math.Max(0.1, parse.GetValue(checkpointInterval))),
                 KafkaProperties = CommonOptions.ParseKafkaProperties(parse.GetValue(kafka)),
+                StatusInterval = TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(statusInterval))),
             };
             if (parse.GetValue(instanceId) is { Length: > 0 } id) options = options with { InstanceId = id };
             new PcapWatchService(options).Run(signal.Token);

@@ -1,0 +1,35 @@
+using System.Diagnostics;
+using PcapWatch.Index;
+using PcapWatch.Join;
+using PcapWatch.Output;
+using Serilog;
+
+namespace PcapWatch.Service;
+
+/// <summary>
+/// The periodic one-line status an operator watches: packets and matches per second since the last line, consumer lag,
+/// dead letters, table rows, and whether the tables are current. Logged from the pipeline thread between batches.
+/// </summary>
+internal sealed class StatusLine(TimeSpan interval, PcapJoiner joiner, WatchIndexMaintainer maintainer, PipelineProgress progress,
+    DeadLetterWriter deadLetters)
+{
+    private static readonly ILogger Log = Serilog.Log.ForContext<StatusLine>();
+
+    private readonly Stopwatch _since = Stopwatch.StartNew();
+    private long _packets;
+    private long _matches;
+
+    public void LogIfDue()
+    {
+        if (interval <= TimeSpan.Zero || _since.Elapsed < interval) return;
+        double seconds = _since.Elapsed.TotalSeconds;
+        long packets = joiner.Packets, matches = joiner.Matches;
+        Log.Information(
+            "Status: packets={Packets} ({PacketsPerSecond:F0}/s) matches={Matches} ({MatchesPerSecond:F0}/s) lag={Lag} dlq={DeadLettered} employees={EmployeeRows} computers={ComputerRows} watched_macs={WatchedMacs} tables_current={TablesCurrent}",
+            packets, (packets - _packets) / seconds, matches, (matches - _matches) / seconds, joiner.Lag(), deadLetters.Count,
+            maintainer.EmployeeRows, maintainer.ComputerRows, maintainer.Index.Count, progress.TablesCurrent);
+        _packets = packets;
+        _matches = matches;
+        _since.Restart();
+    }
+}
