@@ -33,9 +33,6 @@ public sealed class WatchChangelog : IWatchIndexObserver
         _topic = topic;
     }
 
-    /// <summary>Records written (upserts and tombstones).</summary>
-    public long Published { get; private set; }
-
     public void OnOwnersChanged(MacAddress mac, IReadOnlyList<WatchedComputer> owners)
     {
         if (_live) Publish(mac.ToString(), owners.Count == 0 ? null : Encode(owners[0]));
@@ -93,22 +90,10 @@ public sealed class WatchChangelog : IWatchIndexObserver
     private void Publish(string key, byte[]? value)
     {
         var message = new Message<byte[], byte[]?> { Key = System.Text.Encoding.UTF8.GetBytes(key), Value = value };
-        while (true)
+        _producer.ProduceWhenRoom(_topic, message, report =>
         {
-            try
-            {
-                _producer.Produce(_topic, message, report =>
-                {
-                    if (report.Error.IsError) Log.Error("Changelog record for {Mac} not delivered: {Reason}", key, report.Error.Reason);
-                });
-                break;
-            }
-            catch (ProduceException<byte[], byte[]?> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
-            {
-                _producer.Poll(TimeSpan.FromMilliseconds(50));
-            }
-        }
-        Published++;
+            if (report.Error.IsError) Log.Error("Changelog record for {Mac} not delivered: {Reason}", key, report.Error.Reason);
+        });
     }
 
     /// <summary>The recipe's COMP_WATCH row: EMP_ID, EMP_NAME, EMP_KEY, MACADDR (canonical), COMP_ID.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using PcapWatch.Packets;
 
 namespace PcapWatch.Index;
@@ -15,7 +16,8 @@ public sealed class WatchIndex
 
     public bool Contains(MacAddress mac) => _owners.ContainsKey(mac.Value);
 
-    public bool TryGetOwners(MacAddress mac, out WatchedComputer[] owners) => _owners.TryGetValue(mac.Value, out owners!);
+    public bool TryGetOwners(MacAddress mac, [MaybeNullWhen(false)] out WatchedComputer[] owners) =>
+        _owners.TryGetValue(mac.Value, out owners);
 
     public IEnumerable<KeyValuePair<MacAddress, WatchedComputer[]>> Entries =>
         _owners.Select(e => new KeyValuePair<MacAddress, WatchedComputer[]>(new MacAddress(e.Key), e.Value));

@@ -45,7 +45,7 @@ public sealed class RecordPublisher : IDisposable
             }
             var message = new Message<byte[]?, byte[]?> { Key = record.Key, Value = record.Value };
             var partition = pacer is null ? Partition.Any : new Partition(pacer.WaitForRoom(size, cancel));
-            Produce(new TopicPartition(topic, partition), message);
+            _producer.ProduceWhenRoom(new TopicPartition(topic, partition), message, _onDelivered);
             produced++;
             bytes += size;
             if ((produced & 0xfff) == 0) onProgress?.Invoke(produced, bytes);
@@ -53,22 +53,6 @@ public sealed class RecordPublisher : IDisposable
         Flush();
         onProgress?.Invoke(produced, bytes);
         return new PublishResult(produced, bytes, oversized);
-    }
-
-    private void Produce(TopicPartition target, Message<byte[]?, byte[]?> message)
-    {
-        while (true)
-        {
-            try
-            {
-                _producer.Produce(target, message, _onDelivered);
-                return;
-            }
-            catch (ProduceException<byte[]?, byte[]?> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
-            {
-                _producer.Poll(TimeSpan.FromMilliseconds(50));
-            }
-        }
     }
 
     public void Flush()

@@ -75,8 +75,6 @@ public sealed class PcapJoiner : IDisposable
             .Build();
     }
 
-    public long Packets { get; private set; }
-    public long Matches { get; private set; }
 
     public void Subscribe() => _consumer.Subscribe(_topics.Pcap);
 
@@ -114,7 +112,6 @@ public sealed class PcapJoiner : IDisposable
 
     private void Process(ConsumeResult<byte[]?, byte[]?> result)
     {
-        Packets++;
         var value = result.Message.Value;
         _progress.OnConsumed(result.Partition.Value, value?.Length ?? 0);
         if (value is null || value.Length == 0)
@@ -149,11 +146,11 @@ public sealed class PcapJoiner : IDisposable
         if (status != ExtractStatus.Complete) return;
 
         // In src mode records keep the recipe's exact shape; otherwise each says which side matched.
-        if (gate.SourceMatches(in _fields) && _index.TryGetOwners(_fields.EthSrc!.Value, out var senders))
+        if (gate.TryGetSenders(in _fields, out var senders))
         {
             ProduceMatches(value, senders, _mode == MatchMode.Src ? null : Direction.Out);
         }
-        if (gate.DestinationMatches(in _fields) && _index.TryGetOwners(_fields.EthDst!.Value, out var receivers))
+        if (gate.TryGetReceivers(in _fields, out var receivers))
         {
             ProduceMatches(value, receivers, Direction.In);
         }
@@ -170,20 +167,7 @@ public sealed class PcapJoiner : IDisposable
 
     private void Produce(byte[] key, byte[] value)
     {
-        var message = new Message<byte[], byte[]?> { Key = key, Value = value };
-        while (true)
-        {
-            try
-            {
-                _producer.Produce(_topics.Output, message, _onDelivered);
-                break;
-            }
-            catch (ProduceException<byte[], byte[]?> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
-            {
-                _producer.Poll(TimeSpan.FromMilliseconds(50)); // back-pressure: let deliveries drain
-            }
-        }
-        Matches++;
+        _producer.ProduceWhenRoom(_topics.Output, new Message<byte[], byte[]?> { Key = key, Value = value }, _onDelivered);
         _progress.OnMatch(key.Length + value.Length);
     }
 
@@ -196,7 +180,6 @@ public sealed class PcapJoiner : IDisposable
     private void Reject(ConsumeResult<byte[]?, byte[]?> result, string reasonCode, string detail)
     {
         _deadLetters.Send(_topics.PcapDeadLetters, result, reasonCode, detail);
-        _progress.OnDeadLetter();
     }
 
     /// <summary>

@@ -1,8 +1,9 @@
 namespace PcapWatch.Join;
 
 /// <summary>
-/// Counters the pipeline thread publishes for other threads (the demo's feeder paces itself on them; status lines
-/// read them). Written with Interlocked by one thread, read with Volatile by any.
+/// Counters the pipeline thread publishes for other threads (the demo's feeder paces itself on them; the summary and
+/// status lines read them). Only the pipeline thread writes, so a volatile write of the incremented value is enough:
+/// no interlocked instruction on the per-packet path.
 /// </summary>
 public sealed class PipelineProgress
 {
@@ -13,7 +14,6 @@ public sealed class PipelineProgress
     private long _packets;
     private long _matches;
     private long _matchBytes;
-    private long _deadLetters;
     private long _tableRecords;
     private int _tablesCurrent;
 
@@ -25,9 +25,6 @@ public sealed class PipelineProgress
 
     /// <summary>Bytes of output records produced (key + value).</summary>
     public long MatchBytes => Volatile.Read(ref _matchBytes);
-
-    /// <summary>pcap records sent to the dead-letter topic.</summary>
-    public long DeadLetters => Volatile.Read(ref _deadLetters);
 
     public bool TablesCurrent => Volatile.Read(ref _tablesCurrent) != 0;
 
@@ -42,21 +39,19 @@ public sealed class PipelineProgress
 
     internal void OnConsumed(int partition, int bytes)
     {
-        Interlocked.Increment(ref _packets);
+        Volatile.Write(ref _packets, _packets + 1);
         if ((uint)partition >= MaxPartitions) return;
-        Interlocked.Add(ref _consumedBytes[partition], bytes);
-        Interlocked.Increment(ref _consumedRecords[partition]);
+        Volatile.Write(ref _consumedBytes[partition], _consumedBytes[partition] + bytes);
+        Volatile.Write(ref _consumedRecords[partition], _consumedRecords[partition] + 1);
     }
 
     internal void OnMatch(int bytes)
     {
-        Interlocked.Increment(ref _matches);
-        Interlocked.Add(ref _matchBytes, bytes);
+        Volatile.Write(ref _matches, _matches + 1);
+        Volatile.Write(ref _matchBytes, _matchBytes + bytes);
     }
 
-    internal void OnDeadLetter() => Interlocked.Increment(ref _deadLetters);
-
-    internal void OnTableRecord() => Interlocked.Increment(ref _tableRecords);
+    internal void OnTableRecord() => Volatile.Write(ref _tableRecords, _tableRecords + 1);
 
     internal void OnTablesCurrent() => Volatile.Write(ref _tablesCurrent, 1);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using PcapWatch.Index;
 using PcapWatch.Packets;
 
@@ -10,11 +11,25 @@ namespace PcapWatch.Join;
 /// </summary>
 internal readonly struct WatchedMacGate(WatchIndex index, MatchMode mode) : IEthernetGate
 {
-    public bool ShouldContinue(in PacketFields fields) => SourceMatches(fields) || DestinationMatches(fields);
+    public bool ShouldContinue(in PacketFields fields) =>
+        (Source(fields) is { } src && index.Contains(src)) || (Destination(fields) is { } dst && index.Contains(dst));
 
-    public bool SourceMatches(in PacketFields fields) =>
-        mode != MatchMode.Dst && fields.EthSrc is { } src && index.Contains(src);
+    /// <summary>The watched owners of eth.src, when this mode joins on it.</summary>
+    public bool TryGetSenders(in PacketFields fields, [MaybeNullWhen(false)] out WatchedComputer[] owners)
+    {
+        owners = null;
+        return Source(fields) is { } src && index.TryGetOwners(src, out owners);
+    }
 
-    public bool DestinationMatches(in PacketFields fields) =>
-        mode != MatchMode.Src && fields.EthDst is { IsGroup: false } dst && index.Contains(dst);
+    /// <summary>The watched owners of eth.dst, when this mode joins on it and it is not a group address.</summary>
+    public bool TryGetReceivers(in PacketFields fields, [MaybeNullWhen(false)] out WatchedComputer[] owners)
+    {
+        owners = null;
+        return Destination(fields) is { } dst && index.TryGetOwners(dst, out owners);
+    }
+
+    private MacAddress? Source(in PacketFields fields) => mode != MatchMode.Dst ? fields.EthSrc : null;
+
+    private MacAddress? Destination(in PacketFields fields) =>
+        mode != MatchMode.Src && fields.EthDst is { IsGroup: false } dst ? dst : null;
 }

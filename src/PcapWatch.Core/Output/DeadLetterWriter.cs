@@ -70,19 +70,8 @@ public sealed class DeadLetterWriter
             value = value[..(1024 * 1024)];
         }
 
-        var message = new Message<byte[], byte[]?> { Key = original.Key!, Value = value, Headers = headers };
-        while (true)
-        {
-            try
-            {
-                _producer.Produce(deadLetterTopic, message, _onDelivered);
-                break;
-            }
-            catch (ProduceException<byte[], byte[]?> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
-            {
-                _producer.Poll(TimeSpan.FromMilliseconds(50));
-            }
-        }
+        _producer.ProduceWhenRoom(deadLetterTopic, new Message<byte[], byte[]?> { Key = original.Key!, Value = value, Headers = headers },
+            _onDelivered);
 
         Count++;
         _byReason[reasonCode] = _byReason.GetValueOrDefault(reasonCode) + 1;

@@ -105,7 +105,7 @@ public sealed class PcapWatchService
         joiner.FlushAndCommit();
         if (tables.TakeChanged()) Checkpoint(employees, computers, tables);
 
-        var summary = new PipelineSummary(joiner.Packets, joiner.Matches, deadLetters.Count, deadLetters.ByReason,
+        var summary = new PipelineSummary(Progress.Packets, Progress.Matches, deadLetters.Count, deadLetters.ByReason,
             maintainer.EmployeeRows, maintainer.ComputerRows, maintainer.Index.Count, clock.Elapsed);
         Log.Information(
             "Stopped: packets={Packets} matches={Matches} dlq={DeadLettered} instance={InstanceId} employees={EmployeeRows} computers={ComputerRows} watched_macs={WatchedMacs} elapsed={Elapsed} dlq_by_reason={DeadLetteredByReason}",

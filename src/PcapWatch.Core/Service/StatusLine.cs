@@ -23,7 +23,7 @@ internal sealed class StatusLine(TimeSpan interval, PcapJoiner joiner, WatchInde
     {
         if (interval <= TimeSpan.Zero || _since.Elapsed < interval) return;
         double seconds = _since.Elapsed.TotalSeconds;
-        long packets = joiner.Packets, matches = joiner.Matches;
+        long packets = progress.Packets, matches = progress.Matches;
         Log.Information(
             "Status: packets={Packets} ({PacketsPerSecond:F0}/s) matches={Matches} ({MatchesPerSecond:F0}/s) lag={Lag} dlq={DeadLettered} employees={EmployeeRows} computers={ComputerRows} watched_macs={WatchedMacs} tables_current={TablesCurrent}",
             packets, (packets - _packets) / seconds, matches, (matches - _matches) / seconds, joiner.Lag(), deadLetters.Count,

@@ -24,7 +24,6 @@ public sealed unsafe class FasterTableStore : IDisposable
 
     private FasterTableStore(string directory, long indexBuckets)
     {
-        StoreDirectory = directory;
         _log = Devices.CreateLogDevice(Path.Combine(directory, "hlog.log"), preallocateFile: false, deleteOnClose: false);
         _kv = new FasterKV<SpanByte, SpanByte>(
             indexBuckets,
@@ -99,8 +98,6 @@ public sealed unsafe class FasterTableStore : IDisposable
         var dir = CheckpointDirectory(directory);
         return Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir, "*", SearchOption.AllDirectories).Any();
     }
-
-    public string StoreDirectory { get; }
 
     /// <summary>Rows currently held.</summary>
     public long Count { get; private set; }

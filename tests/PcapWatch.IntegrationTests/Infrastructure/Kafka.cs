@@ -14,7 +14,7 @@ internal static class Kafka
         using var producer = new ProducerBuilder<byte[]?, byte[]?>(ClientSettings.Producer(bootstrap)).Build();
         foreach (var (key, value) in records)
         {
-            Send(producer, topic, new Message<byte[]?, byte[]?>
+            producer.ProduceWhenRoom(topic, new Message<byte[]?, byte[]?>
             {
                 Key = key is null ? null : Encoding.UTF8.GetBytes(key),
                 Value = value is null ? null : Encoding.UTF8.GetBytes(value),
@@ -26,25 +26,8 @@ internal static class Kafka
     public static void Produce(string bootstrap, string topic, IEnumerable<byte[]> values)
     {
         using var producer = new ProducerBuilder<byte[]?, byte[]?>(ClientSettings.Producer(bootstrap)).Build();
-        foreach (var value in values) Send(producer, topic, new Message<byte[]?, byte[]?> { Value = value });
+        foreach (var value in values) producer.ProduceWhenRoom(topic, new Message<byte[]?, byte[]?> { Value = value });
         Assert.That(producer.Flush(TimeSpan.FromSeconds(60)), Is.Zero, "records not delivered");
-    }
-
-    /// <summary>Produces, waiting for room when librdkafka's local queue is full (large table loads).</summary>
-    private static void Send(IProducer<byte[]?, byte[]?> producer, string topic, Message<byte[]?, byte[]?> message)
-    {
-        while (true)
-        {
-            try
-            {
-                producer.Produce(topic, message);
-                return;
-            }
-            catch (ProduceException<byte[]?, byte[]?> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
-            {
-                producer.Poll(TimeSpan.FromMilliseconds(50));
-            }
-        }
     }
 
     /// <summary>Every record of a topic up to its current end, as (key, parsed JSON value or null).</summary>

@@ -20,7 +20,7 @@ public class WatchIndexMaintainerTests
         Assert.That(t.Index.Count, Is.EqualTo(1));
         Assert.That(t.Owners(MacA), Is.EqualTo(new[] { "Tom Jones/100" }));
         Assert.That(t.Index.TryGetOwners(MacAddress.Parse(MacA), out var owners), Is.True);
-        Assert.That((owners[0].EmpId, owners[0].EmpKey, owners[0].MacText, owners[0].CompId),
+        Assert.That((owners![0].EmpId, owners[0].EmpKey, owners[0].MacText, owners[0].CompId),
             Is.EqualTo(("100", "100", MacA, "100")));
     }
 
