@@ -80,7 +80,7 @@ public class ExtractBenchmarks
         var gate = new WatchedMacGate(_index, MatchMode.Src);
         foreach (var r in _records)
         {
-            if (PacketExtractor.Extract(r, ref _fields, ref gate) == ExtractStatus.Complete && _fields.EthSrc is { } src
+            if (MatchPrefilter.Scan(r, ref _fields, ref gate) == ExtractStatus.Complete && _fields.EthSrc is { } src
                 && _index.Contains(src))
             {
                 matched++;

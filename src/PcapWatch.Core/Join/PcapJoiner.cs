@@ -129,7 +129,7 @@ public sealed class PcapJoiner : IDisposable
         var gate = new WatchedMacGate(_index, _mode);
         try
         {
-            status = PacketExtractor.Extract(value, ref _fields, ref gate);
+            status = MatchPrefilter.Scan(value, ref _fields, ref gate);
         }
         catch (JsonException ex)
         {

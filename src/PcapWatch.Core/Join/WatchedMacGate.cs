@@ -14,6 +14,18 @@ internal readonly struct WatchedMacGate(WatchIndex index, MatchMode mode) : IEth
     public bool ShouldContinue(in PacketFields fields) =>
         (Source(fields) is { } src && index.Contains(src)) || (Destination(fields) is { } dst && index.Contains(dst));
 
+    /// <summary>Whether this mode joins on eth.src at all.</summary>
+    public bool JoinsSource => mode != MatchMode.Dst;
+
+    /// <summary>Whether this mode joins on eth.dst at all.</summary>
+    public bool JoinsDestination => mode != MatchMode.Src;
+
+    /// <summary>The same decision as <see cref="ShouldContinue"/> for one candidate eth.src value.</summary>
+    public bool WouldMatchSource(MacAddress mac) => JoinsSource && index.Contains(mac);
+
+    /// <summary>The same decision as <see cref="ShouldContinue"/> for one candidate eth.dst value.</summary>
+    public bool WouldMatchDestination(MacAddress mac) => JoinsDestination && !mac.IsGroup && index.Contains(mac);
+
     /// <summary>The watched owners of eth.src, when this mode joins on it.</summary>
     public bool TryGetSenders(in PacketFields fields, [MaybeNullWhen(false)] out WatchedComputer[] owners)
     {

@@ -1,0 +1,124 @@
+using PcapWatch.Packets;
+
+namespace PcapWatch.Join;
+
+/// <summary>
+/// Proves with vectorised byte searches, before any JSON is tokenized, that a packet cannot match; the
+/// <see cref="PacketExtractor"/> scan stays the reference and runs whenever the proof fails.
+/// <para>
+/// Why it is sound. The scan joins on the value of a property of the first <c>eth</c> layer whose name is <c>src</c>,
+/// <c>eth.src</c> or <c>eth_eth_src</c> (<c>dst</c> likewise). Unless written with a <c>\u</c> escape, each of those
+/// names ends in the bytes <c>src"</c> followed by optional whitespace and a colon. So every property the scan could
+/// join on is among the occurrences of <c>src"</c> + <c>:</c> anywhere in the record, wherever they are in the tree.
+/// The prefilter reads the value after each occurrence with the scan's own rules: an unescaped string, a number or
+/// the first element of an array, parsed with <see cref="MacAddress.TryParse(ReadOnlySpan{byte}, out MacAddress)"/>.
+/// If none of them is a watched MAC, the scan's value is not one either. Anything it does not
+/// understand (an escape in a name, an odd value) means "ask the scan".
+/// </para>
+/// <para>
+/// What it does not do: validate JSON. A record must start with <c>{</c> and contain <c>"layers"</c> to be
+/// prefiltered at all, so records that are not packets still reach the scan and the dead-letter topic. Subtly malformed
+/// JSON that is not from a watched MAC is skipped unreported. The scan's early exit after the Ethernet layer already
+/// skipped everything after that layer.
+/// </para>
+/// </summary>
+internal static class MatchPrefilter
+{
+    private enum Candidate : byte { NotAProperty, NotAMac, Mac, Unknown }
+
+    /// <summary>The hot path: the prefilter, then the scan when the prefilter cannot decide.</summary>
+    public static ExtractStatus Scan(ReadOnlySpan<byte> record, ref PacketFields fields, ref WatchedMacGate gate) =>
+        CannotMatch(record, in gate) ? ExtractStatus.Skipped : PacketExtractor.Extract(record, ref fields, ref gate);
+
+    /// <summary>True only when no property the scan could join on holds a MAC that <paramref name="gate"/> watches.</summary>
+    public static bool CannotMatch(ReadOnlySpan<byte> record, in WatchedMacGate gate)
+    {
+        if (!LooksLikeAPacket(record)) return false;
+        // Names written with \u escapes are invisible to a byte search. (Other escapes cannot spell a letter, '.' or '_'.)
+        if (record.IndexOf("\\u"u8) >= 0) return false;
+        if (gate.JoinsSource && AnyCandidateMatches(record, "src\""u8, in gate, source: true)) return false;
+        if (gate.JoinsDestination && AnyCandidateMatches(record, "dst\""u8, in gate, source: false)) return false;
+        return true;
+    }
+
+    private static bool LooksLikeAPacket(ReadOnlySpan<byte> record)
+    {
+        int first = record.IndexOfAnyExcept(" \t\r\n"u8);
+        return first >= 0 && record[first] == (byte)'{' && record.IndexOf("\"layers\""u8) >= 0;
+    }
+
+    private static bool AnyCandidateMatches(ReadOnlySpan<byte> record, ReadOnlySpan<byte> nameEnd, in WatchedMacGate gate,
+        bool source)
+    {
+        int from = 0;
+        while (true)
+        {
+            int hit = record[from..].IndexOf(nameEnd);
+            if (hit < 0) return false;
+            from += hit + nameEnd.Length;
+            switch (ReadCandidate(record, from, out var mac))
+            {
+                case Candidate.Unknown:
+                    return true;
+                case Candidate.Mac when source ? gate.WouldMatchSource(mac) : gate.WouldMatchDestination(mac):
+                    return true;
+            }
+        }
+    }
+
+    /// <summary>Reads what follows a name's closing quote as the scan would read that property's value.</summary>
+    private static Candidate ReadCandidate(ReadOnlySpan<byte> record, int at, out MacAddress mac)
+    {
+        mac = default;
+        at = SkipWhitespace(record, at);
+        if (at >= record.Length || record[at] != (byte)':') return Candidate.NotAProperty;
+        at = SkipWhitespace(record, at + 1);
+        if (at >= record.Length) return Candidate.Unknown;
+        byte first = record[at];
+        if (first == (byte)'[')
+        {
+            // -T ek: the scan takes the first scalar of an array. A string or a number is easy; anything else is not.
+            at = SkipWhitespace(record, at + 1);
+            if (at >= record.Length) return Candidate.Unknown;
+            first = record[at];
+            if (first == (byte)']') return Candidate.NotAMac;
+            if (first != (byte)'"' && !IsNumberStart(first)) return Candidate.Unknown;
+        }
+        if (first == (byte)'"') return ReadString(record, at + 1, out mac);
+        if (IsNumberStart(first)) return ReadNumber(record, at, out mac);
+        // true, false, null and objects never give a MAC; anything else is not JSON the prefilter understands.
+        return first is (byte)'t' or (byte)'f' or (byte)'n' or (byte)'{' ? Candidate.NotAMac : Candidate.Unknown;
+    }
+
+    private static Candidate ReadString(ReadOnlySpan<byte> record, int start, out MacAddress mac)
+    {
+        mac = default;
+        int length = record[start..].IndexOfAny((byte)'"', (byte)'\\');
+        if (length < 0) return Candidate.Unknown;
+        // A backslash before the closing quote stays in the raw bytes the scan parses, and no MAC spelling has one.
+        if (record[start + length] == (byte)'\\') return Candidate.NotAMac;
+        return MacAddress.TryParse(record.Slice(start, length), out mac) ? Candidate.Mac : Candidate.NotAMac;
+    }
+
+    private static Candidate ReadNumber(ReadOnlySpan<byte> record, int start, out MacAddress mac)
+    {
+        mac = default;
+        int length = record[start..].IndexOfAnyExcept("0123456789+-.eE"u8);
+        if (length < 0) return Candidate.Unknown;
+        byte next = record[start + length];
+        if (next is not ((byte)',' or (byte)'}' or (byte)']' or (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
+        {
+            return Candidate.Unknown;
+        }
+        // A 12-digit number is a bare MAC spelling to the scan (ek may write a value unquoted).
+        return MacAddress.TryParse(record.Slice(start, length), out mac) ? Candidate.Mac : Candidate.NotAMac;
+    }
+
+    private static bool IsNumberStart(byte b) => b is (byte)'-' or (>= (byte)'0' and <= (byte)'9');
+
+    private static int SkipWhitespace(ReadOnlySpan<byte> record, int at)
+    {
+        while (at < record.Length && record[at] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n') at++;
+        return at;
+    }
+}

@@ -1,0 +1,198 @@
+using System.Text;
+using System.Text.Json;
+using CsCheck;
+using NUnit.Framework;
+using PcapWatch.Index;
+using PcapWatch.Join;
+using PcapWatch.Packets;
+using PcapWatch.Tests.Shared;
+
+namespace PcapWatch.Tests.Join;
+
+/// <summary>
+/// The prefilter may only skip work: whenever the reference scan (<see cref="PacketExtractor"/> with the join gate)
+/// finds a match, the prefilter must have let the record through. Checked on every sample record and on generated
+/// records built to trip it (escapes, spellings, arrays, numbers, decoys, repeated layers).
+/// </summary>
+public class MatchPrefilterTests
+{
+    private static readonly string[] OwnFixtures = ["netns-lan.json.ndjson", "netns-lan.ek.ndjson", "tcpdump-dhcp-rfc4388.json.ndjson"];
+
+    private static readonly string[] SharedSamples =
+    [
+        "recipe-data/pcap.json",
+        "pcap-samples/ndpi-android.json.ndjson.gz",
+        "pcap-samples/ndpi-icmp-tunnel.json.ndjson.gz",
+        "pcap-samples/ndpi-netbios.json.ndjson.gz",
+        "pcap-samples/ndpi-telegram.json.ndjson.gz",
+        "pcap-samples/ndpi-webdav.json.ndjson.gz",
+        "pcap-samples/tcpreplay-test.json.ndjson.gz",
+        "pcap-samples/tcpreplay-test.ek.ndjson.gz",
+    ];
+
+    private static readonly MatchMode[] Modes = [MatchMode.Src, MatchMode.Dst, MatchMode.Both];
+
+    [TestCaseSource(nameof(OwnFixtures))]
+    public void Own_fixture_matches_are_never_skipped(string name) => AssertSoundOnSample(TestData.Fixture(name));
+
+    [TestCaseSource(nameof(SharedSamples))]
+    public void Shared_sample_matches_are_never_skipped(string relative) => AssertSoundOnSample(TestData.Shared(relative));
+
+    [TestCaseSource(nameof(OwnFixtures))]
+    public void Unwatched_fixture_packets_are_skipped_without_the_reader(string name)
+    {
+        var lines = TestData.Lines(TestData.Fixture(name));
+        var gate = new WatchedMacGate(IndexOf(Enumerable.Range(0, 1000).Select(i => new MacAddress(0x0a0000000000L + i))), MatchMode.Both);
+        int skipped = lines.Count(l => MatchPrefilter.CannotMatch(l, in gate));
+        // Only records with a \u escape need the reader; these captures have none, so every record is decided early.
+        int withEscapes = lines.Count(l => l.AsSpan().IndexOf("\\u"u8) >= 0);
+        Assert.That(skipped, Is.EqualTo(lines.Count - withEscapes));
+        Assert.That(skipped, Is.GreaterThan(lines.Count / 2));
+    }
+
+    [TestCase("")]
+    [TestCase("not json")]
+    [TestCase("[1,2]")]
+    [TestCase("{\"a\":1}")]
+    [TestCase("{\"_source\":{\"other\":{\"eth\":{\"src\":\"aa:bb:cc:dd:ee:ff\"}}}}")]
+    public void Records_that_are_not_packets_still_reach_the_reader(string record)
+    {
+        var gate = new WatchedMacGate(IndexOf([]), MatchMode.Src);
+        Assert.That(MatchPrefilter.CannotMatch(Encoding.UTF8.GetBytes(record), in gate), Is.False);
+    }
+
+    [Test]
+    public void Generated_packets_the_reader_matches_are_never_skipped()
+    {
+        int matched = 0, skipped = 0;
+        var macs = Gen.OneOf(Pool.Select(Gen.Const).ToArray());
+        Gen.Select(GeneratedPacket, macs.Array[0, Pool.Length], Gen.OneOf(Modes.Select(Gen.Const).ToArray()))
+            .Sample((packet, watched, mode) =>
+            {
+                var record = Encoding.UTF8.GetBytes(packet);
+                var gate = new WatchedMacGate(IndexOf(watched.Select(m => new MacAddress(m))), mode);
+                bool matches = ReferenceMatches(record, gate);
+                bool cannot = MatchPrefilter.CannotMatch(record, in gate);
+                if (matches) Interlocked.Increment(ref matched);
+                if (cannot) Interlocked.Increment(ref skipped);
+                return !(matches && cannot);
+            }, iter: 20_000, print: t => $"{t.Item3} watched [{string.Join(",", t.Item2.Select(m => new MacAddress(m)))}]: {t.Item1}");
+        // The generator must exercise both outcomes, or the property proves nothing.
+        Assert.That(matched, Is.GreaterThan(1000));
+        Assert.That(skipped, Is.GreaterThan(1000));
+    }
+
+    // MACs whose spellings differ: 0x123456789012 is all decimal digits, so bare it is also a JSON number.
+    private static readonly long[] Pool = [0x02505700_0002L, 0x123456789012L, 0xe0a1d718c272L, 0xffffffffffffL, 0x01005e0000fbL];
+
+    private static readonly Gen<string> Whitespace = Gen.OneOf("", " ", "\n  ", "\t");
+
+    /// <summary>A MAC as some value the scan could meet: every spelling, padded, unquoted, inside ek arrays, escaped.</summary>
+    private static readonly Gen<string> MacValue = Gen.Select(Gen.OneOf(Pool.Select(Gen.Const).ToArray()), Gen.Int[0, 10], Gen.Int[0, 5],
+        (mac, spelling, wrap) =>
+        {
+            var text = new MacAddress(mac).ToString();
+            text = spelling switch
+            {
+                1 => text.ToUpperInvariant(),
+                2 => text.Replace(':', '-'),
+                3 => text.Replace(":", "").Insert(8, ".").Insert(4, "."),
+                4 => text.Replace(":", ""),
+                5 => " " + text + "\t",
+                6 => text[..^1] + "\\u00" + ((int)text[^1]).ToString("x2"),
+                7 => "not-a-mac",
+                _ => text,
+            };
+            var value = spelling == 8 ? text.Replace(":", "") : "\"" + text + "\"";
+            if (spelling == 8 && !value.All(char.IsAsciiDigit)) value = "\"" + value + "\"";
+            return wrap switch
+            {
+                1 => "[" + value + "]",
+                2 => "[" + value + ",\"x\"]",
+                3 => "[null," + value + "]",
+                4 => "[[1]," + value + "]",
+                _ => value,
+            };
+        });
+
+    private static readonly Gen<string> GeneratedPacket = Gen.Select(Gen.Int[0, 2], MacValue, MacValue, MacValue, Whitespace,
+        Gen.Int[0, 4], Gen.Bool, (shape, src, dst, decoy, ws, twist, ethFirst) =>
+        {
+            string Name(string layer, string field) => shape switch
+            {
+                0 => field,
+                1 => layer + "." + field,
+                _ => layer + "_" + layer + "_" + field,
+            };
+            string Prop(string name, string value) => $"\"{name}\"{ws}:{ws}{value}";
+            var srcName = twist == 1 ? Name("eth", "sr\\u0063") : Name("eth", "src");
+            var eth = "{" + Prop(Name("eth", "dst"), dst) + "," + Prop(srcName, src) + "}";
+            var inner = "{" + Prop(Name("eth", "src"), decoy) + "}";
+            var ethLayers = twist switch
+            {
+                2 when shape == 2 => Prop("eth", "[" + eth + "," + inner + "]"),
+                2 => Prop("eth", eth) + "," + Prop("eth", inner),
+                3 => Prop("eth", "{}") + "," + Prop("eth", eth),
+                _ => Prop("eth", eth),
+            };
+            var frame = Prop("frame", "{" + Prop(Name("frame", "len"), "\"60\"") + "," + Prop(Name("frame", "src"), decoy) + "}");
+            var ip = Prop(twist == 4 ? "ipv6" : "ip", "{" + Prop(Name(twist == 4 ? "ipv6" : "ip", "src"), decoy) + "}");
+            var layers = ethFirst ? $"{ethLayers},{frame},{ip}" : $"{frame},{ip},{ethLayers}";
+            return shape == 2
+                ? "{" + Prop("timestamp", "\"1\"") + "," + Prop("layers", "{" + layers + "}") + "}"
+                : "{" + Prop("_source", "{" + Prop("layers", "{" + layers + "}") + "}") + "}";
+        });
+
+    private static void AssertSoundOnSample(string path)
+    {
+        var lines = TestData.Lines(path);
+        var seen = new HashSet<MacAddress>();
+        var fields = new PacketFields();
+        foreach (var line in lines)
+        {
+            PacketExtractor.Extract(line, ref fields);
+            if (fields.EthSrc is { } s) seen.Add(s);
+            if (fields.EthDst is { } d) seen.Add(d);
+        }
+        // Every MAC watched, then every other one: records that match and records that do not, in each mode.
+        var everyOther = seen.Where((_, i) => i % 2 == 0);
+        foreach (var watched in new[] { seen, everyOther })
+        {
+            foreach (var mode in Modes)
+            {
+                var gate = new WatchedMacGate(IndexOf(watched), mode);
+                int matches = 0;
+                foreach (var (line, i) in lines.Select((l, i) => (l, i)))
+                {
+                    if (!ReferenceMatches(line, gate)) continue;
+                    matches++;
+                    Assert.That(MatchPrefilter.CannotMatch(line, in gate), Is.False,
+                        $"{Path.GetFileName(path)} record {i + 1} matches in {mode} mode but was prefiltered");
+                }
+                Assert.That(matches, Is.GreaterThan(0), $"{mode}: no record matched, so nothing was proved");
+            }
+        }
+    }
+
+    /// <summary>The reference: the reader with the join's gate, as the pipeline ran before the prefilter.</summary>
+    private static bool ReferenceMatches(byte[] record, WatchedMacGate gate)
+    {
+        var fields = new PacketFields();
+        try
+        {
+            return PacketExtractor.Extract(record, ref fields, ref gate) == ExtractStatus.Complete
+                && (gate.TryGetSenders(in fields, out _) || gate.TryGetReceivers(in fields, out _));
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static WatchIndex IndexOf(IEnumerable<MacAddress> macs)
+    {
+        var index = new WatchIndex();
+        foreach (var mac in macs) index.Set(mac, [new WatchedComputer(mac, "c", "c", "e", "Someone", "e")]);
+        return index;
+    }
+}
