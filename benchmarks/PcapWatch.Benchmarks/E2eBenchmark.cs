@@ -41,7 +41,9 @@ internal static class E2eBenchmark
             publisher.Publish(topics.Computers, Enumerable.Range(0, WatchedComputers).Select(i => Row($"c{i}",
                 $$"""{"comp_id":{{i}},"empkey":"e{{i}}","macaddr":"{{WatchedMac(i)}}"}""")));
             expectedMatches = Enumerable.Range(0, packets).Count(i => i % watchEvery == 0);
-            var pcap = Enumerable.Range(0, packets).Select(i => new InputRecord(null,
+            // Keyed by packet number: Streamiz's stream-table join drops records with a null key (PcapWatch and the bare
+            // consumer ignore keys), and a key is what a capture agent usually sets anyway.
+            var pcap = Enumerable.Range(0, packets).Select(i => new InputRecord(System.Text.Encoding.UTF8.GetBytes(i.ToString(CultureInfo.InvariantCulture)),
                 SampleData.WithEthSrc(templates[i % templates.Length], i % watchEvery == 0 ? WatchedMac(i / watchEvery % WatchedComputers) : new MacAddress(0x06_0000_000000L + i)),
                 i));
             publisher.Publish(topics.Pcap, pcap, new RoundRobin(partitions));
@@ -64,9 +66,20 @@ internal static class E2eBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"RESULT e2e-instances instances={instances} packets={packets} pcapwatch_pps={packets / seconds:F0} ratio_bare={bare / seconds:F2}"));
         }
+        string streamizPps = "n/a", ratioStreamiz = "n/a";
+        if (!args.Contains("--no-streamiz"))
+        {
+            PreloadWatchedByMac(broker, topics);
+            const string streamizOutput = "streamiz-bench-out";
+            broker.CreateTopic(streamizOutput, 1);
+            double streamiz = StreamizJoin.Run(broker.BootstrapServers, topics, streamizOutput, expectedMatches, TimeSpan.FromMinutes(20));
+            Console.WriteLine($"streamiz:      {packets / streamiz:N0} packets/s ({streamiz:F2} s)");
+            streamizPps = (packets / streamiz).ToString("F0", CultureInfo.InvariantCulture);
+            ratioStreamiz = (streamiz / pcapwatch).ToString("F2", CultureInfo.InvariantCulture);
+        }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"RESULT e2e packets={packets} pcapwatch_pps={packets / pcapwatch:F0} bare_pps={packets / bare:F0} streamiz_pps=n/a "
-            + $"ratio_bare={bare / pcapwatch:F2} ratio_streamiz=n/a"));
+            $"RESULT e2e packets={packets} pcapwatch_pps={packets / pcapwatch:F0} bare_pps={packets / bare:F0} streamiz_pps={streamizPps} "
+            + $"ratio_bare={bare / pcapwatch:F2} ratio_streamiz={ratioStreamiz}"));
         return 0;
     }
 
@@ -112,6 +125,17 @@ internal static class E2eBenchmark
         double seconds = clock.Elapsed.TotalSeconds;
         foreach (var dir in stateDirs) Directory.Delete(dir, recursive: true);
         return (seconds, summaries.Sum(s => s.Matches));
+    }
+
+    /// <summary>The watched-by-MAC table Streamiz joins against, in the bytes PcapWatch's changelog writes.</summary>
+    private static void PreloadWatchedByMac(EmbeddedBroker broker, TopicNames topics)
+    {
+        using var publisher = new RecordPublisher(broker.BootstrapServers);
+        publisher.Publish(topics.Changelog, Enumerable.Range(0, WatchedComputers).Select(i =>
+        {
+            var owner = new Index.WatchedComputer(WatchedMac(i), $"c{i}", $"{i}", $"e{i}", $"Employee {i}", $"e{i}");
+            return new InputRecord(System.Text.Encoding.UTF8.GetBytes(owner.MacText), Index.WatchChangelog.Encode(owner), i);
+        }));
     }
 
     private static MacAddress WatchedMac(int i) => new(0x02_5057_000000L + i);

@@ -88,4 +88,20 @@ public class ExtractBenchmarks
         }
         return matched;
     }
+
+    [Benchmark(Description = "reader scan + probe, no prefilter")]
+    public int ReaderAndProbe()
+    {
+        int matched = 0;
+        var gate = new WatchedMacGate(_index, MatchMode.Src);
+        foreach (var r in _records)
+        {
+            if (PacketExtractor.Extract(r, ref _fields, ref gate) == ExtractStatus.Complete && _fields.EthSrc is { } src
+                && _index.Contains(src))
+            {
+                matched++;
+            }
+        }
+        return matched;
+    }
 }

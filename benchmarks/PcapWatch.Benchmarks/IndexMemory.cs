@@ -24,7 +24,7 @@ internal static class IndexMemory
         long bytes = after - before;
         GC.KeepAlive(index);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"RESULT index-memory entries={entries} bytes={bytes} mb={bytes / 1e6:F1} bytes_per_entry={(double)bytes / entries:F0}"));
+            $"RESULT index-memory entries={entries} bytes={bytes} mb={bytes / 1e6:F1} bytes_per_entry={(double)bytes / entries:F0} arena_mb={index.ArenaBytes / 1e6:F1}"));
         return 0;
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using PcapWatch.Cli;
+using PcapWatch.Cli.Configuration;
 using PcapWatch.Cli.Hosting;
 using Serilog;
 using Serilog.Events;
@@ -23,6 +24,7 @@ var root = new RootCommand("PcapWatch: reports, in real time, the network traffi
 {
     logFormat,
     logLevel,
+    CommonOptions.ConfigFile,
 };
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(BrokerCommand.Create());
@@ -31,11 +33,23 @@ root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(TailCommand.Create());
 
 var parse = root.Parse(args);
+if (parse.Errors.Count > 0)
+{
+    // Unknown options and bad values: one line each, then exit code 2 (bad usage), before anything starts.
+    foreach (var error in parse.Errors) Console.Error.WriteLine($"pcapwatch: {error.Message}");
+    Console.Error.WriteLine("pcapwatch: see 'pcapwatch --help' or 'pcapwatch COMMAND --help'");
+    return SettingsException.ExitCode;
+}
 Logging.Configure(parse.GetValue(logFormat) ?? "text", parse.GetValue(logLevel));
 try
 {
     // Our handler, not System.CommandLine's, reports failures: through Serilog, with the reason first.
     return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (SettingsException ex)
+{
+    Log.Fatal("Invalid settings: {Reason}", ex.Message);
+    return SettingsException.ExitCode;
 }
 catch (Exception ex) when (ex is not OutOfMemoryException)
 {

@@ -16,15 +16,18 @@ namespace PcapWatch.Join;
 /// understand (an escape in a name, an odd value) means "ask the scan".
 /// </para>
 /// <para>
-/// What it does not do: validate JSON. A record must start with <c>{</c> and contain <c>"layers"</c> to be
-/// prefiltered at all, so records that are not packets still reach the scan and the dead-letter topic. Subtly malformed
-/// JSON that is not from a watched MAC is skipped unreported. The scan's early exit after the Ethernet layer already
-/// skipped everything after that layer.
+/// What it does not do: validate JSON. So that bad records still reach the scan and the dead-letter topic with their
+/// reason, a record is only skipped when it looks like a real dissection: it starts with <c>{</c>, ends with <c>}</c>, contains
+/// <c>"layers"</c>, and at least one candidate holds a MAC (an unwatched one). Garbage, truncated lines and hostile
+/// nesting without a MAC go to the scan. Malformed JSON elsewhere in a record from an unwatched MAC is skipped
+/// unreported, as the scan's early exit after the Ethernet layer already skipped everything after that layer.
 /// </para>
 /// </summary>
 internal static class MatchPrefilter
 {
     private enum Candidate : byte { NotAProperty, NotAMac, Mac, Unknown }
+
+    private enum Verdict : byte { NoMac, OnlyUnwatchedMacs, MightMatch }
 
     /// <summary>The hot path: the prefilter, then the scan when the prefilter cannot decide.</summary>
     public static ExtractStatus Scan(ReadOnlySpan<byte> record, ref PacketFields fields, ref WatchedMacGate gate) =>
@@ -36,32 +39,42 @@ internal static class MatchPrefilter
         if (!LooksLikeAPacket(record)) return false;
         // Names written with \u escapes are invisible to a byte search. (Other escapes cannot spell a letter, '.' or '_'.)
         if (record.IndexOf("\\u"u8) >= 0) return false;
-        if (gate.JoinsSource && AnyCandidateMatches(record, "src\""u8, in gate, source: true)) return false;
-        if (gate.JoinsDestination && AnyCandidateMatches(record, "dst\""u8, in gate, source: false)) return false;
-        return true;
+        var verdict = Verdict.NoMac;
+        if (gate.JoinsSource) verdict = Candidates(record, "src\""u8, in gate, source: true);
+        if (verdict == Verdict.MightMatch) return false;
+        if (gate.JoinsDestination) verdict = Max(verdict, Candidates(record, "dst\""u8, in gate, source: false));
+        return verdict == Verdict.OnlyUnwatchedMacs;
     }
+
+    private static Verdict Max(Verdict a, Verdict b) => a > b ? a : b;
 
     private static bool LooksLikeAPacket(ReadOnlySpan<byte> record)
     {
+        // Cut-off lines (a truncated capture, a partial write) fail the last test and are dead-lettered by the scan.
         int first = record.IndexOfAnyExcept(" \t\r\n"u8);
-        return first >= 0 && record[first] == (byte)'{' && record.IndexOf("\"layers\""u8) >= 0;
+        int last = record.LastIndexOfAnyExcept(" \t\r\n"u8);
+        return first >= 0 && record[first] == (byte)'{' && record[last] == (byte)'}' && record.IndexOf("\"layers\""u8) >= 0;
     }
 
-    private static bool AnyCandidateMatches(ReadOnlySpan<byte> record, ReadOnlySpan<byte> nameEnd, in WatchedMacGate gate,
+    private static Verdict Candidates(ReadOnlySpan<byte> record, ReadOnlySpan<byte> nameEnd, in WatchedMacGate gate,
         bool source)
     {
+        var verdict = Verdict.NoMac;
         int from = 0;
         while (true)
         {
             int hit = record[from..].IndexOf(nameEnd);
-            if (hit < 0) return false;
+            if (hit < 0) return verdict;
             from += hit + nameEnd.Length;
             switch (ReadCandidate(record, from, out var mac))
             {
                 case Candidate.Unknown:
-                    return true;
+                    return Verdict.MightMatch;
                 case Candidate.Mac when source ? gate.WouldMatchSource(mac) : gate.WouldMatchDestination(mac):
-                    return true;
+                    return Verdict.MightMatch;
+                case Candidate.Mac:
+                    verdict = Verdict.OnlyUnwatchedMacs;
+                    break;
             }
         }
     }

@@ -82,22 +82,30 @@ public sealed class PcapJoiner : IDisposable
     /// Records in this instance's pcap partitions not yet consumed: the high watermark each fetch last reported minus
     /// the position (local values; no broker request).
     /// </summary>
-    public long Lag()
+    public long Lag() => LagByPartition().Sum(p => p.Value);
+
+    /// <summary><see cref="Lag"/> per assigned partition.</summary>
+    public KeyValuePair<int, long>[] LagByPartition()
     {
-        long lag = 0;
-        foreach (var tp in _consumer.Assignment)
+        var assignment = _consumer.Assignment;
+        var lag = new KeyValuePair<int, long>[assignment.Count];
+        for (int i = 0; i < assignment.Count; i++)
         {
-            long high = _consumer.GetWatermarkOffsets(tp).High.Value;
-            long position = _consumer.Position(tp).Value;
-            if (high >= 0 && position >= 0) lag += Math.Max(0, high - position);
+            long high = _consumer.GetWatermarkOffsets(assignment[i]).High.Value;
+            long position = _consumer.Position(assignment[i]).Value;
+            lag[i] = new(assignment[i].Partition.Value, high >= 0 && position >= 0 ? Math.Max(0, high - position) : 0);
         }
         return lag;
     }
+
+    /// <summary>When the last record of the last batch was written to Kafka (its timestamp), for latency metrics.</summary>
+    public DateTime? LastBatchTimestamp { get; private set; }
 
     /// <summary>Processes up to <paramref name="max"/> records, waiting at most <paramref name="wait"/> for the first.</summary>
     public int ProcessBatch(TimeSpan wait, int max)
     {
         int n = 0;
+        Timestamp last = default;
         while (n < max)
         {
             var result = _consumer.Consume(n == 0 ? wait : TimeSpan.Zero);
@@ -106,7 +114,9 @@ public sealed class PcapJoiner : IDisposable
             Process(result);
             _uncommitted[result.Partition.Value] = result.Offset.Value + 1;
             n++;
+            last = result.Message.Timestamp;
         }
+        if (last.Type != TimestampType.NotAvailable) LastBatchTimestamp = last.UtcDateTime;
         return n;
     }
 
@@ -146,22 +156,25 @@ public sealed class PcapJoiner : IDisposable
         if (status != ExtractStatus.Complete) return;
 
         // In src mode records keep the recipe's exact shape; otherwise each says which side matched.
-        if (gate.TryGetSenders(in _fields, out var senders))
+        if (gate.TryGetSenders(in _fields, out var sender, out var senders))
         {
-            ProduceMatches(value, senders, _mode == MatchMode.Src ? null : Direction.Out);
+            ProduceMatches(value, sender, senders, _mode == MatchMode.Src ? null : Direction.Out);
         }
-        if (gate.TryGetReceivers(in _fields, out var receivers))
+        if (gate.TryGetReceivers(in _fields, out var receiver, out var receivers))
         {
-            ProduceMatches(value, receivers, Direction.In);
+            ProduceMatches(value, receiver, receivers, Direction.In);
         }
     }
 
-    private void ProduceMatches(byte[] packet, WatchedComputer[] owners, string? direction)
+    private void ProduceMatches(byte[] packet, MacAddress mac, OwnerList owners, string? direction)
     {
+        // Keyed by the canonical MAC, as the recipe keys its output: one key per watched computer address.
+        var key = new byte[MacAddress.TextLength];
+        mac.Format(key);
         foreach (var owner in owners)
         {
-            var record = _writer.Write(packet, in _fields, owner, direction);
-            Produce(owner.KeyBytes, record.ToArray());
+            var record = _writer.Write(packet, in _fields, mac, in owner, direction);
+            Produce(key, record.ToArray());
         }
     }
 

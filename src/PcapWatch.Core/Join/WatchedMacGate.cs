@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using PcapWatch.Index;
 using PcapWatch.Packets;
 
@@ -27,17 +26,19 @@ internal readonly struct WatchedMacGate(WatchIndex index, MatchMode mode) : IEth
     public bool WouldMatchDestination(MacAddress mac) => JoinsDestination && !mac.IsGroup && index.Contains(mac);
 
     /// <summary>The watched owners of eth.src, when this mode joins on it.</summary>
-    public bool TryGetSenders(in PacketFields fields, [MaybeNullWhen(false)] out WatchedComputer[] owners)
+    public bool TryGetSenders(in PacketFields fields, out MacAddress mac, out OwnerList owners)
     {
-        owners = null;
-        return Source(fields) is { } src && index.TryGetOwners(src, out owners);
+        owners = default;
+        mac = Source(fields) ?? default;
+        return Source(fields) is not null && index.TryGetOwners(mac, out owners);
     }
 
     /// <summary>The watched owners of eth.dst, when this mode joins on it and it is not a group address.</summary>
-    public bool TryGetReceivers(in PacketFields fields, [MaybeNullWhen(false)] out WatchedComputer[] owners)
+    public bool TryGetReceivers(in PacketFields fields, out MacAddress mac, out OwnerList owners)
     {
-        owners = null;
-        return Destination(fields) is { } dst && index.TryGetOwners(dst, out owners);
+        owners = default;
+        mac = Destination(fields) ?? default;
+        return Destination(fields) is not null && index.TryGetOwners(mac, out owners);
     }
 
     private MacAddress? Source(in PacketFields fields) => mode != MatchMode.Dst ? fields.EthSrc : null;

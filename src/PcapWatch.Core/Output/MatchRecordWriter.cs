@@ -27,7 +27,8 @@ public sealed class MatchRecordWriter
     public MatchRecordWriter() => _writer = new Utf8JsonWriter(_buffer, WriterOptions);
 
     /// <summary>Formats the record; the span is valid until the next call.</summary>
-    public ReadOnlySpan<byte> Write(ReadOnlySpan<byte> record, in PacketFields fields, WatchedComputer owner, string? direction = null)
+    public ReadOnlySpan<byte> Write(ReadOnlySpan<byte> record, in PacketFields fields, MacAddress mac, in OwnerView owner,
+        string? direction = null)
     {
         _buffer.ResetWrittenCount();
         _writer.Reset(_buffer);
@@ -36,19 +37,22 @@ public sealed class MatchRecordWriter
         {
             WriteField(OutputColumns.PacketColumnsJson[i], record, fields[(PacketField)i]);
         }
-        _writer.WriteString(OutputColumns.EmpIdJson, owner.EmpIdJson);
-        WriteOptional(OutputColumns.EmpNameJson, owner.EmpNameJson);
-        WriteOptional(OutputColumns.EmpKeyJson, owner.EmpKeyJson);
-        _writer.WriteString(OutputColumns.MacAddrJson, owner.MacJson);
+        // The owner's columns are UTF-8 from the index; the writer escapes them as it copies.
+        _writer.WriteString(OutputColumns.EmpIdJson, owner.EmpId);
+        WriteOptional(OutputColumns.EmpNameJson, owner.EmpName, owner.HasEmpName);
+        WriteOptional(OutputColumns.EmpKeyJson, owner.EmpKey, owner.HasEmpKey);
+        Span<byte> macText = stackalloc byte[MacAddress.TextLength];
+        mac.Format(macText);
+        _writer.WriteString(OutputColumns.MacAddrJson, macText);
         if (direction is not null) _writer.WriteString(OutputColumns.DirectionJson, direction);
         _writer.WriteEndObject();
         _writer.Flush();
         return _buffer.WrittenSpan;
     }
 
-    private void WriteOptional(JsonEncodedText name, JsonEncodedText? value)
+    private void WriteOptional(JsonEncodedText name, ReadOnlySpan<byte> value, bool present)
     {
-        if (value is { } v) _writer.WriteString(name, v);
+        if (present) _writer.WriteString(name, value);
         else _writer.WriteNull(name);
     }
 

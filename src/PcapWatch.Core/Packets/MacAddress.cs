@@ -83,16 +83,27 @@ public readonly record struct MacAddress(long Value)
         return true;
     }
 
-    /// <summary>The canonical spelling, as tshark writes it: lower case with ':' separators.</summary>
-    public override string ToString() => string.Create(17, Value, static (span, v) =>
+    /// <summary>Length of the canonical spelling, <c>aa:bb:cc:dd:ee:ff</c>.</summary>
+    public const int TextLength = 17;
+
+    /// <summary>Writes the canonical spelling (lower case, ':' separators) as UTF-8 into the first 17 bytes.</summary>
+    public void Format(Span<byte> utf8)
     {
-        const string hex = "0123456789abcdef";
+        ReadOnlySpan<byte> hex = "0123456789abcdef"u8;
         for (int octet = 0; octet < 6; octet++)
         {
-            int b = (int)(v >> (8 * (5 - octet))) & 0xff;
-            span[octet * 3] = hex[b >> 4];
-            span[octet * 3 + 1] = hex[b & 0xf];
-            if (octet < 5) span[octet * 3 + 2] = ':';
+            int b = (int)(Value >> (8 * (5 - octet))) & 0xff;
+            utf8[octet * 3] = hex[b >> 4];
+            utf8[octet * 3 + 1] = hex[b & 0xf];
+            if (octet < 5) utf8[octet * 3 + 2] = (byte)':';
         }
-    });
+    }
+
+    /// <summary>The canonical spelling, as tshark writes it: lower case with ':' separators.</summary>
+    public override string ToString()
+    {
+        Span<byte> utf8 = stackalloc byte[TextLength];
+        Format(utf8);
+        return System.Text.Encoding.ASCII.GetString(utf8);
+    }
 }

@@ -30,6 +30,9 @@ public sealed class PcapWatchService
 
     public PipelineProgress Progress { get; } = new();
 
+    /// <summary>Metrics for an exporter (the CLI's Prometheus endpoint); created when the service starts.</summary>
+    public PipelineMetrics? Metrics { get; private set; }
+
     /// <summary>Runs until <paramref name="cancel"/> fires, then flushes, commits, checkpoints and returns the summary.</summary>
     public PipelineSummary Run(CancellationToken cancel)
     {
@@ -51,12 +54,13 @@ public sealed class PcapWatchService
         var o = _options;
         using var instanceProperty = Serilog.Context.LogContext.PushProperty("InstanceId", o.InstanceId);
         using var stateLock = StateDirectoryLock.Acquire(o.StateDir);
+        using var metrics = Metrics = new PipelineMetrics(Progress, o.InstanceId);
         Log.Information("Instance {InstanceId} starting (group {GroupId}, state in {StateDir})", o.InstanceId, o.GroupId, o.StateDir);
         var resume = new Dictionary<string, Dictionary<int, long>>();
         using var employees = OpenTable(o.Topics.Employees, "employees", resume, cancel);
         using var computers = OpenTable(o.Topics.Computers, "computers", resume, cancel);
 
-        using var producer = ClientSettings.BuildProducer(o.BootstrapServers, o.KafkaProperties);
+        using var producer = ClientSettings.BuildProducer(o.BootstrapServers, o.ProducerSettings);
         RequireTopics(producer, o.Topics.Written(o.PublishChangelog), cancel);
         var deadLetters = new DeadLetterWriter(producer);
         var changelog = o.PublishChangelog ? new WatchChangelog(producer, o.Topics.Changelog) : null;
@@ -69,6 +73,7 @@ public sealed class PcapWatchService
         if (tables.IsCurrent)
         {
             if (tables.TakeChanged()) Checkpoint(employees, computers, tables);
+            metrics.OnCheckpoint();
             changelog?.Reconcile(o.BootstrapServers, maintainer.Index, o.ConsumerSettings, cancel);
             Progress.OnTablesCurrent();
         }
@@ -86,15 +91,24 @@ public sealed class PcapWatchService
             while (!cancel.IsCancellationRequested)
             {
                 int tableChanges = tables.Poll(TimeSpan.Zero, TableBatch);
-                joiner.ProcessBatch(TimeSpan.FromMilliseconds(tableChanges > 0 ? 0 : 100), PacketBatch);
+                if (joiner.ProcessBatch(TimeSpan.FromMilliseconds(tableChanges > 0 ? 0 : 100), PacketBatch) > 0
+                    && joiner.LastBatchTimestamp is { } written)
+                {
+                    metrics.RecordLatency(DateTime.UtcNow - written);
+                }
                 if (sinceCommit.Elapsed >= o.CommitInterval)
                 {
                     joiner.FlushAndCommit();
+                    metrics.Update(joiner, maintainer, deadLetters);
                     sinceCommit.Restart();
                 }
                 if (sinceCheckpoint.Elapsed >= o.CheckpointInterval)
                 {
-                    if (tables.TakeChanged()) Checkpoint(employees, computers, tables);
+                    if (tables.TakeChanged())
+                    {
+                        Checkpoint(employees, computers, tables);
+                        metrics.OnCheckpoint();
+                    }
                     sinceCheckpoint.Restart();
                 }
                 status.LogIfDue();

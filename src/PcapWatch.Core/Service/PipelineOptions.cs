@@ -29,8 +29,16 @@ public sealed record PipelineOptions
     /// <summary>librdkafka properties for the consumers only, applied after <see cref="KafkaProperties"/>.</summary>
     public IReadOnlyDictionary<string, string>? ConsumerProperties { get; init; }
 
-    internal IReadOnlyDictionary<string, string>? ConsumerSettings =>
-        ConsumerProperties is null ? KafkaProperties
-        : (KafkaProperties ?? new Dictionary<string, string>()).Concat(ConsumerProperties)
+    /// <summary>librdkafka properties for the producer only, applied after <see cref="KafkaProperties"/>.</summary>
+    public IReadOnlyDictionary<string, string>? ProducerProperties { get; init; }
+
+    internal IReadOnlyDictionary<string, string>? ConsumerSettings => Merge(KafkaProperties, ConsumerProperties);
+
+    internal IReadOnlyDictionary<string, string>? ProducerSettings => Merge(KafkaProperties, ProducerProperties);
+
+    private static IReadOnlyDictionary<string, string>? Merge(IReadOnlyDictionary<string, string>? all,
+        IReadOnlyDictionary<string, string>? specific) =>
+        specific is null ? all
+        : (all ?? new Dictionary<string, string>()).Concat(specific)
             .GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value);
 }

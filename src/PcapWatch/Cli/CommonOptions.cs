@@ -7,9 +7,19 @@ internal static class CommonOptions
 {
     public static Option<string> BootstrapServers() => new("--bootstrap-servers", "-b")
     {
-        Description = "Kafka bootstrap servers, HOST:PORT[,HOST:PORT…] (the embedded broker prints its own)",
-        Required = true,
+        Description = "Kafka bootstrap servers, HOST:PORT[,HOST:PORT…] (the embedded broker prints its own) [Kafka:BootstrapServers]",
     };
+
+    /// <summary>One settings file for every command (default: appsettings.json in the current directory, if any).</summary>
+    public static readonly Option<string?> ConfigFile = new("--config")
+    {
+        Description = "Settings file (JSON) instead of ./appsettings.json; PCAPWATCH__ environment variables and flags override it",
+        Recursive = true,
+    };
+
+    /// <summary>The "Examples:" block of a command's help.</summary>
+    public static string Examples(params string[] lines) =>
+        Environment.NewLine + Environment.NewLine + "Examples:" + string.Concat(lines.Select(l => Environment.NewLine + "  " + l));
 
     public static Option<string?> ProtocolsLike() => new("--protocols-like")
     {
@@ -19,8 +29,7 @@ internal static class CommonOptions
     public static Option<string> Match() => new Option<string>("--match")
     {
         Description = "Which address joins: src (traffic a watched computer sends, the recipe), dst (traffic it receives) "
-            + "or both; with dst/both each record carries DIRECTION (out/in). Broadcast and multicast never match as dst",
-        DefaultValueFactory = _ => "src",
+            + "or both; with dst/both each record carries DIRECTION (out/in). Broadcast and multicast never match as dst [Match; default src]",
     }.AcceptOnlyFromAmong("src", "dst", "both");
 
     public static Join.MatchMode ParseMatch(string? value) => value switch
@@ -33,22 +42,11 @@ internal static class CommonOptions
     /// <summary>kcat's -X: any librdkafka property for every client the command makes (security, tuning).</summary>
     public static Option<string[]> KafkaProperties() => new("--kafka", "-X")
     {
-        Description = "A librdkafka client property KEY=VALUE, e.g. -X security.protocol=SASL_SSL (repeatable)",
+        Description = "A librdkafka client property KEY=VALUE for consumers and producers, e.g. -X security.protocol=SASL_SSL "
+            + "(repeatable) [Kafka:Consumer:KEY and Kafka:Producer:KEY]",
         AllowMultipleArgumentsPerToken = false,
     };
 
-    public static Dictionary<string, string>? ParseKafkaProperties(string[]? pairs)
-    {
-        if (pairs is null || pairs.Length == 0) return null;
-        var properties = new Dictionary<string, string>();
-        foreach (var pair in pairs)
-        {
-            int eq = pair.IndexOf('=');
-            if (eq <= 0) throw new ArgumentException($"--kafka: '{pair}' is not KEY=VALUE");
-            properties[pair[..eq].Trim()] = pair[(eq + 1)..].Trim();
-        }
-        return properties;
-    }
 
     public static Option<string> OutputFormat() => new Option<string>("--format")
     {

@@ -1,7 +1,9 @@
 using System.CommandLine;
+using PcapWatch.Cli.Configuration;
 using PcapWatch.Cli.Hosting;
 using PcapWatch.Kafka;
 using PcapWatch.Service;
+using Serilog;
 
 namespace PcapWatch.Cli;
 
@@ -11,59 +13,75 @@ internal static class RunCommand
     public static Command Create()
     {
         var bootstrap = CommonOptions.BootstrapServers();
-        var stateDir = new Option<string>("--state-dir")
-        {
-            Description = "Directory for the FASTER table stores",
-            DefaultValueFactory = _ => "pcapwatch-state",
-        };
+        var stateDir = new Option<string>("--state-dir") { Description = "Directory for the FASTER table stores [StateDir; default pcapwatch-state]" };
         var groupId = new Option<string>("--group-id")
         {
-            Description = "Consumer group for the pcap topic; instances with the same group share its partitions",
-            DefaultValueFactory = _ => "pcapwatch",
+            Description = "Consumer group for the pcap topic; instances with the same group share its partitions [GroupId; default pcapwatch]",
         };
         var match = CommonOptions.Match();
         var changelogTopic = new Option<string>("--changelog-topic")
         {
-            Description = "Topic that receives the watched-MAC index (key MAC, tombstone when a MAC stops being watched); '' for none",
-            DefaultValueFactory = _ => TopicNames.Default.Changelog,
+            Description = "Topic that receives the watched-MAC index (key MAC, tombstone when a MAC stops being watched); '' for none "
+                + $"[ChangelogTopic; default {TopicNames.Default.Changelog}]",
         };
         var checkpointInterval = new Option<double>("--checkpoint-interval")
         {
-            Description = "Seconds between table checkpoints (taken only when the tables changed; always at shutdown)",
-            DefaultValueFactory = _ => 30,
+            Description = "Seconds between table checkpoints (taken only when the tables changed; always at shutdown) [CheckpointIntervalSeconds; default 30]",
         };
-        var instanceId = new Option<string?>("--instance-id")
+        var instanceId = new Option<string>("--instance-id")
         {
-            Description = "Name of this instance in logs and summaries (default: HOST-PID); give each instance its own --state-dir",
+            Description = "Name of this instance in logs, metrics and summaries; give each instance its own --state-dir [InstanceId; default HOST-PID]",
         };
         var kafka = CommonOptions.KafkaProperties();
         var statusInterval = new Option<double>("--status-interval")
         {
-            Description = "Seconds between one-line status logs (rates, lag, dead letters, table rows); 0 for none",
-            DefaultValueFactory = _ => 30,
+            Description = "Seconds between one-line status logs (rates, lag, dead letters, table rows); 0 for none [StatusIntervalSeconds; default 30]",
+        };
+        var metricsPort = new Option<int>("--metrics-port")
+        {
+            Description = "Serve Prometheus metrics on http://*:PORT/metrics; 0 for none [MetricsPort; default 0]",
         };
         var command = new Command("run", "Run the service: load employees and computers, join pcap against the watched MACs, "
-            + "produce matches to WATCHED_EMP_NETWORK_TRAFFIC. Scale out by starting more instances with the same --group-id")
+            + "produce matches to WATCHED_EMP_NETWORK_TRAFFIC. Scale out by starting more instances with the same --group-id."
+            + CommonOptions.Examples(
+                "pcapwatch run -b localhost:9092",
+                "pcapwatch run -b broker:9092 --state-dir /var/lib/pcapwatch --metrics-port 9464",
+                "PCAPWATCH__Kafka__BootstrapServers=broker:9093 pcapwatch run -X security.protocol=SASL_SSL -X sasl.mechanism=SCRAM-SHA-512",
+                "pcapwatch run --config /etc/pcapwatch/appsettings.json --match both"))
         {
-            bootstrap, stateDir, groupId, match, changelogTopic, checkpointInterval, instanceId, kafka, statusInterval,
+            bootstrap, stateDir, groupId, match, changelogTopic, checkpointInterval, instanceId, kafka, statusInterval, metricsPort,
         };
+        var loader = new SettingsLoader()
+            .Flag(bootstrap, "Kafka:BootstrapServers").Flag(stateDir, "StateDir").Flag(groupId, "GroupId").Flag(match, "Match")
+            .Flag(changelogTopic, "ChangelogTopic").Flag(checkpointInterval, "CheckpointIntervalSeconds")
+            .Flag(instanceId, "InstanceId").Flag(statusInterval, "StatusIntervalSeconds").Flag(metricsPort, "MetricsPort")
+            .KafkaFlag(kafka);
         command.SetAction(parse =>
         {
-            using var signal = new ShutdownSignal();
+            var s = loader.Load(parse, parse.GetValue(CommonOptions.ConfigFile));
+            SettingsLoader.ValidateForRun(s);
             var options = new PipelineOptions
             {
-                BootstrapServers = parse.GetValue(bootstrap)!,
-                StateDir = Path.GetFullPath(parse.GetValue(stateDir)!),
-                GroupId = parse.GetValue(groupId)!,
-                Match = CommonOptions.ParseMatch(parse.GetValue(match)),
-                Topics = TopicNames.Default with { Changelog = parse.GetValue(changelogTopic) ?? "" },
-                PublishChangelog = !string.IsNullOrEmpty(parse.GetValue(changelogTopic)),
-                CheckpointInterval = TimeSpan.FromSeconds(Math.Max(0.1, parse.GetValue(checkpointInterval))),
-                KafkaProperties = CommonOptions.ParseKafkaProperties(parse.GetValue(kafka)),
-                StatusInterval = TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(statusInterval))),
+                BootstrapServers = s.Kafka.BootstrapServers!.Trim(),
+                StateDir = Path.GetFullPath(s.StateDir),
+                GroupId = s.GroupId,
+                Match = CommonOptions.ParseMatch(s.Match),
+                Topics = TopicNames.Default with { Changelog = s.ChangelogTopic },
+                PublishChangelog = !string.IsNullOrEmpty(s.ChangelogTopic),
+                CheckpointInterval = TimeSpan.FromSeconds(s.CheckpointIntervalSeconds),
+                ConsumerProperties = s.Kafka.Consumer,
+                ProducerProperties = s.Kafka.Producer,
+                StatusInterval = TimeSpan.FromSeconds(s.StatusIntervalSeconds),
             };
-            if (parse.GetValue(instanceId) is { Length: > 0 } id) options = options with { InstanceId = id };
-            new PcapWatchService(options).Run(signal.Token);
+            if (s.InstanceId is { Length: > 0 } id) options = options with { InstanceId = id };
+            Log.Information("Settings: bootstrap={Bootstrap} state_dir={StateDir} group={GroupId} match={Match} metrics_port={MetricsPort} consumer=[{Consumer}] producer=[{Producer}]",
+                options.BootstrapServers, options.StateDir, options.GroupId, s.Match, s.MetricsPort,
+                Secrets.Describe(s.Kafka.Consumer), Secrets.Describe(s.Kafka.Producer));
+
+            using var signal = new ShutdownSignal();
+            var service = new PcapWatchService(options);
+            using var metrics = s.MetricsPort > 0 ? PrometheusEndpoint.Start(s.MetricsPort) : null;
+            service.Run(signal.Token);
             return 0;
         });
         return command;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PcapWatch.Cli.Configuration;
 using PcapWatch.Cli.Hosting;
 using PcapWatch.Kafka;
 using PcapWatch.Output;
@@ -20,16 +21,24 @@ internal static class TailCommand
             Description = "Topic to read",
             DefaultValueFactory = _ => TopicNames.Default.Output,
         };
-        var command = new Command("tail", "Print matches: 'EMP_NAME | FRAME_PROTOCOLS | IP_DST'")
+        var kafka = CommonOptions.KafkaProperties();
+        var command = new Command("tail", "Print matches: 'EMP_NAME | FRAME_PROTOCOLS | IP_DST', as the recipe's SELECT shows them."
+            + CommonOptions.Examples(
+                "pcapwatch tail -b localhost:9092",
+                "pcapwatch tail -b localhost:9092 --from-beginning --exit-at-end --protocols-like '%http'",
+                "pcapwatch tail -b localhost:9092 --format json | jq .C_EMP_NAME"))
         {
-            bootstrap, fromBeginning, exitAtEnd, like, format, topic,
+            bootstrap, fromBeginning, exitAtEnd, like, format, topic, kafka,
         };
+        var loader = new SettingsLoader().Flag(bootstrap, "Kafka:BootstrapServers").KafkaFlag(kafka);
         command.SetAction(parse =>
         {
+            var settings = loader.Load(parse, parse.GetValue(CommonOptions.ConfigFile));
+            var servers = SettingsLoader.RequireBootstrap(settings);
             using var signal = new ShutdownSignal();
             var view = new MatchView(parse.GetValue(like), parse.GetValue(format) == "json");
-            using var tail = new MatchTail(parse.GetValue(bootstrap)!, parse.GetValue(topic)!, parse.GetValue(fromBeginning),
-                view, Console.Out, cancel: signal.Token);
+            using var tail = new MatchTail(servers, parse.GetValue(topic)!, parse.GetValue(fromBeginning),
+                view, Console.Out, settings.Kafka.Consumer, cancel: signal.Token);
             if (parse.GetValue(exitAtEnd))
             {
                 tail.RunToEnd(signal.Token);

@@ -36,7 +36,11 @@ internal sealed partial class CliProcess : IDisposable
 
     public static CliProcess Start(params string[] args) => StartWithInput(null, args);
 
-    public static CliProcess StartWithInput(string? stdinFile, params string[] args)
+    public static CliProcess StartWithInput(string? stdinFile, params string[] args) => StartIn(null, null, stdinFile, args);
+
+    /// <summary>Starts in <paramref name="workingDirectory"/> with extra environment variables; no inherited PCAPWATCH__ ones.</summary>
+    public static CliProcess StartIn(string? workingDirectory, IReadOnlyDictionary<string, string>? environment, string? stdinFile,
+        params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -44,7 +48,13 @@ internal sealed partial class CliProcess : IDisposable
             RedirectStandardError = true,
             RedirectStandardInput = stdinFile is not null,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
+        foreach (var inherited in info.Environment.Keys.Where(k => k.StartsWith("PCAPWATCH__", StringComparison.Ordinal)).ToList())
+        {
+            info.Environment.Remove(inherited);
+        }
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
         info.ArgumentList.Add(ProgramPath);
         foreach (var a in args) info.ArgumentList.Add(a);
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start PcapWatch");

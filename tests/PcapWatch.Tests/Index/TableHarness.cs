@@ -34,7 +34,7 @@ internal sealed class TableHarness : IDisposable
 
     /// <summary>Who a MAC belongs to, as "EMP_NAME/computer row" strings (empty when not watched).</summary>
     public string[] Owners(string mac) =>
-        Index.TryGetOwners(MacAddress.Parse(mac), out var owners) ? owners.Select(o => $"{o.EmpName}/{o.ComputerRowKey}").ToArray() : [];
+        Index.OwnersOf(MacAddress.Parse(mac)).Select(o => $"{o.EmpName}/{o.ComputerRowKey}").ToArray();
 
     public void Dispose()
     {

@@ -19,8 +19,8 @@ public class WatchIndexMaintainerTests
         t.Computer("101", "101", "e1:a3:d7:18:c2:72");
         Assert.That(t.Index.Count, Is.EqualTo(1));
         Assert.That(t.Owners(MacA), Is.EqualTo(new[] { "Tom Jones/100" }));
-        Assert.That(t.Index.TryGetOwners(MacAddress.Parse(MacA), out var owners), Is.True);
-        Assert.That((owners![0].EmpId, owners[0].EmpKey, owners[0].MacText, owners[0].CompId),
+        var owners = t.Index.OwnersOf(MacAddress.Parse(MacA));
+        Assert.That((owners[0].EmpId, owners[0].EmpKey, owners[0].MacText, owners[0].CompId),
             Is.EqualTo(("100", "100", MacA, "100")));
     }
 

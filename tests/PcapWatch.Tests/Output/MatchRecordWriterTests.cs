@@ -12,12 +12,22 @@ public class MatchRecordWriterTests
     private static readonly WatchedComputer Tom =
         new(MacAddress.Parse("E0-A1-D7-18-C2-72"), "100", "1", "100", "Tom Jones", "100");
 
+    /// <summary>Writes through the index, as the pipeline does: the owner's columns are read from its arena.</summary>
+    private static byte[] WriteFor(WatchedComputer owner, byte[] packet, PacketFields fields)
+    {
+        var index = new WatchIndex();
+        index.Set(owner.Mac, [owner]);
+        Assert.That(index.TryGetOwners(owner.Mac, out var owners), Is.True);
+        foreach (var view in owners) return new MatchRecordWriter().Write(packet, in fields, owner.Mac, in view).ToArray();
+        throw new AssertionException("no owner stored");
+    }
+
     private static JsonElement Write(string packet)
     {
         var bytes = Encoding.UTF8.GetBytes(packet);
         var fields = new PacketFields();
         PacketExtractor.Extract(bytes, ref fields);
-        var json = new MatchRecordWriter().Write(bytes, in fields, Tom).ToArray();
+        var json = WriteFor(Tom, bytes, fields);
         return JsonDocument.Parse(json).RootElement.Clone();
     }
 
@@ -57,7 +67,7 @@ public class MatchRecordWriterTests
         var bytes = prefix.Concat(new byte[] { 0xff, 0xfe }).Concat(suffix).ToArray();
         var fields = new PacketFields();
         PacketExtractor.Extract(bytes, ref fields);
-        var json = new MatchRecordWriter().Write(bytes, in fields, Tom).ToArray();
+        var json = WriteFor(Tom, bytes, fields);
         var record = JsonDocument.Parse(json).RootElement;
         Assert.That(record.GetProperty("P_FRAME_PROTOCOLS").GetString(), Does.StartWith("eth"));
     }

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using PcapWatch.Index;
+using PcapWatch.Join;
+using PcapWatch.Output;
+
+namespace PcapWatch.Service;
+
+/// <summary>
+/// The service's metrics on a <see cref="Meter"/> named <see cref="MeterName"/> (System.Diagnostics.Metrics, so any
+/// exporter can read them; the CLI serves them to Prometheus). Counters read the pipeline's own single-writer
+/// counters. Values only the pipeline thread may touch (lag per partition, row counts, dead letters by reason) are
+/// copied into a snapshot once a second on that thread and read from the snapshot by the exporter's thread.
+/// </summary>
+public sealed class PipelineMetrics : IDisposable
+{
+    public const string MeterName = "PcapWatch";
+
+    private static readonly double[] LatencyBuckets = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
+
+    private readonly Meter _meter;
+    private readonly Histogram<double> _latency;
+    private readonly KeyValuePair<string, object?> _instance;
+    private volatile Snapshot _snapshot = new([], new Dictionary<string, long>(), 0, 0, 0);
+    private long _lastCheckpointTimestamp = Stopwatch.GetTimestamp();
+
+    private sealed record Snapshot(KeyValuePair<int, long>[] LagByPartition, IReadOnlyDictionary<string, long> DeadLettersByReason,
+        long WatchedMacs, long EmployeeRows, long ComputerRows);
+
+    public PipelineMetrics(PipelineProgress progress, string instanceId)
+    {
+        var instance = _instance = new KeyValuePair<string, object?>("instance", instanceId);
+        _meter = new Meter(MeterName);
+        _meter.CreateObservableCounter("pcapwatch.packets.consumed", () => new Measurement<long>(progress.Packets, instance),
+            description: "pcap records consumed (good or bad)");
+        _meter.CreateObservableCounter("pcapwatch.matches.produced", () => new Measurement<long>(progress.Matches, instance),
+            description: "Output records produced");
+        _meter.CreateObservableCounter("pcapwatch.dead_letters", () => _snapshot.DeadLettersByReason
+                .Select(r => new Measurement<long>(r.Value, instance, new("reason", r.Key))),
+            description: "Records sent to a dead-letter topic, by reason");
+        _meter.CreateObservableGauge("pcapwatch.consumer.lag", () => _snapshot.LagByPartition
+                .Select(p => new Measurement<long>(p.Value, instance, new("partition", p.Key))),
+            unit: "{record}", description: "pcap records not yet consumed, per assigned partition");
+        _meter.CreateObservableGauge("pcapwatch.index.watched_macs", () => new Measurement<long>(_snapshot.WatchedMacs, instance),
+            description: "MAC addresses in the watched index");
+        _meter.CreateObservableGauge("pcapwatch.table.rows", () => new[]
+            {
+                new Measurement<long>(_snapshot.EmployeeRows, instance, new("table", "employees")),
+                new Measurement<long>(_snapshot.ComputerRows, instance, new("table", "computers")),
+            }, description: "Rows in the local table stores");
+        _meter.CreateObservableGauge("pcapwatch.tables.current", () => new Measurement<int>(progress.TablesCurrent ? 1 : 0, instance),
+            description: "1 once the tables have caught up with their topics");
+        _meter.CreateObservableGauge("pcapwatch.checkpoint.age",
+            () => new Measurement<double>(Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastCheckpointTimestamp)).TotalSeconds, instance),
+            unit: "s", description: "Time since the tables were last checkpointed (or the service started)");
+        _latency = _meter.CreateHistogram<double>("pcapwatch.processing.latency", unit: "s",
+            description: "Time from a packet's Kafka timestamp until it was processed (last record of each batch)",
+            tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
+    }
+
+    /// <summary>Pipeline thread: copies what only it may read.</summary>
+    internal void Update(PcapJoiner joiner, WatchIndexMaintainer maintainer, DeadLetterWriter deadLetters) =>
+        _snapshot = new Snapshot(joiner.LagByPartition(), new Dictionary<string, long>(deadLetters.ByReason),
+            maintainer.Index.Count, maintainer.EmployeeRows, maintainer.ComputerRows);
+
+    internal void OnCheckpoint() => Interlocked.Exchange(ref _lastCheckpointTimestamp, Stopwatch.GetTimestamp());
+
+    internal void RecordLatency(TimeSpan latency) => _latency.Record(Math.Max(0, latency.TotalSeconds), _instance);
+
+    public void Dispose() => _meter.Dispose();
+}

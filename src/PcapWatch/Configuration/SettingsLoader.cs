@@ -1,0 +1,148 @@
+using System.CommandLine;
+using System.Globalization;
+using Confluent.Kafka;
+using Microsoft.Extensions.Configuration;
+using PcapWatch.Kafka;
+
+namespace PcapWatch.Cli.Configuration;
+
+/// <summary>
+/// Builds <see cref="PcapWatchSettings"/> the .NET way: <c>appsettings.json</c> (current directory, or
+/// <c>--config FILE</c>), then <c>PCAPWATCH__</c> environment variables, then the flags given on the command line.
+/// Then validates: anything wrong throws <see cref="SettingsException"/> with one line that says what and where.
+/// </summary>
+internal sealed class SettingsLoader
+{
+    public const string EnvironmentPrefix = "PCAPWATCH__";
+
+    private readonly List<Func<ParseResult, KeyValuePair<string, string?>[]>> _flags = [];
+
+    /// <summary>Maps a flag to a configuration key; only a flag actually given overrides the other sources.</summary>
+    public SettingsLoader Flag<T>(Option<T> option, string key)
+    {
+        _flags.Add(parse => parse.GetResult(option) is { Implicit: false }
+            ? [new(key, Convert.ToString(parse.GetValue(option), CultureInfo.InvariantCulture))]
+            : []);
+        return this;
+    }
+
+    /// <summary>-X KEY=VALUE: a client property for consumers and producers alike.</summary>
+    public SettingsLoader KafkaFlag(Option<string[]> option)
+    {
+        _flags.Add(parse =>
+        {
+            var pairs = new List<KeyValuePair<string, string?>>();
+            foreach (var pair in parse.GetValue(option) ?? [])
+            {
+                int eq = pair.IndexOf('=');
+                if (eq <= 0) throw new SettingsException($"-X/--kafka '{pair}' is not KEY=VALUE");
+                var (key, value) = (pair[..eq].Trim(), pair[(eq + 1)..].Trim());
+                pairs.Add(new($"Kafka:Consumer:{key}", value));
+                pairs.Add(new($"Kafka:Producer:{key}", value));
+            }
+            return [.. pairs];
+        });
+        return this;
+    }
+
+    public PcapWatchSettings Load(ParseResult parse, string? configFile)
+    {
+        var builder = new ConfigurationBuilder();
+        if (configFile is not null)
+        {
+            if (!File.Exists(configFile)) throw new SettingsException($"--config: {configFile} does not exist");
+            builder.AddJsonFile(Path.GetFullPath(configFile), optional: false);
+        }
+        else
+        {
+            builder.AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true);
+        }
+        builder.AddEnvironmentVariables(EnvironmentPrefix);
+        builder.AddInMemoryCollection(_flags.SelectMany(f => f(parse)));
+
+        var settings = new PcapWatchSettings();
+        try
+        {
+            builder.Build().Bind(settings, o => o.ErrorOnUnknownConfiguration = true);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or InvalidDataException)
+        {
+            throw new SettingsException(Describe(ex));
+        }
+        return settings;
+    }
+
+    /// <summary>The binder's messages are long; keep the part a user needs.</summary>
+    private static string Describe(Exception ex)
+    {
+        var message = ex.InnerException is { } inner ? $"{ex.Message} {inner.Message}" : ex.Message;
+        const string unknown = "the following properties were not found on the instance of";
+        int at = ex.Message.IndexOf(unknown, StringComparison.Ordinal);
+        if (at >= 0)
+        {
+            var names = ex.Message[(ex.Message.IndexOf(':', at) + 1)..].Trim();
+            return $"unknown setting(s) {names} (see README, Configuration)";
+        }
+        return message.ReplaceLineEndings(" ");
+    }
+
+    /// <summary>The Kafka settings every command needs.</summary>
+    public static string RequireBootstrap(PcapWatchSettings settings) =>
+        string.IsNullOrWhiteSpace(settings.Kafka.BootstrapServers)
+            ? throw new SettingsException("Kafka:BootstrapServers is not set: pass --bootstrap-servers, set "
+                + EnvironmentPrefix + "Kafka__BootstrapServers, or put it in appsettings.json")
+            : settings.Kafka.BootstrapServers.Trim();
+
+    /// <summary>Checks what <c>run</c> needs, before anything is started.</summary>
+    public static void ValidateForRun(PcapWatchSettings s)
+    {
+        RequireBootstrap(s);
+        if (s.Match is not ("src" or "dst" or "both")) throw new SettingsException($"Match must be src, dst or both, not '{s.Match}'");
+        if (string.IsNullOrWhiteSpace(s.GroupId)) throw new SettingsException("GroupId must not be empty");
+        if (!(s.CheckpointIntervalSeconds > 0)) throw new SettingsException($"CheckpointIntervalSeconds must be > 0, not {s.CheckpointIntervalSeconds}");
+        if (!(s.StatusIntervalSeconds >= 0)) throw new SettingsException($"StatusIntervalSeconds must be >= 0, not {s.StatusIntervalSeconds}");
+        if (s.MetricsPort is < 0 or > 65535) throw new SettingsException($"MetricsPort must be 0-65535, not {s.MetricsPort}");
+        RequireWritableDirectory(s.StateDir);
+        ValidateClientProperties(s.Kafka);
+    }
+
+    public static void RequireWritableDirectory(string path)
+    {
+        try
+        {
+            Directory.CreateDirectory(path);
+            var probe = Path.Combine(path, $".write-test-{Environment.ProcessId}");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new SettingsException($"StateDir '{path}' is not a writable directory: {ex.Message}");
+        }
+    }
+
+    /// <summary>
+    /// librdkafka knows its properties: making a client (no connection is waited for) rejects unknown names and bad
+    /// values now, with its own message, instead of after the tables have loaded.
+    /// </summary>
+    public static void ValidateClientProperties(KafkaSettings kafka)
+    {
+        var bootstrap = kafka.BootstrapServers ?? "localhost:9092";
+        try
+        {
+            using var consumer = new ConsumerBuilder<byte[], byte[]>(ClientSettings.Consumer(bootstrap, "settings-check", kafka.Consumer)).Build();
+        }
+        catch (Exception ex) when (ex is KafkaException or ArgumentException or InvalidOperationException)
+        {
+            throw new SettingsException($"Kafka:Consumer: {ex.Message}");
+        }
+        try
+        {
+            using var producer = new ProducerBuilder<byte[], byte[]>(ClientSettings.Producer(bootstrap, kafka.Producer)).Build();
+        }
+        catch (Exception ex) when (ex is KafkaException or ArgumentException or InvalidOperationException)
+        {
+            throw new SettingsException($"Kafka:Producer: {ex.Message}");
+        }
+    }
+}

@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using NUnit.Framework;
+using PcapWatch.IntegrationTests.Infrastructure;
+using PcapWatch.Kafka;
+using PcapWatch.Tests.Shared;
+
+namespace PcapWatch.IntegrationTests;
+
+/// <summary>
+/// A live-capture pipe (<c>tshark -T ek -l | pcapwatch produce</c>, index lines and all) into a running service whose
+/// Prometheus endpoint is scraped while it works.
+/// </summary>
+public class MetricsAndPipeTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+    private string _scratch = null!;
+
+    [SetUp]
+    public void CreateScratch() => Directory.CreateDirectory(_scratch = Path.Combine(Path.GetTempPath(), "pcapwatch-metrics-" + Guid.NewGuid().ToString("N")));
+
+    [TearDown]
+    public void RemoveScratch() => Directory.Delete(_scratch, recursive: true);
+
+    [Test]
+    public void Ek_from_stdin_is_joined_and_the_metrics_move()
+    {
+        using var broker = EmbeddedBroker.Start();
+        broker.CreateTopics(TopicLayout.For(TopicNames.Default));
+        var b = broker.BootstrapServers;
+        Infrastructure.Kafka.Produce(b, "employees", [("E100", """{"key":"E100","name":"Alice","watch_flag":"YES"}""")]);
+        Infrastructure.Kafka.Produce(b, "computers", [("1", """{"comp_id":1,"empkey":"E100","macaddr":"02:50:57:00:00:02"}""")]);
+
+        int port = FreePort();
+        using var run = CliProcess.Start("run", "-b", b, "--state-dir", Path.Combine(_scratch, "state"), "--metrics-port", port.ToString());
+        run.WaitForLog("Joining pcap", Patience);
+        var before = Scrape(port);
+        Assert.That(Value(before, "pcapwatch_packets_consumed_total"), Is.Zero);
+        Assert.That(Value(before, "pcapwatch_tables_current"), Is.EqualTo(1));
+
+        // What tshark -T ek writes: an {"index":…} line before every packet. produce must send only the packets.
+        var ek = TestData.Lines(TestData.Fixture("netns-lan.ek.ndjson"));
+        var piped = Path.Combine(_scratch, "live.ek");
+        File.WriteAllLines(piped, ek.SelectMany(p => new[] { """{"index":{"_index":"packets-2026-11-28","_type":"doc"}}""", Encoding.UTF8.GetString(p) }));
+        using (var produce = CliProcess.StartWithInput(piped, "produce", "-b", b, "--topic", "pcap"))
+        {
+            Assert.That(produce.WaitForExit(Patience), Is.Zero, () => string.Join("\n", produce.Stderr));
+            Assert.That(produce.Stderr, Has.Some.Contains($"Produced {ek.Count} records"));
+        }
+        Infrastructure.Kafka.Produce(b, "pcap", [Encoding.UTF8.GetBytes("{\"layers\": not json")]);
+
+        Dictionary<string, double> after = [];
+        Infrastructure.Kafka.WaitUntil(() =>
+        {
+            after = Scrape(port);
+            return Value(after, "pcapwatch_packets_consumed_total") == ek.Count + 1
+                && Value(after, "pcapwatch_matches_produced_total") == 37
+                && Value(after, "pcapwatch_dead_letters_total", "reason=\"invalid_json\"") == 1;
+        }, Patience, "the counters to reach 149 packets, 37 matches and 1 dead letter");
+        Assert.That(Value(after, "pcapwatch_index_watched_macs"), Is.EqualTo(1));
+        Assert.That(Value(after, "pcapwatch_table_rows", "table=\"computers\""), Is.EqualTo(1));
+        Assert.That(Value(after, "pcapwatch_processing_latency_seconds_count"), Is.GreaterThan(0));
+        Assert.That(after.Keys.Count(k => k.StartsWith("pcapwatch_consumer_lag{", StringComparison.Ordinal)), Is.EqualTo(8), "one per partition");
+        Assert.That(after.Keys, Has.Some.StartsWith("pcapwatch_checkpoint_age_seconds"));
+
+        run.Terminate();
+        Assert.That(run.WaitForExit(TimeSpan.FromSeconds(20)), Is.Zero);
+        Assert.That(run.Stderr, Has.Some.Contains($"packets={ek.Count + 1} matches=37 dlq=1"));
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    /// <summary>The exposition text as "name{labels}" → value.</summary>
+    private static Dictionary<string, double> Scrape(int port)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var text = http.GetStringAsync($"http://127.0.0.1:{port}/metrics").GetAwaiter().GetResult();
+        return text.Split('\n').Where(l => l.StartsWith("pcapwatch_", StringComparison.Ordinal))
+            .Select(l => (Name: l[..l.LastIndexOf(' ')], Value: double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture)))
+            .GroupBy(m => m.Name).ToDictionary(g => g.Key, g => g.Last().Value);
+    }
+
+    /// <summary>The sum over the series of <paramref name="name"/> whose labels contain <paramref name="label"/>.</summary>
+    private static double Value(Dictionary<string, double> metrics, string name, string label = "") =>
+        metrics.Where(m => (m.Key == name || m.Key.StartsWith(name + "{", StringComparison.Ordinal)) && m.Key.Contains(label, StringComparison.Ordinal))
+            .Sum(m => m.Value);
+}

@@ -1,0 +1,95 @@
+using NUnit.Framework;
+using PcapWatch.IntegrationTests.Infrastructure;
+
+namespace PcapWatch.IntegrationTests;
+
+/// <summary>
+/// Settings the .NET way, through the real program: appsettings.json, then PCAPWATCH__ variables, then flags; every
+/// bad setting stops start-up with one line and exit code 2; secrets never reach a log line.
+/// </summary>
+public class SettingsTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private string _dir = null!;
+
+    [SetUp]
+    public void CreateDirectory() => Directory.CreateDirectory(_dir = Path.Combine(Path.GetTempPath(), "pcapwatch-settings-" + Guid.NewGuid().ToString("N")));
+
+    [TearDown]
+    public void RemoveDirectory() => Directory.Delete(_dir, recursive: true);
+
+    public static IEnumerable<TestCaseData> BadSettings()
+    {
+        var none = new Dictionary<string, string>();
+        yield return new TestCaseData(null, none, new[] { "run" }, "Kafka:BootstrapServers is not set").SetName("No_bootstrap_servers");
+        yield return new TestCaseData(null, none, new[] { "run", "-b", "127.0.0.1:1", "--state-dir", "/proc/pcapwatch" },
+            "is not a writable directory").SetName("Unwritable_state_dir");
+        yield return new TestCaseData(null, none, new[] { "run", "-b", "127.0.0.1:1", "--no-such-flag" }, "--no-such-flag")
+            .SetName("Unknown_flag");
+        yield return new TestCaseData("""{"Kafka":{"BootstrapServers":"127.0.0.1:1"},"GroupID2":"x"}""", none, new[] { "run" },
+            "unknown setting(s) 'GroupID2'").SetName("Unknown_key_in_appsettings");
+        yield return new TestCaseData("""{"MetricsPort":"lots"}""", none, new[] { "run", "-b", "127.0.0.1:1" }, "MetricsPort")
+            .SetName("Value_of_the_wrong_type_in_appsettings");
+        yield return new TestCaseData("{ not json", none, new[] { "run", "-b", "127.0.0.1:1" }, "appsettings.json")
+            .SetName("Appsettings_that_is_not_json");
+        yield return new TestCaseData(null, new Dictionary<string, string> { ["PCAPWATCH__Match"] = "sideways" },
+            new[] { "run", "-b", "127.0.0.1:1" }, "Match must be src, dst or both").SetName("Bad_value_from_the_environment");
+        yield return new TestCaseData(null, none, new[] { "run", "-b", "127.0.0.1:1", "-X", "no.such.property=1" },
+            "No such configuration property").SetName("Unknown_Kafka_client_property");
+        yield return new TestCaseData(null, new Dictionary<string, string> { ["PCAPWATCH__Kafka__Producer__acks"] = "several" },
+            new[] { "run", "-b", "127.0.0.1:1" }, "Kafka:Producer").SetName("Bad_Kafka_producer_value");
+        yield return new TestCaseData(null, none, new[] { "run", "-b", "127.0.0.1:1", "--config", "/nonexistent/settings.json" },
+            "does not exist").SetName("Missing_config_file");
+        yield return new TestCaseData(null, none, new[] { "tail" }, "Kafka:BootstrapServers is not set").SetName("Tail_without_bootstrap");
+    }
+
+    [TestCaseSource(nameof(BadSettings))]
+    public void Bad_settings_stop_start_up_with_one_line_and_exit_code_2(string? appsettings, Dictionary<string, string> environment,
+        string[] args, string expected)
+    {
+        if (appsettings is not null) File.WriteAllText(Path.Combine(_dir, "appsettings.json"), appsettings);
+        using var p = CliProcess.StartIn(_dir, environment, null, args);
+        Assert.That(p.WaitForExit(Patience), Is.EqualTo(2), () => string.Join("\n", p.Stderr));
+        var lines = p.Stderr.Where(l => l.Length > 0).ToArray();
+        Assert.That(lines, Has.Some.Contains(expected));
+        Assert.That(lines, Has.Length.LessThanOrEqualTo(2), "a short, clear report, not a stack trace");
+        Assert.That(Directory.Exists(Path.Combine(_dir, "pcapwatch-state", "employees")), Is.False, "nothing was started");
+    }
+
+    [Test]
+    public void Flags_override_environment_which_overrides_appsettings()
+    {
+        File.WriteAllText(Path.Combine(_dir, "appsettings.json"),
+            """{"Kafka":{"BootstrapServers":"127.0.0.1:1"},"GroupId":"from-file","InstanceId":"from-file","Match":"dst"}""");
+        var env = new Dictionary<string, string> { ["PCAPWATCH__GroupId"] = "from-env", ["PCAPWATCH__InstanceId"] = "from-env" };
+
+        Assert.That(SettingsLine([]), Does.Contain("group=from-file").And.Contain("match=dst"));
+        Assert.That(SettingsLine(env), Does.Contain("group=from-env").And.Contain("match=dst"));
+        Assert.That(SettingsLine(env, "--group-id", "from-flag", "--match", "both"), Does.Contain("group=from-flag").And.Contain("match=both"));
+    }
+
+    [Test]
+    public void Secrets_are_never_logged()
+    {
+        const string secret = "hunter2-do-not-log";
+        File.WriteAllText(Path.Combine(_dir, "appsettings.json"),
+            """{"Kafka":{"BootstrapServers":"127.0.0.1:1","Producer":{"sasl.password":"SECRET-file"}}}""".Replace("SECRET", secret));
+        var env = new Dictionary<string, string> { ["PCAPWATCH__Kafka__Consumer__sasl.password"] = secret + "-env" };
+        using var p = CliProcess.StartIn(_dir, env, null, "run", "-X", $"sasl.username=alice", "-X", "ssl.key.password=" + secret + "-flag",
+            "--log-level", "Debug");
+        var line = p.WaitForLog("Settings:", Patience);
+        p.Terminate();
+        p.WaitForExit(Patience);
+        Assert.That(line, Does.Contain("sasl.password=***").And.Contain("ssl.key.password=***").And.Contain("sasl.username=alice"));
+        Assert.That(p.Stderr.Concat(p.Stdout), Has.None.Contains(secret));
+    }
+
+    private string SettingsLine(Dictionary<string, string> environment, params string[] flags)
+    {
+        using var p = CliProcess.StartIn(_dir, environment, null, ["run", .. flags]);
+        var line = p.WaitForLog("Settings:", Patience);
+        p.Terminate();
+        p.WaitForExit(Patience);
+        return line;
+    }
+}
