@@ -31,6 +31,8 @@ root.Subcommands.Add(BrokerCommand.Create());
 root.Subcommands.Add(ProduceCommand.Create());
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(TailCommand.Create());
+root.Subcommands.Add(ReportCommand.Create());
+root.Subcommands.Add(WhoCommand.Create());
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)

@@ -70,20 +70,10 @@ public sealed class WatchChangelog : IWatchIndexObserver
         CancellationToken cancel)
     {
         var latest = new Dictionary<string, byte[]?>();
-        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(ClientSettings.Consumer(bootstrapServers, null, properties)).Build();
-        var partitions = TopicPartitions.Of(consumer, _topic, TimeSpan.FromSeconds(30), cancel);
-        var ends = partitions.ToDictionary(p => p, p => consumer.QueryWatermarkOffsets(p, TimeSpan.FromSeconds(30)));
-        var pending = ends.Where(e => e.Value.High.Value > e.Value.Low.Value).Select(e => e.Key).ToHashSet();
-        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
-        while (pending.Count > 0)
+        TopicSnapshot.Read(bootstrapServers, _topic, properties, r =>
         {
-            cancel.ThrowIfCancellationRequested();
-            var r = consumer.Consume(TimeSpan.FromMilliseconds(200));
-            if (r is null) continue;
             if (r.Message.Key is { } key) latest[System.Text.Encoding.UTF8.GetString(key)] = r.Message.Value;
-            if (r.Offset.Value + 1 >= ends[r.TopicPartition].High.Value) pending.Remove(r.TopicPartition);
-        }
-        consumer.Close();
+        }, cancel);
         return latest;
     }
 

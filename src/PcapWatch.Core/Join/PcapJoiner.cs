@@ -158,15 +158,15 @@ public sealed class PcapJoiner : IDisposable
         // In src mode records keep the recipe's exact shape; otherwise each says which side matched.
         if (gate.TryGetSenders(in _fields, out var sender, out var senders))
         {
-            ProduceMatches(value, sender, senders, _mode == MatchMode.Src ? null : Direction.Out);
+            ProduceMatches(value, result.Message.Timestamp, sender, senders, _mode == MatchMode.Src ? null : Direction.Out);
         }
         if (gate.TryGetReceivers(in _fields, out var receiver, out var receivers))
         {
-            ProduceMatches(value, receiver, receivers, Direction.In);
+            ProduceMatches(value, result.Message.Timestamp, receiver, receivers, Direction.In);
         }
     }
 
-    private void ProduceMatches(byte[] packet, MacAddress mac, OwnerList owners, string? direction)
+    private void ProduceMatches(byte[] packet, Timestamp packetTime, MacAddress mac, OwnerList owners, string? direction)
     {
         // Keyed by the canonical MAC, as the recipe keys its output: one key per watched computer address.
         var key = new byte[MacAddress.TextLength];
@@ -174,13 +174,16 @@ public sealed class PcapJoiner : IDisposable
         foreach (var owner in owners)
         {
             var record = _writer.Write(packet, in _fields, mac, in owner, direction);
-            Produce(key, record.ToArray());
+            Produce(key, record.ToArray(), packetTime);
         }
     }
 
-    private void Produce(byte[] key, byte[] value)
+    private void Produce(byte[] key, byte[] value, Timestamp packetTime)
     {
-        _producer.ProduceWhenRoom(_topics.Output, new Message<byte[], byte[]?> { Key = key, Value = value }, _onDelivered);
+        // A match keeps its packet's timestamp (ksqlDB's ROWTIME through a join): windows in `report` are event time.
+        var message = new Message<byte[], byte[]?> { Key = key, Value = value };
+        if (packetTime.Type != TimestampType.NotAvailable) message.Timestamp = new Timestamp(packetTime.UnixTimestampMs, TimestampType.CreateTime);
+        _producer.ProduceWhenRoom(_topics.Output, message, _onDelivered);
         _progress.OnMatch(key.Length + value.Length);
     }
 

@@ -35,6 +35,12 @@ internal static class Kafka
         ReadToEnd(bootstrap, topic).Select(m => (m.Key is null ? null : Encoding.UTF8.GetString(m.Key),
             m.Value is null ? (JsonElement?)null : JsonDocument.Parse(m.Value).RootElement.Clone())).ToList();
 
+    /// <summary>Every record of a topic up to its current end with its timestamp, values parsed as JSON.</summary>
+    public static List<(DateTimeOffset Timestamp, JsonElement Value)> ReadTimed(string bootstrap, string topic) =>
+        ReadToEnd(bootstrap, topic).Where(m => m.Value is not null)
+            .Select(m => (DateTimeOffset.FromUnixTimeMilliseconds(m.Timestamp.UnixTimestampMs), JsonDocument.Parse(m.Value!).RootElement.Clone()))
+            .ToList();
+
     /// <summary>Every record of a topic up to its current end, raw: value bytes and headers (last value per header key).</summary>
     public static List<(byte[]? Value, Dictionary<string, string> Headers)> ReadRaw(string bootstrap, string topic) =>
         ReadToEnd(bootstrap, topic).Select(m => (m.Value, (m.Headers ?? []).GroupBy(h => h.Key)

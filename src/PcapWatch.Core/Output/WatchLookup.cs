@@ -1,0 +1,87 @@
+using System.Net;
+using System.Text.Json;
+using PcapWatch.Kafka;
+using PcapWatch.Packets;
+
+namespace PcapWatch.Output;
+
+/// <summary>A watched computer as the index publishes it (COMP_WATCH_BY_MACADDR).</summary>
+public sealed record WatchedOwner(string Mac, string? EmpId, string? EmpName, string? EmpKey, string? CompId);
+
+/// <summary>The last matched packet seen for a MAC or an IP address.</summary>
+public sealed record Sighting(string Mac, string? Ip, string? EmpId, string? EmpName, DateTimeOffset When);
+
+/// <summary>
+/// <c>who MAC|IP</c>: whom a MAC belongs to now, from the index the service publishes (the changelog topic: latest row
+/// per MAC, a tombstone when it stops being watched), and the last IP seen for it in the matched traffic.
+/// </summary>
+public sealed class WatchLookup
+{
+    private readonly Dictionary<long, WatchedOwner> _owners = new();
+    private readonly Dictionary<long, Sighting> _lastByMac = new();
+    private readonly Dictionary<string, Sighting> _lastByIp = new(StringComparer.OrdinalIgnoreCase);
+
+    public static WatchLookup Read(string bootstrapServers, TopicNames topics, IReadOnlyDictionary<string, string>? properties,
+        CancellationToken cancel)
+    {
+        var lookup = new WatchLookup();
+        TopicSnapshot.Read(bootstrapServers, topics.Changelog, properties, r => lookup.AddIndexRow(r.Message.Key, r.Message.Value), cancel);
+        TopicSnapshot.Read(bootstrapServers, topics.Output, properties,
+            r => lookup.AddMatch(r.Message.Timestamp.UnixTimestampMs, r.Message.Value), cancel);
+        return lookup;
+    }
+
+    public void AddIndexRow(byte[]? key, byte[]? value)
+    {
+        if (key is null || !MacAddress.TryParse(key, out var mac)) return;
+        if (value is null)
+        {
+            _owners.Remove(mac.Value);
+            return;
+        }
+        try
+        {
+            using var doc = JsonDocument.Parse(value);
+            var r = doc.RootElement;
+            _owners[mac.Value] = new WatchedOwner(mac.ToString(), JsonColumns.Text(r, "EMP_ID"), JsonColumns.Text(r, "EMP_NAME"), JsonColumns.Text(r, "EMP_KEY"), JsonColumns.Text(r, "COMP_ID"));
+        }
+        catch (JsonException)
+        {
+            // Not a row this service wrote; the index topic is ours, so there is nothing better to do than skip it.
+        }
+    }
+
+    public void AddMatch(long timestampMs, byte[]? value)
+    {
+        if (value is null) return;
+        try
+        {
+            using var doc = JsonDocument.Parse(value);
+            var r = doc.RootElement;
+            if (JsonColumns.Text(r, OutputColumns.MacAddr) is not { } macText || !MacAddress.TryParse(macText, out var mac)) return;
+            // The watched computer's own address: the source unless it received the packet (DIRECTION "in").
+            var ip = JsonColumns.Text(r, OutputColumns.Direction) == "in" ? JsonColumns.Text(r, OutputColumns.IpDst) : JsonColumns.Text(r, OutputColumns.IpSrc);
+            // ARP and other non-IP packets carry no address: the last IP stays the last one actually seen.
+            if (ip is null && _lastByMac.TryGetValue(mac.Value, out var previous)) ip = previous.Ip;
+            var sighting = new Sighting(mac.ToString(), ip, JsonColumns.Text(r, OutputColumns.EmpId), JsonColumns.Text(r, OutputColumns.EmpName),
+                DateTimeOffset.FromUnixTimeMilliseconds(timestampMs));
+            if (!_lastByMac.TryGetValue(mac.Value, out var known) || known.When <= sighting.When) _lastByMac[mac.Value] = sighting;
+            if (ip is not null && (!_lastByIp.TryGetValue(ip, out var byIp) || byIp.When <= sighting.When)) _lastByIp[ip] = sighting;
+        }
+        catch (JsonException)
+        {
+        }
+    }
+
+    /// <summary>The owner of a MAC now (null when it is not watched) and its last sighting (null when never seen).</summary>
+    public (WatchedOwner? Owner, Sighting? Last) ByMac(MacAddress mac) =>
+        (_owners.GetValueOrDefault(mac.Value), _lastByMac.GetValueOrDefault(mac.Value));
+
+    /// <summary>The last matched packet from (or to) a watched computer with this IP, and that computer's owner now.</summary>
+    public (WatchedOwner? Owner, Sighting? Last) ByIp(IPAddress ip)
+    {
+        var last = _lastByIp.GetValueOrDefault(ip.ToString());
+        var owner = last is not null && MacAddress.TryParse(last.Mac, out var mac) ? _owners.GetValueOrDefault(mac.Value) : null;
+        return (owner, last);
+    }
+}

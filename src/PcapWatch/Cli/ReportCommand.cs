@@ -1,0 +1,124 @@
+using System.CommandLine;
+using System.Globalization;
+using Confluent.Kafka;
+using PcapWatch.Cli.Configuration;
+using PcapWatch.Cli.Hosting;
+using PcapWatch.Kafka;
+using PcapWatch.Output;
+using Serilog;
+
+namespace PcapWatch.Cli;
+
+/// <summary><c>report</c>: per watched employee, packets and bytes per protocol in tumbling windows.</summary>
+internal static class ReportCommand
+{
+    public static Command Create()
+    {
+        var bootstrap = CommonOptions.BootstrapServers();
+        var window = new Option<string>("--window")
+        {
+            Description = "Tumbling window length: 30s, 1m, 15m, 1h, or seconds",
+            DefaultValueFactory = _ => "1m",
+        };
+        var topic = new Option<string>("--topic")
+        {
+            Description = "Matches to read",
+            DefaultValueFactory = _ => TopicNames.Default.Output,
+        };
+        var toTopic = new Option<string?>("--to-topic")
+        {
+            Description = "Also write each window as a JSON record (key EMP_ID|PROTOCOL|WINDOW_START) to this topic, "
+                + "e.g. WATCHED_EMP_TRAFFIC_PER_MINUTE; re-running the report rewrites the same keys",
+        };
+        var kafka = CommonOptions.KafkaProperties();
+        var command = new Command("report", "Per watched employee, packets and bytes per protocol over tumbling windows of the "
+            + "matches' event time (each match keeps its packet's Kafka timestamp). Reads the output topic to its current end, "
+            + "prints a table and exits."
+            + CommonOptions.Examples(
+                "pcapwatch report -b localhost:9092",
+                "pcapwatch report -b localhost:9092 --window 15m",
+                "pcapwatch report -b localhost:9092 --to-topic WATCHED_EMP_TRAFFIC_PER_MINUTE"))
+        {
+            bootstrap, window, topic, toTopic, kafka,
+        };
+        var loader = new SettingsLoader().Flag(bootstrap, "Kafka:BootstrapServers").KafkaFlag(kafka);
+        command.SetAction(parse =>
+        {
+            var settings = loader.Load(parse, parse.GetValue(CommonOptions.ConfigFile));
+            var servers = SettingsLoader.RequireBootstrap(settings);
+            var length = ParseWindow(parse.GetValue(window)!);
+            using var signal = new ShutdownSignal();
+            var report = new TrafficReport(length);
+            long records = 0;
+            TopicSnapshot.Read(servers, parse.GetValue(topic)!, settings.Kafka.Consumer, r =>
+            {
+                records++;
+                if (r.Message.Value is { } value) report.Add(r.Message.Timestamp.UnixTimestampMs, value);
+            }, signal.Token);
+            var windows = report.Windows();
+            Print(windows, Console.Out);
+            Log.Information("Report: {Records} matches read, {Windows} rows, {Skipped} records that were not output rows",
+                records, windows.Count, report.Skipped);
+            if (parse.GetValue(toTopic) is { Length: > 0 } target) Publish(servers, settings.Kafka.Producer, target, windows);
+            return 0;
+        });
+        return command;
+    }
+
+    internal static TimeSpan ParseWindow(string text)
+    {
+        text = text.Trim();
+        double Number(string s) => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture);
+        try
+        {
+            var span = text[^1] switch
+            {
+                's' => TimeSpan.FromSeconds(Number(text[..^1])),
+                'm' => TimeSpan.FromMinutes(Number(text[..^1])),
+                'h' => TimeSpan.FromHours(Number(text[..^1])),
+                _ => TimeSpan.FromSeconds(Number(text)),
+            };
+            if (span >= TimeSpan.FromMilliseconds(1)) return span;
+        }
+        catch (Exception ex) when (ex is FormatException or OverflowException or IndexOutOfRangeException)
+        {
+        }
+        throw new SettingsException($"--window: '{text}' is not a positive duration (30s, 1m, 15m, 1h, or seconds)");
+    }
+
+    private static void Print(IReadOnlyList<TrafficWindow> windows, TextWriter output)
+    {
+        string[] header = ["WINDOW_START", "EMP_NAME", "EMP_ID", "PROTOCOL", "PACKETS", "BYTES"];
+        var rows = windows.Select(w => new[]
+        {
+            w.Start.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), w.EmpName ?? "", w.EmpId, w.Protocol,
+            w.Packets.ToString(CultureInfo.InvariantCulture), w.Bytes.ToString(CultureInfo.InvariantCulture),
+        }).ToList();
+        var widths = header.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
+        string Line(string[] cells) => string.Join(" | ", cells.Select((c, i) => i >= 4 ? c.PadLeft(widths[i]) : c.PadRight(widths[i]))).TrimEnd();
+        output.WriteLine(Line(header));
+        output.WriteLine(string.Join("-+-", widths.Select(w => new string('-', w))));
+        foreach (var row in rows) output.WriteLine(Line(row));
+        output.Flush();
+    }
+
+    private static void Publish(string servers, IReadOnlyDictionary<string, string> producerProperties, string topic,
+        IReadOnlyList<TrafficWindow> windows)
+    {
+        using var producer = ClientSettings.BuildProducer(servers, producerProperties);
+        long failed = 0;
+        foreach (var w in windows)
+        {
+            var message = new Message<byte[], byte[]?>
+            {
+                Key = System.Text.Encoding.UTF8.GetBytes(TrafficReport.Key(w)),
+                Value = TrafficReport.Encode(w),
+                Timestamp = new Timestamp(w.Start),
+            };
+            producer.ProduceWhenRoom(topic, message, r => { if (r.Error.IsError) Interlocked.Increment(ref failed); });
+        }
+        producer.Flush(TimeSpan.FromSeconds(30));
+        if (failed > 0 || producer.Flush(TimeSpan.Zero) > 0) throw new KafkaException(new Error(ErrorCode.Local_Fail, $"{failed} report records were not delivered to {topic}"));
+        Log.Information("Wrote {Windows} window records to {Topic}", windows.Count, topic);
+    }
+}
