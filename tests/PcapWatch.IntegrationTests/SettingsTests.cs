@@ -84,6 +84,22 @@ public class SettingsTests
         Assert.That(p.Stderr.Concat(p.Stdout), Has.None.Contains(secret));
     }
 
+    [Test]
+    public void The_documented_example_settings_file_binds()
+    {
+        // The README's example, with what cannot work here replaced by flags: no SASL_SSL broker (so no CA file to
+        // load), no /var/lib. Every other setting comes from the file.
+        var example = Path.Combine(Tests.Shared.TestData.RepositoryRoot, "samples", "appsettings.example.json");
+        using var p = CliProcess.StartIn(_dir, null, null, "run", "--config", example, "-b", "127.0.0.1:1",
+            "--state-dir", Path.Combine(_dir, "state"), "--metrics-port", "0", "-X", "security.protocol=PLAINTEXT");
+        var line = p.WaitForLog("Settings:", Patience);
+        p.Terminate();
+        p.WaitForExit(Patience);
+        Assert.That(line, Does.Contain("group=pcapwatch").And.Contain("sasl.mechanism=SCRAM-SHA-512").And.Contain("sasl.password=***")
+            .And.Contain("compression.type=lz4"));
+        Assert.That(p.Stderr, Has.None.Contains("set-me-from-a-secret-store"));
+    }
+
     private string SettingsLine(Dictionary<string, string> environment, params string[] flags)
     {
         using var p = CliProcess.StartIn(_dir, environment, null, ["run", .. flags]);

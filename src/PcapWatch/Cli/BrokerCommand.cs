@@ -19,7 +19,10 @@ internal static class BrokerCommand
             Description = "Also write the bare HOST:PORT to this file (atomically) once the broker is ready",
         };
         var command = new Command("broker", "Host the embedded Kafka broker (librdkafka's mock cluster) and create the topics. "
-            + "It keeps only the newest ~5 MiB of each partition: spread large inputs over partitions.")
+            + "It keeps only the newest ~5 MiB of each partition: spread large inputs over partitions."
+            + CommonOptions.Examples(
+                "pcapwatch broker --bootstrap-file /tmp/bootstrap &",
+                "pcapwatch broker --partitions pcap=32,WATCHED_EMP_TRAFFIC_PER_MINUTE=1"))
         {
             partitions,
             bootstrapFile,

@@ -33,7 +33,11 @@ internal static class DemoCommand
         var like = CommonOptions.ProtocolsLike();
         var format = CommonOptions.OutputFormat();
         var match = CommonOptions.Match();
-        var command = new Command("demo", "Run the recipe end to end on the embedded broker and print the matches")
+        var command = new Command("demo", "Run the recipe end to end on the embedded broker and print the matches."
+            + CommonOptions.Examples(
+                "pcapwatch demo",
+                "pcapwatch demo --protocols-like '%http'",
+                "pcapwatch demo --employees e.json --computers c.json --pcap capture.json --match both --format json"))
         {
             employees, computers, pcap, partitions, like, format, match,
         };

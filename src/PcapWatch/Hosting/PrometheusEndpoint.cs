@@ -1,5 +1,6 @@
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using PcapWatch.Service;
 using Serilog;
 
@@ -11,6 +12,7 @@ internal static class PrometheusEndpoint
     public static MeterProvider Start(int port)
     {
         var provider = Sdk.CreateMeterProviderBuilder()
+            .ConfigureResource(r => r.AddService("pcapwatch"))
             .AddMeter(PipelineMetrics.MeterName)
             .AddPrometheusHttpListener(o =>
             {
