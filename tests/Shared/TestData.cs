@@ -5,6 +5,22 @@ namespace PcapWatch.Tests.Shared;
 /// <summary>Finds the project's own fixtures, and the read-only ../shared data when it is beside the clone.</summary>
 public static class TestData
 {
+    /// <summary>The packet captures the project ships (tests/Fixtures, samples).</summary>
+    public static readonly string[] OwnPacketFixtures = ["netns-lan.json.ndjson", "netns-lan.ek.ndjson", "tcpdump-dhcp-rfc4388.json.ndjson"];
+
+    /// <summary>The packet captures of ../shared, by path below it: every shape, read but never copied.</summary>
+    public static readonly string[] SharedPacketSamples =
+    [
+        "recipe-data/pcap.json",
+        "pcap-samples/ndpi-android.json.ndjson.gz",
+        "pcap-samples/ndpi-icmp-tunnel.json.ndjson.gz",
+        "pcap-samples/ndpi-netbios.json.ndjson.gz",
+        "pcap-samples/ndpi-telegram.json.ndjson.gz",
+        "pcap-samples/ndpi-webdav.json.ndjson.gz",
+        "pcap-samples/tcpreplay-test.json.ndjson.gz",
+        "pcap-samples/tcpreplay-test.ek.ndjson.gz",
+    ];
+
     public static string Fixture(string name)
     {
         var path = Path.Combine(AppContext.BaseDirectory, "Fixtures", name);

@@ -7,19 +7,9 @@ namespace PcapWatch.Tests.Packets;
 /// <summary>Every field of every sample record, each shape, against the JsonDocument reference and tshark's counts.</summary>
 public class PacketExtractorSampleTests
 {
-    private static readonly string[] OwnFixtures = ["netns-lan.json.ndjson", "netns-lan.ek.ndjson", "tcpdump-dhcp-rfc4388.json.ndjson"];
+    private static readonly string[] OwnFixtures = TestData.OwnPacketFixtures;
 
-    private static readonly string[] SharedSamples =
-    [
-        "recipe-data/pcap.json",
-        "pcap-samples/ndpi-android.json.ndjson.gz",
-        "pcap-samples/ndpi-icmp-tunnel.json.ndjson.gz",
-        "pcap-samples/ndpi-netbios.json.ndjson.gz",
-        "pcap-samples/ndpi-telegram.json.ndjson.gz",
-        "pcap-samples/ndpi-webdav.json.ndjson.gz",
-        "pcap-samples/tcpreplay-test.json.ndjson.gz",
-        "pcap-samples/tcpreplay-test.ek.ndjson.gz",
-    ];
+    private static readonly string[] SharedSamples = TestData.SharedPacketSamples;
 
     [TestCaseSource(nameof(OwnFixtures))]
     public void Own_fixture_fields_equal_the_reference(string name) => AssertAgreesWithReference(TestData.Fixture(name));
