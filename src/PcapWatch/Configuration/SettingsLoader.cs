@@ -130,7 +130,9 @@ internal sealed class SettingsLoader
         var bootstrap = kafka.BootstrapServers ?? "localhost:9092";
         try
         {
-            using var consumer = new ConsumerBuilder<byte[], byte[]>(ClientSettings.Consumer(bootstrap, "settings-check", kafka.Consumer)).Build();
+            // Its logs are not wanted: it may try the brokers before it is disposed, and the service logs for real later.
+            using var consumer = new ConsumerBuilder<byte[], byte[]>(ClientSettings.Consumer(bootstrap, "settings-check", kafka.Consumer))
+                .SetLogHandler((_, _) => { }).Build();
         }
         catch (Exception ex) when (ex is KafkaException or ArgumentException or InvalidOperationException)
         {
@@ -138,7 +140,8 @@ internal sealed class SettingsLoader
         }
         try
         {
-            using var producer = new ProducerBuilder<byte[], byte[]>(ClientSettings.Producer(bootstrap, kafka.Producer)).Build();
+            using var producer = new ProducerBuilder<byte[], byte[]>(ClientSettings.Producer(bootstrap, kafka.Producer))
+                .SetLogHandler((_, _) => { }).Build();
         }
         catch (Exception ex) when (ex is KafkaException or ArgumentException or InvalidOperationException)
         {
