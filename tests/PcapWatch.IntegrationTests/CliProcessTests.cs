@@ -100,4 +100,14 @@ public class CliProcessTests
         Assert.That(run.WaitForExit(Patience), Is.Not.Zero);
         Assert.That(string.Join("\n", run.Stderr.Concat(run.Stdout)), Does.Contain("--bootstrap-servers"));
     }
+
+    [Test]
+    public void Run_refuses_to_start_when_a_topic_it_writes_to_is_missing_and_names_it()
+    {
+        using var broker = PcapWatch.Kafka.EmbeddedBroker.Start();
+        broker.CreateTopics(PcapWatch.Kafka.TopicLayout.For(PcapWatch.Kafka.TopicNames.Default).Where(t => t.Key != "pcap.dlq"));
+        using var run = CliProcess.Start("run", "-b", broker.BootstrapServers, "--state-dir", Path.Combine(_scratch, "state"));
+        Assert.That(run.WaitForExit(Patience), Is.EqualTo(1));
+        Assert.That(run.Stderr, Has.Some.Contains("topic 'pcap.dlq' not found on the cluster; create it before starting"));
+    }
 }

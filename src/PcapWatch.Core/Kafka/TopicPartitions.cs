@@ -9,6 +9,22 @@ public static class TopicPartitions
     public static List<TopicPartition> Of(IClient client, string topic, TimeSpan timeout, CancellationToken cancel = default)
     {
         using var admin = new DependentAdminClientBuilder(client.Handle).Build();
+        return Of(admin, topic, timeout, cancel);
+    }
+
+    /// <summary>
+    /// The partitions of each topic, through one admin handle: disposing one takes ~100 ms (a profile of start-up
+    /// showed 0.7 s spent disposing one per topic).
+    /// </summary>
+    public static Dictionary<string, List<TopicPartition>> Of(IClient client, IEnumerable<string> topics, TimeSpan timeout,
+        CancellationToken cancel = default)
+    {
+        using var admin = new DependentAdminClientBuilder(client.Handle).Build();
+        return topics.Distinct().ToDictionary(t => t, t => Of(admin, t, timeout, cancel));
+    }
+
+    private static List<TopicPartition> Of(IAdminClient admin, string topic, TimeSpan timeout, CancellationToken cancel)
+    {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {

@@ -61,7 +61,13 @@ public sealed class PcapWatchService
         using var computers = OpenTable(o.Topics.Computers, "computers", resume, cancel);
 
         using var producer = ClientSettings.BuildProducer(o.BootstrapServers, o.ProducerSettings);
-        RequireTopics(producer, o.Topics.Written(o.PublishChangelog), cancel);
+        using (var probe = new Confluent.Kafka.ConsumerBuilder<byte[]?, byte[]?>(
+                   ClientSettings.Consumer(o.BootstrapServers, null, o.ConsumerSettings)).Build())
+        {
+            // Asked through a consumer: its metadata requests do not create topics (allow.auto.create.topics is false
+            // for consumers), so a missing topic is reported, not silently created with the broker's defaults.
+            RequireTopics(probe, o.Topics.Written(o.PublishChangelog), cancel);
+        }
         var deadLetters = new DeadLetterWriter(producer);
         var changelog = o.PublishChangelog ? new WatchChangelog(producer, o.Topics.Changelog) : null;
         var maintainer = new WatchIndexMaintainer(employees, computers, changelog);
@@ -171,16 +177,14 @@ public sealed class PcapWatchService
     /// <summary>Stops at start-up, with the name of the missing topic, rather than failing at the first bad record.</summary>
     private static void RequireTopics(Confluent.Kafka.IClient client, IEnumerable<string> topics, CancellationToken cancel)
     {
-        foreach (var topic in topics)
+        try
         {
-            try
-            {
-                TopicPartitions.Of(client, topic, TimeSpan.FromSeconds(30), cancel);
-            }
-            catch (Confluent.Kafka.KafkaException)
-            {
-                throw new InvalidOperationException($"topic '{topic}' does not exist; create it before starting (see README, 'Against a real Kafka')");
-            }
+            TopicPartitions.Of(client, topics, TimeSpan.FromSeconds(30), cancel);
+        }
+        catch (Confluent.Kafka.KafkaException ex) when (ex.Error.Code == Confluent.Kafka.ErrorCode.UnknownTopicOrPart)
+        {
+            // The reason names the topic: "topic 'X' not found on the cluster".
+            throw new InvalidOperationException($"{ex.Error.Reason}; create it before starting (see README, 'Against a real Kafka')");
         }
     }
 }
