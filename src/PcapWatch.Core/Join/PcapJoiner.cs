@@ -24,7 +24,7 @@ public sealed class PcapJoiner : IDisposable
     private readonly PipelineProgress _progress;
     private readonly MatchMode _mode;
     private readonly DeadLetterWriter _deadLetters;
-    private readonly MatchRecordWriter _writer = new();
+    private readonly IMatchEncoder _encoder;
     // pcap partition → next offset to commit. Keyed by the partition number alone (one topic is subscribed), so
     // tracking a record allocates nothing and hashes an int, not a topic name.
     private readonly Dictionary<int, long> _uncommitted = new();
@@ -36,8 +36,9 @@ public sealed class PcapJoiner : IDisposable
     /// <param name="producer">Shared with the changelog; flushed here before every commit, disposed by the caller.</param>
     public PcapJoiner(string bootstrapServers, string groupId, TopicNames topics, WatchIndex index, MatchMode mode,
         PipelineProgress progress, IReadOnlyDictionary<string, string>? consumerProperties, IProducer<byte[], byte[]?> producer,
-        DeadLetterWriter deadLetters)
+        DeadLetterWriter deadLetters, IMatchEncoder encoder)
     {
+        _encoder = encoder;
         _producer = producer;
         _deadLetters = deadLetters;
         _index = index;
@@ -173,8 +174,7 @@ public sealed class PcapJoiner : IDisposable
         mac.Format(key);
         foreach (var owner in owners)
         {
-            var record = _writer.Write(packet, in _fields, mac, in owner, direction);
-            Produce(key, record.ToArray(), packetTime);
+            Produce(key, _encoder.Encode(packet, in _fields, mac, in owner, direction), packetTime);
         }
     }
 

@@ -77,6 +77,14 @@ public sealed class MatchRecordWriter
         }
     }
 
+    /// <summary>A field's value as text, by the same rules as the JSON output (null when missing).</summary>
+    internal static string? Text(ReadOnlySpan<byte> record, FieldSlice slice) => slice.Kind switch
+    {
+        FieldSliceKind.Missing => null,
+        FieldSliceKind.EscapedString => Unescape(record, slice),
+        _ => Encoding.UTF8.GetString(slice.Of(record)),
+    };
+
     /// <summary>Rare path: re-reads the escaped string token (quotes included) to get its value.</summary>
     private static string Unescape(ReadOnlySpan<byte> record, FieldSlice slice)
     {

@@ -14,12 +14,17 @@ public sealed class MatchTail : IDisposable
     private readonly HashSet<TopicPartition> _atEnd = new();
     private readonly Dictionary<TopicPartition, long> _next = new();
     private readonly MatchView _view;
+    private readonly MatchValueDecoder? _decoder;
+    private readonly string _topic;
     private readonly TextWriter _output;
     private long _consumedBytes;
 
     public MatchTail(string bootstrapServers, string topic, bool fromBeginning, MatchView view, TextWriter output,
-        IReadOnlyDictionary<string, string>? kafkaProperties = null, CancellationToken cancel = default)
+        IReadOnlyDictionary<string, string>? kafkaProperties = null, CancellationToken cancel = default,
+        MatchValueDecoder? decoder = null)
     {
+        _decoder = decoder;
+        _topic = topic;
         _view = view;
         _output = output;
         var config = ClientSettings.Consumer(bootstrapServers, null, kafkaProperties);
@@ -58,6 +63,7 @@ public sealed class MatchTail : IDisposable
             Records++;
             var value = result.Message.Value ?? [];
             Interlocked.Add(ref _consumedBytes, value.Length + (result.Message.Key?.Length ?? 0));
+            if (_decoder is not null) value = _decoder.ToJson(value, _topic) ?? [];
             if (_view.Render(value) is { } line)
             {
                 _output.WriteLine(line);

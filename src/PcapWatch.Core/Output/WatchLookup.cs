@@ -22,12 +22,12 @@ public sealed class WatchLookup
     private readonly Dictionary<string, Sighting> _lastByIp = new(StringComparer.OrdinalIgnoreCase);
 
     public static WatchLookup Read(string bootstrapServers, TopicNames topics, IReadOnlyDictionary<string, string>? properties,
-        CancellationToken cancel)
+        MatchValueDecoder decoder, CancellationToken cancel)
     {
         var lookup = new WatchLookup();
         TopicSnapshot.Read(bootstrapServers, topics.Changelog, properties, r => lookup.AddIndexRow(r.Message.Key, r.Message.Value), cancel);
         TopicSnapshot.Read(bootstrapServers, topics.Output, properties,
-            r => lookup.AddMatch(r.Message.Timestamp.UnixTimestampMs, r.Message.Value), cancel);
+            r => lookup.AddMatch(r.Message.Timestamp.UnixTimestampMs, decoder.ToJson(r.Message.Value, topics.Output)), cancel);
         return lookup;
     }
 

@@ -84,8 +84,12 @@ public sealed class PcapWatchService
             Progress.OnTablesCurrent();
         }
 
+        using var encoder = o.OutputFormat == OutputFormat.Avro
+            ? (IMatchEncoder)new AvroMatchEncoder(o.SchemaRegistryProperties
+                ?? throw new InvalidOperationException("Avro output needs Schema Registry properties"), o.Topics.Output)
+            : new JsonMatchEncoder();
         using var joiner = new PcapJoiner(o.BootstrapServers, o.GroupId, o.Topics, maintainer.Index, o.Match, Progress,
-            o.ConsumerSettings, producer, deadLetters);
+            o.ConsumerSettings, producer, deadLetters, encoder);
         if (!cancel.IsCancellationRequested)
         {
             joiner.Subscribe();

@@ -14,6 +14,10 @@ public sealed record PipelineOptions
     public TopicNames Topics { get; init; } = TopicNames.Default;
     /// <summary>Which Ethernet address is joined: eth.src (the recipe), eth.dst, or both.</summary>
     public Join.MatchMode Match { get; init; } = Join.MatchMode.Src;
+    /// <summary>JSON (default) or Avro with Confluent Schema Registry.</summary>
+    public Output.OutputFormat OutputFormat { get; init; } = Output.OutputFormat.Json;
+    /// <summary>Schema Registry client properties (schema.registry.url, auth, SSL); required for Avro.</summary>
+    public IReadOnlyDictionary<string, string>? SchemaRegistryProperties { get; init; }
     /// <summary>Publish the index to <see cref="TopicNames.Changelog"/>.</summary>
     public bool PublishChangelog { get; init; } = true;
     /// <summary>How often matches are flushed and pcap offsets committed.</summary>

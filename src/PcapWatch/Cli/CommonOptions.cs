@@ -10,6 +10,12 @@ internal static class CommonOptions
         Description = "Kafka bootstrap servers, HOST:PORT[,HOST:PORT…] (the embedded broker prints its own) [Kafka:BootstrapServers]",
     };
 
+    /// <summary>The Schema Registry for Avro output (run writes it, the tools read it).</summary>
+    public static Option<string> SchemaRegistry() => new("--schema-registry")
+    {
+        Description = "Confluent Schema Registry URL, for Avro output records [SchemaRegistry:schema.registry.url]",
+    };
+
     /// <summary>One settings file for every command (default: appsettings.json in the current directory, if any).</summary>
     public static readonly Option<string?> ConfigFile = new("--config")
     {

@@ -31,6 +31,7 @@ internal static class ReportCommand
                 + "e.g. WATCHED_EMP_TRAFFIC_PER_MINUTE; re-running the report rewrites the same keys",
         };
         var kafka = CommonOptions.KafkaProperties();
+        var schemaRegistry = CommonOptions.SchemaRegistry();
         var command = new Command("report", "Per watched employee, packets and bytes per protocol over tumbling windows of the "
             + "matches' event time (each match keeps its packet's Kafka timestamp). Reads the output topic to its current end, "
             + "prints a table and exits."
@@ -39,21 +40,25 @@ internal static class ReportCommand
                 "pcapwatch report -b localhost:9092 --window 15m",
                 "pcapwatch report -b localhost:9092 --to-topic WATCHED_EMP_TRAFFIC_PER_MINUTE"))
         {
-            bootstrap, window, topic, toTopic, kafka,
+            bootstrap, window, topic, toTopic, kafka, schemaRegistry,
         };
-        var loader = new SettingsLoader().Flag(bootstrap, "Kafka:BootstrapServers").KafkaFlag(kafka);
+        var loader = new SettingsLoader().Flag(bootstrap, "Kafka:BootstrapServers").KafkaFlag(kafka)
+            .Flag(schemaRegistry, "SchemaRegistry:" + SettingsLoader.SchemaRegistryUrlKey);
         command.SetAction(parse =>
         {
             var settings = loader.Load(parse, parse.GetValue(CommonOptions.ConfigFile));
             var servers = SettingsLoader.RequireBootstrap(settings);
             var length = ParseWindow(parse.GetValue(window)!);
+            SettingsLoader.ValidateSchemaRegistry(settings.SchemaRegistry);
             using var signal = new ShutdownSignal();
+            using var decoder = new MatchValueDecoder(settings.SchemaRegistry);
             var report = new TrafficReport(length);
+            var source = parse.GetValue(topic)!;
             long records = 0;
-            TopicSnapshot.Read(servers, parse.GetValue(topic)!, settings.Kafka.Consumer, r =>
+            TopicSnapshot.Read(servers, source, settings.Kafka.Consumer, r =>
             {
                 records++;
-                if (r.Message.Value is { } value) report.Add(r.Message.Timestamp.UnixTimestampMs, value);
+                if (decoder.ToJson(r.Message.Value, source) is { } value) report.Add(r.Message.Timestamp.UnixTimestampMs, value);
             }, signal.Token);
             var windows = report.Windows();
             Print(windows, Console.Out);

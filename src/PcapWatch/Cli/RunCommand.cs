@@ -41,20 +41,28 @@ internal static class RunCommand
         {
             Description = "Serve Prometheus metrics on http://*:PORT/metrics; 0 for none [MetricsPort; default 0]",
         };
+        var outputFormat = new Option<string>("--output-format")
+        {
+            Description = "json (ksqlDB's columns) or avro (Confluent wire format; needs --schema-registry) [OutputFormat; default json]",
+        }.AcceptOnlyFromAmong("json", "avro");
+        var schemaRegistry = CommonOptions.SchemaRegistry();
         var command = new Command("run", "Run the service: load employees and computers, join pcap against the watched MACs, "
             + "produce matches to WATCHED_EMP_NETWORK_TRAFFIC. Scale out by starting more instances with the same --group-id."
             + CommonOptions.Examples(
                 "pcapwatch run -b localhost:9092",
                 "pcapwatch run -b broker:9092 --state-dir /var/lib/pcapwatch --metrics-port 9464",
                 "PCAPWATCH__Kafka__BootstrapServers=broker:9093 pcapwatch run -X security.protocol=SASL_SSL -X sasl.mechanism=SCRAM-SHA-512",
-                "pcapwatch run --config /etc/pcapwatch/appsettings.json --match both"))
+                "pcapwatch run --config /etc/pcapwatch/appsettings.json --match both",
+                "pcapwatch run -b localhost:9092 --output-format avro --schema-registry http://localhost:8081"))
         {
             bootstrap, stateDir, groupId, match, changelogTopic, checkpointInterval, instanceId, kafka, statusInterval, metricsPort,
+            outputFormat, schemaRegistry,
         };
         var loader = new SettingsLoader()
             .Flag(bootstrap, "Kafka:BootstrapServers").Flag(stateDir, "StateDir").Flag(groupId, "GroupId").Flag(match, "Match")
             .Flag(changelogTopic, "ChangelogTopic").Flag(checkpointInterval, "CheckpointIntervalSeconds")
             .Flag(instanceId, "InstanceId").Flag(statusInterval, "StatusIntervalSeconds").Flag(metricsPort, "MetricsPort")
+            .Flag(outputFormat, "OutputFormat").Flag(schemaRegistry, "SchemaRegistry:" + SettingsLoader.SchemaRegistryUrlKey)
             .KafkaFlag(kafka);
         command.SetAction(parse =>
         {
@@ -72,11 +80,13 @@ internal static class RunCommand
                 ConsumerProperties = s.Kafka.Consumer,
                 ProducerProperties = s.Kafka.Producer,
                 StatusInterval = TimeSpan.FromSeconds(s.StatusIntervalSeconds),
+                OutputFormat = s.OutputFormat == "avro" ? Output.OutputFormat.Avro : Output.OutputFormat.Json,
+                SchemaRegistryProperties = s.SchemaRegistry,
             };
             if (s.InstanceId is { Length: > 0 } id) options = options with { InstanceId = id };
-            Log.Information("Settings: bootstrap={Bootstrap} state_dir={StateDir} group={GroupId} match={Match} metrics_port={MetricsPort} consumer=[{Consumer}] producer=[{Producer}]",
-                options.BootstrapServers, options.StateDir, options.GroupId, s.Match, s.MetricsPort,
-                Secrets.Describe(s.Kafka.Consumer), Secrets.Describe(s.Kafka.Producer));
+            Log.Information("Settings: bootstrap={Bootstrap} state_dir={StateDir} group={GroupId} match={Match} metrics_port={MetricsPort} output={OutputFormat} consumer=[{Consumer}] producer=[{Producer}] schema_registry=[{SchemaRegistry}]",
+                options.BootstrapServers, options.StateDir, options.GroupId, s.Match, s.MetricsPort, s.OutputFormat,
+                Secrets.Describe(s.Kafka.Consumer), Secrets.Describe(s.Kafka.Producer), Secrets.Describe(s.SchemaRegistry));
 
             using var signal = new ShutdownSignal();
             var service = new PcapWatchService(options);

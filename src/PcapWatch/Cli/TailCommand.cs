@@ -22,23 +22,27 @@ internal static class TailCommand
             DefaultValueFactory = _ => TopicNames.Default.Output,
         };
         var kafka = CommonOptions.KafkaProperties();
+        var schemaRegistry = CommonOptions.SchemaRegistry();
         var command = new Command("tail", "Print matches: 'EMP_NAME | FRAME_PROTOCOLS | IP_DST', as the recipe's SELECT shows them."
             + CommonOptions.Examples(
                 "pcapwatch tail -b localhost:9092",
                 "pcapwatch tail -b localhost:9092 --from-beginning --exit-at-end --protocols-like '%http'",
                 "pcapwatch tail -b localhost:9092 --format json | jq .C_EMP_NAME"))
         {
-            bootstrap, fromBeginning, exitAtEnd, like, format, topic, kafka,
+            bootstrap, fromBeginning, exitAtEnd, like, format, topic, kafka, schemaRegistry,
         };
-        var loader = new SettingsLoader().Flag(bootstrap, "Kafka:BootstrapServers").KafkaFlag(kafka);
+        var loader = new SettingsLoader().Flag(bootstrap, "Kafka:BootstrapServers").KafkaFlag(kafka)
+            .Flag(schemaRegistry, "SchemaRegistry:" + SettingsLoader.SchemaRegistryUrlKey);
         command.SetAction(parse =>
         {
             var settings = loader.Load(parse, parse.GetValue(CommonOptions.ConfigFile));
             var servers = SettingsLoader.RequireBootstrap(settings);
+            SettingsLoader.ValidateSchemaRegistry(settings.SchemaRegistry);
             using var signal = new ShutdownSignal();
             var view = new MatchView(parse.GetValue(like), parse.GetValue(format) == "json");
+            using var decoder = new MatchValueDecoder(settings.SchemaRegistry);
             using var tail = new MatchTail(servers, parse.GetValue(topic)!, parse.GetValue(fromBeginning),
-                view, Console.Out, settings.Kafka.Consumer, cancel: signal.Token);
+                view, Console.Out, settings.Kafka.Consumer, signal.Token, decoder);
             if (parse.GetValue(exitAtEnd))
             {
                 tail.RunToEnd(signal.Token);

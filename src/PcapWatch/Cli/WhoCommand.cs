@@ -25,6 +25,7 @@ internal static class WhoCommand
             DefaultValueFactory = _ => TopicNames.Default.Changelog,
         };
         var kafka = CommonOptions.KafkaProperties();
+        var schemaRegistry = CommonOptions.SchemaRegistry();
         var command = new Command("who", "Which watched employee, if any, a MAC belongs to now (from the index the service "
             + "publishes to COMP_WATCH_BY_MACADDR), and the last IP seen for it in the matched traffic; for an IP, the watched "
             + "computer last seen with it. Exit code 0 when every address is watched (or seen), 1 otherwise."
@@ -32,9 +33,10 @@ internal static class WhoCommand
                 "pcapwatch who -b localhost:9092 02:50:57:00:00:02",
                 "pcapwatch who -b localhost:9092 0250.5700.0002 10.0.0.2"))
         {
-            bootstrap, addresses, changelog, kafka,
+            bootstrap, addresses, changelog, kafka, schemaRegistry,
         };
-        var loader = new SettingsLoader().Flag(bootstrap, "Kafka:BootstrapServers").KafkaFlag(kafka);
+        var loader = new SettingsLoader().Flag(bootstrap, "Kafka:BootstrapServers").KafkaFlag(kafka)
+            .Flag(schemaRegistry, "SchemaRegistry:" + SettingsLoader.SchemaRegistryUrlKey);
         command.SetAction(parse =>
         {
             var settings = loader.Load(parse, parse.GetValue(CommonOptions.ConfigFile));
@@ -47,9 +49,11 @@ internal static class WhoCommand
                     throw new SettingsException($"'{q}' is neither a MAC address nor an IP address");
                 }
             }
+            SettingsLoader.ValidateSchemaRegistry(settings.SchemaRegistry);
             using var signal = new ShutdownSignal();
+            using var decoder = new MatchValueDecoder(settings.SchemaRegistry);
             var topics = TopicNames.Default with { Changelog = parse.GetValue(changelog)! };
-            var lookup = WatchLookup.Read(servers, topics, settings.Kafka.Consumer, signal.Token);
+            var lookup = WatchLookup.Read(servers, topics, settings.Kafka.Consumer, decoder, signal.Token);
             bool allFound = true;
             foreach (var q in queries) allFound &= Answer(lookup, q, Console.Out);
             Console.Out.Flush();

@@ -21,6 +21,10 @@ internal sealed class PcapWatchSettings
     public double StatusIntervalSeconds { get; set; } = 30;
     /// <summary>Port of the Prometheus <c>/metrics</c> endpoint; 0 for none.</summary>
     public int MetricsPort { get; set; }
+    /// <summary>json (default) or avro.</summary>
+    public string OutputFormat { get; set; } = "json";
+    /// <summary>Confluent Schema Registry client properties by their names: schema.registry.url, basic.auth.user.info, …</summary>
+    public Dictionary<string, string> SchemaRegistry { get; set; } = new(StringComparer.Ordinal);
 }
 
 internal sealed class KafkaSettings

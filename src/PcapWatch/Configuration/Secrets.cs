@@ -3,7 +3,7 @@ namespace PcapWatch.Cli.Configuration;
 /// <summary>Which client properties hold secrets, so that no log line ever shows their values.</summary>
 internal static class Secrets
 {
-    private static readonly string[] Markers = ["password", "secret", "jaas", "token", "key.pem", "ssl.key", "credentials"];
+    private static readonly string[] Markers = ["password", "secret", "jaas", "token", "key.pem", "ssl.key", "credentials", "user.info"];
 
     public static bool IsSecret(string property) =>
         Markers.Any(m => property.Contains(m, StringComparison.OrdinalIgnoreCase));

@@ -102,8 +102,31 @@ internal sealed class SettingsLoader
         if (!(s.CheckpointIntervalSeconds > 0)) throw new SettingsException($"CheckpointIntervalSeconds must be > 0, not {s.CheckpointIntervalSeconds}");
         if (!(s.StatusIntervalSeconds >= 0)) throw new SettingsException($"StatusIntervalSeconds must be >= 0, not {s.StatusIntervalSeconds}");
         if (s.MetricsPort is < 0 or > 65535) throw new SettingsException($"MetricsPort must be 0-65535, not {s.MetricsPort}");
+        if (s.OutputFormat is not ("json" or "avro")) throw new SettingsException($"OutputFormat must be json or avro, not '{s.OutputFormat}'");
+        if (s.OutputFormat == "avro" && !s.SchemaRegistry.ContainsKey(SchemaRegistryUrlKey))
+        {
+            throw new SettingsException("OutputFormat avro needs a Schema Registry: pass --schema-registry URL or set SchemaRegistry:" + SchemaRegistryUrlKey);
+        }
+        ValidateSchemaRegistry(s.SchemaRegistry);
         RequireWritableDirectory(s.StateDir);
         ValidateClientProperties(s.Kafka);
+    }
+
+    /// <summary>The Confluent client property that <c>--schema-registry</c> sets.</summary>
+    public const string SchemaRegistryUrlKey = "schema.registry.url";
+
+    /// <summary>The Schema Registry client checks its own properties (unknown names, bad values) when it is made.</summary>
+    public static void ValidateSchemaRegistry(IReadOnlyDictionary<string, string> properties)
+    {
+        if (properties.Count == 0) return;
+        try
+        {
+            new Confluent.SchemaRegistry.CachedSchemaRegistryClient(properties).Dispose();
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException or UriFormatException)
+        {
+            throw new SettingsException($"SchemaRegistry: {ex.Message}");
+        }
     }
 
     public static void RequireWritableDirectory(string path)
