@@ -14,7 +14,7 @@ internal static class ReportCommand
 {
     public static Command Create()
     {
-        var bootstrap = CommonOptions.BootstrapServers();
+        var reader = new OutputReaderOptions();
         var window = new Option<string>("--window")
         {
             Description = "Tumbling window length: 30s, 1m, 15m, 1h, or seconds",
@@ -30,8 +30,6 @@ internal static class ReportCommand
             Description = "Also write each window as a JSON record (key EMP_ID|PROTOCOL|WINDOW_START) to this topic, "
                 + "e.g. WATCHED_EMP_TRAFFIC_PER_MINUTE; re-running the report rewrites the same keys",
         };
-        var kafka = CommonOptions.KafkaProperties();
-        var schemaRegistry = CommonOptions.SchemaRegistry();
         var command = new Command("report", "Per watched employee, packets and bytes per protocol over tumbling windows of the "
             + "matches' event time (each match keeps its packet's Kafka timestamp). Reads the output topic to its current end, "
             + "prints a table and exits."
@@ -40,16 +38,13 @@ internal static class ReportCommand
                 "pcapwatch report -b localhost:9092 --window 15m",
                 "pcapwatch report -b localhost:9092 --to-topic WATCHED_EMP_TRAFFIC_PER_MINUTE"))
         {
-            bootstrap, window, topic, toTopic, kafka, schemaRegistry,
+            window, topic, toTopic,
         };
-        var loader = new SettingsLoader().Flag(bootstrap, "Kafka:BootstrapServers").KafkaFlag(kafka)
-            .Flag(schemaRegistry, "SchemaRegistry:" + SettingsLoader.SchemaRegistryUrlKey);
+        reader.AddTo(command);
         command.SetAction(parse =>
         {
-            var settings = loader.Load(parse, parse.GetValue(CommonOptions.ConfigFile));
-            var servers = SettingsLoader.RequireBootstrap(settings);
+            var (settings, servers) = reader.Load(parse);
             var length = ParseWindow(parse.GetValue(window)!);
-            SettingsLoader.ValidateSchemaRegistry(settings.SchemaRegistry);
             using var signal = new ShutdownSignal();
             using var decoder = new MatchValueDecoder(settings.SchemaRegistry);
             var report = new TrafficReport(length);

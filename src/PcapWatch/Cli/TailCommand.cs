@@ -1,5 +1,4 @@
 using System.CommandLine;
-using PcapWatch.Cli.Configuration;
 using PcapWatch.Cli.Hosting;
 using PcapWatch.Kafka;
 using PcapWatch.Output;
@@ -11,7 +10,7 @@ internal static class TailCommand
 {
     public static Command Create()
     {
-        var bootstrap = CommonOptions.BootstrapServers();
+        var reader = new OutputReaderOptions();
         var fromBeginning = new Option<bool>("--from-beginning") { Description = "Start at the oldest record, not the newest" };
         var exitAtEnd = new Option<bool>("--exit-at-end") { Description = "Exit once every partition has been read to its end" };
         var like = CommonOptions.ProtocolsLike();
@@ -21,23 +20,18 @@ internal static class TailCommand
             Description = "Topic to read",
             DefaultValueFactory = _ => TopicNames.Default.Output,
         };
-        var kafka = CommonOptions.KafkaProperties();
-        var schemaRegistry = CommonOptions.SchemaRegistry();
         var command = new Command("tail", "Print matches: 'EMP_NAME | FRAME_PROTOCOLS | IP_DST', as the recipe's SELECT shows them."
             + CommonOptions.Examples(
                 "pcapwatch tail -b localhost:9092",
                 "pcapwatch tail -b localhost:9092 --from-beginning --exit-at-end --protocols-like '%http'",
                 "pcapwatch tail -b localhost:9092 --format json | jq .C_EMP_NAME"))
         {
-            bootstrap, fromBeginning, exitAtEnd, like, format, topic, kafka, schemaRegistry,
+            fromBeginning, exitAtEnd, like, format, topic,
         };
-        var loader = new SettingsLoader().Flag(bootstrap, "Kafka:BootstrapServers").KafkaFlag(kafka)
-            .Flag(schemaRegistry, "SchemaRegistry:" + SettingsLoader.SchemaRegistryUrlKey);
+        reader.AddTo(command);
         command.SetAction(parse =>
         {
-            var settings = loader.Load(parse, parse.GetValue(CommonOptions.ConfigFile));
-            var servers = SettingsLoader.RequireBootstrap(settings);
-            SettingsLoader.ValidateSchemaRegistry(settings.SchemaRegistry);
+            var (settings, servers) = reader.Load(parse);
             using var signal = new ShutdownSignal();
             var view = new MatchView(parse.GetValue(like), parse.GetValue(format) == "json");
             using var decoder = new MatchValueDecoder(settings.SchemaRegistry);

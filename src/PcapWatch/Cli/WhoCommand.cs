@@ -13,7 +13,7 @@ internal static class WhoCommand
 {
     public static Command Create()
     {
-        var bootstrap = CommonOptions.BootstrapServers();
+        var reader = new OutputReaderOptions();
         var addresses = new Argument<string[]>("address")
         {
             Description = "MAC addresses (any spelling) or IP addresses",
@@ -24,8 +24,6 @@ internal static class WhoCommand
             Description = "The index topic the service publishes",
             DefaultValueFactory = _ => TopicNames.Default.Changelog,
         };
-        var kafka = CommonOptions.KafkaProperties();
-        var schemaRegistry = CommonOptions.SchemaRegistry();
         var command = new Command("who", "Which watched employee, if any, a MAC belongs to now (from the index the service "
             + "publishes to COMP_WATCH_BY_MACADDR), and the last IP seen for it in the matched traffic; for an IP, the watched "
             + "computer last seen with it. Exit code 0 when every address is watched (or seen), 1 otherwise."
@@ -33,14 +31,12 @@ internal static class WhoCommand
                 "pcapwatch who -b localhost:9092 02:50:57:00:00:02",
                 "pcapwatch who -b localhost:9092 0250.5700.0002 10.0.0.2"))
         {
-            bootstrap, addresses, changelog, kafka, schemaRegistry,
+            addresses, changelog,
         };
-        var loader = new SettingsLoader().Flag(bootstrap, "Kafka:BootstrapServers").KafkaFlag(kafka)
-            .Flag(schemaRegistry, "SchemaRegistry:" + SettingsLoader.SchemaRegistryUrlKey);
+        reader.AddTo(command);
         command.SetAction(parse =>
         {
-            var settings = loader.Load(parse, parse.GetValue(CommonOptions.ConfigFile));
-            var servers = SettingsLoader.RequireBootstrap(settings);
+            var (settings, servers) = reader.Load(parse);
             var queries = parse.GetValue(addresses)!;
             foreach (var q in queries)
             {
@@ -49,7 +45,6 @@ internal static class WhoCommand
                     throw new SettingsException($"'{q}' is neither a MAC address nor an IP address");
                 }
             }
-            SettingsLoader.ValidateSchemaRegistry(settings.SchemaRegistry);
             using var signal = new ShutdownSignal();
             using var decoder = new MatchValueDecoder(settings.SchemaRegistry);
             var topics = TopicNames.Default with { Changelog = parse.GetValue(changelog)! };
