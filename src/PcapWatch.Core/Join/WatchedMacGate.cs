@@ -10,8 +10,10 @@ namespace PcapWatch.Join;
 /// </summary>
 internal readonly struct WatchedMacGate(WatchIndex index, MatchMode mode) : IEthernetGate
 {
+    // One rule per side, used by the scan (ShouldContinue) and the prefilter (WouldMatch*) alike: the prefilter is
+    // sound only because both ask exactly the same question.
     public bool ShouldContinue(in PacketFields fields) =>
-        (Source(fields) is { } src && index.Contains(src)) || (Destination(fields) is { } dst && index.Contains(dst));
+        (fields.EthSrc is { } src && WouldMatchSource(src)) || (fields.EthDst is { } dst && WouldMatchDestination(dst));
 
     /// <summary>Whether this mode joins on eth.src at all.</summary>
     public bool JoinsSource => mode != MatchMode.Dst;
@@ -19,30 +21,24 @@ internal readonly struct WatchedMacGate(WatchIndex index, MatchMode mode) : IEth
     /// <summary>Whether this mode joins on eth.dst at all.</summary>
     public bool JoinsDestination => mode != MatchMode.Src;
 
-    /// <summary>The same decision as <see cref="ShouldContinue"/> for one candidate eth.src value.</summary>
+    /// <summary>Whether a packet with this eth.src matches.</summary>
     public bool WouldMatchSource(MacAddress mac) => JoinsSource && index.Contains(mac);
 
-    /// <summary>The same decision as <see cref="ShouldContinue"/> for one candidate eth.dst value.</summary>
+    /// <summary>Whether a packet with this eth.dst matches.</summary>
     public bool WouldMatchDestination(MacAddress mac) => JoinsDestination && !mac.IsGroup && index.Contains(mac);
 
     /// <summary>The watched owners of eth.src, when this mode joins on it.</summary>
-    public bool TryGetSenders(in PacketFields fields, out MacAddress mac, out OwnerList owners)
-    {
-        owners = default;
-        mac = Source(fields) ?? default;
-        return Source(fields) is not null && index.TryGetOwners(mac, out owners);
-    }
+    public bool TryGetSenders(in PacketFields fields, out MacAddress mac, out OwnerList owners) =>
+        TryGetOwners(JoinsSource ? fields.EthSrc : null, out mac, out owners);
 
     /// <summary>The watched owners of eth.dst, when this mode joins on it and it is not a group address.</summary>
-    public bool TryGetReceivers(in PacketFields fields, out MacAddress mac, out OwnerList owners)
+    public bool TryGetReceivers(in PacketFields fields, out MacAddress mac, out OwnerList owners) =>
+        TryGetOwners(JoinsDestination && fields.EthDst is { IsGroup: false } dst ? dst : null, out mac, out owners);
+
+    private bool TryGetOwners(MacAddress? candidate, out MacAddress mac, out OwnerList owners)
     {
+        mac = candidate ?? default;
         owners = default;
-        mac = Destination(fields) ?? default;
-        return Destination(fields) is not null && index.TryGetOwners(mac, out owners);
+        return candidate is not null && index.TryGetOwners(mac, out owners);
     }
-
-    private MacAddress? Source(in PacketFields fields) => mode != MatchMode.Dst ? fields.EthSrc : null;
-
-    private MacAddress? Destination(in PacketFields fields) =>
-        mode != MatchMode.Src && fields.EthDst is { IsGroup: false } dst ? dst : null;
 }
