@@ -3,16 +3,18 @@ using PcapWatch.Benchmarks;
 // dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- extract     (BenchmarkDotNet, hot path)
 // dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- e2e [--packets N] [--instances 1,2,3]   (through the broker)
 // dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- index-memory [--entries N]    (heap per index entry)
+// dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- fuzz [--seconds N]    (the record-path fuzz, long)
 return args.FirstOrDefault() switch
 {
     "extract" => ExtractReport.Run(args[1..]),
     "e2e" => E2eBenchmark.Run(args[1..]),
     "index-memory" => IndexMemory.Run(args[1..]),
+    "fuzz" => FuzzRun.Run(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: PcapWatch.Benchmarks extract [BenchmarkDotNet args] | e2e [--packets N] [--watch-every K] [--instances 1,2,3] | index-memory [--entries N]");
+    Console.Error.WriteLine("usage: PcapWatch.Benchmarks extract [BenchmarkDotNet args] | e2e [--packets N] [--watch-every K] [--instances 1,2,3] | index-memory [--entries N] | fuzz [--seconds N]");
     return 2;
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Confluent.Kafka;
 using PcapWatch.Index;
 using PcapWatch.Kafka;
@@ -13,23 +12,22 @@ namespace PcapWatch.Join;
 /// the index and produces every match. Offsets are committed only after the producer has flushed every match made
 /// from the records below them — at-least-once, never a committed packet whose match could still be lost.
 /// </summary>
-public sealed class PcapJoiner : IDisposable
+public sealed class PcapJoiner : IMatchSink, IDisposable
 {
     private static readonly ILogger Log = Serilog.Log.ForContext<PcapJoiner>();
 
     private readonly IConsumer<byte[]?, byte[]?> _consumer;
     private readonly IProducer<byte[], byte[]?> _producer;
-    private readonly WatchIndex _index;
+    private readonly PacketProcessor _processor;
     private readonly TopicNames _topics;
     private readonly PipelineProgress _progress;
-    private readonly MatchMode _mode;
     private readonly DeadLetterWriter _deadLetters;
     private readonly IMatchEncoder _encoder;
     // pcap partition → next offset to commit. Keyed by the partition number alone (one topic is subscribed), so
     // tracking a record allocates nothing and hashes an int, not a topic name.
     private readonly Dictionary<int, long> _uncommitted = new();
     private readonly Action<DeliveryReport<byte[], byte[]?>> _onDelivered;
-    private PacketFields _fields;
+    private ConsumeResult<byte[]?, byte[]?>? _current;
     private long _deliveryFailures;
     private string? _firstDeliveryError;
 
@@ -41,8 +39,7 @@ public sealed class PcapJoiner : IDisposable
         _encoder = encoder;
         _producer = producer;
         _deadLetters = deadLetters;
-        _index = index;
-        _mode = mode;
+        _processor = new PacketProcessor(index, mode);
         _topics = topics;
         _progress = progress;
         _onDelivered = OnDelivered;
@@ -125,63 +122,35 @@ public sealed class PcapJoiner : IDisposable
     {
         var value = result.Message.Value;
         _progress.OnConsumed(result.Partition.Value, value?.Length ?? 0);
-        if (value is null || value.Length == 0)
-        {
-            Reject(result, "empty", "empty message");
-            return;
-        }
-        if (value.Length > ClientSettings.MaxRecordBytes)
-        {
-            Reject(result, "too_large", $"{value.Length} bytes, over the {ClientSettings.MaxRecordBytes}-byte limit");
-            return;
-        }
-
-        ExtractStatus status;
-        var gate = new WatchedMacGate(_index, _mode);
+        _current = result;
+        PacketOutcome outcome;
+        Rejection rejection;
         try
         {
-            status = MatchPrefilter.Scan(value, ref _fields, ref gate);
+            var self = this;
+            outcome = _processor.Process(value, ref self, out rejection);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (RecordFaults.AreTheRecords(ex))
         {
-            // The reader reports nesting beyond PacketExtractor.MaxDepth as a JsonException too.
-            bool tooDeep = ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase);
-            Reject(result, tooDeep ? "too_deep" : "invalid_json", ex.Message);
-            return;
+            // Every known bad input has a status; this is the net under that claim, so one record can never stop the
+            // loop. Logged with the exception: it is a bug to fix.
+            Log.Error(ex, "Processing {Topic} [{Partition}] @{Offset} failed; dead-lettering it", result.Topic,
+                result.Partition.Value, result.Offset.Value);
+            outcome = PacketOutcome.Rejected;
+            rejection = new Rejection(RejectionCodes.ProcessingError, $"{ex.GetType().Name}: {ex.Message}");
         }
-        if (status == ExtractStatus.NotAPacket)
-        {
-            Reject(result, "not_a_packet", "valid JSON without a \"layers\" object");
-            return;
-        }
-        if (status != ExtractStatus.Complete) return;
-
-        // In src mode records keep the recipe's exact shape; otherwise each says which side matched.
-        if (gate.TryGetSenders(in _fields, out var sender, out var senders))
-        {
-            ProduceMatches(value, result.Message.Timestamp, sender, senders, _mode == MatchMode.Src ? null : Direction.Out);
-        }
-        if (gate.TryGetReceivers(in _fields, out var receiver, out var receivers))
-        {
-            ProduceMatches(value, result.Message.Timestamp, receiver, receivers, Direction.In);
-        }
+        if (outcome == PacketOutcome.Rejected) _deadLetters.Send(_topics.PcapDeadLetters, result, rejection.Code, rejection.Detail);
     }
 
-    private void ProduceMatches(byte[] packet, Timestamp packetTime, MacAddress mac, OwnerList owners, string? direction)
+    /// <summary>A match: keyed by the canonical MAC, as the recipe keys its output (one key per watched address).</summary>
+    void IMatchSink.OnMatch(ReadOnlySpan<byte> packet, in PacketFields fields, MacAddress mac, in OwnerView owner, string? direction)
     {
-        // Keyed by the canonical MAC, as the recipe keys its output: one key per watched computer address.
         var key = new byte[MacAddress.TextLength];
         mac.Format(key);
-        foreach (var owner in owners)
-        {
-            Produce(key, _encoder.Encode(packet, in _fields, mac, in owner, direction), packetTime);
-        }
-    }
-
-    private void Produce(byte[] key, byte[] value, Timestamp packetTime)
-    {
+        var value = _encoder.Encode(packet, in fields, mac, in owner, direction);
         // A match keeps its packet's timestamp (ksqlDB's ROWTIME through a join): windows in `report` are event time.
         var message = new Message<byte[], byte[]?> { Key = key, Value = value };
+        var packetTime = _current!.Message.Timestamp;
         if (packetTime.Type != TimestampType.NotAvailable) message.Timestamp = new Timestamp(packetTime.UnixTimestampMs, TimestampType.CreateTime);
         _producer.ProduceWhenRoom(_topics.Output, message, _onDelivered);
         _progress.OnMatch(key.Length + value.Length);

@@ -37,6 +37,9 @@ public sealed class MatchTail : IDisposable
     /// <summary>Records read (printed or filtered out).</summary>
     public long Records { get; private set; }
 
+    /// <summary>Records that could not be read (not JSON, undecodable Avro), skipped with a warning.</summary>
+    public UnreadableRecords Unreadable { get; } = new();
+
     /// <summary>Lines written (records that passed the filter).</summary>
     public long Printed { get; private set; }
 
@@ -63,12 +66,15 @@ public sealed class MatchTail : IDisposable
             Records++;
             var value = result.Message.Value ?? [];
             Interlocked.Add(ref _consumedBytes, value.Length + (result.Message.Key?.Length ?? 0));
-            if (_decoder is not null) value = _decoder.ToJson(value, _topic) ?? [];
-            if (_view.Render(value) is { } line)
+            Unreadable.Guard(result, () =>
             {
-                _output.WriteLine(line);
-                Printed++;
-            }
+                if (_decoder is not null) value = _decoder.ToJson(value, _topic) ?? [];
+                if (_view.Render(value) is { } line)
+                {
+                    _output.WriteLine(line);
+                    Printed++;
+                }
+            });
         }
     }
 

@@ -25,15 +25,15 @@ public sealed class MatchValueDecoder : IDisposable
 
     public static bool IsAvro(byte[]? value) => value is { Length: >= 5 } && value[0] == 0;
 
-    /// <summary>The record as JSON bytes (null stays null).</summary>
+    /// <summary>
+    /// The record as JSON bytes (null stays null). Throws <see cref="InvalidOperationException"/> only for a setting:
+    /// an Avro record and no registry. A record the registry cannot decode throws as the Avro deserializer does; the
+    /// tools read through <see cref="UnreadableRecords.Guard"/>, which counts it and goes on.
+    /// </summary>
     public byte[]? ToJson(byte[]? value, string topic)
     {
         if (!IsAvro(value)) return value;
-        if (_deserializer is null)
-        {
-            throw new InvalidOperationException(
-                $"{topic} holds Avro records; pass --schema-registry URL (or set SchemaRegistry:schema.registry.url) to read them");
-        }
+        if (_deserializer is null) throw new MissingSchemaRegistryException(topic);
         var record = _deserializer.DeserializeAsync(value, isNull: false, new SerializationContext(MessageComponentType.Value, topic))
             .GetAwaiter().GetResult();
         var columns = record.Schema.Fields.ToDictionary(f => f.Name, f => record.TryGetValue(f.Name, out var v) ? v : null);
@@ -42,3 +42,7 @@ public sealed class MatchValueDecoder : IDisposable
 
     public void Dispose() => _registry?.Dispose();
 }
+
+/// <summary>The topic holds Avro records and no Schema Registry is configured: a setting to fix, not a bad record.</summary>
+public sealed class MissingSchemaRegistryException(string topic) : InvalidOperationException(
+    $"{topic} holds Avro records; pass --schema-registry URL (or set SchemaRegistry:schema.registry.url) to read them");

@@ -18,6 +18,10 @@ public sealed record Sighting(string Mac, string? Ip, string? EmpId, string? Emp
 public sealed class WatchLookup
 {
     private readonly Dictionary<long, WatchedOwner> _owners = new();
+
+    /// <summary>Records of either topic that could not be read, skipped with a warning.</summary>
+    public UnreadableRecords Unreadable { get; } = new();
+
     private readonly Dictionary<long, Sighting> _lastByMac = new();
     private readonly Dictionary<string, Sighting> _lastByIp = new(StringComparer.OrdinalIgnoreCase);
 
@@ -25,9 +29,11 @@ public sealed class WatchLookup
         MatchValueDecoder decoder, CancellationToken cancel)
     {
         var lookup = new WatchLookup();
-        TopicSnapshot.Read(bootstrapServers, topics.Changelog, properties, r => lookup.AddIndexRow(r.Message.Key, r.Message.Value), cancel);
+        TopicSnapshot.Read(bootstrapServers, topics.Changelog, properties,
+            r => lookup.Unreadable.Guard(r, () => lookup.AddIndexRow(r.Message.Key, r.Message.Value)), cancel);
         TopicSnapshot.Read(bootstrapServers, topics.Output, properties,
-            r => lookup.AddMatch(r.Message.Timestamp.UnixTimestampMs, decoder.ToJson(r.Message.Value, topics.Output)), cancel);
+            r => lookup.Unreadable.Guard(r, () => lookup.AddMatch(r.Message.Timestamp.UnixTimestampMs, decoder.ToJson(r.Message.Value, topics.Output))),
+            cancel);
         return lookup;
     }
 

@@ -60,10 +60,10 @@ public readonly record struct MacAddress(long Value)
     public static bool TryParse(string? text, out MacAddress mac)
     {
         mac = default;
-        if (text is null || text.Length > 64) return false;
+        if (text is null) return false;
+        // Longer text (non-ASCII counts up to 3 bytes a char) is no MAC whatever it holds: no exception, just false.
         Span<byte> utf8 = stackalloc byte[64];
-        int n = System.Text.Encoding.UTF8.GetBytes(text, utf8);
-        return TryParse(utf8[..n], out mac);
+        return System.Text.Encoding.UTF8.TryGetBytes(text, utf8, out int n) && TryParse(utf8[..n], out mac);
     }
 
     public static MacAddress Parse(string text) =>

@@ -12,7 +12,8 @@ namespace PcapWatch.Packets;
 /// array and values may be arrays, booleans or null.</item>
 /// </list>
 /// The first occurrence of a layer or field wins: with two Ethernet layers (MPLS, VXLAN) the outer one counts, and
-/// tshark's duplicate keys (<c>ip.addr</c> twice) do no harm. Malformed JSON throws <see cref="JsonException"/>.
+/// tshark's duplicate keys (<c>ip.addr</c> twice) do no harm. Nothing a record holds makes it throw: malformed JSON,
+/// hostile nesting and names with lone-surrogate escapes come back as statuses (<see cref="ExtractStatus"/>).
 /// </summary>
 public static class PacketExtractor
 {
@@ -34,8 +35,34 @@ public static class PacketExtractor
     {
         fields.Clear();
         var reader = new Utf8JsonReader(record, ReaderOptions);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return ExtractStatus.NotAPacket;
-        return FindLayers(ref reader, record, ref fields, ref gate, allowSource: true);
+        try
+        {
+            reader.Read(); // throws on empty input
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                // Valid JSON that is not an object is not a packet; a cut-off array is not JSON.
+                reader.Skip();
+                return ExtractStatus.NotAPacket;
+            }
+            return FindLayers(ref reader, record, ref fields, ref gate, allowSource: true);
+        }
+        catch (JsonException)
+        {
+            // The reader's only way to say "not JSON". Which kind is told by where it stopped, not by its message.
+            // (The reader stops one level short of MaxDepth on arrays, at MaxDepth on objects.)
+            return reader.CurrentDepth >= MaxDepth - 1 ? ExtractStatus.TooDeep : ExtractStatus.InvalidJson;
+        }
+    }
+
+    /// <summary>
+    /// System.Text.Json throws when it unescapes a lone surrogate or copies invalid UTF-8; names with escapes are
+    /// checked before they are compared or copied. Complete when the name can be read.
+    /// </summary>
+    private static ExtractStatus CheckName(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped) return ExtractStatus.Complete;
+        if (!JsonEscapes.AreValidUtf16(reader.ValueSpan)) return ExtractStatus.InvalidEscape;
+        return System.Text.Unicode.Utf8.IsValid(reader.ValueSpan) ? ExtractStatus.Complete : ExtractStatus.InvalidUtf8;
     }
 
     /// <summary>Walks an object's properties until <c>layers</c> (or, at the root, <c>_source.layers</c>).</summary>
@@ -44,6 +71,7 @@ public static class PacketExtractor
     {
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
+            if (CheckName(ref reader) is var name and not ExtractStatus.Complete) return name;
             bool isLayers = reader.ValueTextEquals("layers"u8);
             bool isSource = !isLayers && allowSource && reader.ValueTextEquals("_source"u8);
             reader.Read();
@@ -63,6 +91,7 @@ public static class PacketExtractor
         bool frameDone = false, ethDone = false, ipDone = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
+            if (CheckName(ref reader) is var name and not ExtractStatus.Complete) return name;
             var layer = ClassifyLayer(ref reader);
             reader.Read();
             bool wanted = layer switch
@@ -78,7 +107,9 @@ public static class PacketExtractor
                 continue;
             }
 
-            if (!ReadFirstLayerObject(ref reader, record, ref fields, layer)) continue;
+            var read = ReadFirstLayerObject(ref reader, record, ref fields, layer);
+            if (read is not (ExtractStatus.Complete or ExtractStatus.NotAPacket)) return read;
+            if (read == ExtractStatus.NotAPacket) continue;
 
             switch (layer)
             {
@@ -94,27 +125,26 @@ public static class PacketExtractor
         return ExtractStatus.Complete;
     }
 
-    /// <summary>Reads a layer value: an object, or (ek, repeated layer) an array whose first object counts.</summary>
-    private static bool ReadFirstLayerObject(ref Utf8JsonReader reader, ReadOnlySpan<byte> record,
+    /// <summary>
+    /// Reads a layer value: an object, or (ek, repeated layer) an array whose first object counts. Complete when one
+    /// was read, NotAPacket when the value holds no object, or the status of a name that cannot be read.
+    /// </summary>
+    private static ExtractStatus ReadFirstLayerObject(ref Utf8JsonReader reader, ReadOnlySpan<byte> record,
         ref PacketFields fields, Layer layer)
     {
-        if (reader.TokenType == JsonTokenType.StartObject)
-        {
-            ReadLayerFields(ref reader, record, ref fields, layer);
-            return true;
-        }
+        if (reader.TokenType == JsonTokenType.StartObject) return ReadLayerFields(ref reader, record, ref fields, layer);
         if (reader.TokenType != JsonTokenType.StartArray)
         {
             reader.Skip();
-            return false;
+            return ExtractStatus.NotAPacket;
         }
-        bool read = false;
+        var read = ExtractStatus.NotAPacket;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            if (!read && reader.TokenType == JsonTokenType.StartObject)
+            if (read == ExtractStatus.NotAPacket && reader.TokenType == JsonTokenType.StartObject)
             {
-                ReadLayerFields(ref reader, record, ref fields, layer);
-                read = true;
+                read = ReadLayerFields(ref reader, record, ref fields, layer);
+                if (read != ExtractStatus.Complete) return read;
             }
             else
             {
@@ -124,13 +154,17 @@ public static class PacketExtractor
         return read;
     }
 
-    /// <summary>Reads the direct children of one layer object; nested trees (<c>eth.src_tree</c>) are skipped.</summary>
-    private static void ReadLayerFields(ref Utf8JsonReader reader, ReadOnlySpan<byte> record,
+    /// <summary>
+    /// Reads the direct children of one layer object; nested trees (<c>eth.src_tree</c>) are skipped. Complete, or the
+    /// status of a name that cannot be read.
+    /// </summary>
+    private static ExtractStatus ReadLayerFields(ref Utf8JsonReader reader, ReadOnlySpan<byte> record,
         ref PacketFields fields, Layer layer)
     {
         Span<byte> nameBuffer = stackalloc byte[64];
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
+            if (CheckName(ref reader) is var check and not ExtractStatus.Complete) return check;
             scoped ReadOnlySpan<byte> name;
             if (!reader.ValueIsEscaped)
             {
@@ -158,6 +192,7 @@ public static class PacketExtractor
             if (field == (int)PacketField.EthSrc && MacAddress.TryParse(slice.Of(record), out var src)) fields.EthSrc = src;
             else if (field == (int)PacketField.EthDst && MacAddress.TryParse(slice.Of(record), out var dst)) fields.EthDst = dst;
         }
+        return ExtractStatus.Complete;
     }
 
     /// <summary>A value as a slice: strings and literals directly, an array by its first scalar (ek), else missing.</summary>

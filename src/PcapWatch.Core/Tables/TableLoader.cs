@@ -125,22 +125,34 @@ public sealed class TableLoader : IDisposable
     {
         var message = result.Message;
         bool isEmployees = result.Topic == _topics.Employees;
+        Rejection rejection;
         try
         {
             if (isEmployees)
             {
-                _maintainer.Apply(TableRecordParser.ParseEmployee(message.Key, message.Key is not null, message.Value, message.Value is null));
+                if (TableRecordParser.TryParseEmployee(message.Key, message.Key is not null, message.Value, message.Value is null,
+                        out var employee, out rejection))
+                {
+                    _maintainer.Apply(employee);
+                    return;
+                }
             }
-            else
+            else if (TableRecordParser.TryParseComputer(message.Key, message.Key is not null, message.Value, message.Value is null,
+                         out var computer, out rejection))
             {
-                _maintainer.Apply(TableRecordParser.ParseComputer(message.Key, message.Key is not null, message.Value, message.Value is null));
+                _maintainer.Apply(computer);
+                return;
             }
         }
-        catch (TableRecordException ex)
+        catch (Exception ex) when (RecordFaults.AreTheRecords(ex))
         {
-            _deadLetters.Send(isEmployees ? _topics.EmployeesDeadLetters : _topics.ComputersDeadLetters, result, ex.Code,
-                ex.Reason + "; the table keeps its previous value");
+            // The net under the parser's statuses: one row can never stop the table from loading.
+            Log.Error(ex, "Applying {Topic} [{Partition}] @{Offset} failed; dead-lettering it", result.Topic,
+                result.Partition.Value, result.Offset.Value);
+            rejection = new Rejection(RejectionCodes.ProcessingError, $"{ex.GetType().Name}: {ex.Message}");
         }
+        _deadLetters.Send(isEmployees ? _topics.EmployeesDeadLetters : _topics.ComputersDeadLetters, result, rejection.Code,
+            rejection.Detail + "; the table keeps its previous value");
     }
 
     private void UpdateCurrent()

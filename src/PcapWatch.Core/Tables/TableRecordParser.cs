@@ -1,90 +1,180 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
+using PcapWatch.Packets;
 
 namespace PcapWatch.Tables;
 
 /// <summary>
 /// Turns <c>employees</c> and <c>computers</c> messages into table changes. A row is identified by the message key,
 /// falling back to <c>key</c> / <c>comp_id</c> from the value when the message has none; a null value is a delete.
-/// Field values may be JSON strings or numbers (<c>"comp_id":1</c>). Tables are small and change rarely, so this
-/// path favours clear errors over speed.
+/// Field values may be JSON strings or numbers (<c>"comp_id":1</c>); when a field appears twice the last one counts.
+/// Whatever a message holds, the answer is a change or a <see cref="Rejection"/>, never an exception: a row that
+/// cannot be used is dead-lettered and the rest of the table loads.
 /// </summary>
 public static class TableRecordParser
 {
-    public static TableChange<EmployeeRow> ParseEmployee(ReadOnlySpan<byte> key, bool hasKey, ReadOnlySpan<byte> value, bool isTombstone)
+    private const int MaxDepth = 64;
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = MaxDepth };
+
+    // The fields each table reads, in the order of the values array.
+    private static readonly byte[][] EmployeeFields = ["key"u8.ToArray(), "name"u8.ToArray(), "watch_flag"u8.ToArray()];
+    private static readonly byte[][] ComputerFields = ["comp_id"u8.ToArray(), "empkey"u8.ToArray(), "macaddr"u8.ToArray()];
+
+    public static bool TryParseEmployee(ReadOnlySpan<byte> key, bool hasKey, ReadOnlySpan<byte> value, bool isTombstone,
+        out TableChange<EmployeeRow> change, out Rejection rejection)
     {
-        string? messageKey = KeyText(key, hasKey);
-        if (isTombstone)
-        {
-            return new TableChange<EmployeeRow>(messageKey ?? throw new TableRecordException("no_key", "tombstone without a key"), null);
-        }
-        using var doc = ParseObject(value);
-        var root = doc.RootElement;
-        string? valueKey = Text(root, "key");
-        string rowKey = messageKey ?? valueKey ?? throw new TableRecordException("no_key", "employee has neither a message key nor a \"key\" field");
-        return new TableChange<EmployeeRow>(rowKey, new EmployeeRow(rowKey, Text(root, "name"), Text(root, "watch_flag")));
+        change = default;
+        if (!TryKeyText(key, hasKey, out var messageKey, out rejection)) return false;
+        if (isTombstone) return Tombstone(messageKey, out change, out rejection);
+
+        var fields = new string?[3];
+        if (!TryReadFields(value, EmployeeFields, fields, out rejection)) return false;
+        var rowKey = messageKey ?? fields[0];
+        if (rowKey is null) return Fail(RejectionCodes.NoKey, "employee has neither a message key nor a \"key\" field", out rejection);
+        change = new TableChange<EmployeeRow>(rowKey, new EmployeeRow(rowKey, fields[1], fields[2]));
+        return true;
     }
 
-    public static TableChange<ComputerRow> ParseComputer(ReadOnlySpan<byte> key, bool hasKey, ReadOnlySpan<byte> value, bool isTombstone)
+    public static bool TryParseComputer(ReadOnlySpan<byte> key, bool hasKey, ReadOnlySpan<byte> value, bool isTombstone,
+        out TableChange<ComputerRow> change, out Rejection rejection)
     {
-        string? messageKey = KeyText(key, hasKey);
-        if (isTombstone)
-        {
-            return new TableChange<ComputerRow>(messageKey ?? throw new TableRecordException("no_key", "tombstone without a key"), null);
-        }
-        using var doc = ParseObject(value);
-        var root = doc.RootElement;
-        string? compId = Text(root, "comp_id");
-        string rowKey = messageKey ?? compId ?? throw new TableRecordException("no_key", "computer has neither a message key nor a \"comp_id\" field");
-        return new TableChange<ComputerRow>(rowKey, new ComputerRow(rowKey, compId, Text(root, "empkey"), Text(root, "macaddr")));
+        change = default;
+        if (!TryKeyText(key, hasKey, out var messageKey, out rejection)) return false;
+        if (isTombstone) return Tombstone(messageKey, out change, out rejection);
+
+        var fields = new string?[3];
+        if (!TryReadFields(value, ComputerFields, fields, out rejection)) return false;
+        var rowKey = messageKey ?? fields[0];
+        if (rowKey is null) return Fail(RejectionCodes.NoKey, "computer has neither a message key nor a \"comp_id\" field", out rejection);
+        change = new TableChange<ComputerRow>(rowKey, new ComputerRow(rowKey, fields[0], fields[1], fields[2]));
+        return true;
     }
 
-    private static string? KeyText(ReadOnlySpan<byte> key, bool hasKey)
+    private static bool Tombstone<T>(string? messageKey, out TableChange<T> change, out Rejection rejection) where T : class
     {
-        if (!hasKey || key.IsEmpty) return null;
+        change = default;
+        if (messageKey is null) return Fail(RejectionCodes.NoKey, "tombstone without a key", out rejection);
+        rejection = default;
+        change = new TableChange<T>(messageKey, null);
+        return true;
+    }
+
+    private static bool TryKeyText(ReadOnlySpan<byte> key, bool hasKey, out string? text, out Rejection rejection)
+    {
+        text = null;
+        rejection = default;
+        if (!hasKey || key.IsEmpty) return true;
+        if (!Utf8.IsValid(key)) return Fail(RejectionCodes.BadKey, "message key is not valid UTF-8", out rejection);
+        text = Encoding.UTF8.GetString(key);
+        return true;
+    }
+
+    /// <summary>
+    /// Reads one JSON object and the text of the named top-level fields into <paramref name="values"/> (null when
+    /// missing or JSON null). Validates the whole value as JSON, trailing bytes included.
+    /// </summary>
+    private static bool TryReadFields(ReadOnlySpan<byte> value, byte[][] names, string?[] values, out Rejection rejection)
+    {
+        rejection = default;
+        var reader = new Utf8JsonReader(value, ReaderOptions);
         try
         {
-            return StrictUtf8.GetString(key);
-        }
-        catch (DecoderFallbackException)
-        {
-            throw new TableRecordException("bad_key", "message key is not valid UTF-8");
-        }
-    }
-
-    private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
-
-    private static JsonDocument ParseObject(ReadOnlySpan<byte> value)
-    {
-        JsonDocument doc;
-        try
-        {
-            var reader = new Utf8JsonReader(value, new JsonReaderOptions { MaxDepth = 64 });
-            doc = JsonDocument.ParseValue(ref reader);
+            // Read throws on empty input and on bytes after the value: both are invalid JSON.
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                var kind = reader.TokenType;
+                reader.Skip();
+                reader.Read();
+                return Fail(RejectionCodes.NotAnObject, $"value is a JSON {Describe(kind)}, not an object", out rejection);
+            }
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueIsEscaped && !IsReadableText(reader.ValueSpan, out var nameProblem))
+                {
+                    return Fail(nameProblem.Code, "a field name " + nameProblem.Detail, out rejection);
+                }
+                int field = IndexOf(ref reader, names);
+                reader.Read();
+                if (field < 0)
+                {
+                    reader.Skip();
+                    continue;
+                }
+                if (!TryText(ref reader, names[field], out values[field], out rejection)) return false;
+            }
+            reader.Read();
+            return true;
         }
         catch (JsonException ex)
         {
-            throw new TableRecordException("invalid_json", $"value is not valid JSON: {ex.Message}");
+            // The reader's only way to say "not JSON"; too deep is told by where it stopped, not by the message.
+            return reader.CurrentDepth >= MaxDepth - 1
+                ? Fail(RejectionCodes.TooDeep, $"value is nested deeper than {MaxDepth} levels", out rejection)
+                : Fail(RejectionCodes.InvalidJson, $"value is not valid JSON: {ex.Message}", out rejection);
         }
-        var kind = doc.RootElement.ValueKind;
-        if (kind != JsonValueKind.Object)
-        {
-            doc.Dispose();
-            throw new TableRecordException("not_an_object", $"value is a JSON {kind}, not an object");
-        }
-        return doc;
     }
 
-    /// <summary>A field as text: strings as they are, numbers and booleans by their JSON text, null/missing as null.</summary>
-    private static string? Text(JsonElement obj, string name)
+    private static int IndexOf(ref Utf8JsonReader reader, byte[][] names)
     {
-        if (!obj.TryGetProperty(name, out var value)) return null;
-        return value.ValueKind switch
+        for (int i = 0; i < names.Length; i++)
         {
-            JsonValueKind.String => value.GetString(),
-            JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
-            JsonValueKind.Null => null,
-            _ => throw new TableRecordException("bad_field", $"field \"{name}\" is a JSON {value.ValueKind}, expected a string"),
-        };
+            if (reader.ValueTextEquals(names[i])) return i;
+        }
+        return -1;
+    }
+
+    /// <summary>A field as text: strings as they are, numbers and booleans by their JSON text, null as null.</summary>
+    private static bool TryText(ref Utf8JsonReader reader, byte[] name, out string? text, out Rejection rejection)
+    {
+        text = null;
+        rejection = default;
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String:
+                if (!IsReadableText(reader.ValueSpan, out var problem))
+                {
+                    return Fail(problem.Code, $"field \"{Encoding.UTF8.GetString(name)}\" {problem.Detail}", out rejection);
+                }
+                text = reader.GetString();
+                return true;
+            case JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False:
+                text = Encoding.UTF8.GetString(reader.ValueSpan);
+                return true;
+            case JsonTokenType.Null:
+                return true;
+            default:
+                var kind = reader.TokenType;
+                reader.Skip();
+                return Fail(RejectionCodes.BadField,
+                    $"field \"{Encoding.UTF8.GetString(name)}\" is a JSON {Describe(kind)}, expected a string", out rejection);
+        }
+    }
+
+    /// <summary>Whether a raw string token can become text: UTF-8, and escapes that form UTF-16.</summary>
+    private static bool IsReadableText(ReadOnlySpan<byte> raw, out Rejection problem)
+    {
+        problem = default;
+        if (!Utf8.IsValid(raw)) return Fail(RejectionCodes.InvalidUtf8, "is not valid UTF-8", out problem);
+        if (!JsonEscapes.AreValidUtf16(raw)) return Fail(RejectionCodes.InvalidEscape, "holds a \\u escape that is not UTF-16 (a lone surrogate)", out problem);
+        return true;
+    }
+
+    private static string Describe(JsonTokenType kind) => kind switch
+    {
+        JsonTokenType.StartObject => "object",
+        JsonTokenType.StartArray => "array",
+        JsonTokenType.String => "string",
+        JsonTokenType.Number => "number",
+        JsonTokenType.True or JsonTokenType.False => "boolean",
+        JsonTokenType.Null => "null",
+        _ => kind.ToString(),
+    };
+
+    private static bool Fail(string code, string detail, out Rejection rejection)
+    {
+        rejection = new Rejection(code, detail);
+        return false;
     }
 }

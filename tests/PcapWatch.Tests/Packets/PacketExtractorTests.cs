@@ -131,16 +131,11 @@ public class PacketExtractorTests
     [TestCase("""{"layers":{"eth":{"eth_eth_src":"02:50""")]
     [TestCase("not json")]
     [TestCase("")]
-    public void Malformed_json_throws_JsonException(string json)
+    [TestCase("[1")]
+    public void Malformed_json_is_reported_not_thrown(string json)
     {
-        Assert.Throws(Is.InstanceOf<JsonException>(), () => Fields(json, out _, out _));
-    }
-
-    [Test]
-    public void Hostile_nesting_fails_fast_with_JsonException()
-    {
-        var deep = "{\"layers\":{\"x\":" + new string('[', 10_000) + new string(']', 10_000) + "}}";
-        Assert.Throws(Is.InstanceOf<JsonException>(), () => Fields(deep, out _, out _));
+        var fields = new PacketFields();
+        Assert.That(PacketExtractor.Extract(Encoding.UTF8.GetBytes(json), ref fields), Is.EqualTo(ExtractStatus.InvalidJson));
     }
 
     [Test]
@@ -179,5 +174,37 @@ public class PacketExtractorTests
     private struct Refuse : IEthernetGate
     {
         public readonly bool ShouldContinue(in PacketFields fields) => false;
+    }
+
+    [TestCase("", ExtractStatus.InvalidJson)]
+    [TestCase("{\"layers\":{\"eth\":{\"eth.src\":\"02:42:ac:11:00:02\"", ExtractStatus.InvalidJson)]
+    [TestCase("{\"\\udc00\":0}", ExtractStatus.InvalidEscape)]
+    [TestCase("{\"layers\":{\"\\ud800\":{}}}", ExtractStatus.InvalidEscape)]
+    [TestCase("{\"layers\":{\"eth\":{\"\\ud83d\\ud83d\":1}}}", ExtractStatus.InvalidEscape)]
+    [TestCase("{\"layers\":{\"eth\":{\"\\ud83d\\ude00\":1}}}", ExtractStatus.Complete)]
+    public void Bad_records_get_a_status_not_an_exception(string record, ExtractStatus expected)
+    {
+        var fields = new PacketFields();
+        Assert.That(PacketExtractor.Extract(Encoding.UTF8.GetBytes(record), ref fields), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Hostile_nesting_is_too_deep_for_objects_and_arrays()
+    {
+        var fields = new PacketFields();
+        foreach (var (open, close) in new[] { ("[", "]"), ("{\"a\":", "}") })
+        {
+            var record = "{\"layers\":{\"x\":" + string.Concat(Enumerable.Repeat(open, 5000)) + "1" + string.Concat(Enumerable.Repeat(close, 5000)) + "}}";
+            Assert.That(PacketExtractor.Extract(Encoding.UTF8.GetBytes(record), ref fields), Is.EqualTo(ExtractStatus.TooDeep), open);
+        }
+    }
+
+    [Test]
+    public void An_escaped_name_that_is_not_utf8_is_reported()
+    {
+        var record = Encoding.UTF8.GetBytes("{\"layers\":{\"eth\":{\"\\nX\":1}}}");
+        record[Array.IndexOf(record, (byte)'X')] = 0xff;
+        var fields = new PacketFields();
+        Assert.That(PacketExtractor.Extract(record, ref fields), Is.EqualTo(ExtractStatus.InvalidUtf8));
     }
 }

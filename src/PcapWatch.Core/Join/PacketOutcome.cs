@@ -1,0 +1,12 @@
+namespace PcapWatch.Join;
+
+/// <summary>What became of one pcap record: exactly one of these, for every record.</summary>
+public enum PacketOutcome : byte
+{
+    /// <summary>No watched computer sent (or, by the match mode, received) it.</summary>
+    Skipped,
+    /// <summary>One or more output records were handed to the sink.</summary>
+    Matched,
+    /// <summary>It cannot be read as a packet; it goes to the dead-letter topic with the reason.</summary>
+    Rejected,
+}

@@ -1,0 +1,79 @@
+using PcapWatch.Index;
+using PcapWatch.Kafka;
+using PcapWatch.Packets;
+
+namespace PcapWatch.Join;
+
+/// <summary>
+/// Decides one pcap record, bytes in, outcome out: skipped, matched (each match handed to a sink), or rejected with a
+/// reason. No Kafka, no I/O, nothing thrown for anything a record holds: the pcap loop, the fuzz test and the
+/// benchmarks all run this same code. One instance per thread (it reuses its field buffer).
+/// </summary>
+public sealed class PacketProcessor(WatchIndex index, MatchMode mode)
+{
+    private PacketFields _fields;
+
+    public MatchMode Mode => mode;
+
+    /// <param name="value">The record's value; empty for a null value.</param>
+    public PacketOutcome Process<TSink>(ReadOnlySpan<byte> value, ref TSink sink, out Rejection rejection)
+        where TSink : IMatchSink
+    {
+        rejection = default;
+        if (value.IsEmpty) return Reject(RejectionCodes.Empty, "empty message", out rejection);
+        if (value.Length > ClientSettings.MaxRecordBytes)
+        {
+            return Reject(RejectionCodes.TooLarge, $"{value.Length} bytes, over the {ClientSettings.MaxRecordBytes}-byte limit",
+                out rejection);
+        }
+
+        var gate = new WatchedMacGate(index, mode);
+        var status = MatchPrefilter.Scan(value, ref _fields, ref gate);
+        switch (status)
+        {
+            case ExtractStatus.Skipped:
+                return PacketOutcome.Skipped;
+            case ExtractStatus.NotAPacket:
+                return Reject(RejectionCodes.NotAPacket, "valid JSON without a \"layers\" object", out rejection);
+            case ExtractStatus.InvalidJson:
+                return Reject(RejectionCodes.InvalidJson, "not valid JSON (or cut off)", out rejection);
+            case ExtractStatus.TooDeep:
+                return Reject(RejectionCodes.TooDeep, $"nested deeper than {PacketExtractor.MaxDepth} levels", out rejection);
+            case ExtractStatus.InvalidEscape:
+                return Reject(RejectionCodes.InvalidEscape, "a property name holds a \\u escape that is not UTF-16 (a lone surrogate)",
+                    out rejection);
+            case ExtractStatus.InvalidUtf8:
+                return Reject(RejectionCodes.InvalidUtf8, "an escaped property name is not UTF-8", out rejection);
+        }
+
+        // In src mode records keep the recipe's exact shape; otherwise each says which side matched.
+        bool matched = false;
+        if (gate.TryGetSenders(in _fields, out var sender, out var senders))
+        {
+            matched |= Emit(value, sender, senders, mode == MatchMode.Src ? null : Direction.Out, ref sink);
+        }
+        if (gate.TryGetReceivers(in _fields, out var receiver, out var receivers))
+        {
+            matched |= Emit(value, receiver, receivers, Direction.In, ref sink);
+        }
+        return matched ? PacketOutcome.Matched : PacketOutcome.Skipped;
+    }
+
+    private bool Emit<TSink>(ReadOnlySpan<byte> packet, MacAddress mac, OwnerList owners, string? direction, ref TSink sink)
+        where TSink : IMatchSink
+    {
+        bool any = false;
+        foreach (var owner in owners)
+        {
+            sink.OnMatch(packet, in _fields, mac, in owner, direction);
+            any = true;
+        }
+        return any;
+    }
+
+    private static PacketOutcome Reject(string code, string detail, out Rejection rejection)
+    {
+        rejection = new Rejection(code, detail);
+        return PacketOutcome.Rejected;
+    }
+}

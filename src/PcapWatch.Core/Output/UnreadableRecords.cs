@@ -1,0 +1,39 @@
+using Confluent.Kafka;
+using Serilog;
+
+namespace PcapWatch.Output;
+
+/// <summary>
+/// The read-side tools' (tail, report, who) answer to a record they cannot read: count it, name it in a warning (the
+/// first few, then every thousandth), and go on with the next. Their topics are ours, but anyone can write to them.
+/// </summary>
+public sealed class UnreadableRecords
+{
+    private const int DetailedWarnings = 20;
+    private static readonly ILogger Log = Serilog.Log.ForContext<UnreadableRecords>();
+
+    public long Count { get; private set; }
+
+    /// <summary>Runs <paramref name="read"/> on one record; a fault of the record's content is counted, not thrown.</summary>
+    public void Guard(ConsumeResult<byte[]?, byte[]?> record, Action read)
+    {
+        try
+        {
+            read();
+        }
+        catch (Exception ex) when (RecordFaults.AreTheRecords(ex))
+        {
+            Skip(record, $"{ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    public void Skip(ConsumeResult<byte[]?, byte[]?> record, string reason)
+    {
+        Count++;
+        if (Count <= DetailedWarnings || Count % 1000 == 0)
+        {
+            Log.Warning("Skipped unreadable record {Topic} [{Partition}] @{Offset}: {Reason}; {Count} so far", record.Topic,
+                record.Partition.Value, record.Offset.Value, reason, Count);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+namespace PcapWatch;
+
+/// <summary>Why a record was dead-lettered: a stable code (header, counters, alerts) and a detail for a person.</summary>
+public readonly record struct Rejection(string Code, string Detail);
+
+/// <summary>
+/// The reason codes a record can be dead-lettered with. pcap records: empty, too_large, invalid_json, too_deep,
+/// invalid_escape, invalid_utf8, not_a_packet, processing_error. Table rows: the same JSON codes, plus not_an_object,
+/// no_key, bad_key and bad_field.
+/// </summary>
+public static class RejectionCodes
+{
+    public const string Empty = "empty";
+    public const string TooLarge = "too_large";
+    public const string InvalidJson = "invalid_json";
+    public const string TooDeep = "too_deep";
+    public const string InvalidEscape = "invalid_escape";
+    public const string InvalidUtf8 = "invalid_utf8";
+    public const string NotAPacket = "not_a_packet";
+    public const string NotAnObject = "not_an_object";
+    public const string NoKey = "no_key";
+    public const string BadKey = "bad_key";
+    public const string BadField = "bad_field";
+    /// <summary>The last line of defence: processing a record threw although every known case has a status.</summary>
+    public const string ProcessingError = "processing_error";
+}
+
+/// <summary>Which exceptions, caught around one record's processing, are that record's fault.</summary>
+public static class RecordFaults
+{
+    /// <summary>
+    /// True for faults of processing a record, false for faults of the process or its environment (memory, Kafka,
+    /// disk, shutdown), which must still stop or retry the loop rather than dead-letter a good record.
+    /// </summary>
+    public static bool AreTheRecords(Exception ex) =>
+        ex is not (OutOfMemoryException or Confluent.Kafka.KafkaException or IOException or ObjectDisposedException
+            or OperationCanceledException or Output.MissingSchemaRegistryException);
+}
