@@ -187,10 +187,10 @@ public sealed class PcapJoiner : IMatchSink, IDisposable
             throw new KafkaException(new Error(ErrorCode.Local_Fail,
                 $"{_deadLetters.Failures} dead letters were not delivered (first: {_deadLetters.FirstFailure}); offsets not committed"));
         }
-        var offsets = only is null
-            ? _uncommitted.Select(e => new TopicPartitionOffset(_topics.Pcap, e.Key, e.Value)).ToList()
-            : only.Where(tp => _uncommitted.ContainsKey(tp.Partition.Value))
-                .Select(tp => new TopicPartitionOffset(tp, _uncommitted[tp.Partition.Value])).ToList();
+        var offsets = (only is null
+                ? _uncommitted.Select(e => new TopicPartition(_topics.Pcap, e.Key))
+                : only.Where(tp => _uncommitted.ContainsKey(tp.Partition.Value)))
+            .Select(tp => new TopicPartitionOffset(tp, CommitOffset(tp))).ToList();
         if (offsets.Count == 0) return;
         try
         {
@@ -206,6 +206,13 @@ public sealed class PcapJoiner : IMatchSink, IDisposable
         }
         foreach (var o in offsets) _uncommitted.Remove(o.Partition.Value);
     }
+
+    /// <summary>
+    /// The next record to process: past the last one processed, and past any transaction marker after it (the
+    /// position), so that a topic written with exactly-once shows no lag once it is read. Every record below the
+    /// position has been processed: the loop handles each record before it consumes the next.
+    /// </summary>
+    private long CommitOffset(TopicPartition tp) => Math.Max(_uncommitted[tp.Partition.Value], _consumer.Position(tp).Value);
 
     private void OnRevoked(List<TopicPartitionOffset> revoked)
     {

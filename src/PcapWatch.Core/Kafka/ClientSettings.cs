@@ -42,6 +42,9 @@ public static class ClientSettings
             EnableAutoCommit = false,
             EnableAutoOffsetStore = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
+            // Tables and packets written with exactly-once: only committed records count (aborted rows never apply).
+            // librdkafka's default too; said here because the end-of-table logic depends on it.
+            IsolationLevel = IsolationLevel.ReadCommitted,
             FetchMaxBytes = 64 * 1024 * 1024,
             MaxPartitionFetchBytes = MaxRecordBytes + 64 * 1024,
             // librdkafka 2.x waits 1 s after a full fetch queue by default; 10 ms doubled pipeline throughput here.

@@ -4,7 +4,8 @@ namespace PcapWatch.Kafka;
 
 /// <summary>
 /// Reads every partition of a topic from its beginning to the end it had when the read started: what a table, a
-/// report or a lookup needs ("everything so far"), without a consumer group or committed offsets.
+/// report or a lookup needs ("everything so far"), without a consumer group or committed offsets. Done is decided by
+/// the consumer's position (<see cref="EndOfPartitions"/>), so transactional topics end too.
 /// </summary>
 public static class TopicSnapshot
 {
@@ -13,16 +14,14 @@ public static class TopicSnapshot
     {
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(ClientSettings.Consumer(bootstrapServers, null, properties)).Build();
         var partitions = TopicPartitions.Of(consumer, topic, TimeSpan.FromSeconds(30), cancel);
-        var ends = partitions.ToDictionary(p => p, p => consumer.QueryWatermarkOffsets(p, TimeSpan.FromSeconds(30)));
-        var pending = ends.Where(e => e.Value.High.Value > e.Value.Low.Value).Select(e => e.Key).ToHashSet();
+        var end = new EndOfPartitions(consumer, partitions);
         consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
-        while (pending.Count > 0)
+        while (!end.Update(consumer))
         {
             cancel.ThrowIfCancellationRequested();
             var r = consumer.Consume(TimeSpan.FromMilliseconds(200));
             if (r is null || r.IsPartitionEOF) continue;
-            if (r.Offset.Value < ends[r.TopicPartition].High.Value) onRecord(r);
-            if (r.Offset.Value + 1 >= ends[r.TopicPartition].High.Value) pending.Remove(r.TopicPartition);
+            if (end.IsBeforeEnd(r.TopicPartition, r.Offset.Value)) onRecord(r);
         }
         consumer.Close();
     }

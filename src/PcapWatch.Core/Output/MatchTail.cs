@@ -12,7 +12,7 @@ public sealed class MatchTail : IDisposable
     private readonly IConsumer<byte[]?, byte[]?> _consumer;
     private readonly List<TopicPartition> _partitions;
     private readonly HashSet<TopicPartition> _atEnd = new();
-    private readonly Dictionary<TopicPartition, long> _next = new();
+    private readonly Dictionary<TopicPartition, long> _next = new(); // next offset to read, once a record was read
     private readonly MatchView _view;
     private readonly MatchValueDecoder? _decoder;
     private readonly string _topic;
@@ -87,11 +87,8 @@ public sealed class MatchTail : IDisposable
     /// <summary>Reads until every partition reaches its current high watermark.</summary>
     public void ReadToCurrentEnd(CancellationToken cancel)
     {
-        var ends = _partitions.ToDictionary(tp => tp, tp => _consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(30)).High.Value);
-        while (!cancel.IsCancellationRequested && ends.Any(e => e.Value > 0 && _next.GetValueOrDefault(e.Key, -1) < e.Value))
-        {
-            Poll(TimeSpan.FromMilliseconds(100));
-        }
+        var end = new EndOfPartitions(_consumer, _partitions, tp => _next.TryGetValue(tp, out var next) ? next : null);
+        while (!cancel.IsCancellationRequested && !end.Update(_consumer)) Poll(TimeSpan.FromMilliseconds(100));
     }
 
     public void Dispose()

@@ -11,9 +11,10 @@ namespace PcapWatch.Tables;
 /// <summary>
 /// Reads every partition of <c>employees</c> and <c>computers</c> (manual assignment, like a GlobalKTable: no group,
 /// no commits) and applies each message to the stores and index. It resumes from the offsets a checkpoint recorded,
-/// or from the beginning. It remembers the end offsets the tables had when it started: until it has read up to them
+/// or from the beginning. It remembers the end offsets the tables had when it started: until its position reaches them
 /// the tables are not <see cref="IsCurrent"/>, and packets must wait. (The recipe's ksqlDB join would match packets
-/// against half-loaded tables.)
+/// against half-loaded tables.) Positions, not the last record seen, so tables written with exactly-once (their
+/// partitions end in a commit marker) become current; only committed rows are read (read_committed).
 /// </summary>
 public sealed class TableLoader : IDisposable
 {
@@ -24,7 +25,7 @@ public sealed class TableLoader : IDisposable
     private readonly TopicNames _topics;
     private readonly PipelineProgress _progress;
     private readonly DeadLetterWriter _deadLetters;
-    private readonly Dictionary<TopicPartition, long> _startupEnd = new();
+    private readonly EndOfPartitions _startupEnd;
     private readonly Dictionary<TopicPartition, long> _next = new();
     private readonly Stopwatch _sinceStart = Stopwatch.StartNew();
 
@@ -40,29 +41,21 @@ public sealed class TableLoader : IDisposable
         _deadLetters = deadLetters;
         _consumer = new ConsumerBuilder<byte[]?, byte[]?>(ClientSettings.Consumer(bootstrapServers, null, kafkaProperties)).Build();
 
+        var partitions = new[] { topics.Employees, topics.Computers }
+            .SelectMany(topic => TopicPartitions.Of(_consumer, topic, TimeSpan.FromMinutes(5), cancel)).ToList();
+        long? ResumeAt(TopicPartition tp) =>
+            resume.GetValueOrDefault(tp.Topic) is { } from && from.TryGetValue(tp.Partition.Value, out long next) ? next : null;
+        _startupEnd = new EndOfPartitions(_consumer, partitions, ResumeAt);
         var assignment = new List<TopicPartitionOffset>();
-        foreach (var topic in new[] { topics.Employees, topics.Computers })
+        foreach (var tp in partitions)
         {
-            var from = resume.GetValueOrDefault(topic);
-            foreach (var tp in TopicPartitions.Of(_consumer, topic, TimeSpan.FromMinutes(5), cancel))
-            {
-                var marks = _consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(30));
-                _startupEnd[tp] = marks.High.Value;
-                if (from is not null && from.TryGetValue(tp.Partition.Value, out long next))
-                {
-                    _next[tp] = next;
-                    assignment.Add(new TopicPartitionOffset(tp, next));
-                }
-                else
-                {
-                    _next[tp] = marks.Low.Value;
-                    assignment.Add(new TopicPartitionOffset(tp, Offset.Beginning));
-                }
-            }
+            long? next = ResumeAt(tp);
+            _next[tp] = next ?? _startupEnd.Starts[tp];
+            assignment.Add(new TopicPartitionOffset(tp, next is { } at ? new Offset(at) : Offset.Beginning));
         }
         _consumer.Assign(assignment);
         Log.Information("Loading tables {Employees} and {Computers}: {Messages} messages to read up to their start-up end offsets",
-            topics.Employees, topics.Computers, _startupEnd.Sum(e => Math.Max(0, e.Value - _next[e.Key])));
+            topics.Employees, topics.Computers, _startupEnd.Remaining(tp => _next[tp]));
         UpdateCurrent();
     }
 
@@ -99,9 +92,13 @@ public sealed class TableLoader : IDisposable
         return changed;
     }
 
-    /// <summary>The next offset to read, per partition of <paramref name="topic"/>: what a checkpoint records.</summary>
+    /// <summary>
+    /// The next offset to read, per partition of <paramref name="topic"/>: what a checkpoint records. The consumer's
+    /// position when it is further than the last record (past a transaction marker), so a restart resumes at the end.
+    /// </summary>
     public Dictionary<int, long> Positions(string topic) =>
-        _next.Where(e => e.Key.Topic == topic).ToDictionary(e => e.Key.Partition.Value, e => e.Value);
+        _next.Where(e => e.Key.Topic == topic).ToDictionary(e => e.Key.Partition.Value,
+            e => Math.Max(e.Value, _consumer.Position(e.Key).Value));
 
     /// <summary>Applies up to <paramref name="max"/> table messages, waiting at most <paramref name="wait"/> for the first.</summary>
     public int Poll(TimeSpan wait, int max)
@@ -157,10 +154,7 @@ public sealed class TableLoader : IDisposable
 
     private void UpdateCurrent()
     {
-        foreach (var (tp, end) in _startupEnd)
-        {
-            if (_next[tp] < end) return;
-        }
+        if (!_startupEnd.Update(_consumer)) return;
         IsCurrent = true;
         Log.Information("Tables current after {Elapsed} ms: {EmployeeRows} employees, {ComputerRows} computers, {WatchedMacs} watched MACs",
             _sinceStart.ElapsedMilliseconds, _maintainer.EmployeeRows, _maintainer.ComputerRows, _maintainer.Index.Count);
