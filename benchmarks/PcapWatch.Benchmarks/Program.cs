@@ -4,17 +4,19 @@ using PcapWatch.Benchmarks;
 // dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- e2e [--packets N] [--instances 1,2,3]   (through the broker)
 // dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- index-memory [--entries N]    (heap per index entry)
 // dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- fuzz [--seconds N]    (the record-path fuzz, long)
+// dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- table-state [--keys N] [--updates M] [--shared-rows R]
 return args.FirstOrDefault() switch
 {
     "extract" => ExtractReport.Run(args[1..]),
     "e2e" => E2eBenchmark.Run(args[1..]),
     "index-memory" => IndexMemory.Run(args[1..]),
     "fuzz" => FuzzRun.Run(args[1..]),
+    "table-state" => TableStateBenchmark.Run(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: PcapWatch.Benchmarks extract [BenchmarkDotNet args] | e2e [--packets N] [--watch-every K] [--instances 1,2,3] | index-memory [--entries N] | fuzz [--seconds N]");
+    Console.Error.WriteLine("usage: PcapWatch.Benchmarks extract [BenchmarkDotNet args] | e2e [--packets N] [--watch-every K] [--instances 1,2,3] | index-memory [--entries N] | fuzz [--seconds N] | table-state [--keys N] [--updates M] [--shared-rows R]");
     return 2;
 }

@@ -14,8 +14,15 @@ public sealed unsafe class FasterTableStore : IDisposable
     // recovers a checkpoint with a smaller page size than the one that wrote it.
     private const int PageSizeBits = 20;      // 1 MiB pages
     private const int MemorySizeBits = 26;    // 64 MiB of log in memory, the rest on disk
-    private const int SegmentSizeBits = 28;
-    private const string Layout = "pcapwatch-faster-v1 page=20 memory=26 segment=28";
+    // Small segments: the log on disk shrinks a whole segment at a time once compaction has moved past it.
+    private const int SegmentSizeBits = 22;   // 4 MiB files
+    private const string Layout = "pcapwatch-faster-v2 page=20 memory=26 segment=22";
+    // FASTER's per-record overhead in a SpanByte log (header + two length prefixes, 8-byte aligned), for the
+    // live-bytes estimate that decides when to compact.
+    private const int RecordOverhead = 24;
+    // Compact when the log holds more than this many times the live rows' bytes (and at least MinCompactBytes).
+    private const int CompactWhenLogExceedsLive = 2;
+    private const long MinCompactBytes = 1L << 20;
     private const string LayoutFile = "layout";
 
     private readonly IDevice _log;
@@ -105,6 +112,15 @@ public sealed unsafe class FasterTableStore : IDisposable
     /// <summary>Order-independent hash of all rows (see <see cref="RowHash"/>).</summary>
     public ulong ContentHash { get; private set; }
 
+    /// <summary>Estimated bytes the live rows take in the log.</summary>
+    public long LiveBytes { get; private set; }
+
+    /// <summary>Bytes of log between its begin and its tail (what a restart scans, about what the disk holds).</summary>
+    public long LogBytes => _kv.Log.TailAddress - _kv.Log.BeginAddress;
+
+    /// <summary>Times the log was compacted since the store was opened.</summary>
+    public int Compactions { get; private set; }
+
     /// <summary>Inserts or replaces a row; returns the previous value (null when the row is new).</summary>
     public byte[]? Upsert(string key, byte[] value)
     {
@@ -118,8 +134,9 @@ public sealed unsafe class FasterTableStore : IDisposable
             _session.Upsert(ref keySpan, ref valueSpan);
         }
         if (previous is null) Count++;
-        else ContentHash -= RowHash.Of(keyBytes, previous);
+        else Forget(keyBytes, previous);
         ContentHash += RowHash.Of(keyBytes, value);
+        LiveBytes += SizeInLog(keyBytes.Length, value.Length);
         return previous;
     }
 
@@ -135,9 +152,17 @@ public sealed unsafe class FasterTableStore : IDisposable
             _session.Delete(ref keySpan);
         }
         Count--;
-        ContentHash -= RowHash.Of(keyBytes, previous);
+        Forget(keyBytes, previous);
         return previous;
     }
+
+    private void Forget(byte[] keyBytes, byte[] previous)
+    {
+        ContentHash -= RowHash.Of(keyBytes, previous);
+        LiveBytes -= SizeInLog(keyBytes.Length, previous.Length);
+    }
+
+    private static long SizeInLog(int keyLength, int valueLength) => (keyLength + valueLength + RecordOverhead + 7) & ~7L;
 
     public byte[]? Read(string key) => Read(Encoding.UTF8.GetBytes(key));
 
@@ -184,8 +209,15 @@ public sealed unsafe class FasterTableStore : IDisposable
     /// The session is closed meanwhile: FASTER's checkpoint waits for every open session to move on, and this thread
     /// is the only user.
     /// </summary>
+    /// <remarks>
+    /// Every update appends to FASTER's log, so a table updated a million times would keep a million records on disk
+    /// and scan them all at restart. When the log has grown past twice the live rows, the read-only part is compacted
+    /// first (live rows copied to the tail, the begin address moved past the rest); the checkpoint then persists that
+    /// and deletes the segments below the new begin. Disk use and restart time follow the live rows, not the history.
+    /// </remarks>
     public void Checkpoint(string topic, Dictionary<int, long> nextOffsets)
     {
+        CompactIfWorthIt();
         _session.Dispose();
         try
         {
@@ -202,20 +234,34 @@ public sealed unsafe class FasterTableStore : IDisposable
         }
     }
 
+    private void CompactIfWorthIt()
+    {
+        if (LogBytes <= Math.Max(MinCompactBytes, CompactWhenLogExceedsLive * LiveBytes)) return;
+        // Only the read-only region can be compacted; after the previous fold-over checkpoint that is nearly all of it.
+        long until = _kv.Log.SafeReadOnlyAddress;
+        if (until <= _kv.Log.BeginAddress) return;
+        _session.Compact(until, CompactionType.Lookup);
+        Compactions++;
+    }
+
     private void RecountRows()
     {
-        long count = 0;
+        long count = 0, live = 0;
         ulong hash = 0;
         using (var iterator = _session.Iterate())
         {
             while (iterator.GetNext(out _))
             {
                 count++;
-                hash += RowHash.Of(iterator.GetKey().AsReadOnlySpan(), iterator.GetValue().AsReadOnlySpan());
+                var key = iterator.GetKey().AsReadOnlySpan();
+                var value = iterator.GetValue().AsReadOnlySpan();
+                hash += RowHash.Of(key, value);
+                live += SizeInLog(key.Length, value.Length);
             }
         }
         Count = count;
         ContentHash = hash;
+        LiveBytes = live;
     }
 
     private ClientSession<SpanByte, SpanByte, SpanByte, byte[], Empty, SpanByteFunctions_ByteArrayOutput<Empty>> NewSession() =>

@@ -103,6 +103,8 @@ public sealed class TableLoader : IDisposable
     /// <summary>Applies up to <paramref name="max"/> table messages, waiting at most <paramref name="wait"/> for the first.</summary>
     public int Poll(TimeSpan wait, int max)
     {
+        // Index entries are recomputed once per batch (and, while loading, once when the tables are current).
+        _maintainer.Defer();
         int applied = 0;
         while (applied < max)
         {
@@ -114,7 +116,8 @@ public sealed class TableLoader : IDisposable
             _changedSinceCheckpoint++;
             applied++;
         }
-        if (!IsCurrent) UpdateCurrent();
+        if (IsCurrent) _maintainer.Flush();
+        else UpdateCurrent();
         return applied;
     }
 
@@ -156,6 +159,7 @@ public sealed class TableLoader : IDisposable
     {
         if (!_startupEnd.Update(_consumer)) return;
         IsCurrent = true;
+        _maintainer.Flush();
         Log.Information("Tables current after {Elapsed} ms: {EmployeeRows} employees, {ComputerRows} computers, {WatchedMacs} watched MACs",
             _sinceStart.ElapsedMilliseconds, _maintainer.EmployeeRows, _maintainer.ComputerRows, _maintainer.Index.Count);
     }

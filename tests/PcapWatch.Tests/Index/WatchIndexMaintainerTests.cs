@@ -112,6 +112,29 @@ public class WatchIndexMaintainerTests
         Assert.That(seen, Is.EqualTo(new[] { $"{MacA}=Tom", $"{MacA}=" }));
     }
 
+    [Test]
+    public void Rows_sharing_one_mac_load_in_linear_work_with_the_same_result()
+    {
+        const int rows = 3000;
+        const string placeholder = "00:00:00:00:00:00";
+        using var immediate = new TableHarness();
+        using var deferred = new TableHarness();
+        deferred.Maintainer.Defer();
+        foreach (var t in new[] { immediate, deferred })
+        {
+            t.Employee("100", "Tom", "YES");
+            t.Employee("200", "Ann", "NO");
+            for (int i = 0; i < rows; i++) t.Computer($"c{i:D5}", i % 100 == 0 ? "100" : "200", placeholder);
+        }
+        Assert.That(deferred.Index.Count, Is.Zero, "nothing is recomputed before the flush");
+        deferred.Maintainer.Flush();
+
+        Assert.That(deferred.Owners(placeholder), Is.EqualTo(immediate.Owners(placeholder)));
+        Assert.That(deferred.Owners(placeholder), Has.Length.EqualTo(rows / 100));
+        Assert.That(deferred.Maintainer.RecomputedRows, Is.LessThanOrEqualTo(rows), "each row read once");
+        Assert.That(immediate.Maintainer.RecomputedRows, Is.GreaterThan((long)rows * rows / 3), "what deferring saves");
+    }
+
     private sealed class Recorder(List<string> seen) : IWatchIndexObserver
     {
         public void OnOwnersChanged(MacAddress mac, IReadOnlyList<WatchedComputer> owners) =>

@@ -133,4 +133,36 @@ public class FasterTableStoreTests
             Directory.Delete(_dir + "-b", true);
         }
     }
+
+    [Test]
+    public void The_log_follows_the_live_rows_not_the_number_of_updates()
+    {
+        // FASTER updates rows in place while they sit in the mutable region; each checkpoint makes them read-only, so
+        // every checkpoint after updates appends a copy of each updated row. 200 checkpoints of 2,000 updated rows
+        // of ~130 bytes: ~50 MB of log without compaction.
+        const int keys = 2000, rounds = 200;
+        long written;
+        using (var store = FasterTableStore.Create(_dir, 1L << 10))
+        {
+            for (int round = 0; round < rounds; round++)
+            {
+                for (int k = 0; k < keys; k++) store.Upsert($"k{k}", B($"round {round} of row {k} " + new string('x', 64)));
+                store.Checkpoint("t", new Dictionary<int, long> { [0] = round });
+            }
+            store.Delete("k0");
+            store.Checkpoint("t", new Dictionary<int, long> { [0] = rounds });
+            written = store.LogBytes;
+            Assert.That(store.Compactions, Is.GreaterThan(0));
+            Assert.That(written, Is.LessThan(4 * store.LiveBytes + (2L << 20)), $"log {written} B for {store.LiveBytes} B of live rows");
+        }
+        long onDisk = Directory.EnumerateFiles(_dir, "hlog.log*").Sum(f => new FileInfo(f).Length);
+        Assert.That(onDisk, Is.LessThan(12L << 20), "segments below the begin address are deleted (4 MiB each)");
+
+        using var reopened = Reopen(out var checkpoint, out var problem);
+        Assert.That(problem, Is.Null);
+        Assert.That(checkpoint!.NextOffsets[0], Is.EqualTo(rounds));
+        Assert.That(reopened.Count, Is.EqualTo(keys - 1));
+        Assert.That(reopened.Read("k0"), Is.Null, "a deleted row stays deleted through compaction");
+        Assert.That(Encoding.UTF8.GetString(reopened.Read("k42")!), Does.StartWith($"round {rounds - 1} of row 42 "));
+    }
 }
