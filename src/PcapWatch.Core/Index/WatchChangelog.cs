@@ -25,12 +25,16 @@ public sealed class WatchChangelog : IWatchIndexObserver
 
     private readonly IProducer<byte[], byte[]?> _producer;
     private readonly string _topic;
+    private readonly DeliveryTracker _deliveries;
     private bool _live;
 
-    public WatchChangelog(IProducer<byte[], byte[]?> producer, string topic)
+    /// <param name="deliveries">The pipeline's delivery accounting: a refused changelog record blocks the next commit,
+    /// and the pipeline reconciles the topic again to make it good.</param>
+    public WatchChangelog(IProducer<byte[], byte[]?> producer, string topic, DeliveryTracker deliveries)
     {
         _producer = producer;
         _topic = topic;
+        _deliveries = deliveries;
     }
 
     public void OnOwnersChanged(MacAddress mac, IReadOnlyList<WatchedComputer> owners)
@@ -80,10 +84,7 @@ public sealed class WatchChangelog : IWatchIndexObserver
     private void Publish(string key, byte[]? value)
     {
         var message = new Message<byte[], byte[]?> { Key = System.Text.Encoding.UTF8.GetBytes(key), Value = value };
-        _producer.ProduceWhenRoom(_topic, message, report =>
-        {
-            if (report.Error.IsError) Log.Error("Changelog record for {Mac} not delivered: {Reason}", key, report.Error.Reason);
-        });
+        _producer.ProduceWhenRoom(_topic, message, _deliveries.OnDelivered);
     }
 
     /// <summary>The recipe's COMP_WATCH row: EMP_ID, EMP_NAME, EMP_KEY, MACADDR (canonical), COMP_ID.</summary>

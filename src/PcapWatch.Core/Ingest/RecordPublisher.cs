@@ -20,7 +20,7 @@ public sealed class RecordPublisher : IDisposable
 
     public RecordPublisher(string bootstrapServers, IReadOnlyDictionary<string, string>? kafkaProperties = null)
     {
-        _producer = new ProducerBuilder<byte[]?, byte[]?>(ClientSettings.Producer(bootstrapServers, kafkaProperties)).Build();
+        _producer = KafkaClients.ProducerBuilder<byte[]?, byte[]?>(ClientSettings.Producer(bootstrapServers, kafkaProperties)).Build();
         _onDelivered = report =>
         {
             if (report.Error.IsError && Interlocked.Increment(ref _failed) == 1) _firstError = report.Error.ToString();

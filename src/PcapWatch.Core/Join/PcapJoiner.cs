@@ -12,6 +12,12 @@ namespace PcapWatch.Join;
 /// the index and produces every match. Offsets are committed only after the producer has flushed every match made
 /// from the records below them — at-least-once, never a committed packet whose match could still be lost.
 /// </summary>
+/// <remarks>
+/// Under a broker outage nothing blocks for long: a flush waits a bounded time (well inside max.poll.interval.ms) and
+/// then skips the commit; when too much output is unacknowledged the partitions are paused, and the loop keeps
+/// polling (group membership, shutdown) until the broker catches up. A record the broker finally refused is produced
+/// again before any commit.
+/// </remarks>
 public sealed class PcapJoiner : IMatchSink, IDisposable
 {
     private static readonly ILogger Log = Serilog.Log.ForContext<PcapJoiner>();
@@ -26,23 +32,31 @@ public sealed class PcapJoiner : IMatchSink, IDisposable
     // pcap partition → next offset to commit. Keyed by the partition number alone (one topic is subscribed), so
     // tracking a record allocates nothing and hashes an int, not a topic name.
     private readonly Dictionary<int, long> _uncommitted = new();
-    private readonly Action<DeliveryReport<byte[], byte[]?>> _onDelivered;
+    private readonly DeliveryTracker _deliveries;
+    private readonly Action<IReadOnlyList<FailedDelivery>> _redeliver;
+    private readonly TimeSpan _flushBudget;
     private ConsumeResult<byte[]?, byte[]?>? _current;
-    private long _deliveryFailures;
-    private string? _firstDeliveryError;
+    private DateTime? _unacknowledgedSince;
+    private bool _paused;
+
+    // Half of librdkafka's default queue.buffering.max.messages: pause well before a produce call would have to wait.
+    private const int PauseAtInFlight = 50_000;
+    private const int ResumeAtInFlight = 10_000;
 
     /// <param name="producer">Shared with the changelog; flushed here before every commit, disposed by the caller.</param>
     public PcapJoiner(string bootstrapServers, string groupId, TopicNames topics, WatchIndex index, MatchMode mode,
         PipelineProgress progress, IReadOnlyDictionary<string, string>? consumerProperties, IProducer<byte[], byte[]?> producer,
-        DeadLetterWriter deadLetters, IMatchEncoder encoder)
+        DeadLetterWriter deadLetters, IMatchEncoder encoder, DeliveryTracker deliveries,
+        Action<IReadOnlyList<FailedDelivery>> redeliver)
     {
+        _deliveries = deliveries;
+        _redeliver = redeliver;
         _encoder = encoder;
         _producer = producer;
         _deadLetters = deadLetters;
         _processor = new PacketProcessor(index, mode);
         _topics = topics;
         _progress = progress;
-        _onDelivered = OnDelivered;
         var consumerConfig = ClientSettings.Consumer(bootstrapServers, groupId, consumerProperties);
         // With KIP-848 (group.protocol=consumer) the broker assigns partitions and owns the session timeout.
         if (consumerConfig.Get("group.protocol") != "consumer")
@@ -59,7 +73,9 @@ public sealed class PcapJoiner : IMatchSink, IDisposable
         // A rebalance waits at most this long for members to rejoin (the default, 300 s, also bounds how long a
         // restarted instance can wait behind members that were killed). The loop polls every 100 ms or faster.
         consumerConfig.MaxPollIntervalMs ??= 30_000;
-        _consumer = new ConsumerBuilder<byte[]?, byte[]?>(consumerConfig)
+        // A flush between polls must leave the group in no doubt that this member is alive.
+        _flushBudget = TimeSpan.FromMilliseconds(Math.Min(10_000, consumerConfig.MaxPollIntervalMs.Value / 3));
+        _consumer = KafkaClients.ConsumerBuilder<byte[]?, byte[]?>(consumerConfig)
             .SetPartitionsAssignedHandler((_, assigned) =>
                 Log.Information("Assigned pcap partitions {Partitions}", string.Join(",", assigned.Select(p => p.Partition.Value))))
             .SetPartitionsRevokedHandler((_, revoked) => OnRevoked(revoked))
@@ -102,6 +118,7 @@ public sealed class PcapJoiner : IMatchSink, IDisposable
     /// <summary>Processes up to <paramref name="max"/> records, waiting at most <paramref name="wait"/> for the first.</summary>
     public int ProcessBatch(TimeSpan wait, int max)
     {
+        ApplyBackpressure();
         int n = 0;
         Timestamp last = default;
         while (n < max)
@@ -152,46 +169,72 @@ public sealed class PcapJoiner : IMatchSink, IDisposable
         var message = new Message<byte[], byte[]?> { Key = key, Value = value };
         var packetTime = _current!.Message.Timestamp;
         if (packetTime.Type != TimestampType.NotAvailable) message.Timestamp = new Timestamp(packetTime.UnixTimestampMs, TimestampType.CreateTime);
-        _producer.ProduceWhenRoom(_topics.Output, message, _onDelivered);
+        _producer.ProduceWhenRoom(_topics.Output, message, _deliveries.OnDelivered);
         _progress.OnMatch(key.Length + value.Length);
     }
 
-    private void OnDelivered(DeliveryReport<byte[], byte[]?> report)
+    /// <summary>
+    /// Pauses the pcap partitions while too much output is unacknowledged (a broker outage, a slow cluster) and
+    /// resumes them once it drains. Consume keeps being called while paused: the group sees a live member.
+    /// </summary>
+    private void ApplyBackpressure()
     {
-        if (!report.Error.IsError) return;
-        if (Interlocked.Increment(ref _deliveryFailures) == 1) _firstDeliveryError = report.Error.ToString();
-    }
-
-    private void Reject(ConsumeResult<byte[]?, byte[]?> result, string reasonCode, string detail)
-    {
-        _deadLetters.Send(_topics.PcapDeadLetters, result, reasonCode, detail);
+        int inFlight = DeliveryTracker.InFlight(_producer);
+        if (!_paused && inFlight >= PauseAtInFlight)
+        {
+            _paused = true;
+            Log.Warning("Pausing pcap: {InFlight} output records not yet acknowledged by the broker", inFlight);
+        }
+        else if (_paused && inFlight <= ResumeAtInFlight)
+        {
+            _paused = false;
+            _consumer.Resume(_consumer.Assignment);
+            Log.Information("Resuming pcap: the broker acknowledged the output ({InFlight} in flight)", inFlight);
+        }
+        // Again each batch while paused: a rebalance may have assigned partitions that are not paused yet.
+        if (_paused) _consumer.Pause(_consumer.Assignment);
     }
 
     /// <summary>
-    /// Waits until every produced match is acknowledged, then commits the consumed offsets. A match the broker
-    /// finally refused stops the service: committing past it would lose it.
+    /// Waits (at most a bounded time) until every produced match and dead letter is acknowledged, produces again what
+    /// the broker refused, and commits the consumed offsets only when all of it is safe. Returns whether it committed;
+    /// a commit that has to wait is tried again at the next interval. Never waits past <paramref name="cancel"/>.
     /// </summary>
-    public void FlushAndCommit(IEnumerable<TopicPartition>? only = null)
+    public bool FlushAndCommit(CancellationToken cancel = default, IEnumerable<TopicPartition>? only = null) =>
+        FlushAndCommit(_flushBudget, cancel, only);
+
+    /// <inheritdoc cref="FlushAndCommit(CancellationToken, IEnumerable{TopicPartition}?)"/>
+    public bool FlushAndCommit(TimeSpan budget, CancellationToken cancel, IEnumerable<TopicPartition>? only = null)
     {
-        while (_producer.Flush(TimeSpan.FromSeconds(10)) > 0)
+        if (!DeliveryTracker.WaitForAcknowledgements(_producer, budget, cancel))
         {
-            Log.Warning("Waiting for the broker to acknowledge {InFlight} output records", _producer.Flush(TimeSpan.Zero));
+            if (_unacknowledgedSince is null)
+            {
+                _unacknowledgedSince = DateTime.UtcNow;
+                Log.Warning("The broker has not acknowledged {InFlight} output records within {Budget} s; pcap offsets are not committed past them",
+                    DeliveryTracker.InFlight(_producer), (int)budget.TotalSeconds);
+            }
+            return false;
         }
-        if (Interlocked.Read(ref _deliveryFailures) > 0)
+        if (_unacknowledgedSince is { } since)
         {
-            throw new KafkaException(new Error(ErrorCode.Local_Fail,
-                $"{_deliveryFailures} output records were not delivered (first: {_firstDeliveryError}); offsets not committed"));
+            Log.Information("Output acknowledged again after {Seconds:F0} s", (DateTime.UtcNow - since).TotalSeconds);
+            _unacknowledgedSince = null;
         }
-        if (_deadLetters.Failures > 0)
+        var failed = _deliveries.TakeFailures();
+        if (failed.Count > 0)
         {
-            throw new KafkaException(new Error(ErrorCode.Local_Fail,
-                $"{_deadLetters.Failures} dead letters were not delivered (first: {_deadLetters.FirstFailure}); offsets not committed"));
+            // Refused after librdkafka's own retries: produce them again; the next commit waits for those too.
+            Log.Warning("{Count} output records were refused by the broker (first: {Topic}: {Reason}); producing them again before committing",
+                failed.Count, failed[0].Topic, failed[0].Error.Reason);
+            _redeliver(failed);
+            return false;
         }
         var offsets = (only is null
                 ? _uncommitted.Select(e => new TopicPartition(_topics.Pcap, e.Key))
                 : only.Where(tp => _uncommitted.ContainsKey(tp.Partition.Value)))
             .Select(tp => new TopicPartitionOffset(tp, CommitOffset(tp))).ToList();
-        if (offsets.Count == 0) return;
+        if (offsets.Count == 0) return true;
         try
         {
             _consumer.Commit(offsets);
@@ -202,9 +245,10 @@ public sealed class PcapJoiner : IMatchSink, IDisposable
             // Typical after a broker stall or a rebalance (unknown member, rebalance in progress). Keep the offsets:
             // the next commit retries them, unless the partitions were lost meanwhile (the handler drops those).
             Log.Warning("Commit of pcap offsets refused ({Reason}); will retry, and records may be read twice", ex.Error.Reason);
-            return;
+            return false;
         }
         foreach (var o in offsets) _uncommitted.Remove(o.Partition.Value);
+        return true;
     }
 
     /// <summary>
@@ -217,7 +261,8 @@ public sealed class PcapJoiner : IMatchSink, IDisposable
     private void OnRevoked(List<TopicPartitionOffset> revoked)
     {
         // Cooperative rebalance: hand over only after the revoked partitions' matches are safe and committed.
-        FlushAndCommit(revoked.Select(r => r.TopicPartition));
+        // If the output cannot be acknowledged in time the partitions go uncommitted: their next owner reads them again.
+        FlushAndCommit(CancellationToken.None, revoked.Select(r => r.TopicPartition));
         Log.Information("Released pcap partitions {Partitions}", string.Join(",", revoked.Select(p => p.Partition.Value)));
     }
 

@@ -13,7 +13,7 @@ public static class ClientSettings
 
     /// <summary>The pipeline's producer: matches and the index changelog share it, so one flush covers both.</summary>
     public static IProducer<byte[], byte[]?> BuildProducer(string bootstrapServers, IReadOnlyDictionary<string, string>? extra) =>
-        new ProducerBuilder<byte[], byte[]?>(Producer(bootstrapServers, extra)).Build();
+        KafkaClients.ProducerBuilder<byte[], byte[]?>(Producer(bootstrapServers, extra)).Build();
 
     public static ProducerConfig Producer(string bootstrapServers, IReadOnlyDictionary<string, string>? extra = null)
     {

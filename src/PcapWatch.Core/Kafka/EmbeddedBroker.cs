@@ -83,6 +83,44 @@ public sealed unsafe class EmbeddedBroker : IDisposable
         foreach (var (topic, partitions) in layout) CreateTopic(topic, partitions);
     }
 
+    /// <summary>Takes a broker down (connections refused and closed) until <see cref="SetUp"/>: an outage.</summary>
+    public void SetDown(int brokerId = 1) => Control(c => LibRdKafkaMock.MockBrokerSetDown(c, brokerId), "set down");
+
+    /// <summary>Brings a broker taken down by <see cref="SetDown"/> back.</summary>
+    public void SetUp(int brokerId = 1) => Control(c => LibRdKafkaMock.MockBrokerSetUp(c, brokerId), "set up");
+
+    /// <summary>
+    /// Makes the next <paramref name="count"/> requests of a kind (a Kafka API key: 0 is Produce) fail with
+    /// <paramref name="errorCode"/> (a Kafka protocol error code, e.g. 19 NOT_ENOUGH_REPLICAS, which clients retry).
+    /// </summary>
+    public void FailRequests(short apiKey, int count, int errorCode)
+    {
+        var errors = new int[count];
+        Array.Fill(errors, errorCode);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_cluster == 0, this);
+            fixed (int* e = errors) LibRdKafkaMock.MockPushRequestErrorsArray(_cluster, apiKey, (nuint)count, e);
+        }
+    }
+
+    /// <summary>Forgets the failures <see cref="FailRequests"/> queued for that kind of request.</summary>
+    public void ClearRequestFailures(short apiKey) => Control(c =>
+    {
+        LibRdKafkaMock.MockClearRequestErrors(c, apiKey);
+        return 0;
+    }, "clear request errors");
+
+    private void Control(Func<nint, int> call, string what)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_cluster == 0, this);
+            var err = call(_cluster);
+            if (err != 0) throw new InvalidOperationException($"mock broker {what} failed: {Marshal.PtrToStringUTF8(LibRdKafkaMock.ErrorToString(err))}");
+        }
+    }
+
     public void Dispose()
     {
         lock (_gate)

@@ -12,7 +12,7 @@ public static class TopicSnapshot
     public static void Read(string bootstrapServers, string topic, IReadOnlyDictionary<string, string>? properties,
         Action<ConsumeResult<byte[]?, byte[]?>> onRecord, CancellationToken cancel = default)
     {
-        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(ClientSettings.Consumer(bootstrapServers, null, properties)).Build();
+        using var consumer = KafkaClients.Reader(bootstrapServers, properties);
         var partitions = TopicPartitions.Of(consumer, topic, TimeSpan.FromSeconds(30), cancel);
         var end = new EndOfPartitions(consumer, partitions);
         consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));

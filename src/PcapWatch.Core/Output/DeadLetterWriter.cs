@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
 using PcapWatch.Kafka;
@@ -8,7 +9,9 @@ namespace PcapWatch.Output;
 /// <summary>
 /// Sends records the pipeline cannot use to a dead-letter topic: the original key, value and headers, plus headers
 /// that say where the record came from and why it was refused. Nothing is dropped silently, and the pipeline keeps
-/// going. A dead letter the broker refuses counts as a failure that stops the next commit.
+/// going. A dead letter is never itself a poison pill: one that would exceed the topic's maximum message size is cut to
+/// fit, with a header giving the original size. Deliveries are tracked with the pipeline's other output, so no commit
+/// or checkpoint moves past a dead letter the broker has not acknowledged.
 /// </summary>
 public sealed class DeadLetterWriter
 {
@@ -18,23 +21,29 @@ public sealed class DeadLetterWriter
     public const string ReasonHeader = "pcapwatch.reason";
     public const string DetailHeader = "pcapwatch.detail";
     public const string TruncatedHeader = "pcapwatch.truncated.original.bytes";
+    public const string TruncatedKeyHeader = "pcapwatch.truncated.original.key.bytes";
+    public const string DroppedHeadersHeader = "pcapwatch.dropped.original.headers";
+
+    /// <summary>Kafka's default <c>max.message.bytes</c> (1,048,588) less room for the record's framing.</summary>
+    public const int DefaultMaxBytes = 1_000_000;
 
     private const int DetailedWarnings = 20;
+    private const int MaxKeyBytes = 4096;
+    private const int HeaderOverhead = 64; // per header: name length, varints, framing
     private static readonly ILogger Log = Serilog.Log.ForContext<DeadLetterWriter>();
 
     private readonly IProducer<byte[], byte[]?> _producer;
+    private readonly DeliveryTracker _deliveries;
+    private readonly int _maxBytes;
     private readonly Dictionary<string, long> _byReason = new(StringComparer.Ordinal);
-    private readonly Action<DeliveryReport<byte[], byte[]?>> _onDelivered;
-    private long _failures;
-    private string? _firstFailure;
 
-    public DeadLetterWriter(IProducer<byte[], byte[]?> producer)
+    /// <param name="maxBytes">The largest dead letter to write, key, value and headers together.</param>
+    public DeadLetterWriter(IProducer<byte[], byte[]?> producer, DeliveryTracker deliveries, int maxBytes = DefaultMaxBytes)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 16 * 1024);
         _producer = producer;
-        _onDelivered = report =>
-        {
-            if (report.Error.IsError && Interlocked.Increment(ref _failures) == 1) _firstFailure = report.Error.ToString();
-        };
+        _deliveries = deliveries;
+        _maxBytes = maxBytes;
     }
 
     /// <summary>Records dead-lettered, all topics and reasons.</summary>
@@ -43,35 +52,10 @@ public sealed class DeadLetterWriter
     /// <summary>Records dead-lettered per reason code.</summary>
     public IReadOnlyDictionary<string, long> ByReason => _byReason;
 
-    /// <summary>Dead letters the broker refused (the caller must not commit past them).</summary>
-    public long Failures => Interlocked.Read(ref _failures);
-
-    public string? FirstFailure => _firstFailure;
-
     public void Send(string deadLetterTopic, ConsumeResult<byte[]?, byte[]?> source, string reasonCode, string detail)
     {
-        var original = source.Message;
-        var headers = new Headers();
-        if (original.Headers is not null)
-        {
-            foreach (var h in original.Headers) headers.Add(h.Key, h.GetValueBytes());
-        }
-        headers.Add(SourceTopicHeader, Encoding.UTF8.GetBytes(source.Topic));
-        headers.Add(SourcePartitionHeader, Encoding.UTF8.GetBytes(source.Partition.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        headers.Add(SourceOffsetHeader, Encoding.UTF8.GetBytes(source.Offset.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        headers.Add(ReasonHeader, Encoding.UTF8.GetBytes(reasonCode));
-        headers.Add(DetailHeader, Encoding.UTF8.GetBytes(detail.Length <= 1000 ? detail : detail[..1000]));
-
-        var value = original.Value;
-        if (value is not null && value.Length > ClientSettings.MaxRecordBytes)
-        {
-            // Too large for any topic we may write: keep the first 1 MiB and say how large it was.
-            headers.Add(TruncatedHeader, Encoding.UTF8.GetBytes(value.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            value = value[..(1024 * 1024)];
-        }
-
-        _producer.ProduceWhenRoom(deadLetterTopic, new Message<byte[], byte[]?> { Key = original.Key!, Value = value, Headers = headers },
-            _onDelivered);
+        var message = Build(source, reasonCode, detail, _maxBytes);
+        _producer.ProduceWhenRoom(deadLetterTopic, message, _deliveries.OnDelivered);
 
         Count++;
         _byReason[reasonCode] = _byReason.GetValueOrDefault(reasonCode) + 1;
@@ -81,4 +65,53 @@ public sealed class DeadLetterWriter
                 source.Topic, source.Partition.Value, source.Offset.Value, deadLetterTopic, reasonCode, detail, Count);
         }
     }
+
+    /// <summary>The dead letter for <paramref name="source"/>, at most <paramref name="maxBytes"/> in all.</summary>
+    internal static Message<byte[], byte[]?> Build(ConsumeResult<byte[]?, byte[]?> source, string reasonCode, string detail, int maxBytes)
+    {
+        var original = source.Message;
+        var headers = new Headers
+        {
+            { SourceTopicHeader, Encoding.UTF8.GetBytes(source.Topic) },
+            { SourcePartitionHeader, Ascii(source.Partition.Value) },
+            { SourceOffsetHeader, Ascii(source.Offset.Value) },
+            { ReasonHeader, Encoding.UTF8.GetBytes(reasonCode) },
+            { DetailHeader, Encoding.UTF8.GetBytes(detail.Length <= 1000 ? detail : detail[..1000]) },
+        };
+        int budget = maxBytes - Size(headers) - 4 * HeaderOverhead; // room for the truncation headers below
+
+        var key = original.Key;
+        if (key is not null && key.Length > MaxKeyBytes)
+        {
+            headers.Add(TruncatedKeyHeader, Ascii(key.Length));
+            key = key[..MaxKeyBytes];
+        }
+        budget -= key?.Length ?? 0;
+
+        if (original.Headers is { Count: > 0 } originalHeaders)
+        {
+            int size = originalHeaders.Sum(h => h.Key.Length + (h.GetValueBytes()?.Length ?? 0) + HeaderOverhead);
+            if (size <= budget / 4)
+            {
+                foreach (var h in originalHeaders) headers.Add(h.Key, h.GetValueBytes());
+                budget -= size;
+            }
+            else
+            {
+                headers.Add(DroppedHeadersHeader, Ascii(originalHeaders.Count));
+            }
+        }
+
+        var value = original.Value;
+        if (value is not null && value.Length > budget)
+        {
+            headers.Add(TruncatedHeader, Ascii(value.Length));
+            value = value[..Math.Max(0, budget)];
+        }
+        return new Message<byte[], byte[]?> { Key = key!, Value = value, Headers = headers };
+    }
+
+    private static int Size(Headers headers) => headers.Sum(h => h.Key.Length + h.GetValueBytes().Length + HeaderOverhead);
+
+    private static byte[] Ascii(long n) => Encoding.ASCII.GetBytes(n.ToString(CultureInfo.InvariantCulture));
 }

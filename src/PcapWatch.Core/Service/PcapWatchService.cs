@@ -61,24 +61,56 @@ public sealed class PcapWatchService
         using var computers = OpenTable(o.Topics.Computers, "computers", resume, cancel);
 
         using var producer = ClientSettings.BuildProducer(o.BootstrapServers, o.ProducerSettings);
-        using (var probe = new Confluent.Kafka.ConsumerBuilder<byte[]?, byte[]?>(
-                   ClientSettings.Consumer(o.BootstrapServers, null, o.ConsumerSettings)).Build())
+        using (var probe = KafkaClients.Reader(o.BootstrapServers, o.ConsumerSettings))
         {
             // Asked through a consumer: its metadata requests do not create topics (allow.auto.create.topics is false
             // for consumers), so a missing topic is reported, not silently created with the broker's defaults.
             RequireTopics(probe, o.Topics.Written(o.PublishChangelog), cancel);
         }
-        var deadLetters = new DeadLetterWriter(producer);
-        var changelog = o.PublishChangelog ? new WatchChangelog(producer, o.Topics.Changelog) : null;
+        var deliveries = new DeliveryTracker();
+        var deadLetters = new DeadLetterWriter(producer, deliveries, o.DeadLetterMaxBytes);
+        var changelog = o.PublishChangelog ? new WatchChangelog(producer, o.Topics.Changelog, deliveries) : null;
         var maintainer = new WatchIndexMaintainer(employees, computers, changelog);
         if (resume.Count > 0) maintainer.RebuildFromStores();
         using var tables = new TableLoader(o.BootstrapServers, o.Topics, maintainer, Progress, deadLetters, resume,
             o.ConsumerSettings, cancel);
 
+        // What the broker finally refused is produced again; a changelog record is made good by reconciling the topic
+        // (re-sending an old value could overwrite a newer one for its MAC).
+        bool reconcileChangelog = false;
+        void Redeliver(IReadOnlyList<FailedDelivery> failed)
+        {
+            foreach (var f in failed)
+            {
+                if (changelog is not null && f.Topic == o.Topics.Changelog) reconcileChangelog = true;
+                else producer.ProduceWhenRoom(f.Topic, f.Message, deliveries.OnDelivered);
+            }
+        }
+        void ReconcileIfNeeded()
+        {
+            if (!reconcileChangelog || changelog is null) return;
+            reconcileChangelog = false;
+            changelog.Reconcile(o.BootstrapServers, maintainer.Index, o.ConsumerSettings, cancel);
+        }
+        // A checkpoint moves the table offsets past rows that were dead-lettered: only once those are acknowledged.
+        void CheckpointWhenSafe()
+        {
+            if (!DeliveryTracker.WaitForAcknowledgements(producer, TimeSpan.FromSeconds(10), cancel)) return;
+            var failed = deliveries.TakeFailures();
+            if (failed.Count > 0)
+            {
+                Redeliver(failed);
+                return;
+            }
+            if (!tables.TakeChanged()) return;
+            Checkpoint(employees, computers, tables);
+            metrics.OnCheckpoint();
+        }
+
         while (!tables.IsCurrent && !cancel.IsCancellationRequested) tables.Poll(TimeSpan.FromMilliseconds(100), TableBatch * 10);
         if (tables.IsCurrent)
         {
-            if (tables.TakeChanged()) Checkpoint(employees, computers, tables);
+            CheckpointWhenSafe();
             metrics.OnCheckpoint();
             changelog?.Reconcile(o.BootstrapServers, maintainer.Index, o.ConsumerSettings, cancel);
             Progress.OnTablesCurrent();
@@ -89,7 +121,7 @@ public sealed class PcapWatchService
                 ?? throw new InvalidOperationException("Avro output needs Schema Registry properties"), o.Topics.Output)
             : new JsonMatchEncoder();
         using var joiner = new PcapJoiner(o.BootstrapServers, o.GroupId, o.Topics, maintainer.Index, o.Match, Progress,
-            o.ConsumerSettings, producer, deadLetters, encoder);
+            o.ConsumerSettings, producer, deadLetters, encoder, deliveries, Redeliver);
         if (!cancel.IsCancellationRequested)
         {
             joiner.Subscribe();
@@ -108,26 +140,37 @@ public sealed class PcapWatchService
                 }
                 if (sinceCommit.Elapsed >= o.CommitInterval)
                 {
-                    joiner.FlushAndCommit();
+                    joiner.FlushAndCommit(cancel);
+                    ReconcileIfNeeded();
                     metrics.Update(joiner, maintainer, deadLetters);
                     sinceCommit.Restart();
                 }
                 if (sinceCheckpoint.Elapsed >= o.CheckpointInterval)
                 {
-                    if (tables.TakeChanged())
-                    {
-                        Checkpoint(employees, computers, tables);
-                        metrics.OnCheckpoint();
-                    }
+                    CheckpointWhenSafe();
                     sinceCheckpoint.Restart();
                 }
                 status.LogIfDue();
             }
         }
 
-        // Shutdown: finish the batch in hand, deliver everything, commit, checkpoint.
-        joiner.FlushAndCommit();
-        if (tables.TakeChanged()) Checkpoint(employees, computers, tables);
+        // Shutdown: finish the batch in hand, deliver everything, commit, checkpoint — within the shutdown timeout. What
+        // the broker has not acknowledged by then is not committed past: those packets are read again after a restart.
+        var shutdownDeadline = DateTime.UtcNow + o.ShutdownTimeout;
+        bool committed = false;
+        while (!committed && DateTime.UtcNow < shutdownDeadline)
+        {
+            committed = joiner.FlushAndCommit(shutdownDeadline - DateTime.UtcNow, CancellationToken.None);
+        }
+        if (committed)
+        {
+            if (tables.TakeChanged()) Checkpoint(employees, computers, tables);
+        }
+        else
+        {
+            Log.Error("Stopping without committing: {InFlight} output records were not acknowledged within the shutdown timeout ({Timeout} s); their packets will be read again after a restart",
+                DeliveryTracker.InFlight(producer), (int)o.ShutdownTimeout.TotalSeconds);
+        }
 
         var summary = new PipelineSummary(Progress.Packets, Progress.Matches, deadLetters.Count, deadLetters.ByReason,
             maintainer.EmployeeRows, maintainer.ComputerRows, maintainer.Index.Count, clock.Elapsed);

@@ -26,6 +26,14 @@ public sealed record PipelineOptions
     public TimeSpan StatusInterval { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>How often the table stores are checkpointed when they changed (and always at shutdown).</summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long stopping may take: delivering the output in flight, committing, checkpointing. Past it the instance
+    /// stops without committing what is not acknowledged (those packets are read again after a restart).
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>The largest dead letter written (key, value and headers); larger records are cut to fit, with a header
+    /// giving their size. Kafka's default max.message.bytes is 1,048,588.</summary>
+    public int DeadLetterMaxBytes { get; init; } = Output.DeadLetterWriter.DefaultMaxBytes;
     /// <summary>FASTER hash index size per table store, in 64-byte buckets (a power of two); ~8 rows fit a bucket.</summary>
     public long TableIndexBuckets { get; init; } = 1L << 16;
     /// <summary>Any librdkafka property, applied to every client last (security settings, tuning).</summary>

@@ -39,7 +39,7 @@ public sealed class TableLoader : IDisposable
         _maintainer = maintainer;
         _progress = progress;
         _deadLetters = deadLetters;
-        _consumer = new ConsumerBuilder<byte[]?, byte[]?>(ClientSettings.Consumer(bootstrapServers, null, kafkaProperties)).Build();
+        _consumer = KafkaClients.Reader(bootstrapServers, kafkaProperties);
 
         var partitions = new[] { topics.Employees, topics.Computers }
             .SelectMany(topic => TopicPartitions.Of(_consumer, topic, TimeSpan.FromMinutes(5), cancel)).ToList();
@@ -66,7 +66,7 @@ public sealed class TableLoader : IDisposable
     public static string? CheckResume(string bootstrapServers, string topic, IReadOnlyDictionary<int, long> offsets,
         IReadOnlyDictionary<string, string>? kafkaProperties, CancellationToken cancel)
     {
-        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(ClientSettings.Consumer(bootstrapServers, null, kafkaProperties)).Build();
+        using var consumer = KafkaClients.Reader(bootstrapServers, kafkaProperties);
         var partitions = TopicPartitions.Of(consumer, topic, TimeSpan.FromMinutes(5), cancel);
         foreach (var (partition, next) in offsets)
         {

@@ -83,6 +83,14 @@ internal static class Kafka
         }
     }
 
+    /// <summary>The sum of the group's committed offsets over the topic's partitions (0 when none committed).</summary>
+    public static long CommittedTotal(string bootstrap, string groupId, string topic)
+    {
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(ClientSettings.Consumer(bootstrap, groupId)).Build();
+        var partitions = TopicPartitions.Of(consumer, topic, TimeSpan.FromSeconds(30));
+        return consumer.Committed(partitions, TimeSpan.FromSeconds(10)).Sum(c => Math.Max(0, c.Offset.Value));
+    }
+
     public static void WaitUntil(Func<bool> condition, TimeSpan timeout, string what)
     {
         var deadline = DateTime.UtcNow + timeout;

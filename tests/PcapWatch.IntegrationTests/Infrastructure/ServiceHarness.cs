@@ -27,15 +27,16 @@ internal sealed class ServiceHarness : IDisposable
     public TopicNames Topics { get; } = TopicNames.Default;
     public PcapWatchService Service => _service ?? throw new InvalidOperationException("service not started");
 
-    public void Start(MatchMode match = MatchMode.Src)
+    public void Start(MatchMode match = MatchMode.Src, Func<PipelineOptions, PipelineOptions>? configure = null)
     {
-        var service = _service = new PcapWatchService(new PipelineOptions
+        var options = new PipelineOptions
         {
             BootstrapServers = Broker.BootstrapServers,
             StateDir = _stateDir,
             Match = match,
             ConsumerProperties = new Dictionary<string, string> { ["fetch.wait.max.ms"] = "10" },
-        });
+        };
+        var service = _service = new PcapWatchService(configure?.Invoke(options) ?? options);
         var stop = (_stop = new CancellationTokenSource()).Token;
         var running = _running = Task.Factory.StartNew(() => service.Run(stop), TaskCreationOptions.LongRunning);
         Kafka.WaitUntil(() => service.Progress.TablesCurrent || running.IsCompleted, TimeSpan.FromSeconds(30), "tables current");

@@ -45,6 +45,18 @@ internal static unsafe partial class LibRdKafkaMock
     [LibraryImport(Library, EntryPoint = "rd_kafka_mock_group_initial_rebalance_delay_ms")]
     internal static partial void MockGroupInitialRebalanceDelayMs(nint cluster, int delayMs);
 
+    [LibraryImport(Library, EntryPoint = "rd_kafka_mock_broker_set_down")]
+    internal static partial int MockBrokerSetDown(nint cluster, int brokerId);
+
+    [LibraryImport(Library, EntryPoint = "rd_kafka_mock_broker_set_up")]
+    internal static partial int MockBrokerSetUp(nint cluster, int brokerId);
+
+    [LibraryImport(Library, EntryPoint = "rd_kafka_mock_push_request_errors_array")]
+    internal static partial void MockPushRequestErrorsArray(nint cluster, short apiKey, nuint count, int* errors);
+
+    [LibraryImport(Library, EntryPoint = "rd_kafka_mock_clear_request_errors")]
+    internal static partial void MockClearRequestErrors(nint cluster, short apiKey);
+
     [LibraryImport(Library, EntryPoint = "rd_kafka_mock_cluster_destroy")]
     internal static partial void MockClusterDestroy(nint cluster);
 

@@ -1,0 +1,76 @@
+using Confluent.Kafka;
+
+namespace PcapWatch.Kafka;
+
+/// <summary>A record the broker finally refused (after librdkafka's own retries), kept to be produced again.</summary>
+public sealed record FailedDelivery(string Topic, Message<byte[], byte[]?> Message, Error Error);
+
+/// <summary>
+/// The one delivery accounting for everything the pipeline produces (matches, dead letters, the changelog): failures
+/// are kept, not just counted, so the pipeline can produce them again, and no commit or checkpoint moves past a
+/// record that is not acknowledged. Delivery reports arrive on librdkafka's thread; the pipeline thread takes them.
+/// </summary>
+public sealed class DeliveryTracker
+{
+    private readonly object _gate = new();
+    private List<FailedDelivery> _failed = new();
+    private long _failures;
+
+    public DeliveryTracker() => OnDelivered = Record;
+
+    /// <summary>The delivery handler to pass to Produce (one delegate, allocated once).</summary>
+    public Action<DeliveryReport<byte[], byte[]?>> OnDelivered { get; }
+
+    /// <summary>Deliveries refused since start (for metrics), retried ones included.</summary>
+    public long Failures => Interlocked.Read(ref _failures);
+
+    private void Record(DeliveryReport<byte[], byte[]?> report)
+    {
+        if (!report.Error.IsError) return;
+        Interlocked.Increment(ref _failures);
+        // A fresh message to produce again: the report's carries the broker's timestamp kind, which Produce refuses.
+        var sent = report.Message;
+        var again = new Message<byte[], byte[]?>
+        {
+            Key = sent.Key,
+            Value = sent.Value,
+            Headers = sent.Headers,
+            Timestamp = sent.Timestamp.Type == TimestampType.CreateTime ? sent.Timestamp : Timestamp.Default,
+        };
+        lock (_gate) _failed.Add(new FailedDelivery(report.Topic, again, report.Error));
+    }
+
+    /// <summary>The failures since the last call (empty when none).</summary>
+    public IReadOnlyList<FailedDelivery> TakeFailures()
+    {
+        lock (_gate)
+        {
+            if (_failed.Count == 0) return [];
+            var taken = _failed;
+            _failed = new List<FailedDelivery>();
+            return taken;
+        }
+    }
+
+    /// <summary>
+    /// Waits until the producer has no record in flight, at most <paramref name="budget"/> and never past
+    /// <paramref name="cancel"/>: false when records are still unacknowledged (nothing may be committed past them).
+    /// </summary>
+    public static bool WaitForAcknowledgements(IProducer<byte[], byte[]?> producer, TimeSpan budget, CancellationToken cancel = default)
+    {
+        var deadline = DateTime.UtcNow + budget;
+        while (true)
+        {
+            var left = deadline - DateTime.UtcNow;
+            if (producer.Flush(left < TimeSpan.FromMilliseconds(100) ? (left > TimeSpan.Zero ? left : TimeSpan.Zero)
+                    : TimeSpan.FromMilliseconds(100)) == 0)
+            {
+                return true;
+            }
+            if (cancel.IsCancellationRequested || DateTime.UtcNow >= deadline) return false;
+        }
+    }
+
+    /// <summary>Records the producer has not had acknowledged yet (serves delivery reports as a side effect).</summary>
+    public static int InFlight(IProducer<byte[], byte[]?> producer) => producer.Flush(TimeSpan.Zero);
+}
