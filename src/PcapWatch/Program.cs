@@ -53,6 +53,11 @@ catch (SettingsException ex)
     Log.Fatal("Invalid settings: {Reason}", ex.Message);
     return SettingsException.ExitCode;
 }
+catch (PcapWatch.Service.StateDirectoryException ex)
+{
+    Log.Fatal("Invalid settings: {Reason}", ex.Message);
+    return SettingsException.ExitCode;
+}
 catch (Exception ex) when (ex is not OutOfMemoryException)
 {
     Log.Fatal(ex, "PcapWatch stopped: {Reason}", ex.Message);

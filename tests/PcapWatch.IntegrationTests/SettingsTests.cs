@@ -84,6 +84,58 @@ public class SettingsTests
         Assert.That(p.Stderr.Concat(p.Stdout), Has.None.Contains(secret));
     }
 
+    [TestCase("-X", "sasl.oauthbearer.config=principal=alice secret=SECRET")]
+    [TestCase("-X", "sasl.oauthbearer.client.secret=SECRET")]
+    [TestCase("-X", "sasl.password=SECRET")]
+    [TestCase("-X", "ssl.key.password=SECRET")]
+    [TestCase("-X", "ssl.keystore.password=SECRET")]
+    [TestCase("-X", "ssl.key.pem=-----BEGIN PRIVATE KEY-----SECRET")]
+    [TestCase("-X", "sasl.oauthbearer.assertion.private.key.passphrase=SECRET")]
+    [TestCase("--schema-registry", "http://alice:SECRET@127.0.0.1:1")]
+    public void Every_kind_of_credential_is_masked(string flag, string setting)
+    {
+        const string secret = "s3cr3t-never-logged";
+        using var p = CliProcess.StartIn(_dir, null, null, "run", "-b", "127.0.0.1:1", "--state-dir", Path.Combine(_dir, "state"),
+            flag, setting.Replace("SECRET", secret, StringComparison.Ordinal), "--log-level", "Debug");
+        var line = p.WaitForLog("Settings:", Patience);
+        p.Terminate();
+        p.WaitForExit(Patience);
+        Assert.That(line, Does.Contain("***"));
+        Assert.That(p.Stderr.Concat(p.Stdout), Has.None.Contains(secret));
+    }
+
+    [Test]
+    public void Basic_auth_user_info_of_the_schema_registry_is_masked()
+    {
+        const string secret = "s3cr3t-never-logged";
+        File.WriteAllText(Path.Combine(_dir, "appsettings.json"),
+            """{"SchemaRegistry":{"schema.registry.url":"http://127.0.0.1:1","basic.auth.user.info":"alice:SECRET","basic.auth.credentials.source":"USER_INFO"}}"""
+                .Replace("SECRET", secret, StringComparison.Ordinal));
+        using var p = CliProcess.StartIn(_dir, null, null, "run", "-b", "127.0.0.1:1", "--state-dir", Path.Combine(_dir, "state"));
+        var line = p.WaitForLog("Settings:", Patience);
+        p.Terminate();
+        p.WaitForExit(Patience);
+        Assert.That(line, Does.Contain("basic.auth.user.info=***"));
+        Assert.That(p.Stderr.Concat(p.Stdout), Has.None.Contains(secret));
+    }
+
+    [Test]
+    public void A_state_dir_with_files_pcapwatch_did_not_create_is_refused_and_left_alone()
+    {
+        var precious = Path.Combine(_dir, "precious");
+        Directory.CreateDirectory(Path.Combine(precious, "employees"));
+        File.WriteAllText(Path.Combine(precious, "employees", "salaries.xlsx"), "not ours");
+        File.WriteAllText(Path.Combine(precious, "notes.txt"), "not ours either");
+
+        using var p = CliProcess.StartIn(_dir, null, null, "run", "-b", "127.0.0.1:1", "--state-dir", precious);
+        Assert.That(p.WaitForExit(Patience), Is.EqualTo(2), () => string.Join("\n", p.Stderr));
+        var lines = p.Stderr.Where(l => l.Length > 0).ToArray();
+        Assert.That(lines, Has.Some.Contains("did not create").And.Some.Contains(precious));
+        Assert.That(lines, Has.Length.LessThanOrEqualTo(2), "one clear line, no stack trace");
+        Assert.That(File.ReadAllText(Path.Combine(precious, "employees", "salaries.xlsx")), Is.EqualTo("not ours"));
+        Assert.That(File.Exists(Path.Combine(precious, "notes.txt")), Is.True);
+    }
+
     [Test]
     public void The_documented_example_settings_file_binds()
     {

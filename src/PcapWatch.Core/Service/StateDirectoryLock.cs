@@ -1,19 +1,26 @@
 namespace PcapWatch.Service;
 
 /// <summary>
-/// Holds an exclusive lock on a state dir for the life of an instance. Two instances writing the same FASTER files
-/// would corrupt each other, so the second one stops at start-up with a clear message. The OS releases the lock
-/// when the process dies, so a crash never leaves the dir locked.
+/// Claims a state dir for the life of an instance. The folder must be PcapWatch's: new, empty, or marked by an earlier
+/// run (a marker file), because recovery deletes and recreates the table stores in it — pointed at a folder with a
+/// person's files, it would delete them. And it holds an exclusive lock: two instances writing the same FASTER files
+/// would corrupt each other. The OS releases the lock when the process dies, so a crash never leaves it locked.
 /// </summary>
 public sealed class StateDirectoryLock : IDisposable
 {
+    /// <summary>The file that says "PcapWatch created this folder".</summary>
+    public const string MarkerFile = ".pcapwatch-state";
+
+    // What a state dir of a version before the marker held: recognised, and marked, rather than refused.
+    private static readonly HashSet<string> EarlierLayout = new(StringComparer.Ordinal) { ".lock", "employees", "computers" };
+
     private readonly FileStream _lock;
 
     private StateDirectoryLock(FileStream stream) => _lock = stream;
 
     public static StateDirectoryLock Acquire(string stateDir)
     {
-        Directory.CreateDirectory(stateDir);
+        Claim(stateDir);
         var path = Path.Combine(stateDir, ".lock");
         try
         {
@@ -24,10 +31,33 @@ public sealed class StateDirectoryLock : IDisposable
         }
         catch (IOException)
         {
-            throw new InvalidOperationException(
+            throw new StateDirectoryException(
                 $"state dir '{stateDir}' is in use by another PcapWatch instance; give each instance its own --state-dir");
         }
     }
 
+    private static void Claim(string stateDir)
+    {
+        var marker = Path.Combine(stateDir, MarkerFile);
+        if (File.Exists(marker)) return;
+        if (Directory.Exists(stateDir))
+        {
+            var entries = Directory.EnumerateFileSystemEntries(stateDir).Select(Path.GetFileName).ToList();
+            bool earlierPcapWatch = entries.Count > 0 && entries.All(e => EarlierLayout.Contains(e!))
+                && entries.Where(e => e != ".lock").All(e => File.Exists(Path.Combine(stateDir, e!, "layout")));
+            if (entries.Count > 0 && !earlierPcapWatch)
+            {
+                throw new StateDirectoryException(
+                    $"state dir '{stateDir}' holds files PcapWatch did not create (no {MarkerFile} in it), and PcapWatch deletes what it "
+                    + "finds in its state dir; point --state-dir at a new or empty folder");
+            }
+        }
+        Directory.CreateDirectory(stateDir);
+        File.WriteAllText(marker, "This folder holds PcapWatch's table stores; PcapWatch may delete and recreate anything in it.\n");
+    }
+
     public void Dispose() => _lock.Dispose();
 }
+
+/// <summary>The state dir cannot be used: a setting to change, not a fault of the program.</summary>
+public sealed class StateDirectoryException(string message) : InvalidOperationException(message);

@@ -37,6 +37,11 @@ internal static class RunCommand
         {
             Description = "Seconds between one-line status logs (rates, lag, dead letters, table rows); 0 for none [StatusIntervalSeconds; default 30]",
         };
+        var shutdownTimeout = new Option<double>("--shutdown-timeout")
+        {
+            Description = "Seconds stopping may take (deliver the output in flight, commit, checkpoint); past it the instance stops "
+                + "without committing what the broker has not acknowledged [ShutdownTimeoutSeconds; default 30]",
+        };
         var metricsPort = new Option<int>("--metrics-port")
         {
             Description = "Serve Prometheus metrics on http://*:PORT/metrics; 0 for none [MetricsPort; default 0]",
@@ -56,12 +61,13 @@ internal static class RunCommand
                 "pcapwatch run -b localhost:9092 --output-format avro --schema-registry http://localhost:8081"))
         {
             bootstrap, stateDir, groupId, match, changelogTopic, checkpointInterval, instanceId, kafka, statusInterval, metricsPort,
-            outputFormat, schemaRegistry,
+            outputFormat, schemaRegistry, shutdownTimeout,
         };
         var loader = new SettingsLoader()
             .Flag(bootstrap, "Kafka:BootstrapServers").Flag(stateDir, "StateDir").Flag(groupId, "GroupId").Flag(match, "Match")
             .Flag(changelogTopic, "ChangelogTopic").Flag(checkpointInterval, "CheckpointIntervalSeconds")
             .Flag(instanceId, "InstanceId").Flag(statusInterval, "StatusIntervalSeconds").Flag(metricsPort, "MetricsPort")
+            .Flag(shutdownTimeout, "ShutdownTimeoutSeconds")
             .Flag(outputFormat, "OutputFormat").Flag(schemaRegistry, "SchemaRegistry:" + SettingsLoader.SchemaRegistryUrlKey)
             .KafkaFlag(kafka);
         command.SetAction(parse =>
@@ -80,6 +86,7 @@ internal static class RunCommand
                 ConsumerProperties = s.Kafka.Consumer,
                 ProducerProperties = s.Kafka.Producer,
                 StatusInterval = TimeSpan.FromSeconds(s.StatusIntervalSeconds),
+                ShutdownTimeout = TimeSpan.FromSeconds(s.ShutdownTimeoutSeconds),
                 OutputFormat = s.OutputFormat == "avro" ? Output.OutputFormat.Avro : Output.OutputFormat.Json,
                 SchemaRegistryProperties = s.SchemaRegistry,
             };

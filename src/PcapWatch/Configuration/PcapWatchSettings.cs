@@ -19,6 +19,7 @@ internal sealed class PcapWatchSettings
     public string ChangelogTopic { get; set; } = TopicNames.Default.Changelog;
     public double CheckpointIntervalSeconds { get; set; } = 30;
     public double StatusIntervalSeconds { get; set; } = 30;
+    public double ShutdownTimeoutSeconds { get; set; } = 30;
     /// <summary>Port of the Prometheus <c>/metrics</c> endpoint; 0 for none.</summary>
     public int MetricsPort { get; set; }
     /// <summary>json (default) or avro.</summary>
