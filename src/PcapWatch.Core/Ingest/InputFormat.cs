@@ -28,7 +28,7 @@ public static class InputReader
             format = first is '[' or '{' or -1 ? InputFormat.Pcap : InputFormat.Keyed;
             input = new ReplayStream(head, length, input);
         }
-        return format == InputFormat.Keyed ? KeyedLineReader.Read(new StreamReader(input)) : PcapRecordReader.Read(input);
+        return format == InputFormat.Keyed ? KeyedLineReader.Read(input) : PcapRecordReader.Read(input);
     }
 
     private static int FirstNonWhitespace(ReadOnlySpan<byte> bytes)

@@ -36,11 +36,11 @@ public sealed class RecordPublisher : IDisposable
         {
             cancel.ThrowIfCancellationRequested();
             int size = record.Value?.Length ?? 0;
-            if (size > ClientSettings.MaxRecordBytes)
+            if (record.IsTooLarge || size > ClientSettings.MaxRecordBytes)
             {
                 oversized.Add(record.LineNumber);
                 Log.Error("Record {Line} is {Bytes} bytes, over the {Limit}-byte limit; it was not sent",
-                    record.LineNumber, size, ClientSettings.MaxRecordBytes);
+                    record.LineNumber, record.IsTooLarge ? record.OversizedBytes : size, ClientSettings.MaxRecordBytes);
                 continue;
             }
             var message = new Message<byte[]?, byte[]?> { Key = record.Key, Value = record.Value };

@@ -97,4 +97,68 @@ public class InputReaderTests
         }
         return "  " + sb;
     }
+
+    // A 100 MB record followed by a normal one, in each layout: the huge one is reported with its size, the next one
+    // arrives intact, and reading it all allocates a few times the record limit, not the input.
+    [TestCase("packet line", InputFormat.Pcap)]
+    [TestCase("array element", InputFormat.Pcap)]
+    [TestCase("table line", InputFormat.Keyed)]
+    public void A_huge_record_costs_the_record_limit_in_memory_not_its_size(string layout, InputFormat format)
+    {
+        const long huge = 100L << 20;
+        var (head, tail, next) = layout switch
+        {
+            "packet line" => ("{\"x\":\"", "\"}\n", "{\"layers\":{}}\n"),
+            "array element" => ("[{\"x\":\"", "\"},", "{\"layers\":{}}]"),
+            _ => ("k1:{\"name\":\"", "\"}\n", "k2:{\"name\":\"ok\"}\n"),
+        };
+        using var input = new GeneratedStream(Encoding.UTF8.GetBytes(head), huge, Encoding.UTF8.GetBytes(tail + next));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var records = InputReader.Read(input, format).ToList();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.That(records, Has.Count.EqualTo(2));
+        Assert.That(records[0].IsTooLarge, Is.True);
+        Assert.That(records[0].OversizedBytes, Is.GreaterThanOrEqualTo(huge));
+        Assert.That(records[1].Value, Is.Not.Null.And.Length.GreaterThan(5));
+        Assert.That(allocated, Is.LessThan(5L * Kafka.ClientSettings.MaxRecordBytes), $"{allocated} bytes allocated for {huge} bytes of input");
+    }
+
+    /// <summary>head, then <c>count</c> bytes of 'a', then tail, generated as read: nothing of that size is ever stored.</summary>
+    private sealed class GeneratedStream(byte[] head, long count, byte[] tail) : Stream
+    {
+        private long _at;
+        private long Total => head.Length + count + tail.Length;
+
+        public override int Read(byte[] buffer, int offset, int length)
+        {
+            int n = 0;
+            while (n < length && _at < Total)
+            {
+                if (_at < head.Length) buffer[offset + n] = head[_at];
+                else if (_at < head.Length + count)
+                {
+                    int run = (int)Math.Min(length - n, head.Length + count - _at);
+                    buffer.AsSpan(offset + n, run).Fill((byte)'a');
+                    n += run;
+                    _at += run;
+                    continue;
+                }
+                else buffer[offset + n] = tail[_at - head.Length - count];
+                n++;
+                _at++;
+            }
+            return n;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => Total;
+        public override long Position { get => _at; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
 }
