@@ -1,0 +1,76 @@
+using System.Text;
+using NUnit.Framework;
+using PcapWatch.IntegrationTests.Infrastructure;
+using PcapWatch.Kafka;
+using PcapWatch.Output;
+using KafkaTest = PcapWatch.IntegrationTests.Infrastructure.Kafka;
+
+namespace PcapWatch.IntegrationTests;
+
+/// <summary>
+/// Records nobody should have written, where the tools read: each is counted and skipped with a warning, and the
+/// tools still answer from the good ones and exit 0. And a table row's dead letter that the broker has not
+/// acknowledged keeps the checkpoint from moving past that row.
+/// </summary>
+public class UnreadableRecordsTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Test]
+    public void Tail_report_and_who_skip_what_they_cannot_read_and_answer_from_the_rest()
+    {
+        using var broker = EmbeddedBroker.Start();
+        broker.CreateTopics(TopicLayout.For(TopicNames.Default, output: 1));
+        var good = """{"P_FRAME_TIME":"t","P_FRAME_LEN":"60","P_FRAME_PROTOCOLS":"eth:ip:tcp","P_ETH_SRC":"02:50:57:00:00:02","P_IP_SRC":"10.0.0.2","P_IP_DST":"10.0.0.1","C_EMP_ID":"E1","C_EMP_NAME":"Alice","C_MACADDR":"02:50:57:00:00:02"}""";
+        var output = TopicNames.Default.Output;
+        KafkaTest.Produce(broker.BootstrapServers, output, [
+            Encoding.UTF8.GetBytes("""{"C_EMP_NAME":"\ud83d","P_FRAME_PROTOCOLS":"x"}"""),
+            Encoding.UTF8.GetBytes("""{"\udc00":1}"""),
+            Encoding.UTF8.GetBytes("not json"),
+            Encoding.UTF8.GetBytes("{\"C_EMP_NAME\":[1,2],\"P_FRAME_PROTOCOLS\":{}}"),
+            Encoding.UTF8.GetBytes(good),
+        ]);
+
+        using (var tail = CliProcess.Start("tail", "-b", broker.BootstrapServers, "--from-beginning", "--exit-at-end"))
+        {
+            Assert.That(tail.WaitForExit(Patience), Is.Zero, () => string.Join("\n", tail.Stderr));
+            Assert.That(tail.Stdout, Has.Some.Contains("Alice"));
+            Assert.That(tail.Stderr, Has.Some.Contains("Skipped unreadable record"));
+        }
+        using (var report = CliProcess.Start("report", "-b", broker.BootstrapServers))
+        {
+            Assert.That(report.WaitForExit(Patience), Is.Zero, () => string.Join("\n", report.Stderr));
+            Assert.That(report.Stdout, Has.Some.Contains("Alice"));
+        }
+        using (var who = CliProcess.Start("who", "-b", broker.BootstrapServers, "10.0.0.2"))
+        {
+            Assert.That(who.WaitForExit(Patience), Is.Zero, () => string.Join("\n", who.Stderr));
+            Assert.That(string.Join("\n", who.Stdout), Does.Contain("02:50:57:00:00:02"));
+        }
+    }
+
+    [Test]
+    public void A_table_rows_unacknowledged_dead_letter_keeps_the_checkpoint_behind_it()
+    {
+        using var h = new ServiceHarness();
+        h.Employee("100", "Tom", "YES");
+        h.Start();
+        h.Stop(); // checkpointed: the employees table resumes after Tom's row
+
+        KafkaTest.Produce(h.Broker.BootstrapServers, h.Topics.Employees, [Encoding.UTF8.GetBytes("{\"key\":\"1\",\"name\":\"\\ud83d\"}")]);
+        // From now on the broker keeps every produce request waiting: the row's dead letter stays unacknowledged.
+        h.Broker.FailRequests(0, 100_000, 19);
+        h.Start(configure: o => o with { ShutdownTimeout = TimeSpan.FromSeconds(2) });
+        h.Stop();
+        Assert.That(KafkaTest.ReadRaw(h.Broker.BootstrapServers, h.Topics.EmployeesDeadLetters), Is.Empty);
+
+        // After a restart the row is read again, because the checkpoint did not move past it, and dead-lettered.
+        h.Broker.ClearRequestFailures(0);
+        h.Start();
+        KafkaTest.WaitUntil(() => KafkaTest.ReadRaw(h.Broker.BootstrapServers, h.Topics.EmployeesDeadLetters).Count == 1, Patience,
+            "the dead letter delivered");
+        h.Stop();
+        var letter = KafkaTest.ReadRaw(h.Broker.BootstrapServers, h.Topics.EmployeesDeadLetters).Single();
+        Assert.That(letter.Headers[DeadLetterWriter.ReasonHeader], Is.EqualTo("invalid_escape"));
+    }
+}
