@@ -10,7 +10,8 @@ namespace PcapWatch.Benchmarks;
 /// <c>table-state [--keys N] [--updates M] [--shared-rows R]</c>: what the table side costs as history piles up.
 /// <list type="bullet">
 /// <item>Log growth: N keys written once vs N keys updated M times (a checkpoint after every N updates, as a busy table
-/// gets one each interval): FASTER log bytes on disk and restart (recover + verify) time, and their ratios.</item>
+/// gets one each interval): FASTER log bytes on disk and restart (recover + verify) time, and their ratios; and the
+/// same updates with compaction off, as the baseline.</item>
 /// <item>Shared MAC: R computer rows with one MAC vs R rows with distinct MACs, loaded as the table loader does
 /// (index recomputed once per batch), and the old immediate recompute on a tenth of them for contrast.</item>
 /// </list>
@@ -23,11 +24,13 @@ internal static class TableStateBenchmark
         var root = Path.Combine(Path.GetTempPath(), "pcapwatch-table-state-" + Environment.ProcessId);
         try
         {
-            var once = LogGrowth(Path.Combine(root, "once"), keys, keys);
-            var many = LogGrowth(Path.Combine(root, "many"), keys, updates);
+            var once = LogGrowth(Path.Combine(root, "once"), keys, keys, compact: true);
+            var many = LogGrowth(Path.Combine(root, "many"), keys, updates, compact: true);
+            var uncompacted = LogGrowth(Path.Combine(root, "uncompacted"), keys, updates, compact: false);
             Console.WriteLine($"RESULT log keys={keys} updates={updates} once_disk_mb={Mb(once.Disk)} many_disk_mb={Mb(many.Disk)} "
                 + $"disk_ratio={(double)many.Disk / once.Disk:F2} once_restart_s={once.Restart.TotalSeconds:F3} many_restart_s={many.Restart.TotalSeconds:F3} "
-                + $"restart_ratio={many.Restart / once.Restart:F2} compactions={many.Compactions} write_s={many.Write.TotalSeconds:F1}");
+                + $"restart_ratio={many.Restart / once.Restart:F2} compactions={many.Compactions} write_s={many.Write.TotalSeconds:F1} "
+                + $"uncompacted_disk_mb={Mb(uncompacted.Disk)} uncompacted_restart_s={uncompacted.Restart.TotalSeconds:F3}");
 
             var distinct = LoadComputers(Path.Combine(root, "distinct"), shared, sharedMac: false, deferred: true);
             var oneMac = LoadComputers(Path.Combine(root, "shared"), shared, sharedMac: true, deferred: true);
@@ -43,12 +46,13 @@ internal static class TableStateBenchmark
         }
     }
 
-    private static (long Disk, TimeSpan Restart, int Compactions, TimeSpan Write) LogGrowth(string dir, int keys, int updates)
+    private static (long Disk, TimeSpan Restart, int Compactions, TimeSpan Write) LogGrowth(string dir, int keys, int updates, bool compact)
     {
         var write = Stopwatch.StartNew();
         int compactions;
         using (var store = FasterTableStore.Create(dir, 1L << 14))
         {
+            store.CompactionEnabled = compact;
             for (int i = 0; i < updates; i++)
             {
                 int key = i % keys;

@@ -11,7 +11,8 @@ namespace PcapWatch.Kafka;
 /// <remarks>
 /// Limits of the mock (measured, see README): each partition keeps only its newest ~5 MiB (older message sets are
 /// dropped silently), AdminClient requests time out (topics are created here, through the host), no compaction, and
-/// transactions are not real. Callers that write more than that must spread data over partitions or pace it.
+/// transactions only far enough that commit markers are real (aborted data is dropped by the mock itself). Callers that
+/// write more than that must spread data over partitions or pace it.
 /// </remarks>
 public sealed unsafe class EmbeddedBroker : IDisposable
 {

@@ -121,6 +121,9 @@ public sealed unsafe class FasterTableStore : IDisposable
     /// <summary>Times the log was compacted since the store was opened.</summary>
     public int Compactions { get; private set; }
 
+    /// <summary>Off only to measure what compaction saves (the table-state benchmark's baseline).</summary>
+    internal bool CompactionEnabled { get; set; } = true;
+
     /// <summary>Inserts or replaces a row; returns the previous value (null when the row is new).</summary>
     public byte[]? Upsert(string key, byte[] value)
     {
@@ -236,7 +239,7 @@ public sealed unsafe class FasterTableStore : IDisposable
 
     private void CompactIfWorthIt()
     {
-        if (LogBytes <= Math.Max(MinCompactBytes, CompactWhenLogExceedsLive * LiveBytes)) return;
+        if (!CompactionEnabled || LogBytes <= Math.Max(MinCompactBytes, CompactWhenLogExceedsLive * LiveBytes)) return;
         // Only the read-only region can be compacted; after the previous fold-over checkpoint that is nearly all of it.
         long until = _kv.Log.SafeReadOnlyAddress;
         if (until <= _kv.Log.BeginAddress) return;
