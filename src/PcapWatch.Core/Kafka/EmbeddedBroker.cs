@@ -39,8 +39,9 @@ public sealed unsafe class EmbeddedBroker : IDisposable
         const int errSize = 512;
         var errstr = stackalloc byte[errSize];
         var conf = LibRdKafkaMock.ConfNew();
-        // The hosting handle never talks to a broker itself; keep its own logging to errors only.
+        // The hosting handle never talks to a broker itself; keep its own logging to errors only, through Serilog.
         LibRdKafkaMock.ConfSet(conf, "log_level", "3", errstr, errSize);
+        LibRdKafkaMock.ConfSetLogCallback(conf, &OnNativeLog);
         var handle = LibRdKafkaMock.New(LibRdKafkaMock.ProducerType, conf, errstr, errSize);
         if (handle == 0)
         {
@@ -61,6 +62,11 @@ public sealed unsafe class EmbeddedBroker : IDisposable
             ?? throw new InvalidOperationException("the mock cluster reported no bootstrap servers");
         return new EmbeddedBroker(handle, cluster, bootstraps);
     }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(System.Runtime.CompilerServices.CallConvCdecl)])]
+    private static void OnNativeLog(nint handle, int level, byte* facility, byte* message) =>
+        Serilog.Log.ForContext("SourceContext", "librdkafka").Write(KafkaClients.LevelOf((Confluent.Kafka.SyslogLevel)level),
+            "mock cluster {Facility}: {KafkaMessage}", Marshal.PtrToStringUTF8((nint)facility), Marshal.PtrToStringUTF8((nint)message));
 
     /// <summary>Creates a topic (AdminClient does not work against the mock; this is the way).</summary>
     public void CreateTopic(string topic, int partitions)

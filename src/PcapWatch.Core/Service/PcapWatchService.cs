@@ -68,6 +68,7 @@ public sealed class PcapWatchService
             RequireTopics(probe, o.Topics.Written(o.PublishChangelog), cancel);
         }
         var deliveries = new DeliveryTracker();
+        metrics.Track(deliveries);
         var deadLetters = new DeadLetterWriter(producer, deliveries, o.DeadLetterMaxBytes);
         var changelog = o.PublishChangelog ? new WatchChangelog(producer, o.Topics.Changelog, deliveries) : null;
         var maintainer = new WatchIndexMaintainer(employees, computers, changelog);

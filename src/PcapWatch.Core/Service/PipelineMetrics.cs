@@ -23,6 +23,7 @@ public sealed class PipelineMetrics : IDisposable
     private readonly KeyValuePair<string, object?> _instance;
     private volatile Snapshot _snapshot = new([], new Dictionary<string, long>(), 0, 0, 0);
     private long _lastCheckpointTimestamp = Stopwatch.GetTimestamp();
+    private Kafka.DeliveryTracker? _deliveries;
 
     private sealed record Snapshot(KeyValuePair<int, long>[] LagByPartition, IReadOnlyDictionary<string, long> DeadLettersByReason,
         long WatchedMacs, long EmployeeRows, long ComputerRows);
@@ -38,6 +39,8 @@ public sealed class PipelineMetrics : IDisposable
         _meter.CreateObservableCounter("pcapwatch.dead_letters", () => _snapshot.DeadLettersByReason
                 .Select(r => new Measurement<long>(r.Value, instance, new("reason", r.Key))),
             description: "Records sent to a dead-letter topic, by reason");
+        _meter.CreateObservableCounter("pcapwatch.deliveries.refused", () => new Measurement<long>(_deliveries?.Failures ?? 0, instance),
+            description: "Output records (matches, dead letters, changelog) the broker refused after librdkafka's retries; each is produced again");
         _meter.CreateObservableGauge("pcapwatch.consumer.lag", () => _snapshot.LagByPartition
                 .Select(p => new Measurement<long>(p.Value, instance, new("partition", p.Key))),
             unit: "{record}", description: "pcap records not yet consumed, per assigned partition");
@@ -62,6 +65,9 @@ public sealed class PipelineMetrics : IDisposable
     internal void Update(PcapJoiner joiner, WatchIndexMaintainer maintainer, DeadLetterWriter deadLetters) =>
         _snapshot = new Snapshot(joiner.LagByPartition(), new Dictionary<string, long>(deadLetters.ByReason),
             maintainer.Index.Count, maintainer.EmployeeRows, maintainer.ComputerRows);
+
+    /// <summary>The pipeline's delivery accounting, once it exists.</summary>
+    internal void Track(Kafka.DeliveryTracker deliveries) => _deliveries = deliveries;
 
     internal void OnCheckpoint() => Interlocked.Exchange(ref _lastCheckpointTimestamp, Stopwatch.GetTimestamp());
 

@@ -24,6 +24,9 @@ internal static unsafe partial class LibRdKafkaMock
     [LibraryImport(Library, EntryPoint = "rd_kafka_conf_set", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int ConfSet(nint conf, string name, string value, byte* errstr, nuint errstrSize);
 
+    [LibraryImport(Library, EntryPoint = "rd_kafka_conf_set_log_cb")]
+    internal static partial void ConfSetLogCallback(nint conf, delegate* unmanaged[Cdecl]<nint, int, byte*, byte*, void> callback);
+
     [LibraryImport(Library, EntryPoint = "rd_kafka_conf_destroy")]
     internal static partial void ConfDestroy(nint conf);
 
