@@ -83,7 +83,7 @@ internal static class E2eBenchmark
         return 0;
     }
 
-    private const int PipelineProgressLimit = Join.PipelineProgress.MaxPartitions;
+    private const int PipelineProgressLimit = Service.PipelineProgress.MaxPartitions;
 
     private static double BareConsumer(string bootstrap, string topic, int packets)
     {

@@ -3,6 +3,8 @@ using NUnit.Framework;
 using PcapWatch.Service;
 using PcapWatch.Tests.Shared;
 
+using PcapWatch.Tools;
+
 namespace PcapWatch.IntegrationTests;
 
 /// <summary>The demo in-process: embedded broker, real Confluent.Kafka clients, FASTER on disk, the output topic read back.</summary>

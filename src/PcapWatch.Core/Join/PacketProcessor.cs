@@ -1,5 +1,4 @@
 using PcapWatch.Index;
-using PcapWatch.Kafka;
 using PcapWatch.Packets;
 
 namespace PcapWatch.Join;
@@ -21,9 +20,9 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode)
     {
         rejection = default;
         if (value.IsEmpty) return Reject(RejectionCodes.Empty, "empty message", out rejection);
-        if (value.Length > ClientSettings.MaxRecordBytes)
+        if (value.Length > RecordLimits.MaxRecordBytes)
         {
-            return Reject(RejectionCodes.TooLarge, $"{value.Length} bytes, over the {ClientSettings.MaxRecordBytes}-byte limit",
+            return Reject(RejectionCodes.TooLarge, $"{value.Length} bytes, over the {RecordLimits.MaxRecordBytes}-byte limit",
                 out rejection);
         }
 

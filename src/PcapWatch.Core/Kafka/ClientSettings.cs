@@ -8,8 +8,8 @@ namespace PcapWatch.Kafka;
 /// </summary>
 public static class ClientSettings
 {
-    /// <summary>Largest record PcapWatch writes or expects (real tshark lines reach 2.5 MB; Kafka's default is 1 MB).</summary>
-    public const int MaxRecordBytes = 8 * 1024 * 1024;
+    /// <summary>Largest record PcapWatch writes or expects: <see cref="RecordLimits.MaxRecordBytes"/>.</summary>
+    public const int MaxRecordBytes = RecordLimits.MaxRecordBytes;
 
     /// <summary>The pipeline's producer: matches and the index changelog share it, so one flush covers both.</summary>
     public static IProducer<byte[], byte[]?> BuildProducer(string bootstrapServers, IReadOnlyDictionary<string, string>? extra) =>

@@ -32,7 +32,7 @@ public sealed class StateDirectoryLock : IDisposable
         catch (IOException)
         {
             throw new StateDirectoryException(
-                $"state dir '{stateDir}' is in use by another PcapWatch instance; give each instance its own --state-dir");
+                $"state dir '{stateDir}' is in use by another PcapWatch instance; give each instance its own state dir");
         }
     }
 
@@ -49,7 +49,7 @@ public sealed class StateDirectoryLock : IDisposable
             {
                 throw new StateDirectoryException(
                     $"state dir '{stateDir}' holds files PcapWatch did not create (no {MarkerFile} in it), and PcapWatch deletes what it "
-                    + "finds in its state dir; point --state-dir at a new or empty folder");
+                    + "finds in its state dir; use a new or empty folder");
             }
         }
         Directory.CreateDirectory(stateDir);

@@ -2,6 +2,8 @@ using System.CommandLine;
 using PcapWatch.Cli.Hosting;
 using PcapWatch.Service;
 
+using PcapWatch.Tools;
+
 namespace PcapWatch.Cli;
 
 /// <summary><c>demo</c>: the whole recipe in one process on the embedded broker.</summary>

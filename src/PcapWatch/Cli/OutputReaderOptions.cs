@@ -1,6 +1,8 @@
 using System.CommandLine;
 using PcapWatch.Cli.Configuration;
 
+using PcapWatch.Tools;
+
 namespace PcapWatch.Cli;
 
 /// <summary>

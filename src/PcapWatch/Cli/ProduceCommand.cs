@@ -4,6 +4,8 @@ using PcapWatch.Cli.Hosting;
 using PcapWatch.Ingest;
 using Serilog;
 
+using PcapWatch.Tools;
+
 namespace PcapWatch.Cli;
 
 /// <summary><c>produce</c>: writes a file (or stdin) to a topic, one record per table line or per packet.</summary>

@@ -7,6 +7,8 @@ using PcapWatch.Kafka;
 using PcapWatch.Output;
 using Serilog;
 
+using PcapWatch.Tools;
+
 namespace PcapWatch.Cli;
 
 /// <summary><c>report</c>: per watched employee, packets and bytes per protocol in tumbling windows.</summary>

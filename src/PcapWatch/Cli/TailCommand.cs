@@ -3,6 +3,8 @@ using PcapWatch.Cli.Hosting;
 using PcapWatch.Kafka;
 using PcapWatch.Output;
 
+using PcapWatch.Tools;
+
 namespace PcapWatch.Cli;
 
 /// <summary><c>tail</c>: prints the output topic, as the recipe's SELECT shows it.</summary>

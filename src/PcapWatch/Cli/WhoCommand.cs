@@ -6,6 +6,8 @@ using PcapWatch.Kafka;
 using PcapWatch.Output;
 using PcapWatch.Packets;
 
+using PcapWatch.Tools;
+
 namespace PcapWatch.Cli;
 
 /// <summary><c>who MAC|IP</c>: which watched employee an address belongs to now, and where it was last seen.</summary>

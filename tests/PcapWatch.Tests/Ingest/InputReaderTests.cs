@@ -121,7 +121,7 @@ public class InputReaderTests
         Assert.That(records[0].IsTooLarge, Is.True);
         Assert.That(records[0].OversizedBytes, Is.GreaterThanOrEqualTo(huge));
         Assert.That(records[1].Value, Is.Not.Null.And.Length.GreaterThan(5));
-        Assert.That(allocated, Is.LessThan(5L * Kafka.ClientSettings.MaxRecordBytes), $"{allocated} bytes allocated for {huge} bytes of input");
+        Assert.That(allocated, Is.LessThan(5L * RecordLimits.MaxRecordBytes), $"{allocated} bytes allocated for {huge} bytes of input");
     }
 
     /// <summary>head, then <c>count</c> bytes of 'a', then tail, generated as read: nothing of that size is ever stored.</summary>

@@ -1,7 +1,9 @@
 using NUnit.Framework;
 using PcapWatch.Output;
 
-namespace PcapWatch.Tests.Output;
+using PcapWatch.Tools;
+
+namespace PcapWatch.Tests.Tools;
 
 public class SqlLikeTests
 {

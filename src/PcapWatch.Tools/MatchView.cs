@@ -1,7 +1,13 @@
 using System.Text;
 using System.Text.Json;
 
-namespace PcapWatch.Output;
+using PcapWatch.Ingest;
+using PcapWatch.Join;
+using PcapWatch.Kafka;
+using PcapWatch.Output;
+using PcapWatch.Service;
+
+namespace PcapWatch.Tools;
 
 /// <summary>
 /// How a person reads the output topic, as the recipe shows it:

@@ -4,7 +4,9 @@ using PcapWatch.Kafka;
 using PcapWatch.Output;
 using Serilog;
 
-namespace PcapWatch.Service;
+using PcapWatch.Service;
+
+namespace PcapWatch.Tools;
 
 /// <summary>
 /// Everything in one process: the embedded broker, the tables and packets from files, the service, and a reader of the

@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using Confluent.Kafka;
 using PcapWatch.Index;
+using PcapWatch.Tables;
 using PcapWatch.Join;
 using PcapWatch.Kafka;
 using PcapWatch.Output;
 using Serilog;
 
-namespace PcapWatch.Tables;
+namespace PcapWatch.Service;
 
 /// <summary>
 /// Reads every partition of <c>employees</c> and <c>computers</c> (manual assignment, like a GlobalKTable: no group,

@@ -1,4 +1,10 @@
-namespace PcapWatch.Output;
+using PcapWatch.Ingest;
+using PcapWatch.Join;
+using PcapWatch.Kafka;
+using PcapWatch.Output;
+using PcapWatch.Service;
+
+namespace PcapWatch.Tools;
 
 /// <summary>
 /// SQL <c>LIKE</c> as ksqlDB applies it: <c>%</c> matches any run of characters, <c>_</c> exactly one, everything else

@@ -2,7 +2,9 @@ using System.Text;
 using NUnit.Framework;
 using PcapWatch.Output;
 
-namespace PcapWatch.Tests.Output;
+using PcapWatch.Tools;
+
+namespace PcapWatch.Tests.Tools;
 
 public class TrafficReportTests
 {

@@ -4,7 +4,13 @@ using Confluent.Kafka;
 using Confluent.SchemaRegistry;
 using Confluent.SchemaRegistry.Serdes;
 
-namespace PcapWatch.Output;
+using PcapWatch.Ingest;
+using PcapWatch.Join;
+using PcapWatch.Kafka;
+using PcapWatch.Output;
+using PcapWatch.Service;
+
+namespace PcapWatch.Tools;
 
 /// <summary>
 /// Lets the tools (tail, report, who) read both output formats: JSON passes through; a Confluent-framed Avro record

@@ -1,7 +1,12 @@
 using Confluent.Kafka;
 using PcapWatch.Kafka;
 
-namespace PcapWatch.Output;
+using PcapWatch.Ingest;
+using PcapWatch.Join;
+using PcapWatch.Output;
+using PcapWatch.Service;
+
+namespace PcapWatch.Tools;
 
 /// <summary>
 /// Reads the output topic (all partitions, manual assignment, no group) and hands each record's rendered line to a

@@ -1,7 +1,13 @@
 using Confluent.Kafka;
 using Serilog;
 
-namespace PcapWatch.Output;
+using PcapWatch.Ingest;
+using PcapWatch.Join;
+using PcapWatch.Kafka;
+using PcapWatch.Output;
+using PcapWatch.Service;
+
+namespace PcapWatch.Tools;
 
 /// <summary>
 /// The read-side tools' (tail, report, who) answer to a record they cannot read: count it, name it in a warning (the
@@ -21,7 +27,7 @@ public sealed class UnreadableRecords
         {
             read();
         }
-        catch (Exception ex) when (RecordFaults.AreTheRecords(ex))
+        catch (Exception ex) when (RecordFaults.AreTheRecords(ex) && ex is not MissingSchemaRegistryException)
         {
             Skip(record, $"{ex.GetType().Name}: {ex.Message}");
         }

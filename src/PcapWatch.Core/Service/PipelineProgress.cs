@@ -1,4 +1,4 @@
-namespace PcapWatch.Join;
+namespace PcapWatch.Service;
 
 /// <summary>
 /// Counters the pipeline thread publishes for other threads (the demo's feeder paces itself on them; the summary and

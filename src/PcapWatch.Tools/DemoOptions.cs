@@ -1,4 +1,10 @@
-namespace PcapWatch.Service;
+using PcapWatch.Ingest;
+using PcapWatch.Join;
+using PcapWatch.Kafka;
+using PcapWatch.Output;
+using PcapWatch.Service;
+
+namespace PcapWatch.Tools;
 
 /// <summary>Inputs of a demo run: table files in kcat -K: layout and a packet file in any tshark shape.</summary>
 public sealed record DemoOptions

@@ -1,6 +1,11 @@
 using PcapWatch.Join;
 
-namespace PcapWatch.Ingest;
+using PcapWatch.Ingest;
+using PcapWatch.Kafka;
+using PcapWatch.Output;
+using PcapWatch.Service;
+
+namespace PcapWatch.Tools;
 
 /// <summary>
 /// Paces a producer to a pipeline running beside it, so the embedded broker (which keeps only the newest ~5 MiB of

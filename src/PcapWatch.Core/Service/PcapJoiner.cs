@@ -1,11 +1,12 @@
 using Confluent.Kafka;
 using PcapWatch.Index;
+using PcapWatch.Join;
 using PcapWatch.Kafka;
 using PcapWatch.Output;
 using PcapWatch.Packets;
 using Serilog;
 
-namespace PcapWatch.Join;
+namespace PcapWatch.Service;
 
 /// <summary>
 /// The hot loop: consumes <c>pcap</c> in batches (one consumer group across instances), extracts the fields, probes
@@ -29,9 +30,7 @@ public sealed class PcapJoiner : IMatchSink, IDisposable
     private readonly PipelineProgress _progress;
     private readonly DeadLetterWriter _deadLetters;
     private readonly IMatchEncoder _encoder;
-    // pcap partition → next offset to commit. Keyed by the partition number alone (one topic is subscribed), so
-    // tracking a record allocates nothing and hashes an int, not a topic name.
-    private readonly Dictionary<int, long> _uncommitted = new();
+    private readonly OffsetTracker _offsets;
     private readonly DeliveryTracker _deliveries;
     private readonly Action<IReadOnlyList<FailedDelivery>> _redeliver;
     private readonly TimeSpan _flushBudget;
@@ -56,6 +55,7 @@ public sealed class PcapJoiner : IMatchSink, IDisposable
         _deadLetters = deadLetters;
         _processor = new PacketProcessor(index, mode);
         _topics = topics;
+        _offsets = new OffsetTracker(topics.Pcap);
         _progress = progress;
         var consumerConfig = ClientSettings.Consumer(bootstrapServers, groupId, consumerProperties);
         // With KIP-848 (group.protocol=consumer) the broker assigns partitions and owns the session timeout.
@@ -82,7 +82,7 @@ public sealed class PcapJoiner : IMatchSink, IDisposable
             .SetPartitionsLostHandler((_, lost) =>
             {
                 // Lost (not revoked): another member may already own them; committing now could move its offsets.
-                foreach (var tp in lost) _uncommitted.Remove(tp.Partition.Value);
+                _offsets.Forget(lost.Select(tp => tp.TopicPartition));
                 Log.Warning("Lost pcap partitions {Partitions}; their uncommitted records will be re-read by the new owner",
                     string.Join(",", lost.Select(p => p.Partition.Value)));
             })
@@ -127,7 +127,7 @@ public sealed class PcapJoiner : IMatchSink, IDisposable
             if (result is null) break;
             if (result.IsPartitionEOF) continue;
             Process(result);
-            _uncommitted[result.Partition.Value] = result.Offset.Value + 1;
+            _offsets.Processed(result.Partition.Value, result.Offset.Value);
             n++;
             last = result.Message.Timestamp;
         }
@@ -230,10 +230,7 @@ public sealed class PcapJoiner : IMatchSink, IDisposable
             _redeliver(failed);
             return false;
         }
-        var offsets = (only is null
-                ? _uncommitted.Select(e => new TopicPartition(_topics.Pcap, e.Key))
-                : only.Where(tp => _uncommitted.ContainsKey(tp.Partition.Value)))
-            .Select(tp => new TopicPartitionOffset(tp, CommitOffset(tp))).ToList();
+        var offsets = _offsets.ToCommit(tp => _consumer.Position(tp).Value, only);
         if (offsets.Count == 0) return true;
         try
         {
@@ -247,16 +244,9 @@ public sealed class PcapJoiner : IMatchSink, IDisposable
             Log.Warning("Commit of pcap offsets refused ({Reason}); will retry, and records may be read twice", ex.Error.Reason);
             return false;
         }
-        foreach (var o in offsets) _uncommitted.Remove(o.Partition.Value);
+        _offsets.Committed(offsets);
         return true;
     }
-
-    /// <summary>
-    /// The next record to process: past the last one processed, and past any transaction marker after it (the
-    /// position), so that a topic written with exactly-once shows no lag once it is read. Every record below the
-    /// position has been processed: the loop handles each record before it consumes the next.
-    /// </summary>
-    private long CommitOffset(TopicPartition tp) => Math.Max(_uncommitted[tp.Partition.Value], _consumer.Position(tp).Value);
 
     private void OnRevoked(List<TopicPartitionOffset> revoked)
     {

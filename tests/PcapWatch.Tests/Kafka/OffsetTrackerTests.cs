@@ -1,0 +1,45 @@
+using Confluent.Kafka;
+using NUnit.Framework;
+using PcapWatch.Kafka;
+
+namespace PcapWatch.Tests.Kafka;
+
+public class OffsetTrackerTests
+{
+    private static readonly TopicPartition P0 = new("pcap", 0), P1 = new("pcap", 1);
+
+    [Test]
+    public void Commits_the_record_after_the_last_processed_or_the_position_past_a_marker()
+    {
+        var tracker = new OffsetTracker("pcap");
+        tracker.Processed(0, 41);
+        tracker.Processed(1, 9);
+        var offsets = tracker.ToCommit(tp => tp.Partition.Value == 1 ? 11 : -1001); // 1: a commit marker at 10
+        Assert.That(offsets.Select(o => (o.Partition.Value, o.Offset.Value)), Is.EquivalentTo(new[] { (0, 42L), (1, 11L) }));
+    }
+
+    [Test]
+    public void Only_the_partitions_asked_for_and_nothing_after_they_are_lost()
+    {
+        var tracker = new OffsetTracker("pcap");
+        tracker.Processed(0, 1);
+        tracker.Processed(1, 1);
+        Assert.That(tracker.ToCommit(_ => -1, [P1]).Select(o => o.Partition.Value), Is.EqualTo(new[] { 1 }));
+        tracker.Forget([P1]);
+        Assert.That(tracker.ToCommit(_ => -1).Select(o => o.Partition.Value), Is.EqualTo(new[] { 0 }));
+    }
+
+    [Test]
+    public void A_record_processed_after_the_commit_was_built_stays_pending()
+    {
+        var tracker = new OffsetTracker("pcap");
+        tracker.Processed(0, 5);
+        var offsets = tracker.ToCommit(_ => -1);
+        tracker.Processed(0, 6);
+        tracker.Committed(offsets);
+        Assert.That(tracker.Pending, Is.EqualTo(1));
+        tracker.Committed(tracker.ToCommit(_ => -1));
+        Assert.That(tracker.Pending, Is.Zero);
+        Assert.That(P0.Partition.Value, Is.Zero);
+    }
+}
