@@ -16,9 +16,6 @@ namespace PcapWatch.Kafka;
 /// </remarks>
 public sealed unsafe class EmbeddedBroker : IDisposable
 {
-    /// <summary>What the mock keeps per partition before it drops the oldest message sets.</summary>
-    public const long PartitionRetentionBytes = 5L * 1024 * 1024;
-
     private readonly object _gate = new();
     private nint _handle;
     private nint _cluster;

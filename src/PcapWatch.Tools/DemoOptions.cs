@@ -22,5 +22,5 @@ public sealed record DemoOptions
 }
 
 /// <summary>What a demo run did.</summary>
-public sealed record DemoResult(long PacketsFed, long OversizedRecords, PipelineSummary Pipeline, long MatchesRead, long Printed,
+public sealed record DemoResult(long PacketsFed, long OversizedRecords, PipelineSummary Pipeline, long Printed,
     TimeSpan Elapsed);

@@ -88,7 +88,7 @@ public static class EmbeddedDemo
         }
         tail.ReadToCurrentEnd(cancel);
         output.Flush();
-        return new DemoResult(fed.Produced, fed.OversizedLines.Count, summary, tail.Records, tail.Printed, clock.Elapsed);
+        return new DemoResult(fed.Produced, fed.OversizedLines.Count, summary, tail.Printed, clock.Elapsed);
     }
 
     private static PublishResult PublishFile(RecordPublisher publisher, string topic, string path, InputFormat format,

@@ -30,8 +30,6 @@ public sealed class PcapWatchService
 
     public PipelineProgress Progress { get; } = new();
 
-    /// <summary>Metrics for an exporter (the CLI's Prometheus endpoint); created when the service starts.</summary>
-    public PipelineMetrics? Metrics { get; private set; }
 
     /// <summary>Runs until <paramref name="cancel"/> fires, then flushes, commits, checkpoints and returns the summary.</summary>
     public PipelineSummary Run(CancellationToken cancel)
@@ -54,14 +52,14 @@ public sealed class PcapWatchService
         var o = _options;
         using var instanceProperty = Serilog.Context.LogContext.PushProperty("InstanceId", o.InstanceId);
         using var stateLock = StateDirectoryLock.Acquire(o.StateDir);
-        using var metrics = Metrics = new PipelineMetrics(Progress, o.InstanceId);
+        using var metrics = new PipelineMetrics(Progress, o.InstanceId);
         Log.Information("Instance {InstanceId} starting (group {GroupId}, state in {StateDir})", o.InstanceId, o.GroupId, o.StateDir);
         var resume = new Dictionary<string, Dictionary<int, long>>();
         using var employees = OpenTable(o.Topics.Employees, "employees", resume, cancel);
         using var computers = OpenTable(o.Topics.Computers, "computers", resume, cancel);
 
-        using var producer = ClientSettings.BuildProducer(o.BootstrapServers, o.ProducerSettings);
-        using (var probe = KafkaClients.Reader(o.BootstrapServers, o.ConsumerSettings))
+        using var producer = ClientSettings.BuildProducer(o.BootstrapServers, o.ProducerProperties);
+        using (var probe = KafkaClients.Reader(o.BootstrapServers, o.ConsumerProperties))
         {
             // Asked through a consumer: its metadata requests do not create topics (allow.auto.create.topics is false
             // for consumers), so a missing topic is reported, not silently created with the broker's defaults.
@@ -74,7 +72,7 @@ public sealed class PcapWatchService
         var maintainer = new WatchIndexMaintainer(employees, computers, changelog);
         if (resume.Count > 0) maintainer.RebuildFromStores();
         using var tables = new TableLoader(o.BootstrapServers, o.Topics, maintainer, Progress, deadLetters, resume,
-            o.ConsumerSettings, cancel);
+            o.ConsumerProperties, cancel);
 
         // What the broker finally refused is produced again; a changelog record is made good by reconciling the topic
         // (re-sending an old value could overwrite a newer one for its MAC).
@@ -91,7 +89,7 @@ public sealed class PcapWatchService
         {
             if (!reconcileChangelog || changelog is null) return;
             reconcileChangelog = false;
-            changelog.Reconcile(o.BootstrapServers, maintainer.Index, o.ConsumerSettings, cancel);
+            changelog.Reconcile(o.BootstrapServers, maintainer.Index, o.ConsumerProperties, cancel);
         }
         // A checkpoint moves the table offsets past rows that were dead-lettered: only once those are acknowledged.
         void CheckpointWhenSafe()
@@ -113,7 +111,7 @@ public sealed class PcapWatchService
         {
             CheckpointWhenSafe();
             metrics.OnCheckpoint();
-            changelog?.Reconcile(o.BootstrapServers, maintainer.Index, o.ConsumerSettings, cancel);
+            changelog?.Reconcile(o.BootstrapServers, maintainer.Index, o.ConsumerProperties, cancel);
             Progress.OnTablesCurrent();
         }
 
@@ -122,7 +120,7 @@ public sealed class PcapWatchService
                 ?? throw new InvalidOperationException("Avro output needs Schema Registry properties"), o.Topics.Output)
             : new JsonMatchEncoder();
         using var joiner = new PcapJoiner(o.BootstrapServers, o.GroupId, o.Topics, maintainer.Index, o.Match, Progress,
-            o.ConsumerSettings, producer, deadLetters, encoder, deliveries, Redeliver);
+            o.ConsumerProperties, producer, deadLetters, encoder, deliveries, Redeliver);
         if (!cancel.IsCancellationRequested)
         {
             joiner.Subscribe();
@@ -200,7 +198,7 @@ public sealed class PcapWatchService
 
         var mismatch = checkpoint.Topic != topic
             ? $"it is for topic '{checkpoint.Topic}'"
-            : TableLoader.CheckResume(_options.BootstrapServers, topic, checkpoint.NextOffsets, _options.ConsumerSettings, cancel);
+            : TableLoader.CheckResume(_options.BootstrapServers, topic, checkpoint.NextOffsets, _options.ConsumerProperties, cancel);
         if (mismatch is not null)
         {
             Log.Warning("Table {Topic}: the checkpoint in {Dir} does not fit the topic ({Problem}); rebuilding from the topic", topic, dir, mismatch);

@@ -36,21 +36,9 @@ public sealed record PipelineOptions
     public int DeadLetterMaxBytes { get; init; } = Output.DeadLetterWriter.DefaultMaxBytes;
     /// <summary>FASTER hash index size per table store, in 64-byte buckets (a power of two); ~8 rows fit a bucket.</summary>
     public long TableIndexBuckets { get; init; } = 1L << 16;
-    /// <summary>Any librdkafka property, applied to every client last (security settings, tuning).</summary>
-    public IReadOnlyDictionary<string, string>? KafkaProperties { get; init; }
-    /// <summary>librdkafka properties for the consumers only, applied after <see cref="KafkaProperties"/>.</summary>
+    /// <summary>librdkafka properties for the consumers (security settings, tuning), applied last.</summary>
     public IReadOnlyDictionary<string, string>? ConsumerProperties { get; init; }
 
-    /// <summary>librdkafka properties for the producer only, applied after <see cref="KafkaProperties"/>.</summary>
+    /// <summary>librdkafka properties for the producer, applied last.</summary>
     public IReadOnlyDictionary<string, string>? ProducerProperties { get; init; }
-
-    internal IReadOnlyDictionary<string, string>? ConsumerSettings => Merge(KafkaProperties, ConsumerProperties);
-
-    internal IReadOnlyDictionary<string, string>? ProducerSettings => Merge(KafkaProperties, ProducerProperties);
-
-    private static IReadOnlyDictionary<string, string>? Merge(IReadOnlyDictionary<string, string>? all,
-        IReadOnlyDictionary<string, string>? specific) =>
-        specific is null ? all
-        : (all ?? new Dictionary<string, string>()).Concat(specific)
-            .GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value);
 }
