@@ -60,9 +60,12 @@ public sealed unsafe class EmbeddedBroker : IDisposable
         return new EmbeddedBroker(handle, cluster, bootstraps);
     }
 
+    /// <summary>Where the mock cluster's own log lines go (errors only); set it before <see cref="Start"/>.</summary>
+    public static Microsoft.Extensions.Logging.ILogger Log { get; set; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
     [UnmanagedCallersOnly(CallConvs = [typeof(System.Runtime.CompilerServices.CallConvCdecl)])]
     private static void OnNativeLog(nint handle, int level, byte* facility, byte* message) =>
-        Serilog.Log.ForContext("SourceContext", "librdkafka").Write(KafkaClients.LevelOf((Confluent.Kafka.SyslogLevel)level),
+        Microsoft.Extensions.Logging.LoggerExtensions.Log(Log, KafkaClients.LevelOf((Confluent.Kafka.SyslogLevel)level),
             "mock cluster {Facility}: {KafkaMessage}", Marshal.PtrToStringUTF8((nint)facility), Marshal.PtrToStringUTF8((nint)message));
 
     /// <summary>Creates a topic (AdminClient does not work against the mock; this is the way).</summary>

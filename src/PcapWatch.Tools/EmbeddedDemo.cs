@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using PcapWatch.Ingest;
 using PcapWatch.Kafka;
 using PcapWatch.Output;
@@ -15,7 +16,7 @@ namespace PcapWatch.Tools;
 /// </summary>
 public static class EmbeddedDemo
 {
-    private static readonly ILogger Log = Serilog.Log.ForContext(typeof(EmbeddedDemo));
+    private static readonly Serilog.ILogger Log = Serilog.Log.ForContext(typeof(EmbeddedDemo));
 
     /// <summary>
     /// The embedded broker answers a parked fetch only when its wait expires, not when data arrives, and the feeder
@@ -32,7 +33,7 @@ public static class EmbeddedDemo
         broker.CreateTopics(TopicLayout.For(topics, pcap: options.PcapPartitions, output: 1));
         Log.Information("Embedded broker at {Bootstrap}", broker.BootstrapServers);
 
-        using var publisher = new RecordPublisher(broker.BootstrapServers);
+        using var publisher = new RecordPublisher(broker.BootstrapServers, log: ToolLogging.Loggers.CreateLogger<RecordPublisher>());
         PublishFile(publisher, topics.Employees, options.EmployeesFile, InputFormat.Keyed, null, cancel);
         PublishFile(publisher, topics.Computers, options.ComputersFile, InputFormat.Keyed, null, cancel);
 
@@ -44,7 +45,7 @@ public static class EmbeddedDemo
             GroupId = "pcapwatch-demo",
             Match = options.Match,
             ConsumerProperties = LowLatencyFetch,
-        });
+        }, ToolLogging.Loggers);
         using var stopPipeline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         using var stopFeeding = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         var pipeline = Task.Factory.StartNew(() => service.Run(stopPipeline.Token), TaskCreationOptions.LongRunning);

@@ -34,7 +34,7 @@ public sealed class MatchTail : IDisposable
         _output = output;
         var config = ClientSettings.Consumer(bootstrapServers, null, kafkaProperties);
         config.EnablePartitionEof = true;
-        _consumer = KafkaClients.ConsumerBuilder<byte[]?, byte[]?>(config).Build();
+        _consumer = KafkaClients.ConsumerBuilder<byte[]?, byte[]?>(config, ToolLogging.Kafka).Build();
         _partitions = TopicPartitions.Of(_consumer, topic, TimeSpan.FromMinutes(1), cancel);
         _consumer.Assign(_partitions.Select(tp => new TopicPartitionOffset(tp, fromBeginning ? Offset.Beginning : Offset.End)));
     }

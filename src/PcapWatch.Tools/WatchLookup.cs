@@ -34,9 +34,9 @@ public sealed class WatchLookup
         MatchValueDecoder decoder, CancellationToken cancel)
     {
         var lookup = new WatchLookup();
-        TopicSnapshot.Read(bootstrapServers, topics.Changelog, properties,
+        TopicSnapshot.Read(bootstrapServers, topics.Changelog, properties, ToolLogging.Kafka,
             r => lookup.Unreadable.Guard(r, () => lookup.AddIndexRow(r.Message.Key, r.Message.Value)), cancel);
-        TopicSnapshot.Read(bootstrapServers, topics.Output, properties,
+        TopicSnapshot.Read(bootstrapServers, topics.Output, properties, ToolLogging.Kafka,
             r => lookup.Unreadable.Guard(r, () => lookup.AddMatch(r.Message.Timestamp.UnixTimestampMs, decoder.ToJson(r.Message.Value, topics.Output))),
             cancel);
         return lookup;

@@ -43,6 +43,7 @@ if (parse.Errors.Count > 0)
     return SettingsException.ExitCode;
 }
 Logging.Configure(parse.GetValue(logFormat) ?? "text", parse.GetValue(logLevel));
+PcapWatch.Kafka.EmbeddedBroker.Log = PcapWatch.Tools.ToolLogging.Kafka;
 try
 {
     // Our handler, not System.CommandLine's, reports failures: through Serilog, with the reason first.

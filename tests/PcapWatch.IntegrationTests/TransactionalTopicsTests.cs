@@ -89,7 +89,7 @@ public class TransactionalTopicsTests
         }
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var seen = new List<string>();
-        TopicSnapshot.Read(broker.BootstrapServers, "tx-out", null, r => seen.Add(System.Text.Encoding.UTF8.GetString(r.Message.Key!)),
+        TopicSnapshot.Read(broker.BootstrapServers, "tx-out", null, null, r => seen.Add(System.Text.Encoding.UTF8.GetString(r.Message.Key!)),
             cancel.Token);
         Assert.That(seen, Is.EquivalentTo(Enumerable.Range(0, 6).Select(i => $"k{i}")));
     }

@@ -4,7 +4,8 @@ using System.Text.Json;
 using Confluent.Kafka;
 using PcapWatch.Kafka;
 using PcapWatch.Packets;
-using Serilog;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace PcapWatch.Index;
 
@@ -20,7 +21,7 @@ namespace PcapWatch.Index;
 /// </remarks>
 public sealed class WatchChangelog : IWatchIndexObserver
 {
-    private static readonly ILogger Log = Serilog.Log.ForContext<WatchChangelog>();
+    private readonly ILogger _log;
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly IProducer<byte[], byte[]?> _producer;
@@ -30,8 +31,9 @@ public sealed class WatchChangelog : IWatchIndexObserver
 
     /// <param name="deliveries">The pipeline's delivery accounting: a refused changelog record blocks the next commit,
     /// and the pipeline reconciles the topic again to make it good.</param>
-    public WatchChangelog(IProducer<byte[], byte[]?> producer, string topic, DeliveryTracker deliveries)
+    public WatchChangelog(IProducer<byte[], byte[]?> producer, string topic, DeliveryTracker deliveries, ILogger? log = null)
     {
+        _log = log ?? NullLogger.Instance;
         _producer = producer;
         _topic = topic;
         _deliveries = deliveries;
@@ -65,7 +67,7 @@ public sealed class WatchChangelog : IWatchIndexObserver
             tombstones++;
         }
         _live = true;
-        Log.Information("Changelog {Topic} reconciled: {Upserts} upserts, {Tombstones} tombstones, {Unchanged} unchanged",
+        _log.LogInformation("Changelog {Topic} reconciled: {Upserts} upserts, {Tombstones} tombstones, {Unchanged} unchanged",
             _topic, upserts, tombstones, index.Count - upserts);
     }
 
@@ -74,7 +76,7 @@ public sealed class WatchChangelog : IWatchIndexObserver
         CancellationToken cancel)
     {
         var latest = new Dictionary<string, byte[]?>();
-        TopicSnapshot.Read(bootstrapServers, _topic, properties, r =>
+        TopicSnapshot.Read(bootstrapServers, _topic, properties, _log, r =>
         {
             if (r.Message.Key is { } key) latest[System.Text.Encoding.UTF8.GetString(key)] = r.Message.Value;
         }, cancel);

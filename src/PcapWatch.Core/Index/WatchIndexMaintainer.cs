@@ -1,6 +1,7 @@
 using PcapWatch.Packets;
 using PcapWatch.Tables;
-using Serilog;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace PcapWatch.Index;
 
@@ -13,7 +14,7 @@ namespace PcapWatch.Index;
 /// </summary>
 public sealed class WatchIndexMaintainer
 {
-    private static readonly ILogger Log = Serilog.Log.ForContext<WatchIndexMaintainer>();
+    private readonly ILogger _log;
 
     private readonly FasterTableStore _employees;
     private readonly FasterTableStore _computers;
@@ -25,8 +26,10 @@ public sealed class WatchIndexMaintainer
     private readonly IWatchIndexObserver? _observer;
     private bool _deferring;
 
-    public WatchIndexMaintainer(FasterTableStore employees, FasterTableStore computers, IWatchIndexObserver? observer = null)
+    public WatchIndexMaintainer(FasterTableStore employees, FasterTableStore computers, IWatchIndexObserver? observer = null,
+        ILogger? log = null)
     {
+        _log = log ?? NullLogger.Instance;
         _employees = employees;
         _computers = computers;
         _observer = observer;
@@ -129,7 +132,7 @@ public sealed class WatchIndexMaintainer
             else
             {
                 InvalidMacRows++;
-                Log.Warning("Computer row {RowKey} has an invalid MAC address {MacAddr}; it is kept out of the index",
+                _log.LogWarning("Computer row {RowKey} has an invalid MAC address {MacAddr}; it is kept out of the index",
                     change.RowKey, current.MacAddr);
             }
         }
@@ -159,7 +162,7 @@ public sealed class WatchIndexMaintainer
             if (_reportedConflicts.Add(mac.Value))
             {
                 MacConflicts++;
-                Log.Warning("MAC {Mac} is claimed by {Count} watched computers ({RowKeys}); each packet is reported once per owner",
+                _log.LogWarning("MAC {Mac} is claimed by {Count} watched computers ({RowKeys}); each packet is reported once per owner",
                     mac.ToString(), ownerArray.Length, string.Join(", ", ownerArray.Select(o => o.ComputerRowKey)));
             }
         }

@@ -1,6 +1,7 @@
 using Confluent.Kafka;
 using PcapWatch.Kafka;
-using Serilog;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace PcapWatch.Ingest;
 
@@ -11,16 +12,17 @@ namespace PcapWatch.Ingest;
 /// </summary>
 public sealed class RecordPublisher : IDisposable
 {
-    private static readonly ILogger Log = Serilog.Log.ForContext<RecordPublisher>();
+    private readonly ILogger _log;
 
     private readonly IProducer<byte[]?, byte[]?> _producer;
     private readonly Action<DeliveryReport<byte[]?, byte[]?>> _onDelivered;
     private long _failed;
     private string? _firstError;
 
-    public RecordPublisher(string bootstrapServers, IReadOnlyDictionary<string, string>? kafkaProperties = null)
+    public RecordPublisher(string bootstrapServers, IReadOnlyDictionary<string, string>? kafkaProperties = null, ILogger? log = null)
     {
-        _producer = KafkaClients.ProducerBuilder<byte[]?, byte[]?>(ClientSettings.Producer(bootstrapServers, kafkaProperties)).Build();
+        _log = log ?? NullLogger.Instance;
+        _producer = KafkaClients.ProducerBuilder<byte[]?, byte[]?>(ClientSettings.Producer(bootstrapServers, kafkaProperties), _log).Build();
         _onDelivered = report =>
         {
             if (report.Error.IsError && Interlocked.Increment(ref _failed) == 1) _firstError = report.Error.ToString();
@@ -39,7 +41,7 @@ public sealed class RecordPublisher : IDisposable
             if (record.IsTooLarge || size > ClientSettings.MaxRecordBytes)
             {
                 oversized.Add(record.LineNumber);
-                Log.Error("Record {Line} is {Bytes} bytes, over the {Limit}-byte limit; it was not sent",
+                _log.LogError("Record {Line} is {Bytes} bytes, over the {Limit}-byte limit; it was not sent",
                     record.LineNumber, record.IsTooLarge ? record.OversizedBytes : size, ClientSettings.MaxRecordBytes);
                 continue;
             }
@@ -59,7 +61,7 @@ public sealed class RecordPublisher : IDisposable
     {
         while (_producer.Flush(TimeSpan.FromSeconds(10)) > 0)
         {
-            Log.Warning("Waiting for the broker to acknowledge records");
+            _log.LogWarning("Waiting for the broker to acknowledge records");
         }
         if (Interlocked.Read(ref _failed) > 0)
         {

@@ -12,8 +12,9 @@ public static class ClientSettings
     public const int MaxRecordBytes = RecordLimits.MaxRecordBytes;
 
     /// <summary>The pipeline's producer: matches and the index changelog share it, so one flush covers both.</summary>
-    public static IProducer<byte[], byte[]?> BuildProducer(string bootstrapServers, IReadOnlyDictionary<string, string>? extra) =>
-        KafkaClients.ProducerBuilder<byte[], byte[]?>(Producer(bootstrapServers, extra)).Build();
+    public static IProducer<byte[], byte[]?> BuildProducer(string bootstrapServers, IReadOnlyDictionary<string, string>? extra,
+        Microsoft.Extensions.Logging.ILogger? log = null) =>
+        KafkaClients.ProducerBuilder<byte[], byte[]?>(Producer(bootstrapServers, extra), log).Build();
 
     public static ProducerConfig Producer(string bootstrapServers, IReadOnlyDictionary<string, string>? extra = null)
     {

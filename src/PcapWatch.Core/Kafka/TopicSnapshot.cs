@@ -10,9 +10,9 @@ namespace PcapWatch.Kafka;
 public static class TopicSnapshot
 {
     public static void Read(string bootstrapServers, string topic, IReadOnlyDictionary<string, string>? properties,
-        Action<ConsumeResult<byte[]?, byte[]?>> onRecord, CancellationToken cancel = default)
+        Microsoft.Extensions.Logging.ILogger? log, Action<ConsumeResult<byte[]?, byte[]?>> onRecord, CancellationToken cancel = default)
     {
-        using var consumer = KafkaClients.Reader(bootstrapServers, properties);
+        using var consumer = KafkaClients.Reader(bootstrapServers, properties, log);
         var partitions = TopicPartitions.Of(consumer, topic, TimeSpan.FromSeconds(30), cancel);
         var end = new EndOfPartitions(consumer, partitions);
         consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));

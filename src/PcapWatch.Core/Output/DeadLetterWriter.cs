@@ -2,7 +2,8 @@ using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
 using PcapWatch.Kafka;
-using Serilog;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace PcapWatch.Output;
 
@@ -30,7 +31,7 @@ public sealed class DeadLetterWriter
     private const int DetailedWarnings = 20;
     private const int MaxKeyBytes = 4096;
     private const int HeaderOverhead = 64; // per header: name length, varints, framing
-    private static readonly ILogger Log = Serilog.Log.ForContext<DeadLetterWriter>();
+    private readonly ILogger _log;
 
     private readonly IProducer<byte[], byte[]?> _producer;
     private readonly DeliveryTracker _deliveries;
@@ -38,8 +39,10 @@ public sealed class DeadLetterWriter
     private readonly Dictionary<string, long> _byReason = new(StringComparer.Ordinal);
 
     /// <param name="maxBytes">The largest dead letter to write, key, value and headers together.</param>
-    public DeadLetterWriter(IProducer<byte[], byte[]?> producer, DeliveryTracker deliveries, int maxBytes = DefaultMaxBytes)
+    public DeadLetterWriter(IProducer<byte[], byte[]?> producer, DeliveryTracker deliveries, int maxBytes = DefaultMaxBytes,
+        ILogger? log = null)
     {
+        _log = log ?? NullLogger.Instance;
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 16 * 1024);
         _producer = producer;
         _deliveries = deliveries;
@@ -61,7 +64,7 @@ public sealed class DeadLetterWriter
         _byReason[reasonCode] = _byReason.GetValueOrDefault(reasonCode) + 1;
         if (Count <= DetailedWarnings || Count % 1000 == 0)
         {
-            Log.Warning("Dead-lettered {Topic} [{Partition}] @{Offset} to {DeadLetterTopic}: {Reason} ({Detail}); {Count} so far",
+            _log.LogWarning("Dead-lettered {Topic} [{Partition}] @{Offset} to {DeadLetterTopic}: {Reason} ({Detail}); {Count} so far",
                 source.Topic, source.Partition.Value, source.Offset.Value, deadLetterTopic, reasonCode, detail, Count);
         }
     }

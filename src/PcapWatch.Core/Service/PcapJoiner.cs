@@ -4,7 +4,8 @@ using PcapWatch.Join;
 using PcapWatch.Kafka;
 using PcapWatch.Output;
 using PcapWatch.Packets;
-using Serilog;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace PcapWatch.Service;
 
@@ -21,7 +22,7 @@ namespace PcapWatch.Service;
 /// </remarks>
 public sealed class PcapJoiner : IMatchSink, IDisposable
 {
-    private static readonly ILogger Log = Serilog.Log.ForContext<PcapJoiner>();
+    private readonly ILogger _log;
 
     private readonly IConsumer<byte[]?, byte[]?> _consumer;
     private readonly IProducer<byte[], byte[]?> _producer;
@@ -46,8 +47,9 @@ public sealed class PcapJoiner : IMatchSink, IDisposable
     public PcapJoiner(string bootstrapServers, string groupId, TopicNames topics, WatchIndex index, MatchMode mode,
         PipelineProgress progress, IReadOnlyDictionary<string, string>? consumerProperties, IProducer<byte[], byte[]?> producer,
         DeadLetterWriter deadLetters, IMatchEncoder encoder, DeliveryTracker deliveries,
-        Action<IReadOnlyList<FailedDelivery>> redeliver)
+        Action<IReadOnlyList<FailedDelivery>> redeliver, ILogger log)
     {
+        _log = log;
         _deliveries = deliveries;
         _redeliver = redeliver;
         _encoder = encoder;
@@ -75,15 +77,15 @@ public sealed class PcapJoiner : IMatchSink, IDisposable
         consumerConfig.MaxPollIntervalMs ??= 30_000;
         // A flush between polls must leave the group in no doubt that this member is alive.
         _flushBudget = TimeSpan.FromMilliseconds(Math.Min(10_000, consumerConfig.MaxPollIntervalMs.Value / 3));
-        _consumer = KafkaClients.ConsumerBuilder<byte[]?, byte[]?>(consumerConfig)
+        _consumer = KafkaClients.ConsumerBuilder<byte[]?, byte[]?>(consumerConfig, log)
             .SetPartitionsAssignedHandler((_, assigned) =>
-                Log.Information("Assigned pcap partitions {Partitions}", string.Join(",", assigned.Select(p => p.Partition.Value))))
+                _log.LogInformation("Assigned pcap partitions {Partitions}", string.Join(",", assigned.Select(p => p.Partition.Value))))
             .SetPartitionsRevokedHandler((_, revoked) => OnRevoked(revoked))
             .SetPartitionsLostHandler((_, lost) =>
             {
                 // Lost (not revoked): another member may already own them; committing now could move its offsets.
                 _offsets.Forget(lost.Select(tp => tp.TopicPartition));
-                Log.Warning("Lost pcap partitions {Partitions}; their uncommitted records will be re-read by the new owner",
+                _log.LogWarning("Lost pcap partitions {Partitions}; their uncommitted records will be re-read by the new owner",
                     string.Join(",", lost.Select(p => p.Partition.Value)));
             })
             .Build();
@@ -151,7 +153,7 @@ public sealed class PcapJoiner : IMatchSink, IDisposable
         {
             // Every known bad input has a status; this is the net under that claim, so one record can never stop the
             // loop. Logged with the exception: it is a bug to fix.
-            Log.Error(ex, "Processing {Topic} [{Partition}] @{Offset} failed; dead-lettering it", result.Topic,
+            _log.LogError(ex, "Processing {Topic} [{Partition}] @{Offset} failed; dead-lettering it", result.Topic,
                 result.Partition.Value, result.Offset.Value);
             outcome = PacketOutcome.Rejected;
             rejection = new Rejection(RejectionCodes.ProcessingError, $"{ex.GetType().Name}: {ex.Message}");
@@ -183,13 +185,13 @@ public sealed class PcapJoiner : IMatchSink, IDisposable
         if (!_paused && inFlight >= PauseAtInFlight)
         {
             _paused = true;
-            Log.Warning("Pausing pcap: {InFlight} output records not yet acknowledged by the broker", inFlight);
+            _log.LogWarning("Pausing pcap: {InFlight} output records not yet acknowledged by the broker", inFlight);
         }
         else if (_paused && inFlight <= ResumeAtInFlight)
         {
             _paused = false;
             _consumer.Resume(_consumer.Assignment);
-            Log.Information("Resuming pcap: the broker acknowledged the output ({InFlight} in flight)", inFlight);
+            _log.LogInformation("Resuming pcap: the broker acknowledged the output ({InFlight} in flight)", inFlight);
         }
         // Again each batch while paused: a rebalance may have assigned partitions that are not paused yet.
         if (_paused) _consumer.Pause(_consumer.Assignment);
@@ -211,21 +213,21 @@ public sealed class PcapJoiner : IMatchSink, IDisposable
             if (_unacknowledgedSince is null)
             {
                 _unacknowledgedSince = DateTime.UtcNow;
-                Log.Warning("The broker has not acknowledged {InFlight} output records within {Budget} s; pcap offsets are not committed past them",
+                _log.LogWarning("The broker has not acknowledged {InFlight} output records within {Budget} s; pcap offsets are not committed past them",
                     DeliveryTracker.InFlight(_producer), (int)budget.TotalSeconds);
             }
             return false;
         }
         if (_unacknowledgedSince is { } since)
         {
-            Log.Information("Output acknowledged again after {Seconds:F0} s", (DateTime.UtcNow - since).TotalSeconds);
+            _log.LogInformation("Output acknowledged again after {Seconds:F0} s", (DateTime.UtcNow - since).TotalSeconds);
             _unacknowledgedSince = null;
         }
         var failed = _deliveries.TakeFailures();
         if (failed.Count > 0)
         {
             // Refused after librdkafka's own retries: produce them again; the next commit waits for those too.
-            Log.Warning("{Count} output records were refused by the broker (first: {Topic}: {Reason}); producing them again before committing",
+            _log.LogWarning("{Count} output records were refused by the broker (first: {Topic}: {Reason}); producing them again before committing",
                 failed.Count, failed[0].Topic, failed[0].Error.Reason);
             _redeliver(failed);
             return false;
@@ -241,7 +243,7 @@ public sealed class PcapJoiner : IMatchSink, IDisposable
             // A refused commit loses nothing: those records are read again (by us or the partitions' next owner).
             // Typical after a broker stall or a rebalance (unknown member, rebalance in progress). Keep the offsets:
             // the next commit retries them, unless the partitions were lost meanwhile (the handler drops those).
-            Log.Warning("Commit of pcap offsets refused ({Reason}); will retry, and records may be read twice", ex.Error.Reason);
+            _log.LogWarning("Commit of pcap offsets refused ({Reason}); will retry, and records may be read twice", ex.Error.Reason);
             return false;
         }
         _offsets.Committed(offsets);
@@ -253,7 +255,7 @@ public sealed class PcapJoiner : IMatchSink, IDisposable
         // Cooperative rebalance: hand over only after the revoked partitions' matches are safe and committed.
         // If the output cannot be acknowledged in time the partitions go uncommitted: their next owner reads them again.
         FlushAndCommit(CancellationToken.None, revoked.Select(r => r.TopicPartition));
-        Log.Information("Released pcap partitions {Partitions}", string.Join(",", revoked.Select(p => p.Partition.Value)));
+        _log.LogInformation("Released pcap partitions {Partitions}", string.Join(",", revoked.Select(p => p.Partition.Value)));
     }
 
     public void Dispose()
@@ -264,7 +266,7 @@ public sealed class PcapJoiner : IMatchSink, IDisposable
         }
         catch (KafkaException ex)
         {
-            Log.Warning("Leaving the consumer group failed: {Reason}", ex.Error.Reason);
+            _log.LogWarning("Leaving the consumer group failed: {Reason}", ex.Error.Reason);
         }
         _consumer.Dispose();
     }

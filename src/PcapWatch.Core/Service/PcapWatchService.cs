@@ -4,7 +4,8 @@ using PcapWatch.Join;
 using PcapWatch.Kafka;
 using PcapWatch.Output;
 using PcapWatch.Tables;
-using Serilog;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace PcapWatch.Service;
 
@@ -20,13 +21,20 @@ namespace PcapWatch.Service;
 /// </remarks>
 public sealed class PcapWatchService
 {
-    private static readonly ILogger Log = Serilog.Log.ForContext<PcapWatchService>();
     private const int TableBatch = 1000;
     private const int PacketBatch = 5000;
 
     private readonly PipelineOptions _options;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _log;
 
-    public PcapWatchService(PipelineOptions options) => _options = options;
+    /// <param name="loggers">Where the service and its clients log (the program passes Serilog's); none by default.</param>
+    public PcapWatchService(PipelineOptions options, ILoggerFactory? loggers = null)
+    {
+        _options = options;
+        _loggers = loggers ?? NullLoggerFactory.Instance;
+        _log = _loggers.CreateLogger<PcapWatchService>();
+    }
 
     public PipelineProgress Progress { get; } = new();
 
@@ -41,7 +49,7 @@ public sealed class PcapWatchService
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
             // Stopped while starting (waiting for a topic, reading the changelog): nothing was consumed or committed.
-            Log.Information("Stopped during start-up: packets=0 matches=0 dlq=0 instance={InstanceId}", _options.InstanceId);
+            _log.LogInformation("Stopped during start-up: packets=0 matches=0 dlq=0 instance={InstanceId}", _options.InstanceId);
             return new PipelineSummary(0, 0, 0, new Dictionary<string, long>(), 0, 0, 0, TimeSpan.Zero);
         }
     }
@@ -50,16 +58,16 @@ public sealed class PcapWatchService
     {
         var clock = Stopwatch.StartNew();
         var o = _options;
-        using var instanceProperty = Serilog.Context.LogContext.PushProperty("InstanceId", o.InstanceId);
+        using var instanceScope = _log.BeginScope(new Dictionary<string, object> { ["InstanceId"] = o.InstanceId });
         using var stateLock = StateDirectoryLock.Acquire(o.StateDir);
         using var metrics = new PipelineMetrics(Progress, o.InstanceId);
-        Log.Information("Instance {InstanceId} starting (group {GroupId}, state in {StateDir})", o.InstanceId, o.GroupId, o.StateDir);
+        _log.LogInformation("Instance {InstanceId} starting (group {GroupId}, state in {StateDir})", o.InstanceId, o.GroupId, o.StateDir);
         var resume = new Dictionary<string, Dictionary<int, long>>();
         using var employees = OpenTable(o.Topics.Employees, "employees", resume, cancel);
         using var computers = OpenTable(o.Topics.Computers, "computers", resume, cancel);
 
-        using var producer = ClientSettings.BuildProducer(o.BootstrapServers, o.ProducerProperties);
-        using (var probe = KafkaClients.Reader(o.BootstrapServers, o.ConsumerProperties))
+        using var producer = ClientSettings.BuildProducer(o.BootstrapServers, o.ProducerProperties, _loggers.CreateLogger("librdkafka"));
+        using (var probe = KafkaClients.Reader(o.BootstrapServers, o.ConsumerProperties, _loggers.CreateLogger("librdkafka")))
         {
             // Asked through a consumer: its metadata requests do not create topics (allow.auto.create.topics is false
             // for consumers), so a missing topic is reported, not silently created with the broker's defaults.
@@ -67,12 +75,12 @@ public sealed class PcapWatchService
         }
         var deliveries = new DeliveryTracker();
         metrics.Track(deliveries);
-        var deadLetters = new DeadLetterWriter(producer, deliveries, o.DeadLetterMaxBytes);
-        var changelog = o.PublishChangelog ? new WatchChangelog(producer, o.Topics.Changelog, deliveries) : null;
-        var maintainer = new WatchIndexMaintainer(employees, computers, changelog);
+        var deadLetters = new DeadLetterWriter(producer, deliveries, o.DeadLetterMaxBytes, _loggers.CreateLogger<DeadLetterWriter>());
+        var changelog = o.PublishChangelog ? new WatchChangelog(producer, o.Topics.Changelog, deliveries, _loggers.CreateLogger<WatchChangelog>()) : null;
+        var maintainer = new WatchIndexMaintainer(employees, computers, changelog, _loggers.CreateLogger<WatchIndexMaintainer>());
         if (resume.Count > 0) maintainer.RebuildFromStores();
         using var tables = new TableLoader(o.BootstrapServers, o.Topics, maintainer, Progress, deadLetters, resume,
-            o.ConsumerProperties, cancel);
+            o.ConsumerProperties, _loggers.CreateLogger<TableLoader>(), cancel);
 
         // What the broker finally refused is produced again; a changelog record is made good by reconciling the topic
         // (re-sending an old value could overwrite a newer one for its MAC).
@@ -120,15 +128,15 @@ public sealed class PcapWatchService
                 ?? throw new InvalidOperationException("Avro output needs Schema Registry properties"), o.Topics.Output)
             : new JsonMatchEncoder();
         using var joiner = new PcapJoiner(o.BootstrapServers, o.GroupId, o.Topics, maintainer.Index, o.Match, Progress,
-            o.ConsumerProperties, producer, deadLetters, encoder, deliveries, Redeliver);
+            o.ConsumerProperties, producer, deadLetters, encoder, deliveries, Redeliver, _loggers.CreateLogger<PcapJoiner>());
         if (!cancel.IsCancellationRequested)
         {
             joiner.Subscribe();
-            Log.Information("Joining {Pcap} → {Output} on {Match} as group {GroupId}", o.Topics.Pcap, o.Topics.Output,
+            _log.LogInformation("Joining {Pcap} → {Output} on {Match} as group {GroupId}", o.Topics.Pcap, o.Topics.Output,
                 o.Match.ToString().ToLowerInvariant(), o.GroupId);
             var sinceCommit = Stopwatch.StartNew();
             var sinceCheckpoint = Stopwatch.StartNew();
-            var status = new StatusLine(o.StatusInterval, joiner, maintainer, Progress, deadLetters);
+            var status = new StatusLine(o.StatusInterval, joiner, maintainer, Progress, deadLetters, _log);
             while (!cancel.IsCancellationRequested)
             {
                 int tableChanges = tables.Poll(TimeSpan.Zero, TableBatch);
@@ -167,13 +175,13 @@ public sealed class PcapWatchService
         }
         else
         {
-            Log.Error("Stopping without committing: {InFlight} output records were not acknowledged within the shutdown timeout ({Timeout} s); their packets will be read again after a restart",
+            _log.LogError("Stopping without committing: {InFlight} output records were not acknowledged within the shutdown timeout ({Timeout} s); their packets will be read again after a restart",
                 DeliveryTracker.InFlight(producer), (int)o.ShutdownTimeout.TotalSeconds);
         }
 
         var summary = new PipelineSummary(Progress.Packets, Progress.Matches, deadLetters.Count, deadLetters.ByReason,
             maintainer.EmployeeRows, maintainer.ComputerRows, maintainer.Index.Count, clock.Elapsed);
-        Log.Information(
+        _log.LogInformation(
             "Stopped: packets={Packets} matches={Matches} dlq={DeadLettered} instance={InstanceId} employees={EmployeeRows} computers={ComputerRows} watched_macs={WatchedMacs} elapsed={Elapsed} dlq_by_reason={DeadLetteredByReason}",
             summary.Packets, summary.Matches, summary.DeadLettered, o.InstanceId, summary.EmployeeRows, summary.ComputerRows,
             summary.WatchedMacs, summary.Elapsed, summary.DeadLetteredByReason);
@@ -192,20 +200,20 @@ public sealed class PcapWatchService
         var store = FasterTableStore.Open(dir, _options.TableIndexBuckets, out var checkpoint, out var problem);
         if (problem is not null)
         {
-            Log.Warning("Table {Topic}: the checkpoint in {Dir} cannot be used ({Problem}); rebuilding from the topic", topic, dir, problem);
+            _log.LogWarning("Table {Topic}: the checkpoint in {Dir} cannot be used ({Problem}); rebuilding from the topic", topic, dir, problem);
         }
         if (checkpoint is null) return store;
 
         var mismatch = checkpoint.Topic != topic
             ? $"it is for topic '{checkpoint.Topic}'"
-            : TableLoader.CheckResume(_options.BootstrapServers, topic, checkpoint.NextOffsets, _options.ConsumerProperties, cancel);
+            : TableLoader.CheckResume(_options.BootstrapServers, topic, checkpoint.NextOffsets, _options.ConsumerProperties, _log, cancel);
         if (mismatch is not null)
         {
-            Log.Warning("Table {Topic}: the checkpoint in {Dir} does not fit the topic ({Problem}); rebuilding from the topic", topic, dir, mismatch);
+            _log.LogWarning("Table {Topic}: the checkpoint in {Dir} does not fit the topic ({Problem}); rebuilding from the topic", topic, dir, mismatch);
             store.Dispose();
             return FasterTableStore.Create(dir, _options.TableIndexBuckets);
         }
-        Log.Information("Table {Topic}: serving from checkpoint, {Rows} rows, resuming at offsets {Offsets}", topic, store.Count,
+        _log.LogInformation("Table {Topic}: serving from checkpoint, {Rows} rows, resuming at offsets {Offsets}", topic, store.Count,
             string.Join(",", checkpoint.NextOffsets.OrderBy(e => e.Key).Select(e => $"{e.Key}:{e.Value}")));
         resume[topic] = checkpoint.NextOffsets;
         return store;
@@ -216,7 +224,7 @@ public sealed class PcapWatchService
         var clock = Stopwatch.StartNew();
         employees.Checkpoint(_options.Topics.Employees, tables.Positions(_options.Topics.Employees));
         computers.Checkpoint(_options.Topics.Computers, tables.Positions(_options.Topics.Computers));
-        Log.Information("Checkpointed tables ({EmployeeRows} employees, {ComputerRows} computers) in {Elapsed} ms",
+        _log.LogInformation("Checkpointed tables ({EmployeeRows} employees, {ComputerRows} computers) in {Elapsed} ms",
             employees.Count, computers.Count, clock.ElapsedMilliseconds);
     }
 

@@ -2,7 +2,8 @@ using System.Diagnostics;
 using PcapWatch.Index;
 using PcapWatch.Join;
 using PcapWatch.Output;
-using Serilog;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace PcapWatch.Service;
 
@@ -11,9 +12,9 @@ namespace PcapWatch.Service;
 /// dead letters, table rows, and whether the tables are current. Logged from the pipeline thread between batches.
 /// </summary>
 internal sealed class StatusLine(TimeSpan interval, PcapJoiner joiner, WatchIndexMaintainer maintainer, PipelineProgress progress,
-    DeadLetterWriter deadLetters)
+    DeadLetterWriter deadLetters, ILogger log)
 {
-    private static readonly ILogger Log = Serilog.Log.ForContext<StatusLine>();
+    private readonly ILogger _log = log;
 
     private readonly Stopwatch _since = Stopwatch.StartNew();
     private long _packets;
@@ -24,7 +25,7 @@ internal sealed class StatusLine(TimeSpan interval, PcapJoiner joiner, WatchInde
         if (interval <= TimeSpan.Zero || _since.Elapsed < interval) return;
         double seconds = _since.Elapsed.TotalSeconds;
         long packets = progress.Packets, matches = progress.Matches;
-        Log.Information(
+        _log.LogInformation(
             "Status: packets={Packets} ({PacketsPerSecond:F0}/s) matches={Matches} ({MatchesPerSecond:F0}/s) lag={Lag} dlq={DeadLettered} employees={EmployeeRows} computers={ComputerRows} watched_macs={WatchedMacs} tables_current={TablesCurrent}",
             packets, (packets - _packets) / seconds, matches, (matches - _matches) / seconds, joiner.Lag(), deadLetters.Count,
             maintainer.EmployeeRows, maintainer.ComputerRows, maintainer.Index.Count, progress.TablesCurrent);

@@ -5,7 +5,8 @@ using PcapWatch.Tables;
 using PcapWatch.Join;
 using PcapWatch.Kafka;
 using PcapWatch.Output;
-using Serilog;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace PcapWatch.Service;
 
@@ -19,7 +20,7 @@ namespace PcapWatch.Service;
 /// </summary>
 public sealed class TableLoader : IDisposable
 {
-    private static readonly ILogger Log = Serilog.Log.ForContext<TableLoader>();
+    private readonly ILogger _log;
 
     private readonly IConsumer<byte[]?, byte[]?> _consumer;
     private readonly WatchIndexMaintainer _maintainer;
@@ -34,13 +35,14 @@ public sealed class TableLoader : IDisposable
     /// that is absent is read from the beginning.</param>
     public TableLoader(string bootstrapServers, TopicNames topics, WatchIndexMaintainer maintainer, PipelineProgress progress,
         DeadLetterWriter deadLetters, IReadOnlyDictionary<string, Dictionary<int, long>> resume,
-        IReadOnlyDictionary<string, string>? kafkaProperties, CancellationToken cancel)
+        IReadOnlyDictionary<string, string>? kafkaProperties, ILogger log, CancellationToken cancel)
     {
+        _log = log;
         _topics = topics;
         _maintainer = maintainer;
         _progress = progress;
         _deadLetters = deadLetters;
-        _consumer = KafkaClients.Reader(bootstrapServers, kafkaProperties);
+        _consumer = KafkaClients.Reader(bootstrapServers, kafkaProperties, log);
 
         var partitions = new[] { topics.Employees, topics.Computers }
             .SelectMany(topic => TopicPartitions.Of(_consumer, topic, TimeSpan.FromMinutes(5), cancel)).ToList();
@@ -55,7 +57,7 @@ public sealed class TableLoader : IDisposable
             assignment.Add(new TopicPartitionOffset(tp, next is { } at ? new Offset(at) : Offset.Beginning));
         }
         _consumer.Assign(assignment);
-        Log.Information("Loading tables {Employees} and {Computers}: {Messages} messages to read up to their start-up end offsets",
+        _log.LogInformation("Loading tables {Employees} and {Computers}: {Messages} messages to read up to their start-up end offsets",
             topics.Employees, topics.Computers, _startupEnd.Remaining(tp => _next[tp]));
         UpdateCurrent();
     }
@@ -65,9 +67,9 @@ public sealed class TableLoader : IDisposable
     /// high watermarks. Null when they do; otherwise why not (data deleted since, or the topic was recreated).
     /// </summary>
     public static string? CheckResume(string bootstrapServers, string topic, IReadOnlyDictionary<int, long> offsets,
-        IReadOnlyDictionary<string, string>? kafkaProperties, CancellationToken cancel)
+        IReadOnlyDictionary<string, string>? kafkaProperties, ILogger log, CancellationToken cancel)
     {
-        using var consumer = KafkaClients.Reader(bootstrapServers, kafkaProperties);
+        using var consumer = KafkaClients.Reader(bootstrapServers, kafkaProperties, log);
         var partitions = TopicPartitions.Of(consumer, topic, TimeSpan.FromMinutes(5), cancel);
         foreach (var (partition, next) in offsets)
         {
@@ -148,7 +150,7 @@ public sealed class TableLoader : IDisposable
         catch (Exception ex) when (RecordFaults.AreTheRecords(ex))
         {
             // The net under the parser's statuses: one row can never stop the table from loading.
-            Log.Error(ex, "Applying {Topic} [{Partition}] @{Offset} failed; dead-lettering it", result.Topic,
+            _log.LogError(ex, "Applying {Topic} [{Partition}] @{Offset} failed; dead-lettering it", result.Topic,
                 result.Partition.Value, result.Offset.Value);
             rejection = new Rejection(RejectionCodes.ProcessingError, $"{ex.GetType().Name}: {ex.Message}");
         }
@@ -161,7 +163,7 @@ public sealed class TableLoader : IDisposable
         if (!_startupEnd.Update(_consumer)) return;
         IsCurrent = true;
         _maintainer.Flush();
-        Log.Information("Tables current after {Elapsed} ms: {EmployeeRows} employees, {ComputerRows} computers, {WatchedMacs} watched MACs",
+        _log.LogInformation("Tables current after {Elapsed} ms: {EmployeeRows} employees, {ComputerRows} computers, {WatchedMacs} watched MACs",
             _sinceStart.ElapsedMilliseconds, _maintainer.EmployeeRows, _maintainer.ComputerRows, _maintainer.Index.Count);
     }
 

@@ -45,7 +45,7 @@ internal static class ProduceCommand
             string path = parse.GetValue(file)!;
             if (path != "-" && !File.Exists(path)) throw new SettingsException($"--file: {path} does not exist");
             using var input = path == "-" ? Console.OpenStandardInput() : File.OpenRead(path);
-            using var publisher = new RecordPublisher(servers, settings.Kafka.Producer);
+            using var publisher = new RecordPublisher(servers, settings.Kafka.Producer, ToolLogging.Loggers.CreateLogger("PcapWatch.Ingest.RecordPublisher"));
             var target = parse.GetValue(topic)!;
             // Progress only for a file on an interactive terminal: a pipe or a log file gets the final line alone.
             var progress = path != "-" && !Console.IsErrorRedirected ? new TerminalProgress(Console.Error, input.Length) : null;

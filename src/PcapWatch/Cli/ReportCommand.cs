@@ -53,7 +53,7 @@ internal static class ReportCommand
             var source = parse.GetValue(topic)!;
             long records = 0;
             var unreadable = new UnreadableRecords();
-            TopicSnapshot.Read(servers, source, settings.Kafka.Consumer, r =>
+            TopicSnapshot.Read(servers, source, settings.Kafka.Consumer, ToolLogging.Kafka, r =>
             {
                 records++;
                 unreadable.Guard(r, () =>

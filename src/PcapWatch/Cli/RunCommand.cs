@@ -98,9 +98,8 @@ internal static class RunCommand
                 Secrets.Describe(s.Kafka.Consumer), Secrets.Describe(s.Kafka.Producer), Secrets.Describe(s.SchemaRegistry));
 
             using var signal = new ShutdownSignal();
-            var service = new PcapWatchService(options);
             using var metrics = s.MetricsPort > 0 ? PrometheusEndpoint.Start(s.MetricsPort) : null;
-            service.Run(signal.Token);
+            PipelineHost.Run(options, signal.Token);
             return 0;
         });
         return command;

@@ -1,0 +1,48 @@
+using System.Runtime.ExceptionServices;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PcapWatch.Service;
+
+namespace PcapWatch.Cli.Hosting;
+
+/// <summary>
+/// `run` as a hosted service: the pipeline loop on a dedicated thread of its own (it blocks in the Kafka client and
+/// must never hold a thread-pool thread), stopped by the host's token, and stopping the host when it ends by itself.
+/// A failure is kept to be rethrown after the host has stopped, so the program still exits with its code.
+/// </summary>
+internal sealed class PipelineWorker(IOptions<PipelineOptions> options, ILoggerFactory loggers, IHostApplicationLifetime lifetime)
+    : BackgroundService
+{
+    private ExceptionDispatchInfo? _failure;
+
+    /// <summary>Rethrows what stopped the pipeline, if anything did.</summary>
+    public void ThrowIfFailed() => _failure?.Throw();
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                new PcapWatchService(options.Value, loggers).Run(stoppingToken);
+            }
+            catch (Exception ex)
+            {
+                _failure = ExceptionDispatchInfo.Capture(ex);
+            }
+            finally
+            {
+                done.SetResult();
+                lifetime.StopApplication();
+            }
+        })
+        {
+            Name = "pcapwatch-pipeline",
+            IsBackground = true, // past the host's shutdown timeout the process may end without it
+        };
+        thread.Start();
+        return done.Task;
+    }
+}
