@@ -20,7 +20,3 @@ public sealed record DemoOptions
     /// <summary>Unread bytes allowed per partition: well under the embedded broker's ~5 MiB retention.</summary>
     public long BacklogWindowBytes { get; init; } = 3L * 1024 * 1024;
 }
-
-/// <summary>What a demo run did.</summary>
-public sealed record DemoResult(long PacketsFed, long OversizedRecords, PipelineSummary Pipeline, long Printed,
-    TimeSpan Elapsed);

@@ -8,10 +8,6 @@ using PcapWatch.Service;
 
 namespace PcapWatch.Tools;
 
-/// <summary>One cell of the report: an employee's packets and bytes of one protocol in one tumbling window.</summary>
-public sealed record TrafficWindow(DateTimeOffset Start, DateTimeOffset End, string EmpId, string? EmpName, string Protocol,
-    long Packets, long Bytes);
-
 /// <summary>
 /// The "aggregated reports" the recipe promises: per watched employee, packets and bytes per protocol over tumbling
 /// windows of the matches' timestamps (each match keeps its packet's Kafka timestamp, as ksqlDB's ROWTIME does). The

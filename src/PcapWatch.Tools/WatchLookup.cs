@@ -10,12 +10,6 @@ using PcapWatch.Service;
 
 namespace PcapWatch.Tools;
 
-/// <summary>A watched computer as the index publishes it (COMP_WATCH_BY_MACADDR).</summary>
-public sealed record WatchedOwner(string Mac, string? EmpId, string? EmpName, string? EmpKey, string? CompId);
-
-/// <summary>The last matched packet seen for a MAC or an IP address.</summary>
-public sealed record Sighting(string Mac, string? Ip, string? EmpId, string? EmpName, DateTimeOffset When);
-
 /// <summary>
 /// <c>who MAC|IP</c>: whom a MAC belongs to now, from the index the service publishes (the changelog topic: latest row
 /// per MAC, a tombstone when it stops being watched), and the last IP seen for it in the matched traffic.

@@ -2,9 +2,6 @@ using Confluent.Kafka;
 
 namespace PcapWatch.Kafka;
 
-/// <summary>A record the broker finally refused (after librdkafka's own retries), kept to be produced again.</summary>
-public sealed record FailedDelivery(string Topic, Message<byte[], byte[]?> Message, Error Error);
-
 /// <summary>
 /// The one delivery accounting for everything the pipeline produces (matches, dead letters, the changelog): failures
 /// are kept, not just counted, so the pipeline can produce them again, and no commit or checkpoint moves past a

@@ -58,6 +58,3 @@ public sealed class StateDirectoryLock : IDisposable
 
     public void Dispose() => _lock.Dispose();
 }
-
-/// <summary>The state dir cannot be used: a setting to change, not a fault of the program.</summary>
-public sealed class StateDirectoryException(string message) : InvalidOperationException(message);

@@ -1,0 +1,61 @@
+namespace PcapWatch.Ingest;
+
+public static class InputReader
+{
+    /// <summary>Reads records of the given (or detected) format from any stream, a pipe included.</summary>
+    public static IEnumerable<InputRecord> Read(Stream input, InputFormat format)
+    {
+        if (format == InputFormat.Auto)
+        {
+            var head = new byte[4096];
+            int length = 0, n;
+            while (length < head.Length && (n = input.Read(head, length, head.Length - length)) > 0)
+            {
+                length += n;
+                if (FirstNonWhitespace(head.AsSpan(0, length)) >= 0) break;
+            }
+            int first = FirstNonWhitespace(head.AsSpan(0, length));
+            format = first is '[' or '{' or -1 ? InputFormat.Pcap : InputFormat.Keyed;
+            input = new ReplayStream(head, length, input);
+        }
+        return format == InputFormat.Keyed ? KeyedLineReader.Read(input) : PcapRecordReader.Read(input);
+    }
+
+    private static int FirstNonWhitespace(ReadOnlySpan<byte> bytes)
+    {
+        foreach (var b in bytes)
+        {
+            if (b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or 0xEF or 0xBB or 0xBF) continue;
+            return b;
+        }
+        return -1;
+    }
+
+    /// <summary>Gives back the bytes read for detection, then the rest of the stream.</summary>
+    private sealed class ReplayStream(byte[] head, int headLength, Stream rest) : Stream
+    {
+        private int _at;
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            if (_at < headLength)
+            {
+                int n = Math.Min(count, headLength - _at);
+                Array.Copy(head, _at, buffer, offset, n);
+                _at += n;
+                return n;
+            }
+            return rest.Read(buffer, offset, count);
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

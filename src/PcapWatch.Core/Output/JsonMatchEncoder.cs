@@ -1,0 +1,17 @@
+using PcapWatch.Index;
+using PcapWatch.Packets;
+
+namespace PcapWatch.Output;
+
+/// <summary>The default: ksqlDB's JSON columns, written by <see cref="MatchRecordWriter"/>.</summary>
+public sealed class JsonMatchEncoder : IMatchEncoder
+{
+    private readonly MatchRecordWriter _writer = new();
+
+    public byte[] Encode(ReadOnlySpan<byte> packet, in PacketFields fields, MacAddress mac, in OwnerView owner, string? direction) =>
+        _writer.Write(packet, in fields, mac, in owner, direction).ToArray();
+
+    public void Dispose()
+    {
+    }
+}

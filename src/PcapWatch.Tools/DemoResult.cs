@@ -1,0 +1,11 @@
+using PcapWatch.Ingest;
+using PcapWatch.Join;
+using PcapWatch.Kafka;
+using PcapWatch.Output;
+using PcapWatch.Service;
+
+namespace PcapWatch.Tools;
+
+/// <summary>What a demo run did.</summary>
+public sealed record DemoResult(long PacketsFed, long OversizedRecords, PipelineSummary Pipeline, long Printed,
+    TimeSpan Elapsed);
