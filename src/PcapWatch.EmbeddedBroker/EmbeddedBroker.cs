@@ -9,7 +9,7 @@ namespace PcapWatch.Kafka;
 /// another, reaches it over TCP on 127.0.0.1 at <see cref="BootstrapServers"/>.
 /// </summary>
 /// <remarks>
-/// Limits of the mock (measured, see README): each partition keeps only its newest ~5 MiB (older message sets are
+/// Limits of the mock (measured, see docs/architecture.md): each partition keeps only its newest ~5 MiB (older message sets are
 /// dropped silently), AdminClient requests time out (topics are created here, through the host), no compaction, and
 /// transactions only far enough that commit markers are real (aborted data is dropped by the mock itself). Callers that
 /// write more than that must spread data over partitions or pace it.

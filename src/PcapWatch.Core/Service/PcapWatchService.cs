@@ -238,7 +238,7 @@ public sealed class PcapWatchService
         catch (Confluent.Kafka.KafkaException ex) when (ex.Error.Code == Confluent.Kafka.ErrorCode.UnknownTopicOrPart)
         {
             // The reason names the topic: "topic 'X' not found on the cluster".
-            throw new InvalidOperationException($"{ex.Error.Reason}; create it before starting (see README, 'Against a real Kafka')");
+            throw new InvalidOperationException($"{ex.Error.Reason}; create it before starting (see docs/operations.md, 'Against a real Kafka')");
         }
     }
 }

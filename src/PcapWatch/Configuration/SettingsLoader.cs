@@ -81,7 +81,7 @@ internal sealed class SettingsLoader
         if (at >= 0)
         {
             var names = ex.Message[(ex.Message.IndexOf(':', at) + 1)..].Trim();
-            return $"unknown setting(s) {names} (see README, Configuration)";
+            return $"unknown setting(s) {names} (see docs/operations.md, Configuration)";
         }
         return message.ReplaceLineEndings(" ");
     }
