@@ -1,0 +1,76 @@
+using NUnit.Framework;
+using PcapWatch.Index;
+using PcapWatch.Join;
+using PcapWatch.Packets;
+using PcapWatch.Tests.Shared;
+
+namespace PcapWatch.Tests.Join;
+
+/// <summary>The pure packet path as the pcap loop runs it: prefilter, gate and scan, without Kafka.</summary>
+public class PacketProcessorTests
+{
+    private static List<byte[]> Packets() => TestData.OwnPacketFixtures.SelectMany(f => TestData.Lines(TestData.Fixture(f))).ToList();
+
+    /// <summary>An index of 1,000 MACs that none of the fixture packets has: every packet is the common, unwatched case.</summary>
+    private static WatchIndex Unrelated()
+    {
+        var index = new WatchIndex();
+        for (int i = 0; i < 1000; i++)
+        {
+            var mac = new MacAddress(0x0a0000000000L + i);
+            index.Set(mac, [new WatchedComputer(mac, "c" + i, "c" + i, "e" + i, "Employee " + i, "e" + i)]);
+        }
+        return index;
+    }
+
+    [TestCase(MatchMode.Src)]
+    [TestCase(MatchMode.Both)]
+    public void Unwatched_packets_allocate_nothing_through_the_prefilter_the_gate_and_the_scan(MatchMode mode)
+    {
+        var packets = Packets();
+        var processor = new PacketProcessor(Unrelated(), mode);
+        var sink = new CountingSink();
+        foreach (var p in packets) processor.Process(p, ref sink, out _); // warm up (JIT, statics)
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        int skipped = 0;
+        for (int round = 0; round < 5; round++)
+        {
+            foreach (var p in packets)
+            {
+                if (processor.Process(p, ref sink, out _) == PacketOutcome.Skipped) skipped++;
+            }
+        }
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+        Assert.That(skipped, Is.EqualTo(5 * packets.Count), "every packet is the unwatched case");
+        Assert.That(sink.Matches, Is.Zero);
+    }
+
+    [Test]
+    public void A_watched_packet_is_handed_to_the_sink_once_per_owner_and_side()
+    {
+        var packet = Packets().First(p => p.AsSpan().IndexOf("\"eth.src\""u8) >= 0);
+        var fields = new PacketFields();
+        PacketExtractor.Extract(packet, ref fields);
+        var src = fields.EthSrc!.Value;
+        var index = Unrelated();
+        index.Set(src, [new WatchedComputer(src, "c1", "1", "100", "Tom", "100"), new WatchedComputer(src, "c2", "2", "200", "Ann", "200")]);
+
+        var sink = new CountingSink();
+        Assert.That(new PacketProcessor(index, MatchMode.Src).Process(packet, ref sink, out _), Is.EqualTo(PacketOutcome.Matched));
+        Assert.That(sink.Matches, Is.EqualTo(2), "one record per owner (a MAC conflict)");
+        Assert.That(sink.Directions, Is.EqualTo(new string?[] { null, null }), "src mode keeps the recipe's shape");
+    }
+
+    private struct CountingSink() : IMatchSink
+    {
+        public int Matches;
+        public List<string?> Directions = [];
+
+        public void OnMatch(ReadOnlySpan<byte> packet, in PacketFields fields, MacAddress mac, in OwnerView owner, string? direction)
+        {
+            Matches++;
+            Directions.Add(direction);
+        }
+    }
+}
