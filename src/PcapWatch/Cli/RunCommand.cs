@@ -15,43 +15,7 @@ internal static class RunCommand
     public static Command Create()
     {
         var bootstrap = CommonOptions.BootstrapServers();
-        var stateDir = new Option<string>("--state-dir") { Description = "Directory for the FASTER table stores [StateDir; default pcapwatch-state]" };
-        var groupId = new Option<string>("--group-id")
-        {
-            Description = "Consumer group for the pcap topic; instances with the same group share its partitions [GroupId; default pcapwatch]",
-        };
-        var match = CommonOptions.Match();
-        var changelogTopic = new Option<string>("--changelog-topic")
-        {
-            Description = "Topic that receives the watched-MAC index (key MAC, tombstone when a MAC stops being watched); '' for none "
-                + $"[ChangelogTopic; default {TopicNames.Default.Changelog}]",
-        };
-        var checkpointInterval = new Option<double>("--checkpoint-interval")
-        {
-            Description = "Seconds between table checkpoints (taken only when the tables changed; always at shutdown) [CheckpointIntervalSeconds; default 30]",
-        };
-        var instanceId = new Option<string>("--instance-id")
-        {
-            Description = "Name of this instance in logs, metrics and summaries; give each instance its own --state-dir [InstanceId; default HOST-PID]",
-        };
         var kafka = CommonOptions.KafkaProperties();
-        var statusInterval = new Option<double>("--status-interval")
-        {
-            Description = "Seconds between one-line status logs (rates, lag, dead letters, table rows); 0 for none [StatusIntervalSeconds; default 30]",
-        };
-        var shutdownTimeout = new Option<double>("--shutdown-timeout")
-        {
-            Description = "Seconds stopping may take (deliver the output in flight, commit, checkpoint); past it the instance stops "
-                + "without committing what the broker has not acknowledged [ShutdownTimeoutSeconds; default 30]",
-        };
-        var metricsPort = new Option<int>("--metrics-port")
-        {
-            Description = "Serve Prometheus metrics on http://*:PORT/metrics; 0 for none [MetricsPort; default 0]",
-        };
-        var outputFormat = new Option<string>("--output-format")
-        {
-            Description = "json (ksqlDB's columns) or avro (Confluent wire format; needs --schema-registry) [OutputFormat; default json]",
-        }.AcceptOnlyFromAmong("json", "avro");
         var schemaRegistry = CommonOptions.SchemaRegistry();
         var command = new Command("run", "Run the service: load employees and computers, join pcap against the watched MACs, "
             + "produce matches to WATCHED_EMP_NETWORK_TRAFFIC. Scale out by starting more instances with the same --group-id."
@@ -62,16 +26,12 @@ internal static class RunCommand
                 "pcapwatch run --config /etc/pcapwatch/appsettings.json --match both",
                 "pcapwatch run -b localhost:9092 --output-format avro --schema-registry http://localhost:8081"))
         {
-            bootstrap, stateDir, groupId, match, changelogTopic, checkpointInterval, instanceId, kafka, statusInterval, metricsPort,
-            outputFormat, schemaRegistry, shutdownTimeout,
+            bootstrap, kafka, schemaRegistry,
         };
         var loader = new SettingsLoader()
-            .Flag(bootstrap, "Kafka:BootstrapServers").Flag(stateDir, "StateDir").Flag(groupId, "GroupId").Flag(match, "Match")
-            .Flag(changelogTopic, "ChangelogTopic").Flag(checkpointInterval, "CheckpointIntervalSeconds")
-            .Flag(instanceId, "InstanceId").Flag(statusInterval, "StatusIntervalSeconds").Flag(metricsPort, "MetricsPort")
-            .Flag(shutdownTimeout, "ShutdownTimeoutSeconds")
-            .Flag(outputFormat, "OutputFormat").Flag(schemaRegistry, "SchemaRegistry:" + SettingsLoader.SchemaRegistryUrlKey)
+            .Flag(bootstrap, "Kafka:BootstrapServers").Flag(schemaRegistry, "SchemaRegistry:" + SettingsLoader.SchemaRegistryUrlKey)
             .KafkaFlag(kafka);
+        SettingFlags.AddTo(command, loader);
         command.SetAction(parse =>
         {
             var s = loader.Load(parse, parse.GetValue(CommonOptions.ConfigFile));

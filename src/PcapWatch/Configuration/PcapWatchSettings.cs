@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using PcapWatch.Kafka;
 
 namespace PcapWatch.Cli.Configuration;
@@ -5,25 +6,53 @@ namespace PcapWatch.Cli.Configuration;
 /// <summary>
 /// Every setting, bound from appsettings.json, then PCAPWATCH__ environment variables, then command-line flags (the
 /// last wins). Names are configuration keys: <c>Kafka:BootstrapServers</c> is <c>PCAPWATCH__Kafka__BootstrapServers</c>
-/// in the environment and <c>--bootstrap-servers</c> on the command line.
+/// in the environment and <c>--bootstrap-servers</c> on the command line. The flags of <c>run</c> and the table in
+/// docs/operations.md are made from the <see cref="SettingAttribute"/>s below.
 /// </summary>
 internal sealed class PcapWatchSettings
 {
     public KafkaSettings Kafka { get; set; } = new();
+
+    [Setting("--state-dir", "Directory for the FASTER table stores; PcapWatch marks it as its own and refuses a folder with other files")]
+    [Required(AllowEmptyStrings = false, ErrorMessage = "StateDir must not be empty")]
     public string StateDir { get; set; } = "pcapwatch-state";
+
+    [Setting("--group-id", "Consumer group for the pcap topic; instances with the same group share its partitions")]
+    [Required(AllowEmptyStrings = false, ErrorMessage = "GroupId must not be empty")]
     public string GroupId { get; set; } = "pcapwatch";
+
+    [Setting("--instance-id", "Name of this instance in logs, metrics and summaries; give each instance its own --state-dir",
+        DefaultText = "HOST-PID")]
     public string? InstanceId { get; set; }
-    /// <summary>src, dst or both.</summary>
+
+    [Setting("--match", "Which Ethernet address joins: src (the recipe), dst, or both (records then carry DIRECTION)")]
+    [AllowedValues("src", "dst", "both", ErrorMessage = "Match must be src, dst or both")]
     public string Match { get; set; } = "src";
-    /// <summary>Empty for none.</summary>
+
+    [Setting("--changelog-topic", "Topic that receives the watched-MAC index (key MAC, tombstone when a MAC stops being watched); '' for none")]
     public string ChangelogTopic { get; set; } = TopicNames.Default.Changelog;
+
+    [Setting("--checkpoint-interval", "Seconds between table checkpoints (taken only when the tables changed; always at shutdown)")]
+    [Range(0.001, 86_400, MinimumIsExclusive = false, ErrorMessage = "CheckpointIntervalSeconds must be > 0 and at most a day")]
     public double CheckpointIntervalSeconds { get; set; } = 30;
+
+    [Setting("--status-interval", "Seconds between one-line status logs (rates, lag, dead letters, table rows); 0 for none")]
+    [Range(0, 86_400, ErrorMessage = "StatusIntervalSeconds must be >= 0 and at most a day")]
     public double StatusIntervalSeconds { get; set; } = 30;
+
+    [Setting("--shutdown-timeout", "Seconds stopping may take (deliver the output in flight, commit, checkpoint); past it the instance "
+        + "stops without committing what the broker has not acknowledged")]
+    [Range(0.001, 3_600, ErrorMessage = "ShutdownTimeoutSeconds must be > 0 and at most an hour")]
     public double ShutdownTimeoutSeconds { get; set; } = 30;
-    /// <summary>Port of the Prometheus <c>/metrics</c> endpoint; 0 for none.</summary>
+
+    [Setting("--metrics-port", "Serve Prometheus metrics on http://*:PORT/metrics; 0 for none")]
+    [Range(0, 65535, ErrorMessage = "MetricsPort must be 0-65535")]
     public int MetricsPort { get; set; }
-    /// <summary>json (default) or avro.</summary>
+
+    [Setting("--output-format", "json (ksqlDB's columns) or avro (Confluent wire format; needs --schema-registry)")]
+    [AllowedValues("json", "avro", ErrorMessage = "OutputFormat must be json or avro")]
     public string OutputFormat { get; set; } = "json";
+
     /// <summary>Confluent Schema Registry client properties by their names: schema.registry.url, basic.auth.user.info, …</summary>
     public Dictionary<string, string> SchemaRegistry { get; set; } = new(StringComparer.Ordinal);
 }

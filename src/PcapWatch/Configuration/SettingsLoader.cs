@@ -97,13 +97,8 @@ internal sealed class SettingsLoader
     public static void ValidateForRun(PcapWatchSettings s)
     {
         RequireBootstrap(s);
-        if (s.Match is not ("src" or "dst" or "both")) throw new SettingsException($"Match must be src, dst or both, not '{s.Match}'");
-        if (string.IsNullOrWhiteSpace(s.GroupId)) throw new SettingsException("GroupId must not be empty");
-        if (!(s.CheckpointIntervalSeconds > 0)) throw new SettingsException($"CheckpointIntervalSeconds must be > 0, not {s.CheckpointIntervalSeconds}");
-        if (!(s.StatusIntervalSeconds >= 0)) throw new SettingsException($"StatusIntervalSeconds must be >= 0, not {s.StatusIntervalSeconds}");
-        if (!(s.ShutdownTimeoutSeconds > 0)) throw new SettingsException($"ShutdownTimeoutSeconds must be > 0, not {s.ShutdownTimeoutSeconds}");
-        if (s.MetricsPort is < 0 or > 65535) throw new SettingsException($"MetricsPort must be 0-65535, not {s.MetricsPort}");
-        if (s.OutputFormat is not ("json" or "avro")) throw new SettingsException($"OutputFormat must be json or avro, not '{s.OutputFormat}'");
+        var checks = new PcapWatchSettingsValidator().Validate(null, s);
+        if (checks.Failed) throw new SettingsException(checks.Failures.First());
         if (s.OutputFormat == "avro" && !s.SchemaRegistry.ContainsKey(SchemaRegistryUrlKey))
         {
             throw new SettingsException("OutputFormat avro needs a Schema Registry: pass --schema-registry URL or set SchemaRegistry:" + SchemaRegistryUrlKey);

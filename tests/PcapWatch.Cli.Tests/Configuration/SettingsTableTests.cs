@@ -1,0 +1,55 @@
+using NUnit.Framework;
+using PcapWatch.Cli.Configuration;
+
+namespace PcapWatch.Cli.Tests.Configuration;
+
+/// <summary>One place per setting: the flags of run and the documentation table are made from the settings class.</summary>
+public class SettingsTableTests
+{
+    private static string RepositoryRoot
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "PcapWatch.sln"))) return dir.FullName;
+            }
+            throw new InvalidOperationException("PcapWatch.sln not found");
+        }
+    }
+
+    [Test]
+    public void The_table_in_the_operations_page_is_the_generated_one()
+    {
+        var page = File.ReadAllText(Path.Combine(RepositoryRoot, "docs", "operations.md")).ReplaceLineEndings("\n");
+        Assert.That(page, Does.Contain(SettingFlags.MarkdownTable()),
+            "docs/operations.md is out of date: paste the output of `pcapwatch settings` over its table");
+    }
+
+    [Test]
+    public void Every_run_flag_maps_to_a_setting_with_a_description()
+    {
+        Assert.That(SettingFlags.All, Is.Not.Empty);
+        Assert.That(SettingFlags.All.Select(s => s.Attribute.Flag), Is.All.StartsWith("--"));
+        Assert.That(SettingFlags.All.Select(s => s.Attribute.Flag), Is.Unique);
+        Assert.That(SettingFlags.All.Select(s => s.Attribute.Description), Is.All.Not.Empty);
+    }
+
+    [TestCase("Match", "sideways", "Match must be src, dst or both")]
+    [TestCase("OutputFormat", "xml", "OutputFormat must be json or avro")]
+    [TestCase("GroupId", "", "GroupId must not be empty")]
+    public void The_generated_validator_checks_the_annotations(string property, string value, string message)
+    {
+        var settings = new PcapWatchSettings();
+        typeof(PcapWatchSettings).GetProperty(property)!.SetValue(settings, value);
+        var result = new PcapWatchSettingsValidator().Validate(null, settings);
+        Assert.That(result.Failed, Is.True);
+        Assert.That(result.FailureMessage, Does.Contain(message));
+    }
+
+    [Test]
+    public void Defaults_are_valid()
+    {
+        Assert.That(new PcapWatchSettingsValidator().Validate(null, new PcapWatchSettings()).Succeeded, Is.True);
+    }
+}
