@@ -6,6 +6,9 @@ namespace PcapWatch.Ingest;
 /// </summary>
 public readonly record struct InputRecord(byte[]? Key, byte[]? Value, long LineNumber, long OversizedBytes = 0)
 {
+    /// <summary>The record's timestamp (event time); null lets the producer stamp it.</summary>
+    public DateTimeOffset? Timestamp { get; init; }
+
     public bool IsTooLarge => OversizedBytes > 0;
 
     public static InputRecord TooLarge(byte[]? key, long bytes, long lineNumber) => new(key, null, lineNumber, bytes);

@@ -46,6 +46,7 @@ public sealed class RecordPublisher : IDisposable
                 continue;
             }
             var message = new Message<byte[]?, byte[]?> { Key = record.Key, Value = record.Value };
+            if (record.Timestamp is { } at) message.Timestamp = new Timestamp(at);
             var partition = pacer is null ? Partition.Any : new Partition(pacer.WaitForRoom(size, cancel));
             _producer.ProduceWhenRoom(new TopicPartition(topic, partition), message, _onDelivered);
             produced++;

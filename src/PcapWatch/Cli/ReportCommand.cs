@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using Confluent.Kafka;
 using PcapWatch.Cli.Configuration;
 using PcapWatch.Cli.Hosting;
+using PcapWatch.Ingest;
 using PcapWatch.Kafka;
 using PcapWatch.Output;
 using Serilog;
@@ -111,20 +111,10 @@ internal static class ReportCommand
     private static void Publish(string servers, IReadOnlyDictionary<string, string> producerProperties, string topic,
         IReadOnlyList<TrafficWindow> windows)
     {
-        using var producer = ClientSettings.BuildProducer(servers, producerProperties);
-        long failed = 0;
-        foreach (var w in windows)
-        {
-            var message = new Message<byte[], byte[]?>
-            {
-                Key = System.Text.Encoding.UTF8.GetBytes(TrafficReport.Key(w)),
-                Value = TrafficReport.Encode(w),
-                Timestamp = new Timestamp(w.Start),
-            };
-            producer.ProduceWhenRoom(topic, message, r => { if (r.Error.IsError) Interlocked.Increment(ref failed); });
-        }
-        producer.Flush(TimeSpan.FromSeconds(30));
-        if (failed > 0 || producer.Flush(TimeSpan.Zero) > 0) throw new KafkaException(new Error(ErrorCode.Local_Fail, $"{failed} report records were not delivered to {topic}"));
+        // The one publisher every command writes with: back-pressure, delivery accounting, event-time timestamps.
+        using var publisher = new RecordPublisher(servers, producerProperties, ToolLogging.Loggers.CreateLogger("PcapWatch.Ingest.RecordPublisher"));
+        publisher.Publish(topic, windows.Select((w, i) => new InputRecord(System.Text.Encoding.UTF8.GetBytes(TrafficReport.Key(w)),
+            TrafficReport.Encode(w), i + 1) { Timestamp = w.Start }));
         Log.Information("Wrote {Windows} window records to {Topic}", windows.Count, topic);
     }
 }
