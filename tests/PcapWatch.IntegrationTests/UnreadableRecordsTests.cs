@@ -73,4 +73,27 @@ public class UnreadableRecordsTests
         var letter = KafkaTest.ReadRaw(h.Broker.BootstrapServers, h.Topics.EmployeesDeadLetters).Single();
         Assert.That(letter.Headers[DeadLetterWriter.ReasonHeader], Is.EqualTo("invalid_escape"));
     }
+
+    [Test]
+    public void Produce_stops_at_a_bad_table_line_with_one_line_naming_it_and_delivers_what_came_before()
+    {
+        using var broker = EmbeddedBroker.Start();
+        broker.CreateTopics(TopicLayout.For(TopicNames.Default));
+        var file = Path.Combine(Path.GetTempPath(), "pcapwatch-bad-lines-" + Guid.NewGuid().ToString("N") + ".txt");
+        File.WriteAllText(file, "1:{\"key\":\"1\",\"name\":\"Ann\"}\nno colon here\n3:{\"key\":\"3\"}\n");
+        try
+        {
+            using var produce = CliProcess.Start("produce", "-b", broker.BootstrapServers, "--topic", "employees", "--file", file);
+            Assert.That(produce.WaitForExit(Patience), Is.EqualTo(2), () => string.Join("\n", produce.Stderr));
+            var lines = produce.Stderr.Where(l => l.Length > 0).ToArray();
+            Assert.That(lines, Has.Length.EqualTo(1), "one line, no stack trace");
+            Assert.That(lines[0], Does.Contain(file).And.Contain("line 2"));
+            Assert.That(KafkaTest.ReadRaw(broker.BootstrapServers, "employees").Select(r => Encoding.UTF8.GetString(r.Value!)),
+                Is.EqualTo(new[] { "{\"key\":\"1\",\"name\":\"Ann\"}" }), "the line before it delivered, nothing after it");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }

@@ -34,28 +34,42 @@ public sealed class RecordPublisher : IDisposable
     {
         long produced = 0, bytes = 0;
         var oversized = new List<long>();
-        foreach (var record in records)
+        try
         {
-            cancel.ThrowIfCancellationRequested();
-            int size = record.Value?.Length ?? 0;
-            if (record.IsTooLarge || size > ClientSettings.MaxRecordBytes)
-            {
-                oversized.Add(record.LineNumber);
-                _log.LogError("Record {Line} is {Bytes} bytes, over the {Limit}-byte limit; it was not sent",
-                    record.LineNumber, record.IsTooLarge ? record.OversizedBytes : size, ClientSettings.MaxRecordBytes);
-                continue;
-            }
-            var message = new Message<byte[]?, byte[]?> { Key = record.Key, Value = record.Value };
-            if (record.Timestamp is { } at) message.Timestamp = new Timestamp(at);
-            var partition = pacer is null ? Partition.Any : new Partition(pacer.WaitForRoom(size, cancel));
-            _producer.ProduceWhenRoom(new TopicPartition(topic, partition), message, _onDelivered);
-            produced++;
-            bytes += size;
-            if ((produced & 0xfff) == 0) onProgress?.Invoke(produced, bytes);
+            Send();
+        }
+        catch (FormatException)
+        {
+            // A bad input line stops the input there: what came before it is still delivered, nothing after it is read.
+            Flush();
+            throw;
         }
         Flush();
         onProgress?.Invoke(produced, bytes);
         return new PublishResult(produced, bytes, oversized);
+
+        void Send()
+        {
+            foreach (var record in records)
+            {
+                cancel.ThrowIfCancellationRequested();
+                int size = record.Value?.Length ?? 0;
+                if (record.IsTooLarge || size > ClientSettings.MaxRecordBytes)
+                {
+                    oversized.Add(record.LineNumber);
+                    _log.LogError("Record {Line} is {Bytes} bytes, over the {Limit}-byte limit; it was not sent",
+                        record.LineNumber, record.IsTooLarge ? record.OversizedBytes : size, ClientSettings.MaxRecordBytes);
+                    continue;
+                }
+                var message = new Message<byte[]?, byte[]?> { Key = record.Key, Value = record.Value };
+                if (record.Timestamp is { } at) message.Timestamp = new Timestamp(at);
+                var partition = pacer is null ? Partition.Any : new Partition(pacer.WaitForRoom(size, cancel));
+                _producer.ProduceWhenRoom(new TopicPartition(topic, partition), message, _onDelivered);
+                produced++;
+                bytes += size;
+                if ((produced & 0xfff) == 0) onProgress?.Invoke(produced, bytes);
+            }
+        }
     }
 
     public void Flush()

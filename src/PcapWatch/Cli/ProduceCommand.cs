@@ -49,8 +49,17 @@ internal static class ProduceCommand
             var target = parse.GetValue(topic)!;
             // Progress only for a file on an interactive terminal: a pipe or a log file gets the final line alone.
             var progress = path != "-" && !Console.IsErrorRedirected ? new TerminalProgress(Console.Error, input.Length) : null;
-            var result = publisher.Publish(target, InputReader.Read(input, parse.GetValue(format)),
-                onProgress: progress is null ? null : progress.Report, cancel: signal.Token);
+            PublishResult result;
+            try
+            {
+                result = publisher.Publish(target, InputReader.Read(input, parse.GetValue(format)),
+                    onProgress: progress is null ? null : progress.Report, cancel: signal.Token);
+            }
+            catch (FormatException ex)
+            {
+                // Input, not a bug: one line naming the file and the line; the records before it were delivered.
+                throw new SettingsException($"{(path == "-" ? "stdin" : path)}: {ex.Message}");
+            }
             progress?.Finish();
             Log.Information("Produced {Records} records ({Bytes} bytes) to {Topic}", result.Produced, result.Bytes, target);
             if (result.OversizedLines.Count == 0) return 0;
