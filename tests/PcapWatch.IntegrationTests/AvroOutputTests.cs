@@ -36,7 +36,7 @@ public class AvroOutputTests
             Infrastructure.Kafka.WaitForCommittedToEnd(b, "pcapwatch", "pcap", Patience);
             run.Terminate();
             Assert.That(run.WaitForExit(TimeSpan.FromSeconds(20)), Is.Zero, () => string.Join("\n", run.Stderr));
-            Assert.That(run.Stderr, Has.Some.Contains("packets=148 matches=37 dlq=0"));
+            Assert.That(run.Summary(), Is.EqualTo((148L, 37L, 0L)));
         }
         Assert.That(registry.Subjects.Keys, Is.EquivalentTo(new[] { "WATCHED_EMP_NETWORK_TRAFFIC-value" }), string.Join(", ", registry.Unknown));
 
@@ -69,7 +69,7 @@ public class AvroOutputTests
         using (var tail = CliProcess.Start("tail", "-b", b, "--from-beginning", "--exit-at-end"))
         {
             Assert.That(tail.WaitForExit(Patience), Is.EqualTo(1));
-            Assert.That(tail.Stderr, Has.Some.Contains("holds Avro records; pass --schema-registry"));
+            Assert.That(tail.Logs, Has.Some.Contains("holds Avro records; pass --schema-registry"));
         }
         Directory.Delete(scratch, recursive: true);
     }
@@ -80,6 +80,6 @@ public class AvroOutputTests
         using var run = CliProcess.Start("run", "-b", "127.0.0.1:1", "--output-format", "avro",
             "--state-dir", Path.Combine(Path.GetTempPath(), "pcapwatch-avro-" + Guid.NewGuid().ToString("N")));
         Assert.That(run.WaitForExit(Patience), Is.EqualTo(2));
-        Assert.That(run.Stderr, Has.Some.Contains("OutputFormat avro needs a Schema Registry"));
+        Assert.That(run.Logs, Has.Some.Contains("OutputFormat avro needs a Schema Registry"));
     }
 }

@@ -49,8 +49,8 @@ public class CliProcessTests
         Infrastructure.Kafka.WaitForCommittedToEnd(bootstrap, "cli-test", "pcap", Patience);
         run.Terminate();
         Assert.That(run.WaitForExit(TimeSpan.FromSeconds(20)), Is.Zero, () => string.Join("\n", run.Stderr));
-        Assert.That(run.Stderr.Any(l => l.Contains($"packets={packets} matches={matches}", StringComparison.Ordinal)),
-            () => "no summary line in:\n" + string.Join("\n", run.Stderr));
+        var summary = run.Summary();
+        Assert.That((summary.Packets, summary.Matches), Is.EqualTo(((long)packets, (long)matches)));
 
         using var tail = CliProcess.Start("tail", "--bootstrap-servers", bootstrap, "--from-beginning", "--exit-at-end");
         Assert.That(tail.WaitForExit(Patience), Is.Zero);
@@ -85,9 +85,10 @@ public class CliProcessTests
         Infrastructure.Kafka.Produce(b, "pcap", TestData.Lines(TestData.Fixture("netns-lan.json.ndjson")));
 
         using var run = CliProcess.Start("run", "-b", b, "--state-dir", Path.Combine(_scratch, "state"), "--status-interval", "0.5");
-        var line = run.WaitForLog("Status: packets=148 ", Patience);
-        Assert.That(line, Does.Contain("matches=37 "));
-        Assert.That(line, Does.Contain("employees=1 computers=1 watched_macs=1 tables_current=True"));
+        run.WaitForLog("Status: packets=148 ", Patience);
+        var status = run.Event("Status: ");
+        Assert.That((status.Long("Packets"), status.Long("Matches"), status.Long("EmployeeRows"), status.Long("ComputerRows"),
+            status.Long("WatchedMacs"), status.Text("TablesCurrent")), Is.EqualTo((148L, 37L, 1L, 1L, 1L, "True")));
         run.WaitForLog("lag=0 ", Patience);
         run.Terminate();
         Assert.That(run.WaitForExit(TimeSpan.FromSeconds(10)), Is.Zero);
@@ -108,6 +109,6 @@ public class CliProcessTests
         broker.CreateTopics(PcapWatch.Kafka.TopicLayout.For(PcapWatch.Kafka.TopicNames.Default).Where(t => t.Key != "pcap.dlq"));
         using var run = CliProcess.Start("run", "-b", broker.BootstrapServers, "--state-dir", Path.Combine(_scratch, "state"));
         Assert.That(run.WaitForExit(Patience), Is.EqualTo(1));
-        Assert.That(run.Stderr, Has.Some.Contains("topic 'pcap.dlq' not found on the cluster; create it before starting"));
+        Assert.That(run.Logs, Has.Some.Contains("topic 'pcap.dlq' not found on the cluster; create it before starting"));
     }
 }

@@ -146,9 +146,10 @@ public class DurabilityTests
 
         using var second = StartRun(b);
         second.WaitForLog("Tables current", Patience);
-        Assert.That(second.Stderr, Has.Some.Contains("Table employees: serving from checkpoint, 100000 rows"));
-        Assert.That(second.Stderr, Has.Some.Contains("Table computers: serving from checkpoint, 200000 rows"));
-        Assert.That(second.Stderr, Has.Some.Contains("1 messages to read"), "only the change made while down is read");
+        var served = second.Events.Where(e => e.GetProperty("@mt").GetString()!.Contains("serving from checkpoint", StringComparison.Ordinal))
+            .ToDictionary(e => e.Text("Topic")!, e => e.Long("Rows"));
+        Assert.That(served, Is.EquivalentTo(new Dictionary<string, long> { ["employees"] = 100_000, ["computers"] = 200_000 }));
+        Assert.That(second.Event("Loading tables").Long("Messages"), Is.EqualTo(1), "only the change made while down is read");
 
         Infrastructure.Kafka.Produce(b, _topics.Pcap,
             Enumerable.Range(0, 10).Select(i => TestPackets.Recipe(Mac(14), $"seven-{i}"))
@@ -260,7 +261,7 @@ public class DurabilityTests
         StopRun(run);
 
         var expectedLetters = records.Where(r => r.Reason is not null).Select(r => r.Reason!).Append("too_large").ToArray();
-        Assert.That(run.Stderr, Has.Some.Contains($"packets={records.Length + 1} matches=4 dlq={expectedLetters.Length}"));
+        Assert.That(run.Summary(), Is.EqualTo(((long)records.Length + 1, 4L, (long)expectedLetters.Length)));
         var letters = Infrastructure.Kafka.ReadRaw(b, _topics.PcapDeadLetters);
         Assert.That(letters.Select(l => l.Headers["pcapwatch.reason"]), Is.EquivalentTo(expectedLetters));
         var tooLarge = letters.Single(l => l.Headers["pcapwatch.reason"] == "too_large");
@@ -297,7 +298,8 @@ public class DurabilityTests
 
         var letters = Infrastructure.Kafka.ReadRaw(b, _topics.EmployeesDeadLetters);
         Assert.That(letters.Select(l => l.Headers["pcapwatch.reason"]), Is.EqualTo(new[] { "invalid_escape" }));
-        Assert.That(run.Stderr, Has.Some.Contains("employees=1 computers=2"), "the rest of the tables loaded");
+        var stopped = run.Event("Stopped: packets=");
+        Assert.That((stopped.Long("EmployeeRows"), stopped.Long("ComputerRows")), Is.EqualTo((1L, 2L)), "the rest of the tables loaded");
         Assert.That(Infrastructure.Kafka.ReadAll(b, _topics.Output), Has.Count.EqualTo(1));
     }
 
@@ -327,7 +329,7 @@ public class DurabilityTests
 
         using var second = StartRun(b);
         second.WaitForLog("Tables current", Patience);
-        Assert.That(second.Stderr.Count(l => l.Contains("cannot be used", StringComparison.Ordinal)), Is.EqualTo(2), "both tables rebuilt");
+        Assert.That(second.Logs.Count(l => l.Contains("cannot be used", StringComparison.Ordinal)), Is.EqualTo(2), "both tables rebuilt");
         Infrastructure.Kafka.Produce(b, _topics.Pcap, Enumerable.Range(0, 10).Select(i => TestPackets.Recipe(Mac(i), $"after-{i}")));
         Infrastructure.Kafka.WaitForCommittedToEnd(b, "pcapwatch", _topics.Pcap, Patience);
         StopRun(second);

@@ -109,6 +109,6 @@ public class ReportAndWhoTests
     {
         using var who = CliProcess.Start("who", "-b", _broker.BootstrapServers, "not-an-address");
         Assert.That(who.WaitForExit(Patience), Is.EqualTo(2));
-        Assert.That(who.Stderr, Has.Some.Contains("neither a MAC address nor an IP address"));
+        Assert.That(who.Logs, Has.Some.Contains("neither a MAC address nor an IP address"));
     }
 }

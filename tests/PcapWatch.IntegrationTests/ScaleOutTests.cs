@@ -82,13 +82,8 @@ public partial class ScaleOutTests(string groupProtocol)
 
     private static long PacketsOf(CliProcess stopped)
     {
-        var summary = stopped.Stderr.LastOrDefault(l => l.Contains("Stopped: packets=", StringComparison.Ordinal));
-        Assert.That(summary, Is.Not.Null, () => "no summary in:\n" + string.Join("\n", stopped.Stderr));
-        return long.Parse(SummaryPackets().Match(summary!).Groups[1].Value);
+        return stopped.Summary().Packets;
     }
-
-    [GeneratedRegex(@"packets=(\d+)")]
-    private static partial Regex SummaryPackets();
 
     private static void StopAll(params CliProcess[] runs)
     {

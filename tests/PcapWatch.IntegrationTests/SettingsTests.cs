@@ -50,7 +50,7 @@ public class SettingsTests
         if (appsettings is not null) File.WriteAllText(Path.Combine(_dir, "appsettings.json"), appsettings);
         using var p = CliProcess.StartIn(_dir, environment, null, args);
         Assert.That(p.WaitForExit(Patience), Is.EqualTo(2), () => string.Join("\n", p.Stderr));
-        var lines = p.Stderr.Where(l => l.Length > 0).ToArray();
+        var lines = p.Logs.Where(l => l.Length > 0).ToArray();
         Assert.That(lines, Has.Some.Contains(expected));
         Assert.That(lines, Has.Length.LessThanOrEqualTo(2), "a short, clear report, not a stack trace");
         Assert.That(Directory.Exists(Path.Combine(_dir, "pcapwatch-state", "employees")), Is.False, "nothing was started");
@@ -129,7 +129,7 @@ public class SettingsTests
 
         using var p = CliProcess.StartIn(_dir, null, null, "run", "-b", "127.0.0.1:1", "--state-dir", precious);
         Assert.That(p.WaitForExit(Patience), Is.EqualTo(2), () => string.Join("\n", p.Stderr));
-        var lines = p.Stderr.Where(l => l.Length > 0).ToArray();
+        var lines = p.Logs.Where(l => l.Length > 0).ToArray();
         Assert.That(lines, Has.Some.Contains("did not create").And.Some.Contains(precious));
         Assert.That(lines, Has.Length.LessThanOrEqualTo(2), "one clear line, no stack trace");
         Assert.That(File.ReadAllText(Path.Combine(precious, "employees", "salaries.xlsx")), Is.EqualTo("not ours"));

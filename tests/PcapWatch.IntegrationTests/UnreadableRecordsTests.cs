@@ -35,7 +35,7 @@ public class UnreadableRecordsTests
         {
             Assert.That(tail.WaitForExit(Patience), Is.Zero, () => string.Join("\n", tail.Stderr));
             Assert.That(tail.Stdout, Has.Some.Contains("Alice"));
-            Assert.That(tail.Stderr, Has.Some.Contains("Skipped unreadable record"));
+            Assert.That(tail.Logs, Has.Some.Contains("Skipped unreadable record"));
         }
         using (var report = CliProcess.Start("report", "-b", broker.BootstrapServers))
         {
@@ -85,7 +85,7 @@ public class UnreadableRecordsTests
         {
             using var produce = CliProcess.Start("produce", "-b", broker.BootstrapServers, "--topic", "employees", "--file", file);
             Assert.That(produce.WaitForExit(Patience), Is.EqualTo(2), () => string.Join("\n", produce.Stderr));
-            var lines = produce.Stderr.Where(l => l.Length > 0).ToArray();
+            var lines = produce.Logs.Where(l => l.Length > 0).ToArray();
             Assert.That(lines, Has.Length.EqualTo(1), "one line, no stack trace");
             Assert.That(lines[0], Does.Contain(file).And.Contain("line 2"));
             Assert.That(KafkaTest.ReadRaw(broker.BootstrapServers, "employees").Select(r => Encoding.UTF8.GetString(r.Value!)),

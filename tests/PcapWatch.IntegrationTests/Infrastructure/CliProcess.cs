@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using System.Runtime.InteropServices;
 using NUnit.Framework;
 using PcapWatch.Tests.Shared;
@@ -56,6 +57,9 @@ internal sealed partial class CliProcess : IDisposable
         }
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
         info.ArgumentList.Add(ProgramPath);
+        // Logs as structured events (Serilog's compact JSON with the rendered message): tests assert on event
+        // properties, and on the rendered text only to wait for a stage.
+        if (!args.Contains("--log-format")) info.ArgumentList.Add("--log-format=json");
         foreach (var a in args) info.ArgumentList.Add(a);
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start PcapWatch");
         var cli = new CliProcess(process);
@@ -69,6 +73,35 @@ internal sealed partial class CliProcess : IDisposable
 
     public string[] Stdout { get { lock (_stdout) return _stdout.ToArray(); } }
     public string[] Stderr { get { lock (_stderr) return _stderr.ToArray(); } }
+
+    /// <summary>The log as a person reads it: each event's message rendered as the text format does (other stderr
+    /// lines as they are).</summary>
+    public string[] Logs => Stderr.Select(l => ParseEvent(l) is { } e ? LogEvents.Render(e) : l).ToArray();
+
+    /// <summary>Every log event written so far (Serilog's compact JSON: @t, @mt, @m, @l, and the properties).</summary>
+    public JsonElement[] Events => Stderr.Select(ParseEvent).Where(e => e is not null).Select(e => e!.Value).ToArray();
+
+    /// <summary>The last event whose message template starts with <paramref name="templateStart"/>; fails when none.</summary>
+    public JsonElement Event(string templateStart)
+    {
+        var found = Events.LastOrDefault(e => LogEvents.Render(e).StartsWith(templateStart, StringComparison.Ordinal));
+        Assert.That(found.ValueKind, Is.EqualTo(JsonValueKind.Object), () => $"no log event '{templateStart}…'; log:\n{string.Join("\n", Logs)}");
+        return found;
+    }
+
+    private static JsonElement? ParseEvent(string line)
+    {
+        if (!line.StartsWith('{')) return null;
+        try
+        {
+            using var doc = JsonDocument.Parse(line);
+            return doc.RootElement.TryGetProperty("@mt", out _) ? doc.RootElement.Clone() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>Waits for the process to end by itself; fails the test (with its stderr) on timeout.</summary>
     public int WaitForExit(TimeSpan timeout)
@@ -103,11 +136,11 @@ internal sealed partial class CliProcess : IDisposable
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            var line = Stderr.FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal));
+            var line = Logs.FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal));
             if (line is not null) return line;
             if (_process.HasExited || DateTime.UtcNow > deadline)
             {
-                Assert.Fail($"no log line with '{text}' (exited: {_process.HasExited}); stderr:\n{string.Join("\n", Stderr)}");
+                Assert.Fail($"no log line with '{text}' (exited: {_process.HasExited}); log:\n{string.Join("\n", Logs)}");
             }
             Thread.Sleep(50);
         }
