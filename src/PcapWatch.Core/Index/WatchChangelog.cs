@@ -86,7 +86,7 @@ public sealed class WatchChangelog : IWatchIndexObserver
     private void Publish(string key, byte[]? value)
     {
         var message = new Message<byte[], byte[]?> { Key = System.Text.Encoding.UTF8.GetBytes(key), Value = value };
-        _producer.ProduceWhenRoom(_topic, message, _deliveries.OnDelivered);
+        _deliveries.Produce(_producer, _topic, message);
     }
 
     /// <summary>The recipe's COMP_WATCH row: EMP_ID, EMP_NAME, EMP_KEY, MACADDR (canonical), COMP_ID.</summary>

@@ -12,6 +12,7 @@ public sealed class DeliveryTracker
     private readonly object _gate = new();
     private List<FailedDelivery> _failed = new();
     private long _failures;
+    private long _inFlight;
 
     public DeliveryTracker() => OnDelivered = Record;
 
@@ -21,8 +22,23 @@ public sealed class DeliveryTracker
     /// <summary>Deliveries refused since start (for metrics), retried ones included.</summary>
     public long Failures => Interlocked.Read(ref _failures);
 
+    /// <summary>Produces through this tracker (back-pressure included): the record is counted until its report arrives.</summary>
+    public void Produce(IProducer<byte[], byte[]?> producer, string topic, Message<byte[], byte[]?> message)
+    {
+        producer.ProduceWhenRoom(topic, message, OnDelivered);
+        Interlocked.Increment(ref _inFlight);
+    }
+
+    /// <summary>
+    /// Records produced through <see cref="Produce"/> whose delivery report has not arrived: a counter, so the loop can
+    /// ask every batch without a call into librdkafka (a flush, even with no wait, wakes its threads and ends
+    /// batching early).
+    /// </summary>
+    public long InFlight => Interlocked.Read(ref _inFlight);
+
     private void Record(DeliveryReport<byte[], byte[]?> report)
     {
+        Interlocked.Decrement(ref _inFlight);
         if (!report.Error.IsError) return;
         Interlocked.Increment(ref _failures);
         // A fresh message to produce again: the report's carries the broker's timestamp kind, which Produce refuses.
@@ -68,6 +84,4 @@ public sealed class DeliveryTracker
         }
     }
 
-    /// <summary>Records the producer has not had acknowledged yet (serves delivery reports as a side effect).</summary>
-    public static int InFlight(IProducer<byte[], byte[]?> producer) => producer.Flush(TimeSpan.Zero);
 }

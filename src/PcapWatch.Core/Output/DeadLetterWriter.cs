@@ -58,7 +58,7 @@ public sealed class DeadLetterWriter
     public void Send(string deadLetterTopic, ConsumeResult<byte[]?, byte[]?> source, string reasonCode, string detail)
     {
         var message = Build(source, reasonCode, detail, _maxBytes);
-        _producer.ProduceWhenRoom(deadLetterTopic, message, _deliveries.OnDelivered);
+        _deliveries.Produce(_producer, deadLetterTopic, message);
 
         Count++;
         _byReason[reasonCode] = _byReason.GetValueOrDefault(reasonCode) + 1;

@@ -171,7 +171,7 @@ public sealed class PcapJoiner : IMatchSink, IDisposable
         var message = new Message<byte[], byte[]?> { Key = key, Value = value };
         var packetTime = _current!.Message.Timestamp;
         if (packetTime.Type != TimestampType.NotAvailable) message.Timestamp = new Timestamp(packetTime.UnixTimestampMs, TimestampType.CreateTime);
-        _producer.ProduceWhenRoom(_topics.Output, message, _deliveries.OnDelivered);
+        _deliveries.Produce(_producer, _topics.Output, message);
         _progress.OnMatch(key.Length + value.Length);
     }
 
@@ -181,7 +181,7 @@ public sealed class PcapJoiner : IMatchSink, IDisposable
     /// </summary>
     private void ApplyBackpressure()
     {
-        int inFlight = DeliveryTracker.InFlight(_producer);
+        long inFlight = _deliveries.InFlight;
         if (!_paused && inFlight >= PauseAtInFlight)
         {
             _paused = true;
@@ -214,7 +214,7 @@ public sealed class PcapJoiner : IMatchSink, IDisposable
             {
                 _unacknowledgedSince = DateTime.UtcNow;
                 _log.LogWarning("The broker has not acknowledged {InFlight} output records within {Budget} s; pcap offsets are not committed past them",
-                    DeliveryTracker.InFlight(_producer), (int)budget.TotalSeconds);
+                    _deliveries.InFlight, (int)budget.TotalSeconds);
             }
             return false;
         }

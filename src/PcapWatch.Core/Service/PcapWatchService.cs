@@ -90,7 +90,7 @@ public sealed class PcapWatchService
             foreach (var f in failed)
             {
                 if (changelog is not null && f.Topic == o.Topics.Changelog) reconcileChangelog = true;
-                else producer.ProduceWhenRoom(f.Topic, f.Message, deliveries.OnDelivered);
+                else deliveries.Produce(producer, f.Topic, f.Message);
             }
         }
         void ReconcileIfNeeded()
@@ -176,7 +176,7 @@ public sealed class PcapWatchService
         else
         {
             _log.LogError("Stopping without committing: {InFlight} output records were not acknowledged within the shutdown timeout ({Timeout} s); their packets will be read again after a restart",
-                DeliveryTracker.InFlight(producer), (int)o.ShutdownTimeout.TotalSeconds);
+                deliveries.InFlight, (int)o.ShutdownTimeout.TotalSeconds);
         }
 
         var summary = new PipelineSummary(Progress.Packets, Progress.Matches, deadLetters.Count, deadLetters.ByReason,
