@@ -1,8 +1,4 @@
-using PcapWatch.Join;
-
 using PcapWatch.Ingest;
-using PcapWatch.Kafka;
-using PcapWatch.Output;
 using PcapWatch.Service;
 
 namespace PcapWatch.Tools;

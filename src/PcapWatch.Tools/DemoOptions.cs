@@ -1,9 +1,3 @@
-using PcapWatch.Ingest;
-using PcapWatch.Join;
-using PcapWatch.Kafka;
-using PcapWatch.Output;
-using PcapWatch.Service;
-
 namespace PcapWatch.Tools;
 
 /// <summary>Inputs of a demo run: table files in kcat -K: layout and a packet file in any tshark shape.</summary>

@@ -1,7 +1,3 @@
-using PcapWatch.Ingest;
-using PcapWatch.Join;
-using PcapWatch.Kafka;
-using PcapWatch.Output;
 using PcapWatch.Service;
 
 namespace PcapWatch.Tools;

@@ -2,8 +2,6 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using PcapWatch.Ingest;
 using PcapWatch.Kafka;
-using PcapWatch.Output;
-using Serilog;
 
 using PcapWatch.Service;
 

@@ -1,11 +1,5 @@
 using System.Text.Json;
 
-using PcapWatch.Ingest;
-using PcapWatch.Join;
-using PcapWatch.Kafka;
-using PcapWatch.Output;
-using PcapWatch.Service;
-
 namespace PcapWatch.Tools;
 
 /// <summary>Reading a column of an output or index row (tools only: not the packet path).</summary>

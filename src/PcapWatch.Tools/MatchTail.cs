@@ -1,11 +1,6 @@
 using Confluent.Kafka;
 using PcapWatch.Kafka;
 
-using PcapWatch.Ingest;
-using PcapWatch.Join;
-using PcapWatch.Output;
-using PcapWatch.Service;
-
 namespace PcapWatch.Tools;
 
 /// <summary>

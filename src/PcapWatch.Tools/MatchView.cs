@@ -1,11 +1,6 @@
 using System.Text;
 using System.Text.Json;
-
-using PcapWatch.Ingest;
-using PcapWatch.Join;
-using PcapWatch.Kafka;
 using PcapWatch.Output;
-using PcapWatch.Service;
 
 namespace PcapWatch.Tools;
 

@@ -1,15 +1,3 @@
-using System.Text.Json;
-using Avro.Generic;
-using Confluent.Kafka;
-using Confluent.SchemaRegistry;
-using Confluent.SchemaRegistry.Serdes;
-
-using PcapWatch.Ingest;
-using PcapWatch.Join;
-using PcapWatch.Kafka;
-using PcapWatch.Output;
-using PcapWatch.Service;
-
 namespace PcapWatch.Tools;
 
 /// <summary>The topic holds Avro records and no Schema Registry is configured: a setting to fix, not a bad record.</summary>

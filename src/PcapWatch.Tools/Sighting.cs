@@ -1,13 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using PcapWatch.Kafka;
-using PcapWatch.Packets;
-
-using PcapWatch.Ingest;
-using PcapWatch.Join;
-using PcapWatch.Output;
-using PcapWatch.Service;
-
 namespace PcapWatch.Tools;
 
 /// <summary>The last matched packet seen for a MAC or an IP address.</summary>

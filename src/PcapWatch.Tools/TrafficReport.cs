@@ -1,10 +1,5 @@
 using System.Text.Json;
-
-using PcapWatch.Ingest;
-using PcapWatch.Join;
-using PcapWatch.Kafka;
 using PcapWatch.Output;
-using PcapWatch.Service;
 
 namespace PcapWatch.Tools;
 

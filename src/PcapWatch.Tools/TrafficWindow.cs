@@ -1,11 +1,3 @@
-using System.Text.Json;
-
-using PcapWatch.Ingest;
-using PcapWatch.Join;
-using PcapWatch.Kafka;
-using PcapWatch.Output;
-using PcapWatch.Service;
-
 namespace PcapWatch.Tools;
 
 /// <summary>One cell of the report: an employee's packets and bytes of one protocol in one tumbling window.</summary>

@@ -1,10 +1,5 @@
 using Confluent.Kafka;
 using Serilog;
-
-using PcapWatch.Ingest;
-using PcapWatch.Join;
-using PcapWatch.Kafka;
-using PcapWatch.Output;
 using PcapWatch.Service;
 
 namespace PcapWatch.Tools;

@@ -2,11 +2,7 @@ using System.Net;
 using System.Text.Json;
 using PcapWatch.Kafka;
 using PcapWatch.Packets;
-
-using PcapWatch.Ingest;
-using PcapWatch.Join;
 using PcapWatch.Output;
-using PcapWatch.Service;
 
 namespace PcapWatch.Tools;
 

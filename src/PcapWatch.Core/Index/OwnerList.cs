@@ -1,7 +1,3 @@
-using System.Buffers;
-using System.Text;
-using PcapWatch.Packets;
-
 namespace PcapWatch.Index;
 
 /// <summary>The owners of one MAC, read in place from the index's arena; valid until the index next changes.</summary>

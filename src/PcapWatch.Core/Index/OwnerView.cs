@@ -1,7 +1,3 @@
-using System.Buffers;
-using System.Text;
-using PcapWatch.Packets;
-
 namespace PcapWatch.Index;
 
 /// <summary>One watched computer's output columns as UTF-8 slices of the index's arena.</summary>

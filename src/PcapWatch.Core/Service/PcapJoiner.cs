@@ -5,7 +5,6 @@ using PcapWatch.Kafka;
 using PcapWatch.Output;
 using PcapWatch.Packets;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace PcapWatch.Service;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using PcapWatch.Index;
-using PcapWatch.Join;
 using PcapWatch.Kafka;
 using PcapWatch.Output;
 using PcapWatch.Tables;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using PcapWatch.Index;
-using PcapWatch.Join;
 using PcapWatch.Output;
 
 namespace PcapWatch.Service;

@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using PcapWatch.Index;
-using PcapWatch.Join;
 using PcapWatch.Output;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace PcapWatch.Service;
 

@@ -2,11 +2,9 @@ using System.Diagnostics;
 using Confluent.Kafka;
 using PcapWatch.Index;
 using PcapWatch.Tables;
-using PcapWatch.Join;
 using PcapWatch.Kafka;
 using PcapWatch.Output;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace PcapWatch.Service;
 

@@ -3,8 +3,6 @@ using PcapWatch.Cli.Hosting;
 using PcapWatch.Kafka;
 using Serilog;
 
-using PcapWatch.Tools;
-
 namespace PcapWatch.Cli;
 
 /// <summary><c>broker</c>: hosts the embedded Kafka broker until SIGINT/SIGTERM.</summary>

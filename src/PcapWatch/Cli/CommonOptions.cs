@@ -1,7 +1,5 @@
 using System.CommandLine;
 
-using PcapWatch.Tools;
-
 namespace PcapWatch.Cli;
 
 /// <summary>Options several commands share, built fresh per command (an option belongs to one command).</summary>

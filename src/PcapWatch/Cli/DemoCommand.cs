@@ -1,6 +1,5 @@
 using System.CommandLine;
 using PcapWatch.Cli.Hosting;
-using PcapWatch.Service;
 
 using PcapWatch.Tools;
 

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using PcapWatch.Cli.Configuration;
 
-using PcapWatch.Tools;
-
 namespace PcapWatch.Cli;
 
 /// <summary>

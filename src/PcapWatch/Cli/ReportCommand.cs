@@ -4,7 +4,6 @@ using PcapWatch.Cli.Configuration;
 using PcapWatch.Cli.Hosting;
 using PcapWatch.Ingest;
 using PcapWatch.Kafka;
-using PcapWatch.Output;
 using Serilog;
 
 using PcapWatch.Tools;

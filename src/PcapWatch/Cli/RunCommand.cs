@@ -5,8 +5,6 @@ using PcapWatch.Kafka;
 using PcapWatch.Service;
 using Serilog;
 
-using PcapWatch.Tools;
-
 namespace PcapWatch.Cli;
 
 /// <summary><c>run</c>: the service, until SIGINT/SIGTERM.</summary>

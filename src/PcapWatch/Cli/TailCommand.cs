@@ -1,7 +1,6 @@
 using System.CommandLine;
 using PcapWatch.Cli.Hosting;
 using PcapWatch.Kafka;
-using PcapWatch.Output;
 
 using PcapWatch.Tools;
 

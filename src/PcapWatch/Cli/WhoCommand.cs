@@ -3,7 +3,6 @@ using System.Net;
 using PcapWatch.Cli.Configuration;
 using PcapWatch.Cli.Hosting;
 using PcapWatch.Kafka;
-using PcapWatch.Output;
 using PcapWatch.Packets;
 
 using PcapWatch.Tools;

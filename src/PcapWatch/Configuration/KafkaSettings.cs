@@ -1,5 +1,3 @@
-using PcapWatch.Kafka;
-
 namespace PcapWatch.Cli.Configuration;
 
 internal sealed class KafkaSettings
