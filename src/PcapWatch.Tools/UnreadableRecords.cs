@@ -28,7 +28,7 @@ public sealed class UnreadableRecords
         }
     }
 
-    public void Skip(ConsumeResult<byte[]?, byte[]?> record, string reason)
+    private void Skip(ConsumeResult<byte[]?, byte[]?> record, string reason)
     {
         Count++;
         if (Count <= DetailedWarnings || Count % 1000 == 0)

@@ -95,13 +95,10 @@ public class SettingsTests
     public void Every_kind_of_credential_is_masked(string flag, string setting)
     {
         const string secret = "s3cr3t-never-logged";
-        using var p = CliProcess.StartIn(_dir, null, null, "run", "-b", "127.0.0.1:1", "--state-dir", Path.Combine(_dir, "state"),
+        var (line, output) = SettingsRun([], "-b", "127.0.0.1:1", "--state-dir", Path.Combine(_dir, "state"),
             flag, setting.Replace("SECRET", secret, StringComparison.Ordinal), "--log-level", "Debug");
-        var line = p.WaitForLog("Settings:", Patience);
-        p.Terminate();
-        p.WaitForExit(Patience);
         Assert.That(line, Does.Contain("***"));
-        Assert.That(p.Stderr.Concat(p.Stdout), Has.None.Contains(secret));
+        Assert.That(output, Has.None.Contains(secret));
     }
 
     [Test]
@@ -111,12 +108,9 @@ public class SettingsTests
         File.WriteAllText(Path.Combine(_dir, "appsettings.json"),
             """{"SchemaRegistry":{"schema.registry.url":"http://127.0.0.1:1","basic.auth.user.info":"alice:SECRET","basic.auth.credentials.source":"USER_INFO"}}"""
                 .Replace("SECRET", secret, StringComparison.Ordinal));
-        using var p = CliProcess.StartIn(_dir, null, null, "run", "-b", "127.0.0.1:1", "--state-dir", Path.Combine(_dir, "state"));
-        var line = p.WaitForLog("Settings:", Patience);
-        p.Terminate();
-        p.WaitForExit(Patience);
+        var (line, output) = SettingsRun([], "-b", "127.0.0.1:1", "--state-dir", Path.Combine(_dir, "state"));
         Assert.That(line, Does.Contain("basic.auth.user.info=***"));
-        Assert.That(p.Stderr.Concat(p.Stdout), Has.None.Contains(secret));
+        Assert.That(output, Has.None.Contains(secret));
     }
 
     [Test]
@@ -152,12 +146,15 @@ public class SettingsTests
         Assert.That(p.Stderr, Has.None.Contains("set-me-from-a-secret-store"));
     }
 
-    private string SettingsLine(Dictionary<string, string> environment, params string[] flags)
+    private string SettingsLine(Dictionary<string, string> environment, params string[] flags) => SettingsRun(environment, flags).Line;
+
+    /// <summary>Starts run until it logs its settings line, then stops it: the line, and everything it wrote.</summary>
+    private (string Line, string[] Output) SettingsRun(Dictionary<string, string> environment, params string[] flags)
     {
         using var p = CliProcess.StartIn(_dir, environment, null, ["run", .. flags]);
         var line = p.WaitForLog("Settings:", Patience);
         p.Terminate();
         p.WaitForExit(Patience);
-        return line;
+        return (line, [.. p.Stderr, .. p.Stdout]);
     }
 }

@@ -14,10 +14,10 @@ public sealed class DeliveryTracker
     private long _failures;
     private long _inFlight;
 
-    public DeliveryTracker() => OnDelivered = Record;
+    // The delivery handler passed to every Produce: one delegate, allocated once.
+    private readonly Action<DeliveryReport<byte[], byte[]?>> _onDelivered;
 
-    /// <summary>The delivery handler to pass to Produce (one delegate, allocated once).</summary>
-    public Action<DeliveryReport<byte[], byte[]?>> OnDelivered { get; }
+    public DeliveryTracker() => _onDelivered = Record;
 
     /// <summary>Deliveries refused since start (for metrics), retried ones included.</summary>
     public long Failures => Interlocked.Read(ref _failures);
@@ -25,7 +25,7 @@ public sealed class DeliveryTracker
     /// <summary>Produces through this tracker (back-pressure included): the record is counted until its report arrives.</summary>
     public void Produce(IProducer<byte[], byte[]?> producer, string topic, Message<byte[], byte[]?> message)
     {
-        producer.ProduceWhenRoom(topic, message, OnDelivered);
+        producer.ProduceWhenRoom(topic, message, _onDelivered);
         Interlocked.Increment(ref _inFlight);
     }
 
@@ -54,7 +54,7 @@ public sealed class DeliveryTracker
     }
 
     /// <summary>The failures since the last call (empty when none).</summary>
-    public IReadOnlyList<FailedDelivery> TakeFailures()
+    private IReadOnlyList<FailedDelivery> TakeFailures()
     {
         lock (_gate)
         {
@@ -66,10 +66,27 @@ public sealed class DeliveryTracker
     }
 
     /// <summary>
+    /// What every commit and checkpoint asks first: waits (at most <paramref name="budget"/>, never past
+    /// <paramref name="cancel"/>) until the producer has nothing in flight, then hands what the broker refused to
+    /// <paramref name="redeliver"/>. True only when everything produced is acknowledged and nothing was refused;
+    /// <paramref name="acknowledged"/> tells a broker that is not answering from one that refused records.
+    /// </summary>
+    public bool Settle(IProducer<byte[], byte[]?> producer, TimeSpan budget, CancellationToken cancel,
+        Action<IReadOnlyList<FailedDelivery>> redeliver, out bool acknowledged)
+    {
+        acknowledged = WaitForAcknowledgements(producer, budget, cancel);
+        if (!acknowledged) return false;
+        var failed = TakeFailures();
+        if (failed.Count == 0) return true;
+        redeliver(failed);
+        return false;
+    }
+
+    /// <summary>
     /// Waits until the producer has no record in flight, at most <paramref name="budget"/> and never past
     /// <paramref name="cancel"/>: false when records are still unacknowledged (nothing may be committed past them).
     /// </summary>
-    public static bool WaitForAcknowledgements(IProducer<byte[], byte[]?> producer, TimeSpan budget, CancellationToken cancel = default)
+    private static bool WaitForAcknowledgements(IProducer<byte[], byte[]?> producer, TimeSpan budget, CancellationToken cancel = default)
     {
         var deadline = DateTime.UtcNow + budget;
         while (true)

@@ -31,14 +31,8 @@ public sealed class EndOfPartitions
         }
     }
 
-    /// <summary>The end offset each partition had when this was created.</summary>
-    public IReadOnlyDictionary<TopicPartition, long> Ends => _ends;
-
     /// <summary>Where reading starts per partition: the given offset, or the partition's first (low watermark).</summary>
     public IReadOnlyDictionary<TopicPartition, long> Starts => _starts;
-
-    /// <summary>True when every partition's position is at or past its end.</summary>
-    public bool Reached => _pending.Count == 0;
 
     /// <summary>Whether a record lies before the end (a record at or past it was written after the start).</summary>
     public bool IsBeforeEnd(TopicPartition tp, long offset) => offset < _ends.GetValueOrDefault(tp, long.MaxValue);

@@ -34,7 +34,11 @@ public sealed class PcapJoiner : IMatchSink, IDisposable
     private readonly DeliveryTracker _deliveries;
     private readonly Action<IReadOnlyList<FailedDelivery>> _redeliver;
     private readonly TimeSpan _flushBudget;
-    private ConsumeResult<byte[]?, byte[]?>? _current;
+    private Timestamp _currentTimestamp;
+    // The output key of the last MAC matched. A key array is never written again once handed to the producer (a
+    // refused record is produced again from it), so a new MAC gets a new array.
+    private MacAddress _lastKeyMac;
+    private byte[]? _lastKey;
     private DateTime? _unacknowledgedSince;
     private bool _paused;
 
@@ -140,7 +144,7 @@ public sealed class PcapJoiner : IMatchSink, IDisposable
     {
         var value = result.Message.Value;
         _progress.OnConsumed(result.Partition.Value, value?.Length ?? 0);
-        _current = result;
+        _currentTimestamp = result.Message.Timestamp;
         PacketOutcome outcome;
         Rejection rejection;
         try
@@ -163,12 +167,17 @@ public sealed class PcapJoiner : IMatchSink, IDisposable
     /// <summary>A match: keyed by the canonical MAC, as the recipe keys its output (one key per watched address).</summary>
     void IMatchSink.OnMatch(ReadOnlySpan<byte> packet, in PacketFields fields, MacAddress mac, in OwnerView owner, string? direction)
     {
-        var key = new byte[MacAddress.TextLength];
-        mac.Format(key);
+        if (_lastKey is null || _lastKeyMac != mac)
+        {
+            _lastKey = new byte[MacAddress.TextLength];
+            mac.Format(_lastKey);
+            _lastKeyMac = mac;
+        }
+        var key = _lastKey;
         var value = _encoder.Encode(packet, in fields, mac, in owner, direction);
         // A match keeps its packet's timestamp (ksqlDB's ROWTIME through a join): windows in `report` are event time.
         var message = new Message<byte[], byte[]?> { Key = key, Value = value };
-        var packetTime = _current!.Message.Timestamp;
+        var packetTime = _currentTimestamp;
         if (packetTime.Type != TimestampType.NotAvailable) message.Timestamp = new Timestamp(packetTime.UnixTimestampMs, TimestampType.CreateTime);
         _deliveries.Produce(_producer, _topics.Output, message);
         _progress.OnMatch(key.Length + value.Length);
@@ -207,30 +216,20 @@ public sealed class PcapJoiner : IMatchSink, IDisposable
     /// <inheritdoc cref="FlushAndCommit(CancellationToken, IEnumerable{TopicPartition}?)"/>
     public bool FlushAndCommit(TimeSpan budget, CancellationToken cancel, IEnumerable<TopicPartition>? only = null)
     {
-        if (!DeliveryTracker.WaitForAcknowledgements(_producer, budget, cancel))
+        // What the broker refused is produced again by _redeliver; the next commit waits for those too.
+        bool settled = _deliveries.Settle(_producer, budget, cancel, _redeliver, out bool acknowledged);
+        if (!acknowledged && _unacknowledgedSince is null)
         {
-            if (_unacknowledgedSince is null)
-            {
-                _unacknowledgedSince = DateTime.UtcNow;
-                _log.LogWarning("The broker has not acknowledged {InFlight} output records within {Budget} s; pcap offsets are not committed past them",
-                    _deliveries.InFlight, (int)budget.TotalSeconds);
-            }
-            return false;
+            _unacknowledgedSince = DateTime.UtcNow;
+            _log.LogWarning("The broker has not acknowledged {InFlight} output records within {Budget} s; pcap offsets are not committed past them",
+                _deliveries.InFlight, (int)budget.TotalSeconds);
         }
-        if (_unacknowledgedSince is { } since)
+        else if (acknowledged && _unacknowledgedSince is { } since)
         {
             _log.LogInformation("Output acknowledged again after {Seconds:F0} s", (DateTime.UtcNow - since).TotalSeconds);
             _unacknowledgedSince = null;
         }
-        var failed = _deliveries.TakeFailures();
-        if (failed.Count > 0)
-        {
-            // Refused after librdkafka's own retries: produce them again; the next commit waits for those too.
-            _log.LogWarning("{Count} output records were refused by the broker (first: {Topic}: {Reason}); producing them again before committing",
-                failed.Count, failed[0].Topic, failed[0].Error.Reason);
-            _redeliver(failed);
-            return false;
-        }
+        if (!settled) return false;
         var offsets = _offsets.ToCommit(tp => _consumer.Position(tp).Value, only);
         if (offsets.Count == 0) return true;
         try

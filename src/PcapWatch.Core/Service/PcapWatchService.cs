@@ -86,6 +86,8 @@ public sealed class PcapWatchService
         bool reconcileChangelog = false;
         void Redeliver(IReadOnlyList<FailedDelivery> failed)
         {
+            _log.LogWarning("{Count} output records were refused by the broker (first: {Topic}: {Reason}); producing them again before committing",
+                failed.Count, failed[0].Topic, failed[0].Error.Reason);
             foreach (var f in failed)
             {
                 if (changelog is not null && f.Topic == o.Topics.Changelog) reconcileChangelog = true;
@@ -101,13 +103,7 @@ public sealed class PcapWatchService
         // A checkpoint moves the table offsets past rows that were dead-lettered: only once those are acknowledged.
         void CheckpointWhenSafe()
         {
-            if (!DeliveryTracker.WaitForAcknowledgements(producer, TimeSpan.FromSeconds(10), cancel)) return;
-            var failed = deliveries.TakeFailures();
-            if (failed.Count > 0)
-            {
-                Redeliver(failed);
-                return;
-            }
+            if (!deliveries.Settle(producer, TimeSpan.FromSeconds(10), cancel, Redeliver, out _)) return;
             if (!tables.TakeChanged()) return;
             Checkpoint(employees, computers, tables);
             metrics.OnCheckpoint();
