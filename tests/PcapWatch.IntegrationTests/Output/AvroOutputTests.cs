@@ -7,7 +7,7 @@ using PcapWatch.IntegrationTests.Infrastructure;
 using PcapWatch.Kafka;
 using PcapWatch.Tests.Shared;
 
-namespace PcapWatch.IntegrationTests;
+namespace PcapWatch.IntegrationTests.Output;
 
 /// <summary>
 /// <c>--output-format avro</c>: matches in Confluent's wire format with the schema in a registry, decodable by

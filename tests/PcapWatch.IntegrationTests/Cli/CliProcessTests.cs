@@ -2,7 +2,7 @@ using NUnit.Framework;
 using PcapWatch.IntegrationTests.Infrastructure;
 using PcapWatch.Tests.Shared;
 
-namespace PcapWatch.IntegrationTests;
+namespace PcapWatch.IntegrationTests.Cli;
 
 /// <summary>The commands as separate processes, as a user runs them: broker, produce, run, tail — and demo.</summary>
 public class CliProcessTests

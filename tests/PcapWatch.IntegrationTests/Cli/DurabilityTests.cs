@@ -5,7 +5,7 @@ using PcapWatch.IntegrationTests.Infrastructure;
 using PcapWatch.Kafka;
 using PcapWatch.Tests.Shared;
 
-namespace PcapWatch.IntegrationTests;
+namespace PcapWatch.IntegrationTests.Cli;
 
 /// <summary>
 /// Faults against real processes: the service is killed, restarted, starved of its broker, fed garbage, and given a
@@ -267,7 +267,7 @@ public class DurabilityTests
         var tooLarge = letters.Single(l => l.Headers["pcapwatch.reason"] == "too_large");
         Assert.That(tooLarge.Headers["pcapwatch.truncated.original.bytes"], Is.EqualTo(huge.Length.ToString()));
         // Cut to what a broker with Kafka's default max.message.bytes takes, headers included.
-        Assert.That(tooLarge.Value!.Length, Is.InRange(900_000, Output.DeadLetterWriter.DefaultMaxBytes));
+        Assert.That(tooLarge.Value!.Length, Is.InRange(900_000, global::PcapWatch.Output.DeadLetterWriter.DefaultMaxBytes));
 
         var output = Infrastructure.Kafka.ReadAll(b, _topics.Output).Select(r => r.Value!.Value).ToList();
         Assert.That(output, Has.Count.EqualTo(4));

@@ -5,7 +5,7 @@ using PcapWatch.Kafka;
 using PcapWatch.Output;
 using KafkaTest = PcapWatch.IntegrationTests.Infrastructure.Kafka;
 
-namespace PcapWatch.IntegrationTests;
+namespace PcapWatch.IntegrationTests.Tools;
 
 /// <summary>
 /// Records nobody should have written, where the tools read: each is counted and skipped with a warning, and the

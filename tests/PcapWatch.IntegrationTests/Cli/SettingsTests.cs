@@ -1,7 +1,7 @@
 using NUnit.Framework;
 using PcapWatch.IntegrationTests.Infrastructure;
 
-namespace PcapWatch.IntegrationTests;
+namespace PcapWatch.IntegrationTests.Cli;
 
 /// <summary>
 /// Settings the .NET way, through the real program: appsettings.json, then PCAPWATCH__ variables, then flags; every

@@ -3,7 +3,7 @@ using PcapWatch.IntegrationTests.Infrastructure;
 using PcapWatch.Kafka;
 using Topics = PcapWatch.IntegrationTests.Infrastructure.Kafka;
 
-namespace PcapWatch.IntegrationTests;
+namespace PcapWatch.IntegrationTests.Service;
 
 /// <summary>
 /// Topics written with exactly-once on (every partition ends in a commit marker no consumer receives as a record):

@@ -4,7 +4,7 @@ using PcapWatch.IntegrationTests.Infrastructure;
 using PcapWatch.Output;
 using KafkaTest = PcapWatch.IntegrationTests.Infrastructure.Kafka;
 
-namespace PcapWatch.IntegrationTests;
+namespace PcapWatch.IntegrationTests.Service;
 
 /// <summary>
 /// Nothing lost on the side paths, and a shutdown that ends: through the real service against the embedded broker,

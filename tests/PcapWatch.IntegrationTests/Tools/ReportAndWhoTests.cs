@@ -6,7 +6,7 @@ using PcapWatch.IntegrationTests.Infrastructure;
 using PcapWatch.Kafka;
 using PcapWatch.Tests.Shared;
 
-namespace PcapWatch.IntegrationTests;
+namespace PcapWatch.IntegrationTests.Tools;
 
 /// <summary>
 /// The operator's tools against a real run: <c>report</c> (windowed totals per employee and protocol, printed and

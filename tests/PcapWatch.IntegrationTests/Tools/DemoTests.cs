@@ -5,7 +5,7 @@ using PcapWatch.Tests.Shared;
 
 using PcapWatch.Tools;
 
-namespace PcapWatch.IntegrationTests;
+namespace PcapWatch.IntegrationTests.Tools;
 
 /// <summary>The demo in-process: embedded broker, real Confluent.Kafka clients, FASTER on disk, the output topic read back.</summary>
 public class DemoTests

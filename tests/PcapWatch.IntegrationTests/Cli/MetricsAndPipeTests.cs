@@ -6,7 +6,7 @@ using PcapWatch.IntegrationTests.Infrastructure;
 using PcapWatch.Kafka;
 using PcapWatch.Tests.Shared;
 
-namespace PcapWatch.IntegrationTests;
+namespace PcapWatch.IntegrationTests.Cli;
 
 /// <summary>
 /// A live-capture pipe (<c>tshark -T ek -l | pcapwatch produce</c>, index lines and all) into a running service whose

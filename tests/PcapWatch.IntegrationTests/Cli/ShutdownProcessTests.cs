@@ -4,7 +4,7 @@ using PcapWatch.IntegrationTests.Infrastructure;
 using PcapWatch.Kafka;
 using KafkaTest = PcapWatch.IntegrationTests.Infrastructure.Kafka;
 
-namespace PcapWatch.IntegrationTests;
+namespace PcapWatch.IntegrationTests.Cli;
 
 /// <summary>
 /// `pcapwatch run` as a process: SIGTERM while the broker is down ends the process within its shutdown timeout, and

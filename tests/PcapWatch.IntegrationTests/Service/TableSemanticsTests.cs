@@ -2,7 +2,7 @@ using NUnit.Framework;
 using PcapWatch.IntegrationTests.Infrastructure;
 using PcapWatch.Join;
 
-namespace PcapWatch.IntegrationTests;
+namespace PcapWatch.IntegrationTests.Service;
 
 /// <summary>
 /// Each retraction case end to end through the broker: a table update, then later packets no longer (or now) match,

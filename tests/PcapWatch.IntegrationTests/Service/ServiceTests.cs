@@ -2,7 +2,7 @@ using System.Text;
 using NUnit.Framework;
 using PcapWatch.IntegrationTests.Infrastructure;
 
-namespace PcapWatch.IntegrationTests;
+namespace PcapWatch.IntegrationTests.Service;
 
 /// <summary>The service against the embedded broker: bad records, the start-up gate, commits after matches.</summary>
 public class ServiceTests

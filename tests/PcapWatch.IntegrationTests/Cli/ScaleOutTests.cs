@@ -4,7 +4,7 @@ using NUnit.Framework;
 using PcapWatch.IntegrationTests.Infrastructure;
 using PcapWatch.Kafka;
 
-namespace PcapWatch.IntegrationTests;
+namespace PcapWatch.IntegrationTests.Cli;
 
 /// <summary>
 /// Several `run` processes in one consumer group: the pcap partitions are split among them, every instance holds the
