@@ -25,14 +25,9 @@ public sealed class MatchView
     {
         using var doc = JsonDocument.Parse(value.ToArray());
         var root = doc.RootElement;
-        string? protocols = Text(root, OutputColumns.FrameProtocols);
+        string? protocols = JsonColumns.Text(root, OutputColumns.FrameProtocols);
         if (_protocolsLike is not null && !SqlLike.IsMatch(protocols, _protocolsLike)) return null;
         if (_json) return Encoding.UTF8.GetString(value);
-        return $"{Text(root, OutputColumns.EmpName) ?? "null"} | {protocols ?? "null"} | {Text(root, OutputColumns.IpDst) ?? "null"}";
+        return $"{JsonColumns.Text(root, OutputColumns.EmpName) ?? "null"} | {protocols ?? "null"} | {JsonColumns.Text(root, OutputColumns.IpDst) ?? "null"}";
     }
-
-    private static string? Text(JsonElement root, string column) =>
-        root.ValueKind == JsonValueKind.Object && root.TryGetProperty(column, out var v) && v.ValueKind == JsonValueKind.String
-            ? v.GetString()
-            : null;
 }

@@ -29,12 +29,8 @@ internal sealed class BoundedByteSource(Stream stream, int limit)
         while (Fill())
         {
             byte b = _buffer[_pos];
-            if (b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' || (b == 0xEF || b == 0xBB || b == 0xBF))
-            {
-                _pos++; // whitespace or a UTF-8 byte order mark
-                continue;
-            }
-            return b;
+            if (!LeadingBytes.IsSkippable(b)) return b;
+            _pos++;
         }
         return -1;
     }

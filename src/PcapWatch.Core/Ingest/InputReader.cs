@@ -12,23 +12,13 @@ public static class InputReader
             while (length < head.Length && (n = input.Read(head, length, head.Length - length)) > 0)
             {
                 length += n;
-                if (FirstNonWhitespace(head.AsSpan(0, length)) >= 0) break;
+                if (LeadingBytes.FirstSignificant(head.AsSpan(0, length)) >= 0) break;
             }
-            int first = FirstNonWhitespace(head.AsSpan(0, length));
+            int first = LeadingBytes.FirstSignificant(head.AsSpan(0, length));
             format = first is '[' or '{' or -1 ? InputFormat.Pcap : InputFormat.Keyed;
             input = new ReplayStream(head, length, input);
         }
         return format == InputFormat.Keyed ? KeyedLineReader.Read(input) : PcapRecordReader.Read(input);
-    }
-
-    private static int FirstNonWhitespace(ReadOnlySpan<byte> bytes)
-    {
-        foreach (var b in bytes)
-        {
-            if (b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or 0xEF or 0xBB or 0xBF) continue;
-            return b;
-        }
-        return -1;
     }
 
     /// <summary>Gives back the bytes read for detection, then the rest of the stream.</summary>

@@ -63,6 +63,15 @@ public class InputReaderTests
         Assert.That(Encoding.UTF8.GetString(records.Single().Key!), Is.EqualTo("100"));
     }
 
+    [TestCase("100:{\"key\":\"100\"}\n", "100", TestName = "Byte order mark before keyed lines: still keyed")]
+    [TestCase(" \r\n[{\"_source\":{}}]\n", null, TestName = "Byte order mark and blank lines before a tshark array: still packets")]
+    public void Byte_order_mark_and_whitespace_do_not_change_what_auto_detects(string text, string? key)
+    {
+        var record = Read([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(text)]).Single();
+        Assert.That(record.Key is null ? null : Encoding.UTF8.GetString(record.Key), Is.EqualTo(key));
+        Assert.That(record.Value![0], Is.EqualTo((byte)'{'));
+    }
+
     [Test]
     public void Keyed_line_without_a_key_is_an_error_with_its_line_number()
     {
