@@ -1,9 +1,6 @@
 using System.CommandLine;
 using PcapWatch.Cli.Configuration;
 using PcapWatch.Cli.Hosting;
-using PcapWatch.Kafka;
-using PcapWatch.Service;
-using Serilog;
 
 namespace PcapWatch.Cli;
 
@@ -32,32 +29,9 @@ internal static class RunCommand
         SettingFlags.AddTo(command, loader);
         command.SetAction(parse =>
         {
-            var s = loader.Load(parse, parse.GetValue(CommonOptions.ConfigFile));
-            SettingsLoader.ValidateForRun(s);
-            var options = new PipelineOptions
-            {
-                BootstrapServers = s.Kafka.BootstrapServers!.Trim(),
-                StateDir = Path.GetFullPath(s.StateDir),
-                GroupId = s.GroupId,
-                Match = CommonOptions.ParseMatch(s.Match),
-                Topics = TopicNames.Default with { Changelog = s.ChangelogTopic },
-                PublishChangelog = !string.IsNullOrEmpty(s.ChangelogTopic),
-                CheckpointInterval = TimeSpan.FromSeconds(s.CheckpointIntervalSeconds),
-                ConsumerProperties = s.Kafka.Consumer,
-                ProducerProperties = s.Kafka.Producer,
-                StatusInterval = TimeSpan.FromSeconds(s.StatusIntervalSeconds),
-                ShutdownTimeout = TimeSpan.FromSeconds(s.ShutdownTimeoutSeconds),
-                OutputFormat = s.OutputFormat == "avro" ? Output.OutputFormat.Avro : Output.OutputFormat.Json,
-                SchemaRegistryProperties = s.SchemaRegistry,
-            };
-            if (s.InstanceId is { Length: > 0 } id) options = options with { InstanceId = id };
-            Log.Information("Settings: bootstrap={Bootstrap} state_dir={StateDir} group={GroupId} match={Match} metrics_port={MetricsPort} output={OutputFormat} consumer=[{Consumer}] producer=[{Producer}] schema_registry=[{SchemaRegistry}]",
-                options.BootstrapServers, options.StateDir, options.GroupId, s.Match, s.MetricsPort, s.OutputFormat,
-                Secrets.Describe(s.Kafka.Consumer), Secrets.Describe(s.Kafka.Producer), Secrets.Describe(s.SchemaRegistry));
-
+            var configuration = loader.Build(parse, parse.GetValue(CommonOptions.ConfigFile));
             using var signal = new ShutdownSignal();
-            using var metrics = s.MetricsPort > 0 ? PrometheusEndpoint.Start(s.MetricsPort) : null;
-            PipelineHost.Run(options, signal.Token);
+            PipelineHost.Run(configuration, signal.Token);
             return 0;
         });
         return command;

@@ -7,7 +7,8 @@ namespace PcapWatch.Cli.Configuration;
 /// Every setting, bound from appsettings.json, then PCAPWATCH__ environment variables, then command-line flags (the
 /// last wins). Names are configuration keys: <c>Kafka:BootstrapServers</c> is <c>PCAPWATCH__Kafka__BootstrapServers</c>
 /// in the environment and <c>--bootstrap-servers</c> on the command line. The flags of <c>run</c> and the table in
-/// docs/operations.md are made from the <see cref="SettingAttribute"/>s below.
+/// docs/operations.md are made from the <see cref="SettingAttribute"/>s below. [Range] has no ErrorMessage: the options
+/// source generator's copy of RangeAttribute ignores it and always says "The field … must be between A and B".
 /// </summary>
 internal sealed class PcapWatchSettings
 {
@@ -33,20 +34,20 @@ internal sealed class PcapWatchSettings
     public string ChangelogTopic { get; set; } = TopicNames.Default.Changelog;
 
     [Setting("--checkpoint-interval", "Seconds between table checkpoints (taken only when the tables changed; always at shutdown)")]
-    [Range(0.001, 86_400, MinimumIsExclusive = false, ErrorMessage = "CheckpointIntervalSeconds must be > 0 and at most a day")]
+    [Range(0.001, 86_400)]
     public double CheckpointIntervalSeconds { get; set; } = 30;
 
     [Setting("--status-interval", "Seconds between one-line status logs (rates, lag, dead letters, table rows); 0 for none")]
-    [Range(0, 86_400, ErrorMessage = "StatusIntervalSeconds must be >= 0 and at most a day")]
+    [Range(0, 86_400)]
     public double StatusIntervalSeconds { get; set; } = 30;
 
     [Setting("--shutdown-timeout", "Seconds stopping may take (deliver the output in flight, commit, checkpoint); past it the instance "
         + "stops without committing what the broker has not acknowledged")]
-    [Range(0.001, 3_600, ErrorMessage = "ShutdownTimeoutSeconds must be > 0 and at most an hour")]
+    [Range(0.001, 3_600)]
     public double ShutdownTimeoutSeconds { get; set; } = 30;
 
     [Setting("--metrics-port", "Serve Prometheus metrics on http://*:PORT/metrics; 0 for none")]
-    [Range(0, 65535, ErrorMessage = "MetricsPort must be 0-65535")]
+    [Range(0, 65535)]
     public int MetricsPort { get; set; }
 
     [Setting("--output-format", "json (ksqlDB's columns) or avro (Confluent wire format; needs --schema-registry)")]

@@ -45,7 +45,10 @@ internal sealed class SettingsLoader
         return this;
     }
 
-    public PcapWatchSettings Load(ParseResult parse, string? configFile)
+    public PcapWatchSettings Load(ParseResult parse, string? configFile) => Bind(Build(parse, configFile));
+
+    /// <summary>The configuration sources in their order: file, environment, flags.</summary>
+    public IConfiguration Build(ParseResult parse, string? configFile)
     {
         var builder = new ConfigurationBuilder();
         if (configFile is not null)
@@ -59,16 +62,33 @@ internal sealed class SettingsLoader
         }
         builder.AddEnvironmentVariables(EnvironmentPrefix);
         builder.AddInMemoryCollection(_flags.SelectMany(f => f(parse)));
-
-        var settings = new PcapWatchSettings();
         try
         {
-            builder.Build().Bind(settings, o => o.ErrorOnUnknownConfiguration = true);
+            return builder.Build();
+        }
+        catch (Exception ex) when (ex is InvalidDataException or FormatException)
+        {
+            throw new SettingsException(Describe(ex)); // a settings file that is not JSON
+        }
+    }
+
+    /// <summary>Binds every key to <paramref name="settings"/>; an unknown key or a value of the wrong type is a <see cref="SettingsException"/>.</summary>
+    public static void Bind(IConfiguration configuration, PcapWatchSettings settings)
+    {
+        try
+        {
+            configuration.Bind(settings, o => o.ErrorOnUnknownConfiguration = true);
         }
         catch (Exception ex) when (ex is InvalidOperationException or FormatException or InvalidDataException)
         {
             throw new SettingsException(Describe(ex));
         }
+    }
+
+    private static PcapWatchSettings Bind(IConfiguration configuration)
+    {
+        var settings = new PcapWatchSettings();
+        Bind(configuration, settings);
         return settings;
     }
 
@@ -92,21 +112,6 @@ internal sealed class SettingsLoader
             ? throw new SettingsException("Kafka:BootstrapServers is not set: pass --bootstrap-servers, set "
                 + EnvironmentPrefix + "Kafka__BootstrapServers, or put it in appsettings.json")
             : settings.Kafka.BootstrapServers.Trim();
-
-    /// <summary>Checks what <c>run</c> needs, before anything is started.</summary>
-    public static void ValidateForRun(PcapWatchSettings s)
-    {
-        RequireBootstrap(s);
-        var checks = new PcapWatchSettingsValidator().Validate(null, s);
-        if (checks.Failed) throw new SettingsException(checks.Failures.First());
-        if (s.OutputFormat == "avro" && !s.SchemaRegistry.ContainsKey(SchemaRegistryUrlKey))
-        {
-            throw new SettingsException("OutputFormat avro needs a Schema Registry: pass --schema-registry URL or set SchemaRegistry:" + SchemaRegistryUrlKey);
-        }
-        ValidateSchemaRegistry(s.SchemaRegistry);
-        RequireWritableDirectory(s.StateDir);
-        ValidateClientProperties(s.Kafka);
-    }
 
     /// <summary>The Confluent client property that <c>--schema-registry</c> sets.</summary>
     public const string SchemaRegistryUrlKey = "schema.registry.url";

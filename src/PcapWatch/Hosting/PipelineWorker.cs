@@ -2,6 +2,7 @@ using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PcapWatch.Cli.Configuration;
 using PcapWatch.Service;
 
 namespace PcapWatch.Cli.Hosting;
@@ -11,9 +12,11 @@ namespace PcapWatch.Cli.Hosting;
 /// must never hold a thread-pool thread), stopped by the host's token, and stopping the host when it ends by itself.
 /// A failure is kept to be rethrown after the host has stopped, so the program still exits with its code.
 /// </summary>
-internal sealed class PipelineWorker(IOptions<PipelineOptions> options, ILoggerFactory loggers, IHostApplicationLifetime lifetime)
+internal sealed class PipelineWorker(
+    IOptions<PcapWatchSettings> settings, PipelineOptions options, ILoggerFactory loggers, IHostApplicationLifetime lifetime)
     : BackgroundService
 {
+    private readonly ILogger _log = loggers.CreateLogger<PipelineWorker>();
     private ExceptionDispatchInfo? _failure;
 
     /// <summary>Rethrows what stopped the pipeline, if anything did.</summary>
@@ -21,12 +24,16 @@ internal sealed class PipelineWorker(IOptions<PipelineOptions> options, ILoggerF
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var s = settings.Value;
+        _log.LogInformation("Settings: bootstrap={Bootstrap} state_dir={StateDir} group={GroupId} match={Match} metrics_port={MetricsPort} output={OutputFormat} consumer=[{Consumer}] producer=[{Producer}] schema_registry=[{SchemaRegistry}]",
+            options.BootstrapServers, options.StateDir, options.GroupId, s.Match, s.MetricsPort, s.OutputFormat,
+            Secrets.Describe(s.Kafka.Consumer), Secrets.Describe(s.Kafka.Producer), Secrets.Describe(s.SchemaRegistry));
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
             try
             {
-                new PcapWatchService(options.Value, loggers).Run(stoppingToken);
+                new PcapWatchService(options, loggers).Run(stoppingToken);
             }
             catch (Exception ex)
             {

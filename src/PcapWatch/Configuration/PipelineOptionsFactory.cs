@@ -1,0 +1,29 @@
+using PcapWatch.Kafka;
+using PcapWatch.Service;
+
+namespace PcapWatch.Cli.Configuration;
+
+/// <summary>Turns validated settings into the core's <see cref="PipelineOptions"/> (the core knows nothing of settings files or flags).</summary>
+internal static class PipelineOptionsFactory
+{
+    public static PipelineOptions From(PcapWatchSettings s)
+    {
+        var options = new PipelineOptions
+        {
+            BootstrapServers = s.Kafka.BootstrapServers!.Trim(),
+            StateDir = Path.GetFullPath(s.StateDir),
+            GroupId = s.GroupId,
+            Match = CommonOptions.ParseMatch(s.Match),
+            Topics = TopicNames.Default with { Changelog = s.ChangelogTopic },
+            PublishChangelog = !string.IsNullOrEmpty(s.ChangelogTopic),
+            CheckpointInterval = TimeSpan.FromSeconds(s.CheckpointIntervalSeconds),
+            ConsumerProperties = s.Kafka.Consumer,
+            ProducerProperties = s.Kafka.Producer,
+            StatusInterval = TimeSpan.FromSeconds(s.StatusIntervalSeconds),
+            ShutdownTimeout = TimeSpan.FromSeconds(s.ShutdownTimeoutSeconds),
+            OutputFormat = s.OutputFormat == "avro" ? Output.OutputFormat.Avro : Output.OutputFormat.Json,
+            SchemaRegistryProperties = s.SchemaRegistry,
+        };
+        return s.InstanceId is { Length: > 0 } id ? options with { InstanceId = id } : options;
+    }
+}

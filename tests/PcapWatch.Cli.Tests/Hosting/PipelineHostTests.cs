@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Configuration;
+using NUnit.Framework;
+using PcapWatch.Cli.Configuration;
+using PcapWatch.Cli.Hosting;
+
+namespace PcapWatch.Cli.Tests.Hosting;
+
+/// <summary>The host validates the settings it is given before anything starts, and says what is wrong in one line.</summary>
+public class PipelineHostTests
+{
+    private static IConfiguration Settings(params (string Key, string Value)[] pairs) =>
+        new ConfigurationBuilder().AddInMemoryCollection(pairs.Select(p => new KeyValuePair<string, string?>(p.Key, p.Value))).Build();
+
+    [TestCase("CheckpointIntervalSeconds", "0", "CheckpointIntervalSeconds")]
+    [TestCase("Match", "sideways", "Match must be src, dst or both")]
+    [TestCase("OutputFormat", "avro", "needs a Schema Registry")]
+    [TestCase("Kafka:Consumer:no.such.property", "1", "No such configuration property")]
+    [TestCase("NoSuchSetting", "1", "unknown setting(s) 'NoSuchSetting'")]
+    public void Invalid_settings_stop_the_host_before_it_starts(string key, string value, string reason)
+    {
+        var stateDir = Path.Combine(Path.GetTempPath(), "pcapwatch-host-" + Guid.NewGuid().ToString("N"));
+        var config = Settings(("Kafka:BootstrapServers", "127.0.0.1:1"), ("StateDir", stateDir), (key, value));
+        var ex = Assert.Throws<SettingsException>(() => PipelineHost.Run(config, CancellationToken.None));
+        Assert.That(ex!.Message, Does.Contain(reason));
+        Assert.That(ex.Message, Does.Not.Contain(Environment.NewLine));
+        if (Directory.Exists(stateDir)) Directory.Delete(stateDir, recursive: true);
+    }
+
+    [Test]
+    public void A_missing_broker_list_is_named_with_the_three_ways_to_give_it()
+    {
+        var ex = Assert.Throws<SettingsException>(() => PipelineHost.Run(Settings(), CancellationToken.None));
+        Assert.That(ex!.Message, Does.Contain("--bootstrap-servers").And.Contain("PCAPWATCH__Kafka__BootstrapServers"));
+    }
+}
