@@ -1,6 +1,7 @@
 using PcapWatch.Benchmarks;
 
 // dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- extract     (BenchmarkDotNet, hot path)
+// benchmarks/extract-ab.sh BASE_REV   (the hot path of this tree against BASE_REV's, one BenchmarkDotNet run)
 // dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- e2e [--packets N] [--instances 1,2,3]   (through the broker)
 // dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- index-memory [--entries N]    (heap per index entry)
 // dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- fuzz [--seconds N]    (the record-path fuzz, long)
@@ -8,6 +9,9 @@ using PcapWatch.Benchmarks;
 return args.FirstOrDefault() switch
 {
     "extract" => ExtractReport.Run(args[1..]),
+#if BASELINE_CORE
+    "extract-ab" => ExtractAbBenchmarks.Run(args[1..]),
+#endif
     "e2e" => E2eBenchmark.Run(args[1..]),
     "index-memory" => IndexMemory.Run(args[1..]),
     "fuzz" => FuzzRun.Run(args[1..]),
