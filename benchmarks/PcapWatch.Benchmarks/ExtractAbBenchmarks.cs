@@ -69,20 +69,7 @@ public class ExtractAbBenchmarks
     }
 
     [Benchmark(Description = "this tree: extract + probe")]
-    public int ExtractAndProbe()
-    {
-        int matched = 0;
-        var gate = new WatchedMacGate(_index, MatchMode.Src);
-        foreach (var r in _records)
-        {
-            if (MatchPrefilter.Scan(r, ref _fields, ref gate) == ExtractStatus.Complete && _fields.EthSrc is { } src
-                && _index.Contains(src))
-            {
-                matched++;
-            }
-        }
-        return matched;
-    }
+    public int ExtractAndProbe() => ExtractBenchmarks.ExtractAndProbe(_records, _index, ref _fields);
 
     [Benchmark(Description = "baseline: prefilter alone")]
     public int BaselinePrefilter()
@@ -115,15 +102,6 @@ public class ExtractAbBenchmarks
     }
 
     [Benchmark(Description = "this tree: extract all fields")]
-    public int ExtractAll()
-    {
-        int found = 0;
-        foreach (var r in _records)
-        {
-            PacketExtractor.Extract(r, ref _fields);
-            if (_fields.EthSrc is not null) found++;
-        }
-        return found;
-    }
+    public int ExtractAll() => ExtractBenchmarks.ExtractAll(_records, ref _fields);
 }
 #endif
