@@ -21,7 +21,7 @@ public sealed class MatchTail : IDisposable
 
     public MatchTail(string bootstrapServers, string topic, bool fromBeginning, MatchView view, TextWriter output,
         IReadOnlyDictionary<string, string>? kafkaProperties = null, CancellationToken cancel = default,
-        MatchValueDecoder? decoder = null)
+        MatchValueDecoder? decoder = null, TimeSpan? timeout = null)
     {
         _decoder = decoder;
         _topic = topic;
@@ -30,7 +30,21 @@ public sealed class MatchTail : IDisposable
         var config = ClientSettings.Consumer(bootstrapServers, null, kafkaProperties);
         config.EnablePartitionEof = true;
         _consumer = KafkaClients.ConsumerBuilder<byte[]?, byte[]?>(config, ToolLogging.Kafka).Build();
-        _partitions = TopicPartitions.Of(_consumer, topic, TimeSpan.FromMinutes(1), cancel);
+        if (timeout is not null)
+        {
+            ClusterWait.UntilReachable(_consumer, () => _consumer.Consume(TimeSpan.Zero), bootstrapServers, ToolLogging.Kafka,
+                timeout, null, ToolLogging.Kafka.Log, cancel);
+            ToolLogging.Kafka.ReportOutages(); // following: an outage from now on is told once, and its end
+        }
+        try
+        {
+            _partitions = TopicPartitions.Of(_consumer, topic, timeout ?? TimeSpan.FromMinutes(1), cancel);
+        }
+        catch (KafkaUnavailableException ex)
+        {
+            _consumer.Dispose();
+            throw ex.At(bootstrapServers);
+        }
         _consumer.Assign(_partitions.Select(tp => new TopicPartitionOffset(tp, fromBeginning ? Offset.Beginning : Offset.End)));
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using PcapWatch.Kafka;
 using Serilog.Extensions.Logging;
 
 namespace PcapWatch.Tools;
@@ -13,6 +14,8 @@ public static class ToolLogging
 
     public static ILoggerFactory Loggers => Factory.Value;
 
-    /// <summary>The logger for librdkafka's own lines.</summary>
-    public static Microsoft.Extensions.Logging.ILogger Kafka => Loggers.CreateLogger("librdkafka");
+    private static readonly Lazy<KafkaConnectivity> Connectivity = new(() => new KafkaConnectivity(Loggers.CreateLogger("librdkafka")));
+
+    /// <summary>Where the tools' Kafka clients send librdkafka's lines and errors (one per process: an outage is told once).</summary>
+    public static KafkaConnectivity Kafka => Connectivity.Value;
 }

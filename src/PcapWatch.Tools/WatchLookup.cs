@@ -21,14 +21,14 @@ public sealed class WatchLookup
     private readonly Dictionary<string, Sighting> _lastByIp = new(StringComparer.OrdinalIgnoreCase);
 
     public static WatchLookup Read(string bootstrapServers, TopicNames topics, IReadOnlyDictionary<string, string>? properties,
-        MatchValueDecoder decoder, CancellationToken cancel)
+        MatchValueDecoder decoder, CancellationToken cancel, TimeSpan? timeout = null)
     {
         var lookup = new WatchLookup();
         TopicSnapshot.Read(bootstrapServers, topics.Changelog, properties, ToolLogging.Kafka,
-            r => lookup.Unreadable.Guard(r, () => lookup.AddIndexRow(r.Message.Key, r.Message.Value)), cancel);
+            r => lookup.Unreadable.Guard(r, () => lookup.AddIndexRow(r.Message.Key, r.Message.Value)), cancel, timeout);
         TopicSnapshot.Read(bootstrapServers, topics.Output, properties, ToolLogging.Kafka,
             r => lookup.Unreadable.Guard(r, () => lookup.AddMatch(r.Message.Timestamp.UnixTimestampMs, decoder.ToJson(r.Message.Value, topics.Output))),
-            cancel);
+            cancel, timeout);
         return lookup;
     }
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using PcapWatch.Cli;
-using PcapWatch.Cli.Configuration;
 using PcapWatch.Cli.Hosting;
 using Serilog;
 using Serilog.Events;
@@ -20,7 +19,8 @@ var logLevel = new Option<LogEventLevel>("--log-level")
 };
 
 var root = new RootCommand("PcapWatch: reports, in real time, the network traffic of watched employees' computers "
-    + "(employees + computers + tshark packets from Kafka → WATCHED_EMP_NETWORK_TRAFFIC)")
+    + "(employees + computers + tshark packets from Kafka → WATCHED_EMP_NETWORK_TRAFFIC)."
+    + Environment.NewLine + Environment.NewLine + ExitCodes.Help)
 {
     logFormat,
     logLevel,
@@ -41,29 +41,21 @@ if (parse.Errors.Count > 0)
     // Unknown options and bad values: one line each, then exit code 2 (bad usage), before anything starts.
     foreach (var error in parse.Errors) Console.Error.WriteLine($"pcapwatch: {error.Message}");
     Console.Error.WriteLine("pcapwatch: see 'pcapwatch --help' or 'pcapwatch COMMAND --help'");
-    return SettingsException.ExitCode;
+    return ExitCodes.Usage;
 }
 Logging.Configure(parse.GetValue(logFormat) ?? "text", parse.GetValue(logLevel));
-PcapWatch.Kafka.EmbeddedBroker.Log = PcapWatch.Tools.ToolLogging.Kafka;
+PcapWatch.Kafka.EmbeddedBroker.Log = PcapWatch.Tools.ToolLogging.Kafka.Log;
 try
 {
-    // Our handler, not System.CommandLine's, reports failures: through Serilog, with the reason first.
+    // Our handler, not System.CommandLine's, reports failures: through Serilog, one line with the reason first.
     return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
-}
-catch (SettingsException ex)
-{
-    Log.Fatal("Invalid settings: {Reason}", ex.Message);
-    return SettingsException.ExitCode;
-}
-catch (PcapWatch.Service.StateDirectoryException ex)
-{
-    Log.Fatal("Invalid settings: {Reason}", ex.Message);
-    return SettingsException.ExitCode;
 }
 catch (Exception ex) when (ex is not OutOfMemoryException)
 {
-    Log.Fatal(ex, "PcapWatch stopped: {Reason}", ex.Message);
-    return 1;
+    var (code, line) = ExitCodes.Classify(ex);
+    // A stack trace reads as "the program is broken": only for those who ask for detail.
+    Log.Fatal(Log.IsEnabled(LogEventLevel.Debug) ? ex : null, "{Reason}", line);
+    return code;
 }
 finally
 {

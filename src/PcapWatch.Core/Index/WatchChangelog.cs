@@ -22,6 +22,7 @@ namespace PcapWatch.Index;
 public sealed class WatchChangelog : IWatchIndexObserver
 {
     private readonly ILogger _log;
+    private readonly KafkaConnectivity? _kafka;
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly IProducer<byte[], byte[]?> _producer;
@@ -31,9 +32,11 @@ public sealed class WatchChangelog : IWatchIndexObserver
 
     /// <param name="deliveries">The pipeline's delivery accounting: a refused changelog record blocks the next commit,
     /// and the pipeline reconciles the topic again to make it good.</param>
-    public WatchChangelog(IProducer<byte[], byte[]?> producer, string topic, DeliveryTracker deliveries, ILogger? log = null)
+    public WatchChangelog(IProducer<byte[], byte[]?> producer, string topic, DeliveryTracker deliveries, ILogger? log = null,
+        KafkaConnectivity? kafka = null)
     {
         _log = log ?? NullLogger.Instance;
+        _kafka = kafka;
         _producer = producer;
         _topic = topic;
         _deliveries = deliveries;
@@ -76,7 +79,7 @@ public sealed class WatchChangelog : IWatchIndexObserver
         CancellationToken cancel)
     {
         var latest = new Dictionary<string, byte[]?>();
-        TopicSnapshot.Read(bootstrapServers, _topic, properties, _log, r =>
+        TopicSnapshot.Read(bootstrapServers, _topic, properties, _kafka, r =>
         {
             if (r.Message.Key is { } key) latest[System.Text.Encoding.UTF8.GetString(key)] = r.Message.Value;
         }, cancel);

@@ -3,7 +3,10 @@ namespace PcapWatch.Ingest;
 public static class InputReader
 {
     /// <summary>Reads records of the given (or detected) format from any stream, a pipe included.</summary>
-    public static IEnumerable<InputRecord> Read(Stream input, InputFormat format)
+    public static IEnumerable<InputRecord> Read(Stream input, InputFormat format) => Read(input, format, out _);
+
+    /// <summary>Reads records of the given (or detected) format; <paramref name="resolved"/> says which it is.</summary>
+    public static IEnumerable<InputRecord> Read(Stream input, InputFormat format, out InputFormat resolved)
     {
         if (format == InputFormat.Auto)
         {
@@ -18,6 +21,7 @@ public static class InputReader
             format = first is '[' or '{' or -1 ? InputFormat.Pcap : InputFormat.Keyed;
             input = new ReplayStream(head, length, input);
         }
+        resolved = format;
         return format == InputFormat.Keyed ? KeyedLineReader.Read(input) : PcapRecordReader.Read(input);
     }
 

@@ -13,8 +13,8 @@ public static class ClientSettings
 
     /// <summary>The pipeline's producer: matches and the index changelog share it, so one flush covers both.</summary>
     public static IProducer<byte[], byte[]?> BuildProducer(string bootstrapServers, IReadOnlyDictionary<string, string>? extra,
-        Microsoft.Extensions.Logging.ILogger? log = null) =>
-        KafkaClients.ProducerBuilder<byte[], byte[]?>(Producer(bootstrapServers, extra), log).Build();
+        KafkaConnectivity? kafka = null) =>
+        KafkaClients.ProducerBuilder<byte[], byte[]?>(Producer(bootstrapServers, extra), kafka).Build();
 
     public static ProducerConfig Producer(string bootstrapServers, IReadOnlyDictionary<string, string>? extra = null)
     {

@@ -1,36 +1,40 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace PcapWatch.Kafka;
 
 /// <summary>
-/// Builds every Kafka client PcapWatch uses, with librdkafka's own log lines and errors routed to the caller's logger
-/// (Serilog, in the program: so <c>--log-format json</c> stays JSON and levels filter them) instead of raw
-/// <c>%3|…</c> lines on stderr. With no logger they go nowhere.
+/// Builds every Kafka client PcapWatch uses, with librdkafka's log lines, errors and statistics going to the caller's
+/// <see cref="KafkaConnectivity"/>: its lines reach the caller's logger (Serilog, in the program: so
+/// <c>--log-format json</c> stays JSON and levels filter them) instead of raw <c>%3|…</c> lines on stderr, and an
+/// outage is told once instead of per retry. With none they go nowhere.
 /// </summary>
 public static class KafkaClients
 {
-    public static ConsumerBuilder<TKey, TValue> ConsumerBuilder<TKey, TValue>(ConsumerConfig config, ILogger? log = null)
+    public static ConsumerBuilder<TKey, TValue> ConsumerBuilder<TKey, TValue>(ConsumerConfig config, KafkaConnectivity? kafka = null)
     {
-        var sink = log ?? NullLogger.Instance;
+        var sink = kafka ?? new KafkaConnectivity();
+        WithStatistics(config);
         return new ConsumerBuilder<TKey, TValue>(config)
-            .SetLogHandler((client, message) => OnLog(sink, client.Name, message))
-            .SetErrorHandler((client, error) => OnError(sink, client.Name, error));
+            .SetLogHandler((client, message) => sink.OnLog(client.Name, message))
+            .SetErrorHandler((client, error) => sink.OnError(client.Name, error))
+            .SetStatisticsHandler((_, json) => sink.OnStatistics(json));
     }
 
-    public static ProducerBuilder<TKey, TValue> ProducerBuilder<TKey, TValue>(ProducerConfig config, ILogger? log = null)
+    public static ProducerBuilder<TKey, TValue> ProducerBuilder<TKey, TValue>(ProducerConfig config, KafkaConnectivity? kafka = null)
     {
-        var sink = log ?? NullLogger.Instance;
+        var sink = kafka ?? new KafkaConnectivity();
+        WithStatistics(config);
         return new ProducerBuilder<TKey, TValue>(config)
-            .SetLogHandler((client, message) => OnLog(sink, client.Name, message))
-            .SetErrorHandler((client, error) => OnError(sink, client.Name, error));
+            .SetLogHandler((client, message) => sink.OnLog(client.Name, message))
+            .SetErrorHandler((client, error) => sink.OnError(client.Name, error))
+            .SetStatisticsHandler((_, json) => sink.OnStatistics(json));
     }
 
     /// <summary>A manually assigned reader (no group, no commits): tables, tools, checks.</summary>
     public static IConsumer<byte[]?, byte[]?> Reader(string bootstrapServers, IReadOnlyDictionary<string, string>? properties,
-        ILogger? log = null) =>
-        ConsumerBuilder<byte[]?, byte[]?>(ClientSettings.Consumer(bootstrapServers, null, properties), log).Build();
+        KafkaConnectivity? kafka = null) =>
+        ConsumerBuilder<byte[]?, byte[]?>(ClientSettings.Consumer(bootstrapServers, null, properties), kafka).Build();
 
     /// <summary>librdkafka's syslog levels, mapped: errors stay errors, its notices and info are detail.</summary>
     public static LogLevel LevelOf(SyslogLevel level) => level switch
@@ -42,13 +46,7 @@ public static class KafkaClients
         _ => LogLevel.Trace,
     };
 
-    private static void OnLog(ILogger log, string client, LogMessage message) =>
-        log.Log(LevelOf(message.Level), "{KafkaClient} {Facility}: {KafkaMessage}", client, message.Facility, message.Message);
-
-    private static void OnError(ILogger log, string client, Error error)
-    {
-        // Non-fatal errors (a broker down, a timeout) are retried by librdkafka itself; fatal ones end the client.
-        if (error.IsFatal) log.LogError("{KafkaClient} fatal error {KafkaError}: {Reason}", client, error.Code, error.Reason);
-        else log.LogWarning("{KafkaClient} {KafkaError}: {Reason}", client, error.Code, error.Reason);
-    }
+    // Statistics tell when a lost broker is back (librdkafka logs nothing then); a user's own interval is kept.
+    private static void WithStatistics(ClientConfig config) =>
+        config.StatisticsIntervalMs ??= KafkaConnectivity.StatisticsIntervalMs;
 }

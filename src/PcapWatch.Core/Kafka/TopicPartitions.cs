@@ -35,9 +35,14 @@ public static class TopicPartitions
             {
                 return t.Partitions.Select(p => new TopicPartition(topic, p.PartitionId)).OrderBy(p => p.Partition.Value).ToList();
             }
+            if (t is not null && KafkaConnectivity.IsRefusal(t.Error.Code))
+            {
+                throw new KafkaUnavailableException(KafkaUnavailableReason.Refused,
+                    $"topic '{topic}': {t.Error.Code} ({t.Error.Reason}); the credentials lack a permission on it");
+            }
             if (DateTime.UtcNow > deadline)
             {
-                throw new KafkaException(new Error(ErrorCode.UnknownTopicOrPart, $"topic '{topic}' not found on the cluster"));
+                throw new KafkaUnavailableException(KafkaUnavailableReason.TopicMissing, $"topic '{topic}' not found on the cluster");
             }
             Thread.Sleep(200);
         }

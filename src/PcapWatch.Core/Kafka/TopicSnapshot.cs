@@ -10,10 +10,26 @@ namespace PcapWatch.Kafka;
 public static class TopicSnapshot
 {
     public static void Read(string bootstrapServers, string topic, IReadOnlyDictionary<string, string>? properties,
-        Microsoft.Extensions.Logging.ILogger? log, Action<ConsumeResult<byte[]?, byte[]?>> onRecord, CancellationToken cancel = default)
+        KafkaConnectivity? kafka, Action<ConsumeResult<byte[]?, byte[]?>> onRecord, CancellationToken cancel = default,
+        TimeSpan? timeout = null)
     {
-        using var consumer = KafkaClients.Reader(bootstrapServers, properties, log);
-        var partitions = TopicPartitions.Of(consumer, topic, TimeSpan.FromSeconds(30), cancel);
+        kafka ??= new KafkaConnectivity();
+        using var consumer = KafkaClients.Reader(bootstrapServers, properties, kafka);
+        if (timeout is not null)
+        {
+            // A tool: no answer, or no topic, within the timeout is an error for the user, said in one line.
+            ClusterWait.UntilReachable(consumer, () => consumer.Consume(TimeSpan.Zero), bootstrapServers, kafka, timeout, null,
+                kafka.Log, cancel);
+        }
+        List<TopicPartition> partitions;
+        try
+        {
+            partitions = TopicPartitions.Of(consumer, topic, timeout ?? TimeSpan.FromSeconds(30), cancel);
+        }
+        catch (KafkaUnavailableException ex)
+        {
+            throw ex.At(bootstrapServers);
+        }
         var end = new EndOfPartitions(consumer, partitions);
         consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
         while (!end.Update(consumer))

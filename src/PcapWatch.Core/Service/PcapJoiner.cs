@@ -50,7 +50,7 @@ public sealed class PcapJoiner : IMatchSink, IDisposable
     public PcapJoiner(string bootstrapServers, string groupId, TopicNames topics, WatchIndex index, MatchMode mode,
         PipelineProgress progress, IReadOnlyDictionary<string, string>? consumerProperties, IProducer<byte[], byte[]?> producer,
         DeadLetterWriter deadLetters, IMatchEncoder encoder, DeliveryTracker deliveries,
-        Action<IReadOnlyList<FailedDelivery>> redeliver, ILogger log)
+        Action<IReadOnlyList<FailedDelivery>> redeliver, KafkaConnectivity kafka, ILogger log)
     {
         _log = log;
         _deliveries = deliveries;
@@ -80,7 +80,7 @@ public sealed class PcapJoiner : IMatchSink, IDisposable
         consumerConfig.MaxPollIntervalMs ??= 30_000;
         // A flush between polls must leave the group in no doubt that this member is alive.
         _flushBudget = TimeSpan.FromMilliseconds(Math.Min(10_000, consumerConfig.MaxPollIntervalMs.Value / 3));
-        _consumer = KafkaClients.ConsumerBuilder<byte[]?, byte[]?>(consumerConfig, log)
+        _consumer = KafkaClients.ConsumerBuilder<byte[]?, byte[]?>(consumerConfig, kafka)
             .SetPartitionsAssignedHandler((_, assigned) =>
                 _log.LogInformation("Assigned pcap partitions {Partitions}", string.Join(",", assigned.Select(p => p.Partition.Value))))
             .SetPartitionsRevokedHandler((_, revoked) => OnRevoked(revoked))

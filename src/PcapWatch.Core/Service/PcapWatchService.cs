@@ -61,25 +61,29 @@ public sealed class PcapWatchService
         using var stateLock = StateDirectoryLock.Acquire(o.StateDir);
         using var metrics = new PipelineMetrics(Progress, o.InstanceId);
         _log.LogInformation("Instance {InstanceId} starting (group {GroupId}, state in {StateDir})", o.InstanceId, o.GroupId, o.StateDir);
-        var resume = new Dictionary<string, Dictionary<int, long>>();
-        using var employees = OpenTable(o.Topics.Employees, "employees", resume, cancel);
-        using var computers = OpenTable(o.Topics.Computers, "computers", resume, cancel);
-
-        using var producer = ClientSettings.BuildProducer(o.BootstrapServers, o.ProducerProperties, _loggers.CreateLogger("librdkafka"));
-        using (var probe = KafkaClients.Reader(o.BootstrapServers, o.ConsumerProperties, _loggers.CreateLogger("librdkafka")))
+        var kafka = new KafkaConnectivity(_loggers.CreateLogger("librdkafka"));
+        using (var probe = KafkaClients.Reader(o.BootstrapServers, o.ConsumerProperties, kafka))
         {
+            ClusterWait.UntilReachable(probe, () => probe.Consume(TimeSpan.Zero), o.BootstrapServers, kafka, o.StartupTimeout,
+                o.WaitingLogInterval, _log, cancel);
+            kafka.ReportOutages();
             // Asked through a consumer: its metadata requests do not create topics (allow.auto.create.topics is false
             // for consumers), so a missing topic is reported, not silently created with the broker's defaults.
-            RequireTopics(probe, o.Topics.Written(o.PublishChangelog), cancel);
+            RequireTopics(probe, o.Topics.Written(o.PublishChangelog), o.BootstrapServers, cancel);
         }
+        var resume = new Dictionary<string, Dictionary<int, long>>();
+        using var employees = OpenTable(o.Topics.Employees, "employees", resume, kafka, cancel);
+        using var computers = OpenTable(o.Topics.Computers, "computers", resume, kafka, cancel);
+
+        using var producer = ClientSettings.BuildProducer(o.BootstrapServers, o.ProducerProperties, kafka);
         var deliveries = new DeliveryTracker();
         metrics.Track(deliveries);
         var deadLetters = new DeadLetterWriter(producer, deliveries, o.DeadLetterMaxBytes, _loggers.CreateLogger<DeadLetterWriter>());
-        var changelog = o.PublishChangelog ? new WatchChangelog(producer, o.Topics.Changelog, deliveries, _loggers.CreateLogger<WatchChangelog>()) : null;
+        var changelog = o.PublishChangelog ? new WatchChangelog(producer, o.Topics.Changelog, deliveries, _loggers.CreateLogger<WatchChangelog>(), kafka) : null;
         var maintainer = new WatchIndexMaintainer(employees, computers, changelog, _loggers.CreateLogger<WatchIndexMaintainer>());
         if (resume.Count > 0) maintainer.RebuildFromStores();
         using var tables = new TableLoader(o.BootstrapServers, o.Topics, maintainer, Progress, deadLetters, resume,
-            o.ConsumerProperties, _loggers.CreateLogger<TableLoader>(), cancel);
+            o.ConsumerProperties, kafka, _loggers.CreateLogger<TableLoader>(), cancel);
 
         // What the broker finally refused is produced again; a changelog record is made good by reconciling the topic
         // (re-sending an old value could overwrite a newer one for its MAC).
@@ -109,7 +113,11 @@ public sealed class PcapWatchService
             metrics.OnCheckpoint();
         }
 
-        while (!tables.IsCurrent && !cancel.IsCancellationRequested) tables.Poll(TimeSpan.FromMilliseconds(100), TableBatch * 10);
+        while (!tables.IsCurrent && !cancel.IsCancellationRequested)
+        {
+            tables.Poll(TimeSpan.FromMilliseconds(100), TableBatch * 10);
+            ClusterWait.ThrowIfRefused(kafka, o.BootstrapServers);
+        }
         if (tables.IsCurrent)
         {
             CheckpointWhenSafe();
@@ -123,7 +131,7 @@ public sealed class PcapWatchService
                 ?? throw new InvalidOperationException("Avro output needs Schema Registry properties"), o.Topics.Output)
             : new JsonMatchEncoder();
         using var joiner = new PcapJoiner(o.BootstrapServers, o.GroupId, o.Topics, maintainer.Index, o.Match, Progress,
-            o.ConsumerProperties, producer, deadLetters, encoder, deliveries, Redeliver, _loggers.CreateLogger<PcapJoiner>());
+            o.ConsumerProperties, producer, deadLetters, encoder, deliveries, Redeliver, kafka, _loggers.CreateLogger<PcapJoiner>());
         if (!cancel.IsCancellationRequested)
         {
             joiner.Subscribe();
@@ -153,6 +161,8 @@ public sealed class PcapWatchService
                     sinceCheckpoint.Restart();
                 }
                 status.LogIfDue();
+                // Credentials refused (rotated, revoked): retrying cannot fix it, an operator must.
+                ClusterWait.ThrowIfRefused(kafka, o.BootstrapServers);
             }
         }
 
@@ -189,7 +199,7 @@ public sealed class PcapWatchService
     /// read from the beginning. Adds the offsets to resume from to <paramref name="resume"/>.
     /// </summary>
     private FasterTableStore OpenTable(string topic, string name, Dictionary<string, Dictionary<int, long>> resume,
-        CancellationToken cancel)
+        KafkaConnectivity kafka, CancellationToken cancel)
     {
         var dir = Path.Combine(_options.StateDir, name);
         var store = FasterTableStore.Open(dir, _options.TableIndexBuckets, out var checkpoint, out var problem);
@@ -201,7 +211,7 @@ public sealed class PcapWatchService
 
         var mismatch = checkpoint.Topic != topic
             ? $"it is for topic '{checkpoint.Topic}'"
-            : TableLoader.CheckResume(_options.BootstrapServers, topic, checkpoint.NextOffsets, _options.ConsumerProperties, _log, cancel);
+            : TableLoader.CheckResume(_options.BootstrapServers, topic, checkpoint.NextOffsets, _options.ConsumerProperties, kafka, cancel);
         if (mismatch is not null)
         {
             _log.LogWarning("Table {Topic}: the checkpoint in {Dir} does not fit the topic ({Problem}); rebuilding from the topic", topic, dir, mismatch);
@@ -224,16 +234,17 @@ public sealed class PcapWatchService
     }
 
     /// <summary>Stops at start-up, with the name of the missing topic, rather than failing at the first bad record.</summary>
-    private static void RequireTopics(Confluent.Kafka.IClient client, IEnumerable<string> topics, CancellationToken cancel)
+    private static void RequireTopics(Confluent.Kafka.IClient client, IEnumerable<string> topics, string bootstrapServers,
+        CancellationToken cancel)
     {
         try
         {
             TopicPartitions.Of(client, topics, TimeSpan.FromSeconds(30), cancel);
         }
-        catch (Confluent.Kafka.KafkaException ex) when (ex.Error.Code == Confluent.Kafka.ErrorCode.UnknownTopicOrPart)
+        catch (KafkaUnavailableException ex) when (ex.Reason == KafkaUnavailableReason.TopicMissing)
         {
-            // The reason names the topic: "topic 'X' not found on the cluster".
-            throw new InvalidOperationException($"{ex.Error.Reason}; create it before starting (see docs/operations.md, 'Against a real Kafka')");
+            // The message names the topic: "topic 'X' not found on the cluster".
+            throw ex.At(bootstrapServers, "create it before starting (see docs/operations.md, 'Against a real Kafka')");
         }
     }
 }

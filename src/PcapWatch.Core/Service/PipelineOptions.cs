@@ -31,6 +31,10 @@ public sealed record PipelineOptions
     /// stops without committing what is not acknowledged (those packets are read again after a restart).
     /// </summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>How long to wait at start for Kafka to answer; null waits as long as it takes (a service's default).</summary>
+    public TimeSpan? StartupTimeout { get; init; }
+    /// <summary>While waiting for Kafka at start, how often to say so.</summary>
+    public TimeSpan WaitingLogInterval { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>The largest dead letter written (key, value and headers); larger records are cut to fit, with a header
     /// giving their size. Kafka's default max.message.bytes is 1,048,588.</summary>
     public int DeadLetterMaxBytes { get; init; } = Output.DeadLetterWriter.DefaultMaxBytes;

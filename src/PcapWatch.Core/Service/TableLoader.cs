@@ -33,14 +33,14 @@ public sealed class TableLoader : IDisposable
     /// that is absent is read from the beginning.</param>
     public TableLoader(string bootstrapServers, TopicNames topics, WatchIndexMaintainer maintainer, PipelineProgress progress,
         DeadLetterWriter deadLetters, IReadOnlyDictionary<string, Dictionary<int, long>> resume,
-        IReadOnlyDictionary<string, string>? kafkaProperties, ILogger log, CancellationToken cancel)
+        IReadOnlyDictionary<string, string>? kafkaProperties, KafkaConnectivity kafka, ILogger log, CancellationToken cancel)
     {
         _log = log;
         _topics = topics;
         _maintainer = maintainer;
         _progress = progress;
         _deadLetters = deadLetters;
-        _consumer = KafkaClients.Reader(bootstrapServers, kafkaProperties, log);
+        _consumer = KafkaClients.Reader(bootstrapServers, kafkaProperties, kafka);
 
         var partitions = new[] { topics.Employees, topics.Computers }
             .SelectMany(topic => TopicPartitions.Of(_consumer, topic, TimeSpan.FromMinutes(5), cancel)).ToList();
@@ -65,9 +65,9 @@ public sealed class TableLoader : IDisposable
     /// high watermarks. Null when they do; otherwise why not (data deleted since, or the topic was recreated).
     /// </summary>
     public static string? CheckResume(string bootstrapServers, string topic, IReadOnlyDictionary<int, long> offsets,
-        IReadOnlyDictionary<string, string>? kafkaProperties, ILogger log, CancellationToken cancel)
+        IReadOnlyDictionary<string, string>? kafkaProperties, KafkaConnectivity kafka, CancellationToken cancel)
     {
-        using var consumer = KafkaClients.Reader(bootstrapServers, kafkaProperties, log);
+        using var consumer = KafkaClients.Reader(bootstrapServers, kafkaProperties, kafka);
         var partitions = TopicPartitions.Of(consumer, topic, TimeSpan.FromMinutes(5), cancel);
         foreach (var (partition, next) in offsets)
         {

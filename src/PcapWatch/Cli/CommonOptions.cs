@@ -27,6 +27,21 @@ internal static class CommonOptions
     public static string Examples(params string[] lines) =>
         Environment.NewLine + Environment.NewLine + "Examples:" + string.Concat(lines.Select(l => Environment.NewLine + "  " + l));
 
+    /// <summary>How long a tool waits for Kafka and its topic: a person at a terminal wants an answer, not a hang.</summary>
+    public static Option<double> Timeout() => new Option<double>("--timeout")
+    {
+        Description = "Seconds to wait for Kafka (and the topic) before giving up with exit code 3",
+        DefaultValueFactory = _ => 10,
+    };
+
+    public static TimeSpan TimeoutOf(ParseResult parse, Option<double> option)
+    {
+        double seconds = parse.GetValue(option);
+        return seconds > 0 && seconds <= 86_400
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new Configuration.SettingsException($"--timeout {seconds}: give a number of seconds above 0 and at most a day");
+    }
+
     public static Option<string?> ProtocolsLike() => new("--protocols-like")
     {
         Description = "Only matches whose P_FRAME_PROTOCOLS is LIKE this SQL pattern (% any run, _ one character), e.g. '%http'",

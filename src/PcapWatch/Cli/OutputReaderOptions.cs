@@ -20,20 +20,22 @@ internal sealed class OutputReaderOptions
     public Option<string> Bootstrap { get; } = CommonOptions.BootstrapServers();
     public Option<string[]> Kafka { get; } = CommonOptions.KafkaProperties();
     public Option<string> SchemaRegistry { get; } = CommonOptions.SchemaRegistry();
+    public Option<double> Timeout { get; } = CommonOptions.Timeout();
 
     public void AddTo(Command command)
     {
         command.Options.Add(Bootstrap);
         command.Options.Add(Kafka);
         command.Options.Add(SchemaRegistry);
+        command.Options.Add(Timeout);
     }
 
-    /// <summary>The settings (file, environment, flags), checked; and the bootstrap servers.</summary>
-    public (PcapWatchSettings Settings, string Servers) Load(ParseResult parse)
+    /// <summary>The settings (file, environment, flags), checked; the bootstrap servers; how long to wait for Kafka.</summary>
+    public (PcapWatchSettings Settings, string Servers, TimeSpan Timeout) Load(ParseResult parse)
     {
         var settings = _loader.Load(parse, parse.GetValue(CommonOptions.ConfigFile));
         var servers = SettingsLoader.RequireBootstrap(settings);
         SettingsLoader.ValidateSchemaRegistry(settings.SchemaRegistry);
-        return (settings, servers);
+        return (settings, servers, CommonOptions.TimeoutOf(parse, Timeout));
     }
 }

@@ -23,50 +23,71 @@ internal static class ProduceCommand
         };
         var format = new Option<InputFormat>("--input-format")
         {
-            Description = "auto (default: '[' or '{' first means packets, else key:value lines), keyed, or pcap",
+            Description = "auto (default: the topic decides: employees/computers take key:value lines, pcap takes packets; "
+                + "any other topic: '[' or '{' first means packets, else key:value lines), keyed, or pcap",
             DefaultValueFactory = _ => InputFormat.Auto,
         };
         var kafka = CommonOptions.KafkaProperties();
+        var timeout = CommonOptions.Timeout();
         var command = new Command("produce", "Write lines or packets to a topic. From a pipe it sends each record as it arrives "
-            + "(a live capture works, memory stays bounded); from a file it shows progress on a terminal."
+            + "(a live capture works, memory stays bounded); from a file it shows progress on a terminal. A table line that "
+            + "is not key:json stops the input there (exit code 2; what came before it is sent). A packet record that is not a "
+            + "packet is skipped with a warning naming its line; the summary counts them and the exit code is 2."
             + CommonOptions.Examples(
                 "tshark -i eth0 -T ek -l | pcapwatch produce -b localhost:9092 --topic pcap",
                 "pcapwatch produce -b localhost:9092 --topic pcap --file capture.json",
                 "pcapwatch produce -b localhost:9092 --topic computers --file computers.txt   # key:json lines"))
         {
-            bootstrap, topic, file, format, kafka,
+            bootstrap, topic, file, format, kafka, timeout,
         };
         var loader = new SettingsLoader().Flag(bootstrap, "Kafka:BootstrapServers").KafkaFlag(kafka);
         command.SetAction(parse =>
         {
             var settings = loader.Load(parse, parse.GetValue(CommonOptions.ConfigFile));
             var servers = SettingsLoader.RequireBootstrap(settings);
+            var wait = CommonOptions.TimeoutOf(parse, timeout);
             using var signal = new ShutdownSignal();
             string path = parse.GetValue(file)!;
             if (path != "-" && !File.Exists(path)) throw new SettingsException($"--file: {path} does not exist");
-            using var input = path == "-" ? Console.OpenStandardInput() : File.OpenRead(path);
-            using var publisher = new RecordPublisher(servers, settings.Kafka.Producer, ToolLogging.Loggers.CreateLogger("PcapWatch.Ingest.RecordPublisher"));
+            string source = path == "-" ? "stdin" : path;
             var target = parse.GetValue(topic)!;
+            using var input = path == "-" ? Console.OpenStandardInput() : File.OpenRead(path);
+            using var publisher = new RecordPublisher(servers, settings.Kafka.Producer,
+                ToolLogging.Loggers.CreateLogger("PcapWatch.Ingest.RecordPublisher"), ToolLogging.Kafka, wait);
+            publisher.WaitForCluster(wait, signal.Token);
+            var records = InputReader.Read(input, LayoutFor(target, parse.GetValue(format)), out var layout);
+            var notPackets = new PacketInputFilter(ToolLogging.Loggers.CreateLogger("PcapWatch.Tools.PacketInputFilter"));
+            if (layout == InputFormat.Pcap) records = notPackets.Apply(records);
             // Progress only for a file on an interactive terminal: a pipe or a log file gets the final line alone.
             var progress = path != "-" && !Console.IsErrorRedirected ? new TerminalProgress(Console.Error, input.Length) : null;
             PublishResult result;
             try
             {
-                result = publisher.Publish(target, InputReader.Read(input, parse.GetValue(format)),
-                    onProgress: progress is null ? null : progress.Report, cancel: signal.Token);
+                result = publisher.Publish(target, records, onProgress: progress is null ? null : progress.Report, cancel: signal.Token);
             }
             catch (FormatException ex)
             {
                 // Input, not a bug: one line naming the file and the line; the records before it were delivered.
-                throw new SettingsException($"{(path == "-" ? "stdin" : path)}: {ex.Message}");
+                throw new InputException($"{source}: {ex.Message}; the records before it were sent, none after it");
             }
             progress?.Finish();
-            Log.Information("Produced {Records} records ({Bytes} bytes) to {Topic}", result.Produced, result.Bytes, target);
-            if (result.OversizedLines.Count == 0) return 0;
-            Log.Error("{Count} records were too large and were not sent (records {Lines})", result.OversizedLines.Count,
-                string.Join(",", result.OversizedLines.Take(20)));
-            return 1;
+            Log.Information("Produced {Records} records ({Bytes} bytes) to {Topic}; skipped {NotPackets} that were not packets, {TooLarge} too large",
+                result.Produced, result.Bytes, target, notPackets.Skipped, result.OversizedLines.Count);
+            if (notPackets.Skipped == 0 && result.OversizedLines.Count == 0) return ExitCodes.Ok;
+            var skipped = notPackets.Lines.Concat(result.OversizedLines).Order().Take(PacketInputFilter.ListedAtMost);
+            Log.Error("{Source}: {Count} input records were not sent (records {Lines}); {Produced} were",
+                source, notPackets.Skipped + result.OversizedLines.Count, string.Join(",", skipped), result.Produced);
+            return ExitCodes.Usage;
         });
         return command;
+    }
+
+    /// <summary>What the user means by a topic: its tables take key:json lines, the packet topic takes packets.</summary>
+    private static InputFormat LayoutFor(string topic, InputFormat asked)
+    {
+        if (asked != InputFormat.Auto) return asked;
+        var names = Kafka.TopicNames.Default;
+        if (topic == names.Employees || topic == names.Computers) return InputFormat.Keyed;
+        return topic == names.Pcap ? InputFormat.Pcap : InputFormat.Auto;
     }
 }

@@ -44,7 +44,7 @@ internal static class ReportCommand
         reader.AddTo(command);
         command.SetAction(parse =>
         {
-            var (settings, servers) = reader.Load(parse);
+            var (settings, servers, timeout) = reader.Load(parse);
             var length = ParseWindow(parse.GetValue(window)!);
             using var signal = new ShutdownSignal();
             using var decoder = new MatchValueDecoder(settings.SchemaRegistry);
@@ -59,12 +59,12 @@ internal static class ReportCommand
                 {
                     if (decoder.ToJson(r.Message.Value, source) is { } value) report.Add(r.Message.Timestamp.UnixTimestampMs, value);
                 });
-            }, signal.Token);
+            }, signal.Token, timeout);
             var windows = report.Windows();
             Print(windows, Console.Out);
             Log.Information("Report: {Records} matches read, {Windows} rows, {Skipped} records that were not output rows, {Unreadable} unreadable",
                 records, windows.Count, report.Skipped, unreadable.Count);
-            if (parse.GetValue(toTopic) is { Length: > 0 } target) Publish(servers, settings.Kafka.Producer, target, windows);
+            if (parse.GetValue(toTopic) is { Length: > 0 } target) Publish(servers, settings.Kafka.Producer, target, windows, timeout, signal.Token);
             return 0;
         });
         return command;
@@ -108,10 +108,11 @@ internal static class ReportCommand
     }
 
     private static void Publish(string servers, IReadOnlyDictionary<string, string> producerProperties, string topic,
-        IReadOnlyList<TrafficWindow> windows)
+        IReadOnlyList<TrafficWindow> windows, TimeSpan timeout, CancellationToken cancel)
     {
         // The one publisher every command writes with: back-pressure, delivery accounting, event-time timestamps.
-        using var publisher = new RecordPublisher(servers, producerProperties, ToolLogging.Loggers.CreateLogger("PcapWatch.Ingest.RecordPublisher"));
+        using var publisher = new RecordPublisher(servers, producerProperties,
+            ToolLogging.Loggers.CreateLogger("PcapWatch.Ingest.RecordPublisher"), ToolLogging.Kafka, timeout);
         publisher.Publish(topic, windows.Select((w, i) => new InputRecord(System.Text.Encoding.UTF8.GetBytes(TrafficReport.Key(w)),
             TrafficReport.Encode(w), i + 1) { Timestamp = w.Start }));
         Log.Information("Wrote {Windows} window records to {Topic}", windows.Count, topic);

@@ -32,12 +32,12 @@ internal static class TailCommand
         reader.AddTo(command);
         command.SetAction(parse =>
         {
-            var (settings, servers) = reader.Load(parse);
+            var (settings, servers, timeout) = reader.Load(parse);
             using var signal = new ShutdownSignal();
             var view = new MatchView(parse.GetValue(like), parse.GetValue(format) == "json");
             using var decoder = new MatchValueDecoder(settings.SchemaRegistry);
             using var tail = new MatchTail(servers, parse.GetValue(topic)!, parse.GetValue(fromBeginning),
-                view, Console.Out, settings.Kafka.Consumer, signal.Token, decoder);
+                view, Console.Out, settings.Kafka.Consumer, signal.Token, decoder, timeout);
             if (parse.GetValue(exitAtEnd))
             {
                 tail.RunToEnd(signal.Token);

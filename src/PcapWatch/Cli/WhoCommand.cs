@@ -27,7 +27,7 @@ internal static class WhoCommand
         };
         var command = new Command("who", "Which watched employee, if any, a MAC belongs to now (from the index the service "
             + "publishes to COMP_WATCH_BY_MACADDR), and the last IP seen for it in the matched traffic; for an IP, the watched "
-            + "computer last seen with it. Exit code 0 when every address is watched (or seen), 1 otherwise."
+            + "computer last seen with it. Exit code 0 when every address is watched (or seen), 4 otherwise."
             + CommonOptions.Examples(
                 "pcapwatch who -b localhost:9092 02:50:57:00:00:02",
                 "pcapwatch who -b localhost:9092 0250.5700.0002 10.0.0.2"))
@@ -37,7 +37,7 @@ internal static class WhoCommand
         reader.AddTo(command);
         command.SetAction(parse =>
         {
-            var (settings, servers) = reader.Load(parse);
+            var (settings, servers, timeout) = reader.Load(parse);
             var queries = parse.GetValue(addresses)!;
             foreach (var q in queries)
             {
@@ -49,11 +49,11 @@ internal static class WhoCommand
             using var signal = new ShutdownSignal();
             using var decoder = new MatchValueDecoder(settings.SchemaRegistry);
             var topics = TopicNames.Default with { Changelog = parse.GetValue(changelog)! };
-            var lookup = WatchLookup.Read(servers, topics, settings.Kafka.Consumer, decoder, signal.Token);
+            var lookup = WatchLookup.Read(servers, topics, settings.Kafka.Consumer, decoder, signal.Token, timeout);
             bool allFound = true;
             foreach (var q in queries) allFound &= Answer(lookup, q, Console.Out);
             Console.Out.Flush();
-            return allFound ? 0 : 1;
+            return allFound ? ExitCodes.Ok : ExitCodes.NotWatched;
         });
         return command;
     }

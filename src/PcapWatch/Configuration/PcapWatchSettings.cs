@@ -46,6 +46,11 @@ internal sealed class PcapWatchSettings
     [Range(0.001, 3_600)]
     public double ShutdownTimeoutSeconds { get; set; } = 30;
 
+    [Setting("--startup-timeout", "Seconds to wait at start for Kafka to answer (retrying with backoff, saying so every 10 s); past "
+        + "it the instance exits with code 3. 0 waits as long as it takes (orchestrators start services in any order)")]
+    [Range(0, 86_400)]
+    public double StartupTimeoutSeconds { get; set; }
+
     [Setting("--metrics-port", "Serve Prometheus metrics on http://*:PORT/metrics; 0 for none")]
     [Range(0, 65535)]
     public int MetricsPort { get; set; }

@@ -21,6 +21,7 @@ internal static class PipelineOptionsFactory
             ProducerProperties = s.Kafka.Producer,
             StatusInterval = TimeSpan.FromSeconds(s.StatusIntervalSeconds),
             ShutdownTimeout = TimeSpan.FromSeconds(s.ShutdownTimeoutSeconds),
+            StartupTimeout = s.StartupTimeoutSeconds > 0 ? TimeSpan.FromSeconds(s.StartupTimeoutSeconds) : null,
             OutputFormat = s.OutputFormat == "avro" ? Output.OutputFormat.Avro : Output.OutputFormat.Json,
             SchemaRegistryProperties = s.SchemaRegistry,
         };

@@ -108,7 +108,7 @@ public class CliProcessTests
         using var broker = PcapWatch.Kafka.EmbeddedBroker.Start();
         broker.CreateTopics(PcapWatch.Kafka.TopicLayout.For(PcapWatch.Kafka.TopicNames.Default).Where(t => t.Key != "pcap.dlq"));
         using var run = CliProcess.Start("run", "-b", broker.BootstrapServers, "--state-dir", Path.Combine(_scratch, "state"));
-        Assert.That(run.WaitForExit(Patience), Is.EqualTo(1));
-        Assert.That(run.Logs, Has.Some.Contains("topic 'pcap.dlq' not found on the cluster; create it before starting"));
+        Assert.That(run.WaitForExit(Patience), Is.EqualTo(3), "a required topic missing is a Kafka problem, not a bug");
+        Assert.That(run.Logs, Has.Some.Contains($"topic 'pcap.dlq' not found on the cluster at {broker.BootstrapServers}; create it before starting"));
     }
 }
