@@ -36,7 +36,7 @@ public static class ClusterWait
                 admin.GetMetadata(Max(ask, TimeSpan.FromMilliseconds(500)));
                 if (lastLine is not null)
                 {
-                    log.LogInformation("Kafka at {Bootstrap} answered after {Tries}, {Seconds} s", bootstrapServers, Tries(tries),
+                    log.LogInformation("Kafka at {Bootstrap} answered (attempt {Tries}, {Seconds} s)", bootstrapServers, tries,
                         (int)(DateTime.UtcNow - started).TotalSeconds);
                 }
                 return;
@@ -54,8 +54,8 @@ public static class ClusterWait
                 }
                 if (logEvery is { } every && (lastLine is null || DateTime.UtcNow - lastLine >= every))
                 {
-                    log.LogWarning("Waiting for Kafka at {Bootstrap}: {Reason}, {Tries}, {Seconds} s",
-                        bootstrapServers, reason, Tries(tries), (int)elapsed.TotalSeconds);
+                    log.LogWarning("Waiting for Kafka at {Bootstrap}: {Reason} (attempt {Tries}, {Seconds} s)",
+                        bootstrapServers, reason, tries, (int)elapsed.TotalSeconds);
                     lastLine = DateTime.UtcNow;
                 }
             }
