@@ -49,8 +49,7 @@ internal static class DemoCommand
             {
                 if (!File.Exists(file))
                 {
-                    Console.Error.WriteLine($"demo: no such file: {file}");
-                    return 2;
+                    throw new InputException($"demo: no such file: {file}");
                 }
             }
             var result = EmbeddedDemo.Run(new DemoOptions
@@ -67,7 +66,7 @@ internal static class DemoCommand
             Console.Out.WriteLine(
                 $"demo: packets={p.Packets} matches={p.Matches} shown={result.Printed} dlq={p.DeadLettered} "
                 + $"oversized={result.OversizedRecords} elapsed={result.Elapsed.TotalSeconds:F2}s");
-            return result.OversizedRecords > 0 ? 1 : 0;
+            return result.OversizedRecords > 0 ? ExitCodes.Usage : ExitCodes.Ok; // input that could not be sent
         });
         return command;
     }

@@ -61,6 +61,14 @@ public class FirstContactTests
     }
 
     [Test]
+    public void Help_lists_the_exit_codes()
+    {
+        using var p = CliProcess.Start("--help");
+        Assert.That(p.WaitForExit(Patience), Is.Zero);
+        Assert.That(string.Join(" ", p.Stdout), Does.Contain("Exit codes: 0 ok; 2 usage, settings or input").And.Contain("3 Kafka unreachable"));
+    }
+
+    [Test]
     public void The_stack_trace_is_there_for_those_who_ask_for_it()
     {
         using var p = CliProcess.Start("--log-level", "Debug", "tail", "-b", Nowhere, "--timeout", "1", "--exit-at-end");
