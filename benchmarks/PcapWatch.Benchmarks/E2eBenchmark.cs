@@ -50,21 +50,23 @@ internal static class E2eBenchmark
         }
         Console.WriteLine($"pre-loaded in {load.Elapsed.TotalSeconds:F1} s");
 
-        double bare = BareConsumer(broker.BootstrapServers, topics.Pcap, packets);
-        Console.WriteLine($"bare consumer: {packets / bare:N0} packets/s ({bare:F2} s)");
-        double pcapwatch = 0;
+        var bare = BareConsumer(broker.BootstrapServers, topics.Pcap, packets, inPlace: false);
+        Console.WriteLine($"bare consumer, byte[] values:   {bare}");
+        var inPlace = BareConsumer(broker.BootstrapServers, topics.Pcap, packets, inPlace: true);
+        Console.WriteLine($"bare consumer, values in place: {inPlace}");
+        Pass pcapwatch = default;
         foreach (int instances in instanceCounts)
         {
-            var (seconds, matches) = PcapWatch(broker.BootstrapServers, packets, instances);
-            Console.WriteLine($"pcapwatch x{instances}:  {packets / seconds:N0} packets/s ({seconds:F2} s), matches={matches} (expected {expectedMatches})");
+            var (run, matches) = PcapWatch(broker.BootstrapServers, packets, instances);
+            Console.WriteLine($"pcapwatch x{instances}: {run}, matches={matches} (expected {expectedMatches})");
             if (matches < expectedMatches)
             {
                 Console.Error.WriteLine("pcapwatch produced fewer matches than expected");
                 return 1;
             }
-            if (instances == instanceCounts[0]) pcapwatch = seconds;
+            if (instances == instanceCounts[0]) pcapwatch = run;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"RESULT e2e-instances instances={instances} packets={packets} pcapwatch_pps={packets / seconds:F0} ratio_bare={bare / seconds:F2}"));
+                $"RESULT e2e-instances instances={instances} packets={packets} pcapwatch_pps={run.ColdPps:F0} ratio_bare={bare.ColdSeconds / run.ColdSeconds:F2}"));
         }
         string streamizPps = "n/a", ratioStreamiz = "n/a";
         if (!args.Contains("--no-streamiz"))
@@ -75,40 +77,80 @@ internal static class E2eBenchmark
             double streamiz = StreamizJoin.Run(broker.BootstrapServers, topics, streamizOutput, expectedMatches, TimeSpan.FromMinutes(20));
             Console.WriteLine($"streamiz:      {packets / streamiz:N0} packets/s ({streamiz:F2} s)");
             streamizPps = (packets / streamiz).ToString("F0", CultureInfo.InvariantCulture);
-            ratioStreamiz = (streamiz / pcapwatch).ToString("F2", CultureInfo.InvariantCulture);
+            ratioStreamiz = (streamiz / pcapwatch.ColdSeconds).ToString("F2", CultureInfo.InvariantCulture);
         }
+        // Steady: first record consumed to last output; cold: from the pipeline's (or consumer's) start.
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"RESULT e2e packets={packets} pcapwatch_pps={packets / pcapwatch:F0} bare_pps={packets / bare:F0} streamiz_pps={streamizPps} "
-            + $"ratio_bare={bare / pcapwatch:F2} ratio_streamiz={ratioStreamiz}"));
+            $"RESULT e2e packets={packets} pcapwatch_pps={pcapwatch.ColdPps:F0} pcapwatch_steady_pps={pcapwatch.SteadyPps:F0} "
+            + $"bare_steady_pps={bare.SteadyPps:F0} inplace_steady_pps={inPlace.SteadyPps:F0} streamiz_pps={streamizPps} "
+            + $"steady_vs_inplace={pcapwatch.SteadyPps / inPlace.SteadyPps:F2} steady_vs_bare={pcapwatch.SteadyPps / bare.SteadyPps:F2} "
+            + $"cold_vs_streamiz={ratioStreamiz} alloc_per_packet={pcapwatch.AllocatedPerPacket:F1} "
+            + $"inplace_alloc_per_packet={inPlace.AllocatedPerPacket:F1} bare_alloc_per_packet={bare.AllocatedPerPacket:F1}"));
         return 0;
+    }
+
+    /// <summary>One timed pass over the packets: cold from the start, steady from the first record to the last output.</summary>
+    private readonly record struct Pass(int Packets, double ColdSeconds, double SteadySeconds, double AllocatedPerPacket)
+    {
+        public double ColdPps => Packets / ColdSeconds;
+        public double SteadyPps => Packets / SteadySeconds;
+
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+            $"{ColdPps:N0} packets/s cold ({ColdSeconds:F2} s), {SteadyPps:N0}/s steady, {AllocatedPerPacket:F1} B allocated per packet");
+    }
+
+    /// <summary>The limit of any pipeline on this client: a value deserializer that reads the span and copies nothing.</summary>
+    private sealed class LengthInPlace : IDeserializer<int>
+    {
+        public int Deserialize(ReadOnlySpan<byte> data, bool isNull, SerializationContext context) => isNull ? 0 : data.Length;
     }
 
     private const int PipelineProgressLimit = Service.PipelineProgress.MaxPartitions;
 
-    private static double BareConsumer(string bootstrap, string topic, int packets)
+    /// <summary>
+    /// A consumer that does nothing with the records, as fast as Confluent.Kafka goes: byte[] values (a copy each), or
+    /// values read in place by a deserializer. No topic name or headers marshalled (ConsumeResultFields=none).
+    /// </summary>
+    private static Pass BareConsumer(string bootstrap, string topic, int packets, bool inPlace)
     {
         var config = ClientSettings.Consumer(bootstrap, "bare-" + Guid.NewGuid().ToString("N"));
-        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config).Build();
-        var clock = Stopwatch.StartNew();
-        consumer.Subscribe(topic);
-        long count = 0, bytes = 0;
-        while (count < packets)
+        config.ConsumeResultFields = "none";
+        return inPlace
+            ? Consume(new ConsumerBuilder<Ignore, int>(config).SetValueDeserializer(new LengthInPlace()).Build(), r => r.Message.Value)
+            : Consume(new ConsumerBuilder<byte[]?, byte[]?>(config).Build(), r => r.Message.Value?.Length ?? 0);
+
+        Pass Consume<TKey, TValue>(IConsumer<TKey, TValue> consumer, Func<ConsumeResult<TKey, TValue>, int> size)
         {
-            var r = consumer.Consume(TimeSpan.FromMilliseconds(100));
-            if (r is null) continue;
-            count++;
-            bytes += r.Message.Value?.Length ?? 0;
+            using (consumer)
+            {
+                var clock = Stopwatch.StartNew();
+                consumer.Subscribe(topic);
+                long count = 0, bytes = 0, allocatedBefore = 0;
+                TimeSpan first = default;
+                while (count < packets)
+                {
+                    var r = consumer.Consume(TimeSpan.FromMilliseconds(100));
+                    if (r is null) continue;
+                    if (count++ == 0)
+                    {
+                        first = clock.Elapsed;
+                        allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+                    }
+                    bytes += size(r);
+                }
+                var end = clock.Elapsed;
+                double perPacket = (GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / (double)(packets - 1);
+                consumer.Close();
+                return new Pass(packets, end.TotalSeconds, (end - first).TotalSeconds, perPacket);
+            }
         }
-        double seconds = clock.Elapsed.TotalSeconds;
-        consumer.Close();
-        return seconds;
     }
 
     /// <summary>
     /// <paramref name="instances"/> services in one new consumer group (in this process, each on its own thread with
     /// its own state dir), timed from start until together they consumed every packet and flushed every match.
     /// </summary>
-    private static (double Seconds, long Matches) PcapWatch(string bootstrap, int packets, int instances)
+    private static (Pass Run, long Matches) PcapWatch(string bootstrap, int packets, int instances)
     {
         var group = "pcapwatch-bench-" + Guid.NewGuid().ToString("N");
         var stateDirs = Enumerable.Range(0, instances).Select(_ => Path.Combine(Path.GetTempPath(), "pcapwatch-bench-" + Guid.NewGuid().ToString("N"))).ToArray();
@@ -119,12 +161,18 @@ internal static class E2eBenchmark
         using var stop = new CancellationTokenSource();
         var clock = Stopwatch.StartNew();
         var runs = services.Select(s => Task.Factory.StartNew(() => s.Run(stop.Token), TaskCreationOptions.LongRunning)).ToArray();
-        while (services.Sum(s => s.Progress.Packets) < packets && !runs.Any(r => r.IsCompleted)) Thread.Sleep(1);
+        TimeSpan? first = null;
+        while (services.Sum(s => s.Progress.Packets) < packets && !runs.Any(r => r.IsCompleted))
+        {
+            if (first is null && services.Any(s => s.Progress.Packets > 0)) first = clock.Elapsed;
+            Thread.Sleep(1);
+        }
         stop.Cancel();
         var summaries = runs.Select(r => r.GetAwaiter().GetResult()).ToArray(); // includes the final flush of every match
-        double seconds = clock.Elapsed.TotalSeconds;
+        var end = clock.Elapsed;
         foreach (var dir in stateDirs) Directory.Delete(dir, recursive: true);
-        return (seconds, summaries.Sum(s => s.Matches));
+        double perPacket = services.Sum(s => s.Progress.LoopAllocatedBytes) / (double)packets;
+        return (new Pass(packets, end.TotalSeconds, (end - (first ?? end)).TotalSeconds, perPacket), summaries.Sum(s => s.Matches));
     }
 
     /// <summary>The watched-by-MAC table Streamiz joins against, in the bytes PcapWatch's changelog writes.</summary>

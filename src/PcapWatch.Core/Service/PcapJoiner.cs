@@ -9,8 +9,8 @@ using Microsoft.Extensions.Logging;
 namespace PcapWatch.Service;
 
 /// <summary>
-/// The hot loop: consumes <c>pcap</c> in batches (one consumer group across instances), extracts the fields, probes
-/// the index and produces every match. Offsets are committed only after the producer has flushed every match made
+/// The hot loop: consumes <c>pcap</c> in batches (one consumer group across instances), each record decided in place by
+/// the value deserializer (<see cref="PacketDecider"/>), and produces every match. Offsets are committed only after the producer has flushed every match made
 /// from the records below them — at-least-once, never a committed packet whose match could still be lost.
 /// </summary>
 /// <remarks>
@@ -19,24 +19,21 @@ namespace PcapWatch.Service;
 /// polling (group membership, shutdown) until the broker catches up. A record the broker finally refused is produced
 /// again before any commit.
 /// </remarks>
-public sealed class PcapJoiner : IMatchSink, IDisposable
+public sealed class PcapJoiner : IDisposable
 {
     private readonly ILogger _log;
 
-    private readonly IConsumer<byte[]?, byte[]?> _consumer;
+    private readonly IConsumer<byte[]?, PacketDecision> _consumer;
     private readonly IProducer<byte[], byte[]?> _producer;
-    private readonly PacketProcessor _processor;
+    private readonly PacketDecider _decider;
     private readonly TopicNames _topics;
     private readonly PipelineProgress _progress;
     private readonly DeadLetterWriter _deadLetters;
-    private readonly IMatchEncoder _encoder;
     private readonly OffsetTracker _offsets;
     private readonly DeliveryTracker _deliveries;
     private readonly Action<IReadOnlyList<FailedDelivery>> _redeliver;
     private readonly TimeSpan _flushBudget;
-    private Timestamp _currentTimestamp;
-    // The output key of the last MAC matched. A key array is never written again once handed to the producer (a
-    // refused record is produced again from it), so a new MAC gets a new array.
+    // The output key of the last MAC matched.
     private MacAddress _lastKeyMac;
     private byte[]? _lastKey;
     private DateTime? _unacknowledgedSince;
@@ -55,10 +52,9 @@ public sealed class PcapJoiner : IMatchSink, IDisposable
         _log = log;
         _deliveries = deliveries;
         _redeliver = redeliver;
-        _encoder = encoder;
         _producer = producer;
         _deadLetters = deadLetters;
-        _processor = new PacketProcessor(index, mode);
+        _decider = new PacketDecider(new PacketProcessor(index, mode), encoder, log);
         _topics = topics;
         _offsets = new OffsetTracker(topics.Pcap);
         _progress = progress;
@@ -80,7 +76,11 @@ public sealed class PcapJoiner : IMatchSink, IDisposable
         consumerConfig.MaxPollIntervalMs ??= 30_000;
         // A flush between polls must leave the group in no doubt that this member is alive.
         _flushBudget = TimeSpan.FromMilliseconds(Math.Min(10_000, consumerConfig.MaxPollIntervalMs.Value / 3));
-        _consumer = KafkaClients.ConsumerBuilder<byte[]?, byte[]?>(consumerConfig, kafka)
+        // Confluent.Kafka marshals a record's topic name and headers unless told not to: the loop needs the timestamp
+        // alone (the topic is pcap; a dead letter then carries the key and value, not the original headers).
+        if (consumerConfig.Get("dotnet.consumer.consume.result.fields") is null) consumerConfig.ConsumeResultFields = "timestamp";
+        _consumer = KafkaClients.ConsumerBuilder<byte[]?, PacketDecision>(consumerConfig, kafka)
+            .SetValueDeserializer(_decider)
             .SetPartitionsAssignedHandler((_, assigned) =>
                 _log.LogInformation("Assigned pcap partitions {Partitions}", string.Join(",", assigned.Select(p => p.Partition.Value))))
             .SetPartitionsRevokedHandler((_, revoked) => OnRevoked(revoked))
@@ -131,7 +131,10 @@ public sealed class PcapJoiner : IMatchSink, IDisposable
             var result = _consumer.Consume(n == 0 ? wait : TimeSpan.Zero);
             if (result is null) break;
             if (result.IsPartitionEOF) continue;
-            Process(result);
+            _progress.OnConsumed(result.Partition.Value, _decider.LastLength);
+            var decision = result.Message.Value;
+            if (decision.Outcome == PacketOutcome.Matched) ProduceMatches(result.Message.Timestamp);
+            else if (decision.Outcome == PacketOutcome.Rejected) DeadLetter(result, decision);
             _offsets.Processed(result.Partition.Value, result.Offset.Value);
             n++;
             last = result.Message.Timestamp;
@@ -140,47 +143,44 @@ public sealed class PcapJoiner : IMatchSink, IDisposable
         return n;
     }
 
-    private void Process(ConsumeResult<byte[]?, byte[]?> result)
+    /// <summary>The last record's matches, keyed by the canonical MAC as the recipe keys its output.</summary>
+    private void ProduceMatches(Timestamp packetTime)
     {
-        var value = result.Message.Value;
-        _progress.OnConsumed(result.Partition.Value, value?.Length ?? 0);
-        _currentTimestamp = result.Message.Timestamp;
-        PacketOutcome outcome;
-        Rejection rejection;
-        try
+        foreach (var (mac, value) in _decider.Pending)
         {
-            var self = this;
-            outcome = _processor.Process(value, ref self, out rejection);
+            // A key array is never written again once handed to the producer (a refused record is produced again
+            // from it), so a new MAC gets a new array.
+            if (_lastKey is null || _lastKeyMac != mac)
+            {
+                _lastKey = new byte[MacAddress.TextLength];
+                mac.Format(_lastKey);
+                _lastKeyMac = mac;
+            }
+            // A match keeps its packet's timestamp (ksqlDB's ROWTIME through a join): windows in `report` are event time.
+            var message = new Message<byte[], byte[]?> { Key = _lastKey, Value = value };
+            if (packetTime.Type != TimestampType.NotAvailable) message.Timestamp = new Timestamp(packetTime.UnixTimestampMs, TimestampType.CreateTime);
+            _deliveries.Produce(_producer, _topics.Output, message);
+            _progress.OnMatch(_lastKey.Length + value.Length);
         }
-        catch (Exception ex) when (RecordFaults.AreTheRecords(ex))
-        {
-            // Every known bad input has a status; this is the net under that claim, so one record can never stop the
-            // loop. Logged with the exception: it is a bug to fix.
-            _log.LogError(ex, "Processing {Topic} [{Partition}] @{Offset} failed; dead-lettering it", result.Topic,
-                result.Partition.Value, result.Offset.Value);
-            outcome = PacketOutcome.Rejected;
-            rejection = new Rejection(RejectionCodes.ProcessingError, $"{ex.GetType().Name}: {ex.Message}");
-        }
-        if (outcome == PacketOutcome.Rejected) _deadLetters.Send(_topics.PcapDeadLetters, result, rejection.Code, rejection.Detail);
+        _decider.Pending.Clear();
     }
 
-    /// <summary>A match: keyed by the canonical MAC, as the recipe keys its output (one key per watched address).</summary>
-    void IMatchSink.OnMatch(ReadOnlySpan<byte> packet, in PacketFields fields, MacAddress mac, in OwnerView owner, string? direction)
+    private void DeadLetter(ConsumeResult<byte[]?, PacketDecision> result, PacketDecision decision)
     {
-        if (_lastKey is null || _lastKeyMac != mac)
+        var source = new ConsumeResult<byte[]?, byte[]?>
         {
-            _lastKey = new byte[MacAddress.TextLength];
-            mac.Format(_lastKey);
-            _lastKeyMac = mac;
-        }
-        var key = _lastKey;
-        var value = _encoder.Encode(packet, in fields, mac, in owner, direction);
-        // A match keeps its packet's timestamp (ksqlDB's ROWTIME through a join): windows in `report` are event time.
-        var message = new Message<byte[], byte[]?> { Key = key, Value = value };
-        var packetTime = _currentTimestamp;
-        if (packetTime.Type != TimestampType.NotAvailable) message.Timestamp = new Timestamp(packetTime.UnixTimestampMs, TimestampType.CreateTime);
-        _deliveries.Produce(_producer, _topics.Output, message);
-        _progress.OnMatch(key.Length + value.Length);
+            Topic = _topics.Pcap, // the consume result carries no topic name (not marshalled): it is pcap
+            Partition = result.Partition,
+            Offset = result.Offset,
+            Message = new Message<byte[]?, byte[]?>
+            {
+                Key = result.Message.Key,
+                Value = decision.Value,
+                Timestamp = result.Message.Timestamp,
+                Headers = result.Message.Headers,
+            },
+        };
+        _deadLetters.Send(_topics.PcapDeadLetters, source, decision.Rejection.Code, decision.Rejection.Detail);
     }
 
     /// <summary>

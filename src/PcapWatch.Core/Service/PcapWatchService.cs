@@ -140,6 +140,7 @@ public sealed class PcapWatchService
             var sinceCommit = Stopwatch.StartNew();
             var sinceCheckpoint = Stopwatch.StartNew();
             var status = new StatusLine(o.StatusInterval, joiner, maintainer, Progress, deadLetters, _log);
+            long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
             while (!cancel.IsCancellationRequested)
             {
                 int tableChanges = tables.Poll(TimeSpan.Zero, TableBatch);
@@ -153,6 +154,7 @@ public sealed class PcapWatchService
                     joiner.FlushAndCommit(cancel);
                     ReconcileIfNeeded();
                     metrics.Update(joiner, maintainer, deadLetters);
+                    Progress.OnLoopAllocated(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore);
                     sinceCommit.Restart();
                 }
                 if (sinceCheckpoint.Elapsed >= o.CheckpointInterval)
@@ -164,6 +166,7 @@ public sealed class PcapWatchService
                 // Credentials refused (rotated, revoked): retrying cannot fix it, an operator must.
                 ClusterWait.ThrowIfRefused(kafka, o.BootstrapServers);
             }
+            Progress.OnLoopAllocated(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore);
         }
 
         // Shutdown: finish the batch in hand, deliver everything, commit, checkpoint — within the shutdown timeout. What

@@ -1,0 +1,85 @@
+using System.Text;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging.Abstractions;
+using NUnit.Framework;
+using PcapWatch.Index;
+using PcapWatch.Join;
+using PcapWatch.Output;
+using PcapWatch.Packets;
+using PcapWatch.Service;
+using PcapWatch.Tests.Shared;
+
+namespace PcapWatch.Tests.Service;
+
+/// <summary>
+/// The pcap value deserializer, called as Confluent.Kafka calls it (a span over the fetched bytes): unwatched packets
+/// cost no allocation at all, a match is encoded and waits for the loop, a bad record is copied with its reason.
+/// </summary>
+public class PacketDeciderTests
+{
+    private static readonly SerializationContext Context = new(MessageComponentType.Value, "pcap");
+
+    private static List<byte[]> Packets() => TestData.OwnPacketFixtures.SelectMany(f => TestData.Lines(TestData.Fixture(f))).ToList();
+
+    private static PacketDecider Decider(WatchIndex index) =>
+        new(new PacketProcessor(index, MatchMode.Src), new JsonMatchEncoder(), NullLogger.Instance);
+
+    [Test]
+    public void Unwatched_packets_are_decided_in_place_without_allocating()
+    {
+        var packets = Packets();
+        var decider = Decider(new WatchIndex());
+        foreach (var p in packets) decider.Deserialize(p, false, Context); // warm up
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        int skipped = 0;
+        for (int round = 0; round < 5; round++)
+        {
+            foreach (var p in packets)
+            {
+                if (ReferenceEquals(decider.Deserialize(p, false, Context), PacketDecision.Skipped)) skipped++;
+            }
+        }
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+        Assert.That(skipped, Is.EqualTo(5 * packets.Count));
+        Assert.That(decider.LastLength, Is.EqualTo(packets[^1].Length));
+    }
+
+    [Test]
+    public void A_watched_packet_leaves_its_encoded_match_for_the_loop()
+    {
+        var packet = Packets().First(p => p.AsSpan().IndexOf("\"eth.src\""u8) >= 0);
+        var fields = new PacketFields();
+        PacketExtractor.Extract(packet, ref fields);
+        var src = fields.EthSrc!.Value;
+        var index = new WatchIndex();
+        index.Set(src, [new WatchedComputer(src, "c1", "1", "100", "Tom", "100")]);
+        var decider = Decider(index);
+
+        Assert.That(decider.Deserialize(packet, false, Context), Is.SameAs(PacketDecision.Matched));
+        var (mac, value) = decider.Pending.Single();
+        Assert.That(mac, Is.EqualTo(src));
+        Assert.That(Encoding.UTF8.GetString(value), Does.Contain("\"C_EMP_NAME\":\"Tom\""));
+
+        decider.Deserialize(Packets().First(p => !p.AsSpan().SequenceEqual(packet)), false, Context);
+        Assert.That(decider.Pending, Is.Empty, "each record starts with no pending matches");
+    }
+
+    [TestCase("{\"layers\":", "invalid_json")]
+    [TestCase("[1,2,3]", "not_a_packet")]
+    public void A_bad_record_is_copied_with_its_reason(string text, string code)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var decision = Decider(new WatchIndex()).Deserialize(bytes, false, Context);
+        Assert.That(decision.Outcome, Is.EqualTo(PacketOutcome.Rejected));
+        Assert.That(decision.Rejection.Code, Is.EqualTo(code));
+        Assert.That(decision.Value, Is.EqualTo(bytes).And.Not.SameAs(bytes));
+    }
+
+    [Test]
+    public void A_null_value_is_rejected_as_empty()
+    {
+        var decision = Decider(new WatchIndex()).Deserialize(default, true, Context);
+        Assert.That((decision.Outcome, decision.Rejection.Code, decision.Value), Is.EqualTo((PacketOutcome.Rejected, RejectionCodes.Empty, (byte[]?)null)));
+    }
+}
