@@ -50,14 +50,22 @@ internal static class E2eBenchmark
         }
         Console.WriteLine($"pre-loaded in {load.Elapsed.TotalSeconds:F1} s");
 
-        var bare = BareConsumer(broker.BootstrapServers, topics.Pcap, packets, inPlace: false);
+        // --profile: PcapWatch alone, for a profiler attached to this process (dotnet-trace collect -- …).
+        bool profile = args.Contains("--profile");
+        // --consumer KEY=VALUE,…: librdkafka properties for PcapWatch's consumers, to try a setting against the same run.
+        int at = Array.IndexOf(args, "--consumer");
+        var consumerProperties = at >= 0 && at + 1 < args.Length
+            ? args[at + 1].Split(',').Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1])
+            : null;
+        var bare = profile ? default : Counted(() => BareConsumer(broker.BootstrapServers, topics.Pcap, packets, inPlace: false));
         Console.WriteLine($"bare consumer, byte[] values:   {bare}");
-        var inPlace = BareConsumer(broker.BootstrapServers, topics.Pcap, packets, inPlace: true);
+        var inPlace = profile ? default : Counted(() => BareConsumer(broker.BootstrapServers, topics.Pcap, packets, inPlace: true));
         Console.WriteLine($"bare consumer, values in place: {inPlace}");
         Pass pcapwatch = default;
         foreach (int instances in instanceCounts)
         {
-            var (run, matches) = PcapWatch(broker.BootstrapServers, packets, instances);
+            (Pass run, long matches) = default((Pass, long));
+            run = Counted(() => { var r = PcapWatch(broker.BootstrapServers, packets, instances, expectedMatches, consumerProperties); matches = r.Matches; return r.Run; });
             Console.WriteLine($"pcapwatch x{instances}: {run}, matches={matches} (expected {expectedMatches})");
             if (matches < expectedMatches)
             {
@@ -92,11 +100,21 @@ internal static class E2eBenchmark
     /// <summary>One timed pass over the packets: cold from the start, steady from the first record to the last output.</summary>
     private readonly record struct Pass(int Packets, double ColdSeconds, double SteadySeconds, double AllocatedPerPacket)
     {
+        public string Collections { get; init; } = "";
+
         public double ColdPps => Packets / ColdSeconds;
         public double SteadyPps => Packets / SteadySeconds;
 
         public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-            $"{ColdPps:N0} packets/s cold ({ColdSeconds:F2} s), {SteadyPps:N0}/s steady, {AllocatedPerPacket:F1} B allocated per packet");
+            $"{ColdPps:N0} packets/s cold ({ColdSeconds:F2} s), {SteadyPps:N0}/s steady, {AllocatedPerPacket:F1} B allocated per packet, GCs {Collections}");
+    }
+
+    /// <summary>A pass with the garbage collections (gen0/gen1/gen2) it caused.</summary>
+    private static Pass Counted(Func<Pass> pass)
+    {
+        int[] before = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+        var result = pass();
+        return result with { Collections = $"{GC.CollectionCount(0) - before[0]}/{GC.CollectionCount(1) - before[1]}/{GC.CollectionCount(2) - before[2]}" };
     }
 
     /// <summary>The limit of any pipeline on this client: a value deserializer that reads the span and copies nothing.</summary>
@@ -150,14 +168,18 @@ internal static class E2eBenchmark
     /// <paramref name="instances"/> services in one new consumer group (in this process, each on its own thread with
     /// its own state dir), timed from start until together they consumed every packet and flushed every match.
     /// </summary>
-    private static (Pass Run, long Matches) PcapWatch(string bootstrap, int packets, int instances)
+    private static (Pass Run, long Matches) PcapWatch(string bootstrap, int packets, int instances, long expectedMatches,
+        IReadOnlyDictionary<string, string>? consumerProperties)
     {
         var group = "pcapwatch-bench-" + Guid.NewGuid().ToString("N");
         var stateDirs = Enumerable.Range(0, instances).Select(_ => Path.Combine(Path.GetTempPath(), "pcapwatch-bench-" + Guid.NewGuid().ToString("N"))).ToArray();
         var services = stateDirs.Select((dir, i) => new PcapWatchService(new PipelineOptions
         {
             BootstrapServers = bootstrap, StateDir = dir, GroupId = group, InstanceId = $"bench-{i}",
+            ConsumerProperties = consumerProperties,
         })).ToArray();
+        using var output = new OutputWatermarks(bootstrap, TopicNames.Default.Output);
+        long outputBefore = output.Total();
         using var stop = new CancellationTokenSource();
         var clock = Stopwatch.StartNew();
         var runs = services.Select(s => Task.Factory.StartNew(() => s.Run(stop.Token), TaskCreationOptions.LongRunning)).ToArray();
@@ -167,12 +189,32 @@ internal static class E2eBenchmark
             if (first is null && services.Any(s => s.Progress.Packets > 0)) first = clock.Elapsed;
             Thread.Sleep(1);
         }
-        stop.Cancel();
-        var summaries = runs.Select(r => r.GetAwaiter().GetResult()).ToArray(); // includes the final flush of every match
+        // The last output: every match acknowledged by the broker (the topic's end moved by all of them), before the
+        // instances are stopped (closing clients and the final checkpoint are not the pipeline's rate).
+        while (output.Total() < outputBefore + expectedMatches && !runs.Any(r => r.IsCompleted)) Thread.Sleep(1);
         var end = clock.Elapsed;
+        stop.Cancel();
+        var summaries = runs.Select(r => r.GetAwaiter().GetResult()).ToArray();
         foreach (var dir in stateDirs) Directory.Delete(dir, recursive: true);
         double perPacket = services.Sum(s => s.Progress.LoopAllocatedBytes) / (double)packets;
         return (new Pass(packets, end.TotalSeconds, (end - (first ?? end)).TotalSeconds, perPacket), summaries.Sum(s => s.Matches));
+    }
+
+    /// <summary>The sum of a topic's high watermarks: how many records it has received.</summary>
+    private sealed class OutputWatermarks : IDisposable
+    {
+        private readonly IConsumer<byte[]?, byte[]?> _consumer;
+        private readonly List<TopicPartition> _partitions;
+
+        public OutputWatermarks(string bootstrap, string topic)
+        {
+            _consumer = KafkaClients.Reader(bootstrap, null);
+            _partitions = TopicPartitions.Of(_consumer, topic, TimeSpan.FromSeconds(30));
+        }
+
+        public long Total() => _partitions.Sum(p => _consumer.QueryWatermarkOffsets(p, TimeSpan.FromSeconds(5)).High.Value);
+
+        public void Dispose() => _consumer.Dispose();
     }
 
     /// <summary>The watched-by-MAC table Streamiz joins against, in the bytes PcapWatch's changelog writes.</summary>

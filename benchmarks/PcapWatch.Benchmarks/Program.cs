@@ -21,6 +21,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: PcapWatch.Benchmarks extract [BenchmarkDotNet args] | e2e [--packets N] [--watch-every K] [--instances 1,2,3] | index-memory [--entries N] | fuzz [--seconds N] | table-state [--keys N] [--updates M] [--shared-rows R]");
+    Console.Error.WriteLine("usage: PcapWatch.Benchmarks extract [BenchmarkDotNet args] | e2e [--packets N] [--watch-every K] [--instances 1,2,3] [--no-streamiz] [--consumer K=V,…] [--profile] | index-memory [--entries N] | fuzz [--seconds N] | table-state [--keys N] [--updates M] [--shared-rows R]");
     return 2;
 }
