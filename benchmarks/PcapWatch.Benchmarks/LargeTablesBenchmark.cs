@@ -12,13 +12,19 @@ namespace PcapWatch.Benchmarks;
 /// <c>tables [--rows N] [--partitions P]</c>: N employees and N computers (1 in 10 watched) through the broker. The
 /// rows per second the service loads until its tables are current, against a bare consumer reading the same topics to
 /// their end in the same run; the restart from the checkpoint written at shutdown; and the memory it took (this
-/// process's resident set before and after, the broker's data already in it).
+/// process's resident set before and after, the broker's data already in it). <c>--verbose</c> shows the service's log,
+/// with milliseconds, to see where a start goes.
 /// </summary>
 internal static class LargeTablesBenchmark
 {
     public static int Run(string[] args)
     {
         int rows = Arg(args, "--rows", 1_000_000);
+        using var loggers = args.Contains("--verbose")
+            ? new Serilog.Extensions.Logging.SerilogLoggerFactory(Serilog.ConsoleLoggerConfigurationExtensions.Console(
+                new Serilog.LoggerConfiguration().WriteTo, outputTemplate: "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {Message:lj}{NewLine}")
+                .CreateLogger(), dispose: true)
+            : null;
         // The embedded broker keeps ~5 MiB per partition: enough partitions that nothing is dropped (~100 B a row).
         int partitions = Arg(args, "--partitions", Math.Max(1, (int)(rows * 100L / (3L * 1024 * 1024)) + 1));
         var topics = TopicNames.Default;
@@ -47,10 +53,10 @@ internal static class LargeTablesBenchmark
         try
         {
             long rssBefore = Rss();
-            var (first, watched) = LoadUntilCurrent(broker.BootstrapServers, stateDir);
+            var (first, watched) = LoadUntilCurrent(broker.BootstrapServers, stateDir, loggers);
             long rssAfter = Rss();
             Console.WriteLine($"pcapwatch, empty state: {2.0 * rows / first.TotalSeconds:N0} rows/s ({first.TotalSeconds:F2} s), {watched:N0} watched MACs, RSS {Mb(rssBefore)} → {Mb(rssAfter)} MB");
-            var (restart, _) = LoadUntilCurrent(broker.BootstrapServers, stateDir);
+            var (restart, _) = LoadUntilCurrent(broker.BootstrapServers, stateDir, loggers);
             Console.WriteLine($"pcapwatch, restart from checkpoint: {restart.TotalSeconds:F2} s");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"RESULT tables rows={rows} load_rows_per_s={2.0 * rows / first.TotalSeconds:F0} bare_rows_per_s={2.0 * rows / bare:F0} "
@@ -65,9 +71,10 @@ internal static class LargeTablesBenchmark
     }
 
     /// <summary>Starts the service, times it until its tables are current, and stops it (a checkpoint at shutdown).</summary>
-    private static (TimeSpan Elapsed, long Watched) LoadUntilCurrent(string bootstrap, string stateDir)
+    private static (TimeSpan Elapsed, long Watched) LoadUntilCurrent(string bootstrap, string stateDir,
+        Microsoft.Extensions.Logging.ILoggerFactory? loggers)
     {
-        var service = new PcapWatchService(new PipelineOptions { BootstrapServers = bootstrap, StateDir = stateDir });
+        var service = new PcapWatchService(new PipelineOptions { BootstrapServers = bootstrap, StateDir = stateDir }, loggers);
         using var stop = new CancellationTokenSource();
         var clock = Stopwatch.StartNew();
         var run = Task.Factory.StartNew(() => service.Run(stop.Token), TaskCreationOptions.LongRunning);

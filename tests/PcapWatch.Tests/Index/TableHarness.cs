@@ -36,6 +36,14 @@ internal sealed class TableHarness : IDisposable
     public string[] Owners(string mac) =>
         Index.OwnersOf(MacAddress.Parse(mac)).Select(o => $"{o.EmpName}/{o.ComputerRowKey}").ToArray();
 
+    /// <summary>A second maintainer over the same stores, its index rebuilt from them as a restart does.</summary>
+    public WatchIndex Rebuilt()
+    {
+        var maintainer = new WatchIndexMaintainer(_employees, _computers);
+        maintainer.RebuildFromStores();
+        return maintainer.Index;
+    }
+
     public void Dispose()
     {
         _employees.Dispose();
