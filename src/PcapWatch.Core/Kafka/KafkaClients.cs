@@ -31,10 +31,18 @@ public static class KafkaClients
             .SetStatisticsHandler((_, json) => sink.OnStatistics(json));
     }
 
-    /// <summary>A manually assigned reader (no group, no commits): tables, tools, checks.</summary>
+    /// <summary>
+    /// A manually assigned reader (no group, no commits): tables, tools, checks. Readers tell records apart by topic
+    /// and keep headers for dead letters, so they marshal every field whatever the settings say (a narrower
+    /// <c>dotnet.consumer.consume.result.fields</c> is for the pcap consumer).
+    /// </summary>
     public static IConsumer<byte[]?, byte[]?> Reader(string bootstrapServers, IReadOnlyDictionary<string, string>? properties,
-        KafkaConnectivity? kafka = null) =>
-        ConsumerBuilder<byte[]?, byte[]?>(ClientSettings.Consumer(bootstrapServers, null, properties), kafka).Build();
+        KafkaConnectivity? kafka = null)
+    {
+        var config = ClientSettings.Consumer(bootstrapServers, null, properties);
+        config.ConsumeResultFields = "all";
+        return ConsumerBuilder<byte[]?, byte[]?>(config, kafka).Build();
+    }
 
     /// <summary>librdkafka's syslog levels, mapped: errors stay errors, its notices and info are detail.</summary>
     public static LogLevel LevelOf(SyslogLevel level) => level switch

@@ -44,6 +44,36 @@ public class ServiceTests
         Assert.That(table.Headers["pcapwatch.reason"], Is.EqualTo("invalid_json"));
     }
 
+    [TestCase(null, false, TestName = "A pcap dead letter keeps key and value but not the original headers, by default")]
+    [TestCase("timestamp,headers", true, TestName = "A pcap dead letter keeps the original headers when the consumer is told to read them")]
+    public void Pcap_dead_letters_and_the_original_headers(string? resultFields, bool kept)
+    {
+        using var h = new ServiceHarness();
+        h.Employee("100", "Tom", "YES");
+        h.Computer("1", "100", MacA);
+        h.Start(configure: o => resultFields is null ? o : o with
+        {
+            ConsumerProperties = new Dictionary<string, string>(o.ConsumerProperties!) { ["dotnet.consumer.consume.result.fields"] = resultFields },
+        });
+        using (var producer = new Confluent.Kafka.ProducerBuilder<byte[], byte[]>(PcapWatch.Kafka.ClientSettings.Producer(h.Broker.BootstrapServers)).Build())
+        {
+            producer.Produce(h.Topics.Pcap, new Confluent.Kafka.Message<byte[], byte[]>
+            {
+                Key = Encoding.UTF8.GetBytes("sensor-7"),
+                Value = Encoding.UTF8.GetBytes("{not a packet"),
+                Headers = new Confluent.Kafka.Headers { { "capture.host", Encoding.UTF8.GetBytes("tap-1") } },
+            });
+            producer.Flush(TimeSpan.FromSeconds(30));
+        }
+        Infrastructure.Kafka.WaitUntil(() => h.Service.Progress.Packets >= 1, TimeSpan.FromSeconds(30), "the record consumed");
+        Assert.That(h.Stop().DeadLettered, Is.EqualTo(1));
+
+        var letter = Infrastructure.Kafka.ReadRaw(h.Broker.BootstrapServers, h.Topics.PcapDeadLetters).Single();
+        Assert.That(Encoding.UTF8.GetString(letter.Value!), Is.EqualTo("{not a packet"));
+        Assert.That(letter.Headers["pcapwatch.reason"], Is.EqualTo("invalid_json"));
+        Assert.That(letter.Headers.ContainsKey("capture.host"), Is.EqualTo(kept));
+    }
+
     [Test]
     public void Packets_wait_for_the_tables_and_offsets_are_committed_after_the_matches()
     {
