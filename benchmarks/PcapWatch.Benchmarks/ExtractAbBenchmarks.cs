@@ -36,12 +36,7 @@ public class ExtractAbBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _records = (Shape switch
-        {
-            "recipe" => SampleData.Recipe(),
-            "json" => SampleData.TsharkJson(),
-            _ => SampleData.TsharkEk(),
-        }).ToArray();
+        _records = SampleData.OfShape(Shape);
         // The same populated index in both, none of the samples' MACs in it: a packet nobody watches.
         for (int i = 0; i < 1000; i++)
         {

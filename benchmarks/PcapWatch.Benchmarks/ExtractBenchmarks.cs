@@ -28,12 +28,7 @@ public class ExtractBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _records = (Shape switch
-        {
-            "recipe" => SampleData.Recipe(),
-            "json" => SampleData.TsharkJson(),
-            _ => SampleData.TsharkEk(),
-        }).ToArray();
+        _records = SampleData.OfShape(Shape);
         BatchBytes = _records.Sum(r => (long)r.Length);
         // A populated index that none of the samples' MACs is in: the common case, a packet nobody watches.
         _index = new WatchIndex();

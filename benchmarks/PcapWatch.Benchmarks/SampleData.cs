@@ -15,6 +15,14 @@ internal static class SampleData
         return shared is not null ? Lines(shared) : Lines(Path.Combine(FixturesDir, "netns-lan.json.ndjson")).Select(ToRecipeShape).ToList();
     }
 
+    /// <summary>The hot-path benchmarks' batches: recipe, json (tshark -T json) or ek.</summary>
+    public static byte[][] OfShape(string shape) => (shape switch
+    {
+        "recipe" => Recipe(),
+        "json" => TsharkJson(),
+        _ => TsharkEk(),
+    }).ToArray();
+
     public static List<byte[]> TsharkJson() => Lines(Path.Combine(FixturesDir, "netns-lan.json.ndjson"))
         .Concat(Lines(Path.Combine(FixturesDir, "tcpdump-dhcp-rfc4388.json.ndjson"))).ToList();
 
