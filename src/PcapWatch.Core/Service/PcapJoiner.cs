@@ -162,7 +162,6 @@ public sealed class PcapJoiner : IDisposable
             _deliveries.Produce(_producer, _topics.Output, message);
             _progress.OnMatch(_lastKey.Length + value.Length);
         }
-        _decider.Pending.Clear();
     }
 
     private void DeadLetter(ConsumeResult<byte[]?, PacketDecision> result, PacketDecision decision)

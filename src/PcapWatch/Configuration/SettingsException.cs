@@ -1,7 +1,4 @@
 namespace PcapWatch.Cli.Configuration;
 
-/// <summary>A missing or invalid setting: start-up stops with this one-line message and exit code 2.</summary>
-internal sealed class SettingsException(string message) : Exception(message)
-{
-    public const int ExitCode = 2;
-}
+/// <summary>A missing or invalid setting: start-up stops with this one-line message and exit code 2 (<see cref="Cli.ExitCodes.Usage"/>).</summary>
+internal sealed class SettingsException(string message) : Exception(message);
