@@ -61,9 +61,11 @@ public readonly record struct MacAddress(long Value)
     {
         mac = default;
         if (text is null) return false;
-        // Longer text (non-ASCII counts up to 3 bytes a char) is no MAC whatever it holds: no exception, just false.
+        // Trimmed as the bytes are; longer text is no MAC whatever it holds (no exception, just false). Non-ASCII
+        // text takes more bytes than chars and fails the byte parser's length check, as it would from bytes.
+        var trimmed = text.AsSpan().Trim(" \t");
         Span<byte> utf8 = stackalloc byte[64];
-        return System.Text.Encoding.UTF8.TryGetBytes(text, utf8, out int n) && TryParse(utf8[..n], out mac);
+        return trimmed.Length <= 17 && System.Text.Encoding.UTF8.TryGetBytes(trimmed, utf8, out int n) && TryParse(utf8[..n], out mac);
     }
 
     public static MacAddress Parse(string text) =>
