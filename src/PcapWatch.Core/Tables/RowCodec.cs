@@ -45,6 +45,34 @@ internal static class RowCodec
         return fields;
     }
 
+    /// <summary>
+    /// Field <paramref name="index"/> of an encoded row, in place: false when it is null. Lets a reader look at the
+    /// one field it needs (a watch flag, a MAC) without building every string of the row.
+    /// </summary>
+    public static bool TryGetField(ReadOnlySpan<byte> data, int index, out ReadOnlySpan<byte> field)
+    {
+        int at = 0;
+        for (int i = 0; ; i++)
+        {
+            int n = BinaryPrimitives.ReadInt32LittleEndian(data[at..]);
+            at += 4;
+            if (i == index)
+            {
+                field = n < 0 ? default : data.Slice(at, n);
+                return n >= 0;
+            }
+            if (n > 0) at += n;
+        }
+    }
+
+    /// <summary>Field <paramref name="index"/> as a string (null when the field is null).</summary>
+    public static string? Field(ReadOnlySpan<byte> data, int index) =>
+        TryGetField(data, index, out var field) ? Encoding.UTF8.GetString(field) : null;
+
+    // Field positions of the stored rows (the order the Encode methods below write them in).
+    public const int EmployeeKey = 0, EmployeeName = 1, EmployeeWatchFlag = 2;
+    public const int ComputerRowKey = 0, ComputerCompId = 1, ComputerEmpKey = 2, ComputerMacAddr = 3;
+
     public static byte[] EncodeEmployee(EmployeeRow row) => Encode(row.Key, row.Name, row.WatchFlag);
 
     public static EmployeeRow DecodeEmployee(ReadOnlySpan<byte> data)

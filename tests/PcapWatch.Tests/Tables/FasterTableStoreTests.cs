@@ -52,7 +52,10 @@ public class FasterTableStoreTests
         Assert.That(Encoding.UTF8.GetString(recovered.Read("k8")!), Is.EqualTo("changed"));
         Assert.That(Encoding.UTF8.GetString(recovered.Read("k9")!), Is.EqualTo("value 9"));
         Assert.That(recovered.Read("after"), Is.Null);
-        Assert.That(recovered.Rows().Count(), Is.EqualTo(4999));
+        var rows = new Dictionary<string, string>();
+        recovered.ForEachRow((key, value) => rows.Add(Encoding.UTF8.GetString(key), Encoding.UTF8.GetString(value)));
+        Assert.That(rows, Has.Count.EqualTo(4999));
+        Assert.That((rows["k8"], rows["k9"], rows.ContainsKey("k7")), Is.EqualTo(("changed", "value 9", false)));
     }
 
     [Test]
