@@ -1,4 +1,3 @@
-using System.Text;
 using PcapWatch.Packets;
 using PcapWatch.Tables;
 using Microsoft.Extensions.Logging;
@@ -20,8 +19,8 @@ public sealed class WatchIndexMaintainer
     private readonly FasterTableStore _employees;
     private readonly FasterTableStore _computers;
     // Secondary indexes over the computers store, derived from it (row keys only; rows stay in FASTER).
-    private readonly RowKeyMultiMap<string> _computersByEmployee = new(StringComparer.Ordinal);
-    private readonly RowKeyMultiMap<long> _computersByMac = new();
+    private RowKeyMultiMap<string> _computersByEmployee = new(StringComparer.Ordinal);
+    private RowKeyMultiMap<long> _computersByMac = new();
     private readonly HashSet<long> _reportedConflicts = new();
     private readonly HashSet<long> _deferred = new();
     private readonly IWatchIndexObserver? _observer;
@@ -79,36 +78,29 @@ public sealed class WatchIndexMaintainer
     /// </summary>
     public void RebuildFromStores()
     {
-        _computersByEmployee.Clear();
-        _computersByMac.Clear();
-        // One pass over each store, no per-MAC reads, and only the fields each row is needed for decoded: with a
-        // million rows, reading a computer and employee back per MAC took 10 s of a 14 s restart, and decoding every
-        // field of every row into strings most of the rest.
-        var watched = new Dictionary<string, (string EmpId, string? Name)>(StringComparer.Ordinal);
-        _employees.ForEachRow((key, row) =>
-        {
-            if (!RowCodec.TryGetField(row, RowCodec.EmployeeWatchFlag, out var flag) || !EmployeeRow.IsWatchedFlag(flag)) return;
-            watched[Encoding.UTF8.GetString(key)] = (RowCodec.Field(row, RowCodec.EmployeeKey)!, RowCodec.Field(row, RowCodec.EmployeeName));
-        });
-        var owners = new Dictionary<long, List<WatchedComputer>>();
-        _computers.ForEachRow((key, row) =>
-        {
-            var rowKey = Encoding.UTF8.GetString(key);
-            var empKey = RowCodec.Field(row, RowCodec.ComputerEmpKey);
-            if (empKey is not null) _computersByEmployee.Add(empKey, rowKey);
-            if (!TryMac(row, out var mac)) return;
-            _computersByMac.Add(mac.Value, rowKey);
-            RecomputedRows++;
-            if (empKey is null || !watched.TryGetValue(empKey, out var employee)) return;
-            if (!owners.TryGetValue(mac.Value, out var list)) owners[mac.Value] = list = new List<WatchedComputer>(1);
-            list.Add(new WatchedComputer(mac, rowKey, RowCodec.Field(row, RowCodec.ComputerCompId), employee.EmpId, employee.Name, empKey));
-        });
+        var rebuild = new IndexRebuild();
+        _employees.ForEachRow(rebuild.OnEmployee);
+        _computers.ForEachRow(rebuild.OnComputer);
+        Adopt(rebuild);
+    }
+
+    /// <summary>
+    /// Takes the maps and owners a restart collected while the stores were scanned (<see cref="IndexRebuild"/>) as
+    /// this maintainer's, and publishes the owners. The observer sees every resulting entry, as if the rows had just
+    /// arrived.
+    /// </summary>
+    public void Adopt(IndexRebuild rebuild)
+    {
+        _computersByEmployee = rebuild.ComputersByEmployee;
+        _computersByMac = rebuild.ComputersByMac;
+        RecomputedRows += rebuild.RowsWithMac;
         // MACs the index holds that no longer have an owner (none at start-up, when the index is empty).
         foreach (var (mac, _) in Index.Entries.ToList())
         {
-            if (!owners.ContainsKey(mac.Value)) Recompute(mac);
+            if (!rebuild.Owners.ContainsKey(mac.Value)) Recompute(mac);
         }
-        foreach (var (mac, list) in owners) Publish(new MacAddress(mac), list);
+        foreach (var (mac, list) in rebuild.Owners) Publish(new MacAddress(mac), list);
+        rebuild.Release();
     }
 
     public void Apply(TableChange<EmployeeRow> change)

@@ -60,7 +60,11 @@ public sealed unsafe class FasterTableStore : IDisposable
     /// FASTER refuses it, its rows do not match the saved count and hash), the folder is wiped and the store starts
     /// empty; <paramref name="problem"/> then says why (null when there simply was no checkpoint).
     /// </summary>
-    public static FasterTableStore Open(string directory, long indexBuckets, out TableCheckpoint? recovered, out string? problem)
+    /// <param name="recoveredRows">Shown every recovered row during the scan that verifies them, so that whatever is
+    /// derived from the rows needs no second scan. When <paramref name="problem"/> is set afterwards, what it saw is
+    /// not the store's content: the caller must discard it.</param>
+    public static FasterTableStore Open(string directory, long indexBuckets, out TableCheckpoint? recovered, out string? problem,
+        RowVisitor? recoveredRows = null)
     {
         recovered = null;
         problem = null;
@@ -81,7 +85,7 @@ public sealed unsafe class FasterTableStore : IDisposable
             store._kv.Recover();
             var checkpoint = TableCheckpoint.FromBytes(store._kv.RecoveredCommitCookie);
             if (checkpoint is null) throw new InvalidDataException("the checkpoint carries no PcapWatch offsets");
-            store.RecountRows();
+            store.RecountRows(recoveredRows);
             if (store.Count != checkpoint.Rows || store.ContentHash != checkpoint.ContentHash)
             {
                 throw new InvalidDataException(
@@ -278,15 +282,17 @@ public sealed unsafe class FasterTableStore : IDisposable
         Compactions++;
     }
 
-    private void RecountRows()
+    private void RecountRows(RowVisitor? visit)
     {
         long count = 0, live = 0;
         ulong hash = 0;
+        // One scan: FASTER's iteration builds a scratch store each time (tens of MB zeroed), a cost per scan.
         ForEachRow((key, value) =>
         {
             count++;
             hash += RowHash.Of(key, value);
             live += SizeInLog(key.Length, value.Length);
+            visit?.Invoke(key, value);
         });
         Count = count;
         ContentHash = hash;

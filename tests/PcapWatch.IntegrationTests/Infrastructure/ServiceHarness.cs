@@ -95,6 +95,22 @@ internal sealed class ServiceHarness : IDisposable
     public List<string> Changelog() => Kafka.ReadAll(Broker.BootstrapServers, Topics.Changelog)
         .Select(r => $"{r.Key}={(r.Value is { } v ? v.GetProperty("EMP_NAME").GetString() : "tombstone")}").ToList();
 
+    /// <summary>Overwrites a stopped service's checkpoint of one table (<c>employees</c> or <c>computers</c>) with bytes
+    /// FASTER cannot recover, so the next start must distrust it and read that table from its topic.</summary>
+    public void SpoilCheckpoint(string table)
+    {
+        if (_service is not null) throw new InvalidOperationException("stop the service first");
+        var files = Directory.GetFiles(Path.Combine(_stateDir, table, "checkpoints"), "*", SearchOption.AllDirectories);
+        Assert.That(files, Is.Not.Empty, "a checkpoint to spoil");
+        var random = new Random(table.Length);
+        foreach (var file in files)
+        {
+            var garbage = new byte[Math.Max(64, (int)new FileInfo(file).Length)];
+            random.NextBytes(garbage);
+            File.WriteAllBytes(file, garbage);
+        }
+    }
+
     public void Dispose()
     {
         _stop?.Cancel();

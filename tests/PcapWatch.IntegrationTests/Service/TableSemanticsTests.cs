@@ -147,6 +147,36 @@ public class TableSemanticsTests
         Assert.That(rows, Has.Count.EqualTo(8));
     }
 
+    /// <summary>
+    /// A restart derives the index from the rows its recovery scan shows; a table whose checkpoint is not trusted is read
+    /// from its topic instead, and nothing seen of it may survive into the index. Changes made while the service was
+    /// down (a flag turned on, a computer deleted) must show either way.
+    /// </summary>
+    [TestCase("employees")]
+    [TestCase("computers")]
+    public void One_table_distrusted_at_restart_the_other_recovered_and_the_index_whole(string spoiled)
+    {
+        using var h = new ServiceHarness();
+        h.Employee("100", "Tom", "YES");
+        h.Employee("200", "Ann", "NO");
+        h.Employee("300", "Eve", "YES");
+        h.Computer("1", "100", MacA);
+        h.Computer("2", "200", MacB);
+        h.Computer("3", "300", MacC);
+        h.Start();
+        h.Stop();
+
+        h.SpoilCheckpoint(spoiled);
+        h.Employee("200", "Ann", "YES");               // while down
+        h.Tables(h.Topics.Computers, ("3", null));     // while down
+        h.Start();
+        h.Packets(ServiceHarness.Burst(MacA, "tom", 3).Concat(ServiceHarness.Burst(MacB, "ann", 3))
+            .Concat(ServiceHarness.Burst(MacC, "deleted", 3)).ToArray());
+        var summary = h.Stop();
+        Assert.That(h.OutputByLabel(), Is.EquivalentTo(new Dictionary<string, int> { ["tom"] = 3, ["ann"] = 3 }));
+        Assert.That((summary.EmployeeRows, summary.ComputerRows, summary.WatchedMacs), Is.EqualTo((3L, 2L, 2L)));
+    }
+
     [Test]
     public void Changelog_gets_a_tombstone_for_a_mac_retracted_while_the_service_was_down()
     {
