@@ -48,10 +48,11 @@ public sealed class WatchChangelog : IWatchIndexObserver
     }
 
     /// <summary>Brings the topic in line with the index, then publishes every later change as it happens.</summary>
+    /// <param name="partitions">The changelog topic's partitions, when known (saves asking the cluster).</param>
     public void Reconcile(string bootstrapServers, WatchIndex index, IReadOnlyDictionary<string, string>? consumerProperties,
-        CancellationToken cancel)
+        CancellationToken cancel, IReadOnlyList<TopicPartition>? partitions = null)
     {
-        var published = ReadTopic(bootstrapServers, consumerProperties, cancel);
+        var published = ReadTopic(bootstrapServers, consumerProperties, partitions, cancel);
         int upserts = 0, tombstones = 0;
         var current = new HashSet<string>();
         foreach (var (mac, owners) in index.Entries)
@@ -76,13 +77,13 @@ public sealed class WatchChangelog : IWatchIndexObserver
 
     /// <summary>The topic's latest value per key (null for a tombstone), read from the beginning to its current end.</summary>
     private Dictionary<string, byte[]?> ReadTopic(string bootstrapServers, IReadOnlyDictionary<string, string>? properties,
-        CancellationToken cancel)
+        IReadOnlyList<TopicPartition>? partitions, CancellationToken cancel)
     {
         var latest = new Dictionary<string, byte[]?>();
         TopicSnapshot.Read(bootstrapServers, _topic, properties, _kafka, r =>
         {
             if (r.Message.Key is { } key) latest[System.Text.Encoding.UTF8.GetString(key)] = r.Message.Value;
-        }, cancel);
+        }, cancel, partitions: partitions);
         return latest;
     }
 

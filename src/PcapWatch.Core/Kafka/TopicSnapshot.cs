@@ -11,9 +11,11 @@ public static class TopicSnapshot
 {
     private const int CheckEvery = 1000;
 
+    /// <param name="partitions">The topic's partitions when the caller knows them already: asking the cluster takes an
+    /// admin handle, and disposing one takes ~100 ms (its callback thread polls at that interval).</param>
     public static void Read(string bootstrapServers, string topic, IReadOnlyDictionary<string, string>? properties,
         KafkaConnectivity? kafka, Action<ConsumeResult<byte[]?, byte[]?>> onRecord, CancellationToken cancel = default,
-        TimeSpan? timeout = null)
+        TimeSpan? timeout = null, IReadOnlyList<TopicPartition>? partitions = null)
     {
         kafka ??= new KafkaConnectivity();
         using var consumer = KafkaClients.Reader(bootstrapServers, properties, kafka);
@@ -23,10 +25,9 @@ public static class TopicSnapshot
             ClusterWait.UntilReachable(consumer, () => consumer.Consume(TimeSpan.Zero), bootstrapServers, kafka, timeout, null,
                 kafka.Log, cancel);
         }
-        List<TopicPartition> partitions;
         try
         {
-            partitions = TopicPartitions.Of(consumer, topic, timeout ?? TimeSpan.FromSeconds(30), cancel);
+            partitions ??= TopicPartitions.Of(consumer, topic, timeout ?? TimeSpan.FromSeconds(30), cancel);
         }
         catch (KafkaUnavailableException ex)
         {
@@ -37,16 +38,19 @@ public static class TopicSnapshot
         // The end is asked by position, for every pending partition: not after each record (that cost 10x on a
         // 64-partition read), but when the consumer runs dry and every CheckEvery records. Records read past the end
         // meanwhile are not handed on.
+        // Dry means nothing fetched yet: the end is asked before waiting, so the last record is not followed by a wait.
         bool done = end.Update(consumer);
         int sinceCheck = 0;
         while (!done)
         {
             cancel.ThrowIfCancellationRequested();
-            var r = consumer.Consume(TimeSpan.FromMilliseconds(200));
+            var r = consumer.Consume(TimeSpan.Zero);
             if (r is null || ++sinceCheck >= CheckEvery)
             {
                 sinceCheck = 0;
                 done = end.Update(consumer);
+                if (done) break;
+                r ??= consumer.Consume(TimeSpan.FromMilliseconds(200));
             }
             if (r is null || r.IsPartitionEOF) continue;
             if (end.IsBeforeEnd(r.TopicPartition, r.Offset.Value)) onRecord(r);

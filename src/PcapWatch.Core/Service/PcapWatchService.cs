@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Confluent.Kafka;
 using PcapWatch.Index;
 using PcapWatch.Kafka;
 using PcapWatch.Output;
@@ -21,6 +22,8 @@ namespace PcapWatch.Service;
 public sealed class PcapWatchService
 {
     private const int TableBatch = 1000;
+    // The latest the loaded tables are checkpointed after joining when no packet comes.
+    private static readonly TimeSpan LoadedTablesCheckpointAfter = TimeSpan.FromSeconds(1);
     private const int PacketBatch = 5000;
 
     private readonly PipelineOptions _options;
@@ -62,23 +65,26 @@ public sealed class PcapWatchService
         using var metrics = new PipelineMetrics(Progress, o.InstanceId);
         _log.LogInformation("Instance {InstanceId} starting (group {GroupId}, state in {StateDir})", o.InstanceId, o.GroupId, o.StateDir);
         var kafka = new KafkaConnectivity(_loggers.CreateLogger("librdkafka"));
-        using (var probe = KafkaClients.Reader(o.BootstrapServers, o.ConsumerProperties, kafka))
-        {
-            ClusterWait.UntilReachable(probe, () => probe.Consume(TimeSpan.Zero), o.BootstrapServers, kafka, o.StartupTimeout,
-                o.WaitingLogInterval, _log, cancel);
-            kafka.ReportOutages();
-            // Asked through a consumer: its metadata requests do not create topics (allow.auto.create.topics is false
-            // for consumers), so a missing topic is reported, not silently created with the broker's defaults.
-            RequireTopics(probe, o.Topics.Written(o.PublishChangelog), o.BootstrapServers, cancel);
-        }
+        // One reader, connected once: it waits for the cluster, checks the topics and the checkpoints' offsets, and then
+        // becomes the table loader's (each new client costs a connection and metadata round trips at start-up).
+        using var reader = KafkaClients.Reader(o.BootstrapServers, o.ConsumerProperties, kafka);
+        // Kept for the run: disposing an admin handle takes ~100 ms (its callback thread polls at that interval), which
+        // belongs to shutdown, not to the time before the first match.
+        using var metadata = new DependentAdminClientBuilder(reader.Handle).Build();
+        ClusterWait.UntilReachable(reader, () => reader.Consume(TimeSpan.Zero), o.BootstrapServers, kafka, o.StartupTimeout,
+            o.WaitingLogInterval, _log, cancel);
+        kafka.ReportOutages();
+        // Asked through a consumer: its metadata requests do not create topics (allow.auto.create.topics is false
+        // for consumers), so a missing topic is reported, not silently created with the broker's defaults.
+        var partitions = RequireTopics(metadata, o, cancel);
         var resume = new Dictionary<string, Dictionary<int, long>>();
         // The index is rebuilt from the rows the recovery scan shows (employees before computers); a store that is
         // not trusted starts empty, and what was collected from it is forgotten.
         var rebuild = new IndexRebuild();
         var rebuildClock = Stopwatch.StartNew();
-        using var employees = OpenTable(o.Topics.Employees, "employees", resume, kafka, rebuild.OnEmployee, cancel);
+        using var employees = OpenTable(o.Topics.Employees, "employees", resume, reader, partitions, rebuild.OnEmployee);
         if (!resume.ContainsKey(o.Topics.Employees)) rebuild.ForgetEmployees();
-        using var computers = OpenTable(o.Topics.Computers, "computers", resume, kafka, rebuild.OnComputer, cancel);
+        using var computers = OpenTable(o.Topics.Computers, "computers", resume, reader, partitions, rebuild.OnComputer);
         if (!resume.ContainsKey(o.Topics.Computers)) rebuild.ForgetComputers();
 
         using var producer = ClientSettings.BuildProducer(o.BootstrapServers, o.ProducerProperties, kafka);
@@ -93,8 +99,7 @@ public sealed class PcapWatchService
             _log.LogInformation("Tables recovered and index rebuilt in {Elapsed} ms ({Decoding} ms decoding rows): {WatchedMacs} watched MACs",
                 rebuildClock.ElapsedMilliseconds, (long)rebuild.Elapsed.TotalMilliseconds, maintainer.Index.Count);
         }
-        using var tables = new TableLoader(o.BootstrapServers, o.Topics, maintainer, Progress, deadLetters, resume,
-            o.ConsumerProperties, kafka, _loggers.CreateLogger<TableLoader>(), cancel);
+        var tables = new TableLoader(reader, partitions, o.Topics, maintainer, Progress, deadLetters, resume, _loggers.CreateLogger<TableLoader>(), cancel);
 
         // What the broker finally refused is produced again; a changelog record is made good by reconciling the topic
         // (re-sending an old value could overwrite a newer one for its MAC).
@@ -113,7 +118,7 @@ public sealed class PcapWatchService
         {
             if (!reconcileChangelog || changelog is null) return;
             reconcileChangelog = false;
-            changelog.Reconcile(o.BootstrapServers, maintainer.Index, o.ConsumerProperties, cancel);
+            changelog.Reconcile(o.BootstrapServers, maintainer.Index, o.ConsumerProperties, cancel, partitions.GetValueOrDefault(o.Topics.Changelog));
         }
         // A checkpoint moves the table offsets past rows that were dead-lettered: only once those are acknowledged.
         void CheckpointWhenSafe()
@@ -131,9 +136,7 @@ public sealed class PcapWatchService
         }
         if (tables.IsCurrent)
         {
-            CheckpointWhenSafe();
-            metrics.OnCheckpoint();
-            changelog?.Reconcile(o.BootstrapServers, maintainer.Index, o.ConsumerProperties, cancel);
+            changelog?.Reconcile(o.BootstrapServers, maintainer.Index, o.ConsumerProperties, cancel, partitions.GetValueOrDefault(o.Topics.Changelog));
             Progress.OnTablesCurrent();
         }
 
@@ -152,13 +155,23 @@ public sealed class PcapWatchService
             var sinceCheckpoint = Stopwatch.StartNew();
             var status = new StatusLine(o.StatusInterval, joiner, maintainer, Progress, deadLetters, _log);
             long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+            // The loaded tables are checkpointed once the first batch of packets is on its way, not before: a
+            // checkpoint takes 0.15 s even for a few rows, and packets need no checkpoint to be matched.
+            bool loadedTablesCheckpointed = false;
             while (!cancel.IsCancellationRequested)
             {
                 int tableChanges = tables.Poll(TimeSpan.Zero, TableBatch);
-                if (joiner.ProcessBatch(TimeSpan.FromMilliseconds(tableChanges > 0 ? 0 : 100), PacketBatch) > 0
-                    && joiner.LastBatchTimestamp is { } written)
+                int packets = joiner.ProcessBatch(TimeSpan.FromMilliseconds(tableChanges > 0 ? 0 : 100), PacketBatch);
+                if (packets > 0 && joiner.LastBatchTimestamp is { } written)
                 {
                     metrics.RecordLatency(DateTime.UtcNow - written);
+                }
+                if (!loadedTablesCheckpointed && (packets > 0 || sinceCheckpoint.Elapsed >= LoadedTablesCheckpointAfter))
+                {
+                    CheckpointWhenSafe();
+                    metrics.OnCheckpoint(); // also when nothing changed: the state on disk is the tables' now
+                    loadedTablesCheckpointed = true;
+                    sinceCheckpoint.Restart();
                 }
                 if (sinceCommit.Elapsed >= o.CommitInterval)
                 {
@@ -213,7 +226,7 @@ public sealed class PcapWatchService
     /// read from the beginning. Adds the offsets to resume from to <paramref name="resume"/>.
     /// </summary>
     private FasterTableStore OpenTable(string topic, string name, Dictionary<string, Dictionary<int, long>> resume,
-        KafkaConnectivity kafka, FasterTableStore.RowVisitor recoveredRows, CancellationToken cancel)
+        IConsumer<byte[]?, byte[]?> reader, Dictionary<string, List<TopicPartition>> partitions, FasterTableStore.RowVisitor recoveredRows)
     {
         var dir = Path.Combine(_options.StateDir, name);
         var store = FasterTableStore.Open(dir, _options.TableIndexBuckets, out var checkpoint, out var problem, recoveredRows);
@@ -225,7 +238,7 @@ public sealed class PcapWatchService
 
         var mismatch = checkpoint.Topic != topic
             ? $"it is for topic '{checkpoint.Topic}'"
-            : TableLoader.CheckResume(_options.BootstrapServers, topic, checkpoint.NextOffsets, _options.ConsumerProperties, kafka, cancel);
+            : TableLoader.CheckResume(reader, partitions[topic], checkpoint.NextOffsets);
         if (mismatch is not null)
         {
             _log.LogWarning("Table {Topic}: the checkpoint in {Dir} does not fit the topic ({Problem}); rebuilding from the topic", topic, dir, mismatch);
@@ -248,12 +261,19 @@ public sealed class PcapWatchService
     }
 
     /// <summary>Stops at start-up, with the name of the missing topic, rather than failing at the first bad record.</summary>
-    private static void RequireTopics(Confluent.Kafka.IClient client, IEnumerable<string> topics, string bootstrapServers,
-        CancellationToken cancel)
+    /// <summary>
+    /// The partitions of every topic the service writes (which must exist now) and of the tables (waited for: they may
+    /// be created by whoever fills them), asked once: the later readers take them from here, as asking again costs
+    /// ~100 ms a time.
+    /// </summary>
+    private static Dictionary<string, List<TopicPartition>> RequireTopics(IAdminClient admin, PipelineOptions o, CancellationToken cancel)
     {
+        var written = o.Topics.Written(o.PublishChangelog).Select(t => (t, TimeSpan.FromSeconds(30)));
+        var tables = new[] { o.Topics.Employees, o.Topics.Computers }.Select(t => (t, TimeSpan.FromMinutes(5)));
+        var bootstrapServers = o.BootstrapServers;
         try
         {
-            TopicPartitions.Of(client, topics, TimeSpan.FromSeconds(30), cancel);
+            return TopicPartitions.Of(admin, written.Concat(tables), cancel);
         }
         catch (KafkaUnavailableException ex) when (ex.Reason == KafkaUnavailableReason.TopicMissing)
         {

@@ -16,7 +16,7 @@ namespace PcapWatch.Service;
 /// against half-loaded tables.) Positions, not the last record seen, so tables written with exactly-once (their
 /// partitions end in a commit marker) become current; only committed rows are read (read_committed).
 /// </summary>
-public sealed class TableLoader : IDisposable
+public sealed class TableLoader
 {
     private readonly ILogger _log;
 
@@ -29,21 +29,22 @@ public sealed class TableLoader : IDisposable
     private readonly Dictionary<TopicPartition, long> _next = new();
     private readonly Stopwatch _sinceStart = Stopwatch.StartNew();
 
+    /// <param name="consumer">A reader (<see cref="KafkaClients.Reader"/>) with nothing assigned, owned by the caller:
+    /// the one the service checked the cluster with, already connected (a new client costs start-up time).</param>
+    /// <param name="partitionsOf">Each table topic's partitions (as the service's start-up check found them).</param>
     /// <param name="resume">Per table topic, the next offset of each partition to read (from a checkpoint); a topic
     /// that is absent is read from the beginning.</param>
-    public TableLoader(string bootstrapServers, TopicNames topics, WatchIndexMaintainer maintainer, PipelineProgress progress,
-        DeadLetterWriter deadLetters, IReadOnlyDictionary<string, Dictionary<int, long>> resume,
-        IReadOnlyDictionary<string, string>? kafkaProperties, KafkaConnectivity kafka, ILogger log, CancellationToken cancel)
+    public TableLoader(IConsumer<byte[]?, byte[]?> consumer, IReadOnlyDictionary<string, List<TopicPartition>> partitionsOf, TopicNames topics, WatchIndexMaintainer maintainer, PipelineProgress progress,
+        DeadLetterWriter deadLetters, IReadOnlyDictionary<string, Dictionary<int, long>> resume, ILogger log, CancellationToken cancel)
     {
         _log = log;
         _topics = topics;
         _maintainer = maintainer;
         _progress = progress;
         _deadLetters = deadLetters;
-        _consumer = KafkaClients.Reader(bootstrapServers, kafkaProperties, kafka);
+        _consumer = consumer;
 
-        var partitions = new[] { topics.Employees, topics.Computers }
-            .SelectMany(topic => TopicPartitions.Of(_consumer, topic, TimeSpan.FromMinutes(5), cancel)).ToList();
+        var partitions = new[] { topics.Employees, topics.Computers }.SelectMany(topic => partitionsOf[topic]).ToList();
         long? ResumeAt(TopicPartition tp) =>
             resume.GetValueOrDefault(tp.Topic) is { } from && from.TryGetValue(tp.Partition.Value, out long next) ? next : null;
         _startupEnd = new EndOfPartitions(_consumer, partitions, ResumeAt);
@@ -64,11 +65,9 @@ public sealed class TableLoader : IDisposable
     /// Whether a checkpoint's offsets still fit the topic: every partition's offset lies between the topic's low and
     /// high watermarks. Null when they do; otherwise why not (data deleted since, or the topic was recreated).
     /// </summary>
-    public static string? CheckResume(string bootstrapServers, string topic, IReadOnlyDictionary<int, long> offsets,
-        IReadOnlyDictionary<string, string>? kafkaProperties, KafkaConnectivity kafka, CancellationToken cancel)
+    public static string? CheckResume(IConsumer<byte[]?, byte[]?> consumer, IReadOnlyList<TopicPartition> partitions,
+        IReadOnlyDictionary<int, long> offsets)
     {
-        using var consumer = KafkaClients.Reader(bootstrapServers, kafkaProperties, kafka);
-        var partitions = TopicPartitions.Of(consumer, topic, TimeSpan.FromMinutes(5), cancel);
         foreach (var (partition, next) in offsets)
         {
             var tp = partitions.FirstOrDefault(p => p.Partition.Value == partition);
@@ -163,11 +162,5 @@ public sealed class TableLoader : IDisposable
         _maintainer.Flush();
         _log.LogInformation("Tables current after {Elapsed} ms: {EmployeeRows} employees, {ComputerRows} computers, {WatchedMacs} watched MACs",
             _sinceStart.ElapsedMilliseconds, _maintainer.EmployeeRows, _maintainer.ComputerRows, _maintainer.Index.Count);
-    }
-
-    public void Dispose()
-    {
-        _consumer.Close();
-        _consumer.Dispose();
     }
 }

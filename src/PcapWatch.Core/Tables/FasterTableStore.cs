@@ -217,8 +217,51 @@ public sealed unsafe class FasterTableStore : IDisposable
     /// </summary>
     public void ForEachRow(RowVisitor visit)
     {
+        if (LogBytes <= SmallLogBytes)
+        {
+            ScanSmallLog(visit);
+            return;
+        }
         var scan = new RowScan(visit);
         _session.Iterate(ref scan);
+    }
+
+    /// <summary>
+    /// Up to this many bytes of log, <see cref="ForEachRow"/> scans the log itself and keeps the latest record per key:
+    /// FASTER's iteration first builds a scratch store with 32 MB pages, which costs a small table's restart more than
+    /// the scan (0.15 s of a 3-row restart). Settable for tests of both ways.
+    /// </summary>
+    internal long SmallLogBytes { get; set; } = 16L << 20;
+
+    private void ScanSmallLog(RowVisitor visit)
+    {
+        // In address order a later record for a key (an update or a tombstone) supersedes the earlier ones.
+        var latest = new Dictionary<byte[], byte[]?>(ByteArrayComparer.Instance);
+        using (var iterator = _kv.Log.Scan(_kv.Log.BeginAddress, _kv.Log.TailAddress))
+        {
+            while (iterator.GetNext(out var info))
+            {
+                latest[iterator.GetKey().ToByteArray()] = info.Tombstone ? null : iterator.GetValue().ToByteArray();
+            }
+        }
+        foreach (var (key, value) in latest)
+        {
+            if (value is not null) visit(key, value);
+        }
+    }
+
+    private sealed class ByteArrayComparer : IEqualityComparer<byte[]>
+    {
+        public static readonly ByteArrayComparer Instance = new();
+
+        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(byte[] bytes)
+        {
+            var hash = new HashCode();
+            hash.AddBytes(bytes);
+            return hash.ToHashCode();
+        }
     }
 
     /// <summary>One live row: its key and its encoded value, valid only during the call.</summary>

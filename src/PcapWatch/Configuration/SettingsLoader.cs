@@ -147,24 +147,35 @@ internal sealed class SettingsLoader
 
     /// <summary>
     /// librdkafka knows its properties: making a client (no connection is waited for) rejects unknown names and bad
-    /// values now, with its own message, instead of after the tables have loaded.
+    /// values now, with its own message, instead of after the tables have loaded. Only the kinds of client the user
+    /// gave properties for: PcapWatch's own defaults need no check, and each client made costs start-up time (~50 ms).
     /// </summary>
     public static void ValidateClientProperties(KafkaSettings kafka)
     {
         var bootstrap = kafka.BootstrapServers ?? "localhost:9092";
+        if (kafka.Consumer.Count > 0) ValidateConsumer(bootstrap, kafka.Consumer);
+        if (kafka.Producer.Count > 0) ValidateProducer(bootstrap, kafka.Producer);
+    }
+
+    private static void ValidateConsumer(string bootstrap, Dictionary<string, string> properties)
+    {
         try
         {
             // Its logs are not wanted: it may try the brokers before it is disposed, and the service logs for real later.
-            using var consumer = new ConsumerBuilder<byte[], byte[]>(ClientSettings.Consumer(bootstrap, "settings-check", kafka.Consumer))
+            using var consumer = new ConsumerBuilder<byte[], byte[]>(ClientSettings.Consumer(bootstrap, "settings-check", properties))
                 .SetLogHandler((_, _) => { }).Build();
         }
         catch (Exception ex) when (ex is KafkaException or ArgumentException or InvalidOperationException)
         {
             throw new SettingsException($"Kafka:Consumer: {ex.Message}");
         }
+    }
+
+    private static void ValidateProducer(string bootstrap, Dictionary<string, string> properties)
+    {
         try
         {
-            using var producer = new ProducerBuilder<byte[], byte[]>(ClientSettings.Producer(bootstrap, kafka.Producer))
+            using var producer = new ProducerBuilder<byte[], byte[]>(ClientSettings.Producer(bootstrap, properties))
                 .SetLogHandler((_, _) => { }).Build();
         }
         catch (Exception ex) when (ex is KafkaException or ArgumentException or InvalidOperationException)
