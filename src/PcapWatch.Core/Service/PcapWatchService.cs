@@ -22,6 +22,7 @@ namespace PcapWatch.Service;
 public sealed class PcapWatchService
 {
     private const int TableBatch = 1000;
+    private const long LargeRebuildRows = 100_000;
     // The latest the loaded tables are checkpointed after joining when no packet comes.
     private static readonly TimeSpan LoadedTablesCheckpointAfter = TimeSpan.FromSeconds(1);
     private const int PacketBatch = 5000;
@@ -96,8 +97,12 @@ public sealed class PcapWatchService
         if (resume.Count > 0)
         {
             maintainer.Adopt(rebuild);
-            _log.LogInformation("Tables recovered and index rebuilt in {Elapsed} ms ({Decoding} ms decoding rows): {WatchedMacs} watched MACs",
-                rebuildClock.ElapsedMilliseconds, (long)rebuild.Elapsed.TotalMilliseconds, maintainer.Index.Count);
+            var gcClock = Stopwatch.StartNew();
+            // The scans' scratch (FASTER's iteration store, the rebuild's maps while they grew) is garbage now; with a
+            // million rows it kept the restarted process 150 MB above a first start until the GC got round to it.
+            if (employees.Count + computers.Count >= LargeRebuildRows) GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            _log.LogInformation("Tables recovered and index rebuilt in {Elapsed} ms ({Decoding} ms decoding rows, {Collecting} ms returning scratch memory): {WatchedMacs} watched MACs",
+                rebuildClock.ElapsedMilliseconds, (long)rebuild.Elapsed.TotalMilliseconds, gcClock.ElapsedMilliseconds, maintainer.Index.Count);
         }
         var tables = new TableLoader(reader, partitions, o.Topics, maintainer, Progress, deadLetters, resume, _loggers.CreateLogger<TableLoader>(), cancel);
 
