@@ -4,27 +4,23 @@ using Confluent.Kafka;
 using PcapWatch.Ingest;
 using PcapWatch.Kafka;
 using PcapWatch.Packets;
-using PcapWatch.Service;
+using System.Text.RegularExpressions;
 
 namespace PcapWatch.Benchmarks;
 
 /// <summary>
-/// <c>tables [--rows N] [--partitions P]</c>: N employees and N computers (1 in 10 watched) through the broker. The
-/// rows per second the service loads until its tables are current, against a bare consumer reading the same topics to
-/// their end in the same run; the restart from the checkpoint written at shutdown; and the memory it took (this
-/// process's resident set before and after, the broker's data already in it). <c>--verbose</c> shows the service's log,
-/// with milliseconds, to see where a start goes.
+/// <c>tables [--rows N] [--partitions P] [--program PATH] [--verbose]</c>: N employees and N computers (1 in 10
+/// watched) in the embedded broker, and <c>pcapwatch run</c> as a process of its own against them. The rows per second
+/// its table loader reads and applies until the tables are current (its own clock, from its start to current), against a
+/// bare consumer reading the same topics to their end in the same run; the restart over the checkpoint written at
+/// shutdown, from process start to tables current; and the service process's resident memory at that moment.
+/// <c>--verbose</c> shows the service's log with the milliseconds since its process started.
 /// </summary>
 internal static class LargeTablesBenchmark
 {
     public static int Run(string[] args)
     {
         int rows = Arg(args, "--rows", 1_000_000);
-        using var loggers = args.Contains("--verbose")
-            ? new Serilog.Extensions.Logging.SerilogLoggerFactory(Serilog.ConsoleLoggerConfigurationExtensions.Console(
-                new Serilog.LoggerConfiguration().WriteTo, outputTemplate: "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {Message:lj}{NewLine}")
-                .CreateLogger(), dispose: true)
-            : null;
         // The embedded broker keeps ~5 MiB per partition: enough partitions that nothing is dropped (~100 B a row).
         int partitions = Arg(args, "--partitions", Math.Max(1, (int)(rows * 100L / (3L * 1024 * 1024)) + 1));
         var topics = TopicNames.Default;
@@ -52,19 +48,22 @@ internal static class LargeTablesBenchmark
         double snapshot = snapshotClock.Elapsed.TotalSeconds;
         Console.WriteLine($"TopicSnapshot: {snapshotRows / snapshot:N0} rows/s ({snapshot:F2} s, {snapshotRows:N0} rows)");
 
+        var program = ServiceProcess.ProgramPath(args);
         var stateDir = Path.Combine(Path.GetTempPath(), "pcapwatch-tables-" + Guid.NewGuid().ToString("N"));
+        bool verbose = args.Contains("--verbose");
         try
         {
-            long rssBefore = Rss();
-            var (first, watched) = LoadUntilCurrent(broker.BootstrapServers, stateDir, loggers);
-            long rssAfter = Rss();
-            Console.WriteLine($"pcapwatch, empty state: {2.0 * rows / first.TotalSeconds:N0} rows/s ({first.TotalSeconds:F2} s), {watched:N0} watched MACs, RSS {Mb(rssBefore)} → {Mb(rssAfter)} MB");
-            var (restart, _) = LoadUntilCurrent(broker.BootstrapServers, stateDir, loggers);
-            Console.WriteLine($"pcapwatch, restart from checkpoint: {restart.TotalSeconds:F2} s");
+            var first = UntilTablesCurrent(program, broker.BootstrapServers, stateDir, verbose);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"RESULT tables rows={rows} load_rows_per_s={2.0 * rows / first.TotalSeconds:F0} bare_rows_per_s={2.0 * rows / bare:F0} "
-                + $"ratio_bare={bare / first.TotalSeconds:F2} snapshot_rows_per_s={2.0 * rows / snapshot:F0} restart_s={restart.TotalSeconds:F2} rss_before_mb={Mb(rssBefore)} "
-                + $"rss_after_mb={Mb(rssAfter)} rss_delta_mb={Mb(rssAfter - rssBefore)} watched_macs={watched}"));
+                $"pcapwatch, empty state: {2.0 * rows / first.Loader.TotalSeconds:N0} rows/s (loader {first.Loader.TotalSeconds:F2} s, {first.FromStart.TotalSeconds:F2} s from process start), {first.Watched:N0} watched MACs, RSS {Mb(first.Rss)} MB"));
+            var restart = UntilTablesCurrent(program, broker.BootstrapServers, stateDir, verbose);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"pcapwatch, restart from checkpoint: {restart.FromStart.TotalSeconds:F2} s from process start to tables current, RSS {Mb(restart.Rss)} MB"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"RESULT tables rows={rows} load_rows_per_s={2.0 * rows / first.Loader.TotalSeconds:F0} bare_rows_per_s={2.0 * rows / bare:F0} "
+                + $"restart_s={restart.FromStart.TotalSeconds:F2} rss_mb={Mb(first.Rss)} ratio_bare={bare / first.Loader.TotalSeconds:F2} "
+                + $"load_from_start_s={first.FromStart.TotalSeconds:F2} restart_rss_mb={Mb(restart.Rss)} snapshot_rows_per_s={2.0 * rows / snapshot:F0} "
+                + $"watched_macs={first.Watched}"));
             return 0;
         }
         finally
@@ -73,19 +72,43 @@ internal static class LargeTablesBenchmark
         }
     }
 
-    /// <summary>Starts the service, times it until its tables are current, and stops it (a checkpoint at shutdown).</summary>
-    private static (TimeSpan Elapsed, long Watched) LoadUntilCurrent(string bootstrap, string stateDir,
-        Microsoft.Extensions.Logging.ILoggerFactory? loggers)
+    private readonly record struct TablesCurrent(TimeSpan FromStart, TimeSpan Loader, long Rss, long Watched);
+
+    private static readonly Regex CurrentLine = new(@"Tables current after (\d+) ms: \d+ employees, \d+ computers, (\d+) watched MACs");
+
+    /// <summary>
+    /// Starts the service, notes when its log says the tables are current (and its memory then), waits until it joins
+    /// the pcap group (stopping before that would skip the shutdown checkpoint), and stops it.
+    /// </summary>
+    private static TablesCurrent UntilTablesCurrent(string program, string bootstrap, string stateDir, bool verbose)
     {
-        var service = new PcapWatchService(new PipelineOptions { BootstrapServers = bootstrap, StateDir = stateDir }, loggers);
-        using var stop = new CancellationTokenSource();
-        var clock = Stopwatch.StartNew();
-        var run = Task.Factory.StartNew(() => service.Run(stop.Token), TaskCreationOptions.LongRunning);
-        while (!service.Progress.TablesCurrent && !run.IsCompleted) Thread.Sleep(1);
-        var elapsed = clock.Elapsed;
-        stop.Cancel();
-        var summary = run.GetAwaiter().GetResult();
-        return (elapsed, summary.WatchedMacs);
+        TablesCurrent? current = null;
+        using var joined = new ManualResetEventSlim();
+        ServiceProcess? service = null;
+        using var started = new ManualResetEventSlim();
+        service = ServiceProcess.Start(program,
+            ["run", "--bootstrap-servers", bootstrap, "--state-dir", stateDir, "--group-id", "tables-" + Guid.NewGuid().ToString("N")],
+            (elapsed, line) =>
+            {
+                if (verbose) Console.WriteLine($"  {elapsed.TotalMilliseconds,6:F0} ms  {line}");
+                if (CurrentLine.Match(line) is { Success: true } m)
+                {
+                    started.Wait();
+                    current = new TablesCurrent(elapsed, TimeSpan.FromMilliseconds(long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)),
+                        service!.ResidentBytes(), long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+                }
+                if (line.Contains("Joining ", StringComparison.Ordinal)) joined.Set();
+            });
+        started.Set();
+        using (service)
+        {
+            while (!joined.Wait(100))
+            {
+                if (service.HasExited) throw new InvalidOperationException($"pcapwatch run exited with {service.ExitCode} before joining");
+            }
+            service.Stop(TimeSpan.FromMinutes(2));
+        }
+        return current ?? throw new InvalidOperationException("the service never said its tables were current");
     }
 
     /// <summary>Every partition of the topics from the beginning until all their records are read: nothing else done.</summary>
@@ -107,15 +130,6 @@ internal static class LargeTablesBenchmark
 
     private static InputRecord Row(string key, string json, long line) =>
         new(System.Text.Encoding.UTF8.GetBytes(key), System.Text.Encoding.UTF8.GetBytes(json), line);
-
-    private static long Rss()
-    {
-        foreach (var line in File.ReadLines("/proc/self/status"))
-        {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal)) return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
-        }
-        return 0;
-    }
 
     private static long Mb(long bytes) => bytes / (1024 * 1024);
 

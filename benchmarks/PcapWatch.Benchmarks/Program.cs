@@ -5,7 +5,9 @@ using PcapWatch.Benchmarks;
 // dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- e2e [--packets N] [--instances 1,2,3]   (through the broker)
 // dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- index-memory [--entries N]    (heap per index entry)
 // dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- fuzz [--seconds N]    (the record-path fuzz, long)
-// dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- tables [--rows N]    (1 M + 1 M table rows: load, restart, RSS)
+// dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- tables [--rows N] [--program P]   (1 M + 1 M table rows: load, restart, RSS of a pcapwatch process)
+// dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- table-apply [--rows N]   (the table side without Kafka: apply, checkpoint, rebuild, reopen)
+// dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- startup [--runs N] [--program P]   (process start to first match, first start and restart)
 // dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- table-state [--keys N] [--updates M] [--shared-rows R]
 return args.FirstOrDefault() switch
 {
@@ -18,11 +20,13 @@ return args.FirstOrDefault() switch
     "fuzz" => FuzzRun.Run(args[1..]),
     "table-state" => TableStateBenchmark.Run(args[1..]),
     "tables" => LargeTablesBenchmark.Run(args[1..]),
+    "table-apply" => TableApplyBenchmark.Run(args[1..]),
+    "startup" => StartupBenchmark.Run(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: PcapWatch.Benchmarks extract [BenchmarkDotNet args] | e2e [--packets N] [--watch-every K] [--instances 1,2,3] [--no-streamiz] [--consumer K=V,…] [--profile] | index-memory [--entries N] | fuzz [--seconds N] | table-state [--keys N] [--updates M] [--shared-rows R] | tables [--rows N] [--partitions P]");
+    Console.Error.WriteLine("usage: PcapWatch.Benchmarks extract [BenchmarkDotNet args] | e2e [--packets N] [--watch-every K] [--instances 1,2,3] [--no-streamiz] [--consumer K=V,…] [--profile] | index-memory [--entries N] | fuzz [--seconds N] | table-state [--keys N] [--updates M] [--shared-rows R] | tables [--rows N] [--partitions P] [--program P] [--verbose] | table-apply [--rows N] | startup [--runs N] [--program P] [--verbose]");
     return 2;
 }

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using PcapWatch.Index;
+using PcapWatch.Packets;
+using PcapWatch.Tables;
+
+namespace PcapWatch.Benchmarks;
+
+/// <summary>
+/// <c>table-apply [--rows N]</c>: the table side alone, no Kafka: N employees (1 in 10 watched) then N computers parsed
+/// and applied as the loader does (batches of 1,000, index recomputed per batch) into FASTER on disk; a checkpoint; the
+/// index rebuilt from the stores; and both stores reopened (recovery and the verifying scan). What is left of the
+/// `tables` benchmark's time once the broker and the consumer are taken away, and a place to profile it.
+/// </summary>
+internal static class TableApplyBenchmark
+{
+    public static int Run(string[] args)
+    {
+        int at = Array.IndexOf(args, "--rows");
+        int rows = at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : 1_000_000;
+        var employeeRows = Enumerable.Range(0, rows).Select(i => (Encoding.UTF8.GetBytes($"e{i}"),
+            Encoding.UTF8.GetBytes($$"""{"key":"e{{i}}","name":"Employee {{i}}","watch_flag":"{{(i % 10 == 0 ? "YES" : "NO")}}"}"""))).ToArray();
+        var computerRows = Enumerable.Range(0, rows).Select(i => (Encoding.UTF8.GetBytes($"c{i}"),
+            Encoding.UTF8.GetBytes($$"""{"comp_id":{{i}},"empkey":"e{{i}}","macaddr":"{{new MacAddress(0x02_0000_000000L + i)}}"}"""))).ToArray();
+        var dir = Path.Combine(Path.GetTempPath(), "pcapwatch-table-apply-" + Environment.ProcessId);
+        try
+        {
+            TimeSpan employeesTime, computersTime, checkpoint, rebuild;
+            var pause = GC.GetTotalPauseDuration();
+            using (var employees = FasterTableStore.Create(Path.Combine(dir, "e"), 1L << 16))
+            using (var computers = FasterTableStore.Create(Path.Combine(dir, "c"), 1L << 16))
+            {
+                var maintainer = new WatchIndexMaintainer(employees, computers);
+                employeesTime = Time(() => Apply(employeeRows, (k, v) =>
+                {
+                    if (TableRecordParser.TryParseEmployee(k, true, v, false, out var e, out _)) maintainer.Apply(e);
+                }, maintainer));
+                computersTime = Time(() => Apply(computerRows, (k, v) =>
+                {
+                    if (TableRecordParser.TryParseComputer(k, true, v, false, out var c, out _)) maintainer.Apply(c);
+                }, maintainer));
+                checkpoint = Time(() =>
+                {
+                    employees.Checkpoint("employees", new() { [0] = rows });
+                    computers.Checkpoint("computers", new() { [0] = rows });
+                });
+                rebuild = Time(() => new WatchIndexMaintainer(employees, computers).RebuildFromStores());
+            }
+            var gcPause = GC.GetTotalPauseDuration() - pause;
+            var reopen = Time(() =>
+            {
+                using var e = FasterTableStore.Open(Path.Combine(dir, "e"), 1L << 16, out _, out var p1);
+                using var c = FasterTableStore.Open(Path.Combine(dir, "c"), 1L << 16, out _, out var p2);
+                if (p1 is not null || p2 is not null) throw new InvalidOperationException($"recovery failed: {p1}{p2}");
+            });
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"RESULT table-apply rows={rows} employees_rows_per_s={rows / employeesTime.TotalSeconds:F0} computers_rows_per_s={rows / computersTime.TotalSeconds:F0} "
+                + $"checkpoint_s={checkpoint.TotalSeconds:F2} rebuild_s={rebuild.TotalSeconds:F2} reopen_s={reopen.TotalSeconds:F2} gc_pause_s={gcPause.TotalSeconds:F2}"));
+            return 0;
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private delegate void RowApplier(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value);
+
+    /// <summary>As the table loader: changes deferred within a batch, the affected MACs recomputed at its end.</summary>
+    private static void Apply((byte[] Key, byte[] Value)[] rows, RowApplier apply, WatchIndexMaintainer maintainer)
+    {
+        for (int batch = 0; batch < rows.Length; batch += 1000)
+        {
+            maintainer.Defer();
+            for (int i = batch; i < Math.Min(rows.Length, batch + 1000); i++) apply(rows[i].Key, rows[i].Value);
+            maintainer.Flush();
+        }
+    }
+
+    private static TimeSpan Time(Action action)
+    {
+        var clock = Stopwatch.StartNew();
+        action();
+        return clock.Elapsed;
+    }
+}
