@@ -14,8 +14,33 @@ namespace PcapWatch.Service;
 /// record is copied, with its reason, for the dead-letter topic. Runs on the consumer's thread, inside Consume.
 /// </summary>
 public sealed class PacketDecider(PacketProcessor processor, IMatchEncoder encoder, ILogger log)
-    : IDeserializer<PacketDecision>, IMatchSink
+    : IDeserializer<PacketDecision>, IDeserializer<UncopiedKey>, IMatchSink
 {
+    // The key of the record being consumed: Confluent.Kafka hands the key to its deserializer and then the value to
+    // its own, one record at a time on the consuming thread, so the value's decision can take the key from here.
+    private byte[] _key = new byte[64];
+    private int _keyLength;
+    private bool _keyIsNull = true;
+
+    UncopiedKey IDeserializer<UncopiedKey>.Deserialize(ReadOnlySpan<byte> data, bool isNull, SerializationContext context)
+    {
+        _keyIsNull = isNull;
+        _keyLength = data.Length;
+        if (data.Length > _key.Length) _key = new byte[Math.Max(data.Length, 2 * _key.Length)];
+        data.CopyTo(_key);
+        return default;
+    }
+
+    /// <summary>A copy of the current record's key, for its dead letter (null for a null key).</summary>
+    private byte[]? KeyCopy()
+    {
+        if (_keyIsNull) return null;
+        var copy = _key.AsSpan(0, _keyLength).ToArray();
+        // The next record may come without a key (a consumer that never read keys, a test): never reuse this one.
+        _keyIsNull = true;
+        return copy;
+    }
+
     /// <summary>The matches of the record last decided: the watched MAC and the encoded output value.</summary>
     public List<(MacAddress Mac, byte[] Value)> Pending { get; } = [];
 
@@ -34,7 +59,7 @@ public sealed class PacketDecider(PacketProcessor processor, IMatchEncoder encod
             {
                 PacketOutcome.Skipped => PacketDecision.Skipped,
                 PacketOutcome.Matched => PacketDecision.Matched,
-                _ => PacketDecision.Rejected(rejection, isNull ? null : data.ToArray()),
+                _ => PacketDecision.Rejected(rejection, isNull ? null : data.ToArray(), KeyCopy()),
             };
         }
         catch (Exception ex) when (RecordFaults.AreTheRecords(ex))
@@ -44,7 +69,7 @@ public sealed class PacketDecider(PacketProcessor processor, IMatchEncoder encod
             log.LogError(ex, "Processing a {Topic} record failed; dead-lettering it", context.Topic);
             Pending.Clear();
             return PacketDecision.Rejected(new Rejection(RejectionCodes.ProcessingError, $"{ex.GetType().Name}: {ex.Message}"),
-                isNull ? null : data.ToArray());
+                isNull ? null : data.ToArray(), KeyCopy());
         }
     }
 

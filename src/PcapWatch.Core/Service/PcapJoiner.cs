@@ -23,7 +23,7 @@ public sealed class PcapJoiner : IDisposable
 {
     private readonly ILogger _log;
 
-    private readonly IConsumer<byte[]?, PacketDecision> _consumer;
+    private readonly IConsumer<UncopiedKey, PacketDecision> _consumer;
     private readonly IProducer<byte[], byte[]?> _producer;
     private readonly PacketDecider _decider;
     private readonly TopicNames _topics;
@@ -79,7 +79,8 @@ public sealed class PcapJoiner : IDisposable
         // Confluent.Kafka marshals a record's topic name and headers unless told not to: the loop needs the timestamp
         // alone (the topic is pcap; a dead letter then carries the key and value, not the original headers).
         if (consumerConfig.Get("dotnet.consumer.consume.result.fields") is null) consumerConfig.ConsumeResultFields = "timestamp";
-        _consumer = KafkaClients.ConsumerBuilder<byte[]?, PacketDecision>(consumerConfig, kafka)
+        _consumer = KafkaClients.ConsumerBuilder<UncopiedKey, PacketDecision>(consumerConfig, kafka)
+            .SetKeyDeserializer(_decider)
             .SetValueDeserializer(_decider)
             .SetPartitionsAssignedHandler((_, assigned) =>
                 _log.LogInformation("Assigned pcap partitions {Partitions}", string.Join(",", assigned.Select(p => p.Partition.Value))))
@@ -164,7 +165,7 @@ public sealed class PcapJoiner : IDisposable
         }
     }
 
-    private void DeadLetter(ConsumeResult<byte[]?, PacketDecision> result, PacketDecision decision)
+    private void DeadLetter(ConsumeResult<UncopiedKey, PacketDecision> result, PacketDecision decision)
     {
         var source = new ConsumeResult<byte[]?, byte[]?>
         {
@@ -173,7 +174,7 @@ public sealed class PcapJoiner : IDisposable
             Offset = result.Offset,
             Message = new Message<byte[]?, byte[]?>
             {
-                Key = result.Message.Key,
+                Key = decision.Key,
                 Value = decision.Value,
                 Timestamp = result.Message.Timestamp,
                 Headers = result.Message.Headers,

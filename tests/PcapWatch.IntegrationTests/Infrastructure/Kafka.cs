@@ -42,8 +42,8 @@ internal static class Kafka
             .ToList();
 
     /// <summary>Every record of a topic up to its current end, raw: value bytes and headers (last value per header key).</summary>
-    public static List<(byte[]? Value, Dictionary<string, string> Headers)> ReadRaw(string bootstrap, string topic) =>
-        ReadToEnd(bootstrap, topic).Select(m => (m.Value, (m.Headers ?? []).GroupBy(h => h.Key)
+    public static List<(byte[]? Key, byte[]? Value, Dictionary<string, string> Headers)> ReadRaw(string bootstrap, string topic) =>
+        ReadToEnd(bootstrap, topic).Select(m => (m.Key, m.Value, (m.Headers ?? []).GroupBy(h => h.Key)
             .ToDictionary(g => g.Key, g => Encoding.UTF8.GetString(g.Last().GetValueBytes())))).ToList();
 
     private static List<Message<byte[]?, byte[]?>> ReadToEnd(string bootstrap, string topic)

@@ -70,6 +70,7 @@ public class ServiceTests
 
         var letter = Infrastructure.Kafka.ReadRaw(h.Broker.BootstrapServers, h.Topics.PcapDeadLetters).Single();
         Assert.That(Encoding.UTF8.GetString(letter.Value!), Is.EqualTo("{not a packet"));
+        Assert.That(Encoding.UTF8.GetString(letter.Key!), Is.EqualTo("sensor-7"));
         Assert.That(letter.Headers["pcapwatch.reason"], Is.EqualTo("invalid_json"));
         Assert.That(letter.Headers.ContainsKey("capture.host"), Is.EqualTo(kept));
     }

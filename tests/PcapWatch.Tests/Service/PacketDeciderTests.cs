@@ -18,6 +18,7 @@ namespace PcapWatch.Tests.Service;
 public class PacketDeciderTests
 {
     private static readonly SerializationContext Context = new(MessageComponentType.Value, "pcap");
+    private static readonly SerializationContext KeyContext = new(MessageComponentType.Key, "pcap");
 
     private static List<byte[]> Packets() => TestData.OwnPacketFixtures.SelectMany(f => TestData.Lines(TestData.Fixture(f))).ToList();
 
@@ -29,7 +30,13 @@ public class PacketDeciderTests
     {
         var packets = Packets();
         var decider = Decider(new WatchIndex());
-        foreach (var p in packets) decider.Deserialize(p, false, Context); // warm up
+        IDeserializer<UncopiedKey> keys = decider;
+        var key = Encoding.UTF8.GetBytes("sensor-7/packet-123456");
+        foreach (var p in packets)
+        {
+            keys.Deserialize(key, false, KeyContext);
+            decider.Deserialize(p, false, Context); // warm up
+        }
 
         long before = GC.GetAllocatedBytesForCurrentThread();
         int skipped = 0;
@@ -37,6 +44,7 @@ public class PacketDeciderTests
         {
             foreach (var p in packets)
             {
+                keys.Deserialize(key, false, KeyContext);
                 if (ReferenceEquals(decider.Deserialize(p, false, Context), PacketDecision.Skipped)) skipped++;
             }
         }
@@ -74,6 +82,28 @@ public class PacketDeciderTests
         Assert.That(decision.Outcome, Is.EqualTo(PacketOutcome.Rejected));
         Assert.That(decision.Rejection.Code, Is.EqualTo(code));
         Assert.That(decision.Value, Is.EqualTo(bytes).And.Not.SameAs(bytes));
+    }
+
+    [Test]
+    public void A_rejected_record_keeps_its_own_key_and_no_other()
+    {
+        // As Confluent.Kafka calls them: the key's deserializer, then the value's, one record at a time.
+        var decider = Decider(new WatchIndex());
+        IDeserializer<UncopiedKey> keys = decider;
+        var bad = Encoding.UTF8.GetBytes("{not a packet");
+        var longKey = Encoding.UTF8.GetBytes(new string('k', 300));
+
+        keys.Deserialize(longKey, false, KeyContext);
+        var first = decider.Deserialize(bad, false, Context);
+        keys.Deserialize(Encoding.UTF8.GetBytes("short"), false, KeyContext);
+        var second = decider.Deserialize(bad, false, Context);
+        keys.Deserialize(default, true, KeyContext);
+        var third = decider.Deserialize(bad, false, Context);
+        var fourth = decider.Deserialize(bad, false, Context); // no key read at all: none is made up
+
+        Assert.That(first.Key, Is.EqualTo(longKey));
+        Assert.That(Encoding.UTF8.GetString(second.Key!), Is.EqualTo("short"));
+        Assert.That((third.Key, fourth.Key), Is.EqualTo(((byte[]?)null, (byte[]?)null)));
     }
 
     [Test]
