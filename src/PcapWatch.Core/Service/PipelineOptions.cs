@@ -38,8 +38,10 @@ public sealed record PipelineOptions
     /// <summary>The largest dead letter written (key, value and headers); larger records are cut to fit, with a header
     /// giving their size. Kafka's default max.message.bytes is 1,048,588.</summary>
     public int DeadLetterMaxBytes { get; init; } = Output.DeadLetterWriter.DefaultMaxBytes;
-    /// <summary>FASTER hash index size per table store, in 64-byte buckets (a power of two); ~8 rows fit a bucket.</summary>
-    public long TableIndexBuckets { get; init; } = 1L << 16;
+    /// <summary>FASTER hash index size per new table store, in 64-byte buckets (a power of two); ~8 rows fit a bucket.
+    /// 0 (the default) sizes it from the table topic when the store is created: a quarter bucket per record in it, from
+    /// 1,024 to 4,194,304 buckets. A recovered store keeps the size it was created with.</summary>
+    public long TableIndexBuckets { get; init; }
     /// <summary>librdkafka properties for the consumers (security settings, tuning), applied last.</summary>
     public IReadOnlyDictionary<string, string>? ConsumerProperties { get; init; }
 

@@ -98,6 +98,23 @@ public class FasterTableStoreTests
         }
     }
 
+    [TestCase(1L << 14)]
+    [TestCase(1L << 6)]
+    public void A_store_recovers_whatever_index_size_the_next_start_asks_for(long nextBuckets)
+    {
+        // The service sizes a new store's index from its topic, which grows between starts; recovery keeps the size
+        // the checkpoint was written with.
+        using (var store = FasterTableStore.Create(_dir, 1L << 10))
+        {
+            for (int i = 0; i < 3000; i++) store.Upsert($"k{i}", B($"value {i}"));
+            store.Checkpoint("t", new Dictionary<int, long> { [0] = 3000 });
+        }
+        using var recovered = FasterTableStore.Open(_dir, nextBuckets, out var checkpoint, out var problem);
+        Assert.That((problem, recovered.Count, Encoding.UTF8.GetString(recovered.Read("k2999")!)), Is.EqualTo(((string?)null, 3000L, "value 2999")));
+        recovered.Upsert("new", B("after"));
+        Assert.That(Encoding.UTF8.GetString(recovered.Read("new")!), Is.EqualTo("after"));
+    }
+
     [Test]
     public void Second_checkpoint_replaces_the_first()
     {
