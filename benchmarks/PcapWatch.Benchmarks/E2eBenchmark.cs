@@ -59,13 +59,22 @@ internal static class E2eBenchmark
             : null;
         var bare = profile ? default : Counted(() => BareConsumer(broker.BootstrapServers, topics.Pcap, packets, inPlace: false));
         Console.WriteLine($"bare consumer, byte[] values:   {bare}");
+        var inPlaceSampler = args.Contains("--alloc-types") ? new AllocationSampler() : null;
+        inPlaceSampler?.Start();
         var inPlace = profile ? default : Counted(() => BareConsumer(broker.BootstrapServers, topics.Pcap, packets, inPlace: true));
+        inPlaceSampler?.Stop();
+        inPlaceSampler?.Print(8);
+        inPlaceSampler?.Dispose();
         Console.WriteLine($"bare consumer, values in place: {inPlace}");
         Pass pcapwatch = default;
         foreach (int instances in instanceCounts)
         {
             (Pass run, long matches) = default((Pass, long));
+            using var sampler = args.Contains("--alloc-types") ? new AllocationSampler() : null;
+            sampler?.Start();
             run = Counted(() => { var r = PcapWatch(broker.BootstrapServers, packets, instances, expectedMatches, consumerProperties); matches = r.Matches; return r.Run; });
+            sampler?.Stop();
+            sampler?.Print(25);
             Console.WriteLine($"pcapwatch x{instances}: {run}, matches={matches} (expected {expectedMatches})");
             if (matches < expectedMatches)
             {
