@@ -240,7 +240,8 @@ public sealed class PcapJoiner : IDisposable
         {
             // A refused commit loses nothing: those records are read again (by us or the partitions' next owner).
             // Typical after a broker stall or a rebalance (unknown member, rebalance in progress). Keep the offsets:
-            // the next commit retries them, unless the partitions were lost meanwhile (the handler drops those).
+            // the next commit retries them, unless the partitions were revoked or lost meanwhile (the handlers drop
+            // those).
             _log.LogWarning("Commit of pcap offsets refused ({Reason}); will retry, and records may be read twice", ex.Error.Reason);
             return false;
         }
@@ -252,8 +253,13 @@ public sealed class PcapJoiner : IDisposable
     {
         // Cooperative rebalance: hand over only after the revoked partitions' matches are safe and committed.
         // If the output cannot be acknowledged in time the partitions go uncommitted: their next owner reads them again.
-        FlushAndCommit(CancellationToken.None, revoked.Select(r => r.TopicPartition));
-        _log.LogInformation("Released pcap partitions {Partitions}", string.Join(",", revoked.Select(p => p.Partition.Value)));
+        var partitions = revoked.Select(r => r.TopicPartition).ToList();
+        FlushAndCommit(CancellationToken.None, partitions);
+        // Whether or not that commit went through, these offsets are no longer ours to commit: a member may commit any
+        // partition of its group, so a refused commit retried later would move the next owner's offsets back (seen
+        // in the scale-out test: a member's stale offsets from before a rebalance overwrote the new owner's).
+        _offsets.Forget(partitions);
+        _log.LogInformation("Released pcap partitions {Partitions}", string.Join(",", partitions.Select(p => p.Partition.Value)));
     }
 
     public void Dispose()
