@@ -177,9 +177,15 @@ public class DurabilityTests
         // the service, with its fetches, heartbeats, matches and commits in flight when the broker stops.
         const int packets = 20_000;
         using var frozen = new SemaphoreSlim(1, 1);
+        // The feeder's own librdkafka log, shown if it cannot deliver (what the mock broker did after the thaw).
+        var feederLog = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        IProducer<byte[]?, byte[]?> NewFeeder() => new ProducerBuilder<byte[]?, byte[]?>(ClientSettings.Producer(b))
+            .SetLogHandler((_, m) => feederLog.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {m.Level} {m.Facility} {m.Message}"))
+            .SetErrorHandler((_, e) => feederLog.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} error {e.Code} {e.Reason}"))
+            .Build();
         var feeder = Task.Run(() =>
         {
-            var producer = new ProducerBuilder<byte[]?, byte[]?>(ClientSettings.Producer(b)).Build();
+            var producer = NewFeeder();
             try
             {
                 for (int chunk = 0; chunk < packets / 500; chunk++)
@@ -188,8 +194,9 @@ public class DurabilityTests
                     try
                     {
                         // The feeder is the test's, not the service under test: a producer of its own that is still stuck
-                        // 30 s after the thaw (seen under CI load) is replaced and the chunk sent again. Duplicates are
-                        // harmless here: what is checked is that no packet's match is missing.
+                        // 30 s after the thaw (seen under CI load, and then new producers too for 90 s) is replaced and the
+                        // chunk sent again, for up to three minutes. Duplicates are harmless here: what is checked is that
+                        // no packet's match is missing.
                         for (int attempt = 1; ; attempt++)
                         {
                             for (int i = chunk * 500; i < (chunk + 1) * 500; i++)
@@ -197,10 +204,11 @@ public class DurabilityTests
                                 producer.Produce(_topics.Pcap, new Message<byte[]?, byte[]?> { Value = TestPackets.Recipe(Mac(i % 100), $"s-{i}") });
                             }
                             if (producer.Flush(TimeSpan.FromSeconds(30)) == 0) break;
-                            Assert.That(attempt, Is.LessThan(4), "the feeder could not deliver a chunk with three producers");
+                            Assert.That(attempt, Is.LessThan(6),
+                                () => "the feeder could not deliver a chunk with six producers; its log:\n" + string.Join("\n", feederLog.TakeLast(200)));
                             TestContext.Out.WriteLine($"feeder: chunk {chunk} not delivered in 30 s; a new producer sends it again");
                             producer.Dispose();
-                            producer = new ProducerBuilder<byte[]?, byte[]?>(ClientSettings.Producer(b)).Build();
+                            producer = NewFeeder();
                         }
                     }
                     finally
