@@ -19,9 +19,9 @@ internal static class E2eBenchmark
 
     public static int Run(string[] args)
     {
-        int packets = Option(args, "--packets", 1_000_000);
-        var instanceCounts = OptionList(args, "--instances", [1]);
-        int watchEvery = Option(args, "--watch-every", 100);
+        int packets = BenchmarkArgs.Int(args, "--packets", 1_000_000);
+        var instanceCounts = BenchmarkArgs.Text(args, "--instances") is { } list ? list.Split(',').Select(int.Parse).ToArray() : [1];
+        int watchEvery = BenchmarkArgs.Int(args, "--watch-every", 100);
         var templates = SampleData.Recipe().Concat(SampleData.TsharkJson()).Concat(SampleData.TsharkEk())
             .Where(HasPlainEthSrc).ToArray();
         long totalBytes = Enumerable.Range(0, packets).Sum(i => (long)templates[i % templates.Length].Length);
@@ -53,10 +53,8 @@ internal static class E2eBenchmark
         // --profile: PcapWatch alone, for a profiler attached to this process (dotnet-trace collect -- …).
         bool profile = args.Contains("--profile");
         // --consumer KEY=VALUE,…: librdkafka properties for PcapWatch's consumers, to try a setting against the same run.
-        int at = Array.IndexOf(args, "--consumer");
-        var consumerProperties = at >= 0 && at + 1 < args.Length
-            ? args[at + 1].Split(',').Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1])
-            : null;
+        var consumerProperties = BenchmarkArgs.Text(args, "--consumer")?.Split(',').Select(kv => kv.Split('=', 2))
+            .ToDictionary(kv => kv[0], kv => kv[1]);
         var bare = profile ? default : Counted(() => BareConsumer(broker.BootstrapServers, topics.Pcap, packets, inPlace: false));
         Console.WriteLine($"bare consumer, byte[] values:   {bare}");
         var inPlaceSampler = args.Contains("--alloc-types") ? new AllocationSampler() : null;
@@ -216,23 +214,6 @@ internal static class E2eBenchmark
             summaries.Sum(s => s.Matches));
     }
 
-    /// <summary>The sum of a topic's high watermarks: how many records it has received.</summary>
-    private sealed class OutputWatermarks : IDisposable
-    {
-        private readonly IConsumer<byte[]?, byte[]?> _consumer;
-        private readonly List<TopicPartition> _partitions;
-
-        public OutputWatermarks(string bootstrap, string topic)
-        {
-            _consumer = KafkaClients.Reader(bootstrap, null);
-            _partitions = TopicPartitions.Of(_consumer, topic, TimeSpan.FromSeconds(30));
-        }
-
-        public long Total() => _partitions.Sum(p => _consumer.QueryWatermarkOffsets(p, TimeSpan.FromSeconds(5)).High.Value);
-
-        public void Dispose() => _consumer.Dispose();
-    }
-
     /// <summary>The watched-by-MAC table Streamiz joins against, in the bytes PcapWatch's changelog writes.</summary>
     private static void PreloadWatchedByMac(EmbeddedBroker broker, TopicNames topics)
     {
@@ -257,17 +238,6 @@ internal static class E2eBenchmark
         return s.Kind == FieldSliceKind.String && s.Length == 17;
     }
 
-    private static int[] OptionList(string[] args, string name, int[] fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1].Split(',').Select(int.Parse).ToArray() : fallback;
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out int v) ? v : fallback;
-    }
 
     /// <summary>Spreads records evenly so no partition exceeds the broker's retention.</summary>
     private sealed class RoundRobin(int partitions) : IPublishPacer

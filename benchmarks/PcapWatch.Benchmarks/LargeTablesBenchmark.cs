@@ -20,9 +20,9 @@ internal static class LargeTablesBenchmark
 {
     public static int Run(string[] args)
     {
-        int rows = Arg(args, "--rows", 1_000_000);
+        int rows = BenchmarkArgs.Int(args, "--rows", 1_000_000);
         // The embedded broker keeps ~5 MiB per partition: enough partitions that nothing is dropped (~100 B a row).
-        int partitions = Arg(args, "--partitions", Math.Max(1, (int)(rows * 100L / (3L * 1024 * 1024)) + 1));
+        int partitions = BenchmarkArgs.Int(args, "--partitions", Math.Max(1, (int)(rows * 100L / (3L * 1024 * 1024)) + 1));
         var topics = TopicNames.Default;
         using var broker = EmbeddedBroker.Start();
         var layout = TopicLayout.For(topics, pcap: 1, employees: partitions, computers: partitions);
@@ -132,10 +132,4 @@ internal static class LargeTablesBenchmark
         new(System.Text.Encoding.UTF8.GetBytes(key), System.Text.Encoding.UTF8.GetBytes(json), line);
 
     private static long Mb(long bytes) => bytes / (1024 * 1024);
-
-    private static int Arg(string[] args, string name, int fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-    }
 }

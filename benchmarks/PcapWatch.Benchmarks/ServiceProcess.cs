@@ -21,10 +21,8 @@ internal sealed class ServiceProcess : IDisposable
     /// <summary>The Release build beside this repository, or the program <c>--program</c> names (a ReadyToRun publish).</summary>
     public static string ProgramPath(string[] args)
     {
-        int at = Array.IndexOf(args, "--program");
-        var program = at >= 0 && at + 1 < args.Length
-            ? args[at + 1]
-            : Path.Combine(RepositoryRoot(), "src", "PcapWatch", "bin", "Release", "net10.0", "PcapWatch.dll");
+        var program = BenchmarkArgs.Text(args, "--program")
+            ?? Path.Combine(RepositoryRoot(), "src", "PcapWatch", "bin", "Release", "net10.0", "PcapWatch.dll");
         return File.Exists(program)
             ? program
             : throw new FileNotFoundException($"{program} not found: build it (dotnet build -c Release) or name one with --program");

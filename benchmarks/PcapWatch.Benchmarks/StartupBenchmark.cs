@@ -16,8 +16,7 @@ internal static class StartupBenchmark
     public static int Run(string[] args)
     {
         bool verbose = args.Contains("--verbose");
-        int at = Array.IndexOf(args, "--runs");
-        int runs = at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : 5;
+        int runs = BenchmarkArgs.Int(args, "--runs", 5);
         var program = ServiceProcess.ProgramPath(args);
         using var broker = EmbeddedBroker.Start();
         var topics = TopicNames.Default;
@@ -54,15 +53,13 @@ internal static class StartupBenchmark
     /// <summary>Starts the program, returns the seconds until the output topic holds one more record, stops it.</summary>
     private static double FirstMatch(string program, string bootstrap, string stateDir, bool verbose)
     {
-        using var output = KafkaClients.Reader(bootstrap, null);
-        var partitions = TopicPartitions.Of(output, TopicNames.Default.Output, TimeSpan.FromSeconds(30));
-        long Total() => partitions.Sum(p => output.QueryWatermarkOffsets(p, TimeSpan.FromSeconds(5)).High.Value);
-        long before = Total();
+        using var output = new OutputWatermarks(bootstrap, TopicNames.Default.Output);
+        long before = output.Total();
         // --verbose: the program's log lines, each with the milliseconds since the process was started.
         using var service = ServiceProcess.Start(program,
             ["run", "--bootstrap-servers", bootstrap, "--state-dir", stateDir, "--group-id", "startup-" + Guid.NewGuid().ToString("N")],
             (elapsed, line) => { if (verbose) Console.WriteLine($"  {elapsed.TotalMilliseconds,6:F0} ms  {line}"); });
-        while (Total() <= before)
+        while (output.Total() <= before)
         {
             if (service.HasExited) throw new InvalidOperationException($"pcapwatch run exited with {service.ExitCode} before its first match");
             if (service.Elapsed > TimeSpan.FromMinutes(2)) throw new TimeoutException("no match within 2 minutes");

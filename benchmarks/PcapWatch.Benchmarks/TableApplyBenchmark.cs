@@ -17,8 +17,7 @@ internal static class TableApplyBenchmark
 {
     public static int Run(string[] args)
     {
-        int at = Array.IndexOf(args, "--rows");
-        int rows = at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : 1_000_000;
+        int rows = BenchmarkArgs.Int(args, "--rows", 1_000_000);
         var employeeRows = Enumerable.Range(0, rows).Select(i => (Encoding.UTF8.GetBytes($"e{i}"),
             Encoding.UTF8.GetBytes($$"""{"key":"e{{i}}","name":"Employee {{i}}","watch_flag":"{{(i % 10 == 0 ? "YES" : "NO")}}"}"""))).ToArray();
         var computerRows = Enumerable.Range(0, rows).Select(i => (Encoding.UTF8.GetBytes($"c{i}"),

@@ -20,7 +20,7 @@ internal static class TableStateBenchmark
 {
     public static int Run(string[] args)
     {
-        int keys = Arg(args, "--keys", 10_000), updates = Arg(args, "--updates", 1_000_000), shared = Arg(args, "--shared-rows", 50_000);
+        int keys = BenchmarkArgs.Int(args, "--keys", 10_000), updates = BenchmarkArgs.Int(args, "--updates", 1_000_000), shared = BenchmarkArgs.Int(args, "--shared-rows", 50_000);
         var root = Path.Combine(Path.GetTempPath(), "pcapwatch-table-state-" + Environment.ProcessId);
         try
         {
@@ -94,10 +94,4 @@ internal static class TableStateBenchmark
     }
 
     private static string Mb(long bytes) => (bytes / 1048576.0).ToString("F1", CultureInfo.InvariantCulture);
-
-    private static int Arg(string[] args, string name, int fallback)
-    {
-        int at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
-    }
 }

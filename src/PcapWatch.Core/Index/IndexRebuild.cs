@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using PcapWatch.Packets;
 using PcapWatch.Tables;
@@ -14,7 +13,6 @@ namespace PcapWatch.Index;
 public sealed class IndexRebuild
 {
     private readonly Dictionary<string, (string EmpId, string? Name)> _watched = new(StringComparer.Ordinal);
-    private readonly Stopwatch _scanning = new();
 
     internal RowKeyMultiMap<string> ComputersByEmployee { get; } = new(StringComparer.Ordinal);
     internal RowKeyMultiMap<long> ComputersByMac { get; } = new();
@@ -23,30 +21,24 @@ public sealed class IndexRebuild
     /// <summary>Computer rows with a valid MAC (what the maintainer counts as recomputed rows).</summary>
     internal long RowsWithMac { get; private set; }
 
-    /// <summary>Time spent in the visitors (decoding and mapping), for the restart's log line.</summary>
-    public TimeSpan Elapsed => _scanning.Elapsed;
-
     private bool _computersSeen;
 
     public void OnEmployee(ReadOnlySpan<byte> key, ReadOnlySpan<byte> row)
     {
         if (_computersSeen) throw new InvalidOperationException("employees must be scanned before computers");
-        _scanning.Start();
         if (RowCodec.TryGetField(row, RowCodec.EmployeeWatchFlag, out var flag) && EmployeeRow.IsWatchedFlag(flag))
         {
             _watched[Encoding.UTF8.GetString(key)] = (RowCodec.Field(row, RowCodec.EmployeeKey)!, RowCodec.Field(row, RowCodec.EmployeeName));
         }
-        _scanning.Stop();
     }
 
     public void OnComputer(ReadOnlySpan<byte> key, ReadOnlySpan<byte> row)
     {
         _computersSeen = true;
-        _scanning.Start();
         var rowKey = Encoding.UTF8.GetString(key);
         var empKey = RowCodec.Field(row, RowCodec.ComputerEmpKey);
         if (empKey is not null) ComputersByEmployee.Add(empKey, rowKey);
-        if (RowCodec.TryGetField(row, RowCodec.ComputerMacAddr, out var macText) && MacAddress.TryParse(macText, out var mac))
+        if (RowCodec.TryGetComputerMac(row, out var mac))
         {
             ComputersByMac.Add(mac.Value, rowKey);
             RowsWithMac++;
@@ -56,7 +48,6 @@ public sealed class IndexRebuild
                 list.Add(new WatchedComputer(mac, rowKey, RowCodec.Field(row, RowCodec.ComputerCompId), employee.EmpId, employee.Name, empKey));
             }
         }
-        _scanning.Stop();
     }
 
     /// <summary>The employees store was not trusted and starts empty: nobody recovered is watched.</summary>

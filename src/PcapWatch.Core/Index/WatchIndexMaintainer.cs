@@ -1,3 +1,4 @@
+using System.Text;
 using PcapWatch.Packets;
 using PcapWatch.Tables;
 using Microsoft.Extensions.Logging;
@@ -112,7 +113,7 @@ public sealed class WatchIndexMaintainer
         var affected = new HashSet<long>();
         foreach (var computerKey in computerKeys)
         {
-            if (_computers.Read(computerKey) is { } computer && TryMac(computer, out var mac)) affected.Add(mac.Value);
+            if (_computers.Read(computerKey) is { } computer && RowCodec.TryGetComputerMac(computer, out var mac)) affected.Add(mac.Value);
         }
         foreach (var mac in affected) Affect(mac);
     }
@@ -127,7 +128,7 @@ public sealed class WatchIndexMaintainer
         if (previousBytes is not null)
         {
             if (RowCodec.Field(previousBytes, RowCodec.ComputerEmpKey) is { } previousEmpKey) _computersByEmployee.Remove(previousEmpKey, change.RowKey);
-            if (TryMac(previousBytes, out var oldMac))
+            if (RowCodec.TryGetComputerMac(previousBytes, out var oldMac))
             {
                 _computersByMac.Remove(oldMac.Value, change.RowKey);
                 affected.Add(oldMac.Value);
@@ -168,7 +169,7 @@ public sealed class WatchIndexMaintainer
                 if (!RowCodec.TryGetField(employee, RowCodec.EmployeeWatchFlag, out var flag) || !EmployeeRow.IsWatchedFlag(flag)) continue;
                 owners.Add(new WatchedComputer(mac, rowKey, RowCodec.Field(computer, RowCodec.ComputerCompId),
                     RowCodec.Field(employee, RowCodec.EmployeeKey)!, RowCodec.Field(employee, RowCodec.EmployeeName),
-                    RowCodec.Field(computer, RowCodec.ComputerEmpKey)));
+                    Encoding.UTF8.GetString(empKey)));
             }
         }
         Publish(mac, owners);
@@ -195,12 +196,5 @@ public sealed class WatchIndexMaintainer
             _reportedConflicts.Remove(mac.Value);
         }
         _observer?.OnOwnersChanged(mac, ownerArray);
-    }
-
-    /// <summary>A stored computer row's MAC, read from its bytes (false when null or not a MAC).</summary>
-    private static bool TryMac(ReadOnlySpan<byte> computer, out MacAddress mac)
-    {
-        mac = default;
-        return RowCodec.TryGetField(computer, RowCodec.ComputerMacAddr, out var text) && MacAddress.TryParse(text, out mac);
     }
 }

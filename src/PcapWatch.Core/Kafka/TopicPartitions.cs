@@ -13,17 +13,6 @@ public static class TopicPartitions
     }
 
     /// <summary>
-    /// The partitions of each topic, through one admin handle: disposing one takes ~100 ms (a profile of start-up
-    /// showed 0.7 s spent disposing one per topic).
-    /// </summary>
-    public static Dictionary<string, List<TopicPartition>> Of(IClient client, IEnumerable<string> topics, TimeSpan timeout,
-        CancellationToken cancel = default)
-    {
-        using var admin = new DependentAdminClientBuilder(client.Handle).Build();
-        return topics.Distinct().ToDictionary(t => t, t => Of(admin, t, timeout, cancel));
-    }
-
-    /// <summary>
     /// The partitions of each topic, each waited for up to its own timeout (in the order given), through an admin handle
     /// the caller keeps: a long-lived one costs nothing, a disposed one ~100 ms.
     /// </summary>

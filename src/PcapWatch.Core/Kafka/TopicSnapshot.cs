@@ -36,9 +36,8 @@ public static class TopicSnapshot
         var end = new EndOfPartitions(consumer, partitions);
         consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
         // The end is asked by position, for every pending partition: not after each record (that cost 10x on a
-        // 64-partition read), but when the consumer runs dry and every CheckEvery records. Records read past the end
-        // meanwhile are not handed on.
-        // Dry means nothing fetched yet: the end is asked before waiting, so the last record is not followed by a wait.
+        // 64-partition read), but every CheckEvery records and whenever nothing is fetched yet, before waiting (so the
+        // last record is not followed by a wait). Records read past the end meanwhile are not handed on.
         bool done = end.Update(consumer);
         int sinceCheck = 0;
         while (!done)

@@ -9,9 +9,9 @@ using Microsoft.Extensions.Logging;
 namespace PcapWatch.Service;
 
 /// <summary>
-/// The hot loop: consumes <c>pcap</c> in batches (one consumer group across instances), each record decided in place by
-/// the value deserializer (<see cref="PacketDecider"/>), and produces every match. Offsets are committed only after the producer has flushed every match made
-/// from the records below them — at-least-once, never a committed packet whose match could still be lost.
+/// The hot loop: consumes <c>pcap</c> in batches (one consumer group across instances), each record decided in place
+/// by the value deserializer (<see cref="PacketDecider"/>), and produces every match. Offsets are committed only after
+/// the producer has flushed every match made from the records below them — at-least-once, never a committed packet whose match could still be lost.
 /// </summary>
 /// <remarks>
 /// Under a broker outage nothing blocks for long: a flush waits a bounded time (well inside max.poll.interval.ms) and

@@ -101,10 +101,10 @@ public sealed class PcapWatchService
             // The scans' scratch (FASTER's iteration store, the rebuild's maps while they grew) is garbage now; with a
             // million rows it kept the restarted process 150 MB above a first start until the GC got round to it.
             if (employees.Count + computers.Count >= LargeRebuildRows) GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-            _log.LogInformation("Tables recovered and index rebuilt in {Elapsed} ms ({Decoding} ms decoding rows, {Collecting} ms returning scratch memory): {WatchedMacs} watched MACs",
-                rebuildClock.ElapsedMilliseconds, (long)rebuild.Elapsed.TotalMilliseconds, gcClock.ElapsedMilliseconds, maintainer.Index.Count);
+            _log.LogInformation("Tables recovered and index rebuilt in {Elapsed} ms ({Collecting} ms returning scratch memory): {WatchedMacs} watched MACs",
+                rebuildClock.ElapsedMilliseconds, gcClock.ElapsedMilliseconds, maintainer.Index.Count);
         }
-        var tables = new TableLoader(reader, partitions, o.Topics, maintainer, Progress, deadLetters, resume, _loggers.CreateLogger<TableLoader>(), cancel);
+        var tables = new TableLoader(reader, partitions, o.Topics, maintainer, Progress, deadLetters, resume, _loggers.CreateLogger<TableLoader>());
 
         // What the broker finally refused is produced again; a changelog record is made good by reconciling the topic
         // (re-sending an old value could overwrite a newer one for its MAC).
@@ -282,17 +282,15 @@ public sealed class PcapWatchService
             employees.Count, computers.Count, clock.ElapsedMilliseconds);
     }
 
-    /// <summary>Stops at start-up, with the name of the missing topic, rather than failing at the first bad record.</summary>
     /// <summary>
-    /// The partitions of every topic the service writes (which must exist now) and of the tables (waited for: they may
-    /// be created by whoever fills them), asked once: the later readers take them from here, as asking again costs
-    /// ~100 ms a time.
+    /// The partitions of every topic the service writes (which must exist now: a missing one stops the start with its
+    /// name, rather than the first bad record) and of the tables (waited for: they may be created by whoever fills
+    /// them), asked once: the later readers take them from here, as asking again costs ~100 ms a time.
     /// </summary>
     private static Dictionary<string, List<TopicPartition>> RequireTopics(IAdminClient admin, PipelineOptions o, CancellationToken cancel)
     {
         var written = o.Topics.Written(o.PublishChangelog).Select(t => (t, TimeSpan.FromSeconds(30)));
         var tables = new[] { o.Topics.Employees, o.Topics.Computers }.Select(t => (t, TimeSpan.FromMinutes(5)));
-        var bootstrapServers = o.BootstrapServers;
         try
         {
             return TopicPartitions.Of(admin, written.Concat(tables), cancel);
@@ -300,7 +298,7 @@ public sealed class PcapWatchService
         catch (KafkaUnavailableException ex) when (ex.Reason == KafkaUnavailableReason.TopicMissing)
         {
             // The message names the topic: "topic 'X' not found on the cluster".
-            throw ex.At(bootstrapServers, "create it before starting (see docs/operations.md, 'Against a real Kafka')");
+            throw ex.At(o.BootstrapServers, "create it before starting (see docs/operations.md, 'Against a real Kafka')");
         }
     }
 }

@@ -34,8 +34,9 @@ public sealed class TableLoader
     /// <param name="partitionsOf">Each table topic's partitions (as the service's start-up check found them).</param>
     /// <param name="resume">Per table topic, the next offset of each partition to read (from a checkpoint); a topic
     /// that is absent is read from the beginning.</param>
-    public TableLoader(IConsumer<byte[]?, byte[]?> consumer, IReadOnlyDictionary<string, List<TopicPartition>> partitionsOf, TopicNames topics, WatchIndexMaintainer maintainer, PipelineProgress progress,
-        DeadLetterWriter deadLetters, IReadOnlyDictionary<string, Dictionary<int, long>> resume, ILogger log, CancellationToken cancel)
+    public TableLoader(IConsumer<byte[]?, byte[]?> consumer, IReadOnlyDictionary<string, List<TopicPartition>> partitionsOf,
+        TopicNames topics, WatchIndexMaintainer maintainer, PipelineProgress progress, DeadLetterWriter deadLetters,
+        IReadOnlyDictionary<string, Dictionary<int, long>> resume, ILogger log)
     {
         _log = log;
         _topics = topics;

@@ -211,9 +211,9 @@ public sealed unsafe class FasterTableStore : IDisposable
     }
 
     /// <summary>
-    /// Calls <paramref name="visit"/> with every live row's key and encoded value, in log order, over FASTER's own
-    /// memory: nothing is copied or decoded unless the visitor does it. With a million rows, building a list of
-    /// (string, byte[]) pairs first took half of a restart.
+    /// Calls <paramref name="visit"/> with every live row's key and encoded value, in no particular order. A large store
+    /// is read over FASTER's own memory (nothing copied or decoded unless the visitor does it: with a million rows,
+    /// building a list of (string, byte[]) pairs first took half of a restart); a small one is copied as it is scanned.
     /// </summary>
     public void ForEachRow(RowVisitor visit)
     {

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using PcapWatch.Packets;
 
 namespace PcapWatch.Tables;
 
@@ -30,21 +31,6 @@ internal static class RowCodec
         return buffer;
     }
 
-    public static string?[] Decode(ReadOnlySpan<byte> data, int fieldCount)
-    {
-        var fields = new string?[fieldCount];
-        int at = 0;
-        for (int i = 0; i < fieldCount; i++)
-        {
-            int n = BinaryPrimitives.ReadInt32LittleEndian(data[at..]);
-            at += 4;
-            if (n < 0) continue;
-            fields[i] = Encoding.UTF8.GetString(data.Slice(at, n));
-            at += n;
-        }
-        return fields;
-    }
-
     /// <summary>
     /// Field <paramref name="index"/> of an encoded row, in place: false when it is null. Lets a reader look at the
     /// one field it needs (a watch flag, a MAC) without building every string of the row.
@@ -69,23 +55,18 @@ internal static class RowCodec
     public static string? Field(ReadOnlySpan<byte> data, int index) =>
         TryGetField(data, index, out var field) ? Encoding.UTF8.GetString(field) : null;
 
+    /// <summary>A stored computer row's MAC, parsed from its bytes (false when null or not a MAC).</summary>
+    public static bool TryGetComputerMac(ReadOnlySpan<byte> computer, out MacAddress mac)
+    {
+        mac = default;
+        return TryGetField(computer, ComputerMacAddr, out var text) && MacAddress.TryParse(text, out mac);
+    }
+
     // Field positions of the stored rows (the order the Encode methods below write them in).
     public const int EmployeeKey = 0, EmployeeName = 1, EmployeeWatchFlag = 2;
     public const int ComputerRowKey = 0, ComputerCompId = 1, ComputerEmpKey = 2, ComputerMacAddr = 3;
 
     public static byte[] EncodeEmployee(EmployeeRow row) => Encode(row.Key, row.Name, row.WatchFlag);
 
-    public static EmployeeRow DecodeEmployee(ReadOnlySpan<byte> data)
-    {
-        var f = Decode(data, 3);
-        return new EmployeeRow(f[0]!, f[1], f[2]);
-    }
-
     public static byte[] EncodeComputer(ComputerRow row) => Encode(row.RowKey, row.CompId, row.EmpKey, row.MacAddr);
-
-    public static ComputerRow DecodeComputer(ReadOnlySpan<byte> data)
-    {
-        var f = Decode(data, 4);
-        return new ComputerRow(f[0]!, f[1], f[2], f[3]);
-    }
 }
