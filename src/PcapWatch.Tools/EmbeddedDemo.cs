@@ -22,7 +22,10 @@ public static class EmbeddedDemo
     /// </summary>
     private static readonly Dictionary<string, string> LowLatencyFetch = new() { ["fetch.wait.max.ms"] = "5" };
 
-    public static DemoResult Run(DemoOptions options, TextWriter output, CancellationToken cancel)
+    /// <param name="whileBrokerUp">Runs after the demo with its result and the broker's address, before the broker goes
+    /// (demo --dashboard serves the page from it until Ctrl+C).</param>
+    public static DemoResult Run(DemoOptions options, TextWriter output, CancellationToken cancel,
+        Action<DemoResult, string>? whileBrokerUp = null)
     {
         var clock = Stopwatch.StartNew();
         var topics = TopicNames.Default;
@@ -87,7 +90,9 @@ public static class EmbeddedDemo
         }
         tail.ReadToCurrentEnd(cancel);
         output.Flush();
-        return new DemoResult(fed.Produced, fed.OversizedLines.Count, summary, tail.Printed, clock.Elapsed);
+        var result = new DemoResult(fed.Produced, fed.OversizedLines.Count, summary, tail.Printed, clock.Elapsed);
+        whileBrokerUp?.Invoke(result, broker.BootstrapServers);
+        return result;
     }
 
     private static PublishResult PublishFile(RecordPublisher publisher, string topic, string path, InputFormat format,

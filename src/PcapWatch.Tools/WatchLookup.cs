@@ -54,25 +54,22 @@ public sealed class WatchLookup
 
     public void AddMatch(long timestampMs, byte[]? value)
     {
-        if (value is null) return;
-        try
-        {
-            using var doc = JsonDocument.Parse(value);
-            var r = doc.RootElement;
-            if (JsonColumns.Text(r, OutputColumns.MacAddr) is not { } macText || !MacAddress.TryParse(macText, out var mac)) return;
-            // The watched computer's own address: the source unless it received the packet (DIRECTION "in").
-            var ip = JsonColumns.Text(r, OutputColumns.Direction) == "in" ? JsonColumns.Text(r, OutputColumns.IpDst) : JsonColumns.Text(r, OutputColumns.IpSrc);
-            // ARP and other non-IP packets carry no address: the last IP stays the last one actually seen.
-            if (ip is null && _lastByMac.TryGetValue(mac.Value, out var previous)) ip = previous.Ip;
-            var sighting = new Sighting(mac.ToString(), ip, JsonColumns.Text(r, OutputColumns.EmpId), JsonColumns.Text(r, OutputColumns.EmpName),
-                DateTimeOffset.FromUnixTimeMilliseconds(timestampMs));
-            if (!_lastByMac.TryGetValue(mac.Value, out var known) || known.When <= sighting.When) _lastByMac[mac.Value] = sighting;
-            if (ip is not null && (!_lastByIp.TryGetValue(ip, out var byIp) || byIp.When <= sighting.When)) _lastByIp[ip] = sighting;
-        }
-        catch (JsonException)
-        {
-        }
+        if (value is not null && MatchRecord.TryParse(value) is { } match) AddMatch(timestampMs, match);
     }
+
+    public void AddMatch(long timestampMs, MatchRecord match)
+    {
+        if (match.Mac is not { } macText || !MacAddress.TryParse(macText, out var mac)) return;
+        var ip = match.WatchedIp;
+        // ARP and other non-IP packets carry no address: the last IP stays the last one actually seen.
+        if (ip is null && _lastByMac.TryGetValue(mac.Value, out var previous)) ip = previous.Ip;
+        var sighting = new Sighting(mac.ToString(), ip, match.EmpId, match.EmpName, DateTimeOffset.FromUnixTimeMilliseconds(timestampMs));
+        if (!_lastByMac.TryGetValue(mac.Value, out var known) || known.When <= sighting.When) _lastByMac[mac.Value] = sighting;
+        if (ip is not null && (!_lastByIp.TryGetValue(ip, out var byIp) || byIp.When <= sighting.When)) _lastByIp[ip] = sighting;
+    }
+
+    /// <summary>Every MAC watched now and its owner.</summary>
+    public IEnumerable<WatchedOwner> Owners => _owners.Values;
 
     /// <summary>The owner of a MAC now (null when it is not watched) and its last sighting (null when never seen).</summary>
     public (WatchedOwner? Owner, Sighting? Last) ByMac(MacAddress mac) =>

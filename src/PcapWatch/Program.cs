@@ -33,6 +33,7 @@ root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(TailCommand.Create());
 root.Subcommands.Add(ReportCommand.Create());
 root.Subcommands.Add(WhoCommand.Create());
+root.Subcommands.Add(DashboardCommand.Create());
 root.Subcommands.Add(SettingsCommand.Create());
 
 var parse = root.Parse(args);

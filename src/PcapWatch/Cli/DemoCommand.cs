@@ -34,17 +34,37 @@ internal static class DemoCommand
         var like = CommonOptions.ProtocolsLike();
         var format = CommonOptions.OutputFormat();
         var match = CommonOptions.Match();
+        var dashboard = new Option<bool>("--dashboard")
+        {
+            Description = "After the demo, keep the embedded broker up and serve the web page of its result (pcapwatch dashboard) "
+                + "on 127.0.0.1 until Ctrl+C",
+        };
+        var web = new DashboardWebOptions();
         var command = new Command("demo", "Run the recipe end to end on the embedded broker and print the matches."
             + CommonOptions.Examples(
                 "pcapwatch demo",
                 "pcapwatch demo --protocols-like '%http'",
+                "pcapwatch demo --dashboard --port 8080",
                 "pcapwatch demo --employees e.json --computers c.json --pcap capture.json --match both --format json"))
         {
-            employees, computers, pcap, partitions, like, format, match,
+            employees, computers, pcap, partitions, like, format, match, dashboard,
         };
+        command.Options.Add(web.Port);
         command.SetAction(parse =>
         {
             using var signal = new ShutdownSignal();
+            Action<DemoResult, string>? serve = null;
+            if (parse.GetValue(dashboard))
+            {
+                serve = (result, bootstrap) =>
+                {
+                    PrintSummary(result);
+                    var options = DashboardWebOptions.Options(parse.GetValue(web.Port), "127.0.0.1", [],
+                        new Configuration.PcapWatchSettings(), bootstrap) with { KafkaTimeout = TimeSpan.FromSeconds(30) };
+                    Console.Out.WriteLine("demo: the page stays up until Ctrl+C");
+                    DashboardWebOptions.Serve(options, signal.Token);
+                };
+            }
             foreach (var file in new[] { parse.GetValue(employees)!, parse.GetValue(computers)!, parse.GetValue(pcap)! })
             {
                 if (!File.Exists(file))
@@ -61,13 +81,19 @@ internal static class DemoCommand
                 ProtocolsLike = parse.GetValue(like),
                 Json = parse.GetValue(format) == "json",
                 Match = CommonOptions.ParseMatch(parse.GetValue(match)),
-            }, Console.Out, signal.Token);
-            var p = result.Pipeline;
-            Console.Out.WriteLine(
-                $"demo: packets={p.Packets} matches={p.Matches} shown={result.Printed} dlq={p.DeadLettered} "
-                + $"oversized={result.OversizedRecords} elapsed={result.Elapsed.TotalSeconds:F2}s");
+            }, Console.Out, signal.Token, serve);
+            if (serve is null) PrintSummary(result);
             return result.OversizedRecords > 0 ? ExitCodes.Usage : ExitCodes.Ok; // input that could not be sent
         });
         return command;
+    }
+
+    private static void PrintSummary(DemoResult result)
+    {
+        var p = result.Pipeline;
+        Console.Out.WriteLine(
+            $"demo: packets={p.Packets} matches={p.Matches} shown={result.Printed} dlq={p.DeadLettered} "
+            + $"oversized={result.OversizedRecords} elapsed={result.Elapsed.TotalSeconds:F2}s");
+        Console.Out.Flush();
     }
 }

@@ -61,4 +61,7 @@ internal sealed class PcapWatchSettings
 
     /// <summary>Confluent Schema Registry client properties by their names: schema.registry.url, basic.auth.user.info, …</summary>
     public Dictionary<string, string> SchemaRegistry { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Credentials of <c>pcapwatch dashboard</c> (not a setting of <c>run</c>).</summary>
+    public DashboardSettings Dashboard { get; set; } = new();
 }

@@ -1,0 +1,108 @@
+using System.Net.ServerSentEvents;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace PcapWatch.Dashboard;
+
+/// <summary>The page, its script and style, and the read-only API the page (and anyone with credentials) uses.</summary>
+internal static class DashboardEndpoints
+{
+    private const int MaxFeedItems = 200;
+    private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
+
+    public static void Map(WebApplication app, DashboardState state, MetricsProbe metrics, TimeSpan streamInterval)
+    {
+        app.MapGet("/", () => Asset("index.html", "text/html; charset=utf-8"));
+        app.MapGet("/app.js", () => Asset("app.js", "text/javascript; charset=utf-8"));
+        app.MapGet("/app.css", () => Asset("app.css", "text/css; charset=utf-8"));
+
+        app.MapGet("/api/summary", (string? window) =>
+            TrafficWindowSpec.Parse(window) is { } spec ? Results.Json(state.Summary(spec)) : UnknownWindow(window));
+
+        app.MapGet("/api/chart", (string emp, string? window, string? metric) =>
+        {
+            if (TrafficWindowSpec.Parse(window) is not { } spec) return UnknownWindow(window);
+            bool bytes = string.Equals(metric, "bytes", StringComparison.OrdinalIgnoreCase);
+            var bars = state.Chart(emp, spec);
+            if (bars is null) return Results.NotFound(new { error = $"no traffic for employee '{emp}'" });
+            return Results.Text(SvgChart.Render(bars, bytes, $"{emp}: {(bytes ? "bytes" : "packets")} per protocol, last {spec.Name}"),
+                "image/svg+xml; charset=utf-8");
+        });
+
+        app.MapGet("/api/matches/recent", (string? employee, string? like, int? limit) =>
+        {
+            var filter = new FeedFilter(employee, like);
+            var items = state.Newest(Math.Clamp(limit ?? 100, 1, MaxFeedItems), filter.Passes);
+            return Results.Json(new FeedBatch(items, 0, items.Count > 0 ? items[0].Seq : state.Feed.LastSeq));
+        });
+
+        app.MapGet("/api/matches/stream", (string? employee, string? like, long? after, CancellationToken cancel) =>
+            TypedResults.ServerSentEvents(Stream(state, new FeedFilter(employee, like), after, streamInterval, cancel)));
+
+        app.MapGet("/api/who/{address}", (string address) =>
+            WhoAnswer.For(address, state) is { } answer
+                ? Results.Json(answer)
+                : Results.BadRequest(new { error = $"'{address}' is neither a MAC address nor an IP address" }));
+
+        app.MapGet("/api/health", () =>
+        {
+            lock (state.Sync) return Results.Json(new HealthAnswer(state.MatchesRead, state.UnreadableRecords, state.CaughtUp, metrics.Latest()));
+        });
+    }
+
+    /// <summary>
+    /// New matches as they are read, at most one event per interval (10,000 matches/s stay four events a second, the
+    /// newest <see cref="MaxFeedItems"/> of them); a ping when nothing happens, so proxies keep the connection.
+    /// </summary>
+    private static async IAsyncEnumerable<SseItem<FeedBatch?>> Stream(DashboardState state, FeedFilter filter, long? after,
+        TimeSpan interval, [EnumeratorCancellation] CancellationToken cancel)
+    {
+        long seq = after ?? state.Feed.LastSeq;
+        yield return new SseItem<FeedBatch?>(null, "hello");
+        while (!cancel.IsCancellationRequested)
+        {
+            if (!await ArrivedAsync(state, seq, cancel))
+            {
+                yield return new SseItem<FeedBatch?>(null, "ping");
+                continue;
+            }
+            var (items, missed) = state.After(seq);
+            if (items.Count > 0) seq = items[^1].Seq;
+            var shown = items.Where(filter.Passes).Reverse().Take(MaxFeedItems).ToList();
+            if (shown.Count > 0 || missed > 0) yield return new SseItem<FeedBatch?>(new FeedBatch(shown, missed, seq), "matches");
+            await Task.Delay(interval, cancel);
+        }
+    }
+
+    /// <summary>True when a match after <paramref name="seq"/> arrived, false when the heartbeat is due first.</summary>
+    private static async Task<bool> ArrivedAsync(DashboardState state, long seq, CancellationToken cancel)
+    {
+        using var beat = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        beat.CancelAfter(Heartbeat);
+        try
+        {
+            await state.Feed.WaitAfterAsync(seq, beat.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private static IResult UnknownWindow(string? window) =>
+        Results.BadRequest(new { error = $"unknown window '{window}': one of {string.Join(", ", TrafficWindowSpec.All.Select(w => w.Name))}" });
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> Assets = new(StringComparer.Ordinal);
+
+    private static IResult Asset(string name, string contentType) => Results.Bytes(Assets.GetOrAdd(name, static n =>
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("wwwroot/" + n)
+            ?? throw new InvalidOperationException($"the page asset {n} is not in the program");
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }), contentType);
+}

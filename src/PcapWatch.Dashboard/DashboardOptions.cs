@@ -1,0 +1,36 @@
+using System.Net;
+using PcapWatch.Kafka;
+
+namespace PcapWatch.Dashboard;
+
+/// <summary>What the dashboard reads, where it listens and whom it lets in.</summary>
+public sealed record DashboardOptions
+{
+    public required string BootstrapServers { get; init; }
+    public IReadOnlyDictionary<string, string>? KafkaProperties { get; init; }
+    /// <summary>Schema Registry client properties, for an Avro output topic; null when none.</summary>
+    public IReadOnlyDictionary<string, string>? SchemaRegistry { get; init; }
+    public TopicNames Topics { get; init; } = TopicNames.Default;
+
+    /// <summary>The address Kestrel binds: loopback unless the operator says otherwise.</summary>
+    public IPAddress Listen { get; init; } = IPAddress.Loopback;
+
+    /// <summary>0 lets the system choose (tests); the bound port is <see cref="DashboardServer.Port"/>.</summary>
+    public int Port { get; init; } = 8080;
+
+    public DashboardCredentials Credentials { get; init; } = DashboardCredentials.None;
+
+    /// <summary>The instances' Prometheus endpoints (http://host:port/metrics), polled for the health line.</summary>
+    public IReadOnlyList<Uri> MetricsUrls { get; init; } = [];
+
+    public TimeSpan MetricsInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long to wait for Kafka at start; null waits as long as it takes.</summary>
+    public TimeSpan? KafkaTimeout { get; init; }
+
+    /// <summary>Matches kept for the live feed (newest first); older ones are only in the charts.</summary>
+    public int FeedCapacity { get; init; } = 1000;
+
+    /// <summary>The live feed sends at most one update per client per interval, so 10,000 matches/s stay a few events/s.</summary>
+    public TimeSpan StreamInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+}

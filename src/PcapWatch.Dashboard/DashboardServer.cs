@@ -1,0 +1,128 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using PcapWatch.Tools;
+using Serilog;
+
+namespace PcapWatch.Dashboard;
+
+/// <summary>
+/// <c>pcapwatch dashboard</c>: waits for Kafka, starts reading the topics, then serves the page on Kestrel. Runs until
+/// stopped; a failure of the topic reader (a setting, not a record: records are skipped) stops it with that error.
+/// </summary>
+public sealed class DashboardServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly TopicFollower _follower;
+    private readonly MetricsProbe _metrics;
+    private readonly MatchValueDecoder _decoder;
+    private readonly CancellationTokenSource _stop;
+    private readonly Task _reading;
+    private readonly Task _probing;
+
+    private DashboardServer(WebApplication app, TopicFollower follower, MetricsProbe metrics, MatchValueDecoder decoder,
+        CancellationTokenSource stop, Task reading, Task probing)
+    {
+        (_app, _follower, _metrics, _decoder, _stop, _reading, _probing) = (app, follower, metrics, decoder, stop, reading, probing);
+    }
+
+    /// <summary>Where the page is (the bound port, also when 0 was asked for).</summary>
+    public Uri Address { get; private set; } = null!;
+
+    /// <summary>Completes when the topic reader stops: at disposal, or faulted with the reason it could not go on.</summary>
+    public Task Reading => _reading;
+
+    public static async Task<DashboardServer> StartAsync(DashboardOptions options, ILoggerFactory loggers, CancellationToken cancel)
+    {
+        if (DashboardCredentials.Required(options.Listen) && !options.Credentials.Any)
+        {
+            throw new ArgumentException($"the dashboard would listen on {options.Listen}, beyond this machine, without credentials: set "
+                + "Dashboard:Token, or Dashboard:User and Dashboard:Password (settings file or PCAPWATCH__Dashboard__… environment "
+                + "variables), or listen on 127.0.0.1");
+        }
+        var log = loggers.CreateLogger("PcapWatch.Dashboard");
+        var state = new DashboardState(options.FeedCapacity);
+        var decoder = new MatchValueDecoder(options.SchemaRegistry);
+        TopicFollower? follower = null;
+        var metrics = new MetricsProbe(options.MetricsUrls, options.MetricsInterval, log);
+        var stop = new CancellationTokenSource();
+        try
+        {
+            follower = new TopicFollower(options, state, decoder, log, cancel);
+            var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+            builder.Services.AddRoutingCore();
+            // Through Serilog like the rest; the framework's per-request lines only when something goes wrong.
+            builder.Logging.AddSerilog(Serilog.Log.Logger).AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
+                .AddFilter("Microsoft.Hosting", LogLevel.Warning);
+            builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
+            {
+                k.AddServerHeader = false;
+                k.Listen(options.Listen, options.Port);
+            });
+            var app = builder.Build();
+            var gate = new AccessGate(options.Credentials, options.Listen);
+            app.Use(gate.InvokeAsync);
+            app.UseRouting();
+            DashboardEndpoints.Map(app, state, metrics, options.StreamInterval);
+
+            var reader = follower;
+            var reading = Task.Factory.StartNew(() => reader.Run(stop.Token), TaskCreationOptions.LongRunning);
+            var probing = metrics.RunAsync(stop.Token);
+            await app.StartAsync(cancel);
+            var server = new DashboardServer(app, follower, metrics, decoder, stop, reading, probing);
+            var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            server.Address = new Uri(bound.EndsWith('/') ? bound : bound + "/");
+            log.LogInformation("Dashboard on {Address} (reading {Output} and {Changelog} at {Bootstrap}{Auth})", server.Address,
+                options.Topics.Output, options.Topics.Changelog, options.BootstrapServers,
+                options.Credentials.Any ? "; credentials required" : "");
+            return server;
+        }
+        catch
+        {
+            stop.Cancel();
+            follower?.Dispose();
+            metrics.Dispose();
+            decoder.Dispose();
+            stop.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Serves until <paramref name="cancel"/> fires; rethrows what stopped the topic reader, if anything did.</summary>
+    public async Task RunUntilAsync(CancellationToken cancel)
+    {
+        var cancelled = Task.Delay(Timeout.Infinite, cancel);
+        await Task.WhenAny(cancelled, _reading);
+        if (_reading.IsFaulted) await _reading;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+        try
+        {
+            await _reading;
+        }
+        catch (Exception) when (_reading.IsFaulted)
+        {
+            // Already reported by RunUntilAsync to whoever waited on it.
+        }
+        try
+        {
+            await _probing;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        _follower.Dispose();
+        _metrics.Dispose();
+        _decoder.Dispose();
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,132 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using PcapWatch.Kafka;
+using PcapWatch.Tools;
+
+namespace PcapWatch.Dashboard;
+
+/// <summary>
+/// Reads the output topic (every partition, so every instance's matches) and the index changelog from the beginning,
+/// without a group (the dashboard takes nothing from the service's consumers), and feeds <see cref="DashboardState"/>.
+/// A record that cannot be read is counted and skipped: nothing on a topic stops the page.
+/// </summary>
+internal sealed class TopicFollower : IDisposable
+{
+    private const int BatchSize = 2_000;
+
+    private readonly IConsumer<byte[]?, byte[]?> _consumer;
+    private readonly DashboardState _state;
+    private readonly MatchValueDecoder _decoder;
+    private readonly TopicNames _topics;
+    private readonly ILogger _log;
+    private readonly HashSet<TopicPartition> _atEnd = new();
+    private readonly int _partitionCount;
+
+    public TopicFollower(DashboardOptions options, DashboardState state, MatchValueDecoder decoder, ILogger log, CancellationToken cancel)
+    {
+        _state = state;
+        _decoder = decoder;
+        _topics = options.Topics;
+        _log = log;
+        var config = ClientSettings.Consumer(options.BootstrapServers, null, options.KafkaProperties);
+        config.EnablePartitionEof = true;
+        _consumer = KafkaClients.ConsumerBuilder<byte[]?, byte[]?>(config, ToolLogging.Kafka).Build();
+        try
+        {
+            ClusterWait.UntilReachable(_consumer, () => _consumer.Consume(TimeSpan.Zero), options.BootstrapServers, ToolLogging.Kafka,
+                options.KafkaTimeout, TimeSpan.FromSeconds(10), log, cancel);
+            ToolLogging.Kafka.ReportOutages();
+            var wait = options.KafkaTimeout ?? TimeSpan.FromMinutes(1);
+            var partitions = TopicPartitions.Of(_consumer, _topics.Output, wait, cancel);
+            if (_topics.Changelog.Length > 0)
+            {
+                try
+                {
+                    partitions.AddRange(TopicPartitions.Of(_consumer, _topics.Changelog, TimeSpan.FromSeconds(5), cancel));
+                }
+                catch (KafkaUnavailableException)
+                {
+                    log.LogWarning("No index topic {Topic}: the page lists employees by their matches only, not who is watched",
+                        _topics.Changelog);
+                }
+            }
+            _partitionCount = partitions.Count;
+            _consumer.Assign(partitions.Select(tp => new TopicPartitionOffset(tp, Offset.Beginning)));
+        }
+        catch (KafkaUnavailableException ex)
+        {
+            _consumer.Dispose();
+            throw ex.At(options.BootstrapServers);
+        }
+        catch
+        {
+            _consumer.Dispose();
+            throw;
+        }
+    }
+
+    public UnreadableRecords Unreadable { get; } = new();
+
+    /// <summary>Reads until cancelled.</summary>
+    public void Run(CancellationToken cancel)
+    {
+        var batch = new List<(ConsumeResult<byte[]?, byte[]?> Record, MatchRecord? Match)>(BatchSize);
+        while (!cancel.IsCancellationRequested)
+        {
+            batch.Clear();
+            try
+            {
+                for (var r = _consumer.Consume(TimeSpan.FromMilliseconds(100)); r is not null; r = _consumer.Consume(TimeSpan.Zero))
+                {
+                    if (r.IsPartitionEOF)
+                    {
+                        _atEnd.Add(r.TopicPartition);
+                        continue;
+                    }
+                    _atEnd.Remove(r.TopicPartition);
+                    batch.Add((r, r.Topic == _topics.Output ? Decode(r) : null));
+                    if (batch.Count == BatchSize) break;
+                }
+            }
+            catch (ConsumeException ex) when (!ex.Error.IsFatal)
+            {
+                _log.LogWarning("Reading the dashboard's topics: {Reason}", ex.Error.Reason);
+            }
+            Apply(batch);
+        }
+    }
+
+    /// <summary>Parsed outside the lock: the page's readers wait only for the applying.</summary>
+    private MatchRecord? Decode(ConsumeResult<byte[]?, byte[]?> record)
+    {
+        MatchRecord? match = null;
+        Unreadable.Guard(record, () =>
+        {
+            var json = _decoder.ToJson(record.Message.Value, _topics.Output);
+            match = json is null ? null : MatchRecord.TryParse(json);
+            if (json is not null && match is null) throw new FormatException("not a JSON object with the output's columns");
+        });
+        return match;
+    }
+
+    private void Apply(List<(ConsumeResult<byte[]?, byte[]?> Record, MatchRecord? Match)> batch)
+    {
+        lock (_state.Sync)
+        {
+            foreach (var (record, match) in batch)
+            {
+                if (record.Topic != _topics.Output) _state.OnIndexRow(record.Message.Key, record.Message.Value);
+                else if (match is not null) _state.OnMatch(record.Message.Timestamp.UnixTimestampMs, match);
+            }
+            _state.UnreadableRecords = Unreadable.Count;
+            if (!_state.CaughtUp && _atEnd.Count == _partitionCount) _state.CaughtUp = true;
+        }
+        if (batch.Count > 0) _state.Feed.Signal();
+    }
+
+    public void Dispose()
+    {
+        _consumer.Close();
+        _consumer.Dispose();
+    }
+}

@@ -1,0 +1,179 @@
+'use strict';
+// PcapWatch's page. Everything shown comes from packets and tables, which an attacker can shape: it is only ever set as
+// text (textContent, setAttribute on safe attributes), never parsed as HTML.
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const MAX_FEED = 200;
+  const MAX_ROWS = 500;
+  const CHARTS = 6;
+  const view = { window: '1h', metric: 'packets', source: null, feedGeneration: 0 };
+
+  function el(tag, text, cls) {
+    const e = document.createElement(tag);
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    if (cls) e.className = cls;
+    return e;
+  }
+
+  async function getJson(url) {
+    const r = await fetch(url, { credentials: 'same-origin', cache: 'no-store' });
+    if (!r.ok) {
+      let reason = r.status + ' ' + r.statusText;
+      try { reason = (await r.json()).error || reason; } catch (_) { /* not JSON */ }
+      throw new Error(reason);
+    }
+    return r.json();
+  }
+
+  const fmtBytes = (v) => v >= 1 << 30 ? (v / (1 << 30)).toFixed(1) + ' GiB' : v >= 1 << 20 ? (v / (1 << 20)).toFixed(1) + ' MiB'
+    : v >= 1024 ? (v / 1024).toFixed(1) + ' KiB' : v + ' B';
+  const fmtTime = (iso) => iso ? new Date(iso).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC') : '';
+
+  function query(params) {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, v);
+    return q.toString();
+  }
+
+  // Employees, their computers and traffic in the window; charts for the busiest.
+  async function refreshSummary() {
+    const s = await getJson('/api/summary?' + query({ window: view.window }));
+    const body = document.querySelector('#employees tbody');
+    const rows = [];
+    for (const e of s.employees.slice(0, MAX_ROWS)) {
+      const tr = el('tr');
+      tr.dataset.empId = e.empId;
+      tr.append(el('td', e.empName ?? '(no name)', 'name'), el('td', e.empId, 'id'));
+      const computers = el('td', null, 'mac');
+      computers.textContent = e.computers.map((c) => c.mac).join(' ') || (e.watched ? '' : 'no longer watched');
+      tr.append(computers, el('td', e.packets, 'num packets'), el('td', fmtBytes(e.bytes), 'num bytes'));
+      const protocols = Object.entries(e.protocols).sort((a, b) => b[1] - a[1]).slice(0, 5).map(([p, n]) => p + ' ' + n).join(', ');
+      tr.append(el('td', protocols, 'protocols'));
+      rows.push(tr);
+    }
+    body.replaceChildren(...rows);
+    $('employees-more').textContent = s.employees.length > MAX_ROWS ? `showing ${MAX_ROWS} of ${s.employees.length}, busiest first` : '';
+    $('window-range').textContent = s.from ? `${fmtTime(s.from)} – ${fmtTime(s.to)} (event time, to the newest match)` : 'no matches yet';
+
+    const charts = [];
+    for (const e of s.employees.filter((x) => x.packets > 0).slice(0, CHARTS)) {
+      const figure = el('figure');
+      figure.append(el('figcaption', `${e.empName ?? e.empId} — ${view.metric} per protocol`));
+      const img = el('img');
+      img.alt = `${e.empName ?? e.empId}: ${view.metric} per protocol over the last ${view.window}`;
+      img.src = '/api/chart?' + query({ emp: e.empId, window: view.window, metric: view.metric, at: s.matchesRead });
+      figure.append(img);
+      charts.push(figure);
+    }
+    $('charts').replaceChildren(...charts);
+  }
+
+  function feedItem(m) {
+    const li = el('li');
+    li.dataset.seq = m.seq;
+    const time = el('span', fmtTime(m.time), 'time');
+    if (m.frameTime) time.title = 'captured ' + m.frameTime;
+    li.append(time, el('span', m.empName ?? m.empId ?? '?', 'who'));
+    li.append(el('span', `${m.protocols ?? '?'}  ${m.ipSrc ?? m.mac ?? ''} → ${m.ipDst ?? ''}  ${m.frameLen} B`
+      + (m.direction ? `  (${m.direction})` : ''), 'what'));
+    return li;
+  }
+
+  function addToFeed(items) {
+    const feed = $('feed');
+    const fresh = items.map(feedItem);
+    feed.prepend(...fresh);
+    while (feed.children.length > MAX_FEED) feed.lastElementChild.remove();
+  }
+
+  // The newest matches, then the live stream from there on; restarted when a filter changes.
+  async function startFeed() {
+    const generation = ++view.feedGeneration;
+    if (view.source) view.source.close();
+    const filter = { employee: $('feed-employee').value.trim(), like: $('feed-like').value.trim() };
+    const recent = await getJson('/api/matches/recent?' + query({ ...filter, limit: MAX_FEED }));
+    if (generation !== view.feedGeneration) return;
+    $('feed').replaceChildren(...recent.items.map(feedItem));
+    $('feed-note').textContent = '';
+    const source = new EventSource('/api/matches/stream?' + query({ ...filter, after: recent.lastSeq }));
+    view.source = source;
+    source.addEventListener('matches', (ev) => {
+      const batch = JSON.parse(ev.data);
+      addToFeed(batch.items);
+      if (batch.missed > 0) $('feed-note').textContent = `${batch.missed} matches arrived faster than shown`;
+    });
+    source.addEventListener('hello', () => setStatus());
+    source.onerror = () => { $('status').textContent = 'live feed reconnecting…'; };
+  }
+
+  async function setStatus() {
+    try {
+      const h = await getJson('/api/health');
+      $('status').textContent = `${h.matchesRead} matches read${h.caughtUp ? '' : ', catching up'}`
+        + (h.unreadableRecords ? `, ${h.unreadableRecords} unreadable` : '');
+      renderHealth(h.instances);
+    } catch (e) {
+      $('status').textContent = 'no answer: ' + e.message;
+    }
+  }
+
+  function renderHealth(instances) {
+    $('health-section').hidden = instances.length === 0;
+    const rows = instances.map((i) => {
+      const tr = el('tr');
+      tr.append(el('td', i.url));
+      if (i.error) {
+        const td = el('td', 'not answering: ' + i.error, 'bad');
+        td.colSpan = 5;
+        tr.append(td);
+        return tr;
+      }
+      tr.append(el('td', i.tablesCurrent ? 'current' : 'loading', i.tablesCurrent ? 'good' : 'bad'),
+        el('td', i.lag, i.lag > 0 ? 'num bad' : 'num'), el('td', i.deadLetters, i.deadLetters > 0 ? 'num bad' : 'num'),
+        el('td', i.packets, 'num'), el('td', i.matches, 'num'));
+      return tr;
+    });
+    document.querySelector('#health tbody').replaceChildren(...rows);
+  }
+
+  async function who(ev) {
+    ev.preventDefault();
+    const q = $('who-input').value.trim();
+    const answer = $('who-answer');
+    if (!q) return;
+    try {
+      const a = await getJson('/api/who/' + encodeURIComponent(q));
+      const seen = a.lastSeen ? `last seen ${a.lastSeen.ip ? 'with ' + a.lastSeen.ip + ' ' : ''}on ${a.lastSeen.mac} at ${fmtTime(a.lastSeen.when)}`
+        : 'never seen in matched traffic';
+      answer.textContent = a.watched
+        ? `${a.address}: watched — ${a.owner.empName} (${a.owner.empId}), computer ${a.owner.compId ?? '?'} (${a.owner.mac}); ${seen}`
+        : `${a.address}: not watched${a.lastSeen ? ` (was ${a.lastSeen.empName ?? a.lastSeen.empId}); ${seen}` : ''}`;
+      answer.className = a.watched ? 'good' : '';
+    } catch (e) {
+      answer.textContent = e.message;
+      answer.className = 'bad';
+    }
+  }
+
+  function debounce(fn, ms) {
+    let t;
+    return () => { clearTimeout(t); t = setTimeout(fn, ms); };
+  }
+
+  function safely(fn) {
+    return () => fn().catch((e) => { $('status').textContent = 'error: ' + e.message; });
+  }
+
+  document.addEventListener('DOMContentLoaded', () => {
+    $('window').addEventListener('change', (e) => { view.window = e.target.value; safely(refreshSummary)(); });
+    $('metric').addEventListener('change', (e) => { view.metric = e.target.value; safely(refreshSummary)(); });
+    $('feed-employee').addEventListener('input', debounce(safely(startFeed), 300));
+    $('feed-like').addEventListener('input', debounce(safely(startFeed), 300));
+    $('who-form').addEventListener('submit', who);
+    safely(refreshSummary)();
+    safely(startFeed)();
+    setStatus();
+    setInterval(safely(refreshSummary), 5000);
+    setInterval(setStatus, 5000);
+  });
+})();

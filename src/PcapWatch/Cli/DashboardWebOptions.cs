@@ -1,0 +1,106 @@
+using System.CommandLine;
+using System.Net;
+using PcapWatch.Cli.Configuration;
+using PcapWatch.Dashboard;
+using PcapWatch.Tools;
+
+namespace PcapWatch.Cli;
+
+/// <summary>Where the page listens, and for whom: shared by <c>dashboard</c> and <c>demo --dashboard</c>.</summary>
+internal sealed class DashboardWebOptions
+{
+    public Option<int> Port { get; } = new("--port")
+    {
+        Description = "TCP port of the page",
+        DefaultValueFactory = _ => 8080,
+    };
+
+    public Option<string> Listen { get; } = new("--listen")
+    {
+        Description = "Address to listen on; anything but loopback requires credentials from the settings",
+        DefaultValueFactory = _ => "127.0.0.1",
+    };
+
+    public Option<string[]> Metrics { get; } = new("--metrics")
+    {
+        Description = "An instance's Prometheus endpoint (run --metrics-port), for the health line; repeat for each instance",
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Port);
+        command.Options.Add(Listen);
+        command.Options.Add(Metrics);
+    }
+
+    public DashboardOptions Options(ParseResult parse, PcapWatchSettings settings, string servers) =>
+        Options(parse.GetValue(Port), parse.GetValue(Listen)!, parse.GetValue(Metrics) ?? [], settings, servers);
+
+    public static DashboardOptions Options(int port, string listenText, string[] metricsUrls, PcapWatchSettings settings, string servers)
+    {
+        if (port is < 0 or > 65535) throw new SettingsException($"--port {port}: give a TCP port, 0 to 65535");
+        if (!IPAddress.TryParse(listenText, out var listen))
+        {
+            throw new SettingsException($"--listen '{listenText}': give an IP address (127.0.0.1, ::1, 0.0.0.0 or one of this host's)");
+        }
+        var metrics = new List<Uri>();
+        foreach (var url in metricsUrls)
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                throw new SettingsException($"--metrics '{url}': give an http(s) URL such as http://host:9464/metrics");
+            }
+            metrics.Add(uri);
+        }
+        DashboardCredentials credentials;
+        try
+        {
+            credentials = new DashboardCredentials(settings.Dashboard.Token, settings.Dashboard.User, settings.Dashboard.Password);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new SettingsException($"Dashboard: {ex.Message}");
+        }
+        if (DashboardCredentials.Required(listen) && !credentials.Any)
+        {
+            throw new SettingsException($"--listen {listen} reaches beyond this machine, and the page shows who is watched: set "
+                + "Dashboard:Token, or Dashboard:User and Dashboard:Password, in the settings file or as PCAPWATCH__Dashboard__Token "
+                + "(…__User, …__Password) in the environment; or listen on 127.0.0.1");
+        }
+        return new DashboardOptions
+        {
+            BootstrapServers = servers,
+            KafkaProperties = settings.Kafka.Consumer,
+            SchemaRegistry = settings.SchemaRegistry,
+            Listen = listen,
+            Port = port,
+            Credentials = credentials,
+            MetricsUrls = metrics,
+        };
+    }
+
+    /// <summary>Serves until <paramref name="cancel"/> (Ctrl+C); a port already taken is a setting to change, not a bug.</summary>
+    public static void Serve(DashboardOptions options, CancellationToken cancel)
+    {
+        DashboardServer server;
+        try
+        {
+            server = DashboardServer.StartAsync(options, ToolLogging.Loggers, cancel).GetAwaiter().GetResult();
+        }
+        catch (IOException ex) when (ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase)
+            || ex.InnerException is System.Net.Sockets.SocketException)
+        {
+            throw new SettingsException($"--listen {options.Listen} --port {options.Port}: {ex.Message}");
+        }
+        Console.Out.WriteLine($"dashboard: {server.Address}");
+        Console.Out.Flush();
+        try
+        {
+            server.RunUntilAsync(cancel).GetAwaiter().GetResult();
+        }
+        finally
+        {
+            server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+}

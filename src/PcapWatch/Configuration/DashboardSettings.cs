@@ -1,0 +1,16 @@
+namespace PcapWatch.Cli.Configuration;
+
+/// <summary>
+/// Who may read <c>pcapwatch dashboard</c> when it listens beyond loopback: settings only (the file, or
+/// <c>PCAPWATCH__Dashboard__Token</c> and the like), never a flag (flags show in process lists and shell histories).
+/// </summary>
+internal sealed class DashboardSettings
+{
+    /// <summary>A bearer token for scripts: <c>Authorization: Bearer …</c>.</summary>
+    public string? Token { get; set; }
+
+    /// <summary>A user and password for browsers (HTTP Basic; put TLS in front when it leaves a trusted network).</summary>
+    public string? User { get; set; }
+
+    public string? Password { get; set; }
+}
