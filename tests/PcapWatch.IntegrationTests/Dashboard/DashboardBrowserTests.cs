@@ -1,0 +1,117 @@
+using Microsoft.Playwright;
+using NUnit.Framework;
+using PcapWatch.IntegrationTests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace PcapWatch.IntegrationTests.Dashboard;
+
+/// <summary>
+/// The page in a real headless Chromium (Debian's, driven by Playwright; nothing downloads a browser): it shows the
+/// watched employee and their packets, a new match appears without a reload, the search answers, and packet fields
+/// holding HTML and script are shown as text. Keeps a screenshot as a test artefact (the README's is made this way).
+/// </summary>
+public class DashboardBrowserTests
+{
+    private const string ChromiumPath = "/usr/bin/chromium";
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    private DashboardScenario _scenario = null!;
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+    private int _added; // matches the tests add to the data set, whichever order they run in
+
+    [OneTimeSetUp]
+    public async Task StartTheServiceTheDashboardAndChromium()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            const string reason = "Chromium is not installed (apt-get install chromium; .ci/run does)";
+            if (Environment.GetEnvironmentVariable("CI") is { Length: > 0 }) Assert.Fail(reason);
+            Assert.Ignore(reason);
+        }
+        _scenario = new DashboardScenario(DashboardScenario.RecipeOrSamples);
+        SetDefaultExpectTimeout((float)Patience.TotalMilliseconds);
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            // This machine's network is closed: Chromium's own background connections would only fail.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop()
+    {
+        if (_browser is not null) await _browser.CloseAsync();
+        _playwright?.Dispose();
+        _scenario?.Dispose();
+    }
+
+    private async Task<IPage> OpenAsync()
+    {
+        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
+        page.SetDefaultTimeout((float)Patience.TotalMilliseconds);
+        var errors = new List<string>();
+        page.PageError += (_, error) => errors.Add(error);
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error") errors.Add(message.Text);
+        };
+        await page.GotoAsync(_scenario.Dashboard.Address.ToString());
+        TestContext.Out.WriteLine($"page errors so far: {string.Join(" | ", errors)}");
+        return page;
+    }
+
+    [Test]
+    public async Task The_page_shows_the_watched_employee_and_their_packets_a_new_match_without_reload_and_the_search_answer()
+    {
+        var data = _scenario.Data;
+        var page = await OpenAsync();
+        var row = page.Locator("#employees tbody tr", new PageLocatorOptions { HasText = data.Employee });
+        await Expect(row.Locator("td.packets")).ToHaveTextAsync((data.Matches + _added).ToString());
+        await Expect(row.Locator("td.mac")).ToContainTextAsync(data.Mac);
+        await Expect(page.Locator("#charts figure img").First).ToBeVisibleAsync();
+
+        var label = "browser-" + Guid.NewGuid().ToString("N");
+        Interlocked.Increment(ref _added);
+        _scenario.Service.Packets(TestPackets.Recipe(data.Mac, label, protocols: "eth:ethertype:ip:tcp:http"));
+        await Expect(page.Locator($"#feed li .time[title='captured {label}']")).ToHaveCountAsync(1);
+        Assert.That(await page.Locator("#feed li").First.Locator(".time").GetAttributeAsync("title"), Is.EqualTo("captured " + label),
+            "newest first");
+
+        await page.Locator("#who-input").FillAsync(data.Mac.ToUpperInvariant());
+        await page.Locator("#who-form button").ClickAsync();
+        await Expect(page.Locator("#who-answer")).ToContainTextAsync($"watched — {data.Employee}");
+
+        await Expect(row.Locator("td.packets")).ToHaveTextAsync((data.Matches + _added).ToString());
+        var screenshot = Path.Combine(TestContext.CurrentContext.WorkDirectory, $"dashboard-{data.Name}.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
+        TestContext.AddTestAttachment(screenshot, "the dashboard after the data set and one live match");
+    }
+
+    [Test]
+    public async Task Packet_fields_holding_HTML_and_script_are_shown_as_text()
+    {
+        const string payload = "<img src=x onerror=window.pwned=1><script>window.pwned=2</script>";
+        var page = await OpenAsync();
+        await Expect(page.Locator("#employees tbody tr").First).ToBeVisibleAsync();
+
+        var label = "xss-" + Guid.NewGuid().ToString("N");
+        Interlocked.Increment(ref _added);
+        _scenario.Service.Packets(TestPackets.Recipe(_scenario.Data.Mac, label, protocols: "eth:ethertype:ip:udp:" + payload));
+        var item = page.Locator($"#feed li:has(.time[title='captured {label}'])");
+        await Expect(item).ToContainTextAsync(payload);
+        // The feed's LIKE filter over the same field: only that match is left, still as text.
+        await page.Locator("#feed-like").FillAsync("%<script>%");
+        await Expect(page.Locator("#feed li")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#feed li").First).ToContainTextAsync(payload);
+
+        var injected = await page.EvaluateAsync<int>(
+            "() => document.querySelectorAll('#feed img, #feed script, #employees img, #employees script').length");
+        var pwned = await page.EvaluateAsync<bool>("() => window.pwned !== undefined");
+        Assert.That((injected, pwned), Is.EqualTo((0, false)), "the packet's HTML became elements or its script ran");
+    }
+}
