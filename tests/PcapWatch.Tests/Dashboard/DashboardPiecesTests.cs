@@ -1,0 +1,72 @@
+using System.Net;
+using System.Text;
+using System.Xml.Linq;
+using NUnit.Framework;
+using PcapWatch.Dashboard;
+
+namespace PcapWatch.Tests.Dashboard;
+
+public class DashboardPiecesTests
+{
+    [Test]
+    public void Prometheus_samples_are_summed_over_their_labels_and_the_rest_is_skipped()
+    {
+        const string text = """
+            # HELP pcapwatch_consumer_lag Records behind
+            # TYPE pcapwatch_consumer_lag gauge
+            pcapwatch_consumer_lag{instance="a",partition="0"} 12 1700000000000
+            pcapwatch_consumer_lag{instance="a",partition="1"} 30
+            pcapwatch_dead_letters_total{reason="not_json"} 2
+            pcapwatch_dead_letters_total{reason="too_large"} 1.5e1
+            pcapwatch_tables_current 1
+            pcapwatch_packets_consumed_total NaN
+            garbage line
+            other_metric 99
+            """;
+        var sums = PrometheusText.Sums(text, ["pcapwatch_consumer_lag", "pcapwatch_dead_letters_total", "pcapwatch_tables_current",
+            "pcapwatch_packets_consumed_total"]);
+        Assert.That(sums, Is.EquivalentTo(new Dictionary<string, double>
+        {
+            ["pcapwatch_consumer_lag"] = 42, ["pcapwatch_dead_letters_total"] = 17, ["pcapwatch_tables_current"] = 1,
+        }));
+    }
+
+    [Test]
+    public void A_chart_is_well_formed_SVG_whose_protocol_names_are_only_text()
+    {
+        const string hostile = "<script>alert(1)</script>\"&'";
+        var bars = new List<ChartBar>
+        {
+            new(DateTimeOffset.UnixEpoch, new Dictionary<string, (long, long)> { [hostile] = (3, 300), ["dns"] = (1, 80) }),
+            new(DateTimeOffset.UnixEpoch.AddMinutes(1), new Dictionary<string, (long, long)>()),
+        };
+        var svg = SvgChart.Render(bars, bytes: false, "title " + hostile);
+        var doc = XDocument.Parse(svg);
+        XNamespace ns = "http://www.w3.org/2000/svg";
+        Assert.That(doc.Root!.Name, Is.EqualTo(ns + "svg"));
+        Assert.That(doc.Descendants().Where(e => e.Name.LocalName == "script"), Is.Empty, "no element from a protocol name");
+        Assert.That(doc.Descendants(ns + "text").Select(t => t.Value), Does.Contain(hostile));
+        Assert.That(doc.Descendants(ns + "rect").Count(r => r.Attribute("height") is not null && r.Attribute("width")!.Value != "10"), Is.EqualTo(2),
+            "one bar segment per protocol with traffic");
+    }
+
+    [Test]
+    public void Credentials_accept_only_the_configured_token_or_user_and_password()
+    {
+        var both = new DashboardCredentials("tok", "ann", "pw:with:colons");
+        string Basic(string s) => "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(s));
+        Assert.That(both.Accept("Bearer tok"), Is.True);
+        Assert.That(both.Accept("bearer tok"), Is.True, "the scheme is case-insensitive");
+        Assert.That(both.Accept(Basic("ann:pw:with:colons")), Is.True);
+        foreach (var wrong in new[] { null, "", "tok", "Bearer tok2", "Bearer to", Basic("ann:pw"), Basic("ann:pw:with:colons:"), "Basic ###" })
+        {
+            Assert.That(both.Accept(wrong), Is.False, wrong ?? "null");
+        }
+        Assert.That(new DashboardCredentials("tok", null, null).Accept(Basic("ann:pw")), Is.False);
+        Assert.That(DashboardCredentials.None.Any, Is.False);
+        Assert.Throws<ArgumentException>(() => _ = new DashboardCredentials(null, "a:b", "pw"));
+        Assert.Throws<ArgumentException>(() => _ = new DashboardCredentials(null, "ann", null));
+        Assert.That((DashboardCredentials.Required(IPAddress.Loopback), DashboardCredentials.Required(IPAddress.IPv6Loopback),
+            DashboardCredentials.Required(IPAddress.Any), DashboardCredentials.Required(IPAddress.Parse("10.1.2.3"))), Is.EqualTo((false, false, true, true)));
+    }
+}
