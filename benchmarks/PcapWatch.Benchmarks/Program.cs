@@ -8,6 +8,7 @@ using PcapWatch.Benchmarks;
 // dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- tables [--rows N] [--program P]   (1 M + 1 M table rows: load, restart, RSS of a pcapwatch process)
 // dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- table-apply [--rows N]   (the table side without Kafka: apply, checkpoint, rebuild, reopen)
 // dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- startup [--runs N] [--program P]   (process start to first match, first start and restart)
+// dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- dashboard [--employees N] [--rate R] [--seconds S] [--port P]   (the page under load: CPU per match, feed updates and delay)
 // dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- table-state [--keys N] [--updates M] [--shared-rows R]
 return args.FirstOrDefault() switch
 {
@@ -22,11 +23,12 @@ return args.FirstOrDefault() switch
     "tables" => LargeTablesBenchmark.Run(args[1..]),
     "table-apply" => TableApplyBenchmark.Run(args[1..]),
     "startup" => StartupBenchmark.Run(args[1..]),
+    "dashboard" => DashboardBenchmark.Run(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: PcapWatch.Benchmarks extract [BenchmarkDotNet args] | e2e [--packets N] [--watch-every K] [--instances 1,2,3] [--no-streamiz] [--consumer K=V,…] [--profile] [--alloc-types] | index-memory [--entries N] | fuzz [--seconds N] | table-state [--keys N] [--updates M] [--shared-rows R] | tables [--rows N] [--partitions P] [--program P] [--verbose] | table-apply [--rows N] | startup [--runs N] [--program P] [--verbose]");
+    Console.Error.WriteLine("usage: PcapWatch.Benchmarks extract [BenchmarkDotNet args] | e2e [--packets N] [--watch-every K] [--instances 1,2,3] [--no-streamiz] [--consumer K=V,…] [--profile] [--alloc-types] | index-memory [--entries N] | fuzz [--seconds N] | table-state [--keys N] [--updates M] [--shared-rows R] | tables [--rows N] [--partitions P] [--program P] [--verbose] | table-apply [--rows N] | startup [--runs N] [--program P] [--verbose] | dashboard [--employees N] [--rate R] [--seconds S] [--port P] [--program P]");
     return 2;
 }

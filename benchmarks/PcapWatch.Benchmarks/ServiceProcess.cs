@@ -72,6 +72,13 @@ internal sealed class ServiceProcess : IDisposable
         return 0;
     }
 
+    /// <summary>CPU time the process has used so far (user + system, all its threads).</summary>
+    public TimeSpan CpuTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
     /// <summary>SIGTERM to this process's PID, then waits for it to stop (its checkpoint included).</summary>
     public void Stop(TimeSpan patience)
     {
