@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using NUnit.Framework;
 using PcapWatch.IntegrationTests.Infrastructure;
@@ -32,7 +30,7 @@ public class MetricsAndPipeTests
         Infrastructure.Kafka.Produce(b, "employees", [("E100", """{"key":"E100","name":"Alice","watch_flag":"YES"}""")]);
         Infrastructure.Kafka.Produce(b, "computers", [("1", """{"comp_id":1,"empkey":"E100","macaddr":"02:50:57:00:00:02"}""")]);
 
-        int port = FreePort();
+        int port = FreePort.Next();
         using var run = CliProcess.Start("run", "-b", b, "--state-dir", Path.Combine(_scratch, "state"), "--metrics-port", port.ToString());
         run.WaitForLog("Joining pcap", Patience);
         var before = Scrape(port);
@@ -67,15 +65,6 @@ public class MetricsAndPipeTests
         run.Terminate();
         Assert.That(run.WaitForExit(TimeSpan.FromSeconds(20)), Is.Zero);
         Assert.That(run.Summary(), Is.EqualTo(((long)ek.Count + 1, 37L, 1L)));
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     /// <summary>The exposition text as "name{labels}" → value.</summary>

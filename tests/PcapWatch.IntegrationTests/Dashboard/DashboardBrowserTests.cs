@@ -93,7 +93,7 @@ public class DashboardBrowserTests
     }
 
     [Test]
-    public async Task Packet_fields_holding_HTML_and_script_are_shown_as_text()
+    public async Task Untrusted_packet_fields_holding_HTML_and_script_are_shown_as_text()
     {
         const string payload = "<img src=x onerror=window.pwned=1><script>window.pwned=2</script>";
         var page = await OpenAsync();
