@@ -1,6 +1,5 @@
 using System.Net.ServerSentEvents;
 using System.Reflection;
-using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
@@ -38,8 +37,11 @@ internal static class DashboardEndpoints
             return Results.Json(new FeedBatch(items, 0, items.Count > 0 ? items[0].Seq : state.Feed.LastSeq));
         });
 
+        // A stream never ends by itself: stopping the dashboard must end it, or Kestrel would wait out its shutdown timeout.
+        var stopping = app.Lifetime.ApplicationStopping;
         app.MapGet("/api/matches/stream", (string? employee, string? like, long? after, CancellationToken cancel) =>
-            TypedResults.ServerSentEvents(Stream(state, new FeedFilter(employee, like), after, streamInterval, cancel)));
+            TypedResults.ServerSentEvents(Stream(state, new FeedFilter(employee, like), after, streamInterval,
+                CancellationTokenSource.CreateLinkedTokenSource(cancel, stopping))));
 
         app.MapGet("/api/who/{address}", (string address) =>
             WhoAnswer.For(address, state) is { } answer
@@ -57,13 +59,17 @@ internal static class DashboardEndpoints
     /// newest <see cref="MaxFeedItems"/> of them); a ping when nothing happens, so proxies keep the connection.
     /// </summary>
     private static async IAsyncEnumerable<SseItem<FeedBatch?>> Stream(DashboardState state, FeedFilter filter, long? after,
-        TimeSpan interval, [EnumeratorCancellation] CancellationToken cancel)
+        TimeSpan interval, CancellationTokenSource ending)
     {
+        using var owned = ending;
+        var cancel = ending.Token;
         long seq = after ?? state.Feed.LastSeq;
         yield return new SseItem<FeedBatch?>(null, "hello");
-        while (!cancel.IsCancellationRequested)
+        while (true)
         {
-            if (!await ArrivedAsync(state, seq, cancel))
+            var woken = await WaitAsync(state, seq, cancel);
+            if (woken == Wake.Ended) yield break;
+            if (woken == Wake.Heartbeat)
             {
                 yield return new SseItem<FeedBatch?>(null, "ping");
                 continue;
@@ -72,23 +78,25 @@ internal static class DashboardEndpoints
             if (items.Count > 0) seq = items[^1].Seq;
             var shown = items.Where(filter.Passes).Reverse().Take(MaxFeedItems).ToList();
             if (shown.Count > 0 || missed > 0) yield return new SseItem<FeedBatch?>(new FeedBatch(shown, missed, seq), "matches");
-            await Task.Delay(interval, cancel);
+            await Task.WhenAny(Task.Delay(interval, cancel)); // ends early, without throwing, when the stream ends
         }
     }
 
-    /// <summary>True when a match after <paramref name="seq"/> arrived, false when the heartbeat is due first.</summary>
-    private static async Task<bool> ArrivedAsync(DashboardState state, long seq, CancellationToken cancel)
+    private enum Wake { Arrived, Heartbeat, Ended }
+
+    /// <summary>Waits for a match after <paramref name="seq"/>, the heartbeat, or the end of the stream (client gone, dashboard stopping).</summary>
+    private static async Task<Wake> WaitAsync(DashboardState state, long seq, CancellationToken cancel)
     {
         using var beat = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         beat.CancelAfter(Heartbeat);
         try
         {
             await state.Feed.WaitAfterAsync(seq, beat.Token);
-            return true;
+            return cancel.IsCancellationRequested ? Wake.Ended : Wake.Arrived;
         }
-        catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
-            return false;
+            return cancel.IsCancellationRequested ? Wake.Ended : Wake.Heartbeat;
         }
     }
 

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PcapWatch.Tools;
 using Serilog;
+using Serilog.Extensions.Logging;
 
 namespace PcapWatch.Dashboard;
 
@@ -56,8 +57,10 @@ public sealed class DashboardServer : IAsyncDisposable
             var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
             builder.Services.AddRoutingCore();
             // Through Serilog like the rest; the framework's per-request lines only when something goes wrong.
-            builder.Logging.AddSerilog(Serilog.Log.Logger).AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
-                .AddFilter("Microsoft.Hosting", LogLevel.Warning);
+            // (Serilog's provider brings a rule of its own for every category: ours must name the provider to win.)
+            builder.Logging.AddSerilog(Serilog.Log.Logger)
+                .AddFilter<SerilogLoggerProvider>("Microsoft.AspNetCore", LogLevel.Warning)
+                .AddFilter<SerilogLoggerProvider>("Microsoft.Hosting", LogLevel.Warning);
             builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
             {
                 k.AddServerHeader = false;
