@@ -6,16 +6,16 @@ namespace PcapWatch.Index;
 
 /// <summary>
 /// What a restart derives from the recovered rows, collected while they are scanned: employees first (who is watched),
-/// then computers (the reverse maps and each watched MAC's owners). Fed by the scan that verifies a recovered store
-/// against its checkpoint, so each store is read once; a store that fails verification is forgotten here too.
-/// Only the fields that decide are decoded; strings are made for the row keys the maps hold and for watched owners.
+/// then computers (each watched MAC's owners, and what the reverse maps need). Fed by the scan that verifies a recovered
+/// store against its checkpoint, so each store is read once; a store that fails verification is forgotten here too.
+/// Only the fields that decide are decoded, and strings are made only for watched employees and their computers: the
+/// reverse maps are made from <see cref="Rows"/> after the index is published (<see cref="WatchIndexMaintainer.Adopt"/>).
 /// </summary>
 public sealed class IndexRebuild
 {
     private readonly Dictionary<string, (string EmpId, string? Name)> _watched = new(StringComparer.Ordinal);
 
-    internal RowKeyMultiMap<string> ComputersByEmployee { get; } = new(StringComparer.Ordinal);
-    internal RowKeyMultiMap<long> ComputersByMac { get; } = new();
+    internal ComputerRowRefs Rows { get; } = new();
     internal Dictionary<long, List<WatchedComputer>> Owners { get; } = new();
 
     /// <summary>Computer rows with a valid MAC (what the maintainer counts as recomputed rows).</summary>
@@ -35,19 +35,30 @@ public sealed class IndexRebuild
     public void OnComputer(ReadOnlySpan<byte> key, ReadOnlySpan<byte> row)
     {
         _computersSeen = true;
-        var rowKey = Encoding.UTF8.GetString(key);
-        var empKey = RowCodec.Field(row, RowCodec.ComputerEmpKey);
-        if (empKey is not null) ComputersByEmployee.Add(empKey, rowKey);
+        bool hasEmployee = RowCodec.TryGetField(row, RowCodec.ComputerEmpKey, out var empKey);
+        long? macValue = null;
         if (RowCodec.TryGetComputerMac(row, out var mac))
         {
-            ComputersByMac.Add(mac.Value, rowKey);
+            macValue = mac.Value;
             RowsWithMac++;
-            if (empKey is not null && _watched.TryGetValue(empKey, out var employee))
+            if (hasEmployee && _watched.Count > 0 && WatchedEmployee(empKey) is { } employee)
             {
                 if (!Owners.TryGetValue(mac.Value, out var list)) Owners[mac.Value] = list = new List<WatchedComputer>(1);
-                list.Add(new WatchedComputer(mac, rowKey, RowCodec.Field(row, RowCodec.ComputerCompId), employee.EmpId, employee.Name, empKey));
+                list.Add(new WatchedComputer(mac, Encoding.UTF8.GetString(key), RowCodec.Field(row, RowCodec.ComputerCompId), employee.EmpId,
+                    employee.Name, Encoding.UTF8.GetString(empKey)));
             }
         }
+        Rows.Add(key, hasEmployee, empKey, macValue);
+    }
+
+    /// <summary>The watched employee with this key, looked up without making a string of it (most rows are not watched).</summary>
+    private (string EmpId, string? Name)? WatchedEmployee(ReadOnlySpan<byte> empKey)
+    {
+        var lookup = _watched.GetAlternateLookup<ReadOnlySpan<char>>();
+        int chars = Encoding.UTF8.GetMaxCharCount(empKey.Length);
+        Span<char> buffer = chars <= 256 ? stackalloc char[chars] : new char[chars];
+        int written = Encoding.UTF8.GetChars(empKey, buffer);
+        return lookup.TryGetValue(buffer[..written], out var employee) ? employee : null;
     }
 
     /// <summary>The employees store was not trusted and starts empty: nobody recovered is watched.</summary>
@@ -57,7 +68,7 @@ public sealed class IndexRebuild
         _watched.Clear();
     }
 
-    /// <summary>Drops what only the rebuild needed, once its maps and owners are adopted (they live on in the maintainer).</summary>
+    /// <summary>Drops what only the rebuild needed, once its owners are adopted (they live on in the index).</summary>
     internal void Release()
     {
         _watched.Clear();
@@ -69,8 +80,7 @@ public sealed class IndexRebuild
     /// <summary>The computers store was not trusted and starts empty.</summary>
     public void ForgetComputers()
     {
-        ComputersByEmployee.Clear();
-        ComputersByMac.Clear();
+        Rows.Clear();
         Owners.Clear();
         RowsWithMac = 0;
     }

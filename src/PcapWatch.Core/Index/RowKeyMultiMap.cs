@@ -7,9 +7,9 @@ namespace PcapWatch.Index;
 /// row is kept as the string itself and a set is made only when a second arrives: with a million rows, a set per key
 /// was a third of the table side's memory and of its restart time.
 /// </summary>
-internal sealed class RowKeyMultiMap<TKey>(IEqualityComparer<TKey>? comparer = null) where TKey : notnull
+internal sealed class RowKeyMultiMap<TKey>(IEqualityComparer<TKey>? comparer = null, int capacity = 0) where TKey : notnull
 {
-    private readonly Dictionary<TKey, object> _map = new(comparer);
+    private readonly Dictionary<TKey, object> _map = new(capacity, comparer);
 
     public int Count => _map.Count;
 

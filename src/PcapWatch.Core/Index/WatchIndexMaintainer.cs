@@ -22,6 +22,9 @@ public sealed class WatchIndexMaintainer
     // Secondary indexes over the computers store, derived from it (row keys only; rows stay in FASTER).
     private RowKeyMultiMap<string> _computersByEmployee = new(StringComparer.Ordinal);
     private RowKeyMultiMap<long> _computersByMac = new();
+    // After a restart the two maps above are made on another thread while packets already flow; the first table change
+    // (or recompute) waits for them.
+    private Task<(RowKeyMultiMap<string>, RowKeyMultiMap<long>)>? _mapsInTheMaking;
     private readonly HashSet<long> _reportedConflicts = new();
     private readonly HashSet<long> _deferred = new();
     private readonly IWatchIndexObserver? _observer;
@@ -92,8 +95,15 @@ public sealed class WatchIndexMaintainer
     /// </summary>
     public void Adopt(IndexRebuild rebuild)
     {
-        _computersByEmployee = rebuild.ComputersByEmployee;
-        _computersByMac = rebuild.ComputersByMac;
+        EnsureMaps();
+        var rows = rebuild.Rows;
+        _mapsInTheMaking = Task.Run(() =>
+        {
+            var maps = rows.BuildMaps();
+            rows.Clear();
+            return maps;
+        });
+        MapsBuilt = _mapsInTheMaking;
         RecomputedRows += rebuild.RowsWithMac;
         // MACs the index holds that no longer have an owner (none at start-up, when the index is empty).
         foreach (var (mac, _) in Index.Entries.ToList())
@@ -104,8 +114,23 @@ public sealed class WatchIndexMaintainer
         rebuild.Release();
     }
 
+    /// <summary>
+    /// Completes when the reverse maps an <see cref="Adopt"/> started are made (at once when none is under way); the
+    /// service returns the restart's scratch memory then.
+    /// </summary>
+    public Task MapsBuilt { get; private set; } = Task.CompletedTask;
+
+    /// <summary>Takes the maps a restart is making, waiting for them if they are not ready yet.</summary>
+    private void EnsureMaps()
+    {
+        if (_mapsInTheMaking is not { } making) return;
+        (_computersByEmployee, _computersByMac) = making.GetAwaiter().GetResult();
+        _mapsInTheMaking = null;
+    }
+
     public void Apply(TableChange<EmployeeRow> change)
     {
+        EnsureMaps();
         if (change.Row is { } row) _employees.Upsert(change.RowKey, RowCodec.EncodeEmployee(row));
         else _employees.Delete(change.RowKey);
 
@@ -120,6 +145,7 @@ public sealed class WatchIndexMaintainer
 
     public void Apply(TableChange<ComputerRow> change)
     {
+        EnsureMaps();
         var affected = new List<long>(2);
         var previousBytes = change.Row is { } row
             ? _computers.Upsert(change.RowKey, RowCodec.EncodeComputer(row))
@@ -156,6 +182,7 @@ public sealed class WatchIndexMaintainer
     /// <summary>The from-scratch answer for one MAC: every computer row with it whose owner is watched.</summary>
     private void Recompute(MacAddress mac)
     {
+        EnsureMaps();
         var owners = new List<WatchedComputer>();
         if (_computersByMac.TryGet(mac.Value, out var rowKeys))
         {

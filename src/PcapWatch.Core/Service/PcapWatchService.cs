@@ -97,12 +97,19 @@ public sealed class PcapWatchService
         if (resume.Count > 0)
         {
             maintainer.Adopt(rebuild);
-            var gcClock = Stopwatch.StartNew();
-            // The scans' scratch (FASTER's iteration store, the rebuild's maps while they grew) is garbage now; with a
-            // million rows it kept the restarted process 150 MB above a first start until the GC got round to it.
-            if (employees.Count + computers.Count >= LargeRebuildRows) GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-            _log.LogInformation("Tables recovered and index rebuilt in {Elapsed} ms ({Collecting} ms returning scratch memory): {WatchedMacs} watched MACs",
-                rebuildClock.ElapsedMilliseconds, gcClock.ElapsedMilliseconds, maintainer.Index.Count);
+            _log.LogInformation("Tables recovered and index rebuilt in {Elapsed} ms: {WatchedMacs} watched MACs",
+                rebuildClock.ElapsedMilliseconds, maintainer.Index.Count);
+            bool large = employees.Count + computers.Count >= LargeRebuildRows;
+            maintainer.MapsBuilt.ContinueWith(built =>
+            {
+                var gcClock = Stopwatch.StartNew();
+                // The scans' scratch (FASTER's iteration store, the packed rows, the maps while they grew) is garbage
+                // now; with a million rows it kept the restarted process 150 MB above a first start until the GC got
+                // round to it.
+                if (large && built.IsCompletedSuccessfully) GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                _log.LogInformation("Reverse maps of the computers table made {Elapsed} ms after the restart began ({Collecting} ms returning scratch memory)",
+                    rebuildClock.ElapsedMilliseconds, gcClock.ElapsedMilliseconds);
+            }, TaskScheduler.Default);
         }
         var tables = new TableLoader(reader, partitions, o.Topics, maintainer, Progress, deadLetters, resume, _loggers.CreateLogger<TableLoader>());
 

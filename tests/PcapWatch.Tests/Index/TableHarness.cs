@@ -19,7 +19,7 @@ internal sealed class TableHarness : IDisposable
         Maintainer = new WatchIndexMaintainer(_employees, _computers, observer);
     }
 
-    public WatchIndexMaintainer Maintainer { get; }
+    public WatchIndexMaintainer Maintainer { get; private set; }
     public WatchIndex Index => Maintainer.Index;
 
     public void Employee(string key, string? name, string? flag) =>
@@ -42,6 +42,13 @@ internal sealed class TableHarness : IDisposable
         var maintainer = new WatchIndexMaintainer(_employees, _computers);
         maintainer.RebuildFromStores();
         return maintainer.Index;
+    }
+
+    /// <summary>Replaces the maintainer with one rebuilt from the stores, as a restart does; later changes go to it.</summary>
+    public void Restart()
+    {
+        Maintainer = new WatchIndexMaintainer(_employees, _computers);
+        Maintainer.RebuildFromStores();
     }
 
     public void Dispose()
