@@ -30,20 +30,27 @@ public sealed class MatchTail : IDisposable
         var config = ClientSettings.Consumer(bootstrapServers, null, kafkaProperties);
         config.EnablePartitionEof = true;
         _consumer = KafkaClients.ConsumerBuilder<byte[]?, byte[]?>(config, ToolLogging.Kafka).Build();
-        if (timeout is not null)
-        {
-            ClusterWait.UntilReachable(_consumer, () => _consumer.Consume(TimeSpan.Zero), bootstrapServers, ToolLogging.Kafka,
-                timeout, null, ToolLogging.Kafka.Log, cancel);
-            ToolLogging.Kafka.ReportOutages(); // following: an outage from now on is told once, and its end
-        }
+        // A consumer left undisposed when the tool gives up kept librdkafka's threads running into the process's exit,
+        // which now and then ended in a segmentation fault (exit code 139 instead of 3).
         try
         {
+            if (timeout is not null)
+            {
+                ClusterWait.UntilReachable(_consumer, () => _consumer.Consume(TimeSpan.Zero), bootstrapServers, ToolLogging.Kafka,
+                    timeout, null, ToolLogging.Kafka.Log, cancel);
+                ToolLogging.Kafka.ReportOutages(); // following: an outage from now on is told once, and its end
+            }
             _partitions = TopicPartitions.Of(_consumer, topic, timeout ?? TimeSpan.FromMinutes(1), cancel);
         }
         catch (KafkaUnavailableException ex)
         {
             _consumer.Dispose();
             throw ex.At(bootstrapServers);
+        }
+        catch
+        {
+            _consumer.Dispose();
+            throw;
         }
         _consumer.Assign(_partitions.Select(tp => new TopicPartitionOffset(tp, fromBeginning ? Offset.Beginning : Offset.End)));
     }

@@ -241,8 +241,9 @@ public sealed class PcapWatchService
         IConsumer<byte[]?, byte[]?> reader, Dictionary<string, List<TopicPartition>> partitions, FasterTableStore.RowVisitor recoveredRows)
     {
         var dir = Path.Combine(_options.StateDir, name);
-        long buckets = _options.TableIndexBuckets > 0 ? _options.TableIndexBuckets : IndexBucketsFor(reader, partitions[topic]);
-        var store = FasterTableStore.Open(dir, buckets, out var checkpoint, out var problem, recoveredRows);
+        long? sized = null;
+        long Buckets() => sized ??= _options.TableIndexBuckets > 0 ? _options.TableIndexBuckets : IndexBucketsFor(reader, partitions[topic]);
+        var store = FasterTableStore.Open(dir, Buckets, out var checkpoint, out var problem, recoveredRows);
         if (problem is not null)
         {
             _log.LogWarning("Table {Topic}: the checkpoint in {Dir} cannot be used ({Problem}); rebuilding from the topic", topic, dir, problem);
@@ -256,9 +257,10 @@ public sealed class PcapWatchService
         {
             _log.LogWarning("Table {Topic}: the checkpoint in {Dir} does not fit the topic ({Problem}); rebuilding from the topic", topic, dir, mismatch);
             store.Dispose();
-            return FasterTableStore.Create(dir, buckets);
+            return FasterTableStore.Create(dir, Buckets());
         }
-        _log.LogInformation("Table {Topic}: serving from checkpoint, {Rows} rows, resuming at offsets {Offsets}", topic, store.Count,
+        _log.LogInformation("Table {Topic}: serving from checkpoint, {Rows} rows ({Scan}), resuming at offsets {Offsets}", topic, store.Count,
+            store.FirstWritesOnly ? "each written once: verified in one pass" : "verified in two passes",
             string.Join(",", checkpoint.NextOffsets.OrderBy(e => e.Key).Select(e => $"{e.Key}:{e.Value}")));
         resume[topic] = checkpoint.NextOffsets;
         return store;

@@ -64,27 +64,34 @@ public sealed unsafe class FasterTableStore : IDisposable
     /// derived from the rows needs no second scan. When <paramref name="problem"/> is set afterwards, what it saw is
     /// not the store's content: the caller must discard it.</param>
     public static FasterTableStore Open(string directory, long indexBuckets, out TableCheckpoint? recovered, out string? problem,
+        RowVisitor? recoveredRows = null) => Open(directory, () => indexBuckets, out recovered, out problem, recoveredRows);
+
+    /// <param name="indexBuckets">The index size for a new store, asked only when one has to be made: a recovered store
+    /// keeps its checkpoint's (sizing it from the topic costs a round trip per partition).</param>
+    public static FasterTableStore Open(string directory, Func<long> indexBuckets, out TableCheckpoint? recovered, out string? problem,
         RowVisitor? recoveredRows = null)
     {
         recovered = null;
         problem = null;
-        if (!HasCheckpoint(directory)) return Create(directory, indexBuckets);
+        if (!HasCheckpoint(directory)) return Create(directory, indexBuckets());
 
         var layoutPath = Path.Combine(directory, LayoutFile);
         var layout = File.Exists(layoutPath) ? File.ReadAllText(layoutPath) : "(none)";
         if (layout != Layout)
         {
             problem = $"store layout '{layout}' is not '{Layout}'";
-            return Create(directory, indexBuckets);
+            return Create(directory, indexBuckets());
         }
 
         FasterTableStore? store = null;
         try
         {
-            store = new FasterTableStore(directory, indexBuckets);
+            // Recovery brings the index back at the checkpoint's size; a large one asked for here would only be zeroed first.
+            store = new FasterTableStore(directory, RecoveryIndexBuckets);
             store._kv.Recover();
             var checkpoint = TableCheckpoint.FromBytes(store._kv.RecoveredCommitCookie);
             if (checkpoint is null) throw new InvalidDataException("the checkpoint carries no PcapWatch offsets");
+            store.FirstWritesOnly = checkpoint.FirstWritesOnly;
             store.RecountRows(recoveredRows);
             if (store.Count != checkpoint.Rows || store.ContentHash != checkpoint.ContentHash)
             {
@@ -98,9 +105,11 @@ public sealed unsafe class FasterTableStore : IDisposable
         {
             store?.Dispose();
             problem = $"{ex.GetType().Name}: {ex.Message}";
-            return Create(directory, indexBuckets);
+            return Create(directory, indexBuckets());
         }
     }
+
+    private const long RecoveryIndexBuckets = 1L << 10;
 
     private static string CheckpointDirectory(string directory) => Path.Combine(directory, "checkpoints");
 
@@ -122,6 +131,12 @@ public sealed unsafe class FasterTableStore : IDisposable
     /// <summary>Bytes of log between its begin and its tail (what a restart scans, about what the disk holds).</summary>
     public long LogBytes => _kv.Log.TailAddress - _kv.Log.BeginAddress;
 
+    /// <summary>
+    /// No row was replaced or deleted since the store was created, so its log holds exactly one record per row (what a
+    /// table loaded from a compacted topic usually is). Kept in the checkpoint; a scan then needs one pass.
+    /// </summary>
+    internal bool FirstWritesOnly { get; private set; } = true;
+
     /// <summary>Times the log was compacted since the store was opened.</summary>
     public int Compactions { get; private set; }
 
@@ -142,7 +157,11 @@ public sealed unsafe class FasterTableStore : IDisposable
             _session.Upsert(ref keySpan, ref valueSpan);
         }
         if (previous is null) Count++;
-        else Forget(keyBytes, previous);
+        else
+        {
+            Forget(keyBytes, previous);
+            FirstWritesOnly = false;
+        }
         ContentHash += RowHash.Of(keyBytes, value);
         LiveBytes += SizeInLog(keyBytes.Length, value.Length);
         return previous;
@@ -162,6 +181,7 @@ public sealed unsafe class FasterTableStore : IDisposable
         }
         Count--;
         Forget(keyBytes, previous);
+        FirstWritesOnly = false;
         return previous;
     }
 
@@ -218,7 +238,24 @@ public sealed unsafe class FasterTableStore : IDisposable
     /// FASTER's own iteration copies every record into a scratch store whose fresh pages (zeroed, faulted in) were two
     /// thirds of a 1 M-row restart. Two keys that share a hash only both go the exact way.
     /// </summary>
-    public void ForEachRow(RowVisitor visit) => ScanLog(visit);
+    public void ForEachRow(RowVisitor visit)
+    {
+        if (FirstWritesOnly) ScanLogOfFirstWrites(visit);
+        else ScanLog(visit);
+    }
+
+    /// <summary>
+    /// Every record is a live row (one per key, no tombstones): one pass, each visited where it lies. Should the log
+    /// hold more than the flag promised, the verifying count and hash of a recovery catch it and the store is not trusted.
+    /// </summary>
+    private void ScanLogOfFirstWrites(RowVisitor visit)
+    {
+        using var iterator = _kv.Log.Scan(_kv.Log.BeginAddress, _kv.Log.TailAddress);
+        while (iterator.GetNext(out var info))
+        {
+            if (!info.Tombstone) visit(iterator.GetKey().AsReadOnlySpan(), iterator.GetValue().AsReadOnlySpan());
+        }
+    }
 
     private void ScanLog(RowVisitor visit)
     {
@@ -291,7 +328,7 @@ public sealed unsafe class FasterTableStore : IDisposable
         _session.Dispose();
         try
         {
-            _kv.CommitCookie = new TableCheckpoint(topic, nextOffsets, Count, ContentHash).ToBytes();
+            _kv.CommitCookie = new TableCheckpoint(topic, nextOffsets, Count, ContentHash) { FirstWritesOnly = FirstWritesOnly }.ToBytes();
             if (!_kv.TryInitiateFullCheckpoint(out _, CheckpointType.FoldOver))
             {
                 throw new InvalidOperationException("FASTER refused to start a checkpoint (one already running?)");

@@ -16,6 +16,13 @@ public sealed record TableCheckpoint(
     [JsonPropertyName("v")]
     public int Version { get; init; } = 1;
 
+    /// <summary>
+    /// True when every row was written once and none deleted, so the log holds one record per key and no tombstones:
+    /// recovery can then verify the rows in one pass. Absent in older checkpoints (false: the general scan).
+    /// </summary>
+    [JsonPropertyName("once")]
+    public bool FirstWritesOnly { get; init; }
+
     // Source-generated (TableCheckpointJson): the reflection serializer's first use cost ~90 ms of a start, which
     // checkpoints and recovers one of these.
     public byte[] ToBytes() => JsonSerializer.SerializeToUtf8Bytes(this, TableCheckpointJson.Default.TableCheckpoint);

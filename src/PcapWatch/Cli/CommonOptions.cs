@@ -42,6 +42,13 @@ internal static class CommonOptions
             : throw new Configuration.SettingsException($"--timeout {seconds}: give a number of seconds above 0 and at most a day");
     }
 
+    /// <summary>The index topic the service publishes (who is watched): read by who and dashboard.</summary>
+    public static Option<string> ChangelogTopic() => new("--changelog-topic")
+    {
+        Description = "The index topic the instances publish (who is watched)",
+        DefaultValueFactory = _ => Kafka.TopicNames.Default.Changelog,
+    };
+
     public static Option<string?> ProtocolsLike() => new("--protocols-like")
     {
         Description = "Only matches whose P_FRAME_PROTOCOLS is LIKE this SQL pattern (% any run, _ one character), e.g. '%http'",

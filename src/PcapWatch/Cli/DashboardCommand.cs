@@ -20,11 +20,7 @@ internal static class DashboardCommand
             Description = "The output topic to show",
             DefaultValueFactory = _ => TopicNames.Default.Output,
         };
-        var changelog = new Option<string>("--changelog-topic")
-        {
-            Description = "The index topic the instances publish (who is watched)",
-            DefaultValueFactory = _ => TopicNames.Default.Changelog,
-        };
+        var changelog = CommonOptions.ChangelogTopic();
         var command = new Command("dashboard", "Serve a web page of the watched traffic: watched employees and their computers, "
             + "packets and bytes per protocol over event time, a live feed of matches, the 'who' search and, with --metrics, each "
             + "instance's health. Reads the output topic (every partition) and the index topic; read-only. Listens on 127.0.0.1 "

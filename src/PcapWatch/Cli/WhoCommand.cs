@@ -20,11 +20,7 @@ internal static class WhoCommand
             Description = "MAC addresses (any spelling) or IP addresses",
             Arity = ArgumentArity.OneOrMore,
         };
-        var changelog = new Option<string>("--changelog-topic")
-        {
-            Description = "The index topic the service publishes",
-            DefaultValueFactory = _ => TopicNames.Default.Changelog,
-        };
+        var changelog = CommonOptions.ChangelogTopic();
         var command = new Command("who", "Which watched employee, if any, a MAC belongs to now (from the index the service "
             + "publishes to COMP_WATCH_BY_MACADDR), and the last IP seen for it in the matched traffic; for an IP, the watched "
             + "computer last seen with it. Exit code 0 when every address is watched (or seen), 4 otherwise."

@@ -205,7 +205,9 @@ public class DurabilityTests
                             }
                             if (producer.Flush(TimeSpan.FromSeconds(30)) == 0) break;
                             Assert.That(attempt, Is.LessThan(6),
-                                () => "the feeder could not deliver a chunk with six producers; its log:\n" + string.Join("\n", feederLog.TakeLast(200)));
+                                () => $"the feeder could not deliver a chunk with six producers; the broker process has "
+                                    + (broker.HasExited ? "exited" : "not exited") + "; its log:\n" + string.Join("\n", broker.Logs.TakeLast(40))
+                                    + "\nthe feeder's log:\n" + string.Join("\n", feederLog.TakeLast(100)));
                             TestContext.Out.WriteLine($"feeder: chunk {chunk} not delivered in 30 s; a new producer sends it again");
                             producer.Dispose();
                             producer = NewFeeder();

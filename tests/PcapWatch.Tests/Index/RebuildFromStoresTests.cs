@@ -27,19 +27,10 @@ public class RebuildFromStoresTests
     {
         // Few keys and MACs, so rows collide: shared MACs, moved computers, flags flipping, deletes of what is absent.
         // Flags and MACs in the spellings tables hold: the rebuild reads them from stored bytes, the changes from strings.
-        Gen.Select(Gen.Int[0, 3], Gen.Int[0, 5], Gen.Int[0, 5], Gen.Int[0, 15]).List[0, 40].Sample(ops =>
+        Op.List[0, 40].Sample(ops =>
         {
             using var t = new TableHarness();
-            foreach (var (kind, a, b, c) in ops)
-            {
-                switch (kind)
-                {
-                    case 0: t.Employee($"e{a}", $"Name {a}", Flags[c % Flags.Length]); break;
-                    case 1: t.DeleteEmployee($"e{a}"); break;
-                    case 2: t.Computer($"c{a}", $"e{b}", Spell(new MacAddress(0x02_0000_000000L + c % 4), c / 4)); break;
-                    default: t.DeleteComputer($"c{a}"); break;
-                }
-            }
+            Apply(t, ops);
             Assert.That(Contents(t.Rebuilt()), Is.EquivalentTo(Contents(t.Index)));
         }, iter: 100);
     }
@@ -48,8 +39,7 @@ public class RebuildFromStoresTests
     public void Changes_after_a_restart_keep_the_index_equal_to_a_rebuild_from_the_tables()
     {
         // The restart's reverse maps are made on another thread from the packed rows; the changes after it use them.
-        var op = Gen.Select(Gen.Int[0, 3], Gen.Int[0, 5], Gen.Int[0, 5], Gen.Int[0, 15]);
-        Gen.Select(op.List[0, 25], op.List[1, 25]).Sample((before, after) =>
+        Gen.Select(Op.List[0, 25], Op.List[1, 25]).Sample((before, after) =>
         {
             using var t = new TableHarness();
             Apply(t, before);
@@ -58,6 +48,9 @@ public class RebuildFromStoresTests
             Assert.That(Contents(t.Index), Is.EquivalentTo(Contents(t.Rebuilt())));
         }, iter: 100);
     }
+
+    /// <summary>A table change: (employee upsert | employee delete | computer upsert | computer delete, keys, flag/MAC).</summary>
+    private static readonly Gen<(int, int, int, int)> Op = Gen.Select(Gen.Int[0, 3], Gen.Int[0, 5], Gen.Int[0, 5], Gen.Int[0, 15]);
 
     private static void Apply(TableHarness t, List<(int, int, int, int)> ops)
     {
