@@ -16,6 +16,7 @@ internal static class DashboardEndpoints
         app.MapGet("/", () => Asset("index.html", "text/html; charset=utf-8"));
         app.MapGet("/app.js", () => Asset("app.js", "text/javascript; charset=utf-8"));
         app.MapGet("/app.css", () => Asset("app.css", "text/css; charset=utf-8"));
+        app.MapGet("/favicon.ico", () => Results.NoContent()); // browsers ask; a 404 would be an error in every console
 
         app.MapGet("/api/summary", (string? window) =>
             TrafficWindowSpec.Parse(window) is { } spec ? Results.Json(state.Summary(spec)) : UnknownWindow(window));

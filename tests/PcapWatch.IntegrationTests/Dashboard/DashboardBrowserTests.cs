@@ -50,19 +50,32 @@ public class DashboardBrowserTests
         _scenario?.Dispose();
     }
 
+    /// <summary>The page's script errors and console errors (a CSP violation is one), checked at the end of each test.</summary>
+    private readonly List<string> _pageErrors = [];
+
     private async Task<IPage> OpenAsync()
     {
         var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
         page.SetDefaultTimeout((float)Patience.TotalMilliseconds);
-        var errors = new List<string>();
-        page.PageError += (_, error) => errors.Add(error);
+        page.PageError += (_, error) => _pageErrors.Add(error);
         page.Console += (_, message) =>
         {
-            if (message.Type == "error") errors.Add(message.Text);
+            if (message.Type == "error") _pageErrors.Add(message.Text);
         };
         await page.GotoAsync(_scenario.Dashboard.Address.ToString());
-        TestContext.Out.WriteLine($"page errors so far: {string.Join(" | ", errors)}");
         return page;
+    }
+
+    [SetUp]
+    public void ForgetPageErrors() => _pageErrors.Clear();
+
+    [TearDown]
+    public void NoPageErrors()
+    {
+        if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Passed)
+        {
+            Assert.That(_pageErrors, Is.Empty, "errors in the page's console");
+        }
     }
 
     [Test]
