@@ -83,9 +83,23 @@ public sealed class PcapWatchService
         // not trusted starts empty, and what was collected from it is forgotten.
         var rebuild = new IndexRebuild();
         var rebuildClock = Stopwatch.StartNew();
-        using var employees = OpenTable(o.Topics.Employees, "employees", resume, reader, partitions, rebuild.OnEmployee);
+        // FASTER's recovery of the computers store (reading its log back) runs beside the employees store's recovery and
+        // scan; its rows are scanned after the employees', whom the rebuild must know first.
+        var computersRecovering = Task.Run(() => FasterTableStore.Recover(TableDirectory("computers")));
+        FasterTableStore employeesStore;
+        try
+        {
+            employeesStore = OpenTable(o.Topics.Employees, "employees", resume, reader, partitions, rebuild.OnEmployee);
+        }
+        catch
+        {
+            computersRecovering.ContinueWith(t => t.Result.Store?.Dispose(), TaskContinuationOptions.OnlyOnRanToCompletion);
+            throw;
+        }
+        using var employees = employeesStore;
         if (!resume.ContainsKey(o.Topics.Employees)) rebuild.ForgetEmployees();
-        using var computers = OpenTable(o.Topics.Computers, "computers", resume, reader, partitions, rebuild.OnComputer);
+        using var computers = OpenTable(o.Topics.Computers, "computers", resume, reader, partitions, rebuild.OnComputer,
+            computersRecovering.GetAwaiter().GetResult());
         if (!resume.ContainsKey(o.Topics.Computers)) rebuild.ForgetComputers();
 
         using var producer = ClientSettings.BuildProducer(o.BootstrapServers, o.ProducerProperties, kafka);
@@ -237,13 +251,18 @@ public sealed class PcapWatchService
     /// saved count and hash, and its offsets still fit the topic. Otherwise the store starts empty and the table is
     /// read from the beginning. Adds the offsets to resume from to <paramref name="resume"/>.
     /// </summary>
+    private string TableDirectory(string name) => Path.Combine(_options.StateDir, name);
+
+    /// <param name="recovery">FASTER's recovery of the store, when it was started beforehand on another thread.</param>
     private FasterTableStore OpenTable(string topic, string name, Dictionary<string, Dictionary<int, long>> resume,
-        IConsumer<byte[]?, byte[]?> reader, Dictionary<string, List<TopicPartition>> partitions, FasterTableStore.RowVisitor recoveredRows)
+        IConsumer<byte[]?, byte[]?> reader, Dictionary<string, List<TopicPartition>> partitions, FasterTableStore.RowVisitor recoveredRows,
+        FasterTableStore.Recovery? recovery = null)
     {
-        var dir = Path.Combine(_options.StateDir, name);
+        var dir = TableDirectory(name);
         long? sized = null;
         long Buckets() => sized ??= _options.TableIndexBuckets > 0 ? _options.TableIndexBuckets : IndexBucketsFor(reader, partitions[topic]);
-        var store = FasterTableStore.Open(dir, Buckets, out var checkpoint, out var problem, recoveredRows);
+        var store = FasterTableStore.Verify(recovery ?? FasterTableStore.Recover(dir), dir, Buckets, out var checkpoint, out var problem,
+            recoveredRows);
         if (problem is not null)
         {
             _log.LogWarning("Table {Topic}: the checkpoint in {Dir} cannot be used ({Problem}); rebuilding from the topic", topic, dir, problem);

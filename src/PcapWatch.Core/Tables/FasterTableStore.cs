@@ -69,19 +69,20 @@ public sealed unsafe class FasterTableStore : IDisposable
     /// <param name="indexBuckets">The index size for a new store, asked only when one has to be made: a recovered store
     /// keeps its checkpoint's (sizing it from the topic costs a round trip per partition).</param>
     public static FasterTableStore Open(string directory, Func<long> indexBuckets, out TableCheckpoint? recovered, out string? problem,
-        RowVisitor? recoveredRows = null)
-    {
-        recovered = null;
-        problem = null;
-        if (!HasCheckpoint(directory)) return Create(directory, indexBuckets());
+        RowVisitor? recoveredRows = null) =>
+        Verify(Recover(directory), directory, indexBuckets, out recovered, out problem, recoveredRows);
 
+    /// <summary>
+    /// The first half of <see cref="Open"/>: FASTER's recovery of the latest checkpoint, no row read yet. Touches nothing
+    /// but the folder, so it may run on another thread while another store is opened (the service overlaps the two
+    /// tables this way); <see cref="Verify"/> finishes it.
+    /// </summary>
+    public static Recovery Recover(string directory)
+    {
+        if (!HasCheckpoint(directory)) return new Recovery(null, null, null);
         var layoutPath = Path.Combine(directory, LayoutFile);
         var layout = File.Exists(layoutPath) ? File.ReadAllText(layoutPath) : "(none)";
-        if (layout != Layout)
-        {
-            problem = $"store layout '{layout}' is not '{Layout}'";
-            return Create(directory, indexBuckets());
-        }
+        if (layout != Layout) return new Recovery(null, null, $"store layout '{layout}' is not '{Layout}'");
 
         FasterTableStore? store = null;
         try
@@ -89,9 +90,33 @@ public sealed unsafe class FasterTableStore : IDisposable
             // Recovery brings the index back at the checkpoint's size; a large one asked for here would only be zeroed first.
             store = new FasterTableStore(directory, RecoveryIndexBuckets);
             store._kv.Recover();
-            var checkpoint = TableCheckpoint.FromBytes(store._kv.RecoveredCommitCookie);
-            if (checkpoint is null) throw new InvalidDataException("the checkpoint carries no PcapWatch offsets");
+            var checkpoint = TableCheckpoint.FromBytes(store._kv.RecoveredCommitCookie)
+                ?? throw new InvalidDataException("the checkpoint carries no PcapWatch offsets");
             store.FirstWritesOnly = checkpoint.FirstWritesOnly;
+            return new Recovery(store, checkpoint, null);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            store?.Dispose();
+            return new Recovery(null, null, $"{ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    /// <summary>A store FASTER recovered (not yet verified), or why there is none (null problem: no checkpoint).</summary>
+    public sealed record Recovery(FasterTableStore? Store, TableCheckpoint? Checkpoint, string? Problem);
+
+    /// <summary>
+    /// The second half of <see cref="Open"/>: scans the recovered rows against the checkpoint's count and hash. A store
+    /// that was not recovered, or does not match, is replaced by a new empty one (the folder wiped).
+    /// </summary>
+    public static FasterTableStore Verify(Recovery recovery, string directory, Func<long> indexBuckets, out TableCheckpoint? recovered,
+        out string? problem, RowVisitor? recoveredRows = null)
+    {
+        recovered = null;
+        problem = recovery.Problem;
+        if (recovery is not { Store: { } store, Checkpoint: { } checkpoint }) return Create(directory, indexBuckets());
+        try
+        {
             store.RecountRows(recoveredRows);
             if (store.Count != checkpoint.Rows || store.ContentHash != checkpoint.ContentHash)
             {
@@ -103,7 +128,7 @@ public sealed unsafe class FasterTableStore : IDisposable
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            store?.Dispose();
+            store.Dispose();
             problem = $"{ex.GetType().Name}: {ex.Message}";
             return Create(directory, indexBuckets());
         }
