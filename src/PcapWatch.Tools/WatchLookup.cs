@@ -61,12 +61,18 @@ public sealed class WatchLookup
     {
         if (match.Mac is not { } macText || !MacAddress.TryParse(macText, out var mac)) return;
         var ip = match.WatchedIp;
+        // An unspecified source (a DHCP client's 0.0.0.0, IPv6 duplicate-address detection's ::) is no address of the
+        // computer's: "last IP ::" told an analyst nothing.
+        if (ip is not null && IsUnspecified(ip)) ip = null;
         // ARP and other non-IP packets carry no address: the last IP stays the last one actually seen.
         if (ip is null && _lastByMac.TryGetValue(mac.Value, out var previous)) ip = previous.Ip;
         var sighting = new Sighting(mac.ToString(), ip, match.EmpId, match.EmpName, DateTimeOffset.FromUnixTimeMilliseconds(timestampMs));
         if (!_lastByMac.TryGetValue(mac.Value, out var known) || known.When <= sighting.When) _lastByMac[mac.Value] = sighting;
         if (ip is not null && (!_lastByIp.TryGetValue(ip, out var byIp) || byIp.When <= sighting.When)) _lastByIp[ip] = sighting;
     }
+
+    private static bool IsUnspecified(string ip) =>
+        IPAddress.TryParse(ip, out var address) && (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any));
 
     /// <summary>Every MAC watched now and its owner.</summary>
     public IEnumerable<WatchedOwner> Owners => _owners.Values;

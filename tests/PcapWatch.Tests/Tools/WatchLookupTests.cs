@@ -1,0 +1,35 @@
+using System.Net;
+using NUnit.Framework;
+using PcapWatch.Packets;
+using PcapWatch.Tools;
+
+namespace PcapWatch.Tests.Tools;
+
+public class WatchLookupTests
+{
+    private static MatchRecord Match(string? ipSrc, string? ipDst = "192.0.2.1", string? direction = null) =>
+        new("E1", "Ann", "E1", "02:00:00:00:00:01", "t", "eth:ethertype:ip:udp", "02:00:00:00:00:01", "ff:ff:ff:ff:ff:ff", ipSrc, ipDst, 60, direction);
+
+    [Test]
+    public void The_last_IP_is_the_last_address_the_computer_used_never_an_unspecified_one()
+    {
+        var lookup = new WatchLookup();
+        lookup.AddMatch(1000, Match("10.0.0.7"));
+        lookup.AddMatch(2000, Match("0.0.0.0"));      // a DHCP renewal from scratch
+        lookup.AddMatch(3000, Match("::"));           // IPv6 duplicate-address detection
+        lookup.AddMatch(4000, Match(null));           // ARP
+        var (_, last) = lookup.ByMac(MacAddress.Parse("02:00:00:00:00:01"));
+        Assert.That((last!.Ip, last.When.ToUnixTimeMilliseconds()), Is.EqualTo(("10.0.0.7", 4000L)));
+        Assert.That(lookup.ByIp(IPAddress.Any).Last, Is.Null, "0.0.0.0 is nobody's");
+        Assert.That(lookup.ByIp(IPAddress.IPv6Any).Last, Is.Null, ":: is nobody's");
+        Assert.That(lookup.ByIp(IPAddress.Parse("10.0.0.7")).Last!.Mac, Is.EqualTo("02:00:00:00:00:01"));
+    }
+
+    [Test]
+    public void A_received_packet_names_its_destination_as_the_computers_address()
+    {
+        var lookup = new WatchLookup();
+        lookup.AddMatch(1000, Match("198.51.100.9", "10.0.0.8", direction: "in"));
+        Assert.That(lookup.ByMac(MacAddress.Parse("02:00:00:00:00:01")).Last!.Ip, Is.EqualTo("10.0.0.8"));
+    }
+}
