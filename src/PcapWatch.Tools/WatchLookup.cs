@@ -18,6 +18,7 @@ public sealed class WatchLookup
     public UnreadableRecords Unreadable { get; } = new();
 
     private readonly Dictionary<long, Sighting> _lastByMac = new();
+    private readonly Dictionary<long, (string Ip, DateTimeOffset When)> _lastIpByMac = new();
     private readonly Dictionary<string, Sighting> _lastByIp = new(StringComparer.OrdinalIgnoreCase);
 
     public static WatchLookup Read(string bootstrapServers, TopicNames topics, IReadOnlyDictionary<string, string>? properties,
@@ -64,11 +65,13 @@ public sealed class WatchLookup
         // An unspecified source (a DHCP client's 0.0.0.0, IPv6 duplicate-address detection's ::) is no address of the
         // computer's: "last IP ::" told an analyst nothing.
         if (ip is not null && IsUnspecified(ip)) ip = null;
-        // ARP and other non-IP packets carry no address: the last IP stays the last one actually seen.
-        if (ip is null && _lastByMac.TryGetValue(mac.Value, out var previous)) ip = previous.Ip;
+        // The last sighting and the last address are kept apart, each the latest by time whatever order the records
+        // come in (partitions interleave): ARP and other non-IP packets carry no address, and must not lose the last one.
         var sighting = new Sighting(mac.ToString(), ip, match.EmpId, match.EmpName, DateTimeOffset.FromUnixTimeMilliseconds(timestampMs));
         if (!_lastByMac.TryGetValue(mac.Value, out var known) || known.When <= sighting.When) _lastByMac[mac.Value] = sighting;
-        if (ip is not null && (!_lastByIp.TryGetValue(ip, out var byIp) || byIp.When <= sighting.When)) _lastByIp[ip] = sighting;
+        if (ip is null) return;
+        if (!_lastIpByMac.TryGetValue(mac.Value, out var knownIp) || knownIp.When <= sighting.When) _lastIpByMac[mac.Value] = (ip, sighting.When);
+        if (!_lastByIp.TryGetValue(ip, out var byIp) || byIp.When <= sighting.When) _lastByIp[ip] = sighting;
     }
 
     private static bool IsUnspecified(string ip) =>
@@ -78,8 +81,12 @@ public sealed class WatchLookup
     public IEnumerable<WatchedOwner> Owners => _owners.Values;
 
     /// <summary>The owner of a MAC now (null when it is not watched) and its last sighting (null when never seen).</summary>
-    public (WatchedOwner? Owner, Sighting? Last) ByMac(MacAddress mac) =>
-        (_owners.GetValueOrDefault(mac.Value), _lastByMac.GetValueOrDefault(mac.Value));
+    public (WatchedOwner? Owner, Sighting? Last) ByMac(MacAddress mac)
+    {
+        var last = _lastByMac.GetValueOrDefault(mac.Value);
+        if (last is not null) last = last with { Ip = _lastIpByMac.TryGetValue(mac.Value, out var ip) ? ip.Ip : null };
+        return (_owners.GetValueOrDefault(mac.Value), last);
+    }
 
     /// <summary>The last matched packet from (or to) a watched computer with this IP, and that computer's owner now.</summary>
     public (WatchedOwner? Owner, Sighting? Last) ByIp(IPAddress ip)
