@@ -117,7 +117,7 @@ public sealed class PcapWatchService
             maintainer.MapsBuilt.ContinueWith(built =>
             {
                 var gcClock = Stopwatch.StartNew();
-                // The scans' scratch (FASTER's iteration store, the packed rows, the maps while they grew) is garbage
+                // The restart's scratch (the scans' copies of repeated keys, the packed rows, the maps while they grew) is garbage
                 // now; with a million rows it kept the restarted process 150 MB above a first start until the GC got
                 // round to it.
                 if (large && built.IsCompletedSuccessfully) GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
@@ -246,13 +246,13 @@ public sealed class PcapWatchService
         return summary;
     }
 
+    private string TableDirectory(string name) => Path.Combine(_options.StateDir, name);
+
     /// <summary>
     /// Opens a table's store and recovers its checkpoint when it can be trusted: FASTER accepts it, its rows match the
     /// saved count and hash, and its offsets still fit the topic. Otherwise the store starts empty and the table is
     /// read from the beginning. Adds the offsets to resume from to <paramref name="resume"/>.
     /// </summary>
-    private string TableDirectory(string name) => Path.Combine(_options.StateDir, name);
-
     /// <param name="recovery">FASTER's recovery of the store, when it was started beforehand on another thread.</param>
     private FasterTableStore OpenTable(string topic, string name, Dictionary<string, Dictionary<int, long>> resume,
         IConsumer<byte[]?, byte[]?> reader, Dictionary<string, List<TopicPartition>> partitions, FasterTableStore.RowVisitor recoveredRows,
