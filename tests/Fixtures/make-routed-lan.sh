@@ -128,9 +128,15 @@ kill -INT "$TS_LAN" "$TS_UP"; wait "$TS_LAN" "$TS_UP" || true
 # Dissections: one packet per line; -T json's array elements, -T ek without its index lines.
 dissect() {
   local pcap=$1 base=$2
+  # tshark -T json repeats keys (every DHCP option is a "dhcp.option.type"): keep every pair, in order.
   tshark -r "$pcap" -T json | python3 -c '
 import json, sys
-for p in json.load(sys.stdin): print(json.dumps(p, separators=(",", ":"), ensure_ascii=False))' > "$OUT/$base.json.ndjson"
+class Obj(list): pass
+def dump(o):
+    if isinstance(o, Obj): return "{" + ",".join(json.dumps(k, ensure_ascii=False) + ":" + dump(v) for k, v in o) + "}"
+    if isinstance(o, list): return "[" + ",".join(dump(v) for v in o) + "]"
+    return json.dumps(o, ensure_ascii=False)
+for p in json.load(sys.stdin, object_pairs_hook=Obj): print(dump(p))' > "$OUT/$base.json.ndjson"
   tshark -r "$pcap" -T ek | grep -v '^{"index"' > "$OUT/$base.ek.ndjson"
 }
 install -m 644 "$W/lan.pcapng" "$OUT/routed-lan.pcapng"; install -m 644 "$W/uplink.pcapng" "$OUT/routed-uplink.pcapng"
