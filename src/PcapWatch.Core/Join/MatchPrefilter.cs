@@ -25,7 +25,7 @@ namespace PcapWatch.Join;
 /// </summary>
 internal static class MatchPrefilter
 {
-    private enum Candidate : byte { NotAProperty, NotAMac, Mac, Unknown }
+    private enum Candidate : byte { NotAProperty, NotAMac, Mac, Ip, Unknown }
 
     private enum Verdict : byte { NoMac, OnlyUnwatchedMacs, MightMatch }
 
@@ -39,6 +39,8 @@ internal static class MatchPrefilter
         if (!LooksLikeAPacket(record)) return false;
         // Names written with \u escapes are invisible to a byte search. (Other escapes cannot spell a letter, '.' or '_'.)
         if (record.IndexOf("\\u"u8) >= 0) return false;
+        // Attributing by IP: a packet that may state a binding is always read (it teaches, whoever sent it).
+        if (gate.ByIp && BindingExtractor.MayHoldEvidence(record)) return false;
         var verdict = Verdict.NoMac;
         if (gate.JoinsSource) verdict = Candidates(record, "src\""u8, in gate, source: true);
         if (verdict == Verdict.MightMatch) return false;
@@ -66,9 +68,11 @@ internal static class MatchPrefilter
             int hit = record[from..].IndexOf(nameEnd);
             if (hit < 0) return verdict;
             from += hit + nameEnd.Length;
-            switch (ReadCandidate(record, from, out var mac))
+            switch (ReadCandidate(record, from, gate.ByIp, out var mac, out var address))
             {
                 case Candidate.Unknown:
+                    return Verdict.MightMatch;
+                case Candidate.Ip when source ? gate.MightAttributeSource(address) : gate.MightAttributeDestination(address):
                     return Verdict.MightMatch;
                 case Candidate.Mac when source ? gate.WouldMatchSource(mac) : gate.WouldMatchDestination(mac):
                     return Verdict.MightMatch;
@@ -80,9 +84,11 @@ internal static class MatchPrefilter
     }
 
     /// <summary>Reads what follows a name's closing quote as the scan would read that property's value.</summary>
-    private static Candidate ReadCandidate(ReadOnlySpan<byte> record, int at, out MacAddress mac)
+    private static Candidate ReadCandidate(ReadOnlySpan<byte> record, int at, bool byIp, out MacAddress mac,
+        out IpAddressKey address)
     {
         mac = default;
+        address = default;
         at = SkipWhitespace(record, at);
         if (at >= record.Length || record[at] != (byte)':') return Candidate.NotAProperty;
         at = SkipWhitespace(record, at + 1);
@@ -97,20 +103,25 @@ internal static class MatchPrefilter
             if (first == (byte)']') return Candidate.NotAMac;
             if (first != (byte)'"' && !IsNumberStart(first)) return Candidate.Unknown;
         }
-        if (first == (byte)'"') return ReadString(record, at + 1, out mac);
+        if (first == (byte)'"') return ReadString(record, at + 1, byIp, out mac, out address);
         if (IsNumberStart(first)) return ReadNumber(record, at, out mac);
         // true, false, null and objects never give a MAC; anything else is not JSON the prefilter understands.
         return first is (byte)'t' or (byte)'f' or (byte)'n' or (byte)'{' ? Candidate.NotAMac : Candidate.Unknown;
     }
 
-    private static Candidate ReadString(ReadOnlySpan<byte> record, int start, out MacAddress mac)
+    private static Candidate ReadString(ReadOnlySpan<byte> record, int start, bool byIp, out MacAddress mac,
+        out IpAddressKey address)
     {
         mac = default;
+        address = default;
         int length = record[start..].IndexOfAny((byte)'"', (byte)'\\');
         if (length < 0) return Candidate.Unknown;
         // A backslash before the closing quote stays in the raw bytes the scan parses, and no MAC spelling has one.
         if (record[start + length] == (byte)'\\') return Candidate.NotAMac;
-        return MacAddress.TryParse(record.Slice(start, length), out mac) ? Candidate.Mac : Candidate.NotAMac;
+        var text = record.Slice(start, length);
+        if (MacAddress.TryParse(text, out mac)) return Candidate.Mac;
+        // An address (ip.src, ipv6.dst, …) counts only when attributing by IP; the scan parses it the same way.
+        return byIp && IpAddressKey.TryParse(text, out address) ? Candidate.Ip : Candidate.NotAMac;
     }
 
     private static Candidate ReadNumber(ReadOnlySpan<byte> record, int start, out MacAddress mac)

@@ -7,12 +7,21 @@ namespace PcapWatch.Join;
 /// Decides one pcap record, bytes in, outcome out: skipped, matched (each match handed to a sink), or rejected with a
 /// reason. No Kafka, no I/O, nothing thrown for anything a record holds: the pcap loop, the fuzz test and the
 /// benchmarks all run this same code. One instance per thread (it reuses its field buffer).
+/// <para>
+/// With <see cref="MatchMode.Ip"/>, a packet that states an IP ↔ MAC binding (DHCP ACK or RELEASE, ARP, a neighbour
+/// advertisement) is first learned into <paramref name="bindings"/>, then every packet's sides are attributed: by the
+/// side's MAC when it is watched, otherwise by the MAC that held the side's IP address at the packet's capture time
+/// (<c>frame.time_epoch</c>; a packet without one is judged at the newest evidence).
+/// </para>
 /// </summary>
-public sealed class PacketProcessor(WatchIndex index, MatchMode mode)
+public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings? bindings = null)
 {
     private PacketFields _fields;
 
     public MatchMode Mode => mode;
+
+    /// <summary>Binding statements learned from packets (with <see cref="MatchMode.Ip"/>).</summary>
+    public long BindingsLearned { get; private set; }
 
     /// <param name="value">The record's value; empty for a null value.</param>
     public PacketOutcome Process<TSink>(ReadOnlySpan<byte> value, ref TSink sink, out Rejection rejection)
@@ -26,7 +35,7 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode)
                 out rejection);
         }
 
-        var gate = new WatchedMacGate(index, mode);
+        var gate = new WatchedMacGate(index, mode, (mode & MatchMode.Ip) != 0 ? bindings : null);
         var status = MatchPrefilter.Scan(value, ref _fields, ref gate);
         switch (status)
         {
@@ -45,26 +54,67 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode)
                 return Reject(RejectionCodes.InvalidUtf8, "an escaped property name is not UTF-8", out rejection);
         }
 
-        // In src mode records keep the recipe's exact shape; otherwise each says which side matched.
-        bool matched = false;
-        if (gate.TryGetSenders(in _fields, out var sender, out var senders))
+        if (!gate.ByIp)
         {
-            matched |= Emit(value, sender, senders, mode == MatchMode.Src ? null : Direction.Out, ref sink);
+            // In src mode records keep the recipe's exact shape; otherwise each says which side matched.
+            bool matched = false;
+            if (gate.TryGetSenders(in _fields, out var sender, out var senders))
+            {
+                matched |= Emit(value, sender, senders, mode == MatchMode.Src ? null : Direction.Out, null, ref sink);
+            }
+            if (gate.TryGetReceivers(in _fields, out var receiver, out var receivers))
+            {
+                matched |= Emit(value, receiver, receivers, Direction.In, null, ref sink);
+            }
+            return matched ? PacketOutcome.Matched : PacketOutcome.Skipped;
         }
-        if (gate.TryGetReceivers(in _fields, out var receiver, out var receivers))
+        return AttributeByMacOrIp(value, in gate, ref sink);
+    }
+
+    private PacketOutcome AttributeByMacOrIp<TSink>(ReadOnlySpan<byte> value, in WatchedMacGate gate, ref TSink sink)
+        where TSink : IMatchSink
+    {
+        long? at = _fields.TryGetCaptureTimeMs(value, out long ms) ? ms : null;
+        if (BindingExtractor.MayHoldEvidence(value) && BindingExtractor.TryRead(value, _fields.EthSrc, out var evidence))
         {
-            matched |= Emit(value, receiver, receivers, Direction.In, ref sink);
+            bindings!.Learn(evidence, at ?? bindings.NewestMs);
+            BindingsLearned++;
+        }
+
+        bool matched = false;
+        if (gate.JoinsSource)
+        {
+            if (gate.TryGetSenders(in _fields, out var sender, out var senders))
+            {
+                matched |= Emit(value, sender, senders, Direction.Out, AttributedBy.Mac, ref sink);
+            }
+            else if (gate.TryGetHolders(_fields[PacketField.IpSrc].Of(value), at, out var holder, out var holders))
+            {
+                matched |= Emit(value, holder, holders, Direction.Out, AttributedBy.Ip, ref sink);
+            }
+        }
+        if (gate.JoinsDestination)
+        {
+            if (gate.TryGetReceivers(in _fields, out var receiver, out var receivers))
+            {
+                matched |= Emit(value, receiver, receivers, Direction.In, AttributedBy.Mac, ref sink);
+            }
+            else if (gate.TryGetHolders(_fields[PacketField.IpDst].Of(value), at, out var holder, out var holders))
+            {
+                matched |= Emit(value, holder, holders, Direction.In, AttributedBy.Ip, ref sink);
+            }
         }
         return matched ? PacketOutcome.Matched : PacketOutcome.Skipped;
     }
 
-    private bool Emit<TSink>(ReadOnlySpan<byte> packet, MacAddress mac, OwnerList owners, string? direction, ref TSink sink)
+    private bool Emit<TSink>(ReadOnlySpan<byte> packet, MacAddress mac, OwnerList owners, string? direction,
+        string? attributedBy, ref TSink sink)
         where TSink : IMatchSink
     {
         bool any = false;
         foreach (var owner in owners)
         {
-            sink.OnMatch(packet, in _fields, mac, in owner, direction);
+            sink.OnMatch(packet, in _fields, mac, in owner, direction, attributedBy);
             any = true;
         }
         return any;

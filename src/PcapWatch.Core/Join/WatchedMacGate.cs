@@ -5,27 +5,37 @@ namespace PcapWatch.Join;
 
 /// <summary>
 /// The join condition, decided as soon as the Ethernet layer is read: the recipe's <c>P.ETH_SRC = C.MACADDR</c>, and
-/// with <see cref="MatchMode.Dst"/>/<see cref="MatchMode.Both"/> also eth.dst. A group (broadcast or multicast)
-/// destination never matches: it is nobody's computer.
+/// with <see cref="MatchMode.Dst"/> also eth.dst. A group (broadcast or multicast) destination never matches: it is
+/// nobody's computer. With <see cref="MatchMode.Ip"/> every packet is read on to its IP layer, whose addresses may be
+/// bound to a watched MAC (<see cref="IpBindings"/>).
 /// </summary>
-internal readonly struct WatchedMacGate(WatchIndex index, MatchMode mode) : IEthernetGate
+internal readonly struct WatchedMacGate(WatchIndex index, MatchMode mode, IpBindings? bindings = null) : IEthernetGate
 {
-    // One rule per side, used by the scan (ShouldContinue) and the prefilter (WouldMatch*) alike: the prefilter is
-    // sound only because both ask exactly the same question.
+    // One rule per side, used by the scan (ShouldContinue) and the prefilter (WouldMatch*, MightAttribute*) alike: the
+    // prefilter is sound only because both ask exactly the same question.
     public bool ShouldContinue(in PacketFields fields) =>
-        (fields.EthSrc is { } src && WouldMatchSource(src)) || (fields.EthDst is { } dst && WouldMatchDestination(dst));
+        ByIp || (fields.EthSrc is { } src && WouldMatchSource(src)) || (fields.EthDst is { } dst && WouldMatchDestination(dst));
 
     /// <summary>Whether this mode joins on eth.src at all.</summary>
-    public bool JoinsSource => mode != MatchMode.Dst;
+    public bool JoinsSource => (mode & MatchMode.Src) != 0;
 
     /// <summary>Whether this mode joins on eth.dst at all.</summary>
-    public bool JoinsDestination => mode != MatchMode.Src;
+    public bool JoinsDestination => (mode & MatchMode.Dst) != 0;
+
+    /// <summary>Whether sides are also attributed by IP address (and bindings learned from the packets).</summary>
+    public bool ByIp => bindings is not null && (mode & MatchMode.Ip) != 0;
 
     /// <summary>Whether a packet with this eth.src matches.</summary>
     public bool WouldMatchSource(MacAddress mac) => JoinsSource && index.Contains(mac);
 
     /// <summary>Whether a packet with this eth.dst matches.</summary>
     public bool WouldMatchDestination(MacAddress mac) => JoinsDestination && !mac.IsGroup && index.Contains(mac);
+
+    /// <summary>Whether a source address could be attributed: some MAC that held it (at any time kept) is watched.</summary>
+    public bool MightAttributeSource(IpAddressKey address) => ByIp && JoinsSource && bindings!.AnyHolderIn(address, index);
+
+    /// <summary>Whether a destination address could be attributed (as <see cref="MightAttributeSource"/>).</summary>
+    public bool MightAttributeDestination(IpAddressKey address) => ByIp && JoinsDestination && bindings!.AnyHolderIn(address, index);
 
     /// <summary>The watched owners of eth.src, when this mode joins on it.</summary>
     public bool TryGetSenders(in PacketFields fields, out MacAddress mac, out OwnerList owners) =>
@@ -34,6 +44,15 @@ internal readonly struct WatchedMacGate(WatchIndex index, MatchMode mode) : IEth
     /// <summary>The watched owners of eth.dst, when this mode joins on it and it is not a group address.</summary>
     public bool TryGetReceivers(in PacketFields fields, out MacAddress mac, out OwnerList owners) =>
         TryGetOwners(JoinsDestination && fields.EthDst is { IsGroup: false } dst ? dst : null, out mac, out owners);
+
+    /// <summary>The watched owners of the MAC that held <paramref name="address"/> at <paramref name="atMs"/>.</summary>
+    public bool TryGetHolders(ReadOnlySpan<byte> address, long? atMs, out MacAddress mac, out OwnerList owners)
+    {
+        mac = default;
+        owners = default;
+        return IpAddressKey.TryParse(address, out var key) && bindings!.TryGetHolder(key, atMs, out mac)
+            && index.TryGetOwners(mac, out owners);
+    }
 
     private bool TryGetOwners(MacAddress? candidate, out MacAddress mac, out OwnerList owners)
     {

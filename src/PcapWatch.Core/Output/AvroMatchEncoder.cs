@@ -16,11 +16,11 @@ namespace PcapWatch.Output;
 /// </summary>
 public sealed class AvroMatchEncoder : IMatchEncoder
 {
-    /// <summary>The output schema: the recipe's columns plus DIRECTION, each a nullable string.</summary>
+    /// <summary>The output schema: the recipe's columns plus DIRECTION and ATTRIBUTED_BY, each a nullable string.</summary>
     public static readonly RecordSchema Schema = (RecordSchema)Avro.Schema.Parse($$"""
         {"type":"record","name":"WATCHED_EMP_NETWORK_TRAFFIC","namespace":"pcapwatch","fields":[
         {{string.Join(",", OutputColumns.PacketColumns
-            .Concat([OutputColumns.EmpId, OutputColumns.EmpName, OutputColumns.EmpKey, OutputColumns.MacAddr, OutputColumns.Direction])
+            .Concat([OutputColumns.EmpId, OutputColumns.EmpName, OutputColumns.EmpKey, OutputColumns.MacAddr, OutputColumns.Direction, OutputColumns.AttributedBy])
             .Select(c => $$"""{"name":"{{c}}","type":["null","string"],"default":null}"""))}}]}
         """);
 
@@ -36,7 +36,8 @@ public sealed class AvroMatchEncoder : IMatchEncoder
         _context = new SerializationContext(MessageComponentType.Value, topic);
     }
 
-    public byte[] Encode(ReadOnlySpan<byte> packet, in PacketFields fields, MacAddress mac, in OwnerView owner, string? direction)
+    public byte[] Encode(ReadOnlySpan<byte> packet, in PacketFields fields, MacAddress mac, in OwnerView owner, string? direction,
+        string? attributedBy = null)
     {
         var record = new GenericRecord(Schema);
         for (int i = 0; i < PacketFields.Count; i++)
@@ -48,6 +49,7 @@ public sealed class AvroMatchEncoder : IMatchEncoder
         record.Add(OutputColumns.EmpKey, owner.HasEmpKey ? Encoding.UTF8.GetString(owner.EmpKey) : null);
         record.Add(OutputColumns.MacAddr, mac.ToString());
         record.Add(OutputColumns.Direction, direction);
+        record.Add(OutputColumns.AttributedBy, attributedBy);
         // Synchronous on purpose: after the first record the schema id is cached and no I/O happens here.
         return _serializer.SerializeAsync(record, _context).GetAwaiter().GetResult();
     }

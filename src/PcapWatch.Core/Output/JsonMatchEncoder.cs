@@ -8,8 +8,9 @@ public sealed class JsonMatchEncoder : IMatchEncoder
 {
     private readonly MatchRecordWriter _writer = new();
 
-    public byte[] Encode(ReadOnlySpan<byte> packet, in PacketFields fields, MacAddress mac, in OwnerView owner, string? direction) =>
-        _writer.Write(packet, in fields, mac, in owner, direction).ToArray();
+    public byte[] Encode(ReadOnlySpan<byte> packet, in PacketFields fields, MacAddress mac, in OwnerView owner, string? direction,
+        string? attributedBy = null) =>
+        _writer.Write(packet, in fields, mac, in owner, direction, attributedBy).ToArray();
 
     public void Dispose()
     {

@@ -28,7 +28,7 @@ public sealed class MatchRecordWriter
 
     /// <summary>Formats the record; the span is valid until the next call.</summary>
     public ReadOnlySpan<byte> Write(ReadOnlySpan<byte> record, in PacketFields fields, MacAddress mac, in OwnerView owner,
-        string? direction = null)
+        string? direction = null, string? attributedBy = null)
     {
         _buffer.ResetWrittenCount();
         _writer.Reset(_buffer);
@@ -45,6 +45,7 @@ public sealed class MatchRecordWriter
         mac.Format(macText);
         _writer.WriteString(OutputColumns.MacAddrJson, macText);
         if (direction is not null) _writer.WriteString(OutputColumns.DirectionJson, direction);
+        if (attributedBy is not null) _writer.WriteString(OutputColumns.AttributedByJson, attributedBy);
         _writer.WriteEndObject();
         _writer.Flush();
         return _buffer.WrittenSpan;

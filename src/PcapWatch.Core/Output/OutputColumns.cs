@@ -25,6 +25,8 @@ public static class OutputColumns
     public const string MacAddr = "C_MACADDR";
     /// <summary>Only with --match dst|both: <c>out</c> (the watched computer sent it) or <c>in</c> (it received it).</summary>
     public const string Direction = "DIRECTION";
+    /// <summary>Only with --match …,ip: <c>mac</c> (the side's Ethernet address is watched) or <c>ip</c> (its IP address was bound to one).</summary>
+    public const string AttributedBy = "ATTRIBUTED_BY";
 
     /// <summary>The P_ columns in <see cref="PacketField"/> order.</summary>
     public static readonly string[] PacketColumns =
@@ -36,4 +38,5 @@ public static class OutputColumns
     internal static readonly JsonEncodedText EmpKeyJson = JsonEncodedText.Encode(EmpKey);
     internal static readonly JsonEncodedText MacAddrJson = JsonEncodedText.Encode(MacAddr);
     internal static readonly JsonEncodedText DirectionJson = JsonEncodedText.Encode(Direction);
+    internal static readonly JsonEncodedText AttributedByJson = JsonEncodedText.Encode(AttributedBy);
 }

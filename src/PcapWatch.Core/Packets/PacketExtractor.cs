@@ -181,6 +181,12 @@ public static class PacketExtractor
 
             int field = ClassifyField(layer, name);
             reader.Read();
+            if (field == TimeEpochField)
+            {
+                if (!fields.TimeEpoch.IsPresent) fields.TimeEpoch = ReadScalar(ref reader);
+                else reader.Skip();
+                continue;
+            }
             if (field < 0 || fields[(PacketField)field].IsPresent)
             {
                 reader.Skip();
@@ -238,7 +244,10 @@ public static class PacketExtractor
         return Layer.Other;
     }
 
-    /// <summary>Maps a field name inside a layer to a <see cref="PacketField"/> (or -1), whatever the shape.</summary>
+    // frame.time_epoch: not an output column, so not a PacketField.
+    private const int TimeEpochField = 100;
+
+    /// <summary>Maps a field name inside a layer to a <see cref="PacketField"/> (or -1, or <see cref="TimeEpochField"/>), whatever the shape.</summary>
     private static int ClassifyField(Layer layer, ReadOnlySpan<byte> name)
     {
         ReadOnlySpan<byte> prefix = layer switch
@@ -256,6 +265,7 @@ public static class PacketExtractor
                 if (local.SequenceEqual("time"u8)) return (int)PacketField.FrameTime;
                 if (local.SequenceEqual("len"u8)) return (int)PacketField.FrameLen;
                 if (local.SequenceEqual("protocols"u8)) return (int)PacketField.FrameProtocols;
+                if (local.SequenceEqual("time_epoch"u8)) return TimeEpochField;
                 return -1;
             case Layer.Eth:
                 if (local.SequenceEqual("src"u8)) return (int)PacketField.EthSrc;

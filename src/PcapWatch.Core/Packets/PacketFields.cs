@@ -18,13 +18,20 @@ public struct PacketFields
     /// <summary>eth.dst of the first (outer) Ethernet layer, when present and valid.</summary>
     public MacAddress? EthDst;
 
+    /// <summary>frame.time_epoch of the first frame layer (seconds, fraction to the nanosecond): the capture time.</summary>
+    public FieldSlice TimeEpoch;
+
     public readonly FieldSlice this[PacketField field] => _slices[(int)field];
+
+    /// <summary>The capture time in Unix milliseconds, when <see cref="TimeEpoch"/> holds one.</summary>
+    public readonly bool TryGetCaptureTimeMs(ReadOnlySpan<byte> record, out long ms) => CaptureTime.TryParseEpochMs(TimeEpoch.Of(record), out ms);
 
     internal void Set(PacketField field, FieldSlice slice) => _slices[(int)field] = slice;
 
     public void Clear()
     {
         _slices = default;
+        TimeEpoch = default;
         EthSrc = null;
         EthDst = null;
     }

@@ -73,6 +73,7 @@ public sealed class PacketDecider(PacketProcessor processor, IMatchEncoder encod
         }
     }
 
-    void IMatchSink.OnMatch(ReadOnlySpan<byte> packet, in PacketFields fields, MacAddress mac, in OwnerView owner, string? direction) =>
-        Pending.Add((mac, encoder.Encode(packet, in fields, mac, in owner, direction)));
+    void IMatchSink.OnMatch(ReadOnlySpan<byte> packet, in PacketFields fields, MacAddress mac, in OwnerView owner, string? direction,
+        string? attributedBy) =>
+        Pending.Add((mac, encoder.Encode(packet, in fields, mac, in owner, direction, attributedBy)));
 }

@@ -54,7 +54,7 @@ public sealed class PcapJoiner : IDisposable
         _redeliver = redeliver;
         _producer = producer;
         _deadLetters = deadLetters;
-        _decider = new PacketDecider(new PacketProcessor(index, mode), encoder, log);
+        _decider = new PacketDecider(new PacketProcessor(index, mode, (mode & MatchMode.Ip) != 0 ? new IpBindings() : null), encoder, log);
         _topics = topics;
         _offsets = new OffsetTracker(topics.Pcap);
         _progress = progress;

@@ -54,18 +54,48 @@ internal static class CommonOptions
         Description = "Only matches whose P_FRAME_PROTOCOLS is LIKE this SQL pattern (% any run, _ one character), e.g. '%http'",
     };
 
-    public static Option<string> Match() => new Option<string>("--match")
-    {
-        Description = "Which address joins: src (traffic a watched computer sends, the recipe), dst (traffic it receives) "
-            + "or both; with dst/both each record carries DIRECTION (out/in). Broadcast and multicast never match as dst [Match; default src]",
-    }.AcceptOnlyFromAmong("src", "dst", "both");
+    /// <summary>--match's grammar: a comma list of src, dst, both, ip.</summary>
+    public const string MatchPattern = "^(src|dst|both|ip)(,(src|dst|both|ip))*$";
 
-    public static Join.MatchMode ParseMatch(string? value) => value switch
+    public static Option<string> Match()
     {
-        "dst" => Join.MatchMode.Dst,
-        "both" => Join.MatchMode.Both,
-        _ => Join.MatchMode.Src,
-    };
+        var option = new Option<string>("--match")
+        {
+            Description = "What is attributed, a comma list: src (traffic a watched computer sends, the recipe), dst (traffic it "
+                + "receives), both (= src,dst), ip (also by IP address, bound to a MAC by the DHCP, ARP and NDP packets in the "
+                + "stream: traffic seen behind a router; alone = src,ip). Records carry DIRECTION (out/in) unless src alone, "
+                + "and ATTRIBUTED_BY (mac/ip) with ip. Broadcast and multicast never match as dst [Match; default src]",
+        };
+        option.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string>();
+            if (value is not null && !System.Text.RegularExpressions.Regex.IsMatch(value, MatchPattern))
+            {
+                result.AddError($"--match '{value}' is not a comma list of src, dst, both, ip (e.g. --match src,ip)");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>Reads a value that matched <see cref="MatchPattern"/>; null or empty is the recipe's src.</summary>
+    public static Join.MatchMode ParseMatch(string? value)
+    {
+        Join.MatchMode mode = 0;
+        foreach (var part in (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            mode |= part switch
+            {
+                "src" => Join.MatchMode.Src,
+                "dst" => Join.MatchMode.Dst,
+                "both" => Join.MatchMode.Both,
+                "ip" => Join.MatchMode.Ip,
+                _ => 0,
+            };
+        }
+        // ip alone attributes the sender, as the recipe's src does.
+        if ((mode & Join.MatchMode.Both) == 0) mode |= Join.MatchMode.Src;
+        return mode;
+    }
 
     /// <summary>kcat's -X: any librdkafka property for every client the command makes (security, tuning).</summary>
     public static Option<string[]> KafkaProperties() => new("--kafka", "-X")

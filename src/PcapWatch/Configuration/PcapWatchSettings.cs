@@ -26,8 +26,10 @@ internal sealed class PcapWatchSettings
         DefaultText = "HOST-PID")]
     public string? InstanceId { get; set; }
 
-    [Setting("--match", "Which Ethernet address joins: src (the recipe), dst, or both (records then carry DIRECTION)")]
-    [AllowedValues("src", "dst", "both", ErrorMessage = "Match must be src, dst or both")]
+    [Setting("--match", "What is attributed, a comma list: src (eth.src, the recipe), dst (eth.dst), both (= src,dst), ip (also by "
+        + "the side's IP address, bound to a MAC by DHCP/ARP/NDP seen in the packets; alone = src,ip). Records carry DIRECTION "
+        + "unless src alone, ATTRIBUTED_BY with ip")]
+    [RegularExpression(Cli.CommonOptions.MatchPattern, ErrorMessage = "Match must be a comma list of src, dst, both, ip (e.g. src,ip)")]
     public string Match { get; set; } = "src";
 
     [Setting("--changelog-topic", "Topic that receives the watched-MAC index (key MAC, tombstone when a MAC stops being watched); '' for none")]

@@ -33,7 +33,11 @@ public class SettingsTests
         yield return new TestCaseData("{ not json", none, new[] { "run", "-b", "127.0.0.1:1" }, "appsettings.json")
             .SetName("Appsettings_that_is_not_json");
         yield return new TestCaseData(null, new Dictionary<string, string> { ["PCAPWATCH__Match"] = "sideways" },
-            new[] { "run", "-b", "127.0.0.1:1" }, "Match must be src, dst or both").SetName("Bad_value_from_the_environment");
+            new[] { "run", "-b", "127.0.0.1:1" }, "Match must be a comma list of src, dst, both, ip").SetName("Bad_value_from_the_environment");
+        yield return new TestCaseData(null, none, new[] { "run", "-b", "127.0.0.1:1", "--match", "src,ipv4" },
+            "Match must be a comma list of src, dst, both, ip").SetName("Bad_match_list_as_a_flag");
+        yield return new TestCaseData(null, none, new[] { "demo", "--match", "src,,ip" },
+            "--match 'src,,ip' is not a comma list of src, dst, both, ip").SetName("Bad_match_list_for_the_demo");
         yield return new TestCaseData(null, none, new[] { "run", "-b", "127.0.0.1:1", "-X", "no.such.property=1" },
             "No such configuration property").SetName("Unknown_Kafka_client_property");
         yield return new TestCaseData(null, new Dictionary<string, string> { ["PCAPWATCH__Kafka__Producer__acks"] = "several" },
@@ -66,6 +70,7 @@ public class SettingsTests
         Assert.That(SettingsLine([]), Does.Contain("group=from-file").And.Contain("match=dst"));
         Assert.That(SettingsLine(env), Does.Contain("group=from-env").And.Contain("match=dst"));
         Assert.That(SettingsLine(env, "--group-id", "from-flag", "--match", "both"), Does.Contain("group=from-flag").And.Contain("match=both"));
+        Assert.That(SettingsLine(env, "--match", "src,ip"), Does.Contain("match=src,ip"));
     }
 
     [Test]

@@ -67,7 +67,8 @@ public class PacketProcessorTests
         public int Matches;
         public List<string?> Directions = [];
 
-        public void OnMatch(ReadOnlySpan<byte> packet, in PacketFields fields, MacAddress mac, in OwnerView owner, string? direction)
+        public void OnMatch(ReadOnlySpan<byte> packet, in PacketFields fields, MacAddress mac, in OwnerView owner, string? direction,
+            string? attributedBy)
         {
             Matches++;
             Directions.Add(direction);

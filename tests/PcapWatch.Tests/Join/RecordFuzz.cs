@@ -235,9 +235,10 @@ public sealed class RecordFuzz : IDisposable
     {
         public int Matches;
 
-        public void OnMatch(ReadOnlySpan<byte> packet, in PacketFields fields, MacAddress mac, in OwnerView owner, string? direction)
+        public void OnMatch(ReadOnlySpan<byte> packet, in PacketFields fields, MacAddress mac, in OwnerView owner, string? direction,
+            string? attributedBy)
         {
-            var value = encoder.Encode(packet, in fields, mac, in owner, direction);
+            var value = encoder.Encode(packet, in fields, mac, in owner, direction, attributedBy);
             using var doc = JsonDocument.Parse(value);
             if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new InvalidOperationException("output is not an object");
             Matches++;

@@ -62,6 +62,6 @@ public class RecordPathFuzzTests
     private struct NoSink : IMatchSink
     {
         public readonly void OnMatch(ReadOnlySpan<byte> packet, in PacketFields fields, MacAddress mac,
-            in OwnerView owner, string? direction) => throw new AssertionException("no match expected");
+            in OwnerView owner, string? direction, string? attributedBy) => throw new AssertionException("no match expected");
     }
 }

@@ -1,0 +1,186 @@
+using PcapWatch.Packets;
+
+namespace PcapWatch.Index;
+
+/// <summary>
+/// IP address → which MAC held it when: the bindings learned from DHCP ACKs and RELEASEs, ARP and IPv6 neighbour
+/// advertisements, kept as intervals in event time (capture time) so a packet is attributed to the MAC that held its
+/// address when it was captured, in whatever order the evidence arrives.
+/// <para>
+/// Rules. Each statement binds from its capture time: a DHCP ACK binds <c>yiaddr</c> to <c>chaddr</c> for the lease
+/// (option 51; a day when absent), ARP and neighbour advertisements for <see cref="NeighborLifetime"/>. At any time
+/// the address is held by the statement that began last among those still running (a newer binding overrides an older
+/// one). A statement that restates the newest holder's binding extends that interval instead of adding one (renewals,
+/// periodic ARP), so memory grows with changes of hands, not with packets. A RELEASE ends its MAC's interval at its
+/// capture time. Intervals that ended longer than <see cref="Retention"/> before the newest evidence are forgotten, and
+/// an address keeps at most <see cref="MaxIntervalsPerAddress"/> of them (the oldest go first).
+/// </para>
+/// <para>
+/// Order. Evidence delivered in capture order gives exactly the rule above. Evidence arriving late (another partition,
+/// another instance) is applied at its own capture time; when it lands inside another MAC's run of restatements, of
+/// which only the first and the last are kept, the late MAC holds the address until that last restatement (not until
+/// the first restatement after it, which was not kept). Conflicting statements that close together are what ARP
+/// spoofing looks like; they are rare in clean networks.
+/// </para>
+/// Owned by the pipeline thread (learning and lookups happen while packets are decided).
+/// </summary>
+public sealed class IpBindings
+{
+    public const int MaxIntervalsPerAddress = 32;
+
+    /// <summary>How long an ARP or NDP sighting binds an address (a LAN's neighbour caches forget in minutes).</summary>
+    public static readonly TimeSpan NeighborLifetime = TimeSpan.FromMinutes(20);
+
+    /// <summary>A DHCP ACK without a lease-time option binds for this long.</summary>
+    public static readonly TimeSpan DefaultLease = TimeSpan.FromDays(1);
+
+    /// <summary>How long an ended interval is kept for packets captured earlier (replays, lagging partitions).</summary>
+    public TimeSpan Retention { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// One MAC holding one address from <see cref="FromMs"/> (inclusive) to <see cref="UntilMs"/> (exclusive), stated
+    /// last at <see cref="LastStatedMs"/>.
+    /// </summary>
+    public readonly record struct Interval(MacAddress Mac, long FromMs, long UntilMs, BindingSource Source, long LastStatedMs);
+
+    private readonly Dictionary<UInt128, List<Interval>> _byAddress = new();
+    private long _newestMs = long.MinValue;
+
+    public int AddressCount => _byAddress.Count;
+
+    /// <summary>Applies one statement made at <paramref name="atMs"/>; returns the interval it produced or changed.</summary>
+    public Interval Learn(in BindingEvidence evidence, long atMs)
+    {
+        _newestMs = Math.Max(_newestMs, atMs);
+        if (!_byAddress.TryGetValue(evidence.Address.Value, out var intervals))
+        {
+            intervals = new List<Interval>(2);
+            _byAddress[evidence.Address.Value] = intervals;
+        }
+
+        if (evidence.Source == BindingSource.DhcpRelease)
+        {
+            var ended = new Interval(evidence.Mac, atMs, atMs, evidence.Source, atMs);
+            for (int i = 0; i < intervals.Count; i++)
+            {
+                var held = intervals[i];
+                if (held.Mac == evidence.Mac && held.FromMs <= atMs && atMs < held.UntilMs)
+                {
+                    intervals[i] = ended = held with { UntilMs = atMs };
+                }
+            }
+            return ended;
+        }
+
+        long until = SaturatingAdd(atMs, evidence.Source == BindingSource.DhcpAck ? LeaseOf(evidence) : NeighborLifetime);
+        int holder = HolderIndex(intervals, atMs);
+        // Only the newest interval is extended: extending an older one would hide this statement from a later interval
+        // of another MAC that began before it.
+        if (holder >= 0 && holder == intervals.Count - 1 && intervals[holder].Mac == evidence.Mac)
+        {
+            var held = intervals[holder];
+            var extended = held with { UntilMs = Math.Max(held.UntilMs, until), LastStatedMs = Math.Max(held.LastStatedMs, atMs) };
+            intervals[holder] = extended;
+            return extended;
+        }
+        var added = new Interval(evidence.Mac, atMs, until, evidence.Source, atMs);
+        int at = intervals.FindLastIndex(x => x.FromMs <= atMs) + 1;
+        intervals.Insert(at, added);
+        // Landing inside another MAC's run of restatements: that MAC holds again from its last restatement.
+        if (holder >= 0 && intervals[holder].Mac != evidence.Mac && intervals[holder].LastStatedMs > atMs)
+        {
+            var run = intervals[holder];
+            var resumed = run with { FromMs = run.LastStatedMs };
+            intervals.Insert(intervals.FindLastIndex(x => x.FromMs <= resumed.FromMs) + 1, resumed);
+        }
+        Trim(intervals);
+        return added;
+    }
+
+    /// <summary>Adds an interval as another instance published it (already ruled; kept as it is).</summary>
+    public void Adopt(IpAddressKey address, Interval interval)
+    {
+        _newestMs = Math.Max(_newestMs, interval.FromMs);
+        if (!_byAddress.TryGetValue(address.Value, out var intervals))
+        {
+            intervals = new List<Interval>(2);
+            _byAddress[address.Value] = intervals;
+        }
+        int same = intervals.FindIndex(x => x.Mac == interval.Mac && x.FromMs == interval.FromMs);
+        if (same >= 0)
+        {
+            intervals[same] = interval;
+            return;
+        }
+        intervals.Insert(intervals.FindLastIndex(x => x.FromMs <= interval.FromMs) + 1, interval);
+        Trim(intervals);
+    }
+
+    /// <summary>The MAC that held <paramref name="address"/> at <paramref name="atMs"/> (null: at the newest evidence).</summary>
+    public bool TryGetHolder(IpAddressKey address, long? atMs, out MacAddress mac)
+    {
+        mac = default;
+        if (!_byAddress.TryGetValue(address.Value, out var intervals)) return false;
+        int holder = HolderIndex(intervals, atMs ?? _newestMs);
+        if (holder < 0) return false;
+        mac = intervals[holder].Mac;
+        return true;
+    }
+
+    /// <summary>Whether any MAC that ever held <paramref name="address"/> (within retention) satisfies <paramref name="watched"/>.</summary>
+    public bool AnyHolder(IpAddressKey address, Func<MacAddress, bool> watched)
+    {
+        if (!_byAddress.TryGetValue(address.Value, out var intervals)) return false;
+        foreach (var interval in intervals)
+        {
+            if (watched(interval.Mac)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>As <see cref="AnyHolder"/> against the watched index, without a delegate (the prefilter asks per packet).</summary>
+    public bool AnyHolderIn(IpAddressKey address, WatchIndex index)
+    {
+        if (!_byAddress.TryGetValue(address.Value, out var intervals)) return false;
+        foreach (var interval in intervals)
+        {
+            if (index.Contains(interval.Mac)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>The capture time of the newest evidence (what a packet without a capture time is judged at).</summary>
+    public long NewestMs => _newestMs == long.MinValue ? 0 : _newestMs;
+
+    /// <summary>Every interval of an address, oldest first (for tools and tests).</summary>
+    public IReadOnlyList<Interval> IntervalsOf(IpAddressKey address) =>
+        _byAddress.TryGetValue(address.Value, out var intervals) ? intervals.ToArray() : [];
+
+    /// <summary>The interval that holds the address at a time: of those covering it, the one that began last.</summary>
+    private static int HolderIndex(List<Interval> intervals, long atMs)
+    {
+        for (int i = intervals.Count - 1; i >= 0; i--)
+        {
+            var interval = intervals[i];
+            if (interval.FromMs <= atMs && atMs < interval.UntilMs) return i;
+        }
+        return -1;
+    }
+
+    private void Trim(List<Interval> intervals)
+    {
+        long forgetBefore = _newestMs - (long)Retention.TotalMilliseconds;
+        intervals.RemoveAll(x => x.UntilMs < forgetBefore);
+        if (intervals.Count > MaxIntervalsPerAddress) intervals.RemoveRange(0, intervals.Count - MaxIntervalsPerAddress);
+    }
+
+    private static TimeSpan LeaseOf(in BindingEvidence evidence) => evidence.LeaseSeconds switch
+    {
+        null => DefaultLease,
+        uint.MaxValue => TimeSpan.MaxValue,
+        var seconds => TimeSpan.FromSeconds(seconds.Value),
+    };
+
+    private static long SaturatingAdd(long ms, TimeSpan span) =>
+        span == TimeSpan.MaxValue || ms > long.MaxValue - (long)span.TotalMilliseconds ? long.MaxValue : ms + (long)span.TotalMilliseconds;
+}

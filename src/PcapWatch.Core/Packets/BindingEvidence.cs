@@ -1,0 +1,28 @@
+namespace PcapWatch.Packets;
+
+/// <summary>What kind of packet said which MAC holds an address.</summary>
+public enum BindingSource : byte
+{
+    /// <summary>A DHCP ACK (relayed or not): <c>chaddr</c> holds <c>yiaddr</c> for the lease time.</summary>
+    DhcpAck = 1,
+    /// <summary>A DHCP RELEASE: <c>chaddr</c> gives <c>ciaddr</c> back.</summary>
+    DhcpRelease = 2,
+    /// <summary>An ARP request or reply: the sender's MAC holds the sender's IPv4 address.</summary>
+    Arp = 3,
+    /// <summary>An IPv6 neighbour advertisement: the target link-layer address (or eth.src) holds the target address.</summary>
+    NeighborAdvertisement = 4,
+}
+
+/// <summary>One IP ↔ MAC statement read from a packet.</summary>
+/// <param name="LeaseSeconds">For a DHCP ACK: option 51 (null when absent; uint.MaxValue means infinite).</param>
+public readonly record struct BindingEvidence(BindingSource Source, MacAddress Mac, IpAddressKey Address, uint? LeaseSeconds)
+{
+    public static string Describe(BindingSource source) => source switch
+    {
+        BindingSource.DhcpAck => "dhcp",
+        BindingSource.DhcpRelease => "dhcp-release",
+        BindingSource.Arp => "arp",
+        BindingSource.NeighborAdvertisement => "ndp",
+        _ => "unknown",
+    };
+}

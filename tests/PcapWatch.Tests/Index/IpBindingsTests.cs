@@ -1,0 +1,147 @@
+using CsCheck;
+using NUnit.Framework;
+using PcapWatch.Index;
+using PcapWatch.Packets;
+
+namespace PcapWatch.Tests.Index;
+
+public class IpBindingsTests
+{
+    private static readonly MacAddress A = new(0x025057000102), B = new(0x025057000103);
+    private static readonly IpAddressKey Ip = IpAddressKey.FromIPv4(0xC0A80A66);
+
+    private static BindingEvidence Ack(MacAddress mac, uint lease = 120) => new(BindingSource.DhcpAck, mac, Ip, lease);
+    private static BindingEvidence Release(MacAddress mac) => new(BindingSource.DhcpRelease, mac, Ip, null);
+    private static BindingEvidence Arp(MacAddress mac) => new(BindingSource.Arp, mac, Ip, null);
+
+    private static MacAddress? HolderAt(IpBindings b, long ms) => b.TryGetHolder(Ip, ms, out var mac) ? mac : null;
+
+    [Test]
+    public void A_lease_binds_from_its_ack_to_its_end_and_a_release_ends_it_early()
+    {
+        var b = new IpBindings();
+        b.Learn(Ack(A, lease: 120), 10_000);
+        Assert.That(HolderAt(b, 9_999), Is.Null, "before the ACK");
+        Assert.That(HolderAt(b, 10_000), Is.EqualTo(A));
+        Assert.That(HolderAt(b, 129_999), Is.EqualTo(A));
+        Assert.That(HolderAt(b, 130_000), Is.Null, "the lease ran out");
+
+        b.Learn(Release(A), 50_000);
+        Assert.That(HolderAt(b, 49_999), Is.EqualTo(A));
+        Assert.That(HolderAt(b, 50_000), Is.Null, "released");
+        Assert.That(HolderAt(b, 20_000), Is.EqualTo(A), "the past stays as it was");
+    }
+
+    [Test]
+    public void A_renewal_extends_the_holders_interval_instead_of_adding_one()
+    {
+        var b = new IpBindings();
+        b.Learn(Ack(A), 0);
+        b.Learn(Ack(A), 60_000);
+        for (int i = 0; i < 100; i++) b.Learn(Arp(A), 61_000 + i);
+        Assert.That(b.IntervalsOf(Ip), Has.Count.EqualTo(1));
+        Assert.That(b.IntervalsOf(Ip)[0].UntilMs, Is.EqualTo(61_099 + (long)IpBindings.NeighborLifetime.TotalMilliseconds));
+    }
+
+    [Test]
+    public void A_newer_binding_of_another_mac_overrides_and_an_older_one_arriving_late_does_not()
+    {
+        var b = new IpBindings();
+        b.Learn(Ack(A, lease: 3600), 0);
+        b.Learn(Arp(B), 100_000);
+        Assert.That(HolderAt(b, 99_999), Is.EqualTo(A));
+        Assert.That(HolderAt(b, 100_000), Is.EqualTo(B), "B took the address over");
+        // Evidence from another partition, captured earlier, arriving now: it rules only from its own time on.
+        b.Learn(Arp(A), 50_000);
+        Assert.That(HolderAt(b, 60_000), Is.EqualTo(A));
+        Assert.That(HolderAt(b, 100_000), Is.EqualTo(B), "the later binding still wins after its start");
+    }
+
+    [Test]
+    public void Without_a_capture_time_a_packet_is_judged_at_the_newest_evidence()
+    {
+        var b = new IpBindings();
+        b.Learn(Ack(A), 0);
+        b.Learn(Arp(B), 5_000);
+        Assert.That(b.TryGetHolder(Ip, null, out var mac) ? mac : (MacAddress?)null, Is.EqualTo(B));
+    }
+
+    [Test]
+    public void Memory_stays_bounded_when_an_address_changes_hands_all_the_time()
+    {
+        var b = new IpBindings();
+        for (int i = 0; i < 10_000; i++) b.Learn(Arp(i % 2 == 0 ? A : B), i * 1_000L);
+        Assert.That(b.IntervalsOf(Ip), Has.Count.LessThanOrEqualTo(IpBindings.MaxIntervalsPerAddress));
+        Assert.That(HolderAt(b, 9_999_000), Is.EqualTo(B), "the newest is kept");
+    }
+
+    [Test]
+    public void Intervals_older_than_the_retention_are_forgotten()
+    {
+        var b = new IpBindings { Retention = TimeSpan.FromHours(1) };
+        b.Learn(Ack(A, lease: 60), 0);
+        b.Learn(new BindingEvidence(BindingSource.Arp, B, IpAddressKey.FromIPv4(1), null), (long)TimeSpan.FromHours(3).TotalMilliseconds);
+        b.Learn(Ack(B, lease: 60), (long)TimeSpan.FromHours(3).TotalMilliseconds);
+        Assert.That(b.IntervalsOf(Ip).Select(x => x.Mac), Is.EqualTo(new[] { B }));
+    }
+
+    [Test]
+    public void Evidence_arriving_late_inside_another_macs_run_holds_until_that_runs_last_restatement()
+    {
+        var b = new IpBindings();
+        b.Learn(Arp(B), 200_000);
+        b.Learn(Arp(B), 500_000);      // merged with the first: one run, stated last at 500 s
+        b.Learn(Arp(A), 300_000);      // captured in between, delivered last
+        Assert.That(HolderAt(b, 250_000), Is.EqualTo(B));
+        Assert.That(HolderAt(b, 300_000), Is.EqualTo(A));
+        Assert.That(HolderAt(b, 499_999), Is.EqualTo(A), "B's restatements between 300 s and 500 s were not kept");
+        Assert.That(HolderAt(b, 500_000), Is.EqualTo(B), "B holds again from its last restatement, as in capture order");
+    }
+
+    /// <summary>
+    /// Delivered in capture order, any mix of ACKs (long and short leases), ARP and releases from two MACs gives the
+    /// rule's answer at every moment: of the statements running at T (from their time to their lease or neighbour
+    /// lifetime, cut by their MAC's release), the one that began last — computed here from the raw statements.
+    /// </summary>
+    [Test]
+    public void In_capture_order_the_holder_is_the_latest_running_statement_at_every_moment()
+    {
+        var statement = Gen.Select(Gen.Bool, Gen.Int[0, 4], Gen.Long[0, 600_000]).Select((isA, kind, at) => (Evidence: kind switch
+        {
+            0 => Ack(isA ? A : B, 120),
+            1 => Ack(isA ? A : B, 30),
+            2 => Release(isA ? A : B),
+            _ => Arp(isA ? A : B),
+        }, At: at));
+        statement.List[1, 14].Sample(list =>
+        {
+            var ordered = list.OrderBy(x => x.At).ToList();
+            var bindings = new IpBindings();
+            foreach (var (e, at) in ordered) bindings.Learn(e, at);
+            for (long t = 0; t < 2_000_000; t += 1_000)
+            {
+                if (HolderAt(bindings, t) != Reference(ordered, t)) return false;
+            }
+            return true;
+        }, iter: 3_000, print: l => string.Join("; ", l.OrderBy(x => x.At).Select(x => $"{x.Evidence.Source} {x.Evidence.Mac} @{x.At}")));
+    }
+
+    /// <summary>The rule over raw statements: each runs from its time for its lifetime, cut by its MAC's next release.</summary>
+    private static MacAddress? Reference(List<(BindingEvidence Evidence, long At)> ordered, long t)
+    {
+        (MacAddress Mac, long From)? best = null;
+        for (int i = 0; i < ordered.Count; i++)
+        {
+            var (e, at) = ordered[i];
+            if (e.Source == BindingSource.DhcpRelease || at > t) continue;
+            long until = at + (e.Source == BindingSource.DhcpAck ? e.LeaseSeconds!.Value * 1000L : (long)IpBindings.NeighborLifetime.TotalMilliseconds);
+            // A release by the same MAC ends every statement of it running at the release's time.
+            foreach (var (r, rAt) in ordered.Skip(i + 1))
+            {
+                if (r.Source == BindingSource.DhcpRelease && r.Mac == e.Mac && rAt >= at && rAt < until) until = rAt;
+            }
+            if (t < until && (best is null || at >= best.Value.From)) best = (e.Mac, at);
+        }
+        return best?.Mac;
+    }
+}
