@@ -66,7 +66,7 @@ public sealed class IpBindings
                 var held = intervals[i];
                 if (held.Mac == evidence.Mac && held.FromMs <= atMs && atMs < held.UntilMs)
                 {
-                    intervals[i] = ended = held with { UntilMs = atMs };
+                    intervals[i] = ended = held with { UntilMs = atMs, LastStatedMs = Math.Max(held.LastStatedMs, atMs) };
                 }
             }
             return ended;
@@ -97,7 +97,10 @@ public sealed class IpBindings
         return added;
     }
 
-    /// <summary>Adds an interval as another instance published it (already ruled; kept as it is).</summary>
+    /// <summary>
+    /// Adds an interval as another instance published it (already ruled; kept as it is). The same interval published
+    /// again (extended, released) replaces the earlier version when it was stated later.
+    /// </summary>
     public void Adopt(IpAddressKey address, Interval interval)
     {
         _newestMs = Math.Max(_newestMs, interval.FromMs);
@@ -109,7 +112,7 @@ public sealed class IpBindings
         int same = intervals.FindIndex(x => x.Mac == interval.Mac && x.FromMs == interval.FromMs);
         if (same >= 0)
         {
-            intervals[same] = interval;
+            if (interval.LastStatedMs >= intervals[same].LastStatedMs) intervals[same] = interval;
             return;
         }
         intervals.Insert(intervals.FindLastIndex(x => x.FromMs <= interval.FromMs) + 1, interval);

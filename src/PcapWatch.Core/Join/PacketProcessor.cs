@@ -23,11 +23,15 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings
     /// <summary>Binding statements learned from packets (with <see cref="MatchMode.Ip"/>).</summary>
     public long BindingsLearned { get; private set; }
 
+    /// <summary>What the record last processed taught (the interval it made or changed), for other instances.</summary>
+    public (IpAddressKey Address, IpBindings.Interval Interval)? Learned { get; private set; }
+
     /// <param name="value">The record's value; empty for a null value.</param>
     public PacketOutcome Process<TSink>(ReadOnlySpan<byte> value, ref TSink sink, out Rejection rejection)
         where TSink : IMatchSink
     {
         rejection = default;
+        Learned = null;
         if (value.IsEmpty) return Reject(RejectionCodes.Empty, "empty message", out rejection);
         if (value.Length > RecordLimits.MaxRecordBytes)
         {
@@ -77,7 +81,7 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings
         long? at = _fields.TryGetCaptureTimeMs(value, out long ms) ? ms : null;
         if (BindingExtractor.MayHoldEvidence(value) && BindingExtractor.TryRead(value, _fields.EthSrc, out var evidence))
         {
-            bindings!.Learn(evidence, at ?? bindings.NewestMs);
+            Learned = (evidence.Address, bindings!.Learn(evidence, at ?? bindings.NewestMs));
             BindingsLearned++;
         }
 

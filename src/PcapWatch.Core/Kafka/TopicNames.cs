@@ -13,11 +13,19 @@ public sealed record TopicNames
     public string PcapDeadLetters { get; init; } = "pcap.dlq";
     public string EmployeesDeadLetters { get; init; } = "employees.dlq";
     public string ComputersDeadLetters { get; init; } = "computers.dlq";
+    /// <summary>IP ↔ MAC bindings learned from packets (with --match ip), shared by the instances (key: the address).</summary>
+    public string IpMacBindings { get; init; } = "IP_MAC_BINDINGS";
 
     /// <summary>Topics the service writes to, which must exist before it starts.</summary>
-    public IEnumerable<string> Written(bool changelog) =>
-        changelog ? [Output, Changelog, PcapDeadLetters, EmployeesDeadLetters, ComputersDeadLetters]
-                  : [Output, PcapDeadLetters, EmployeesDeadLetters, ComputersDeadLetters];
+    public IEnumerable<string> Written(bool changelog, bool bindings = false)
+    {
+        yield return Output;
+        if (changelog) yield return Changelog;
+        if (bindings) yield return IpMacBindings;
+        yield return PcapDeadLetters;
+        yield return EmployeesDeadLetters;
+        yield return ComputersDeadLetters;
+    }
 
     public static TopicNames Default { get; } = new();
 }

@@ -44,6 +44,9 @@ public sealed class PacketDecider(PacketProcessor processor, IMatchEncoder encod
     /// <summary>The matches of the record last decided: the watched MAC and the encoded output value.</summary>
     public List<(MacAddress Mac, byte[] Value)> Pending { get; } = [];
 
+    /// <summary>The binding the record last decided taught, if any (attributing by IP).</summary>
+    public (IpAddressKey Address, IpBindings.Interval Interval)? Learned => processor.Learned;
+
     /// <summary>The size of the record last decided.</summary>
     public int LastLength { get; private set; }
 

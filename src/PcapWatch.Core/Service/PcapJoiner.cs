@@ -37,6 +37,7 @@ public sealed class PcapJoiner : IDisposable
     private MacAddress _lastKeyMac;
     private byte[]? _lastKey;
     private DateTime? _unacknowledgedSince;
+    private readonly SharedBindings? _bindings;
     private bool _paused;
 
     // Half of librdkafka's default queue.buffering.max.messages: pause well before a produce call would have to wait.
@@ -47,14 +48,15 @@ public sealed class PcapJoiner : IDisposable
     public PcapJoiner(string bootstrapServers, string groupId, TopicNames topics, WatchIndex index, MatchMode mode,
         PipelineProgress progress, IReadOnlyDictionary<string, string>? consumerProperties, IProducer<byte[], byte[]?> producer,
         DeadLetterWriter deadLetters, IMatchEncoder encoder, DeliveryTracker deliveries,
-        Action<IReadOnlyList<FailedDelivery>> redeliver, KafkaConnectivity kafka, ILogger log)
+        Action<IReadOnlyList<FailedDelivery>> redeliver, KafkaConnectivity kafka, ILogger log, SharedBindings? bindings = null)
     {
+        _bindings = bindings;
         _log = log;
         _deliveries = deliveries;
         _redeliver = redeliver;
         _producer = producer;
         _deadLetters = deadLetters;
-        _decider = new PacketDecider(new PacketProcessor(index, mode, (mode & MatchMode.Ip) != 0 ? new IpBindings() : null), encoder, log);
+        _decider = new PacketDecider(new PacketProcessor(index, mode, bindings?.Bindings), encoder, log);
         _topics = topics;
         _offsets = new OffsetTracker(topics.Pcap);
         _progress = progress;
@@ -82,9 +84,16 @@ public sealed class PcapJoiner : IDisposable
         _consumer = KafkaClients.ConsumerBuilder<UncopiedKey, PacketDecision>(consumerConfig, kafka)
             .SetKeyDeserializer(_decider)
             .SetValueDeserializer(_decider)
-            .SetPartitionsAssignedHandler((_, assigned) =>
-                _log.LogInformation("Assigned pcap partitions {Partitions}", string.Join(",", assigned.Select(p => p.Partition.Value))))
-            .SetPartitionsRevokedHandler((_, revoked) => OnRevoked(revoked))
+            .SetPartitionsAssignedHandler((consumer, assigned) =>
+            {
+                _progress.OnAssigned(consumer.Assignment.Count + assigned.Count);
+                _log.LogInformation("Assigned pcap partitions {Partitions}", string.Join(",", assigned.Select(p => p.Partition.Value)));
+            })
+            .SetPartitionsRevokedHandler((consumer, revoked) =>
+            {
+                _progress.OnAssigned(Math.Max(0, consumer.Assignment.Count - revoked.Count));
+                OnRevoked(revoked);
+            })
             .SetPartitionsLostHandler((_, lost) =>
             {
                 // Lost (not revoked): another member may already own them; committing now could move its offsets.
@@ -134,6 +143,11 @@ public sealed class PcapJoiner : IDisposable
             if (result.IsPartitionEOF) continue;
             _progress.OnConsumed(result.Partition.Value, _decider.LastLength);
             var decision = result.Message.Value;
+            if (_decider.Learned is { } learned)
+            {
+                _progress.OnBindingLearned();
+                _bindings?.Publish(_producer, _deliveries, learned.Address, learned.Interval);
+            }
             if (decision.Outcome == PacketOutcome.Matched) ProduceMatches(result.Message.Timestamp);
             else if (decision.Outcome == PacketOutcome.Rejected) DeadLetter(result, decision);
             _offsets.Processed(result.Partition.Value, result.Offset.Value);

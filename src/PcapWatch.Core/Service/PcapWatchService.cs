@@ -166,12 +166,31 @@ public sealed class PcapWatchService
             Progress.OnTablesCurrent();
         }
 
+        // Attributing by IP: the bindings the other instances published, read up to now before the first packet (as the
+        // tables are), then between packet batches.
+        var shared = (o.Match & Join.MatchMode.Ip) != 0
+            ? new SharedBindings(new IpBindings(), o.UsesBindingsTopic ? o.Topics.IpMacBindings : null, o.InstanceId)
+            : null;
+        using var bindingsReader = shared?.Topic is { } bindingsTopic
+            ? new BindingsReader(o.BootstrapServers, o.ConsumerProperties, partitions[bindingsTopic], shared, kafka, _loggers.CreateLogger<BindingsReader>())
+            : null;
+        while (bindingsReader is { IsCurrent: false } && !cancel.IsCancellationRequested)
+        {
+            Progress.OnBindingsRead(bindingsReader.Poll(TimeSpan.FromMilliseconds(100), TableBatch * 10));
+            ClusterWait.ThrowIfRefused(kafka, o.BootstrapServers);
+        }
+        if (bindingsReader is not null)
+        {
+            _log.LogInformation("Bindings {Topic} read: {Adopted} from other instances, {Addresses} addresses", o.Topics.IpMacBindings,
+                bindingsReader.Adopted, shared!.Bindings.AddressCount);
+        }
+
         using var encoder = o.OutputFormat == OutputFormat.Avro
             ? (IMatchEncoder)new AvroMatchEncoder(o.SchemaRegistryProperties
                 ?? throw new InvalidOperationException("Avro output needs Schema Registry properties"), o.Topics.Output)
             : new JsonMatchEncoder();
         using var joiner = new PcapJoiner(o.BootstrapServers, o.GroupId, o.Topics, maintainer.Index, o.Match, Progress,
-            o.ConsumerProperties, producer, deadLetters, encoder, deliveries, Redeliver, kafka, _loggers.CreateLogger<PcapJoiner>());
+            o.ConsumerProperties, producer, deadLetters, encoder, deliveries, Redeliver, kafka, _loggers.CreateLogger<PcapJoiner>(), shared);
         if (!cancel.IsCancellationRequested)
         {
             joiner.Subscribe();
@@ -187,6 +206,12 @@ public sealed class PcapWatchService
             while (!cancel.IsCancellationRequested)
             {
                 int tableChanges = tables.Poll(TimeSpan.Zero, TableBatch);
+                if (bindingsReader is not null)
+                {
+                    int bindings = bindingsReader.Poll(TimeSpan.Zero, TableBatch);
+                    Progress.OnBindingsRead(bindings);
+                    tableChanges += bindings;
+                }
                 int packets = joiner.ProcessBatch(TimeSpan.FromMilliseconds(tableChanges > 0 ? 0 : 100), PacketBatch);
                 if (packets > 0 && joiner.LastBatchTimestamp is { } written)
                 {
@@ -243,6 +268,11 @@ public sealed class PcapWatchService
             "Stopped: packets={Packets} matches={Matches} dlq={DeadLettered} instance={InstanceId} employees={EmployeeRows} computers={ComputerRows} watched_macs={WatchedMacs} elapsed={Elapsed} dlq_by_reason={DeadLetteredByReason}",
             summary.Packets, summary.Matches, summary.DeadLettered, o.InstanceId, summary.EmployeeRows, summary.ComputerRows,
             summary.WatchedMacs, summary.Elapsed, summary.DeadLetteredByReason);
+        if (shared is not null)
+        {
+            _log.LogInformation("Bindings: learned={Learned} published={Published} read_from_others={Adopted} addresses={Addresses} instance={InstanceId}",
+                Progress.BindingsLearned, shared.Published, bindingsReader?.Adopted ?? 0, shared.Bindings.AddressCount, o.InstanceId);
+        }
         return summary;
     }
 
@@ -317,7 +347,7 @@ public sealed class PcapWatchService
     /// </summary>
     private static Dictionary<string, List<TopicPartition>> RequireTopics(IAdminClient admin, PipelineOptions o, CancellationToken cancel)
     {
-        var written = o.Topics.Written(o.PublishChangelog).Select(t => (t, TimeSpan.FromSeconds(30)));
+        var written = o.Topics.Written(o.PublishChangelog, o.UsesBindingsTopic).Select(t => (t, TimeSpan.FromSeconds(30)));
         var tables = new[] { o.Topics.Employees, o.Topics.Computers }.Select(t => (t, TimeSpan.FromMinutes(5)));
         try
         {

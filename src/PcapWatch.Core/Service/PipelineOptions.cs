@@ -12,8 +12,13 @@ public sealed record PipelineOptions
     /// <summary>Where the FASTER table stores live.</summary>
     public required string StateDir { get; init; }
     public TopicNames Topics { get; init; } = TopicNames.Default;
-    /// <summary>Which Ethernet address is joined: eth.src (the recipe), eth.dst, or both.</summary>
+    /// <summary>Which side is attributed (eth.src, the recipe; eth.dst; both), and whether by IP address too.</summary>
     public Join.MatchMode Match { get; init; } = Join.MatchMode.Src;
+    /// <summary>With <see cref="Join.MatchMode.Ip"/>: share learned bindings through <see cref="TopicNames.IpMacBindings"/>.</summary>
+    public bool ShareBindings { get; init; } = true;
+
+    /// <summary>Whether this instance learns bindings and shares them through the bindings topic.</summary>
+    internal bool UsesBindingsTopic => (Match & Join.MatchMode.Ip) != 0 && ShareBindings;
     /// <summary>JSON (default) or Avro with Confluent Schema Registry.</summary>
     public Output.OutputFormat OutputFormat { get; init; } = Output.OutputFormat.Json;
     /// <summary>Schema Registry client properties (schema.registry.url, auth, SSL); required for Avro.</summary>

@@ -53,6 +53,26 @@ public sealed class PipelineProgress
 
     internal void OnTableRecord() => Volatile.Write(ref _tableRecords, _tableRecords + 1);
 
+    private int _assignedPartitions;
+
+    /// <summary>pcap partitions this instance holds now (changes with every rebalance).</summary>
+    public int AssignedPartitions => Volatile.Read(ref _assignedPartitions);
+
+    internal void OnAssigned(int partitions) => Volatile.Write(ref _assignedPartitions, partitions);
+
+    private long _bindingsRead;
+    private long _bindingsLearned;
+
+    /// <summary>Records read from the bindings topic (other instances' bindings and this one's own).</summary>
+    public long BindingsRead => Volatile.Read(ref _bindingsRead);
+
+    /// <summary>Binding statements this instance learned from its packets (with --match ip).</summary>
+    public long BindingsLearned => Volatile.Read(ref _bindingsLearned);
+
+    internal void OnBindingsRead(int records) => Volatile.Write(ref _bindingsRead, _bindingsRead + records);
+
+    internal void OnBindingLearned() => Volatile.Write(ref _bindingsLearned, _bindingsLearned + 1);
+
     internal void OnTablesCurrent() => Volatile.Write(ref _tablesCurrent, 1);
 
     private long _loopAllocatedBytes;

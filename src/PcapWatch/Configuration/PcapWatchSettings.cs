@@ -35,6 +35,9 @@ internal sealed class PcapWatchSettings
     [Setting("--changelog-topic", "Topic that receives the watched-MAC index (key MAC, tombstone when a MAC stops being watched); '' for none")]
     public string ChangelogTopic { get; set; } = TopicNames.Default.Changelog;
 
+    [Setting("--bindings-topic", "With --match ip: compacted topic through which the instances share the IP-MAC bindings they learn (key the address); '' keeps them in each instance")]
+    public string BindingsTopic { get; set; } = TopicNames.Default.IpMacBindings;
+
     [Setting("--checkpoint-interval", "Seconds between table checkpoints (taken only when the tables changed; always at shutdown)")]
     [Range(0.001, 86_400)]
     public double CheckpointIntervalSeconds { get; set; } = 30;

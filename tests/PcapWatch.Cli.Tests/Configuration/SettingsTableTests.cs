@@ -35,7 +35,8 @@ public class SettingsTableTests
         Assert.That(SettingFlags.All.Select(s => s.Attribute.Description), Is.All.Not.Empty);
     }
 
-    [TestCase("Match", "sideways", "Match must be src, dst or both")]
+    [TestCase("Match", "sideways", "Match must be a comma list of src, dst, both, ip")]
+    [TestCase("Match", "src,,ip", "Match must be a comma list of src, dst, both, ip")]
     [TestCase("OutputFormat", "xml", "OutputFormat must be json or avro")]
     [TestCase("GroupId", "", "GroupId must not be empty")]
     public void The_generated_validator_checks_the_annotations(string property, string value, string message)

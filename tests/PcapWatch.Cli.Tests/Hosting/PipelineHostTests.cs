@@ -12,7 +12,8 @@ public class PipelineHostTests
         new ConfigurationBuilder().AddInMemoryCollection(pairs.Select(p => new KeyValuePair<string, string?>(p.Key, p.Value))).Build();
 
     [TestCase("CheckpointIntervalSeconds", "0", "CheckpointIntervalSeconds")]
-    [TestCase("Match", "sideways", "Match must be src, dst or both")]
+    [TestCase("Match", "sideways", "Match must be a comma list of src, dst, both, ip")]
+    [TestCase("Match", "src,,ip", "Match must be a comma list of src, dst, both, ip")]
     [TestCase("OutputFormat", "avro", "needs a Schema Registry")]
     [TestCase("Kafka:Consumer:no.such.property", "1", "No such configuration property")]
     [TestCase("NoSuchSetting", "1", "unknown setting(s) 'NoSuchSetting'")]

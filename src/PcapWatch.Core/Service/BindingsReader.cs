@@ -1,0 +1,77 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using PcapWatch.Index;
+using PcapWatch.Kafka;
+
+namespace PcapWatch.Service;
+
+/// <summary>
+/// Reads IP_MAC_BINDINGS from the beginning, every partition (no group: each instance needs every binding), into the
+/// instance's <see cref="IpBindings"/>; polled on the pipeline thread between packet batches, as the tables are. An
+/// unreadable record is counted and logged (with its partition and offset), never fatal.
+/// </summary>
+public sealed class BindingsReader : IDisposable
+{
+    private readonly IConsumer<byte[]?, byte[]?> _consumer;
+    private readonly SharedBindings _shared;
+    private readonly EndOfPartitions _end;
+    private readonly ILogger _log;
+    private readonly byte[] _instance;
+
+    public BindingsReader(string bootstrapServers, IReadOnlyDictionary<string, string>? properties, IReadOnlyList<TopicPartition> partitions,
+        SharedBindings shared, KafkaConnectivity kafka, ILogger log)
+    {
+        _shared = shared;
+        _log = log;
+        _instance = System.Text.Encoding.UTF8.GetBytes(shared.InstanceId);
+        _consumer = KafkaClients.Reader(bootstrapServers, properties, kafka);
+        _end = new EndOfPartitions(_consumer, partitions);
+        _consumer.Assign(partitions.Select(tp => new TopicPartitionOffset(tp, Offset.Beginning)));
+    }
+
+    /// <summary>Bindings read from other instances.</summary>
+    public long Adopted { get; private set; }
+
+    public long Unreadable { get; private set; }
+
+    /// <summary>Whether the topic has been read up to where it ended when the instance started.</summary>
+    public bool IsCurrent { get; private set; }
+
+    /// <summary>Applies up to <paramref name="max"/> records, waiting at most <paramref name="wait"/> for the first.</summary>
+    public int Poll(TimeSpan wait, int max)
+    {
+        int n = 0;
+        while (n < max)
+        {
+            var result = _consumer.Consume(n == 0 ? wait : TimeSpan.Zero);
+            if (result is null) break;
+            if (result.IsPartitionEOF) continue;
+            n++;
+            if (result.Message.Headers?.TryGetLastBytes(SharedBindings.InstanceHeader, out var from) == true
+                && from.AsSpan().SequenceEqual(_instance))
+            {
+                continue; // learned here, applied when it was learned
+            }
+            if (result.Message.Value is not { } value) continue; // a tombstone: compaction's business, not a binding
+            if (BindingRecord.TryDecode(value, out var address, out var interval, out var problem))
+            {
+                _shared.Bindings.Adopt(address, interval);
+                Adopted++;
+            }
+            else
+            {
+                Unreadable++;
+                _log.LogWarning("{Topic} [{Partition}] @{Offset}: not a binding ({Problem}); skipped", result.Topic,
+                    result.Partition.Value, result.Offset.Value, problem);
+            }
+        }
+        if (!IsCurrent) IsCurrent = _end.Update(_consumer);
+        return n;
+    }
+
+    public void Dispose()
+    {
+        _consumer.Close();
+        _consumer.Dispose();
+    }
+}

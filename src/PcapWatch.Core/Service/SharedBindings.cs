@@ -1,0 +1,44 @@
+using Confluent.Kafka;
+using PcapWatch.Index;
+using PcapWatch.Kafka;
+using PcapWatch.Packets;
+
+namespace PcapWatch.Service;
+
+/// <summary>
+/// The IP ↔ MAC bindings of one instance and the topic that shares them with the others: what this instance learns
+/// from its packets is published (key = address); what the others publish is read back into
+/// <see cref="Bindings"/> by <see cref="BindingsReader"/>. Records carry the publishing instance in a header, so an
+/// instance skips its own.
+/// </summary>
+public sealed class SharedBindings(IpBindings bindings, string? topic, string instanceId)
+{
+    /// <summary>The header naming the instance that learned a binding.</summary>
+    public const string InstanceHeader = "pcapwatch.instance";
+
+    private readonly byte[] _instance = System.Text.Encoding.UTF8.GetBytes(instanceId);
+
+    public IpBindings Bindings => bindings;
+
+    /// <summary>The topic, or null when bindings stay in this instance.</summary>
+    public string? Topic => topic;
+
+    public string InstanceId => instanceId;
+
+    public long Published { get; private set; }
+
+    internal void Publish(IProducer<byte[], byte[]?> producer, DeliveryTracker deliveries, IpAddressKey address, IpBindings.Interval interval)
+    {
+        if (topic is null) return;
+        var message = new Message<byte[], byte[]?>
+        {
+            Key = BindingRecord.Key(address),
+            Value = BindingRecord.Encode(address, interval),
+            Headers = [new Header(InstanceHeader, _instance)],
+            // The record's time is the binding's: tools reading the topic see when it began.
+            Timestamp = new Timestamp(interval.FromMs, TimestampType.CreateTime),
+        };
+        deliveries.Produce(producer, topic, message);
+        Published++;
+    }
+}

@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Text;
+using Confluent.Kafka;
+using NUnit.Framework;
+using PcapWatch.Join;
+using PcapWatch.Kafka;
+using PcapWatch.Service;
+using PcapWatch.Tests.Shared;
+
+namespace PcapWatch.IntegrationTests.Service;
+
+/// <summary>
+/// Bindings learned by one instance attribute packets on another, through IP_MAC_BINDINGS: the routed fixture's LAN
+/// capture (where carol's neighbour advertisement binds her IPv6 address) in one pcap partition, its uplink capture
+/// (where her IPv6 packets come from the router's MAC) in another, three instances of one group, then one instance
+/// alone: the same records either way.
+/// </summary>
+public class SharedBindingsTests
+{
+    private const string Lan = "routed-lan.json.ndjson", Uplink = "routed-uplink.json.ndjson";
+
+    private static long Expected(string name)
+    {
+        foreach (var line in File.ReadLines(TestData.Fixture("routed-expected.tsv")).Skip(1))
+        {
+            var c = line.Split('\t');
+            if (c[0] == "routed-uplink" && c[1] == name) return long.Parse(c[2], CultureInfo.InvariantCulture);
+        }
+        throw new KeyNotFoundException(name);
+    }
+
+    [Test]
+    public void Three_instances_attribute_as_one_does_with_bindings_shared_through_the_topic()
+    {
+        var three = Run(instances: 3, out var learnedElsewhere);
+        var one = Run(instances: 1, out _);
+
+        Assert.That(learnedElsewhere, Is.True, "with three instances, the uplink's reader used a binding another instance learned");
+        Assert.That(three, Is.EquivalentTo(one));
+        Assert.That(three.Count(r => r.Contains("|fd00:20::20|") && r.StartsWith("Carol Routed|out|ip|", StringComparison.Ordinal)),
+            Is.EqualTo(Expected("carol_ipv6_src")), "carol's IPv6 packets on the uplink, by her neighbour advertisement on her LAN");
+    }
+
+    /// <summary>
+    /// The LAN capture first (partition 0), read to its end and its bindings read by every instance, then the uplink
+    /// capture (partition 1). Returns every output record as "EMP|DIRECTION|BY|IP_SRC|FRAME_TIME".
+    /// </summary>
+    private static List<string> Run(int instances, out bool learnedElsewhere)
+    {
+        using var broker = EmbeddedBroker.Start();
+        var topics = TopicNames.Default;
+        broker.CreateTopics(TopicLayout.For(topics, pcap: 3, output: 2));
+        Infrastructure.Kafka.Produce(broker.BootstrapServers, topics.Employees,
+        [
+            ("E200", """{"key":"E200","name":"Alice Routed","watch_flag":"YES"}"""),
+            ("E201", """{"key":"E201","name":"Bob Routed","watch_flag":"NO"}"""),
+            ("E202", """{"key":"E202","name":"Carol Routed","watch_flag":"YES"}"""),
+        ]);
+        Infrastructure.Kafka.Produce(broker.BootstrapServers, topics.Computers,
+        [
+            ("200", """{"comp_id":200,"empkey":"E200","macaddr":"02:50:57:00:01:02"}"""),
+            ("201", """{"comp_id":201,"empkey":"E201","macaddr":"02:50:57:00:01:03"}"""),
+            ("202", """{"comp_id":202,"empkey":"E202","macaddr":"02:50:57:00:01:04"}"""),
+        ]);
+
+        var stop = new CancellationTokenSource();
+        var services = new List<(PcapWatchService Service, Task<PipelineSummary> Running, string Dir)>();
+        try
+        {
+            for (int i = 0; i < instances; i++)
+            {
+                var dir = Path.Combine(Path.GetTempPath(), "pcapwatch-it-" + Guid.NewGuid().ToString("N"));
+                var service = new PcapWatchService(new PipelineOptions
+                {
+                    BootstrapServers = broker.BootstrapServers,
+                    StateDir = dir,
+                    InstanceId = $"shared-{i}",
+                    Match = MatchMode.Src | MatchMode.Ip,
+                    ConsumerProperties = new Dictionary<string, string> { ["fetch.wait.max.ms"] = "10" },
+                });
+                services.Add((service, Task.Factory.StartNew(() => service.Run(stop.Token), TaskCreationOptions.LongRunning), dir));
+            }
+            // Every partition assigned before anything is produced: the instances split the three partitions.
+            Infrastructure.Kafka.WaitUntil(() => services.All(s => s.Service.Progress.AssignedPartitions == 3 / instances),
+                TimeSpan.FromSeconds(60), "the three pcap partitions split between the instances");
+
+            long lanPackets = ProduceTo(broker.BootstrapServers, topics.Pcap, 0, Lan);
+            Infrastructure.Kafka.WaitUntil(() => services.Sum(s => s.Service.Progress.Packets) >= lanPackets, TimeSpan.FromSeconds(60), "LAN packets consumed");
+            long learned = services.Sum(s => s.Service.Progress.BindingsLearned);
+            Assert.That(learned, Is.GreaterThan(0));
+            // Each instance has read every binding published so far (its own included) before the uplink is produced.
+            long published = Infrastructure.Kafka.ReadAll(broker.BootstrapServers, topics.IpMacBindings).Count;
+            Infrastructure.Kafka.WaitUntil(() => services.All(s => s.Service.Progress.BindingsRead >= published), TimeSpan.FromSeconds(60),
+                "bindings read by every instance");
+
+            var beforeUplink = services.Select(s => s.Service.Progress.BindingsLearned).ToArray();
+            long uplinkPackets = ProduceTo(broker.BootstrapServers, topics.Pcap, 1, Uplink);
+            Infrastructure.Kafka.WaitUntil(() => services.Sum(s => s.Service.Progress.Packets) >= lanPackets + uplinkPackets, TimeSpan.FromSeconds(60),
+                "uplink packets consumed");
+            // The uplink's reader is the instance whose packets count grew by the uplink's; it learned nothing on the LAN
+            // when there are three (partitions 0 and 1 went to different instances).
+            var uplinkReader = services.Single(s => s.Service.Progress.ConsumedRecords(1) > 0);
+            learnedElsewhere = instances > 1 && uplinkReader.Service.Progress.ConsumedRecords(0) == 0;
+        }
+        finally
+        {
+            stop.Cancel();
+            foreach (var s in services)
+            {
+                s.Running.GetAwaiter().GetResult();
+                Directory.Delete(s.Dir, recursive: true);
+            }
+        }
+
+        return Infrastructure.Kafka.ReadAll(broker.BootstrapServers, topics.Output).Select(r => r.Value!.Value)
+            .Select(v => string.Join('|', v.GetProperty("C_EMP_NAME").GetString(), v.GetProperty("DIRECTION").GetString(),
+                v.GetProperty("ATTRIBUTED_BY").GetString(), v.GetProperty("P_IP_SRC").GetString(), v.GetProperty("P_FRAME_TIME").GetString()))
+            .ToList();
+    }
+
+    /// <summary>Writes a capture's packets, in capture order, to one partition; returns how many.</summary>
+    private static long ProduceTo(string bootstrap, string topic, int partition, string fixture)
+    {
+        using var producer = new ProducerBuilder<byte[]?, byte[]?>(ClientSettings.Producer(bootstrap)).Build();
+        long n = 0;
+        foreach (var line in File.ReadLines(TestData.Fixture(fixture)).Where(l => l.Length > 0))
+        {
+            producer.Produce(new TopicPartition(topic, partition), new Message<byte[]?, byte[]?> { Value = Encoding.UTF8.GetBytes(line) });
+            n++;
+        }
+        Assert.That(producer.Flush(TimeSpan.FromSeconds(60)), Is.Zero, "records not delivered");
+        return n;
+    }
+}
