@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using PcapWatch.Index;
 using PcapWatch.Kafka;
 using PcapWatch.Packets;
 using PcapWatch.Output;
@@ -7,12 +8,19 @@ using PcapWatch.Output;
 namespace PcapWatch.Tools;
 
 /// <summary>
-/// <c>who MAC|IP</c>: whom a MAC belongs to now, from the index the service publishes (the changelog topic: latest row
-/// per MAC, a tombstone when it stops being watched), and the last IP seen for it in the matched traffic.
+/// <c>who MAC|IP [--at TIME]</c>: whom a MAC belongs to now, from the index the service publishes (the changelog topic:
+/// latest row per MAC, a tombstone when it stops being watched), the last IP seen for it in the matched traffic, which
+/// MAC held an IP address at a time (IP_MAC_BINDINGS, written with --match ip), and to whom a MAC's matched traffic
+/// was attributed at a time (the output topic: each owner's first and last match per MAC).
 /// </summary>
 public sealed class WatchLookup
 {
     private readonly Dictionary<long, WatchedOwner> _owners = new();
+    // Per MAC, each employee its matched traffic was attributed to, with the first and last capture (record) time.
+    private readonly Dictionary<long, Dictionary<string, Attribution>> _attributions = new();
+
+    /// <summary>The bindings the instances published (empty when none ran with --match ip).</summary>
+    public IpBindings Bindings { get; } = new() { Retention = TimeSpan.MaxValue };
 
     /// <summary>Records of either topic that could not be read, skipped with a warning.</summary>
     public UnreadableRecords Unreadable { get; } = new();
@@ -30,7 +38,26 @@ public sealed class WatchLookup
         TopicSnapshot.Read(bootstrapServers, topics.Output, properties, ToolLogging.Kafka,
             r => lookup.Unreadable.Guard(r, () => lookup.AddMatch(r.Message.Timestamp.UnixTimestampMs, decoder.ToJson(r.Message.Value, topics.Output))),
             cancel, timeout);
+        try
+        {
+            TopicSnapshot.Read(bootstrapServers, topics.IpMacBindings, properties, ToolLogging.Kafka,
+                r => lookup.Unreadable.Guard(r, () => lookup.AddBinding(r.Message.Value)), cancel, timeout);
+        }
+        catch (KafkaUnavailableException ex) when (ex.Reason == KafkaUnavailableReason.TopicMissing)
+        {
+            // No instance attributes by IP here: there are no bindings to tell, which is an answer, not an error.
+        }
         return lookup;
+    }
+
+    public void AddBinding(byte[]? value)
+    {
+        if (value is null) return;
+        if (!BindingRecord.TryDecode(value, out var address, out var interval, out var problem))
+        {
+            throw new InvalidDataException($"not a binding: {problem}");
+        }
+        Bindings.Adopt(address, interval);
     }
 
     public void AddIndexRow(byte[]? key, byte[]? value)
@@ -68,10 +95,46 @@ public sealed class WatchLookup
         // The last sighting and the last address are kept apart, each the latest by time whatever order the records
         // come in (partitions interleave): ARP and other non-IP packets carry no address, and must not lose the last one.
         var sighting = new Sighting(mac.ToString(), ip, match.EmpId, match.EmpName, DateTimeOffset.FromUnixTimeMilliseconds(timestampMs));
+        NoteAttribution(mac, sighting);
         if (!_lastByMac.TryGetValue(mac.Value, out var known) || known.When <= sighting.When) _lastByMac[mac.Value] = sighting;
         if (ip is null) return;
         if (!_lastIpByMac.TryGetValue(mac.Value, out var knownIp) || knownIp.When <= sighting.When) _lastIpByMac[mac.Value] = (ip, sighting.When);
         if (!_lastByIp.TryGetValue(ip, out var byIp) || byIp.When <= sighting.When) _lastByIp[ip] = sighting;
+    }
+
+    private void NoteAttribution(MacAddress mac, Sighting sighting)
+    {
+        if (!_attributions.TryGetValue(mac.Value, out var byEmployee)) _attributions[mac.Value] = byEmployee = new();
+        var key = sighting.EmpId ?? "";
+        byEmployee[key] = byEmployee.TryGetValue(key, out var seen)
+            ? seen with { First = Min(seen.First, sighting.When), Last = Max(seen.Last, sighting.When) }
+            : new Attribution(sighting.EmpId, sighting.EmpName, sighting.When, sighting.When);
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    /// <summary>An employee a MAC's matched traffic was attributed to, from its first to its last match.</summary>
+    public sealed record Attribution(string? EmpId, string? EmpName, DateTimeOffset First, DateTimeOffset Last);
+
+    /// <summary>
+    /// To whom a MAC's matched traffic was attributed at <paramref name="at"/>: the employee whose matches span it, or
+    /// else the one matched last before it (null when nothing was matched at or before it).
+    /// </summary>
+    public Attribution? AttributedAt(MacAddress mac, DateTimeOffset at)
+    {
+        if (!_attributions.TryGetValue(mac.Value, out var byEmployee)) return null;
+        return byEmployee.Values.Where(a => a.First <= at && at <= a.Last).OrderByDescending(a => a.First).FirstOrDefault()
+            ?? byEmployee.Values.Where(a => a.Last <= at).OrderByDescending(a => a.Last).FirstOrDefault();
+    }
+
+    /// <summary>The MAC that held an address at a time (null: at the newest binding), with its interval.</summary>
+    public IpBindings.Interval? HolderAt(IPAddress ip, DateTimeOffset? at)
+    {
+        var key = IpAddressKey.From(ip);
+        if (!Bindings.TryGetHolder(key, at?.ToUnixTimeMilliseconds(), out var mac)) return null;
+        long time = at?.ToUnixTimeMilliseconds() ?? Bindings.NewestMs;
+        return Bindings.IntervalsOf(key).Last(i => i.Mac == mac && i.FromMs <= time && time < i.UntilMs);
     }
 
     private static bool IsUnspecified(string ip) =>

@@ -103,7 +103,8 @@ public sealed class IpBindings
     /// </summary>
     public void Adopt(IpAddressKey address, Interval interval)
     {
-        _newestMs = Math.Max(_newestMs, interval.FromMs);
+        // A release or an extension is stated after the interval began: the newest evidence is its last statement.
+        _newestMs = Math.Max(_newestMs, interval.LastStatedMs);
         if (!_byAddress.TryGetValue(address.Value, out var intervals))
         {
             intervals = new List<Interval>(2);

@@ -27,6 +27,18 @@ internal static class ProduceCommand
                 + "any other topic: '[' or '{' first means packets, else key:value lines), keyed, or pcap",
             DefaultValueFactory = _ => InputFormat.Auto,
         };
+        var key = new Option<string?>("--key")
+        {
+            Description = "Packets: one key for every record, e.g. the capture point's name: its packets then stay in capture "
+                + "order in one partition (what --match ip needs to read a DHCP ACK before the traffic it explains)",
+        };
+        var timestamps = new Option<string>("--timestamps")
+        {
+            Description = "Packets: now (the producer stamps each record) or capture (each record's timestamp is its packet's "
+                + "frame.time_epoch, so a replayed capture keeps its own time in report windows, who --at and the dashboard; "
+                + "beware a topic's time-based retention, which deletes old-stamped records at once)",
+            DefaultValueFactory = _ => "now",
+        }.AcceptOnlyFromAmong("now", "capture");
         var kafka = CommonOptions.KafkaProperties();
         var timeout = CommonOptions.Timeout();
         var command = new Command("produce", "Write lines or packets to a topic. From a pipe it sends each record as it arrives "
@@ -38,7 +50,7 @@ internal static class ProduceCommand
                 "pcapwatch produce -b localhost:9092 --topic pcap --file capture.json",
                 "pcapwatch produce -b localhost:9092 --topic computers --file computers.txt   # key:json lines"))
         {
-            bootstrap, topic, file, format, kafka, timeout,
+            bootstrap, topic, file, format, key, timestamps, kafka, timeout,
         };
         var loader = new SettingsLoader().Flag(bootstrap, "Kafka:BootstrapServers").KafkaFlag(kafka);
         command.SetAction(parse =>
@@ -58,6 +70,7 @@ internal static class ProduceCommand
             var records = InputReader.Read(input, LayoutFor(target, parse.GetValue(format)), out var layout);
             var notPackets = new PacketInputFilter(ToolLogging.Loggers.CreateLogger("PcapWatch.Tools.PacketInputFilter"));
             if (layout == InputFormat.Pcap) records = notPackets.Apply(records);
+            if (layout == InputFormat.Pcap) records = PacketStamping.Apply(records, parse.GetValue(key), parse.GetValue(timestamps) == "capture");
             // Progress only for a file on an interactive terminal: a pipe or a log file gets the final line alone.
             var progress = path != "-" && !Console.IsErrorRedirected ? new TerminalProgress(Console.Error, input.Length) : null;
             PublishResult result;

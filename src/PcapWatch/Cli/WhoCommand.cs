@@ -9,7 +9,11 @@ using PcapWatch.Tools;
 
 namespace PcapWatch.Cli;
 
-/// <summary><c>who MAC|IP</c>: which watched employee an address belongs to now, and where it was last seen.</summary>
+/// <summary>
+/// <c>who MAC|IP [--at TIME]</c>: which watched employee an address belongs to now, and where it was last seen; with
+/// <c>--at</c>, which MAC held an IP address then (the bindings --match ip shares) and to whom that MAC's traffic was
+/// attributed then.
+/// </summary>
 internal static class WhoCommand
 {
     public static Command Create()
@@ -21,14 +25,26 @@ internal static class WhoCommand
             Arity = ArgumentArity.OneOrMore,
         };
         var changelog = CommonOptions.ChangelogTopic();
+        var at = new Option<string?>("--at")
+        {
+            Description = "A moment to answer for instead of now: ISO-8601 (2026-12-01T02:04:15Z; no zone = UTC) or Unix epoch seconds",
+        };
+        var bindingsTopic = new Option<string>("--bindings-topic")
+        {
+            Description = "The topic the instances share IP-MAC bindings through (--match ip)",
+            DefaultValueFactory = _ => TopicNames.Default.IpMacBindings,
+        };
         var command = new Command("who", "Which watched employee, if any, a MAC belongs to now (from the index the service "
             + "publishes to COMP_WATCH_BY_MACADDR), and the last IP seen for it in the matched traffic; for an IP, the watched "
-            + "computer last seen with it. Exit code 0 when every address is watched (or seen), 4 otherwise."
+            + "computer last seen with it, and the MAC it is bound to (--match ip). With --at, the same for a moment in the past: "
+            + "the MAC that held the IP then and to whom its traffic was attributed then. Exit code 0 when every address is "
+            + "watched (or seen, or was at --at), 4 otherwise."
             + CommonOptions.Examples(
                 "pcapwatch who -b localhost:9092 02:50:57:00:00:02",
-                "pcapwatch who -b localhost:9092 0250.5700.0002 10.0.0.2"))
+                "pcapwatch who -b localhost:9092 0250.5700.0002 10.0.0.2",
+                "pcapwatch who -b localhost:9092 192.168.10.102 --at 2026-12-01T02:04:15Z"))
         {
-            addresses, changelog,
+            addresses, changelog, at, bindingsTopic,
         };
         reader.AddTo(command);
         command.SetAction(parse =>
@@ -42,16 +58,69 @@ internal static class WhoCommand
                     throw new SettingsException($"'{q}' is neither a MAC address nor an IP address");
                 }
             }
+            DateTimeOffset? moment = parse.GetValue(at) is { } text
+                ? ParseMoment(text) ?? throw new SettingsException($"--at '{text}' is neither an ISO-8601 time nor Unix epoch seconds")
+                : null;
             using var signal = new ShutdownSignal();
             using var decoder = new MatchValueDecoder(settings.SchemaRegistry);
-            var topics = TopicNames.Default with { Changelog = parse.GetValue(changelog)! };
+            var topics = TopicNames.Default with { Changelog = parse.GetValue(changelog)!, IpMacBindings = parse.GetValue(bindingsTopic)! };
             var lookup = WatchLookup.Read(servers, topics, settings.Kafka.Consumer, decoder, signal.Token, timeout);
             bool allFound = true;
-            foreach (var q in queries) allFound &= Answer(lookup, q, Console.Out);
+            foreach (var q in queries) allFound &= moment is { } when ? AnswerAt(lookup, q, when, Console.Out) : Answer(lookup, q, Console.Out);
             Console.Out.Flush();
             return allFound ? ExitCodes.Ok : ExitCodes.NotWatched;
         });
         return command;
+    }
+
+    /// <summary>ISO-8601 (a time without a zone is UTC) or Unix epoch seconds (fractions allowed).</summary>
+    internal static DateTimeOffset? ParseMoment(string text)
+    {
+        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double seconds)
+            && seconds is >= 0 and < 253402300800)
+        {
+            return DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000));
+        }
+        return DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal, out var moment) ? moment : null;
+    }
+
+    private static string Stamp(long ms) => ms == long.MaxValue ? "no end" : DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime.ToString("O");
+
+    private static string Describe(PcapWatch.Index.IpBindings.Interval held) =>
+        $"{held.Mac} ({PcapWatch.Packets.BindingEvidence.Describe(held.Source)}, {Stamp(held.FromMs)} to {Stamp(held.UntilMs)})";
+
+    /// <summary>The answer for a moment in the past: what held the address then, and whom its traffic was attributed to.</summary>
+    private static bool AnswerAt(WatchLookup lookup, string query, DateTimeOffset at, TextWriter output)
+    {
+        var when = at.UtcDateTime.ToString("O");
+        MacAddress mac;
+        string prefix;
+        if (MacAddress.TryParse(query, out mac))
+        {
+            prefix = $"{mac}  at {when}";
+        }
+        else
+        {
+            var ip = IPAddress.Parse(query);
+            if (lookup.HolderAt(ip, at) is not { } held)
+            {
+                output.WriteLine($"{ip}  at {when}: bound to no MAC (no DHCP lease, ARP or NDP binding known for it then)");
+                return false;
+            }
+            mac = held.Mac;
+            prefix = $"{ip}  at {when}: held by {Describe(held)}";
+        }
+        var (owner, _) = lookup.ByMac(mac);
+        var now = owner is null ? "not watched now" : $"watched now: {owner.EmpName} ({owner.EmpId})";
+        if (lookup.AttributedAt(mac, at) is not { } then)
+        {
+            output.WriteLine($"{prefix}; no matched traffic at or before then; {now}");
+            return false;
+        }
+        var span = then.First <= at && at <= then.Last ? "its matched traffic then was attributed to" : "its last matched traffic before then was attributed to";
+        output.WriteLine($"{prefix}; {span} {then.EmpName} ({then.EmpId}), matches {then.First.UtcDateTime:O} to {then.Last.UtcDateTime:O}; {now}");
+        return true;
     }
 
     private static bool Answer(WatchLookup lookup, string query, TextWriter output)
@@ -67,13 +136,14 @@ internal static class WhoCommand
         }
         var ip = IPAddress.Parse(query);
         var (ipOwner, sighting) = lookup.ByIp(ip);
+        var bound = lookup.HolderAt(ip, null) is { } held ? $"; bound to {Describe(held)}" : "";
         if (sighting is null)
         {
-            output.WriteLine($"{ip}  not seen in matched traffic");
+            output.WriteLine($"{ip}  not seen in matched traffic{bound}");
             return false;
         }
         var now = ipOwner is null ? "no longer watched" : $"watched: {ipOwner.EmpName} ({ipOwner.EmpId})";
-        output.WriteLine($"{ip}  last seen on {sighting.Mac} at {sighting.When.UtcDateTime:O}, {now}");
+        output.WriteLine($"{ip}  last seen on {sighting.Mac} at {sighting.When.UtcDateTime:O}, {now}{bound}");
         return true;
     }
 }

@@ -46,13 +46,21 @@ internal static class Kafka
         ReadToEnd(bootstrap, topic).Select(m => (m.Key, m.Value, (m.Headers ?? []).GroupBy(h => h.Key)
             .ToDictionary(g => g.Key, g => Encoding.UTF8.GetString(g.Last().GetValueBytes())))).ToList();
 
-    private static List<Message<byte[]?, byte[]?>> ReadToEnd(string bootstrap, string topic)
+    /// <summary>Every record of a topic up to its current end: key as text, partition and timestamp, in partition order.</summary>
+    public static List<(string? Key, int Partition, long TimestampMs)> ReadTimedRaw(string bootstrap, string topic) =>
+        ReadResultsToEnd(bootstrap, topic).Select(r => (r.Message.Key is null ? null : Encoding.UTF8.GetString(r.Message.Key),
+            r.Partition.Value, r.Message.Timestamp.UnixTimestampMs)).ToList();
+
+    private static List<Message<byte[]?, byte[]?>> ReadToEnd(string bootstrap, string topic) =>
+        ReadResultsToEnd(bootstrap, topic).Select(r => r.Message).ToList();
+
+    private static List<ConsumeResult<byte[]?, byte[]?>> ReadResultsToEnd(string bootstrap, string topic)
     {
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(ClientSettings.Consumer(bootstrap, null)).Build();
         var partitions = TopicPartitions.Of(consumer, topic, TimeSpan.FromSeconds(30));
         var ends = partitions.ToDictionary(p => p, p => consumer.QueryWatermarkOffsets(p, TimeSpan.FromSeconds(10)).High.Value);
         consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
-        var messages = new List<Message<byte[]?, byte[]?>>();
+        var messages = new List<ConsumeResult<byte[]?, byte[]?>>();
         var remaining = ends.Where(e => e.Value > 0).Select(e => e.Key).ToHashSet();
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (remaining.Count > 0)
@@ -60,7 +68,7 @@ internal static class Kafka
             Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"could not read {topic} to its end");
             var r = consumer.Consume(TimeSpan.FromMilliseconds(200));
             if (r is null) continue;
-            messages.Add(r.Message);
+            messages.Add(r);
             if (r.Offset.Value + 1 >= ends[r.TopicPartition]) remaining.Remove(r.TopicPartition);
         }
         return messages;

@@ -1,0 +1,92 @@
+using System.Globalization;
+using NUnit.Framework;
+using PcapWatch.IntegrationTests.Infrastructure;
+using PcapWatch.Join;
+using PcapWatch.Tests.Shared;
+
+namespace PcapWatch.IntegrationTests.Tools;
+
+/// <summary>
+/// <c>who ADDRESS --at TIME</c> as a process, after the service attributed the routed uplink capture by IP: which MAC
+/// held alice's address inside her lease, before it and after her release (times from tshark's own filters), and to
+/// whom her laptop's traffic was attributed then.
+/// </summary>
+public class WhoAtTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private const string AliceIp = "192.168.10.102", AliceMac = "02:50:57:00:01:02";
+
+    private static double Epoch(string name)
+    {
+        foreach (var line in File.ReadLines(TestData.Fixture("routed-expected.tsv")).Skip(1))
+        {
+            var c = line.Split('\t');
+            if (c[0] == "routed-uplink" && c[1] == name) return double.Parse(c[2], CultureInfo.InvariantCulture);
+        }
+        throw new KeyNotFoundException(name);
+    }
+
+    private static long CaptureMs(string packet)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(packet);
+        var fields = new PcapWatch.Packets.PacketFields();
+        PcapWatch.Packets.PacketExtractor.Extract(bytes, ref fields);
+        return fields.TryGetCaptureTimeMs(bytes, out long ms) ? ms : throw new InvalidDataException("no frame.time_epoch");
+    }
+
+    private static string Seconds(double epoch) => epoch.ToString("F3", CultureInfo.InvariantCulture);
+
+    [Test]
+    public void Who_at_a_time_names_the_mac_that_held_the_address_then_and_whom_its_traffic_went_to()
+    {
+        using var h = new ServiceHarness();
+        h.Employee("E200", "Alice Routed", "YES");
+        h.Computer("200", "E200", AliceMac);
+        h.Start(MatchMode.Src | MatchMode.Ip);
+        // As a live capture pipe writes them, through `produce`: one key per capture point, each record stamped when its
+        // packet was captured (a match keeps its packet's record time, which is what `who --at` reads for a MAC).
+        var fixture = TestData.Fixture("routed-uplink.json.ndjson");
+        var packets = File.ReadAllLines(fixture).Where(l => l.Length > 0).ToList();
+        long before = h.Service.Progress.Packets;
+        using (var produce = CliProcess.Start("produce", "-b", h.Broker.BootstrapServers, "--topic", "pcap", "--file", fixture,
+                   "--key", "uplink", "--timestamps", "capture"))
+        {
+            Assert.That(produce.WaitForExit(Patience), Is.Zero, () => string.Join("\n", produce.Stderr));
+        }
+        var written = Infrastructure.Kafka.ReadTimedRaw(h.Broker.BootstrapServers, h.Topics.Pcap);
+        Assert.That(written.Select(w => w.Key), Is.All.EqualTo("uplink"));
+        Assert.That(written.Select(w => w.Partition).Distinct().Count(), Is.EqualTo(1), "one key, one partition, capture order");
+        Assert.That(written.Select(w => w.TimestampMs), Is.EqualTo(packets.Select(CaptureMs)), "each record stamped with its frame.time_epoch");
+        Infrastructure.Kafka.WaitUntil(() => h.Service.Progress.Packets >= before + packets.Count, Patience, "packets consumed");
+        h.Stop();
+
+        double ack = Epoch("alice_ack_epoch"), release = Epoch("alice_release_epoch");
+        var inside = DateTimeOffset.FromUnixTimeMilliseconds((long)((ack + (release - ack) / 2) * 1000)).UtcDateTime.ToString("O");
+        using var who = CliProcess.Start("who", "-b", h.Broker.BootstrapServers, AliceIp, "--at", inside);
+        Assert.That(who.WaitForExit(Patience), Is.Zero, () => string.Join("\n", who.Stdout.Concat(who.Stderr)));
+        Assert.That(who.Stdout[0], Does.StartWith($"{AliceIp}  at ").And.Contain($"held by {AliceMac} (dhcp, ")
+            .And.Contain("its matched traffic then was attributed to Alice Routed (E200)").And.EndWith("watched now: Alice Routed (E200)"));
+
+        using var early = CliProcess.Start("who", "-b", h.Broker.BootstrapServers, AliceIp, "--at", Seconds(ack - 0.2));
+        Assert.That(early.WaitForExit(Patience), Is.EqualTo(4), () => string.Join("\n", early.Stderr));
+        Assert.That(early.Stdout[0], Does.EndWith("bound to no MAC (no DHCP lease, ARP or NDP binding known for it then)"));
+
+        using var late = CliProcess.Start("who", "-b", h.Broker.BootstrapServers, AliceIp, AliceMac, "--at", Seconds(release + 0.2));
+        Assert.That(late.WaitForExit(Patience), Is.EqualTo(4), "the IP was bound to nobody after the release");
+        Assert.That(late.Stdout[0], Does.EndWith("bound to no MAC (no DHCP lease, ARP or NDP binding known for it then)"));
+        Assert.That(late.Stdout[1], Does.StartWith($"{AliceMac}  at ").And.Contain("its last matched traffic before then was attributed to Alice Routed (E200)"));
+
+        using var now = CliProcess.Start("who", "-b", h.Broker.BootstrapServers, AliceIp);
+        Assert.That(now.WaitForExit(Patience), Is.Zero, () => string.Join("\n", now.Stderr));
+        Assert.That(now.Stdout[0], Does.StartWith($"{AliceIp}  last seen on {AliceMac} at ").And.Contain("watched: Alice Routed (E200)")
+            .And.Not.Contain("bound to"), "released: bound to nobody at the newest evidence");
+    }
+
+    [Test]
+    public void A_time_that_is_not_one_is_refused_with_exit_code_2()
+    {
+        using var who = CliProcess.Start("who", "-b", "127.0.0.1:1", "10.0.0.1", "--at", "yesterday-ish");
+        Assert.That(who.WaitForExit(Patience), Is.EqualTo(2));
+        Assert.That(who.Logs, Has.Some.Contains("--at 'yesterday-ish' is neither an ISO-8601 time nor Unix epoch seconds"));
+    }
+}
