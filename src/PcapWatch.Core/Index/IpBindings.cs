@@ -60,7 +60,10 @@ public sealed class IpBindings
 
         if (evidence.Source == BindingSource.DhcpRelease)
         {
+            // Kept as a zero-length marker (it never holds the address): a statement of this MAC captured before the
+            // release but read after it (a replay, another partition) must end at the release too.
             var ended = new Interval(evidence.Mac, atMs, atMs, evidence.Source, atMs);
+            if (!HasRelease(intervals, evidence.Mac, atMs)) intervals.Insert(InsertionPoint(intervals, atMs), ended);
             for (int i = 0; i < intervals.Count; i++)
             {
                 var held = intervals[i];
@@ -73,7 +76,19 @@ public sealed class IpBindings
         }
 
         long until = SaturatingAdd(atMs, evidence.Source == BindingSource.DhcpAck ? LeaseOf(evidence) : NeighborLifetime);
+        until = CutByRelease(intervals, evidence.Mac, atMs, until);
         int holder = HolderIndex(intervals, atMs);
+        // Nothing new: the holder then is this MAC, stated at or after this moment, for at least as long (the same
+        // capture read twice, a replay, a partition read again after a rebalance). Learning it again changes no answer.
+        if (holder >= 0 && intervals[holder] is var known && known.Mac == evidence.Mac && until <= known.UntilMs && atMs <= known.LastStatedMs)
+        {
+            return known;
+        }
+        // The same statement learned before, behind another MAC's (a conflict read again): already where it belongs.
+        foreach (var x in intervals)
+        {
+            if (x.Mac == evidence.Mac && x.FromMs == atMs && x.UntilMs >= until && x.Source != BindingSource.DhcpRelease) return x;
+        }
         // Only the newest interval is extended: extending an older one would hide this statement from a later interval
         // of another MAC that began before it.
         if (holder >= 0 && holder == intervals.Count - 1 && intervals[holder].Mac == evidence.Mac)
@@ -84,14 +99,15 @@ public sealed class IpBindings
             return extended;
         }
         var added = new Interval(evidence.Mac, atMs, until, evidence.Source, atMs);
-        int at = intervals.FindLastIndex(x => x.FromMs <= atMs) + 1;
-        intervals.Insert(at, added);
+        // Ended before the retention's horizon: it would be trimmed at once (and the insertion only churns).
+        if (until < ForgetBefore) return added;
+        intervals.Insert(InsertionPoint(intervals, atMs), added);
         // Landing inside another MAC's run of restatements: that MAC holds again from its last restatement.
         if (holder >= 0 && intervals[holder].Mac != evidence.Mac && intervals[holder].LastStatedMs > atMs)
         {
             var run = intervals[holder];
             var resumed = run with { FromMs = run.LastStatedMs };
-            intervals.Insert(intervals.FindLastIndex(x => x.FromMs <= resumed.FromMs) + 1, resumed);
+            intervals.Insert(InsertionPoint(intervals, resumed.FromMs), resumed);
         }
         Trim(intervals);
         return added;
@@ -160,6 +176,36 @@ public sealed class IpBindings
     public IReadOnlyList<Interval> IntervalsOf(IpAddressKey address) =>
         _byAddress.TryGetValue(address.Value, out var intervals) ? intervals.ToArray() : [];
 
+    private static bool HasRelease(List<Interval> intervals, MacAddress mac, long atMs)
+    {
+        foreach (var x in intervals)
+        {
+            if (x.Source == BindingSource.DhcpRelease && x.Mac == mac && x.FromMs == atMs) return true;
+        }
+        return false;
+    }
+
+    /// <summary>A statement of <paramref name="mac"/> ends at its first release after it began.</summary>
+    private static long CutByRelease(List<Interval> intervals, MacAddress mac, long fromMs, long untilMs)
+    {
+        foreach (var x in intervals)
+        {
+            if (x.Source == BindingSource.DhcpRelease && x.Mac == mac && x.FromMs >= fromMs && x.FromMs < untilMs) untilMs = x.FromMs;
+        }
+        return untilMs;
+    }
+
+    /// <summary>
+    /// Where an interval beginning at <paramref name="fromMs"/> goes, after those that began no later. A loop, not a
+    /// lambda: a lambda capturing a parameter makes the compiler allocate its closure on every call of the method.
+    /// </summary>
+    private static int InsertionPoint(List<Interval> intervals, long fromMs)
+    {
+        int i = intervals.Count;
+        while (i > 0 && intervals[i - 1].FromMs > fromMs) i--;
+        return i;
+    }
+
     /// <summary>The interval that holds the address at a time: of those covering it, the one that began last.</summary>
     private static int HolderIndex(List<Interval> intervals, long atMs)
     {
@@ -171,9 +217,13 @@ public sealed class IpBindings
         return -1;
     }
 
+    private long ForgetBefore => Retention == TimeSpan.MaxValue || _newestMs == long.MinValue
+        ? long.MinValue
+        : _newestMs - (long)Retention.TotalMilliseconds;
+
     private void Trim(List<Interval> intervals)
     {
-        long forgetBefore = _newestMs - (long)Retention.TotalMilliseconds;
+        long forgetBefore = ForgetBefore;
         intervals.RemoveAll(x => x.UntilMs < forgetBefore);
         if (intervals.Count > MaxIntervalsPerAddress) intervals.RemoveRange(0, intervals.Count - MaxIntervalsPerAddress);
     }

@@ -126,6 +126,35 @@ public class IpBindingsTests
         }, iter: 3_000, print: l => string.Join("; ", l.OrderBy(x => x.At).Select(x => $"{x.Evidence.Source} {x.Evidence.Mac} @{x.At}")));
     }
 
+    /// <summary>
+    /// At-least-once delivery reads evidence again (a rebalance, a restart before a commit, a replayed capture): learning
+    /// the same evidence a second time, in capture order again, changes no answer; a release read before a statement
+    /// captured earlier still ends it.
+    /// </summary>
+    [Test]
+    public void Learning_the_same_evidence_again_changes_no_answer()
+    {
+        var statement = Gen.Select(Gen.Bool, Gen.Int[0, 4], Gen.Long[0, 600_000]).Select((isA, kind, at) => (Evidence: kind switch
+        {
+            0 => Ack(isA ? A : B, 120),
+            1 => Ack(isA ? A : B, 30),
+            2 => Release(isA ? A : B),
+            _ => Arp(isA ? A : B),
+        }, At: at));
+        statement.List[1, 14].Sample(list =>
+        {
+            var ordered = list.OrderBy(x => x.At).ToList();
+            var bindings = new IpBindings();
+            foreach (var (e, at) in ordered) bindings.Learn(e, at);
+            foreach (var (e, at) in ordered) bindings.Learn(e, at);
+            for (long t = 0; t < 2_000_000; t += 1_000)
+            {
+                if (HolderAt(bindings, t) != Reference(ordered, t)) return false;
+            }
+            return true;
+        }, iter: 3_000, print: l => string.Join("; ", l.OrderBy(x => x.At).Select(x => $"{x.Evidence.Source} {x.Evidence.Mac} @{x.At}")));
+    }
+
     /// <summary>The rule over raw statements: each runs from its time for its lifetime, cut by its MAC's next release.</summary>
     private static MacAddress? Reference(List<(BindingEvidence Evidence, long At)> ordered, long t)
     {

@@ -46,6 +46,31 @@ public class PacketProcessorTests
         Assert.That(sink.Matches, Is.Zero);
     }
 
+    /// <summary>
+    /// Attributing by IP, an unwatched packet still costs nothing on the heap: its addresses are parsed in place and
+    /// looked up, and the binding packets among them (DHCP, ARP, NDP in the routed captures) only restate what is known
+    /// after the first round.
+    /// </summary>
+    [TestCase(MatchMode.Src | MatchMode.Ip)]
+    [TestCase(MatchMode.Both | MatchMode.Ip)]
+    public void Unwatched_packets_allocate_nothing_when_attributing_by_ip(MatchMode mode)
+    {
+        var packets = TestData.OwnPacketFixtures.Concat(["routed-lan.json.ndjson", "routed-uplink.ek.ndjson"])
+            .SelectMany(f => TestData.Lines(TestData.Fixture(f))).ToList();
+        var processor = new PacketProcessor(Unrelated(), mode, new IpBindings());
+        var sink = new CountingSink();
+        foreach (var p in packets) processor.Process(p, ref sink, out _); // warm up, and learn every binding once
+        Assert.That(processor.BindingsLearned, Is.GreaterThan(0));
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int round = 0; round < 3; round++)
+        {
+            foreach (var p in packets) processor.Process(p, ref sink, out _);
+        }
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+        Assert.That(sink.Matches, Is.Zero);
+    }
+
     [Test]
     public void A_watched_packet_is_handed_to_the_sink_once_per_owner_and_side()
     {
