@@ -1,6 +1,7 @@
 using PcapWatch.Benchmarks;
 
 // dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- extract     (BenchmarkDotNet, hot path)
+// dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- attribution     (BenchmarkDotNet: --match src vs src,ip vs both,ip)
 // benchmarks/extract-ab.sh BASE_REV   (the hot path of this tree against BASE_REV's, one BenchmarkDotNet run)
 // dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- e2e [--packets N] [--instances 1,2,3]   (through the broker)
 // dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- index-memory [--entries N]    (heap per index entry)
@@ -13,6 +14,7 @@ using PcapWatch.Benchmarks;
 return args.FirstOrDefault() switch
 {
     "extract" => ExtractReport.Run(args[1..]),
+    "attribution" => AttributionBenchmarks.Report(args[1..]),
 #if BASELINE_CORE
     "extract-ab" => ExtractAbBenchmarks.Run(args[1..]),
 #endif
@@ -29,6 +31,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: PcapWatch.Benchmarks extract [BenchmarkDotNet args] | e2e [--packets N] [--watch-every K] [--instances 1,2,3] [--no-streamiz] [--consumer K=V,…] [--profile] [--alloc-types] | index-memory [--entries N] | fuzz [--seconds N] | table-state [--keys N] [--updates M] [--shared-rows R] | tables [--rows N] [--partitions P] [--program P] [--verbose] | table-apply [--rows N] | startup [--runs N] [--program P] [--verbose] | dashboard [--employees N] [--rate R] [--seconds S] [--port P] [--program P]");
+    Console.Error.WriteLine("usage: PcapWatch.Benchmarks extract [BenchmarkDotNet args] | attribution [BenchmarkDotNet args] | e2e [--packets N] [--watch-every K] [--instances 1,2,3] [--no-streamiz] [--consumer K=V,…] [--profile] [--alloc-types] | index-memory [--entries N] | fuzz [--seconds N] | table-state [--keys N] [--updates M] [--shared-rows R] | tables [--rows N] [--partitions P] [--program P] [--verbose] | table-apply [--rows N] | startup [--runs N] [--program P] [--verbose] | dashboard [--employees N] [--rate R] [--seconds S] [--port P] [--program P]");
     return 2;
 }

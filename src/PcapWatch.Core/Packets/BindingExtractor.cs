@@ -62,8 +62,9 @@ public static class BindingExtractor
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            bool isLayers = reader.ValueTextEquals("layers"u8);
-            bool isSource = reader.ValueTextEquals("_source"u8);
+            // Names are compared raw: unescaping one (a lone surrogate) can throw, and tshark never escapes its names.
+            bool isLayers = !reader.ValueIsEscaped && reader.ValueSpan.SequenceEqual("layers"u8);
+            bool isSource = !reader.ValueIsEscaped && reader.ValueSpan.SequenceEqual("_source"u8);
             reader.Read();
             if (reader.TokenType == JsonTokenType.StartObject && isLayers) return true;
             if (reader.TokenType == JsonTokenType.StartObject && isSource) return FindLayersIn(ref reader);
@@ -76,7 +77,7 @@ public static class BindingExtractor
     {
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            bool isLayers = reader.ValueTextEquals("layers"u8);
+            bool isLayers = !reader.ValueIsEscaped && reader.ValueSpan.SequenceEqual("layers"u8);
             reader.Read();
             if (reader.TokenType == JsonTokenType.StartObject && isLayers) return true;
             reader.Skip();
@@ -86,9 +87,11 @@ public static class BindingExtractor
 
     private static Layer Classify(ref Utf8JsonReader reader)
     {
-        if (reader.ValueTextEquals("dhcp"u8) || reader.ValueTextEquals("bootp"u8)) return Layer.Dhcp;
-        if (reader.ValueTextEquals("arp"u8)) return Layer.Arp;
-        if (reader.ValueTextEquals("icmpv6"u8)) return Layer.Icmpv6;
+        if (reader.ValueIsEscaped) return Layer.None;
+        var name = reader.ValueSpan;
+        if (name.SequenceEqual("dhcp"u8) || name.SequenceEqual("bootp"u8)) return Layer.Dhcp;
+        if (name.SequenceEqual("arp"u8)) return Layer.Arp;
+        if (name.SequenceEqual("icmpv6"u8)) return Layer.Icmpv6;
         return Layer.None;
     }
 

@@ -50,6 +50,10 @@ public sealed class PipelineMetrics : IDisposable
                 new Measurement<long>(_snapshot.EmployeeRows, instance, new("table", "employees")),
                 new Measurement<long>(_snapshot.ComputerRows, instance, new("table", "computers")),
             }, description: "Rows in the local table stores");
+        _meter.CreateObservableCounter("pcapwatch.bindings.learned", () => new Measurement<long>(progress.BindingsLearned, instance),
+            description: "IP-MAC binding statements learned from DHCP, ARP and NDP packets (--match ip)");
+        _meter.CreateObservableCounter("pcapwatch.bindings.read", () => new Measurement<long>(progress.BindingsRead, instance),
+            description: "Records read from the bindings topic (other instances' bindings and this one's own)");
         _meter.CreateObservableGauge("pcapwatch.tables.current", () => new Measurement<int>(progress.TablesCurrent ? 1 : 0, instance),
             description: "1 once the tables have caught up with their topics");
         _meter.CreateObservableGauge("pcapwatch.checkpoint.age",

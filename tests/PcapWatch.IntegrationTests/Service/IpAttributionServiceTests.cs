@@ -1,4 +1,3 @@
-using System.Globalization;
 using NUnit.Framework;
 using PcapWatch.IntegrationTests.Infrastructure;
 using PcapWatch.Join;
@@ -13,16 +12,6 @@ namespace PcapWatch.IntegrationTests.Service;
 /// </summary>
 public class IpAttributionServiceTests
 {
-    private static long Expected(string name)
-    {
-        foreach (var line in File.ReadLines(TestData.Fixture("routed-expected.tsv")).Skip(1))
-        {
-            var c = line.Split('\t');
-            if (c[0] == "routed-uplink" && c[1] == name) return long.Parse(c[2], CultureInfo.InvariantCulture);
-        }
-        throw new KeyNotFoundException(name);
-    }
-
     [TestCase("routed-uplink.json.ndjson")]
     [TestCase("routed-uplink.ek.ndjson")]
     public void Behind_the_router_each_watched_clients_packets_inside_its_lease_reach_the_output_attributed_by_ip(string fixture)
@@ -49,8 +38,8 @@ public class IpAttributionServiceTests
             r.GetProperty("ATTRIBUTED_BY").GetString())).ToDictionary(g => g.Key, g => g.Count());
         Assert.That(byEmployee, Is.EquivalentTo(new Dictionary<(string?, string?, string?), int>
         {
-            [("Alice Routed", "out", "ip")] = (int)Expected("alice_ip_src_leased"),
-            [("Carol Routed", "out", "ip")] = (int)Expected("carol_ip_src_leased"),
+            [("Alice Routed", "out", "ip")] = (int)RoutedFixture.Count("routed-uplink", "alice_ip_src_leased"),
+            [("Carol Routed", "out", "ip")] = (int)RoutedFixture.Count("routed-uplink", "carol_ip_src_leased"),
         }));
         Assert.That(summary.Matches, Is.EqualTo(output.Count));
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
 using NUnit.Framework;
@@ -19,16 +18,6 @@ public class SharedBindingsTests
 {
     private const string Lan = "routed-lan.json.ndjson", Uplink = "routed-uplink.json.ndjson";
 
-    private static long Expected(string name)
-    {
-        foreach (var line in File.ReadLines(TestData.Fixture("routed-expected.tsv")).Skip(1))
-        {
-            var c = line.Split('\t');
-            if (c[0] == "routed-uplink" && c[1] == name) return long.Parse(c[2], CultureInfo.InvariantCulture);
-        }
-        throw new KeyNotFoundException(name);
-    }
-
     [Test]
     public void Three_instances_attribute_as_one_does_with_bindings_shared_through_the_topic()
     {
@@ -38,7 +27,7 @@ public class SharedBindingsTests
         Assert.That(learnedElsewhere, Is.True, "with three instances, the uplink's reader used a binding another instance learned");
         Assert.That(three, Is.EquivalentTo(one));
         Assert.That(three.Count(r => r.Contains("|fd00:20::20|") && r.StartsWith("Carol Routed|out|ip|", StringComparison.Ordinal)),
-            Is.EqualTo(Expected("carol_ipv6_src")), "carol's IPv6 packets on the uplink, by her neighbour advertisement on her LAN");
+            Is.EqualTo(RoutedFixture.Count("routed-uplink", "carol_ipv6_src")), "carol's IPv6 packets on the uplink, by her neighbour advertisement on her LAN");
     }
 
     /// <summary>

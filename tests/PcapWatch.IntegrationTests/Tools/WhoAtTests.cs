@@ -14,17 +14,7 @@ namespace PcapWatch.IntegrationTests.Tools;
 public class WhoAtTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-    private const string AliceIp = "192.168.10.102", AliceMac = "02:50:57:00:01:02";
-
-    private static double Epoch(string name)
-    {
-        foreach (var line in File.ReadLines(TestData.Fixture("routed-expected.tsv")).Skip(1))
-        {
-            var c = line.Split('\t');
-            if (c[0] == "routed-uplink" && c[1] == name) return double.Parse(c[2], CultureInfo.InvariantCulture);
-        }
-        throw new KeyNotFoundException(name);
-    }
+    private const string AliceIp = RoutedFixture.AliceIp, AliceMac = RoutedFixture.AliceMac;
 
     private static long CaptureMs(string packet)
     {
@@ -60,7 +50,7 @@ public class WhoAtTests
         Infrastructure.Kafka.WaitUntil(() => h.Service.Progress.Packets >= before + packets.Count, Patience, "packets consumed");
         h.Stop();
 
-        double ack = Epoch("alice_ack_epoch"), release = Epoch("alice_release_epoch");
+        double ack = RoutedFixture.Epoch("routed-uplink", "alice_ack_epoch"), release = RoutedFixture.Epoch("routed-uplink", "alice_release_epoch");
         var inside = DateTimeOffset.FromUnixTimeMilliseconds((long)((ack + (release - ack) / 2) * 1000)).UtcDateTime.ToString("O");
         using var who = CliProcess.Start("who", "-b", h.Broker.BootstrapServers, AliceIp, "--at", inside);
         Assert.That(who.WaitForExit(Patience), Is.Zero, () => string.Join("\n", who.Stdout.Concat(who.Stderr)));

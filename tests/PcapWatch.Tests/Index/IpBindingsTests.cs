@@ -106,14 +106,7 @@ public class IpBindingsTests
     [Test]
     public void In_capture_order_the_holder_is_the_latest_running_statement_at_every_moment()
     {
-        var statement = Gen.Select(Gen.Bool, Gen.Int[0, 4], Gen.Long[0, 600_000]).Select((isA, kind, at) => (Evidence: kind switch
-        {
-            0 => Ack(isA ? A : B, 120),
-            1 => Ack(isA ? A : B, 30),
-            2 => Release(isA ? A : B),
-            _ => Arp(isA ? A : B),
-        }, At: at));
-        statement.List[1, 14].Sample(list =>
+        Statements.Sample(list =>
         {
             var ordered = list.OrderBy(x => x.At).ToList();
             var bindings = new IpBindings();
@@ -134,14 +127,7 @@ public class IpBindingsTests
     [Test]
     public void Learning_the_same_evidence_again_changes_no_answer()
     {
-        var statement = Gen.Select(Gen.Bool, Gen.Int[0, 4], Gen.Long[0, 600_000]).Select((isA, kind, at) => (Evidence: kind switch
-        {
-            0 => Ack(isA ? A : B, 120),
-            1 => Ack(isA ? A : B, 30),
-            2 => Release(isA ? A : B),
-            _ => Arp(isA ? A : B),
-        }, At: at));
-        statement.List[1, 14].Sample(list =>
+        Statements.Sample(list =>
         {
             var ordered = list.OrderBy(x => x.At).ToList();
             var bindings = new IpBindings();
@@ -154,6 +140,16 @@ public class IpBindingsTests
             return true;
         }, iter: 3_000, print: l => string.Join("; ", l.OrderBy(x => x.At).Select(x => $"{x.Evidence.Source} {x.Evidence.Mac} @{x.At}")));
     }
+
+    /// <summary>1 to 14 statements about one address by two MACs: ACKs (long and short leases), releases and ARP.</summary>
+    private static readonly Gen<List<(BindingEvidence Evidence, long At)>> Statements =
+        Gen.Select(Gen.Bool, Gen.Int[0, 4], Gen.Long[0, 600_000]).Select((isA, kind, at) => (Evidence: kind switch
+        {
+            0 => Ack(isA ? A : B, 120),
+            1 => Ack(isA ? A : B, 30),
+            2 => Release(isA ? A : B),
+            _ => Arp(isA ? A : B),
+        }, At: at)).List[1, 14];
 
     /// <summary>The rule over raw statements: each runs from its time for its lifetime, cut by its MAC's next release.</summary>
     private static MacAddress? Reference(List<(BindingEvidence Evidence, long At)> ordered, long t)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using NUnit.Framework;
 using PcapWatch.Index;
@@ -15,9 +14,9 @@ namespace PcapWatch.Tests.Join;
 /// </summary>
 public class IpAttributionTests
 {
-    internal static readonly MacAddress Alice = Mac("02:50:57:00:01:02");
-    internal static readonly MacAddress Bob = Mac("02:50:57:00:01:03");
-    internal static readonly MacAddress Carol = Mac("02:50:57:00:01:04");
+    internal static readonly MacAddress Alice = Mac(RoutedFixture.AliceMac);
+    internal static readonly MacAddress Bob = Mac(RoutedFixture.BobMac);
+    internal static readonly MacAddress Carol = Mac(RoutedFixture.CarolMac);
 
     private static MacAddress Mac(string text) => MacAddress.TryParse(text, out var mac) ? mac : throw new FormatException(text);
 
@@ -28,16 +27,6 @@ public class IpAttributionTests
         index.Set(Alice, [new WatchedComputer(Alice, "C200", "200", "E200", "Alice Routed", "E200")]);
         index.Set(Carol, [new WatchedComputer(Carol, "C202", "202", "E202", "Carol Routed", "E202")]);
         return index;
-    }
-
-    internal static long Expected(string file, string name)
-    {
-        foreach (var line in File.ReadLines(TestData.Fixture("routed-expected.tsv")).Skip(1))
-        {
-            var columns = line.Split('\t');
-            if (columns[0] == file && columns[1] == name) return long.Parse(columns[2], CultureInfo.InvariantCulture);
-        }
-        throw new KeyNotFoundException($"{file} {name} in routed-expected.tsv");
     }
 
     private static Dictionary<(string Employee, string? Direction, string? By), int> Attribute(string fixture, MatchMode mode)
@@ -57,13 +46,13 @@ public class IpAttributionTests
     {
         var counts = Attribute(fixture, MatchMode.Src | MatchMode.Ip);
 
-        Assert.That(counts.GetValueOrDefault(("Alice Routed", "out", "ip")), Is.EqualTo(Expected("routed-uplink", "alice_ip_src_leased")),
+        Assert.That(counts.GetValueOrDefault(("Alice Routed", "out", "ip")), Is.EqualTo(RoutedFixture.Count("routed-uplink", "alice_ip_src_leased")),
             "alice: from her ACK to her RELEASE, not before (address set by hand) nor after");
-        Assert.That(counts.GetValueOrDefault(("Carol Routed", "out", "ip")), Is.EqualTo(Expected("routed-uplink", "carol_ip_src_leased")),
+        Assert.That(counts.GetValueOrDefault(("Carol Routed", "out", "ip")), Is.EqualTo(RoutedFixture.Count("routed-uplink", "carol_ip_src_leased")),
             "carol's IPv4 traffic; her IPv6 address is bound only on her LAN (NDP), which the uplink does not see");
         Assert.That(counts.Keys.Select(k => k.Employee), Has.None.EqualTo("Bob Routed"), "bob is not watched");
         Assert.That(counts.Keys.Select(k => k.By), Has.All.EqualTo("ip"), "no watched MAC crosses the uplink");
-        Assert.That(counts.Values.Sum(), Is.EqualTo(Expected("routed-uplink", "alice_ip_src_leased") + Expected("routed-uplink", "carol_ip_src_leased")));
+        Assert.That(counts.Values.Sum(), Is.EqualTo(RoutedFixture.Count("routed-uplink", "alice_ip_src_leased") + RoutedFixture.Count("routed-uplink", "carol_ip_src_leased")));
     }
 
     [Test]
@@ -76,9 +65,9 @@ public class IpAttributionTests
     public void Both_sides_by_ip_count_what_tshark_counts_per_side()
     {
         var counts = Attribute("routed-uplink.json.ndjson", MatchMode.Both | MatchMode.Ip);
-        Assert.That(counts.GetValueOrDefault(("Alice Routed", "in", "ip")), Is.EqualTo(Expected("routed-uplink", "alice_ip_dst_leased")));
-        Assert.That(counts.GetValueOrDefault(("Carol Routed", "in", "ip")), Is.EqualTo(Expected("routed-uplink", "carol_ip_dst_leased")));
-        Assert.That(counts.GetValueOrDefault(("Alice Routed", "out", "ip")), Is.EqualTo(Expected("routed-uplink", "alice_ip_src_leased")));
+        Assert.That(counts.GetValueOrDefault(("Alice Routed", "in", "ip")), Is.EqualTo(RoutedFixture.Count("routed-uplink", "alice_ip_dst_leased")));
+        Assert.That(counts.GetValueOrDefault(("Carol Routed", "in", "ip")), Is.EqualTo(RoutedFixture.Count("routed-uplink", "carol_ip_dst_leased")));
+        Assert.That(counts.GetValueOrDefault(("Alice Routed", "out", "ip")), Is.EqualTo(RoutedFixture.Count("routed-uplink", "alice_ip_src_leased")));
     }
 
     [Test]
@@ -100,7 +89,7 @@ public class IpAttributionTests
                 carolIpv6OnUplink++;
             }
         }
-        Assert.That(carolIpv6OnUplink, Is.EqualTo(Expected("routed-uplink", "carol_ipv6_src")));
+        Assert.That(carolIpv6OnUplink, Is.EqualTo(RoutedFixture.Count("routed-uplink", "carol_ipv6_src")));
     }
 
     private static long CaptureMs(byte[] packet)
@@ -114,8 +103,8 @@ public class IpAttributionTests
     public void On_the_lan_a_watched_client_is_attributed_by_its_own_mac()
     {
         var counts = Attribute("routed-lan.json.ndjson", MatchMode.Src | MatchMode.Ip);
-        Assert.That(counts.GetValueOrDefault(("Alice Routed", "out", "mac")), Is.EqualTo(Expected("routed-lan", "alice_eth_src")));
-        Assert.That(counts.GetValueOrDefault(("Carol Routed", "out", "mac")), Is.EqualTo(Expected("routed-lan", "carol_eth_src")));
+        Assert.That(counts.GetValueOrDefault(("Alice Routed", "out", "mac")), Is.EqualTo(RoutedFixture.Count("routed-lan", "alice_eth_src")));
+        Assert.That(counts.GetValueOrDefault(("Carol Routed", "out", "mac")), Is.EqualTo(RoutedFixture.Count("routed-lan", "carol_eth_src")));
         Assert.That(counts.Keys.Where(k => k.By == "ip"), Is.Empty, "every packet a watched client sends on its LAN has its own MAC");
     }
 

@@ -69,7 +69,7 @@ public sealed class RecordFuzz : IDisposable
                 _maintainer.Apply(new TableChange<ComputerRow>(key, new ComputerRow(key, key, "100", mac.ToString())));
             }
         }
-        _processor = new PacketProcessor(_maintainer.Index, mode);
+        _processor = new PacketProcessor(_maintainer.Index, mode, (mode & MatchMode.Ip) != 0 ? new IpBindings() : null);
     }
 
     public long Cases { get; private set; }

@@ -31,6 +31,26 @@ public class RecordPathFuzzTests
         }));
     }
 
+    /// <summary>Attributing by IP reads more of each record (binding layers, IP addresses): the same property holds.</summary>
+    [Test]
+    public void Mutated_records_never_throw_when_attributing_by_ip()
+    {
+        var seeds = Seeds().Concat(new[] { "routed-lan.json.ndjson", "routed-uplink.ek.ndjson" }.SelectMany(f => TestData.Lines(TestData.Fixture(f)))).ToList();
+        using var fuzz = new RecordFuzz(seeds, MatchMode.Both | MatchMode.Ip);
+        fuzz.Generator.Sample(fuzz.Check, iter: 10_000, threads: 1, print: c => c + " → " + Shorten(fuzz.Build(c)));
+        Assert.That(fuzz.Outcomes.Keys, Is.SupersetOf(new[] { "packet matched", "packet skipped", "packet invalid_json" }));
+    }
+
+    [Test]
+    public void A_binding_packet_with_a_lone_surrogate_layer_name_after_its_ip_layer_is_decided_not_thrown()
+    {
+        var packet = TestData.Lines(TestData.Fixture("routed-lan.json.ndjson")).First(p => p.AsSpan().IndexOf("\"dhcp\""u8) >= 0);
+        var text = Encoding.UTF8.GetString(packet).Replace("\"dhcp\":", "\"\\ud800\":{},\"dhcp\":", StringComparison.Ordinal);
+        var processor = new PacketProcessor(new WatchIndex(), MatchMode.Src | MatchMode.Ip, new IpBindings());
+        var sink = new NoSink();
+        Assert.That(() => processor.Process(Encoding.UTF8.GetBytes(text), ref sink, out _), Throws.Nothing);
+    }
+
     [TestCase("{\"\\udc00\":0}", "invalid_escape")]
     [TestCase("{\"layers\":{\"\\ud800\":{}}}", "invalid_escape")]
     [TestCase("{\"layers\":{\"eth\":{\"\\ud800\":\"x\",\"eth.src\":\"02:42:ac:11:00:02\"}}}", "invalid_escape")]

@@ -1,0 +1,103 @@
+using System.Globalization;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Running;
+using PcapWatch.Index;
+using PcapWatch.Join;
+using PcapWatch.Packets;
+
+namespace PcapWatch.Benchmarks;
+
+/// <summary>
+/// What attributing by IP costs per packet: the whole record path (<see cref="PacketProcessor"/>: prefilter, scan,
+/// binding lookups) over the routed uplink capture and the project's LAN samples, in the recipe's mode (src, the
+/// baseline) and with <c>src,ip</c> and <c>both,ip</c>, in one run on the same bytes. Nobody in the index is watched by
+/// MAC; the bindings know every address in the captures, each held by an unwatched MAC, plus 10,000 others: the
+/// common case behind a router, where every packet's addresses must be looked up and none is attributed.
+/// </summary>
+[MemoryDiagnoser]
+public class AttributionBenchmarks
+{
+    private byte[][] _records = [];
+    private PacketProcessor _src = null!, _srcIp = null!, _bothIp = null!;
+
+    public long BatchBytes { get; private set; }
+    public int BatchRecords => _records.Length;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _records = SampleData.Lines(Path.Combine(SampleData.FixturesDir, "routed-uplink.json.ndjson"))
+            .Concat(SampleData.TsharkJson()).ToArray();
+        BatchBytes = _records.Sum(r => (long)r.Length);
+        var index = new WatchIndex();
+        for (int i = 0; i < 1000; i++)
+        {
+            var mac = new MacAddress(0x0a0000000000L + i);
+            index.Set(mac, [new WatchedComputer(mac, $"c{i}", $"{i}", $"e{i}", "Someone", $"e{i}")]);
+        }
+        IpBindings Bindings()
+        {
+            var bindings = new IpBindings();
+            var learner = new PacketProcessor(new WatchIndex(), MatchMode.Both | MatchMode.Ip, bindings);
+            var sink = new NoSink();
+            foreach (var r in _records) learner.Process(r, ref sink, out _);
+            for (uint i = 0; i < 10_000; i++)
+            {
+                bindings.Learn(new BindingEvidence(BindingSource.DhcpAck, new MacAddress(0x0b0000000000L + i), IpAddressKey.FromIPv4(0x0A640000 + i), 86_400),
+                    bindings.NewestMs);
+            }
+            return bindings;
+        }
+        _src = new PacketProcessor(index, MatchMode.Src);
+        _srcIp = new PacketProcessor(index, MatchMode.Src | MatchMode.Ip, Bindings());
+        _bothIp = new PacketProcessor(index, MatchMode.Both | MatchMode.Ip, Bindings());
+    }
+
+    [Benchmark(Baseline = true, Description = "src (the recipe)")]
+    public int Src() => Run(_src);
+
+    [Benchmark(Description = "src,ip")]
+    public int SrcIp() => Run(_srcIp);
+
+    [Benchmark(Description = "both,ip")]
+    public int BothIp() => Run(_bothIp);
+
+    private int Run(PacketProcessor processor)
+    {
+        var sink = new NoSink();
+        int skipped = 0;
+        foreach (var r in _records)
+        {
+            if (processor.Process(r, ref sink, out _) == PacketOutcome.Skipped) skipped++;
+        }
+        return skipped;
+    }
+
+    private struct NoSink : IMatchSink
+    {
+        public readonly void OnMatch(ReadOnlySpan<byte> packet, in PacketFields fields, MacAddress mac, in OwnerView owner,
+            string? direction, string? attributedBy)
+        {
+        }
+    }
+
+    /// <summary>Runs the benchmark and ends with one RESULT line: ratios to the recipe's mode, bytes per record.</summary>
+    public static int Report(string[] args)
+    {
+        var summary = BenchmarkRunner.Run<AttributionBenchmarks>(BenchmarkConfig.Create(), args);
+        var sizes = new AttributionBenchmarks();
+        sizes.Setup();
+        double Mean(string method) => summary.Reports.First(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name == method).ResultStatistics!.Mean;
+        double Allocated(string method)
+        {
+            var report = summary.Reports.First(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name == method);
+            return (report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase) ?? -1) / (double)sizes.BatchRecords;
+        }
+        double src = Mean(nameof(Src)), srcIp = Mean(nameof(SrcIp)), bothIp = Mean(nameof(BothIp));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"RESULT attribution records={sizes.BatchRecords} src_gbps={sizes.BatchBytes / src:F2} src_ip_gbps={sizes.BatchBytes / srcIp:F2} "
+            + $"both_ip_gbps={sizes.BatchBytes / bothIp:F2} src_ip_cost={srcIp / src:F2} both_ip_cost={bothIp / src:F2} "
+            + $"src_ip_bytes_per_record={Allocated(nameof(SrcIp)):F1} both_ip_bytes_per_record={Allocated(nameof(BothIp)):F1}"));
+        return 0;
+    }
+}
