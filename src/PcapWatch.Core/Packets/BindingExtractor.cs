@@ -16,16 +16,55 @@ public static class BindingExtractor
 
     private enum Layer : byte { None, Dhcp, Arp, Icmpv6 }
 
-    /// <summary>Layer names whose presence makes a record worth this pass (as the prefilter searches them: quoted).</summary>
-    public static ReadOnlySpan<byte> ArpLayer => "\"arp\""u8;
-    public static ReadOnlySpan<byte> DhcpLayer => "\"dhcp\""u8;
-    public static ReadOnlySpan<byte> BootpLayer => "\"bootp\""u8;
-    public static ReadOnlySpan<byte> Icmpv6Layer => "\"icmpv6\""u8;
+    // Spellings searched for. The protocol list (frame.protocols, frame_frame_protocols, the 2018 plain protocols) comes
+    // first in a dissection, so finding it reads a few hundred bytes, not the record. Of ICMPv6 only a neighbour
+    // advertisement teaches, and not without its target address field (icmpv6.nd.na.target_address in -T json,
+    // icmpv6_icmpv6_nd_na_target_address in -T ek): router solicitations, MLD and echo are left to the prefilter.
+    private static ReadOnlySpan<byte> ProtocolsName => "protocols\""u8;
+    private static ReadOnlySpan<byte> ArpLayer => "\"arp\""u8;
+    private static ReadOnlySpan<byte> DhcpLayer => "\"dhcp\""u8;
+    private static ReadOnlySpan<byte> BootpLayer => "\"bootp\""u8;
+    private static ReadOnlySpan<byte> NaTargetDotted => "nd.na.target_address\""u8;
+    private static ReadOnlySpan<byte> NaTargetEk => "nd_na_target_address\""u8;
 
-    /// <summary>True when the record may hold a binding layer (a byte search; false positives only cost a pass).</summary>
-    public static bool MayHoldEvidence(ReadOnlySpan<byte> record) =>
-        record.IndexOf(ArpLayer) >= 0 || record.IndexOf(DhcpLayer) >= 0 || record.IndexOf(Icmpv6Layer) >= 0
-        || record.IndexOf(BootpLayer) >= 0;
+    /// <summary>
+    /// True when the record may state a binding: its protocol list names ARP, DHCP (BOOTP) or ICMPv6 with a neighbour
+    /// advertisement's target; a record without a readable protocol list is searched for the layers themselves. The
+    /// pipeline learns from a record only when this says so, and the prefilter never skips one that it says so of: the
+    /// two ask the same question. A false positive only costs a pass.
+    /// </summary>
+    public static bool MayHoldEvidence(ReadOnlySpan<byte> record)
+    {
+        int at = record.IndexOf(ProtocolsName);
+        if (at < 0 || !TryReadPlainString(record, at + ProtocolsName.Length, out var protocols)) return SearchLayers(record);
+        if (protocols.IndexOf("arp"u8) >= 0 || protocols.IndexOf("dhcp"u8) >= 0 || protocols.IndexOf("bootp"u8) >= 0) return true;
+        return protocols.IndexOf("icmpv6"u8) >= 0 && (record.IndexOf(NaTargetDotted) >= 0 || record.IndexOf(NaTargetEk) >= 0);
+    }
+
+    private static bool SearchLayers(ReadOnlySpan<byte> record) =>
+        record.IndexOf(ArpLayer) >= 0 || record.IndexOf(DhcpLayer) >= 0 || record.IndexOf(NaTargetDotted) >= 0
+        || record.IndexOf(NaTargetEk) >= 0 || record.IndexOf(BootpLayer) >= 0;
+
+    /// <summary>The string after a name's closing quote (<c>: "…"</c>), when it is one without escapes (ek: or the first of an array).</summary>
+    private static bool TryReadPlainString(ReadOnlySpan<byte> record, int at, out ReadOnlySpan<byte> value)
+    {
+        value = default;
+        at = Skip(record, at);
+        if (at >= record.Length || record[at] != (byte)':') return false;
+        at = Skip(record, at + 1);
+        if (at < record.Length && record[at] == (byte)'[') at = Skip(record, at + 1);
+        if (at >= record.Length || record[at] != (byte)'"') return false;
+        int length = record[(at + 1)..].IndexOfAny((byte)'"', (byte)'\\');
+        if (length < 0 || record[at + 1 + length] != (byte)'"') return false;
+        value = record.Slice(at + 1, length);
+        return true;
+    }
+
+    private static int Skip(ReadOnlySpan<byte> record, int at)
+    {
+        while (at < record.Length && record[at] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n') at++;
+        return at;
+    }
 
     /// <param name="ethSrc">The packet's eth.src: a neighbour advertisement without a target link-layer option is its sender's.</param>
     public static bool TryRead(ReadOnlySpan<byte> record, MacAddress? ethSrc, out BindingEvidence evidence)
