@@ -41,7 +41,7 @@ internal sealed class DashboardState(int feedCapacity)
         if (match.EmpName is not null) traffic.EmpName = match.EmpName;
         traffic.Add(timestampMs, TrafficReport.Protocol(match.Protocols), match.FrameLen);
         Feed.Add(seq => new FeedItem(seq, DateTimeOffset.FromUnixTimeMilliseconds(timestampMs), match.FrameTime, match.EmpId, match.EmpName, match.Mac,
-            match.Protocols, match.IpSrc, match.IpDst, match.FrameLen, match.Direction));
+            match.Protocols, match.IpSrc, match.IpDst, match.FrameLen, match.Direction, match.AttributedBy));
     }
 
     public TrafficSummary Summary(TrafficWindowSpec window)

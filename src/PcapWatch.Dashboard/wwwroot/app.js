@@ -75,7 +75,7 @@
     if (m.frameTime) time.title = 'captured ' + m.frameTime;
     li.append(time, el('span', m.empName ?? m.empId ?? '?', 'who'));
     li.append(el('span', `${m.protocols ?? '?'}  ${m.ipSrc ?? m.mac ?? ''} → ${m.ipDst ?? ''}  ${m.frameLen} B`
-      + (m.direction ? `  (${m.direction})` : ''), 'what'));
+      + (m.direction ? `  (${m.direction}${m.attributedBy === 'ip' ? ', by IP' : ''})` : ''), 'what'));
     return li;
   }
 

@@ -9,6 +9,20 @@ namespace PcapWatch.Tests.Dashboard;
 public class DashboardPiecesTests
 {
     [Test]
+    public void A_match_attributed_by_ip_says_so_in_the_feed()
+    {
+        var record = Encoding.UTF8.GetBytes("""
+            {"P_FRAME_PROTOCOLS":"eth:ethertype:ip:tcp:http","P_ETH_SRC":"02:50:57:00:01:fe","P_IP_SRC":"192.168.10.102",
+             "P_IP_DST":"10.99.0.1","P_FRAME_LEN":"154","C_EMP_ID":"E200","C_EMP_NAME":"Alice Routed","C_MACADDR":"02:50:57:00:01:02",
+             "DIRECTION":"out","ATTRIBUTED_BY":"ip"}
+            """);
+        var state = new DashboardState(10);
+        lock (state.Sync) state.OnMatch(1_000, PcapWatch.Tools.MatchRecord.TryParse(record)!);
+        var item = state.Feed.Newest(1, _ => true).Single();
+        Assert.That((item.EmpName, item.Mac, item.Direction, item.AttributedBy), Is.EqualTo(("Alice Routed", "02:50:57:00:01:02", "out", "ip")));
+    }
+
+    [Test]
     public void Prometheus_samples_are_summed_over_their_labels_and_the_rest_is_skipped()
     {
         const string text = """
