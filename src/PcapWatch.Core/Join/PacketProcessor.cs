@@ -23,6 +23,9 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings
     /// <summary>Binding statements learned from packets (with <see cref="MatchMode.Ip"/>).</summary>
     public long BindingsLearned { get; private set; }
 
+    /// <summary>The newest capture time among the packets decided by IP so far (Unix ms; 0 before the first).</summary>
+    public long NewestCaptureMs { get; private set; }
+
     /// <summary>What the record last processed taught (the interval it made or changed), for other instances.</summary>
     public (IpAddressKey Address, IpBindings.Interval Interval)? Learned { get; private set; }
 
@@ -79,6 +82,7 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings
         where TSink : IMatchSink
     {
         long? at = _fields.TryGetCaptureTimeMs(value, out long ms) ? ms : null;
+        if (ms > NewestCaptureMs) NewestCaptureMs = ms;
         if (BindingExtractor.MayHoldEvidence(value) && BindingExtractor.TryRead(value, _fields.EthSrc, out var evidence))
         {
             Learned = (evidence.Address, bindings!.Learn(evidence, at ?? bindings.NewestMs));

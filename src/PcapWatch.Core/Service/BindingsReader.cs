@@ -34,11 +34,18 @@ public sealed class BindingsReader : IDisposable
 
     public long Unreadable { get; private set; }
 
+    /// <summary>
+    /// Bindings from other instances that began before the newest packet this instance had already decided: packets of
+    /// that address captured in between may have gone unattributed (there is no grace period). A measure of the gap.
+    /// </summary>
+    public long Late { get; private set; }
+
     /// <summary>Whether the topic has been read up to where it ended when the instance started.</summary>
     public bool IsCurrent { get; private set; }
 
     /// <summary>Applies up to <paramref name="max"/> records, waiting at most <paramref name="wait"/> for the first.</summary>
-    public int Poll(TimeSpan wait, int max)
+    /// <param name="decidedUpToMs">The newest capture time this instance has decided packets for (0: none yet).</param>
+    public int Poll(TimeSpan wait, int max, long decidedUpToMs = 0)
     {
         int n = 0;
         while (n < max)
@@ -57,6 +64,12 @@ public sealed class BindingsReader : IDisposable
             {
                 _shared.Bindings.Adopt(address, interval);
                 Adopted++;
+                if (interval.FromMs < decidedUpToMs && interval.LastStatedMs == interval.FromMs)
+                {
+                    Late++;
+                    _log.LogDebug("Binding {Address} → {Mac} from {From} arrived after packets up to {Decided} were decided", address,
+                        interval.Mac, interval.FromMs, decidedUpToMs);
+                }
             }
             else
             {

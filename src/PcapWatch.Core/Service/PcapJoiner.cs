@@ -107,6 +107,9 @@ public sealed class PcapJoiner : IDisposable
 
     public void Subscribe() => _consumer.Subscribe(_topics.Pcap);
 
+    /// <summary>The newest capture time of the packets this instance decided by IP (0 before the first).</summary>
+    public long NewestCaptureMs => _decider.NewestCaptureMs;
+
     /// <summary>
     /// Records in this instance's pcap partitions not yet consumed: the high watermark each fetch last reported minus
     /// the position (local values; no broker request).

@@ -208,7 +208,9 @@ public sealed class PcapWatchService
                 int tableChanges = tables.Poll(TimeSpan.Zero, TableBatch);
                 if (bindingsReader is not null)
                 {
-                    int bindings = bindingsReader.Poll(TimeSpan.Zero, TableBatch);
+                    int bindings = bindingsReader.Poll(TimeSpan.Zero, TableBatch, joiner.NewestCaptureMs);
+                    // Late first: whoever sees the records read also sees what they said about lateness.
+                    Progress.OnBindingsLate(bindingsReader.Late);
                     Progress.OnBindingsRead(bindings);
                     tableChanges += bindings;
                 }
@@ -270,8 +272,8 @@ public sealed class PcapWatchService
             summary.WatchedMacs, summary.Elapsed, summary.DeadLetteredByReason);
         if (shared is not null)
         {
-            _log.LogInformation("Bindings: learned={Learned} published={Published} read_from_others={Adopted} addresses={Addresses} instance={InstanceId}",
-                Progress.BindingsLearned, shared.Published, bindingsReader?.Adopted ?? 0, shared.Bindings.AddressCount, o.InstanceId);
+            _log.LogInformation("Bindings: learned={Learned} published={Published} read_from_others={Adopted} late={Late} addresses={Addresses} instance={InstanceId}",
+                Progress.BindingsLearned, shared.Published, bindingsReader?.Adopted ?? 0, bindingsReader?.Late ?? 0, shared.Bindings.AddressCount, o.InstanceId);
         }
         return summary;
     }

@@ -54,6 +54,8 @@ public sealed class PipelineMetrics : IDisposable
             description: "IP-MAC binding statements learned from DHCP, ARP and NDP packets (--match ip)");
         _meter.CreateObservableCounter("pcapwatch.bindings.read", () => new Measurement<long>(progress.BindingsRead, instance),
             description: "Records read from the bindings topic (other instances' bindings and this one's own)");
+        _meter.CreateObservableCounter("pcapwatch.bindings.late", () => new Measurement<long>(progress.BindingsLate, instance),
+            description: "Other instances' bindings that began before packets this instance had already decided (packets in between may be unattributed)");
         _meter.CreateObservableGauge("pcapwatch.tables.current", () => new Measurement<int>(progress.TablesCurrent ? 1 : 0, instance),
             description: "1 once the tables have caught up with their topics");
         _meter.CreateObservableGauge("pcapwatch.checkpoint.age",

@@ -71,6 +71,13 @@ public sealed class PipelineProgress
 
     internal void OnBindingsRead(int records) => Volatile.Write(ref _bindingsRead, _bindingsRead + records);
 
+    private long _bindingsLate;
+
+    /// <summary>Other instances' bindings that began before packets this instance had already decided (see BindingsReader.Late).</summary>
+    public long BindingsLate => Volatile.Read(ref _bindingsLate);
+
+    internal void OnBindingsLate(long total) => Volatile.Write(ref _bindingsLate, total);
+
     internal void OnBindingLearned() => Volatile.Write(ref _bindingsLearned, _bindingsLearned + 1);
 
     internal void OnTablesCurrent() => Volatile.Write(ref _tablesCurrent, 1);

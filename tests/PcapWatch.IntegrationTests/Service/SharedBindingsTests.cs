@@ -21,10 +21,14 @@ public class SharedBindingsTests
     [Test]
     public void Three_instances_attribute_as_one_does_with_bindings_shared_through_the_topic()
     {
-        var three = Run(instances: 3, out var learnedElsewhere);
-        var one = Run(instances: 1, out _);
+        var three = Run(instances: 3, out var learnedElsewhere, out var late);
+        var one = Run(instances: 1, out _, out _);
 
         Assert.That(learnedElsewhere, Is.True, "with three instances, the uplink's reader used a binding another instance learned");
+        // The late-binding measure: the uplink's reader had every LAN binding before its first packet; the LAN's reader
+        // had decided its whole capture before the uplink's ACKs (captured meanwhile) reached it.
+        Assert.That(late.Uplink, Is.Zero);
+        Assert.That(late.Lan, Is.GreaterThan(0));
         Assert.That(three, Is.EquivalentTo(one));
         Assert.That(three.Count(r => r.Contains("|fd00:20::20|") && r.StartsWith("Carol Routed|out|ip|", StringComparison.Ordinal)),
             Is.EqualTo(RoutedFixture.Count("routed-uplink", "carol_ipv6_src")), "carol's IPv6 packets on the uplink, by her neighbour advertisement on her LAN");
@@ -34,7 +38,7 @@ public class SharedBindingsTests
     /// The LAN capture first (partition 0), read to its end and its bindings read by every instance, then the uplink
     /// capture (partition 1). Returns every output record as "EMP|DIRECTION|BY|IP_SRC|FRAME_TIME".
     /// </summary>
-    private static List<string> Run(int instances, out bool learnedElsewhere)
+    private static List<string> Run(int instances, out bool learnedElsewhere, out (long Lan, long Uplink) late)
     {
         using var broker = EmbeddedBroker.Start();
         var topics = TopicNames.Default;
@@ -89,7 +93,12 @@ public class SharedBindingsTests
             // The uplink's reader is the instance whose packets count grew by the uplink's; it learned nothing on the LAN
             // when there are three (partitions 0 and 1 went to different instances).
             var uplinkReader = services.Single(s => s.Service.Progress.ConsumedRecords(1) > 0);
+            var lanReader = services.Single(s => s.Service.Progress.ConsumedRecords(0) > 0);
             learnedElsewhere = instances > 1 && uplinkReader.Service.Progress.ConsumedRecords(0) == 0;
+            long publishedNow = Infrastructure.Kafka.ReadAll(broker.BootstrapServers, topics.IpMacBindings).Count;
+            Infrastructure.Kafka.WaitUntil(() => services.All(s => s.Service.Progress.BindingsRead >= publishedNow), TimeSpan.FromSeconds(60),
+                "the uplink's bindings read by every instance");
+            late = (lanReader.Service.Progress.BindingsLate, uplinkReader.Service.Progress.BindingsLate);
         }
         finally
         {
