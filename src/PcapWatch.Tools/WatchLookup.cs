@@ -131,10 +131,7 @@ public sealed class WatchLookup
     /// <summary>The MAC that held an address at a time (null: at the newest binding), with its interval.</summary>
     public IpBindings.Interval? HolderAt(IPAddress ip, DateTimeOffset? at)
     {
-        var key = IpAddressKey.From(ip);
-        if (!Bindings.TryGetHolder(key, at?.ToUnixTimeMilliseconds(), out var mac)) return null;
-        long time = at?.ToUnixTimeMilliseconds() ?? Bindings.NewestMs;
-        return Bindings.IntervalsOf(key).Last(i => i.Mac == mac && i.FromMs <= time && time < i.UntilMs);
+        return Bindings.TryGetHolding(IpAddressKey.From(ip), at?.ToUnixTimeMilliseconds(), out var held) ? held : null;
     }
 
     private static bool IsUnspecified(string ip) =>

@@ -65,14 +65,7 @@ public static class BindingRecord
                 return Fail("VALID_UNTIL is not a number", out problem);
             }
             long stated = root.TryGetProperty("LAST_STATED", out var s) && s.TryGetInt64(out long st) ? st : fromMs;
-            var source = root.TryGetProperty("SOURCE", out var src) ? src.GetString() switch
-            {
-                "dhcp" => BindingSource.DhcpAck,
-                "arp" => BindingSource.Arp,
-                "ndp" => BindingSource.NeighborAdvertisement,
-                "dhcp-release" => BindingSource.DhcpRelease,
-                _ => BindingSource.Arp,
-            } : BindingSource.Arp;
+            var source = BindingEvidence.SourceNamed(root.TryGetProperty("SOURCE", out var src) ? src.GetString() : null);
             if (untilMs < fromMs) return Fail("VALID_UNTIL is before VALID_FROM", out problem);
             interval = new IpBindings.Interval(mac, fromMs, untilMs, source, stated);
             problem = null;

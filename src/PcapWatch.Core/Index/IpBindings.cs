@@ -52,11 +52,7 @@ public sealed class IpBindings
     public Interval Learn(in BindingEvidence evidence, long atMs)
     {
         _newestMs = Math.Max(_newestMs, atMs);
-        if (!_byAddress.TryGetValue(evidence.Address.Value, out var intervals))
-        {
-            intervals = new List<Interval>(2);
-            _byAddress[evidence.Address.Value] = intervals;
-        }
+        var intervals = IntervalsFor(evidence.Address);
 
         if (evidence.Source == BindingSource.DhcpRelease)
         {
@@ -121,44 +117,40 @@ public sealed class IpBindings
     {
         // A release or an extension is stated after the interval began: the newest evidence is its last statement.
         _newestMs = Math.Max(_newestMs, interval.LastStatedMs);
-        if (!_byAddress.TryGetValue(address.Value, out var intervals))
-        {
-            intervals = new List<Interval>(2);
-            _byAddress[address.Value] = intervals;
-        }
+        var intervals = IntervalsFor(address);
         int same = intervals.FindIndex(x => x.Mac == interval.Mac && x.FromMs == interval.FromMs);
         if (same >= 0)
         {
             if (interval.LastStatedMs >= intervals[same].LastStatedMs) intervals[same] = interval;
             return;
         }
-        intervals.Insert(intervals.FindLastIndex(x => x.FromMs <= interval.FromMs) + 1, interval);
+        intervals.Insert(InsertionPoint(intervals, interval.FromMs), interval);
         Trim(intervals);
     }
 
     /// <summary>The MAC that held <paramref name="address"/> at <paramref name="atMs"/> (null: at the newest evidence).</summary>
     public bool TryGetHolder(IpAddressKey address, long? atMs, out MacAddress mac)
     {
-        mac = default;
+        bool held = TryGetHolding(address, atMs, out var interval);
+        mac = interval.Mac;
+        return held;
+    }
+
+    /// <summary>The interval holding <paramref name="address"/> at <paramref name="atMs"/> (null: at the newest evidence).</summary>
+    public bool TryGetHolding(IpAddressKey address, long? atMs, out Interval interval)
+    {
+        interval = default;
         if (!_byAddress.TryGetValue(address.Value, out var intervals)) return false;
         int holder = HolderIndex(intervals, atMs ?? _newestMs);
         if (holder < 0) return false;
-        mac = intervals[holder].Mac;
+        interval = intervals[holder];
         return true;
     }
 
-    /// <summary>Whether any MAC that ever held <paramref name="address"/> (within retention) satisfies <paramref name="watched"/>.</summary>
-    public bool AnyHolder(IpAddressKey address, Func<MacAddress, bool> watched)
-    {
-        if (!_byAddress.TryGetValue(address.Value, out var intervals)) return false;
-        foreach (var interval in intervals)
-        {
-            if (watched(interval.Mac)) return true;
-        }
-        return false;
-    }
-
-    /// <summary>As <see cref="AnyHolder"/> against the watched index, without a delegate (the prefilter asks per packet).</summary>
+    /// <summary>
+    /// Whether any MAC that held <paramref name="address"/> (at any time kept) is in <paramref name="index"/>: the
+    /// prefilter's question, asked per address of every packet, so no delegate.
+    /// </summary>
     public bool AnyHolderIn(IpAddressKey address, WatchIndex index)
     {
         if (!_byAddress.TryGetValue(address.Value, out var intervals)) return false;
@@ -175,6 +167,16 @@ public sealed class IpBindings
     /// <summary>Every interval of an address, oldest first (for tools and tests).</summary>
     public IReadOnlyList<Interval> IntervalsOf(IpAddressKey address) =>
         _byAddress.TryGetValue(address.Value, out var intervals) ? intervals.ToArray() : [];
+
+    private List<Interval> IntervalsFor(IpAddressKey address)
+    {
+        if (!_byAddress.TryGetValue(address.Value, out var intervals))
+        {
+            intervals = new List<Interval>(2);
+            _byAddress[address.Value] = intervals;
+        }
+        return intervals;
+    }
 
     private static bool HasRelease(List<Interval> intervals, MacAddress mac, long atMs)
     {

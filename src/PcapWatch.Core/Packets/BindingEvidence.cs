@@ -25,4 +25,13 @@ public readonly record struct BindingEvidence(BindingSource Source, MacAddress M
         BindingSource.NeighborAdvertisement => "ndp",
         _ => "unknown",
     };
+
+    /// <summary>The source a <see cref="Describe"/> name stands for; an unknown name reads as ARP (a neighbour's lifetime).</summary>
+    public static BindingSource SourceNamed(string? name) => name switch
+    {
+        "dhcp" => BindingSource.DhcpAck,
+        "dhcp-release" => BindingSource.DhcpRelease,
+        "ndp" => BindingSource.NeighborAdvertisement,
+        _ => BindingSource.Arp,
+    };
 }

@@ -16,14 +16,12 @@ public sealed class BindingsReader : IDisposable
     private readonly SharedBindings _shared;
     private readonly EndOfPartitions _end;
     private readonly ILogger _log;
-    private readonly byte[] _instance;
 
     public BindingsReader(string bootstrapServers, IReadOnlyDictionary<string, string>? properties, IReadOnlyList<TopicPartition> partitions,
         SharedBindings shared, KafkaConnectivity kafka, ILogger log)
     {
         _shared = shared;
         _log = log;
-        _instance = System.Text.Encoding.UTF8.GetBytes(shared.InstanceId);
         _consumer = KafkaClients.Reader(bootstrapServers, properties, kafka);
         _end = new EndOfPartitions(_consumer, partitions);
         _consumer.Assign(partitions.Select(tp => new TopicPartitionOffset(tp, Offset.Beginning)));
@@ -55,7 +53,7 @@ public sealed class BindingsReader : IDisposable
             if (result.IsPartitionEOF) continue;
             n++;
             if (result.Message.Headers?.TryGetLastBytes(SharedBindings.InstanceHeader, out var from) == true
-                && from.AsSpan().SequenceEqual(_instance))
+                && from.AsSpan().SequenceEqual(_shared.InstanceBytes))
             {
                 continue; // learned here, applied when it was learned
             }

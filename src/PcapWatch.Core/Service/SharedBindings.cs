@@ -16,7 +16,8 @@ public sealed class SharedBindings(IpBindings bindings, string? topic, string in
     /// <summary>The header naming the instance that learned a binding.</summary>
     public const string InstanceHeader = "pcapwatch.instance";
 
-    private readonly byte[] _instance = System.Text.Encoding.UTF8.GetBytes(instanceId);
+    /// <summary>The instance's name as the header carries it.</summary>
+    internal byte[] InstanceBytes { get; } = System.Text.Encoding.UTF8.GetBytes(instanceId);
 
     public IpBindings Bindings => bindings;
 
@@ -34,7 +35,7 @@ public sealed class SharedBindings(IpBindings bindings, string? topic, string in
         {
             Key = BindingRecord.Key(address),
             Value = BindingRecord.Encode(address, interval),
-            Headers = [new Header(InstanceHeader, _instance)],
+            Headers = [new Header(InstanceHeader, InstanceBytes)],
             // The record's time is the binding's: tools reading the topic see when it began.
             Timestamp = new Timestamp(interval.FromMs, TimestampType.CreateTime),
         };
