@@ -12,15 +12,18 @@ namespace PcapWatch.Index;
 /// the address is held by the statement that began last among those still running (a newer binding overrides an older
 /// one). A statement that restates the newest holder's binding extends that interval instead of adding one (renewals,
 /// periodic ARP), so memory grows with changes of hands, not with packets. A RELEASE ends its MAC's interval at its
-/// capture time. Intervals that ended longer than <see cref="Retention"/> before the newest evidence are forgotten, and
+/// capture time, statements of its own millisecond included (so the answer does not depend on which of the two is read
+/// first). Intervals that ended longer than <see cref="Retention"/> before the newest evidence are forgotten, and
 /// an address keeps at most <see cref="MaxIntervalsPerAddress"/> of them (the oldest go first).
 /// </para>
 /// <para>
 /// Order. Evidence delivered in capture order gives exactly the rule above. Evidence arriving late (another partition,
 /// another instance) is applied at its own capture time; when it lands inside another MAC's run of restatements, of
 /// which only the first and the last are kept, the late MAC holds the address until that last restatement (not until
-/// the first restatement after it, which was not kept). Conflicting statements that close together are what ARP
-/// spoofing looks like; they are rare in clean networks.
+/// the first restatement after it, which was not kept). Two MACs stating the address in the same millisecond: the larger
+/// MAC holds it, whichever is read first (exact when each makes one statement in it; with several each, approximated
+/// as above). Conflicting statements that close together are what ARP spoofing looks like; they are rare in clean
+/// networks.
 /// </para>
 /// Owned by the pipeline thread (learning and lookups happen while packets are decided).
 /// </summary>
@@ -39,9 +42,11 @@ public sealed class IpBindings
 
     /// <summary>
     /// One MAC holding one address from <see cref="FromMs"/> (inclusive) to <see cref="UntilMs"/> (exclusive), stated
-    /// last at <see cref="LastStatedMs"/>.
+    /// last at <see cref="LastStatedMs"/>, that last statement running until <see cref="LastUntilMs"/> on its own
+    /// (<see cref="long.MaxValue"/>: not known, as for intervals adopted from the topic; the interval's end then).
     /// </summary>
-    public readonly record struct Interval(MacAddress Mac, long FromMs, long UntilMs, BindingSource Source, long LastStatedMs);
+    public readonly record struct Interval(MacAddress Mac, long FromMs, long UntilMs, BindingSource Source, long LastStatedMs,
+        long LastUntilMs = long.MaxValue);
 
     private readonly Dictionary<UInt128, List<Interval>> _byAddress = new();
     private long _newestMs = long.MinValue;
@@ -59,13 +64,16 @@ public sealed class IpBindings
             // Kept as a zero-length marker (it never holds the address): a statement of this MAC captured before the
             // release but read after it (a replay, another partition) must end at the release too.
             var ended = new Interval(evidence.Mac, atMs, atMs, evidence.Source, atMs);
-            if (!HasRelease(intervals, evidence.Mac, atMs)) intervals.Insert(InsertionPoint(intervals, atMs), ended);
+            if (!HasRelease(intervals, evidence.Mac, atMs)) intervals.Insert(InsertionPoint(intervals, atMs, evidence.Mac), ended);
             for (int i = 0; i < intervals.Count; i++)
             {
                 var held = intervals[i];
                 if (held.Mac == evidence.Mac && held.FromMs <= atMs && atMs < held.UntilMs)
                 {
-                    intervals[i] = ended = held with { UntilMs = atMs, LastStatedMs = Math.Max(held.LastStatedMs, atMs) };
+                    // Kept with its own last statement (so a statement read again is recognised); published as stated
+                    // at the release, so other instances take this version over the one before.
+                    intervals[i] = held with { UntilMs = atMs, LastUntilMs = Math.Min(held.LastUntilMs, atMs) };
+                    ended = intervals[i] with { LastStatedMs = Math.Max(held.LastStatedMs, atMs) };
                 }
             }
             return ended;
@@ -73,6 +81,8 @@ public sealed class IpBindings
 
         long until = SaturatingAdd(atMs, evidence.Source == BindingSource.DhcpAck ? LeaseOf(evidence) : NeighborLifetime);
         until = CutByRelease(intervals, evidence.Mac, atMs, until);
+        // Released in the millisecond it was made: it never held the address.
+        if (until <= atMs) return new Interval(evidence.Mac, atMs, atMs, evidence.Source, atMs);
         int holder = HolderIndex(intervals, atMs);
         // Nothing new: the holder then is this MAC, stated at or after this moment, for at least as long (the same
         // capture read twice, a replay, a partition read again after a rebalance). Learning it again changes no answer.
@@ -80,30 +90,42 @@ public sealed class IpBindings
         {
             return known;
         }
-        // The same statement learned before, behind another MAC's (a conflict read again): already where it belongs.
+        // The same statement learned before, behind another MAC's (a conflict read again), as the first or the last of
+        // its run: already where it belongs.
         foreach (var x in intervals)
         {
-            if (x.Mac == evidence.Mac && x.FromMs == atMs && x.UntilMs >= until && x.Source != BindingSource.DhcpRelease) return x;
+            if (x.Mac == evidence.Mac && (x.FromMs == atMs || x.LastStatedMs == atMs) && x.UntilMs >= until
+                && x.Source != BindingSource.DhcpRelease) return x;
         }
         // Only the newest interval is extended: extending an older one would hide this statement from a later interval
         // of another MAC that began before it.
         if (holder >= 0 && holder == intervals.Count - 1 && intervals[holder].Mac == evidence.Mac)
         {
             var held = intervals[holder];
-            var extended = held with { UntilMs = Math.Max(held.UntilMs, until), LastStatedMs = Math.Max(held.LastStatedMs, atMs) };
+            var extended = held with
+            {
+                UntilMs = Math.Max(held.UntilMs, until),
+                LastStatedMs = Math.Max(held.LastStatedMs, atMs),
+                LastUntilMs = atMs > held.LastStatedMs ? until : atMs == held.LastStatedMs ? Math.Max(held.LastUntilMs, until) : held.LastUntilMs,
+            };
             intervals[holder] = extended;
             return extended;
         }
-        var added = new Interval(evidence.Mac, atMs, until, evidence.Source, atMs);
+        var added = new Interval(evidence.Mac, atMs, until, evidence.Source, atMs, until);
         // Ended before the retention's horizon: it would be trimmed at once (and the insertion only churns).
         if (until < ForgetBefore) return added;
-        intervals.Insert(InsertionPoint(intervals, atMs), added);
-        // Landing inside another MAC's run of restatements: that MAC holds again from its last restatement.
-        if (holder >= 0 && intervals[holder].Mac != evidence.Mac && intervals[holder].LastStatedMs > atMs)
+        intervals.Insert(InsertionPoint(intervals, atMs, evidence.Mac), added);
+        // Landing inside another MAC's run of restatements: that MAC holds again from its last restatement for as long
+        // as that statement runs (also when it is of this very millisecond and wins the tie).
+        if (holder >= 0 && intervals[holder] is var run && run.Mac != evidence.Mac
+            && (run.LastStatedMs > atMs || (run.LastStatedMs == atMs && WinsTie(run.Mac, evidence.Mac))))
         {
-            var run = intervals[holder];
-            var resumed = run with { FromMs = run.LastStatedMs };
-            intervals.Insert(InsertionPoint(intervals, resumed.FromMs), resumed);
+            long resumedUntil = Math.Min(run.UntilMs, run.LastUntilMs);
+            if (resumedUntil > run.LastStatedMs)
+            {
+                var resumed = run with { FromMs = run.LastStatedMs, UntilMs = resumedUntil };
+                intervals.Insert(InsertionPoint(intervals, resumed.FromMs, resumed.Mac), resumed);
+            }
         }
         Trim(intervals);
         return added;
@@ -124,7 +146,7 @@ public sealed class IpBindings
             if (interval.LastStatedMs >= intervals[same].LastStatedMs) intervals[same] = interval;
             return;
         }
-        intervals.Insert(InsertionPoint(intervals, interval.FromMs), interval);
+        intervals.Insert(InsertionPoint(intervals, interval.FromMs, interval.Mac), interval);
         Trim(intervals);
     }
 
@@ -198,15 +220,23 @@ public sealed class IpBindings
     }
 
     /// <summary>
-    /// Where an interval beginning at <paramref name="fromMs"/> goes, after those that began no later. A loop, not a
+    /// Where an interval of <paramref name="mac"/> beginning at <paramref name="fromMs"/> goes: after those that began
+    /// earlier, and among those of the same millisecond after the ones it wins the tie against, so which of two MACs
+    /// stated an address in one millisecond holds it does not depend on the order they are read in. A loop, not a
     /// lambda: a lambda capturing a parameter makes the compiler allocate its closure on every call of the method.
     /// </summary>
-    private static int InsertionPoint(List<Interval> intervals, long fromMs)
+    private static int InsertionPoint(List<Interval> intervals, long fromMs, MacAddress mac)
     {
         int i = intervals.Count;
-        while (i > 0 && intervals[i - 1].FromMs > fromMs) i--;
+        while (i > 0 && (intervals[i - 1].FromMs > fromMs || (intervals[i - 1].FromMs == fromMs && WinsTie(intervals[i - 1].Mac, mac)))) i--;
         return i;
     }
+
+    /// <summary>
+    /// Two MACs stating one address in the same millisecond (a conflict: what ARP spoofing looks like): the larger MAC
+    /// holds it. Arbitrary, but the same whichever statement is read first or again.
+    /// </summary>
+    private static bool WinsTie(MacAddress a, MacAddress b) => a.Value > b.Value;
 
     /// <summary>The interval that holds the address at a time: of those covering it, the one that began last.</summary>
     private static int HolderIndex(List<Interval> intervals, long atMs)
