@@ -148,6 +148,20 @@ cp "$EVENTS" "$OUT/routed-events.tsv"
 # relayed ACK and the unicast RELEASE both cross the uplink).
 count() { tshark -r "$1" -Y "$2" -T fields -e frame.number | wc -l; }
 first_time() { tshark -r "$1" -Y "$2" -T fields -e frame.time_epoch | head -1; }
+# Alice's computer changes owner in the capture-time tables at the owner_change mark: her packets before it and from it
+# on (by eth.src, and by ip.src inside her lease), for --attribution capture-time.
+owner_change_counts() {
+  local f=$1 p=$2 mac=02:50:57:00:01:02 ip=192.168.10.102 change ack rel lease
+  change=$(awk -F'\t' '$1 == "owner_change" { print $2 }' "$OUT/routed-events.tsv")
+  ack=$(first_time "$p" "dhcp.option.dhcp == 5 && dhcp.hw.mac_addr == $mac")
+  rel=$(first_time "$p" "dhcp.option.dhcp == 7 && dhcp.hw.mac_addr == $mac")
+  lease="ip.src == $ip && frame.time_epoch >= $ack && frame.time_epoch < $rel"
+  printf '%s\towner_change_epoch\t%s\t%s\n' "$f" "$change" "owner_change in routed-events.tsv"
+  printf '%s\talice_eth_src_before_owner_change\t%s\t%s\n' "$f" "$(count "$p" "eth.src == $mac && frame.time_epoch < $change")" "eth.src == $mac && frame.time_epoch < $change"
+  printf '%s\talice_eth_src_from_owner_change\t%s\t%s\n' "$f" "$(count "$p" "eth.src == $mac && frame.time_epoch >= $change")" "eth.src == $mac && frame.time_epoch >= $change"
+  printf '%s\talice_ip_src_leased_before_owner_change\t%s\t%s\n' "$f" "$(count "$p" "$lease && frame.time_epoch < $change")" "$lease && frame.time_epoch < $change"
+  printf '%s\talice_ip_src_leased_from_owner_change\t%s\t%s\n' "$f" "$(count "$p" "$lease && frame.time_epoch >= $change")" "$lease && frame.time_epoch >= $change"
+}
 {
   printf 'file\tname\tvalue\tfilter\n'
   for f in routed-lan routed-uplink; do
@@ -166,6 +180,7 @@ first_time() { tshark -r "$1" -Y "$2" -T fields -e frame.time_epoch | head -1; }
       printf '%s\t%s_ip_src_any\t%s\t%s\n' "$f" "$name" "$(count "$p" "ip.src == $ip")" "ip.src == $ip"
     done
     printf '%s\tcarol_ipv6_src\t%s\t%s\n' "$f" "$(count "$p" "ipv6.src == fd00:20::20")" "ipv6.src == fd00:20::20"
+    owner_change_counts "$f" "$p"
     printf '%s\tpackets\t%s\t%s\n' "$f" "$(count "$p" "frame")" "frame"
   done
 } > "$OUT/routed-expected.tsv"

@@ -173,7 +173,7 @@ public sealed class IpBindings
     /// Whether any MAC that held <paramref name="address"/> (at any time kept) is in <paramref name="index"/>: the
     /// prefilter's question, asked per address of every packet, so no delegate.
     /// </summary>
-    public bool AnyHolderIn(IpAddressKey address, WatchIndex index)
+    public bool AnyHolderIn(IpAddressKey address, IWatchedMacs index)
     {
         if (!_byAddress.TryGetValue(address.Value, out var intervals)) return false;
         foreach (var interval in intervals)

@@ -8,7 +8,7 @@ namespace PcapWatch.Index;
 /// as compact UTF-8 records in an <see cref="OwnerArena"/>, read in place when a packet matches, so a million watched
 /// MACs cost tens of megabytes, not hundreds. Owned by the pipeline thread; table changes and probes never race.
 /// </summary>
-public sealed class WatchIndex
+public sealed class WatchIndex : IWatchedMacs
 {
     // Rewrite the arena when replaced records are over half of it (and at least this much): amortised O(1) per change.
     private const long CompactAfterGarbageBytes = 1 << 20;

@@ -27,19 +27,46 @@ public sealed class WatchIndexMaintainer
     private Task<(RowKeyMultiMap<string>, RowKeyMultiMap<long>)>? _mapsInTheMaking;
     private readonly HashSet<long> _reportedConflicts = new();
     private readonly HashSet<long> _deferred = new();
+    private readonly HashSet<long> _historyAffected = new();
     private readonly IWatchIndexObserver? _observer;
     private bool _deferring;
 
+    /// <param name="history">With attribution at capture time: every change is recorded as a version valid from its
+    /// time, and the current tables take only a row's newest version by that time.</param>
     public WatchIndexMaintainer(FasterTableStore employees, FasterTableStore computers, IWatchIndexObserver? observer = null,
-        ILogger? log = null)
+        ILogger? log = null, OwnershipHistory? history = null)
     {
         _log = log ?? NullLogger.Instance;
         _employees = employees;
         _computers = computers;
         _observer = observer;
+        History = history;
     }
 
     public WatchIndex Index { get; } = new();
+
+    /// <summary>Who owned each MAC when (attributing at capture time; null otherwise).</summary>
+    public OwnershipHistory? History { get; }
+
+    /// <summary>Changes that were not their row's newest version by valid time (kept in the history only).</summary>
+    public long OlderVersions { get; private set; }
+
+    /// <summary>
+    /// The newest capture time this instance has decided packets for (set by the pipeline before each batch of table
+    /// changes): a change valid before it is late, as packets in between were attributed without it.
+    /// </summary>
+    public long DecidedUpToMs { get; set; }
+
+    /// <summary>Table changes valid before packets already decided (attributing at capture time).</summary>
+    public long LateChanges { get; private set; }
+
+    private void CountIfLate(string table, string rowKey, long validFromMs)
+    {
+        if (validFromMs >= DecidedUpToMs) return;
+        LateChanges++;
+        _log.LogWarning("{Table} row {RowKey} changed at {ValidFrom:o}, after packets up to {Decided:o} were attributed: those in between went to the owner known then",
+            table, rowKey, DateTimeOffset.FromUnixTimeMilliseconds(validFromMs), DateTimeOffset.FromUnixTimeMilliseconds(DecidedUpToMs));
+    }
 
     public long EmployeeRows => _employees.Count;
     public long ComputerRows => _computers.Count;
@@ -65,6 +92,11 @@ public sealed class WatchIndexMaintainer
     public void Flush()
     {
         _deferring = false;
+        if (_historyAffected.Count > 0)
+        {
+            foreach (long mac in _historyAffected) History!.Rebuild(mac);
+            _historyAffected.Clear();
+        }
         if (_deferred.Count == 0) return;
         foreach (var mac in _deferred) Recompute(new MacAddress(mac));
         _deferred.Clear();
@@ -128,9 +160,21 @@ public sealed class WatchIndexMaintainer
         _mapsInTheMaking = null;
     }
 
-    public void Apply(TableChange<EmployeeRow> change)
+    /// <param name="validFromMs">When the change took effect (attributing at capture time; ignored otherwise).</param>
+    public void Apply(TableChange<EmployeeRow> change, long validFromMs = 0)
     {
         EnsureMaps();
+        if (History is not null)
+        {
+            CountIfLate("employees", change.RowKey, validFromMs);
+            bool newest = History.RecordEmployee(change.RowKey, change.Row is { } r ? RowCodec.EncodeEmployee(r) : null, validFromMs, _historyAffected);
+            if (!_deferring) Flush();
+            if (!newest)
+            {
+                OlderVersions++;
+                return;
+            }
+        }
         if (change.Row is { } row) _employees.Upsert(change.RowKey, RowCodec.EncodeEmployee(row));
         else _employees.Delete(change.RowKey);
 
@@ -143,9 +187,21 @@ public sealed class WatchIndexMaintainer
         foreach (var mac in affected) Affect(mac);
     }
 
-    public void Apply(TableChange<ComputerRow> change)
+    /// <param name="validFromMs">When the change took effect (attributing at capture time; ignored otherwise).</param>
+    public void Apply(TableChange<ComputerRow> change, long validFromMs = 0)
     {
         EnsureMaps();
+        if (History is not null)
+        {
+            CountIfLate("computers", change.RowKey, validFromMs);
+            bool newest = History.RecordComputer(change.RowKey, change.Row is { } r ? RowCodec.EncodeComputer(r) : null, validFromMs, _historyAffected);
+            if (!_deferring) Flush();
+            if (!newest)
+            {
+                OlderVersions++;
+                return;
+            }
+        }
         var affected = new List<long>(2);
         var previousBytes = change.Row is { } row
             ? _computers.Upsert(change.RowKey, RowCodec.EncodeComputer(row))

@@ -9,4 +9,9 @@ public enum PacketOutcome : byte
     Matched,
     /// <summary>It cannot be read as a packet; it goes to the dead-letter topic with the reason.</summary>
     Rejected,
+    /// <summary>
+    /// Attributing at capture time, a packet of a watched MAC has no <c>frame.time_epoch</c>: decide it again with
+    /// the record's timestamp (which a deserializer is not told). Nothing was handed to the sink.
+    /// </summary>
+    NeedsRecordTime,
 }

@@ -13,8 +13,12 @@ namespace PcapWatch.Join;
 /// side's MAC when it is watched, otherwise by the MAC that held the side's IP address at the packet's capture time
 /// (<c>frame.time_epoch</c>; a packet without one is judged at the newest evidence).
 /// </para>
+/// <para>
+/// With a <paramref name="history"/> (attribution at capture time) a MAC's owners are those valid at the packet's
+/// capture time (<c>frame.time_epoch</c>, else the record's timestamp), not the current ones.
+/// </para>
 /// </summary>
-public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings? bindings = null)
+public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings? bindings = null, OwnershipHistory? history = null)
 {
     private PacketFields _fields;
 
@@ -29,8 +33,13 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings
     /// <summary>What the record last processed taught (the interval it made or changed), for other instances.</summary>
     public (IpAddressKey Address, IpBindings.Interval Interval)? Learned { get; private set; }
 
+    /// <summary>Whether owners are taken at each packet's capture time (a history is kept).</summary>
+    public bool AttributesAtCaptureTime => history is not null;
+
     /// <param name="value">The record's value; empty for a null value.</param>
-    public PacketOutcome Process<TSink>(ReadOnlySpan<byte> value, ref TSink sink, out Rejection rejection)
+    /// <param name="recordTimeMs">The record's timestamp, when the caller knows it: attributing at capture time, the
+    /// time of a packet without <c>frame.time_epoch</c> (without either, <see cref="PacketOutcome.NeedsRecordTime"/>).</param>
+    public PacketOutcome Process<TSink>(ReadOnlySpan<byte> value, ref TSink sink, out Rejection rejection, long? recordTimeMs = null)
         where TSink : IMatchSink
     {
         rejection = default;
@@ -42,7 +51,7 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings
                 out rejection);
         }
 
-        var gate = new WatchedMacGate(index, mode, (mode & MatchMode.Ip) != 0 ? bindings : null);
+        var gate = new WatchedMacGate(index, mode, (mode & MatchMode.Ip) != 0 ? bindings : null, history);
         var status = MatchPrefilter.Scan(value, ref _fields, ref gate);
         switch (status)
         {
@@ -61,28 +70,36 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings
                 return Reject(RejectionCodes.InvalidUtf8, "an escaped property name is not UTF-8", out rejection);
         }
 
+        long? at = _fields.TryGetCaptureTimeMs(value, out long ms) ? ms : null;
+        if (ms > NewestCaptureMs) NewestCaptureMs = ms;
+        long ownersAt = 0;
+        if (history is not null)
+        {
+            // The scan only got here because a MAC (or, by IP, any packet) may match: its time decides the owners.
+            if ((at ?? recordTimeMs) is not { } t) return PacketOutcome.NeedsRecordTime;
+            ownersAt = t;
+        }
+
         if (!gate.ByIp)
         {
             // In src mode records keep the recipe's exact shape; otherwise each says which side matched.
             bool matched = false;
-            if (gate.TryGetSenders(in _fields, out var sender, out var senders))
+            if (gate.TryGetSenders(in _fields, ownersAt, out var sender, out var senders))
             {
                 matched |= Emit(value, sender, senders, mode == MatchMode.Src ? null : Direction.Out, null, ref sink);
             }
-            if (gate.TryGetReceivers(in _fields, out var receiver, out var receivers))
+            if (gate.TryGetReceivers(in _fields, ownersAt, out var receiver, out var receivers))
             {
                 matched |= Emit(value, receiver, receivers, Direction.In, null, ref sink);
             }
             return matched ? PacketOutcome.Matched : PacketOutcome.Skipped;
         }
-        return AttributeByMacOrIp(value, in gate, ref sink);
+        return AttributeByMacOrIp(value, in gate, at, ownersAt, ref sink);
     }
 
-    private PacketOutcome AttributeByMacOrIp<TSink>(ReadOnlySpan<byte> value, in WatchedMacGate gate, ref TSink sink)
+    private PacketOutcome AttributeByMacOrIp<TSink>(ReadOnlySpan<byte> value, in WatchedMacGate gate, long? at, long ownersAt, ref TSink sink)
         where TSink : IMatchSink
     {
-        long? at = _fields.TryGetCaptureTimeMs(value, out long ms) ? ms : null;
-        if (ms > NewestCaptureMs) NewestCaptureMs = ms;
         if (BindingExtractor.MayHoldEvidence(value) && BindingExtractor.TryRead(value, _fields.EthSrc, out var evidence))
         {
             Learned = (evidence.Address, bindings!.Learn(evidence, at ?? bindings.NewestMs));
@@ -92,22 +109,22 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings
         bool matched = false;
         if (gate.JoinsSource)
         {
-            if (gate.TryGetSenders(in _fields, out var sender, out var senders))
+            if (gate.TryGetSenders(in _fields, ownersAt, out var sender, out var senders))
             {
                 matched |= Emit(value, sender, senders, Direction.Out, AttributedBy.Mac, ref sink);
             }
-            else if (gate.TryGetHolders(_fields[PacketField.IpSrc].Of(value), at, out var holder, out var holders))
+            else if (gate.TryGetHolders(_fields[PacketField.IpSrc].Of(value), at, ownersAt, out var holder, out var holders))
             {
                 matched |= Emit(value, holder, holders, Direction.Out, AttributedBy.Ip, ref sink);
             }
         }
         if (gate.JoinsDestination)
         {
-            if (gate.TryGetReceivers(in _fields, out var receiver, out var receivers))
+            if (gate.TryGetReceivers(in _fields, ownersAt, out var receiver, out var receivers))
             {
                 matched |= Emit(value, receiver, receivers, Direction.In, AttributedBy.Mac, ref sink);
             }
-            else if (gate.TryGetHolders(_fields[PacketField.IpDst].Of(value), at, out var holder, out var holders))
+            else if (gate.TryGetHolders(_fields[PacketField.IpDst].Of(value), at, ownersAt, out var holder, out var holders))
             {
                 matched |= Emit(value, holder, holders, Direction.In, AttributedBy.Ip, ref sink);
             }

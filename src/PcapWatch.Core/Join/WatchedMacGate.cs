@@ -7,10 +7,14 @@ namespace PcapWatch.Join;
 /// The join condition, decided as soon as the Ethernet layer is read: the recipe's <c>P.ETH_SRC = C.MACADDR</c>, and
 /// with <see cref="MatchMode.Dst"/> also eth.dst. A group (broadcast or multicast) destination never matches: it is
 /// nobody's computer. With <see cref="MatchMode.Ip"/> every packet is read on to its IP layer, whose addresses may be
-/// bound to a watched MAC (<see cref="IpBindings"/>).
+/// bound to a watched MAC (<see cref="IpBindings"/>). With a <see cref="OwnershipHistory"/> (attribution at capture
+/// time) a MAC passes when it was watched at any time kept, and its owners are those valid at the packet's time.
 /// </summary>
-internal readonly struct WatchedMacGate(WatchIndex index, MatchMode mode, IpBindings? bindings = null) : IEthernetGate
+internal readonly struct WatchedMacGate(WatchIndex index, MatchMode mode, IpBindings? bindings = null, OwnershipHistory? history = null)
+    : IEthernetGate
 {
+    private IWatchedMacs Watched => history is null ? index : history;
+
     // One rule per side, used by the scan (ShouldContinue) and the prefilter (WouldMatch*, MightAttribute*) alike: the
     // prefilter is sound only because both ask exactly the same question.
     public bool ShouldContinue(in PacketFields fields) =>
@@ -26,38 +30,41 @@ internal readonly struct WatchedMacGate(WatchIndex index, MatchMode mode, IpBind
     public bool ByIp => bindings is not null && (mode & MatchMode.Ip) != 0;
 
     /// <summary>Whether a packet with this eth.src matches.</summary>
-    public bool WouldMatchSource(MacAddress mac) => JoinsSource && index.Contains(mac);
+    public bool WouldMatchSource(MacAddress mac) => JoinsSource && Watched.Contains(mac);
 
     /// <summary>Whether a packet with this eth.dst matches.</summary>
-    public bool WouldMatchDestination(MacAddress mac) => JoinsDestination && !mac.IsGroup && index.Contains(mac);
+    public bool WouldMatchDestination(MacAddress mac) => JoinsDestination && !mac.IsGroup && Watched.Contains(mac);
 
     /// <summary>Whether a source address could be attributed: some MAC that held it (at any time kept) is watched.</summary>
-    public bool MightAttributeSource(IpAddressKey address) => ByIp && JoinsSource && bindings!.AnyHolderIn(address, index);
+    public bool MightAttributeSource(IpAddressKey address) => ByIp && JoinsSource && bindings!.AnyHolderIn(address, Watched);
 
     /// <summary>Whether a destination address could be attributed (as <see cref="MightAttributeSource"/>).</summary>
-    public bool MightAttributeDestination(IpAddressKey address) => ByIp && JoinsDestination && bindings!.AnyHolderIn(address, index);
+    public bool MightAttributeDestination(IpAddressKey address) => ByIp && JoinsDestination && bindings!.AnyHolderIn(address, Watched);
 
-    /// <summary>The watched owners of eth.src, when this mode joins on it.</summary>
-    public bool TryGetSenders(in PacketFields fields, out MacAddress mac, out OwnerList owners) =>
-        TryGetOwners(JoinsSource ? fields.EthSrc : null, out mac, out owners);
+    /// <summary>The watched owners of eth.src (at <paramref name="atMs"/>, attributing at capture time), when this mode joins on it.</summary>
+    public bool TryGetSenders(in PacketFields fields, long atMs, out MacAddress mac, out OwnerList owners) =>
+        TryGetOwners(JoinsSource ? fields.EthSrc : null, atMs, out mac, out owners);
 
     /// <summary>The watched owners of eth.dst, when this mode joins on it and it is not a group address.</summary>
-    public bool TryGetReceivers(in PacketFields fields, out MacAddress mac, out OwnerList owners) =>
-        TryGetOwners(JoinsDestination && fields.EthDst is { IsGroup: false } dst ? dst : null, out mac, out owners);
+    public bool TryGetReceivers(in PacketFields fields, long atMs, out MacAddress mac, out OwnerList owners) =>
+        TryGetOwners(JoinsDestination && fields.EthDst is { IsGroup: false } dst ? dst : null, atMs, out mac, out owners);
 
     /// <summary>The watched owners of the MAC that held <paramref name="address"/> at <paramref name="atMs"/>.</summary>
-    public bool TryGetHolders(ReadOnlySpan<byte> address, long? atMs, out MacAddress mac, out OwnerList owners)
+    public bool TryGetHolders(ReadOnlySpan<byte> address, long? atMs, long ownersAtMs, out MacAddress mac, out OwnerList owners)
     {
         mac = default;
         owners = default;
         return IpAddressKey.TryParse(address, out var key) && bindings!.TryGetHolder(key, atMs, out mac)
-            && index.TryGetOwners(mac, out owners);
+            && OwnersOf(mac, ownersAtMs, out owners);
     }
 
-    private bool TryGetOwners(MacAddress? candidate, out MacAddress mac, out OwnerList owners)
+    private bool TryGetOwners(MacAddress? candidate, long atMs, out MacAddress mac, out OwnerList owners)
     {
         mac = candidate ?? default;
         owners = default;
-        return candidate is not null && index.TryGetOwners(mac, out owners);
+        return candidate is not null && OwnersOf(mac, atMs, out owners);
     }
+
+    private bool OwnersOf(MacAddress mac, long atMs, out OwnerList owners) =>
+        history is null ? index.TryGetOwners(mac, out owners) : history.TryGetOwners(mac, atMs, out owners);
 }

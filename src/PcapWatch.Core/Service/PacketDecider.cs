@@ -65,6 +65,7 @@ public sealed class PacketDecider(PacketProcessor processor, IMatchEncoder encod
             {
                 PacketOutcome.Skipped => PacketDecision.Skipped,
                 PacketOutcome.Matched => PacketDecision.Matched,
+                PacketOutcome.NeedsRecordTime => PacketDecision.NeedsRecordTime(data.ToArray(), KeyCopy()),
                 _ => PacketDecision.Rejected(rejection, isNull ? null : data.ToArray(), KeyCopy()),
             };
         }
@@ -76,6 +77,32 @@ public sealed class PacketDecider(PacketProcessor processor, IMatchEncoder encod
             Pending.Clear();
             return PacketDecision.Rejected(new Rejection(RejectionCodes.ProcessingError, $"{ex.GetType().Name}: {ex.Message}"),
                 isNull ? null : data.ToArray(), KeyCopy());
+        }
+    }
+
+    /// <summary>
+    /// Decides a record again with its timestamp (one <see cref="PacketDecision.NeedsRecordTime"/> returned): attributing
+    /// at capture time, a packet without <c>frame.time_epoch</c> is attributed at the record's time.
+    /// </summary>
+    public PacketDecision DecideAt(PacketDecision undecided, long recordTimeMs)
+    {
+        Pending.Clear();
+        var value = undecided.Value!;
+        try
+        {
+            var sink = this;
+            return processor.Process(value, ref sink, out var rejection, recordTimeMs) switch
+            {
+                PacketOutcome.Matched => PacketDecision.Matched,
+                PacketOutcome.Rejected => PacketDecision.Rejected(rejection, value, undecided.Key),
+                _ => PacketDecision.Skipped,
+            };
+        }
+        catch (Exception ex) when (RecordFaults.AreTheRecords(ex))
+        {
+            log.LogError(ex, "Processing a pcap record at its record time failed; dead-lettering it");
+            Pending.Clear();
+            return PacketDecision.Rejected(new Rejection(RejectionCodes.ProcessingError, $"{ex.GetType().Name}: {ex.Message}"), value, undecided.Key);
         }
     }
 

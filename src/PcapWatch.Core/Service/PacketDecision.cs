@@ -26,11 +26,14 @@ public sealed class PacketDecision
 
     public Rejection Rejection { get; }
 
-    /// <summary>The record's value, kept only when it was rejected (null for a null value).</summary>
+    /// <summary>The record's value, kept only when it was rejected or needs its time (null for a null value).</summary>
     public byte[]? Value { get; }
 
     /// <summary>The record's key, kept only when it was rejected (null for a null key).</summary>
     public byte[]? Key { get; }
 
     public static PacketDecision Rejected(Rejection rejection, byte[]? value, byte[]? key) => new(PacketOutcome.Rejected, rejection, value, key);
+
+    /// <summary>To decide again with the record's timestamp (a copy of its value kept for that).</summary>
+    public static PacketDecision NeedsRecordTime(byte[] value, byte[]? key) => new(PacketOutcome.NeedsRecordTime, default, value, key);
 }

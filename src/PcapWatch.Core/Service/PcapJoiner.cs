@@ -48,7 +48,8 @@ public sealed class PcapJoiner : IDisposable
     public PcapJoiner(string bootstrapServers, string groupId, TopicNames topics, WatchIndex index, MatchMode mode,
         PipelineProgress progress, IReadOnlyDictionary<string, string>? consumerProperties, IProducer<byte[], byte[]?> producer,
         DeadLetterWriter deadLetters, IMatchEncoder encoder, DeliveryTracker deliveries,
-        Action<IReadOnlyList<FailedDelivery>> redeliver, KafkaConnectivity kafka, ILogger log, SharedBindings? bindings = null)
+        Action<IReadOnlyList<FailedDelivery>> redeliver, KafkaConnectivity kafka, ILogger log, SharedBindings? bindings = null,
+        OwnershipHistory? history = null)
     {
         _bindings = bindings;
         _log = log;
@@ -56,7 +57,7 @@ public sealed class PcapJoiner : IDisposable
         _redeliver = redeliver;
         _producer = producer;
         _deadLetters = deadLetters;
-        _decider = new PacketDecider(new PacketProcessor(index, mode, bindings?.Bindings), encoder, log);
+        _decider = new PacketDecider(new PacketProcessor(index, mode, bindings?.Bindings, history), encoder, log);
         _topics = topics;
         _offsets = new OffsetTracker(topics.Pcap);
         _progress = progress;
@@ -146,6 +147,7 @@ public sealed class PcapJoiner : IDisposable
             if (result.IsPartitionEOF) continue;
             _progress.OnConsumed(result.Partition.Value, _decider.LastLength);
             var decision = result.Message.Value;
+            if (decision.Outcome == PacketOutcome.NeedsRecordTime) decision = _decider.DecideAt(decision, result.Message.Timestamp.UnixTimestampMs);
             if (_decider.Learned is { } learned)
             {
                 _progress.OnBindingLearned();

@@ -86,10 +86,19 @@ public sealed class PcapWatchService
         // FASTER's recovery of the computers store (reading its log back) runs beside the employees store's recovery and
         // scan; its rows are scanned after the employees', whom the rebuild must know first.
         var computersRecovering = Task.Run(() => FasterTableStore.Recover(TableDirectory("computers")));
+        // Attributing at capture time, a store's checkpoint is used only with the table history saved for it.
+        var history = o.Attribution == Attribution.CaptureTime ? new OwnershipHistory { Retention = o.HistoryRetention } : null;
+        string? historyProblem = null;
+        var savedHistory = history is null ? null : OwnershipHistoryFile.TryRead(HistoryPath, out historyProblem);
+        string? HistoryMismatch(TableCheckpoint checkpoint) =>
+            history is null ? null
+            : savedHistory is null ? historyProblem + " (attributing at capture time needs it)"
+            : savedHistory.Covers(checkpoint.Topic, checkpoint.NextOffsets) ? null
+            : "the table history saved beside it covers other offsets";
         FasterTableStore employeesStore;
         try
         {
-            employeesStore = OpenTable(o.Topics.Employees, "employees", resume, reader, partitions, rebuild.OnEmployee);
+            employeesStore = OpenTable(o.Topics.Employees, "employees", resume, reader, partitions, rebuild.OnEmployee, HistoryMismatch);
         }
         catch
         {
@@ -99,15 +108,22 @@ public sealed class PcapWatchService
         using var employees = employeesStore;
         if (!resume.ContainsKey(o.Topics.Employees)) rebuild.ForgetEmployees();
         using var computers = OpenTable(o.Topics.Computers, "computers", resume, reader, partitions, rebuild.OnComputer,
-            computersRecovering.GetAwaiter().GetResult());
+            HistoryMismatch, computersRecovering.GetAwaiter().GetResult());
         if (!resume.ContainsKey(o.Topics.Computers)) rebuild.ForgetComputers();
+        if (history is not null && savedHistory is not null && resume.Count > 0)
+        {
+            // Versions of a table read again from its topic (its checkpoint was not used) replace their saved copies.
+            savedHistory.RestoreInto(history);
+            _log.LogInformation("Table history restored: {Versions} versions, {Macs} MACs with a watched owner at some time", history.VersionCount,
+                history.MacCount);
+        }
 
         using var producer = ClientSettings.BuildProducer(o.BootstrapServers, o.ProducerProperties, kafka);
         var deliveries = new DeliveryTracker();
         metrics.Track(deliveries);
         var deadLetters = new DeadLetterWriter(producer, deliveries, o.DeadLetterMaxBytes, _loggers.CreateLogger<DeadLetterWriter>());
         var changelog = o.PublishChangelog ? new WatchChangelog(producer, o.Topics.Changelog, deliveries, _loggers.CreateLogger<WatchChangelog>(), kafka) : null;
-        var maintainer = new WatchIndexMaintainer(employees, computers, changelog, _loggers.CreateLogger<WatchIndexMaintainer>());
+        var maintainer = new WatchIndexMaintainer(employees, computers, changelog, _loggers.CreateLogger<WatchIndexMaintainer>(), history);
         if (resume.Count > 0)
         {
             maintainer.Adopt(rebuild);
@@ -151,7 +167,7 @@ public sealed class PcapWatchService
         {
             if (!deliveries.Settle(producer, TimeSpan.FromSeconds(10), cancel, Redeliver, out _)) return;
             if (!tables.TakeChanged()) return;
-            Checkpoint(employees, computers, tables);
+            Checkpoint(employees, computers, tables, history);
             metrics.OnCheckpoint();
         }
 
@@ -190,12 +206,13 @@ public sealed class PcapWatchService
                 ?? throw new InvalidOperationException("Avro output needs Schema Registry properties"), o.Topics.Output)
             : new JsonMatchEncoder();
         using var joiner = new PcapJoiner(o.BootstrapServers, o.GroupId, o.Topics, maintainer.Index, o.Match, Progress,
-            o.ConsumerProperties, producer, deadLetters, encoder, deliveries, Redeliver, kafka, _loggers.CreateLogger<PcapJoiner>(), shared);
+            o.ConsumerProperties, producer, deadLetters, encoder, deliveries, Redeliver, kafka, _loggers.CreateLogger<PcapJoiner>(), shared, history);
         if (!cancel.IsCancellationRequested)
         {
             joiner.Subscribe();
-            _log.LogInformation("Joining {Pcap} → {Output} on {Match} as group {GroupId}", o.Topics.Pcap, o.Topics.Output,
-                o.Match.ToString().ToLowerInvariant(), o.GroupId);
+            _log.LogInformation("Joining {Pcap} → {Output} on {Match} as group {GroupId}, attributing to the owner {Attribution}", o.Topics.Pcap,
+                o.Topics.Output, o.Match.ToString().ToLowerInvariant(), o.GroupId,
+                history is null ? "now (latest)" : $"at capture time (history kept {o.HistoryRetention.TotalHours:0.###} h)");
             var sinceCommit = Stopwatch.StartNew();
             var sinceCheckpoint = Stopwatch.StartNew();
             var status = new StatusLine(o.StatusInterval, joiner, maintainer, Progress, deadLetters, _log);
@@ -205,7 +222,9 @@ public sealed class PcapWatchService
             bool loadedTablesCheckpointed = false;
             while (!cancel.IsCancellationRequested)
             {
+                maintainer.DecidedUpToMs = joiner.NewestCaptureMs;
                 int tableChanges = tables.Poll(TimeSpan.Zero, TableBatch);
+                if (tableChanges > 0 && history is not null) Progress.OnLateTableChanges(maintainer.LateChanges);
                 if (bindingsReader is not null)
                 {
                     int bindings = bindingsReader.Poll(TimeSpan.Zero, TableBatch, joiner.NewestCaptureMs);
@@ -256,7 +275,7 @@ public sealed class PcapWatchService
         }
         if (committed)
         {
-            if (tables.TakeChanged()) Checkpoint(employees, computers, tables);
+            if (tables.TakeChanged()) Checkpoint(employees, computers, tables, history);
         }
         else
         {
@@ -270,6 +289,11 @@ public sealed class PcapWatchService
             "Stopped: packets={Packets} matches={Matches} dlq={DeadLettered} instance={InstanceId} employees={EmployeeRows} computers={ComputerRows} watched_macs={WatchedMacs} elapsed={Elapsed} dlq_by_reason={DeadLetteredByReason}",
             summary.Packets, summary.Matches, summary.DeadLettered, o.InstanceId, summary.EmployeeRows, summary.ComputerRows,
             summary.WatchedMacs, summary.Elapsed, summary.DeadLetteredByReason);
+        if (history is not null)
+        {
+            _log.LogInformation("History: versions={Versions} macs={Macs} older_versions={OlderVersions} late_changes={LateChanges} judged_at_horizon={JudgedAtHorizon} instance={InstanceId}",
+                history.VersionCount, history.MacCount, maintainer.OlderVersions, maintainer.LateChanges, history.JudgedAtHorizon, o.InstanceId);
+        }
         if (shared is not null)
         {
             _log.LogInformation("Bindings: learned={Learned} published={Published} read_from_others={Adopted} late={Late} addresses={Addresses} instance={InstanceId}",
@@ -286,9 +310,10 @@ public sealed class PcapWatchService
     /// read from the beginning. Adds the offsets to resume from to <paramref name="resume"/>.
     /// </summary>
     /// <param name="recovery">FASTER's recovery of the store, when it was started beforehand on another thread.</param>
+    /// <param name="alsoRequired">Any further reason not to use the checkpoint (null: none).</param>
     private FasterTableStore OpenTable(string topic, string name, Dictionary<string, Dictionary<int, long>> resume,
         IConsumer<byte[]?, byte[]?> reader, Dictionary<string, List<TopicPartition>> partitions, FasterTableStore.RowVisitor recoveredRows,
-        FasterTableStore.Recovery? recovery = null)
+        Func<TableCheckpoint, string?> alsoRequired, FasterTableStore.Recovery? recovery = null)
     {
         var dir = TableDirectory(name);
         long? sized = null;
@@ -303,7 +328,7 @@ public sealed class PcapWatchService
 
         var mismatch = checkpoint.Topic != topic
             ? $"it is for topic '{checkpoint.Topic}'"
-            : TableLoader.CheckResume(reader, partitions[topic], checkpoint.NextOffsets);
+            : TableLoader.CheckResume(reader, partitions[topic], checkpoint.NextOffsets) ?? alsoRequired(checkpoint);
         if (mismatch is not null)
         {
             _log.LogWarning("Table {Topic}: the checkpoint in {Dir} does not fit the topic ({Problem}); rebuilding from the topic", topic, dir, mismatch);
@@ -333,14 +358,27 @@ public sealed class PcapWatchService
         return Math.Clamp((long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)Math.Max(1, records / 4)), 1L << 10, 1L << 22);
     }
 
-    private void Checkpoint(FasterTableStore employees, FasterTableStore computers, TableLoader tables)
+    private void Checkpoint(FasterTableStore employees, FasterTableStore computers, TableLoader tables, OwnershipHistory? history)
     {
         var clock = Stopwatch.StartNew();
-        employees.Checkpoint(_options.Topics.Employees, tables.Positions(_options.Topics.Employees));
-        computers.Checkpoint(_options.Topics.Computers, tables.Positions(_options.Topics.Computers));
-        _log.LogInformation("Checkpointed tables ({EmployeeRows} employees, {ComputerRows} computers) in {Elapsed} ms",
-            employees.Count, computers.Count, clock.ElapsedMilliseconds);
+        var employeeOffsets = tables.Positions(_options.Topics.Employees);
+        var computerOffsets = tables.Positions(_options.Topics.Computers);
+        employees.Checkpoint(_options.Topics.Employees, employeeOffsets);
+        computers.Checkpoint(_options.Topics.Computers, computerOffsets);
+        // After the stores: a crash in between leaves a history that does not cover them, and the tables are read again.
+        if (history is not null)
+        {
+            OwnershipHistoryFile.Write(HistoryPath, history, new Dictionary<string, Dictionary<int, long>>
+            {
+                [_options.Topics.Employees] = employeeOffsets,
+                [_options.Topics.Computers] = computerOffsets,
+            });
+        }
+        _log.LogInformation("Checkpointed tables ({EmployeeRows} employees, {ComputerRows} computers{History}) in {Elapsed} ms",
+            employees.Count, computers.Count, history is null ? "" : $", {history.VersionCount} versions of history", clock.ElapsedMilliseconds);
     }
+
+    private string HistoryPath => Path.Combine(_options.StateDir, "history", "versions.bin");
 
     /// <summary>
     /// The partitions of every topic the service writes (which must exist now: a missing one stops the start with its

@@ -25,7 +25,12 @@ public sealed class PipelineMetrics : IDisposable
     private Kafka.DeliveryTracker? _deliveries;
 
     private sealed record Snapshot(KeyValuePair<int, long>[] LagByPartition, IReadOnlyDictionary<string, long> DeadLettersByReason,
-        long WatchedMacs, long EmployeeRows, long ComputerRows);
+        long WatchedMacs, long EmployeeRows, long ComputerRows)
+    {
+        public long HistoryVersions { get; init; }
+        public long LateTableChanges { get; init; }
+        public long JudgedAtHorizon { get; init; }
+    }
 
     public PipelineMetrics(PipelineProgress progress, string instanceId)
     {
@@ -56,6 +61,12 @@ public sealed class PipelineMetrics : IDisposable
             description: "Records read from the bindings topic (other instances' bindings and this one's own)");
         _meter.CreateObservableCounter("pcapwatch.bindings.late", () => new Measurement<long>(progress.BindingsLate, instance),
             description: "Other instances' bindings that began before packets this instance had already decided (packets in between may be unattributed)");
+        _meter.CreateObservableGauge("pcapwatch.history.versions", () => new Measurement<long>(_snapshot.HistoryVersions, instance),
+            description: "Table row versions kept for attribution at capture time (--attribution capture-time)");
+        _meter.CreateObservableCounter("pcapwatch.history.late_changes", () => new Measurement<long>(_snapshot.LateTableChanges, instance),
+            description: "Table changes valid before packets this instance had already attributed (those packets went to the owner known then)");
+        _meter.CreateObservableCounter("pcapwatch.history.judged_at_horizon", () => new Measurement<long>(_snapshot.JudgedAtHorizon, instance),
+            description: "Packets captured before the kept history began, attributed as at its start (--history-retention)");
         _meter.CreateObservableGauge("pcapwatch.tables.current", () => new Measurement<int>(progress.TablesCurrent ? 1 : 0, instance),
             description: "1 once the tables have caught up with their topics");
         _meter.CreateObservableGauge("pcapwatch.checkpoint.age",
@@ -69,7 +80,12 @@ public sealed class PipelineMetrics : IDisposable
     /// <summary>Pipeline thread: copies what only it may read.</summary>
     internal void Update(PcapJoiner joiner, WatchIndexMaintainer maintainer, DeadLetterWriter deadLetters) =>
         _snapshot = new Snapshot(joiner.LagByPartition(), new Dictionary<string, long>(deadLetters.ByReason),
-            maintainer.Index.Count, maintainer.EmployeeRows, maintainer.ComputerRows);
+            maintainer.Index.Count, maintainer.EmployeeRows, maintainer.ComputerRows)
+        {
+            HistoryVersions = maintainer.History?.VersionCount ?? 0,
+            LateTableChanges = maintainer.LateChanges,
+            JudgedAtHorizon = maintainer.History?.JudgedAtHorizon ?? 0,
+        };
 
     /// <summary>The pipeline's delivery accounting, once it exists.</summary>
     internal void Track(Kafka.DeliveryTracker deliveries) => _deliveries = deliveries;

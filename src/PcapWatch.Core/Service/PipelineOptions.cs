@@ -17,6 +17,14 @@ public sealed record PipelineOptions
     /// <summary>With <see cref="Join.MatchMode.Ip"/>: share learned bindings through <see cref="TopicNames.IpMacBindings"/>.</summary>
     public bool ShareBindings { get; init; } = true;
 
+    /// <summary>
+    /// Whose packet it is: the MAC's owner now (<see cref="Attribution.Latest"/>, the recipe's), or the owner when the
+    /// packet was captured (<see cref="Attribution.CaptureTime"/>: the tables kept as versioned tables).
+    /// </summary>
+    public Attribution Attribution { get; init; } = Attribution.Latest;
+    /// <summary>With <see cref="Attribution.CaptureTime"/>: how far back table versions are kept.</summary>
+    public TimeSpan HistoryRetention { get; init; } = TimeSpan.FromDays(7);
+
     /// <summary>Whether this instance learns bindings and shares them through the bindings topic.</summary>
     internal bool UsesBindingsTopic => (Match & Join.MatchMode.Ip) != 0 && ShareBindings;
     /// <summary>JSON (default) or Avro with Confluent Schema Registry.</summary>

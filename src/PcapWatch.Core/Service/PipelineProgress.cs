@@ -78,6 +78,13 @@ public sealed class PipelineProgress
 
     internal void OnBindingsLate(long total) => Volatile.Write(ref _bindingsLate, total);
 
+    private long _lateTableChanges;
+
+    /// <summary>Table changes valid before packets this instance had already attributed (--attribution capture-time).</summary>
+    public long LateTableChanges => Volatile.Read(ref _lateTableChanges);
+
+    internal void OnLateTableChanges(long total) => Volatile.Write(ref _lateTableChanges, total);
+
     internal void OnBindingLearned() => Volatile.Write(ref _bindingsLearned, _bindingsLearned + 1);
 
     internal void OnTablesCurrent() => Volatile.Write(ref _tablesCurrent, 1);

@@ -132,16 +132,18 @@ public sealed class TableLoader
             if (isEmployees)
             {
                 if (TableRecordParser.TryParseEmployee(message.Key, message.Key is not null, message.Value, message.Value is null,
-                        out var employee, out rejection))
+                        out var employee, out rejection)
+                    && TryValidFrom(employee.Row?.ValidFrom, message.Timestamp.UnixTimestampMs, out long employeeFromMs, out rejection))
                 {
-                    _maintainer.Apply(employee);
+                    _maintainer.Apply(employee, employeeFromMs);
                     return;
                 }
             }
             else if (TableRecordParser.TryParseComputer(message.Key, message.Key is not null, message.Value, message.Value is null,
-                         out var computer, out rejection))
+                         out var computer, out rejection)
+                     && TryValidFrom(computer.Row?.ValidFrom, message.Timestamp.UnixTimestampMs, out long validFromMs, out rejection))
             {
-                _maintainer.Apply(computer);
+                _maintainer.Apply(computer, validFromMs);
                 return;
             }
         }
@@ -154,6 +156,21 @@ public sealed class TableLoader
         }
         _deadLetters.Send(isEmployees ? _topics.EmployeesDeadLetters : _topics.ComputersDeadLetters, result, rejection.Code,
             rejection.Detail + "; the table keeps its previous value");
+    }
+
+    /// <summary>
+    /// When a table change took effect: the row's <c>valid_from</c>, else the record's timestamp (a delete: always the
+    /// record's). Only attributing at capture time reads it (and refuses a <c>valid_from</c> it cannot read); otherwise
+    /// the field is ignored.
+    /// </summary>
+    private bool TryValidFrom(string? validFrom, long recordMs, out long validFromMs, out Rejection rejection)
+    {
+        validFromMs = recordMs;
+        rejection = default;
+        if (_maintainer.History is null || validFrom is not { } text) return true;
+        if (ValidTime.TryParse(text, out validFromMs, out var problem)) return true;
+        rejection = new Rejection(RejectionCodes.BadField, problem!);
+        return false;
     }
 
     private void UpdateCurrent()

@@ -1,7 +1,10 @@
 namespace PcapWatch.Tables;
 
-/// <summary>One row of the <c>employees</c> table.</summary>
-public sealed record EmployeeRow(string Key, string? Name, string? WatchFlag)
+/// <summary>
+/// One row of the <c>employees</c> table. <see cref="ValidFrom"/> is the value's optional <c>valid_from</c> (when the
+/// row took effect, for attribution at capture time), as written.
+/// </summary>
+public sealed record EmployeeRow(string Key, string? Name, string? WatchFlag, string? ValidFrom = null)
 {
     /// <summary>
     /// The recipe's <c>WHERE E.WATCH_FLAG = 'YES'</c>, made forgiving: surrounding whitespace and case are ignored

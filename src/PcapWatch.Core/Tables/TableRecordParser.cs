@@ -18,8 +18,9 @@ public static class TableRecordParser
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = MaxDepth };
 
     // The fields each table reads, in the order of the values array.
-    private static readonly byte[][] EmployeeFields = ["key"u8.ToArray(), "name"u8.ToArray(), "watch_flag"u8.ToArray()];
-    private static readonly byte[][] ComputerFields = ["comp_id"u8.ToArray(), "empkey"u8.ToArray(), "macaddr"u8.ToArray()];
+    private static readonly byte[][] EmployeeFields = ["key"u8.ToArray(), "name"u8.ToArray(), "watch_flag"u8.ToArray(), "valid_from"u8.ToArray()];
+    private static readonly byte[][] ComputerFields =
+        ["comp_id"u8.ToArray(), "empkey"u8.ToArray(), "macaddr"u8.ToArray(), "valid_from"u8.ToArray()];
 
     public static bool TryParseEmployee(ReadOnlySpan<byte> key, bool hasKey, ReadOnlySpan<byte> value, bool isTombstone,
         out TableChange<EmployeeRow> change, out Rejection rejection)
@@ -28,11 +29,11 @@ public static class TableRecordParser
         if (!TryKeyText(key, hasKey, out var messageKey, out rejection)) return false;
         if (isTombstone) return Tombstone(messageKey, out change, out rejection);
 
-        var fields = new string?[3];
+        var fields = new string?[4];
         if (!TryReadFields(value, EmployeeFields, fields, out rejection)) return false;
         var rowKey = messageKey ?? fields[0];
         if (rowKey is null) return Fail(RejectionCodes.NoKey, "employee has neither a message key nor a \"key\" field", out rejection);
-        change = new TableChange<EmployeeRow>(rowKey, new EmployeeRow(rowKey, fields[1], fields[2]));
+        change = new TableChange<EmployeeRow>(rowKey, new EmployeeRow(rowKey, fields[1], fields[2], fields[3]));
         return true;
     }
 
@@ -43,11 +44,11 @@ public static class TableRecordParser
         if (!TryKeyText(key, hasKey, out var messageKey, out rejection)) return false;
         if (isTombstone) return Tombstone(messageKey, out change, out rejection);
 
-        var fields = new string?[3];
+        var fields = new string?[4];
         if (!TryReadFields(value, ComputerFields, fields, out rejection)) return false;
         var rowKey = messageKey ?? fields[0];
         if (rowKey is null) return Fail(RejectionCodes.NoKey, "computer has neither a message key nor a \"comp_id\" field", out rejection);
-        change = new TableChange<ComputerRow>(rowKey, new ComputerRow(rowKey, fields[0], fields[1], fields[2]));
+        change = new TableChange<ComputerRow>(rowKey, new ComputerRow(rowKey, fields[0], fields[1], fields[2], fields[3]));
         return true;
     }
 

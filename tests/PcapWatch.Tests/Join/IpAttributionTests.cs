@@ -108,7 +108,7 @@ public class IpAttributionTests
         Assert.That(counts.Keys.Where(k => k.By == "ip"), Is.Empty, "every packet a watched client sends on its LAN has its own MAC");
     }
 
-    private sealed class RecordingSink : IMatchSink
+    internal sealed class RecordingSink : IMatchSink
     {
         public Dictionary<(string, string?, string?), int> Counts { get; } = new();
 

@@ -136,10 +136,10 @@ public class IpPrefilterTests
             return false;
         }
         long? at = fields.TryGetCaptureTimeMs(record, out long ms) ? ms : null;
-        return (gate.JoinsSource && (gate.TryGetSenders(in fields, out _, out _)
-                || gate.TryGetHolders(fields[PacketField.IpSrc].Of(record), at, out _, out _)))
-            || (gate.JoinsDestination && (gate.TryGetReceivers(in fields, out _, out _)
-                || gate.TryGetHolders(fields[PacketField.IpDst].Of(record), at, out _, out _)));
+        return (gate.JoinsSource && (gate.TryGetSenders(in fields, 0, out _, out _)
+                || gate.TryGetHolders(fields[PacketField.IpSrc].Of(record), at, 0, out _, out _)))
+            || (gate.JoinsDestination && (gate.TryGetReceivers(in fields, 0, out _, out _)
+                || gate.TryGetHolders(fields[PacketField.IpDst].Of(record), at, 0, out _, out _)));
     }
 
     private struct NoSink : IMatchSink

@@ -175,7 +175,7 @@ public class MatchPrefilterTests
         try
         {
             return PacketExtractor.Extract(record, ref fields, ref gate) == ExtractStatus.Complete
-                && (gate.TryGetSenders(in fields, out _, out _) || gate.TryGetReceivers(in fields, out _, out _));
+                && (gate.TryGetSenders(in fields, 0, out _, out _) || gate.TryGetReceivers(in fields, 0, out _, out _));
         }
         catch (JsonException)
         {

@@ -71,6 +71,31 @@ public class PacketProcessorTests
         Assert.That(sink.Matches, Is.Zero);
     }
 
+    /// <summary>
+    /// Attributing at capture time, the owners valid at each packet's time are read in place from the MAC's timeline:
+    /// nothing on the heap, for unwatched packets and for matches alike (the sink here keeps nothing).
+    /// </summary>
+    [TestCase(MatchMode.Src)]
+    [TestCase(MatchMode.Both | MatchMode.Ip)]
+    public void Packets_allocate_nothing_when_attributing_at_capture_time(MatchMode mode)
+    {
+        var packets = TestData.OwnPacketFixtures.Concat(["routed-lan.json.ndjson", "routed-uplink.ek.ndjson"])
+            .SelectMany(f => TestData.Lines(TestData.Fixture(f))).ToList();
+        var processor = new PacketProcessor(new WatchIndex(), mode, new IpBindings(), CaptureTimeAttributionTests.HistoryFromSamples(0));
+        var sink = new TallySink();
+        foreach (var p in packets) processor.Process(p, ref sink, out _); // warm up, and learn every binding once
+        int warmMatches = sink.Matches;
+        Assert.That(warmMatches, Is.GreaterThan(0));
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int round = 0; round < 3; round++)
+        {
+            foreach (var p in packets) processor.Process(p, ref sink, out _);
+        }
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+        Assert.That(sink.Matches, Is.EqualTo(4 * warmMatches));
+    }
+
     [Test]
     public void A_watched_packet_is_handed_to_the_sink_once_per_owner_and_side()
     {
@@ -85,6 +110,15 @@ public class PacketProcessorTests
         Assert.That(new PacketProcessor(index, MatchMode.Src).Process(packet, ref sink, out _), Is.EqualTo(PacketOutcome.Matched));
         Assert.That(sink.Matches, Is.EqualTo(2), "one record per owner (a MAC conflict)");
         Assert.That(sink.Directions, Is.EqualTo(new string?[] { null, null }), "src mode keeps the recipe's shape");
+    }
+
+    /// <summary>Counts matches and keeps nothing (so allocation measures the processor alone).</summary>
+    private struct TallySink : IMatchSink
+    {
+        public int Matches;
+
+        public void OnMatch(ReadOnlySpan<byte> packet, in PacketFields fields, MacAddress mac, in OwnerView owner, string? direction,
+            string? attributedBy) => Matches++;
     }
 
     private struct CountingSink() : IMatchSink

@@ -1,0 +1,271 @@
+using System.Text;
+using PcapWatch.Packets;
+using PcapWatch.Tables;
+
+namespace PcapWatch.Index;
+
+/// <summary>
+/// Who owned each watched MAC when: the tables as versioned tables (each row a list of versions, each valid from its
+/// change's time) and, per MAC, the timeline of its watched owners that the recipe's join gives at every moment. What
+/// <c>--attribution capture-time</c> attributes packets by: the owners valid at the packet's capture time.
+/// <para>
+/// As Kafka Streams' versioned stores (KIP-889) do, the current value of a row is the version with the latest valid
+/// time, not the one read last: a change arriving late (valid before changes already read) is inserted in the row's
+/// past and leaves its present alone. Timelines are never patched: a change names the MACs it can affect and each of
+/// those is recomputed from the versions (the join evaluated at every version boundary), so late changes, deletes,
+/// flag flips and computers moving between MACs or employees are right by construction, as in
+/// <see cref="WatchIndexMaintainer"/>.
+/// </para>
+/// <para>
+/// Bounded: versions that were replaced longer than <see cref="Retention"/> before the newest change are forgotten
+/// (the version in force at that horizon is kept), so memory grows with the rows and the changes within the retention.
+/// A packet captured before the horizon is judged as at the horizon (the oldest state kept) and counted
+/// (<see cref="JudgedAtHorizon"/>). Owned by the pipeline thread.
+/// </para>
+/// </summary>
+public sealed class OwnershipHistory : IWatchedMacs
+{
+    /// <summary>One version of a row: its stored bytes (<see cref="RowCodec"/>; null for a delete), valid from a time.</summary>
+    internal readonly record struct Version(long FromMs, byte[]? Row);
+
+    /// <summary>From <see cref="FromMs"/> on, these owners (an encoded <see cref="OwnerRecord"/>; empty: none).</summary>
+    internal readonly record struct Segment(long FromMs, byte[] Owners);
+
+    private readonly Dictionary<string, List<Version>> _employees = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<Version>> _computers = new(StringComparer.Ordinal);
+    // Which computer rows had a MAC, or an employee key, in any version kept: who a change can affect.
+    private readonly RowKeyMultiMap<long> _computersAtMac = new();
+    private readonly RowKeyMultiMap<string> _computersOfEmployee = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, Segment[]> _timelines = new();
+    private long _newestMs = long.MinValue;
+    private long _horizonMs = long.MinValue;
+
+    public TimeSpan Retention { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>MACs with a watched owner at some time kept.</summary>
+    public int MacCount => _timelines.Count;
+
+    /// <summary>Row versions held (both tables).</summary>
+    public long VersionCount { get; private set; }
+
+    /// <summary>Packets captured before the history's horizon, judged as at the horizon.</summary>
+    public long JudgedAtHorizon { get; private set; }
+
+    /// <summary>The valid time of the newest table change (Unix ms; 0 before the first).</summary>
+    public long NewestChangeMs => _newestMs == long.MinValue ? 0 : _newestMs;
+
+    /// <summary>Before this capture time nothing is known exactly any more (Unix ms; long.MinValue: nothing forgotten).</summary>
+    public long HorizonMs => _horizonMs;
+
+    /// <summary>
+    /// Records an employee version valid from <paramref name="fromMs"/>; adds the MACs whose timelines it can change to
+    /// <paramref name="affected"/>. True when it is the row's newest version (the current table takes it).
+    /// </summary>
+    public bool RecordEmployee(string key, byte[]? row, long fromMs, ISet<long> affected)
+    {
+        bool newest = Insert(_employees, key, row, fromMs);
+        if (_computersOfEmployee.TryGet(key, out var computers))
+        {
+            foreach (var computer in computers.ToArray()) AddMacsOf(computer, affected);
+        }
+        return newest;
+    }
+
+    /// <summary>As <see cref="RecordEmployee"/>, for a computer row.</summary>
+    public bool RecordComputer(string key, byte[]? row, long fromMs, ISet<long> affected)
+    {
+        AddMacsOf(key, affected); // the MACs it had, before this version is in
+        bool newest = Insert(_computers, key, row, fromMs);
+        if (row is not null)
+        {
+            if (RowCodec.TryGetComputerMac(row, out var mac))
+            {
+                _computersAtMac.Add(mac.Value, key);
+                affected.Add(mac.Value);
+            }
+            if (RowCodec.Field(row, RowCodec.ComputerEmpKey) is { } empKey) _computersOfEmployee.Add(empKey, key);
+        }
+        return newest;
+    }
+
+    /// <summary>Recomputes a MAC's timeline from the versions: the join at every boundary of the rows it involves.</summary>
+    public void Rebuild(long mac)
+    {
+        if (!_computersAtMac.TryGet(mac, out var keySet))
+        {
+            _timelines.Remove(mac);
+            return;
+        }
+        var keys = keySet.Order(StringComparer.Ordinal).ToArray();
+        var boundaries = new SortedSet<long>();
+        foreach (var key in keys)
+        {
+            if (!_computers.TryGetValue(key, out var versions)) continue;
+            foreach (var v in versions)
+            {
+                boundaries.Add(v.FromMs);
+                if (v.Row is not null && RowCodec.Field(v.Row, RowCodec.ComputerEmpKey) is { } empKey
+                    && _employees.TryGetValue(empKey, out var employeeVersions))
+                {
+                    foreach (var e in employeeVersions) boundaries.Add(e.FromMs);
+                }
+            }
+        }
+        var segments = new List<Segment>();
+        bool anyOwner = false;
+        var owners = new List<WatchedComputer>();
+        var macAddress = new MacAddress(mac);
+        foreach (long t in boundaries)
+        {
+            owners.Clear();
+            foreach (var key in keys)
+            {
+                if (At(_computers, key, t) is not { } computer) continue;
+                if (!RowCodec.TryGetComputerMac(computer, out var at) || at.Value != mac) continue;
+                if (!RowCodec.TryGetField(computer, RowCodec.ComputerEmpKey, out var empKeyBytes)) continue;
+                var empKey = Encoding.UTF8.GetString(empKeyBytes);
+                if (At(_employees, empKey, t) is not { } employee) continue;
+                if (!RowCodec.TryGetField(employee, RowCodec.EmployeeWatchFlag, out var flag) || !EmployeeRow.IsWatchedFlag(flag)) continue;
+                owners.Add(new WatchedComputer(macAddress, key, RowCodec.Field(computer, RowCodec.ComputerCompId),
+                    RowCodec.Field(employee, RowCodec.EmployeeKey)!, RowCodec.Field(employee, RowCodec.EmployeeName), empKey));
+            }
+            var record = owners.Count == 0 ? [] : OwnerRecord.Encode(owners);
+            if (segments.Count > 0 && segments[^1].Owners.AsSpan().SequenceEqual(record)) continue;
+            if (segments.Count == 0 && record.Length == 0) continue;
+            segments.Add(new Segment(t, record));
+            anyOwner |= record.Length > 0;
+        }
+        if (anyOwner) _timelines[mac] = segments.ToArray();
+        else _timelines.Remove(mac);
+    }
+
+    /// <summary>Whether <paramref name="mac"/> had a watched owner at any time kept (the prefilter's question).</summary>
+    public bool Contains(MacAddress mac) => _timelines.ContainsKey(mac.Value);
+
+    /// <summary>The watched owners of <paramref name="mac"/> at <paramref name="atMs"/>, read in place.</summary>
+    public bool TryGetOwners(MacAddress mac, long atMs, out OwnerList owners)
+    {
+        owners = default;
+        if (!_timelines.TryGetValue(mac.Value, out var segments)) return false;
+        if (atMs < _horizonMs)
+        {
+            JudgedAtHorizon++;
+            atMs = _horizonMs;
+        }
+        for (int i = segments.Length - 1; i >= 0; i--)
+        {
+            if (segments[i].FromMs > atMs) continue;
+            if (segments[i].Owners.Length == 0) return false;
+            owners = new OwnerList(segments[i].Owners);
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>The owners of <paramref name="mac"/> at <paramref name="atMs"/> as objects: for tools and tests.</summary>
+    public WatchedComputer[] OwnersAt(MacAddress mac, long atMs)
+    {
+        if (!_timelines.TryGetValue(mac.Value, out var segments)) return [];
+        long t = Math.Max(atMs, _horizonMs);
+        for (int i = segments.Length - 1; i >= 0; i--)
+        {
+            if (segments[i].FromMs <= t) return OwnerRecord.Decode(mac, segments[i].Owners);
+        }
+        return [];
+    }
+
+    /// <summary>Each change of a MAC's watched owners: when, and who from then on (empty: nobody watched).</summary>
+    public IEnumerable<(long FromMs, WatchedComputer[] Owners)> TimelineOf(MacAddress mac) =>
+        _timelines.TryGetValue(mac.Value, out var segments)
+            ? segments.Select(s => (s.FromMs, OwnerRecord.Decode(mac, s.Owners)))
+            : [];
+
+    /// <summary>The version of a row in force at <paramref name="atMs"/> (null: none yet, or deleted).</summary>
+    private static byte[]? At(Dictionary<string, List<Version>> table, string key, long atMs)
+    {
+        if (!table.TryGetValue(key, out var versions)) return null;
+        for (int i = versions.Count - 1; i >= 0; i--)
+        {
+            if (versions[i].FromMs <= atMs) return versions[i].Row;
+        }
+        return null;
+    }
+
+    private void AddMacsOf(string computerKey, ISet<long> affected)
+    {
+        if (!_computers.TryGetValue(computerKey, out var versions)) return;
+        foreach (var v in versions)
+        {
+            if (v.Row is not null && RowCodec.TryGetComputerMac(v.Row, out var mac)) affected.Add(mac.Value);
+        }
+    }
+
+    /// <summary>Inserts a version in valid-time order (the same time again replaces it); true when it is the newest.</summary>
+    private bool Insert(Dictionary<string, List<Version>> table, string key, byte[]? row, long fromMs)
+    {
+        if (fromMs > _newestMs) _newestMs = fromMs;
+        if (!table.TryGetValue(key, out var versions))
+        {
+            versions = new List<Version>(1);
+            table[key] = versions;
+        }
+        int i = versions.Count;
+        while (i > 0 && versions[i - 1].FromMs > fromMs) i--;
+        bool newest = i == versions.Count;
+        if (i > 0 && versions[i - 1].FromMs == fromMs)
+        {
+            // A change of the same time read again (at-least-once), or a correction: the one read last counts.
+            versions[i - 1] = new Version(fromMs, row);
+            newest = i == versions.Count;
+        }
+        else
+        {
+            versions.Insert(i, new Version(fromMs, row));
+            VersionCount++;
+        }
+        Forget(table, key, versions);
+        return newest;
+    }
+
+    /// <summary>Drops a row's versions replaced before the horizon (the one in force at the horizon stays).</summary>
+    private void Forget(Dictionary<string, List<Version>> table, string key, List<Version> versions)
+    {
+        if (Retention == TimeSpan.MaxValue || _newestMs == long.MinValue) return;
+        long horizon = _newestMs - (long)Retention.TotalMilliseconds;
+        int drop = 0;
+        while (drop + 1 < versions.Count && versions[drop + 1].FromMs <= horizon) drop++;
+        if (drop > 0)
+        {
+            versions.RemoveRange(0, drop);
+            VersionCount -= drop;
+            _horizonMs = Math.Max(_horizonMs, horizon);
+        }
+        // A delete older than the horizon: the row is gone for every time kept.
+        if (versions.Count == 1 && versions[0].Row is null && versions[0].FromMs <= horizon)
+        {
+            table.Remove(key);
+            VersionCount--;
+            _horizonMs = Math.Max(_horizonMs, horizon);
+        }
+    }
+
+    /// <summary>Every version, for the checkpoint: table (0 employees, 1 computers), key, version.</summary>
+    internal IEnumerable<(int Table, string Key, Version Version)> AllVersions()
+    {
+        foreach (var (key, versions) in _employees) foreach (var v in versions) yield return (0, key, v);
+        foreach (var (key, versions) in _computers) foreach (var v in versions) yield return (1, key, v);
+    }
+
+    /// <summary>Takes versions back from a checkpoint and rebuilds every timeline.</summary>
+    internal void Restore(IEnumerable<(int Table, string Key, Version Version)> versions, long horizonMs)
+    {
+        var affected = new HashSet<long>();
+        foreach (var (table, key, v) in versions)
+        {
+            if (table == 0) RecordEmployee(key, v.Row, v.FromMs, affected);
+            else RecordComputer(key, v.Row, v.FromMs, affected);
+        }
+        _horizonMs = Math.Max(_horizonMs, horizonMs);
+        foreach (long mac in affected) Rebuild(mac);
+    }
+}
