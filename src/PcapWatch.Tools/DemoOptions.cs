@@ -9,6 +9,7 @@ public sealed record DemoOptions
     public string? ProtocolsLike { get; init; }
     public bool Json { get; init; }
     public Join.MatchMode Match { get; init; } = Join.MatchMode.Src;
+    public Service.Attribution Attribution { get; init; } = Service.Attribution.Latest;
     /// <summary>One partition keeps the output in packet order; more spread a large input's load.</summary>
     public int PcapPartitions { get; init; } = 1;
     /// <summary>Unread bytes allowed per partition: well under the embedded broker's ~5 MiB retention.</summary>

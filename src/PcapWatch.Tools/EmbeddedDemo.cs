@@ -45,6 +45,7 @@ public static class EmbeddedDemo
             StateDir = stateDir,
             GroupId = "pcapwatch-demo",
             Match = options.Match,
+            Attribution = options.Attribution,
             ConsumerProperties = LowLatencyFetch,
         }, ToolLogging.Loggers);
         using var stopPipeline = CancellationTokenSource.CreateLinkedTokenSource(cancel);

@@ -4,6 +4,7 @@ using PcapWatch.Index;
 using PcapWatch.Kafka;
 using PcapWatch.Packets;
 using PcapWatch.Output;
+using PcapWatch.Tables;
 
 namespace PcapWatch.Tools;
 
@@ -19,6 +20,10 @@ public sealed class WatchLookup
     // Per MAC, each employee its matched traffic was attributed to, with the first and last capture (record) time.
     private readonly Dictionary<long, Dictionary<string, Attribution>> _attributions = new();
 
+    /// <summary>The tables as versioned tables: who owned each MAC when (rows valid from valid_from or their record time).</summary>
+    public OwnershipHistory Tables { get; } = new() { Retention = TimeSpan.MaxValue };
+    private readonly HashSet<long> _tableMacs = new();
+
     /// <summary>The bindings the instances published (empty when none ran with --match ip).</summary>
     public IpBindings Bindings { get; } = new() { Retention = TimeSpan.MaxValue };
 
@@ -33,6 +38,13 @@ public sealed class WatchLookup
         MatchValueDecoder decoder, CancellationToken cancel, TimeSpan? timeout = null)
     {
         var lookup = new WatchLookup();
+        TopicSnapshot.Read(bootstrapServers, topics.Employees, properties, ToolLogging.Kafka,
+            r => lookup.Unreadable.Guard(r, () => lookup.AddTableRow(employees: true, r.Message.Key, r.Message.Value, r.Message.Timestamp.UnixTimestampMs)),
+            cancel, timeout);
+        TopicSnapshot.Read(bootstrapServers, topics.Computers, properties, ToolLogging.Kafka,
+            r => lookup.Unreadable.Guard(r, () => lookup.AddTableRow(employees: false, r.Message.Key, r.Message.Value, r.Message.Timestamp.UnixTimestampMs)),
+            cancel, timeout);
+        lookup.TablesRead();
         TopicSnapshot.Read(bootstrapServers, topics.Changelog, properties, ToolLogging.Kafka,
             r => lookup.Unreadable.Guard(r, () => lookup.AddIndexRow(r.Message.Key, r.Message.Value)), cancel, timeout);
         TopicSnapshot.Read(bootstrapServers, topics.Output, properties, ToolLogging.Kafka,
@@ -49,6 +61,43 @@ public sealed class WatchLookup
         }
         return lookup;
     }
+
+    /// <summary>One record of a table topic, as a version valid from its <c>valid_from</c> or <paramref name="timestampMs"/>.</summary>
+    public void AddTableRow(bool employees, byte[]? key, byte[]? value, long timestampMs)
+    {
+        Rejection rejection;
+        if (employees)
+        {
+            if (TableRecordParser.TryParseEmployee(key, key is not null, value, value is null, out var employee, out rejection))
+            {
+                Tables.RecordEmployee(employee.RowKey, employee.Row is { } row ? RowCodec.EncodeEmployee(row) : null,
+                    ValidFrom(employee.Row?.ValidFrom, timestampMs), _tableMacs);
+                return;
+            }
+        }
+        else if (TableRecordParser.TryParseComputer(key, key is not null, value, value is null, out var computer, out rejection))
+        {
+            Tables.RecordComputer(computer.RowKey, computer.Row is { } row ? RowCodec.EncodeComputer(row) : null,
+                ValidFrom(computer.Row?.ValidFrom, timestampMs), _tableMacs);
+            return;
+        }
+        throw new InvalidDataException(rejection.Detail);
+    }
+
+    private static long ValidFrom(string? text, long timestampMs) =>
+        text is null ? timestampMs
+        : ValidTime.TryParse(text, out long ms, out var problem) ? ms
+        : throw new InvalidDataException(problem);
+
+    /// <summary>After the table topics: every MAC's ownership timeline made.</summary>
+    public void TablesRead()
+    {
+        foreach (long mac in _tableMacs) Tables.Rebuild(mac);
+        _tableMacs.Clear();
+    }
+
+    /// <summary>The watched owners of <paramref name="mac"/> at <paramref name="at"/>, by the tables' history.</summary>
+    public WatchedComputer[] OwnersAt(MacAddress mac, DateTimeOffset at) => Tables.OwnersAt(mac, at.ToUnixTimeMilliseconds());
 
     public void AddBinding(byte[]? value)
     {

@@ -34,6 +34,7 @@ internal static class DemoCommand
         var like = CommonOptions.ProtocolsLike();
         var format = CommonOptions.OutputFormat();
         var match = CommonOptions.Match();
+        var attribution = CommonOptions.Attribution();
         var dashboard = new Option<bool>("--dashboard")
         {
             Description = "After the demo, keep the embedded broker up and serve the web page of its result (pcapwatch dashboard) "
@@ -45,9 +46,11 @@ internal static class DemoCommand
                 "pcapwatch demo",
                 "pcapwatch demo --protocols-like '%http'",
                 "pcapwatch demo --dashboard --port 8080",
-                "pcapwatch demo --employees e.json --computers c.json --pcap capture.json --match both --format json"))
+                "pcapwatch demo --employees e.json --computers c.json --pcap capture.json --match both --format json",
+                "pcapwatch demo --employees samples/routed-employees.txt --computers samples/routed-computers-history.txt "
+                    + "--pcap tests/Fixtures/routed-lan.json.ndjson --attribution capture-time"))
         {
-            employees, computers, pcap, partitions, like, format, match, dashboard,
+            employees, computers, pcap, partitions, like, format, match, attribution, dashboard,
         };
         command.Options.Add(web.Port);
         command.SetAction(parse =>
@@ -81,6 +84,7 @@ internal static class DemoCommand
                 ProtocolsLike = parse.GetValue(like),
                 Json = parse.GetValue(format) == "json",
                 Match = CommonOptions.ParseMatch(parse.GetValue(match)),
+                Attribution = CommonOptions.ParseAttribution(parse.GetValue(attribution)),
             }, Console.Out, signal.Token, serve);
             if (serve is null) PrintSummary(result);
             return result.OversizedRecords > 0 ? ExitCodes.Usage : ExitCodes.Ok; // input that could not be sent

@@ -37,7 +37,8 @@ internal static class WhoCommand
         var command = new Command("who", "Which watched employee, if any, a MAC belongs to now (from the index the service "
             + "publishes to COMP_WATCH_BY_MACADDR), and the last IP seen for it in the matched traffic; for an IP, the watched "
             + "computer last seen with it, and the MAC it is bound to (--match ip). With --at, the same for a moment in the past: "
-            + "the MAC that held the IP then and to whom its traffic was attributed then. Exit code 0 when every address is "
+            + "the MAC that held the IP then, who owned that computer then by the tables' history (rows valid from their "
+            + "valid_from or record time), and to whom its traffic was attributed then. Exit code 0 when every address is "
             + "watched (or seen, or was at --at), 4 otherwise."
             + CommonOptions.Examples(
                 "pcapwatch who -b localhost:9092 02:50:57:00:00:02",
@@ -113,13 +114,17 @@ internal static class WhoCommand
         }
         var (owner, _) = lookup.ByMac(mac);
         var now = owner is null ? "not watched now" : $"watched now: {owner.EmpName} ({owner.EmpId})";
+        var owners = lookup.OwnersAt(mac, at);
+        var tables = owners.Length == 0
+            ? "no watched owner then in the tables"
+            : "owned then by " + string.Join(", ", owners.Select(o => $"{o.EmpName} ({o.EmpId}), computer {o.CompId}")) + " (tables)";
         if (lookup.AttributedAt(mac, at) is not { } then)
         {
-            output.WriteLine($"{prefix}; no matched traffic at or before then; {now}");
-            return false;
+            output.WriteLine($"{prefix}: {tables}; no matched traffic at or before then; {now}");
+            return owners.Length > 0;
         }
         var span = then.First <= at && at <= then.Last ? "its matched traffic then was attributed to" : "its last matched traffic before then was attributed to";
-        output.WriteLine($"{prefix}; {span} {then.EmpName} ({then.EmpId}), matches {then.First.UtcDateTime:O} to {then.Last.UtcDateTime:O}; {now}");
+        output.WriteLine($"{prefix}: {tables}; {span} {then.EmpName} ({then.EmpId}), matches {then.First.UtcDateTime:O} to {then.Last.UtcDateTime:O}; {now}");
         return true;
     }
 

@@ -32,6 +32,17 @@ internal sealed class PcapWatchSettings
     [RegularExpression(Cli.CommonOptions.MatchPattern, ErrorMessage = "Match must be a comma list of src, dst, both, ip (e.g. src,ip)")]
     public string Match { get; set; } = "src";
 
+    [Setting("--attribution", "latest (whoever owns the MAC when the packet is processed, the recipe's) or capture-time (whoever "
+        + "owned it when the packet was captured: frame.time_epoch, else the record's timestamp; a table change is valid from "
+        + "its row's valid_from, else its record timestamp)")]
+    [AllowedValues("latest", "capture-time", ErrorMessage = "Attribution must be latest or capture-time")]
+    public string Attribution { get; set; } = "latest";
+
+    [Setting("--history-retention", "With --attribution capture-time: hours of table history kept (packets captured before it are "
+        + "judged as at its start, and counted)")]
+    [Range(0.001, 87_600)]
+    public double HistoryRetentionHours { get; set; } = 168;
+
     [Setting("--changelog-topic", "Topic that receives the watched-MAC index (key MAC, tombstone when a MAC stops being watched); '' for none")]
     public string ChangelogTopic { get; set; } = TopicNames.Default.Changelog;
 

@@ -14,6 +14,8 @@ internal static class PipelineOptionsFactory
             StateDir = Path.GetFullPath(s.StateDir),
             GroupId = s.GroupId,
             Match = CommonOptions.ParseMatch(s.Match),
+            Attribution = CommonOptions.ParseAttribution(s.Attribution),
+            HistoryRetention = TimeSpan.FromHours(s.HistoryRetentionHours),
             Topics = TopicNames.Default with { Changelog = s.ChangelogTopic, IpMacBindings = s.BindingsTopic },
             PublishChangelog = !string.IsNullOrEmpty(s.ChangelogTopic),
             ShareBindings = !string.IsNullOrEmpty(s.BindingsTopic),

@@ -75,6 +75,33 @@ public class CliProcessTests
     }
 
     [Test]
+    public void Demo_attributes_at_capture_time_when_asked_and_to_the_owner_now_otherwise()
+    {
+        string[] routed = ["--pcap", TestData.Fixture("routed-lan.json.ndjson"),
+            "--employees", Path.Combine(TestData.RepositoryRoot, "samples", "routed-employees.txt"),
+            "--computers", Path.Combine(TestData.RepositoryRoot, "samples", "routed-computers-history.txt")];
+        Dictionary<string, int> ByEmployee(CliProcess demo) => demo.Stdout.Where(l => l.Contains(" | ", StringComparison.Ordinal))
+            .GroupBy(l => l[..l.IndexOf(" | ", StringComparison.Ordinal)]).ToDictionary(g => g.Key, g => g.Count());
+
+        using var captureTime = CliProcess.Start(["demo", .. routed, "--attribution", "capture-time"]);
+        Assert.That(captureTime.WaitForExit(Patience), Is.Zero, () => string.Join("\n", captureTime.Stderr));
+        Assert.That(ByEmployee(captureTime), Is.EquivalentTo(new Dictionary<string, int>
+        {
+            ["Alice Routed"] = (int)RoutedFixture.Count("routed-lan", "alice_eth_src_before_owner_change"),
+            ["Dave Routed"] = (int)RoutedFixture.Count("routed-lan", "alice_eth_src_from_owner_change"),
+            ["Carol Routed"] = (int)RoutedFixture.Count("routed-lan", "carol_eth_src"),
+        }));
+
+        using var latest = CliProcess.Start(["demo", .. routed]);
+        Assert.That(latest.WaitForExit(Patience), Is.Zero, () => string.Join("\n", latest.Stderr));
+        Assert.That(ByEmployee(latest), Is.EquivalentTo(new Dictionary<string, int>
+        {
+            ["Dave Routed"] = (int)RoutedFixture.Count("routed-lan", "alice_eth_src"),
+            ["Carol Routed"] = (int)RoutedFixture.Count("routed-lan", "carol_eth_src"),
+        }));
+    }
+
+    [Test]
     public void Run_logs_a_periodic_status_line_with_rates_lag_and_tables()
     {
         using var broker = PcapWatch.Kafka.EmbeddedBroker.Start();

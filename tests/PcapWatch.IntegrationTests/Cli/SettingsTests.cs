@@ -38,6 +38,12 @@ public class SettingsTests
             "Match must be a comma list of src, dst, both, ip").SetName("Bad_match_list_as_a_flag");
         yield return new TestCaseData(null, none, new[] { "demo", "--match", "src,,ip" },
             "--match 'src,,ip' is not a comma list of src, dst, both, ip").SetName("Bad_match_list_for_the_demo");
+        yield return new TestCaseData(null, new Dictionary<string, string> { ["PCAPWATCH__Attribution"] = "whenever" },
+            new[] { "run", "-b", "127.0.0.1:1" }, "Attribution must be latest or capture-time").SetName("Bad_attribution_from_the_environment");
+        yield return new TestCaseData(null, none, new[] { "run", "-b", "127.0.0.1:1", "--history-retention", "0" },
+            "HistoryRetentionHours").SetName("History_retention_out_of_range");
+        yield return new TestCaseData(null, none, new[] { "demo", "--attribution", "sometimes" },
+            "--attribution 'sometimes' is not latest or capture-time").SetName("Bad_attribution_for_the_demo");
         yield return new TestCaseData(null, none, new[] { "run", "-b", "127.0.0.1:1", "-X", "no.such.property=1" },
             "No such configuration property").SetName("Unknown_Kafka_client_property");
         yield return new TestCaseData(null, new Dictionary<string, string> { ["PCAPWATCH__Kafka__Producer__acks"] = "several" },

@@ -55,6 +55,8 @@ public class WhoAtTests
         using var who = CliProcess.Start("who", "-b", h.Broker.BootstrapServers, AliceIp, "--at", inside);
         Assert.That(who.WaitForExit(Patience), Is.Zero, () => string.Join("\n", who.Stdout.Concat(who.Stderr)));
         Assert.That(who.Stdout[0], Does.StartWith($"{AliceIp}  at ").And.Contain($"held by {AliceMac} (dhcp, ")
+            // The rows were produced now, without valid_from: by the tables, nobody owned the laptop at capture time.
+            .And.Contain("no watched owner then in the tables")
             .And.Contain("its matched traffic then was attributed to Alice Routed (E200)").And.EndWith("watched now: Alice Routed (E200)"));
 
         using var early = CliProcess.Start("who", "-b", h.Broker.BootstrapServers, AliceIp, "--at", Seconds(ack - 0.2));
@@ -70,6 +72,32 @@ public class WhoAtTests
         Assert.That(now.WaitForExit(Patience), Is.Zero, () => string.Join("\n", now.Stderr));
         Assert.That(now.Stdout[0], Does.StartWith($"{AliceIp}  last seen on {AliceMac} at ").And.Contain("watched: Alice Routed (E200)")
             .And.Not.Contain("bound to"), "released: bound to nobody at the newest evidence");
+    }
+
+    [Test]
+    public void Who_a_mac_at_a_time_names_its_owner_then_from_the_tables_history()
+    {
+        using var h = new ServiceHarness();
+        var b = h.Broker.BootstrapServers;
+        static List<(string?, string?)> Sample(string file) => File.ReadLines(Path.Combine(TestData.RepositoryRoot, "samples", file))
+            .Select(l => ((string?)l[..l.IndexOf(':')], (string?)l[(l.IndexOf(':') + 1)..])).ToList();
+        // No service ran: the tables alone, the hand-over to Dave valid from the fixture's owner_change mark.
+        Infrastructure.Kafka.Produce(b, h.Topics.Employees, Sample("routed-employees.txt"));
+        Infrastructure.Kafka.Produce(b, h.Topics.Computers, Sample("routed-computers-history.txt"));
+        double change = RoutedFixture.Epoch("routed-lan", "owner_change_epoch");
+
+        using var before = CliProcess.Start("who", "-b", b, AliceMac, "--at", Seconds(change - 1));
+        Assert.That(before.WaitForExit(Patience), Is.Zero, () => string.Join("\n", before.Stdout.Concat(before.Stderr)));
+        Assert.That(before.Stdout[0], Does.StartWith($"{AliceMac}  at ").And.Contain("owned then by Alice Routed (E200), computer 200 (tables)")
+            .And.Contain("no matched traffic at or before then"));
+
+        using var after = CliProcess.Start("who", "-b", b, AliceMac, "--at", Seconds(change + 1));
+        Assert.That(after.WaitForExit(Patience), Is.Zero, () => string.Join("\n", after.Stderr));
+        Assert.That(after.Stdout[0], Does.Contain("owned then by Dave Routed (E203), computer 200 (tables)"));
+
+        using var longBefore = CliProcess.Start("who", "-b", b, AliceMac, "--at", "2026-11-30T00:00:00Z");
+        Assert.That(longBefore.WaitForExit(Patience), Is.EqualTo(4), "before the computer was in the tables");
+        Assert.That(longBefore.Stdout[0], Does.Contain("no watched owner then in the tables"));
     }
 
     [Test]
