@@ -70,31 +70,23 @@ public sealed class WatchLookup
         {
             if (TableRecordParser.TryParseEmployee(key, key is not null, value, value is null, out var employee, out rejection))
             {
-                Tables.RecordEmployee(employee.RowKey, employee.Row is { } row ? RowCodec.EncodeEmployee(row) : null,
-                    ValidFrom(employee.Row?.ValidFrom, timestampMs), _tableMacs);
+                Tables.Record(employee, ValidFrom(employee.Row?.ValidFrom, timestampMs), _tableMacs);
                 return;
             }
         }
         else if (TableRecordParser.TryParseComputer(key, key is not null, value, value is null, out var computer, out rejection))
         {
-            Tables.RecordComputer(computer.RowKey, computer.Row is { } row ? RowCodec.EncodeComputer(row) : null,
-                ValidFrom(computer.Row?.ValidFrom, timestampMs), _tableMacs);
+            Tables.Record(computer, ValidFrom(computer.Row?.ValidFrom, timestampMs), _tableMacs);
             return;
         }
         throw new InvalidDataException(rejection.Detail);
     }
 
     private static long ValidFrom(string? text, long timestampMs) =>
-        text is null ? timestampMs
-        : ValidTime.TryParse(text, out long ms, out var problem) ? ms
-        : throw new InvalidDataException(problem);
+        ValidTime.TryResolve(text, timestampMs, out long ms, out var problem) ? ms : throw new InvalidDataException(problem);
 
     /// <summary>After the table topics: every MAC's ownership timeline made.</summary>
-    public void TablesRead()
-    {
-        foreach (long mac in _tableMacs) Tables.Rebuild(mac);
-        _tableMacs.Clear();
-    }
+    public void TablesRead() => Tables.RebuildAll(_tableMacs);
 
     /// <summary>The watched owners of <paramref name="mac"/> at <paramref name="at"/>, by the tables' history.</summary>
     public WatchedComputer[] OwnersAt(MacAddress mac, DateTimeOffset at) => Tables.OwnersAt(mac, at.ToUnixTimeMilliseconds());

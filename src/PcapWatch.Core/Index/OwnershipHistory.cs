@@ -88,6 +88,21 @@ public sealed class OwnershipHistory : IWatchedMacs
         return newest;
     }
 
+    /// <summary>Records a parsed employees change (see <see cref="RecordEmployee"/>).</summary>
+    public bool Record(TableChange<EmployeeRow> change, long fromMs, ISet<long> affected) =>
+        RecordEmployee(change.RowKey, change.Row is { } row ? RowCodec.EncodeEmployee(row) : null, fromMs, affected);
+
+    /// <summary>Records a parsed computers change (see <see cref="RecordComputer"/>).</summary>
+    public bool Record(TableChange<ComputerRow> change, long fromMs, ISet<long> affected) =>
+        RecordComputer(change.RowKey, change.Row is { } row ? RowCodec.EncodeComputer(row) : null, fromMs, affected);
+
+    /// <summary>Recomputes every MAC in <paramref name="affected"/> and empties it.</summary>
+    public void RebuildAll(ISet<long> affected)
+    {
+        foreach (long mac in affected) Rebuild(mac);
+        affected.Clear();
+    }
+
     /// <summary>Recomputes a MAC's timeline from the versions: the join at every boundary of the rows it involves.</summary>
     public void Rebuild(long mac)
     {

@@ -60,6 +60,19 @@ public sealed class WatchIndexMaintainer
     /// <summary>Table changes valid before packets already decided (attributing at capture time).</summary>
     public long LateChanges { get; private set; }
 
+    /// <summary>
+    /// After a change was recorded in the history: counts it when late, brings the timelines up to date unless
+    /// deferring, and says whether the current tables must leave it alone (not its row's newest version by valid time).
+    /// </summary>
+    private bool OnlyInHistory(string table, string rowKey, long validFromMs, bool newest)
+    {
+        CountIfLate(table, rowKey, validFromMs);
+        if (!_deferring) Flush();
+        if (newest) return false;
+        OlderVersions++;
+        return true;
+    }
+
     private void CountIfLate(string table, string rowKey, long validFromMs)
     {
         if (validFromMs >= DecidedUpToMs) return;
@@ -92,11 +105,7 @@ public sealed class WatchIndexMaintainer
     public void Flush()
     {
         _deferring = false;
-        if (_historyAffected.Count > 0)
-        {
-            foreach (long mac in _historyAffected) History!.Rebuild(mac);
-            _historyAffected.Clear();
-        }
+        if (_historyAffected.Count > 0) History!.RebuildAll(_historyAffected);
         if (_deferred.Count == 0) return;
         foreach (var mac in _deferred) Recompute(new MacAddress(mac));
         _deferred.Clear();
@@ -164,17 +173,7 @@ public sealed class WatchIndexMaintainer
     public void Apply(TableChange<EmployeeRow> change, long validFromMs = 0)
     {
         EnsureMaps();
-        if (History is not null)
-        {
-            CountIfLate("employees", change.RowKey, validFromMs);
-            bool newest = History.RecordEmployee(change.RowKey, change.Row is { } r ? RowCodec.EncodeEmployee(r) : null, validFromMs, _historyAffected);
-            if (!_deferring) Flush();
-            if (!newest)
-            {
-                OlderVersions++;
-                return;
-            }
-        }
+        if (History is not null && OnlyInHistory("employees", change.RowKey, validFromMs, History.Record(change, validFromMs, _historyAffected))) return;
         if (change.Row is { } row) _employees.Upsert(change.RowKey, RowCodec.EncodeEmployee(row));
         else _employees.Delete(change.RowKey);
 
@@ -191,17 +190,7 @@ public sealed class WatchIndexMaintainer
     public void Apply(TableChange<ComputerRow> change, long validFromMs = 0)
     {
         EnsureMaps();
-        if (History is not null)
-        {
-            CountIfLate("computers", change.RowKey, validFromMs);
-            bool newest = History.RecordComputer(change.RowKey, change.Row is { } r ? RowCodec.EncodeComputer(r) : null, validFromMs, _historyAffected);
-            if (!_deferring) Flush();
-            if (!newest)
-            {
-                OlderVersions++;
-                return;
-            }
-        }
+        if (History is not null && OnlyInHistory("computers", change.RowKey, validFromMs, History.Record(change, validFromMs, _historyAffected))) return;
         var affected = new List<long>(2);
         var previousBytes = change.Row is { } row
             ? _computers.Upsert(change.RowKey, RowCodec.EncodeComputer(row))

@@ -27,14 +27,14 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings
     /// <summary>Binding statements learned from packets (with <see cref="MatchMode.Ip"/>).</summary>
     public long BindingsLearned { get; private set; }
 
-    /// <summary>The newest capture time among the packets decided by IP so far (Unix ms; 0 before the first).</summary>
+    /// <summary>
+    /// The newest capture time among the packets read past the gate so far (Unix ms; 0 before the first): with
+    /// <see cref="MatchMode.Ip"/> every packet, otherwise those of a watched MAC.
+    /// </summary>
     public long NewestCaptureMs { get; private set; }
 
     /// <summary>What the record last processed taught (the interval it made or changed), for other instances.</summary>
     public (IpAddressKey Address, IpBindings.Interval Interval)? Learned { get; private set; }
-
-    /// <summary>Whether owners are taken at each packet's capture time (a history is kept).</summary>
-    public bool AttributesAtCaptureTime => history is not null;
 
     /// <param name="value">The record's value; empty for a null value.</param>
     /// <param name="recordTimeMs">The record's timestamp, when the caller knows it: attributing at capture time, the

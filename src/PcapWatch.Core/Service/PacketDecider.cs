@@ -47,7 +47,7 @@ public sealed class PacketDecider(PacketProcessor processor, IMatchEncoder encod
     /// <summary>The binding the record last decided taught, if any (attributing by IP).</summary>
     public (IpAddressKey Address, IpBindings.Interval Interval)? Learned => processor.Learned;
 
-    /// <summary>The newest capture time of the packets decided by IP (0 before the first).</summary>
+    /// <summary>The newest capture time of the packets read past the gate (0 before the first; see PacketProcessor).</summary>
     public long NewestCaptureMs => processor.NewestCaptureMs;
 
     /// <summary>The size of the record last decided.</summary>

@@ -108,7 +108,7 @@ public sealed class PcapJoiner : IDisposable
 
     public void Subscribe() => _consumer.Subscribe(_topics.Pcap);
 
-    /// <summary>The newest capture time of the packets this instance decided by IP (0 before the first).</summary>
+    /// <summary>The newest capture time of the packets this instance read past the gate (0 before the first).</summary>
     public long NewestCaptureMs => _decider.NewestCaptureMs;
 
     /// <summary>

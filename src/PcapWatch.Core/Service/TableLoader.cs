@@ -165,10 +165,13 @@ public sealed class TableLoader
     /// </summary>
     private bool TryValidFrom(string? validFrom, long recordMs, out long validFromMs, out Rejection rejection)
     {
-        validFromMs = recordMs;
         rejection = default;
-        if (_maintainer.History is null || validFrom is not { } text) return true;
-        if (ValidTime.TryParse(text, out validFromMs, out var problem)) return true;
+        if (_maintainer.History is null)
+        {
+            validFromMs = recordMs;
+            return true;
+        }
+        if (ValidTime.TryResolve(validFrom, recordMs, out validFromMs, out var problem)) return true;
         rejection = new Rejection(RejectionCodes.BadField, problem!);
         return false;
     }

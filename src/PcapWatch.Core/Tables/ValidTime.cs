@@ -16,6 +16,21 @@ public static class ValidTime
         "yyyy-MM-dd HH:mmK", "yyyy-MM-dd HH:mm:ssK", "yyyy-MM-dd HH:mm:ss.FFFFFFFK",
     ];
 
+    /// <summary>
+    /// When a change took effect: its row's <c>valid_from</c> (<paramref name="validFrom"/>) when it has one, else
+    /// <paramref name="recordMs"/>; false (with the reason) when the field is there but neither form.
+    /// </summary>
+    public static bool TryResolve(string? validFrom, long recordMs, out long unixMs, out string? problem)
+    {
+        if (validFrom is null)
+        {
+            unixMs = recordMs;
+            problem = null;
+            return true;
+        }
+        return TryParse(validFrom, out unixMs, out problem);
+    }
+
     /// <summary>Reads a <c>valid_from</c> as Unix milliseconds; false (with the reason) when it is neither form.</summary>
     public static bool TryParse(string text, out long unixMs, out string? problem)
     {

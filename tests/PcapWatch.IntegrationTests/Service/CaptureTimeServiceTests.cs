@@ -39,6 +39,15 @@ public class CaptureTimeServiceTests
         Assert.That(producer.Flush(TimeSpan.FromSeconds(60)), Is.Zero, "records not delivered");
     }
 
+    /// <summary>The routed employees and computers as they were before the hand-over; returns every computers row.</summary>
+    private static List<(string Key, string Value)> ProduceTablesBeforeTheChange(ServiceHarness h)
+    {
+        var computers = Sample("routed-computers-history.txt");
+        Infrastructure.Kafka.Produce(h.Broker.BootstrapServers, h.Topics.Employees, Sample("routed-employees.txt").Select(r => ((string?)r.Key, (string?)r.Value)));
+        Infrastructure.Kafka.Produce(h.Broker.BootstrapServers, h.Topics.Computers, computers.Take(3).Select(r => ((string?)r.Key, (string?)r.Value)));
+        return computers;
+    }
+
     private static Func<PipelineOptions, PipelineOptions> CaptureTime => o => o with { Attribution = Attribution.CaptureTime };
 
     private static Dictionary<string, int> ByEmployee(ServiceHarness h) =>
@@ -102,10 +111,7 @@ public class CaptureTimeServiceTests
     public void A_change_valid_before_packets_already_attributed_is_counted_late_and_those_packets_keep_the_owner_known_then()
     {
         using var h = new ServiceHarness();
-        var b = h.Broker.BootstrapServers;
-        var computers = Sample("routed-computers-history.txt");
-        Infrastructure.Kafka.Produce(b, h.Topics.Employees, Sample("routed-employees.txt").Select(r => ((string?)r.Key, (string?)r.Value)));
-        Infrastructure.Kafka.Produce(b, h.Topics.Computers, computers.Take(3).Select(r => ((string?)r.Key, (string?)r.Value)));
+        var computers = ProduceTablesBeforeTheChange(h);
         h.Start(configure: CaptureTime);
         h.Packets(Lan.Select(Encoding.UTF8.GetBytes).ToArray());
         Assert.That(h.Service.Progress.LateTableChanges, Is.Zero);
@@ -122,9 +128,7 @@ public class CaptureTimeServiceTests
     {
         using var h = new ServiceHarness();
         var b = h.Broker.BootstrapServers;
-        var computers = Sample("routed-computers-history.txt");
-        Infrastructure.Kafka.Produce(b, h.Topics.Employees, Sample("routed-employees.txt").Select(r => ((string?)r.Key, (string?)r.Value)));
-        Infrastructure.Kafka.Produce(b, h.Topics.Computers, computers.Take(3).Select(r => ((string?)r.Key, (string?)r.Value)));
+        ProduceTablesBeforeTheChange(h);
         Infrastructure.Kafka.Produce(b, h.Topics.Computers,
             [("200", """{"comp_id":200,"empkey":"E203","macaddr":"02:50:57:00:01:02","valid_from":"last tuesday"}""")]);
         h.Start(configure: CaptureTime);

@@ -18,11 +18,7 @@ public class OwnershipHistoryTests
     private static string[] OwnersAt(OwnershipHistory history, MacAddress mac, long ms) =>
         history.OwnersAt(mac, ms).Select(o => o.EmpId).Order(StringComparer.Ordinal).ToArray();
 
-    private static void Rebuild(OwnershipHistory history, HashSet<long> affected)
-    {
-        foreach (long mac in affected) history.Rebuild(mac);
-        affected.Clear();
-    }
+    private static void Rebuild(OwnershipHistory history, HashSet<long> affected) => history.RebuildAll(affected);
 
     [Test]
     public void A_computer_handed_to_another_employee_belongs_to_each_for_their_own_time()

@@ -23,18 +23,16 @@ public class CaptureTimeAttributionTests
         foreach (var (key, value) in SampleLines("routed-employees.txt"))
         {
             Assert.That(TableRecordParser.TryParseEmployee(key, true, value, false, out var change, out var rejection), rejection.Detail);
-            long validFrom = recordMs;
-            if (change.Row!.ValidFrom is { } text) Assert.That(ValidTime.TryParse(text, out validFrom, out var problem), problem);
-            history.RecordEmployee(change.RowKey, RowCodec.EncodeEmployee(change.Row), validFrom, affected);
+            Assert.That(ValidTime.TryResolve(change.Row!.ValidFrom, recordMs, out long validFrom, out var problem), problem);
+            history.Record(change, validFrom, affected);
         }
         foreach (var (key, value) in SampleLines(computersFile))
         {
             Assert.That(TableRecordParser.TryParseComputer(key, true, value, false, out var change, out var rejection), rejection.Detail);
-            long validFrom = recordMs;
-            if (change.Row!.ValidFrom is { } text) Assert.That(ValidTime.TryParse(text, out validFrom, out var problem), problem);
-            history.RecordComputer(change.RowKey, RowCodec.EncodeComputer(change.Row), validFrom, affected);
+            Assert.That(ValidTime.TryResolve(change.Row!.ValidFrom, recordMs, out long validFrom, out var problem), problem);
+            history.Record(change, validFrom, affected);
         }
-        foreach (long mac in affected) history.Rebuild(mac);
+        history.RebuildAll(affected);
         return history;
     }
 
