@@ -51,19 +51,21 @@ internal static class LargeTablesBenchmark
         var program = ServiceProcess.ProgramPath(args);
         var stateDir = Path.Combine(Path.GetTempPath(), "pcapwatch-tables-" + Guid.NewGuid().ToString("N"));
         bool verbose = args.Contains("--verbose");
+        // --attribution capture-time: the same tables kept as versioned tables as well (what that mode costs).
+        var attribution = BenchmarkArgs.Text(args, "--attribution") ?? "latest";
         try
         {
-            var first = UntilTablesCurrent(program, broker.BootstrapServers, stateDir, verbose);
+            var first = UntilTablesCurrent(program, broker.BootstrapServers, stateDir, attribution, verbose);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"pcapwatch, empty state: {2.0 * rows / first.Loader.TotalSeconds:N0} rows/s (loader {first.Loader.TotalSeconds:F2} s, {first.FromStart.TotalSeconds:F2} s from process start), {first.Watched:N0} watched MACs, RSS {Mb(first.Rss)} MB"));
-            var restart = UntilTablesCurrent(program, broker.BootstrapServers, stateDir, verbose);
+            var restart = UntilTablesCurrent(program, broker.BootstrapServers, stateDir, attribution, verbose);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"pcapwatch, restart from checkpoint: {restart.FromStart.TotalSeconds:F2} s from process start to tables current, RSS {Mb(restart.Rss)} MB"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"RESULT tables rows={rows} load_rows_per_s={2.0 * rows / first.Loader.TotalSeconds:F0} bare_rows_per_s={2.0 * rows / bare:F0} "
                 + $"restart_s={restart.FromStart.TotalSeconds:F2} rss_mb={Mb(first.Rss)} ratio_bare={bare / first.Loader.TotalSeconds:F2} "
                 + $"load_from_start_s={first.FromStart.TotalSeconds:F2} restart_rss_mb={Mb(restart.Rss)} snapshot_rows_per_s={2.0 * rows / snapshot:F0} "
-                + $"watched_macs={first.Watched}"));
+                + $"watched_macs={first.Watched} attribution={attribution}"));
             return 0;
         }
         finally
@@ -80,14 +82,15 @@ internal static class LargeTablesBenchmark
     /// Starts the service, notes when its log says the tables are current (and its memory then), waits until it joins
     /// the pcap group (stopping before that would skip the shutdown checkpoint), and stops it.
     /// </summary>
-    private static TablesCurrent UntilTablesCurrent(string program, string bootstrap, string stateDir, bool verbose)
+    private static TablesCurrent UntilTablesCurrent(string program, string bootstrap, string stateDir, string attribution, bool verbose)
     {
         TablesCurrent? current = null;
         using var joined = new ManualResetEventSlim();
         ServiceProcess? service = null;
         using var started = new ManualResetEventSlim();
         service = ServiceProcess.Start(program,
-            ["run", "--bootstrap-servers", bootstrap, "--state-dir", stateDir, "--group-id", "tables-" + Guid.NewGuid().ToString("N")],
+            ["run", "--bootstrap-servers", bootstrap, "--state-dir", stateDir, "--group-id", "tables-" + Guid.NewGuid().ToString("N"),
+                "--attribution", attribution],
             (elapsed, line) =>
             {
                 if (verbose) Console.WriteLine($"  {elapsed.TotalMilliseconds,6:F0} ms  {line}");

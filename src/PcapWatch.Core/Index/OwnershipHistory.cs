@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using PcapWatch.Packets;
 using PcapWatch.Tables;
@@ -83,7 +84,7 @@ public sealed class OwnershipHistory : IWatchedMacs
                 _computersAtMac.Add(mac.Value, key);
                 affected.Add(mac.Value);
             }
-            if (RowCodec.Field(row, RowCodec.ComputerEmpKey) is { } empKey) _computersOfEmployee.Add(empKey, key);
+            if (RowCodec.TryGetField(row, RowCodec.ComputerEmpKey, out var empKey)) _computersOfEmployee.Add(EmployeeKeyText(empKey), key);
         }
         return newest;
     }
@@ -106,7 +107,7 @@ public sealed class OwnershipHistory : IWatchedMacs
     /// <summary>Recomputes a MAC's timeline from the versions: the join at every boundary of the rows it involves.</summary>
     public void Rebuild(long mac)
     {
-        if (!_computersAtMac.TryGet(mac, out var keySet))
+        if (!_computersAtMac.TryGet(mac, out var keySet) || !MayHaveHadAWatchedOwner(mac, keySet))
         {
             _timelines.Remove(mac);
             return;
@@ -119,8 +120,8 @@ public sealed class OwnershipHistory : IWatchedMacs
             foreach (var v in versions)
             {
                 boundaries.Add(v.FromMs);
-                if (v.Row is not null && RowCodec.Field(v.Row, RowCodec.ComputerEmpKey) is { } empKey
-                    && _employees.TryGetValue(empKey, out var employeeVersions))
+                if (v.Row is not null && RowCodec.TryGetField(v.Row, RowCodec.ComputerEmpKey, out var empKey)
+                    && TryGetEmployee(empKey, out _, out var employeeVersions))
                 {
                     foreach (var e in employeeVersions) boundaries.Add(e.FromMs);
                 }
@@ -135,11 +136,10 @@ public sealed class OwnershipHistory : IWatchedMacs
             owners.Clear();
             foreach (var key in keys)
             {
-                if (At(_computers, key, t) is not { } computer) continue;
+                if (!_computers.TryGetValue(key, out var computerVersions) || At(computerVersions, t) is not { } computer) continue;
                 if (!RowCodec.TryGetComputerMac(computer, out var at) || at.Value != mac) continue;
                 if (!RowCodec.TryGetField(computer, RowCodec.ComputerEmpKey, out var empKeyBytes)) continue;
-                var empKey = Encoding.UTF8.GetString(empKeyBytes);
-                if (At(_employees, empKey, t) is not { } employee) continue;
+                if (!TryGetEmployee(empKeyBytes, out var empKey, out var employeeVersions) || At(employeeVersions, t) is not { } employee) continue;
                 if (!RowCodec.TryGetField(employee, RowCodec.EmployeeWatchFlag, out var flag) || !EmployeeRow.IsWatchedFlag(flag)) continue;
                 owners.Add(new WatchedComputer(macAddress, key, RowCodec.Field(computer, RowCodec.ComputerCompId),
                     RowCodec.Field(employee, RowCodec.EmployeeKey)!, RowCodec.Field(employee, RowCodec.EmployeeName), empKey));
@@ -152,6 +152,48 @@ public sealed class OwnershipHistory : IWatchedMacs
         }
         if (anyOwner) _timelines[mac] = segments.ToArray();
         else _timelines.Remove(mac);
+    }
+
+    /// <summary>
+    /// Whether a kept version of a computer at <paramref name="mac"/> names an employee with a watched version. Most
+    /// MACs never had a watched owner: they need no timeline, nor the work of making one (a restart rebuilds them all).
+    /// </summary>
+    private bool MayHaveHadAWatchedOwner(long mac, IReadOnlyCollection<string> computerKeys)
+    {
+        foreach (var key in computerKeys)
+        {
+            if (!_computers.TryGetValue(key, out var versions)) continue;
+            foreach (var v in versions)
+            {
+                if (v.Row is null || !RowCodec.TryGetComputerMac(v.Row, out var at) || at.Value != mac) continue;
+                if (RowCodec.TryGetField(v.Row, RowCodec.ComputerEmpKey, out var empKey) && EverWatched(empKey)) return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The employee row with this key (its key string and versions), looked up without making a string.</summary>
+    private bool TryGetEmployee(ReadOnlySpan<byte> empKey, out string key, out List<Version> versions)
+    {
+        int chars = Encoding.UTF8.GetMaxCharCount(empKey.Length);
+        Span<char> buffer = chars <= 256 ? stackalloc char[chars] : new char[chars];
+        int written = Encoding.UTF8.GetChars(empKey, buffer);
+        return _employees.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(buffer[..written], out key!, out versions!);
+    }
+
+    /// <summary>An employee key as a string: the employees table's own instance when it has that row (no copy per computer).</summary>
+    private string EmployeeKeyText(ReadOnlySpan<byte> empKey) =>
+        TryGetEmployee(empKey, out var key, out _) ? key : Encoding.UTF8.GetString(empKey);
+
+    /// <summary>Whether any kept version of the employee with this key is watched.</summary>
+    private bool EverWatched(ReadOnlySpan<byte> empKey)
+    {
+        if (!TryGetEmployee(empKey, out _, out var versions)) return false;
+        foreach (var e in versions)
+        {
+            if (e.Row is not null && RowCodec.TryGetField(e.Row, RowCodec.EmployeeWatchFlag, out var flag) && EmployeeRow.IsWatchedFlag(flag)) return true;
+        }
+        return false;
     }
 
     /// <summary>Whether <paramref name="mac"/> had a watched owner at any time kept (the prefilter's question).</summary>
@@ -196,9 +238,8 @@ public sealed class OwnershipHistory : IWatchedMacs
             : [];
 
     /// <summary>The version of a row in force at <paramref name="atMs"/> (null: none yet, or deleted).</summary>
-    private static byte[]? At(Dictionary<string, List<Version>> table, string key, long atMs)
+    private static byte[]? At(List<Version> versions, long atMs)
     {
-        if (!table.TryGetValue(key, out var versions)) return null;
         for (int i = versions.Count - 1; i >= 0; i--)
         {
             if (versions[i].FromMs <= atMs) return versions[i].Row;
@@ -275,12 +316,62 @@ public sealed class OwnershipHistory : IWatchedMacs
     internal void Restore(IEnumerable<(int Table, string Key, Version Version)> versions, long horizonMs)
     {
         var affected = new HashSet<long>();
-        foreach (var (table, key, v) in versions)
+        if (_employees.Count > 0 || _computers.Count > 0)
         {
-            if (table == 0) RecordEmployee(key, v.Row, v.FromMs, affected);
-            else RecordComputer(key, v.Row, v.FromMs, affected);
+            // Into a history that already holds versions: one by one, by the rules.
+            foreach (var (table, key, v) in versions)
+            {
+                if (table == 0) RecordEmployee(key, v.Row, v.FromMs, affected);
+                else RecordComputer(key, v.Row, v.FromMs, affected);
+            }
+        }
+        else
+        {
+            // A restart: the saved versions come per row in valid-time order, none forgotten since; they are taken as
+            // they are, and only MACs a watched employee ever owned get a timeline made (a tenth of them, typically).
+            foreach (var (table, key, v) in versions)
+            {
+                ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(table == 0 ? _employees : _computers, key, out _);
+                list ??= new List<Version>(1);
+                int i = list.Count;
+                while (i > 0 && list[i - 1].FromMs > v.FromMs) i--;
+                if (i > 0 && list[i - 1].FromMs == v.FromMs) list[i - 1] = v;
+                else
+                {
+                    list.Insert(i, v);
+                    VersionCount++;
+                }
+                if (v.FromMs > _newestMs) _newestMs = v.FromMs;
+            }
+            var everWatched = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (key, list) in _employees)
+            {
+                foreach (var e in list)
+                {
+                    if (e.Row is not null && RowCodec.TryGetField(e.Row, RowCodec.EmployeeWatchFlag, out var flag) && EmployeeRow.IsWatchedFlag(flag))
+                    {
+                        everWatched.Add(key);
+                        break;
+                    }
+                }
+            }
+            foreach (var (key, list) in _computers)
+            {
+                foreach (var v in list)
+                {
+                    if (v.Row is null) continue;
+                    bool hasMac = RowCodec.TryGetComputerMac(v.Row, out var mac);
+                    if (hasMac) _computersAtMac.Add(mac.Value, key);
+                    if (!RowCodec.TryGetField(v.Row, RowCodec.ComputerEmpKey, out var empKey)) continue;
+                    var empKeyText = EmployeeKeyText(empKey);
+                    _computersOfEmployee.Add(empKeyText, key);
+                    if (hasMac && everWatched.Contains(empKeyText)) affected.Add(mac.Value);
+                }
+            }
         }
         _horizonMs = Math.Max(_horizonMs, horizonMs);
-        foreach (long mac in affected) Rebuild(mac);
+        RebuildAll(affected);
     }
+
+
 }

@@ -87,7 +87,7 @@ public sealed class OwnershipHistoryFile
             }
             return new OwnershipHistoryFile { Offsets = offsets, HorizonMs = horizon, Versions = versions };
         }
-        catch (Exception ex) when (ex is IOException or EndOfStreamException or FormatException)
+        catch (Exception ex) when (ex is IOException or EndOfStreamException or FormatException or UnauthorizedAccessException or ArgumentException)
         {
             problem = $"the table history file cannot be read ({ex.Message})";
             return null;

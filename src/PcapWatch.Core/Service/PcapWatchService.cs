@@ -88,13 +88,17 @@ public sealed class PcapWatchService
         var computersRecovering = Task.Run(() => FasterTableStore.Recover(TableDirectory("computers")));
         // Attributing at capture time, a store's checkpoint is used only with the table history saved for it.
         var history = o.Attribution == Attribution.CaptureTime ? new OwnershipHistory { Retention = o.HistoryRetention } : null;
-        string? historyProblem = null;
-        var savedHistory = history is null ? null : OwnershipHistoryFile.TryRead(HistoryPath, out historyProblem);
-        string? HistoryMismatch(TableCheckpoint checkpoint) =>
-            history is null ? null
-            : savedHistory is null ? historyProblem + " (attributing at capture time needs it)"
-            : savedHistory.Covers(checkpoint.Topic, checkpoint.NextOffsets) ? null
-            : "the table history saved beside it covers other offsets";
+        // Read beside the stores' recovery (2 M versions take a second or two); asked for once a checkpoint is to be used.
+        var historyReading = history is null ? null : Task.Run(() => (File: OwnershipHistoryFile.TryRead(HistoryPath, out var problem), Problem: problem));
+        OwnershipHistoryFile? savedHistory = null;
+        string? HistoryMismatch(TableCheckpoint checkpoint)
+        {
+            if (historyReading is null) return null;
+            (savedHistory, var problem) = historyReading.GetAwaiter().GetResult();
+            return savedHistory is null ? problem + " (attributing at capture time needs it)"
+                : savedHistory.Covers(checkpoint.Topic, checkpoint.NextOffsets) ? null
+                : "the table history saved beside it covers other offsets";
+        }
         FasterTableStore employeesStore;
         try
         {

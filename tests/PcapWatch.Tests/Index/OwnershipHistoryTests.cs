@@ -149,7 +149,8 @@ public class OwnershipHistoryTests
     /// <summary>
     /// Any mix of employee and computer changes (flag flips, computers moving between employees and MACs, deletes),
     /// each valid from its own time and read in any order, gives at every moment the owners a join over the versions
-    /// valid then gives — computed here by brute force from the raw changes.
+    /// valid then gives — computed here by brute force from the raw changes; and so does the history a restart takes
+    /// back from the saved versions.
     /// </summary>
     [Test]
     public void In_any_arrival_order_the_owners_at_a_moment_are_the_join_of_the_versions_valid_then()
@@ -166,11 +167,15 @@ public class OwnershipHistoryTests
                 if (c.AtMs % 3 == 0) Rebuild(history, affected);
             }
             Rebuild(history, affected);
+            // And as a restart takes it back from the saved versions.
+            var restored = new OwnershipHistory { Retention = TimeSpan.MaxValue };
+            restored.Restore(history.AllVersions().ToList(), history.HorizonMs);
             foreach (var mac in new[] { M1, M2 })
             {
                 for (long t = -1; t <= 10; t++)
                 {
-                    if (!OwnersAt(history, mac, t).SequenceEqual(Reference(changes, mac, t))) return false;
+                    var expected = Reference(changes, mac, t);
+                    if (!OwnersAt(history, mac, t).SequenceEqual(expected) || !OwnersAt(restored, mac, t).SequenceEqual(expected)) return false;
                 }
             }
             return true;
