@@ -161,6 +161,8 @@ owner_change_counts() {
   printf '%s\talice_eth_src_from_owner_change\t%s\t%s\n' "$f" "$(count "$p" "eth.src == $mac && frame.time_epoch >= $change")" "eth.src == $mac && frame.time_epoch >= $change"
   printf '%s\talice_ip_src_leased_before_owner_change\t%s\t%s\n' "$f" "$(count "$p" "$lease && frame.time_epoch < $change")" "$lease && frame.time_epoch < $change"
   printf '%s\talice_ip_src_leased_from_owner_change\t%s\t%s\n' "$f" "$(count "$p" "$lease && frame.time_epoch >= $change")" "$lease && frame.time_epoch >= $change"
+  printf '%s\talice_ip_src_before_owner_change\t%s\t%s\n' "$f" "$(count "$p" "ip.src == $ip && frame.time_epoch < $change")" "ip.src == $ip && frame.time_epoch < $change"
+  printf '%s\talice_ip_src_from_owner_change\t%s\t%s\n' "$f" "$(count "$p" "ip.src == $ip && frame.time_epoch >= $change")" "ip.src == $ip && frame.time_epoch >= $change"
 }
 {
   printf 'file\tname\tvalue\tfilter\n'

@@ -11,6 +11,14 @@ public static class RoutedFixture
     public const string AliceMac = "02:50:57:00:01:02", BobMac = "02:50:57:00:01:03", CarolMac = "02:50:57:00:01:04";
     public const string AliceIp = "192.168.10.102";
 
+    /// <summary>
+    /// A table file of samples/ for the routed fixture (<c>routed-employees.txt</c>, <c>routed-computers-history.txt</c>;
+    /// kcat's <c>-K:</c> layout) as (key, value) pairs, in file order.
+    /// </summary>
+    public static List<(string? Key, string? Value)> SampleTable(string file) =>
+        File.ReadLines(Path.Combine(TestData.RepositoryRoot, "samples", file))
+            .Select(line => ((string?)line[..line.IndexOf(':')], (string?)line[(line.IndexOf(':') + 1)..])).ToList();
+
     /// <summary>A count (e.g. <c>alice_ip_src_leased</c>).</summary>
     public static long Count(string capture, string name) => long.Parse(Value(capture, name), CultureInfo.InvariantCulture);
 

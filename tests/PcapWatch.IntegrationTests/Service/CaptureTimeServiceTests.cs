@@ -19,10 +19,6 @@ public class CaptureTimeServiceTests
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private static readonly long DayMs = 86_400_000;
 
-    private static List<(string Key, string Value)> Sample(string file) =>
-        File.ReadLines(Path.Combine(TestData.RepositoryRoot, "samples", file))
-            .Select(l => (l[..l.IndexOf(':')], l[(l.IndexOf(':') + 1)..])).ToList();
-
     /// <summary>Records stamped as given (a replay's times, not the capture's).</summary>
     private static void ProduceAt(string bootstrap, string topic, IEnumerable<(string? Key, string Value, long TimestampMs)> records)
     {
@@ -40,11 +36,11 @@ public class CaptureTimeServiceTests
     }
 
     /// <summary>The routed employees and computers as they were before the hand-over; returns every computers row.</summary>
-    private static List<(string Key, string Value)> ProduceTablesBeforeTheChange(ServiceHarness h)
+    private static List<(string? Key, string? Value)> ProduceTablesBeforeTheChange(ServiceHarness h)
     {
-        var computers = Sample("routed-computers-history.txt");
-        Infrastructure.Kafka.Produce(h.Broker.BootstrapServers, h.Topics.Employees, Sample("routed-employees.txt").Select(r => ((string?)r.Key, (string?)r.Value)));
-        Infrastructure.Kafka.Produce(h.Broker.BootstrapServers, h.Topics.Computers, computers.Take(3).Select(r => ((string?)r.Key, (string?)r.Value)));
+        var computers = RoutedFixture.SampleTable("routed-computers-history.txt");
+        Infrastructure.Kafka.Produce(h.Broker.BootstrapServers, h.Topics.Employees, RoutedFixture.SampleTable("routed-employees.txt"));
+        Infrastructure.Kafka.Produce(h.Broker.BootstrapServers, h.Topics.Computers, computers.Take(3));
         return computers;
     }
 
@@ -61,13 +57,13 @@ public class CaptureTimeServiceTests
         using var h = new ServiceHarness();
         var b = h.Broker.BootstrapServers;
         long replayMs = (long)(RoutedFixture.Epoch("routed-lan", "owner_change_epoch") * 1000) + DayMs;
-        var computers = Sample("routed-computers-history.txt");
+        var computers = RoutedFixture.SampleTable("routed-computers-history.txt");
         // The tables as they were, then the packets, replayed a day after their capture, then - last - the owner change:
         // produced after the packets it concerns, valid from the moment it happened (its valid_from).
-        ProduceAt(b, h.Topics.Employees, Sample("routed-employees.txt").Select(r => ((string?)r.Key, r.Value, replayMs)));
-        ProduceAt(b, h.Topics.Computers, computers.Take(3).Select(r => ((string?)r.Key, r.Value, replayMs)));
+        ProduceAt(b, h.Topics.Employees, RoutedFixture.SampleTable("routed-employees.txt").Select(r => (r.Key, r.Value!, replayMs)));
+        ProduceAt(b, h.Topics.Computers, computers.Take(3).Select(r => (r.Key, r.Value!, replayMs)));
         ProduceAt(b, h.Topics.Pcap, Lan.Select(p => ((string?)"lan", p, replayMs)));
-        ProduceAt(b, h.Topics.Computers, computers.Skip(3).Select(r => ((string?)r.Key, r.Value, replayMs + 1)));
+        ProduceAt(b, h.Topics.Computers, computers.Skip(3).Select(r => (r.Key, r.Value!, replayMs + 1)));
 
         h.Start(configure: CaptureTime);
         Infrastructure.Kafka.WaitUntil(() => h.Service.Progress.Packets >= Lan.Count, Patience, "packets consumed");
@@ -94,9 +90,7 @@ public class CaptureTimeServiceTests
     public void Latest_attribution_on_the_same_topics_gives_every_packet_of_the_computer_to_its_owner_now()
     {
         using var h = new ServiceHarness();
-        var b = h.Broker.BootstrapServers;
-        Infrastructure.Kafka.Produce(b, h.Topics.Employees, Sample("routed-employees.txt").Select(r => ((string?)r.Key, (string?)r.Value)));
-        Infrastructure.Kafka.Produce(b, h.Topics.Computers, Sample("routed-computers-history.txt").Select(r => ((string?)r.Key, (string?)r.Value)));
+        RoutedTables.Produce(h.Broker.BootstrapServers, h.Topics);
         h.Start();
         h.Packets(Lan.Select(Encoding.UTF8.GetBytes).ToArray());
         h.Stop();
@@ -116,7 +110,7 @@ public class CaptureTimeServiceTests
         h.Packets(Lan.Select(Encoding.UTF8.GetBytes).ToArray());
         Assert.That(h.Service.Progress.LateTableChanges, Is.Zero);
 
-        h.Tables(h.Topics.Computers, computers.Skip(3).Select(r => ((string?)r.Key, (string?)r.Value)).ToArray());
+        h.Tables(h.Topics.Computers, computers.Skip(3).ToArray());
         Infrastructure.Kafka.WaitUntil(() => h.Service.Progress.LateTableChanges == 1, Patience, "the late change counted");
         h.Stop();
         Assert.That(ByEmployee(h).GetValueOrDefault("Alice Routed"), Is.EqualTo(RoutedFixture.Count("routed-lan", "alice_eth_src")),

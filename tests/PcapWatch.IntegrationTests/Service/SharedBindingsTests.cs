@@ -35,26 +35,58 @@ public class SharedBindingsTests
     }
 
     /// <summary>
+    /// At capture time too: alice's laptop handed to Dave mid-capture (samples/routed-computers-history.txt), her
+    /// uplink packets attributed by IP to whoever owned it when each was captured, on three instances as on one. With
+    /// the LAN capture read first, her ARP on the LAN binds the address she set by hand before her lease too, so all
+    /// her uplink packets before the hand-over go to Alice (tshark's count); from it on, Dave gets every one inside her
+    /// lease and those after her release that an ARP of hers on the LAN had bound by then (the first after the release
+    /// precedes her next ARP: between tshark's lease-only and all-packets counts).
+    /// </summary>
+    [Test]
+    public void Three_instances_attribute_at_capture_time_as_one_does()
+    {
+        var three = Run(instances: 3, out _, out _, Attribution.CaptureTime);
+        var one = Run(instances: 1, out _, out _, Attribution.CaptureTime);
+
+        Assert.That(three, Is.EquivalentTo(one));
+        int ByIp(string employee) => three.Count(r => r.StartsWith($"{employee}|out|ip|{RoutedFixture.AliceIp}|", StringComparison.Ordinal));
+        Assert.That(ByIp("Alice Routed"), Is.EqualTo(RoutedFixture.Count("routed-uplink", "alice_ip_src_before_owner_change")));
+        Assert.That(ByIp("Dave Routed"), Is.InRange(RoutedFixture.Count("routed-uplink", "alice_ip_src_leased_from_owner_change"),
+            RoutedFixture.Count("routed-uplink", "alice_ip_src_from_owner_change") - 1));
+        Assert.That(three.Where(r => r.Contains($"|ip|{RoutedFixture.AliceIp}|", StringComparison.Ordinal)).Select(r => r[..r.IndexOf('|')]).Distinct(),
+            Is.EquivalentTo(new[] { "Alice Routed", "Dave Routed" }));
+    }
+
+    /// <summary>
     /// The LAN capture first (partition 0), read to its end and its bindings read by every instance, then the uplink
     /// capture (partition 1). Returns every output record as "EMP|DIRECTION|BY|IP_SRC|FRAME_TIME".
     /// </summary>
-    private static List<string> Run(int instances, out bool learnedElsewhere, out (long Lan, long Uplink) late)
+    private static List<string> Run(int instances, out bool learnedElsewhere, out (long Lan, long Uplink) late,
+        Attribution attribution = Attribution.Latest)
     {
         using var broker = EmbeddedBroker.Start();
         var topics = TopicNames.Default;
         broker.CreateTopics(TopicLayout.For(topics, pcap: 3, output: 2));
-        Infrastructure.Kafka.Produce(broker.BootstrapServers, topics.Employees,
-        [
-            ("E200", """{"key":"E200","name":"Alice Routed","watch_flag":"YES"}"""),
-            ("E201", """{"key":"E201","name":"Bob Routed","watch_flag":"NO"}"""),
-            ("E202", """{"key":"E202","name":"Carol Routed","watch_flag":"YES"}"""),
-        ]);
-        Infrastructure.Kafka.Produce(broker.BootstrapServers, topics.Computers,
-        [
-            ("200", """{"comp_id":200,"empkey":"E200","macaddr":"02:50:57:00:01:02"}"""),
-            ("201", """{"comp_id":201,"empkey":"E201","macaddr":"02:50:57:00:01:03"}"""),
-            ("202", """{"comp_id":202,"empkey":"E202","macaddr":"02:50:57:00:01:04"}"""),
-        ]);
+        if (attribution == Attribution.CaptureTime)
+        {
+            // The tables with their history: every row valid from before the capture, the hand-over at its mark.
+            Infrastructure.RoutedTables.Produce(broker.BootstrapServers, topics);
+        }
+        else
+        {
+            Infrastructure.Kafka.Produce(broker.BootstrapServers, topics.Employees,
+            [
+                ("E200", """{"key":"E200","name":"Alice Routed","watch_flag":"YES"}"""),
+                ("E201", """{"key":"E201","name":"Bob Routed","watch_flag":"NO"}"""),
+                ("E202", """{"key":"E202","name":"Carol Routed","watch_flag":"YES"}"""),
+            ]);
+            Infrastructure.Kafka.Produce(broker.BootstrapServers, topics.Computers,
+            [
+                ("200", """{"comp_id":200,"empkey":"E200","macaddr":"02:50:57:00:01:02"}"""),
+                ("201", """{"comp_id":201,"empkey":"E201","macaddr":"02:50:57:00:01:03"}"""),
+                ("202", """{"comp_id":202,"empkey":"E202","macaddr":"02:50:57:00:01:04"}"""),
+            ]);
+        }
 
         var stop = new CancellationTokenSource();
         var services = new List<(PcapWatchService Service, Task<PipelineSummary> Running, string Dir)>();
@@ -69,6 +101,7 @@ public class SharedBindingsTests
                     StateDir = dir,
                     InstanceId = $"shared-{i}",
                     Match = MatchMode.Src | MatchMode.Ip,
+                    Attribution = attribution,
                     ConsumerProperties = new Dictionary<string, string> { ["fetch.wait.max.ms"] = "10" },
                 });
                 services.Add((service, Task.Factory.StartNew(() => service.Run(stop.Token), TaskCreationOptions.LongRunning), dir));

@@ -79,11 +79,8 @@ public class WhoAtTests
     {
         using var h = new ServiceHarness();
         var b = h.Broker.BootstrapServers;
-        static List<(string?, string?)> Sample(string file) => File.ReadLines(Path.Combine(TestData.RepositoryRoot, "samples", file))
-            .Select(l => ((string?)l[..l.IndexOf(':')], (string?)l[(l.IndexOf(':') + 1)..])).ToList();
         // No service ran: the tables alone, the hand-over to Dave valid from the fixture's owner_change mark.
-        Infrastructure.Kafka.Produce(b, h.Topics.Employees, Sample("routed-employees.txt"));
-        Infrastructure.Kafka.Produce(b, h.Topics.Computers, Sample("routed-computers-history.txt"));
+        RoutedTables.Produce(b, h.Topics);
         double change = RoutedFixture.Epoch("routed-lan", "owner_change_epoch");
 
         using var before = CliProcess.Start("who", "-b", b, AliceMac, "--at", Seconds(change - 1));

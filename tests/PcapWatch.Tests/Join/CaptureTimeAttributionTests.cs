@@ -36,14 +36,8 @@ public class CaptureTimeAttributionTests
         return history;
     }
 
-    private static IEnumerable<(byte[] Key, byte[] Value)> SampleLines(string file)
-    {
-        foreach (var line in File.ReadLines(Path.Combine(TestData.RepositoryRoot, "samples", file)))
-        {
-            int colon = line.IndexOf(':');
-            yield return (Encoding.UTF8.GetBytes(line[..colon]), Encoding.UTF8.GetBytes(line[(colon + 1)..]));
-        }
-    }
+    private static IEnumerable<(byte[] Key, byte[] Value)> SampleLines(string file) =>
+        RoutedFixture.SampleTable(file).Select(r => (Encoding.UTF8.GetBytes(r.Key!), Encoding.UTF8.GetBytes(r.Value!)));
 
     private static Dictionary<(string Employee, string? Direction, string? By), int> Attribute(string fixture, MatchMode mode, OwnershipHistory history)
     {
