@@ -137,6 +137,7 @@ public sealed class WatchIndexMaintainer
     public void Adopt(IndexRebuild rebuild)
     {
         EnsureMaps();
+        rebuild.ResolveOwners();
         var rows = rebuild.Rows;
         _mapsInTheMaking = Task.Run(() =>
         {

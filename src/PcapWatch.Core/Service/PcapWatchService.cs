@@ -79,26 +79,26 @@ public sealed class PcapWatchService
         // for consumers), so a missing topic is reported, not silently created with the broker's defaults.
         var partitions = RequireTopics(metadata, o, cancel);
         var resume = new Dictionary<string, Dictionary<int, long>>();
-        // The index is rebuilt from the rows the recovery scan shows (employees before computers); a store that is
-        // not trusted starts empty, and what was collected from it is forgotten.
+        // The index is rebuilt from the rows the recovery scans show; a store that is not trusted starts empty, and what
+        // was collected from it is forgotten.
         var rebuild = new IndexRebuild();
         var rebuildClock = Stopwatch.StartNew();
-        // FASTER's recovery of the computers store (reading its log back) runs beside the employees store's recovery and
-        // scan; its rows are scanned after the employees', whom the rebuild must know first.
-        var computersRecovering = Task.Run(() => FasterTableStore.Recover(TableDirectory("computers")));
         // Attributing at capture time, a store's checkpoint is used only with the table history saved for it.
         var history = o.Attribution == Attribution.CaptureTime ? new OwnershipHistory { Retention = o.HistoryRetention } : null;
         // Read beside the stores' recovery (2 M versions take a second or two); asked for once a checkpoint is to be used.
         var historyReading = history is null ? null : Task.Run(() => (File: OwnershipHistoryFile.TryRead(HistoryPath, out var problem), Problem: problem));
-        OwnershipHistoryFile? savedHistory = null;
         string? HistoryMismatch(TableCheckpoint checkpoint)
         {
             if (historyReading is null) return null;
-            (savedHistory, var problem) = historyReading.GetAwaiter().GetResult();
-            return savedHistory is null ? problem + " (attributing at capture time needs it)"
-                : savedHistory.Covers(checkpoint.Topic, checkpoint.NextOffsets) ? null
+            var (saved, problem) = historyReading.GetAwaiter().GetResult();
+            return saved is null ? problem + " (attributing at capture time needs it)"
+                : saved.Covers(checkpoint.Topic, checkpoint.NextOffsets) ? null
                 : "the table history saved beside it covers other offsets";
         }
+        // The two stores are recovered and scanned at the same time (two cores): the rebuild takes each scan's half
+        // apart and resolves the watched owners once both are done.
+        var computersOpening = Task.Run(() => OpenTable(o.Topics.Computers, "computers", resume, reader, partitions, rebuild.OnComputer,
+            HistoryMismatch));
         FasterTableStore employeesStore;
         try
         {
@@ -106,14 +106,18 @@ public sealed class PcapWatchService
         }
         catch
         {
-            computersRecovering.ContinueWith(t => t.Result.Store?.Dispose(), TaskContinuationOptions.OnlyOnRanToCompletion);
+            computersOpening.ContinueWith(t => t.Result.Dispose(), TaskContinuationOptions.OnlyOnRanToCompletion);
             throw;
         }
         using var employees = employeesStore;
-        if (!resume.ContainsKey(o.Topics.Employees)) rebuild.ForgetEmployees();
-        using var computers = OpenTable(o.Topics.Computers, "computers", resume, reader, partitions, rebuild.OnComputer,
-            HistoryMismatch, computersRecovering.GetAwaiter().GetResult());
-        if (!resume.ContainsKey(o.Topics.Computers)) rebuild.ForgetComputers();
+        if (!Resumed(o.Topics.Employees)) rebuild.ForgetEmployees();
+        using var computers = computersOpening.GetAwaiter().GetResult();
+        if (!Resumed(o.Topics.Computers)) rebuild.ForgetComputers();
+        var savedHistory = historyReading?.GetAwaiter().GetResult().File;
+        bool Resumed(string topic)
+        {
+            lock (resume) return resume.ContainsKey(topic);
+        }
         if (history is not null && savedHistory is not null && resume.Count > 0)
         {
             // Versions of a table read again from its topic (its checkpoint was not used) replace their saved copies.
@@ -313,16 +317,16 @@ public sealed class PcapWatchService
     /// saved count and hash, and its offsets still fit the topic. Otherwise the store starts empty and the table is
     /// read from the beginning. Adds the offsets to resume from to <paramref name="resume"/>.
     /// </summary>
-    /// <param name="recovery">FASTER's recovery of the store, when it was started beforehand on another thread.</param>
     /// <param name="alsoRequired">Any further reason not to use the checkpoint (null: none).</param>
+    /// <param name="resume">Shared by the two tables' openings, which run at the same time: written under its lock.</param>
     private FasterTableStore OpenTable(string topic, string name, Dictionary<string, Dictionary<int, long>> resume,
         IConsumer<byte[]?, byte[]?> reader, Dictionary<string, List<TopicPartition>> partitions, FasterTableStore.RowVisitor recoveredRows,
-        Func<TableCheckpoint, string?> alsoRequired, FasterTableStore.Recovery? recovery = null)
+        Func<TableCheckpoint, string?> alsoRequired)
     {
         var dir = TableDirectory(name);
         long? sized = null;
         long Buckets() => sized ??= _options.TableIndexBuckets > 0 ? _options.TableIndexBuckets : IndexBucketsFor(reader, partitions[topic]);
-        var store = FasterTableStore.Verify(recovery ?? FasterTableStore.Recover(dir), dir, Buckets, out var checkpoint, out var problem,
+        var store = FasterTableStore.Verify(FasterTableStore.Recover(dir), dir, Buckets, out var checkpoint, out var problem,
             recoveredRows);
         if (problem is not null)
         {
@@ -342,7 +346,7 @@ public sealed class PcapWatchService
         _log.LogInformation("Table {Topic}: serving from checkpoint, {Rows} rows ({Scan}), resuming at offsets {Offsets}", topic, store.Count,
             store.FirstWritesOnly ? "each written once: verified in one pass" : "verified in two passes",
             string.Join(",", checkpoint.NextOffsets.OrderBy(e => e.Key).Select(e => $"{e.Key}:{e.Value}")));
-        resume[topic] = checkpoint.NextOffsets;
+        lock (resume) resume[topic] = checkpoint.NextOffsets;
         return store;
     }
 

@@ -32,6 +32,7 @@ public class RebuildFromStoresTests
             using var t = new TableHarness();
             Apply(t, ops);
             Assert.That(Contents(t.Rebuilt()), Is.EquivalentTo(Contents(t.Index)));
+            Assert.That(Contents(t.RebuiltFromConcurrentScans()), Is.EquivalentTo(Contents(t.Index)), "the two stores scanned at once");
         }, iter: 100);
     }
 
