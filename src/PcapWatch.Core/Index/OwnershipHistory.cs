@@ -77,16 +77,26 @@ public sealed class OwnershipHistory : IWatchedMacs
     {
         AddMacsOf(key, affected); // the MACs it had, before this version is in
         bool newest = Insert(_computers, key, row, fromMs);
-        if (row is not null)
-        {
-            if (RowCodec.TryGetComputerMac(row, out var mac))
-            {
-                _computersAtMac.Add(mac.Value, key);
-                affected.Add(mac.Value);
-            }
-            if (RowCodec.TryGetField(row, RowCodec.ComputerEmpKey, out var empKey)) _computersOfEmployee.Add(EmployeeKeyText(empKey), key);
-        }
+        if (row is not null && NoteReferences(key, row).Mac is { } mac) affected.Add(mac);
         return newest;
+    }
+
+    /// <summary>Notes which MAC and employee a computer version names (who a later change can affect).</summary>
+    private (long? Mac, string? EmpKey) NoteReferences(string key, byte[] row)
+    {
+        long? mac = null;
+        string? empKey = null;
+        if (RowCodec.TryGetComputerMac(row, out var address))
+        {
+            mac = address.Value;
+            _computersAtMac.Add(address.Value, key);
+        }
+        if (RowCodec.TryGetField(row, RowCodec.ComputerEmpKey, out var empKeyBytes))
+        {
+            empKey = EmployeeKeyText(empKeyBytes);
+            _computersOfEmployee.Add(empKey, key);
+        }
+        return (mac, empKey);
     }
 
     /// <summary>Records a parsed employees change (see <see cref="RecordEmployee"/>).</summary>
@@ -186,10 +196,12 @@ public sealed class OwnershipHistory : IWatchedMacs
         TryGetEmployee(empKey, out var key, out _) ? key : Encoding.UTF8.GetString(empKey);
 
     /// <summary>Whether any kept version of the employee with this key is watched.</summary>
-    private bool EverWatched(ReadOnlySpan<byte> empKey)
+    private bool EverWatched(ReadOnlySpan<byte> empKey) => TryGetEmployee(empKey, out _, out var versions) && AnyWatched(versions);
+
+    /// <summary>Whether any of an employee's versions is watched.</summary>
+    private static bool AnyWatched(List<Version> employeeVersions)
     {
-        if (!TryGetEmployee(empKey, out _, out var versions)) return false;
-        foreach (var e in versions)
+        foreach (var e in employeeVersions)
         {
             if (e.Row is not null && RowCodec.TryGetField(e.Row, RowCodec.EmployeeWatchFlag, out var flag) && EmployeeRow.IsWatchedFlag(flag)) return true;
         }
@@ -265,21 +277,26 @@ public sealed class OwnershipHistory : IWatchedMacs
             versions = new List<Version>(1);
             table[key] = versions;
         }
+        bool newest = Place(versions, new Version(fromMs, row));
+        Forget(table, key, versions);
+        return newest;
+    }
+
+    /// <summary>
+    /// Puts a version in valid-time order; one of the same time replaces it (read again after at-least-once delivery,
+    /// or a correction: the one read last counts). True when no later version follows it.
+    /// </summary>
+    private bool Place(List<Version> versions, Version version)
+    {
         int i = versions.Count;
-        while (i > 0 && versions[i - 1].FromMs > fromMs) i--;
+        while (i > 0 && versions[i - 1].FromMs > version.FromMs) i--;
         bool newest = i == versions.Count;
-        if (i > 0 && versions[i - 1].FromMs == fromMs)
-        {
-            // A change of the same time read again (at-least-once), or a correction: the one read last counts.
-            versions[i - 1] = new Version(fromMs, row);
-            newest = i == versions.Count;
-        }
+        if (i > 0 && versions[i - 1].FromMs == version.FromMs) versions[i - 1] = version;
         else
         {
-            versions.Insert(i, new Version(fromMs, row));
+            versions.Insert(i, version);
             VersionCount++;
         }
-        Forget(table, key, versions);
         return newest;
     }
 
@@ -332,40 +349,19 @@ public sealed class OwnershipHistory : IWatchedMacs
             foreach (var (table, key, v) in versions)
             {
                 ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(table == 0 ? _employees : _computers, key, out _);
-                list ??= new List<Version>(1);
-                int i = list.Count;
-                while (i > 0 && list[i - 1].FromMs > v.FromMs) i--;
-                if (i > 0 && list[i - 1].FromMs == v.FromMs) list[i - 1] = v;
-                else
-                {
-                    list.Insert(i, v);
-                    VersionCount++;
-                }
+                Place(list ??= new List<Version>(1), v);
                 if (v.FromMs > _newestMs) _newestMs = v.FromMs;
             }
             var everWatched = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (key, list) in _employees)
             {
-                foreach (var e in list)
-                {
-                    if (e.Row is not null && RowCodec.TryGetField(e.Row, RowCodec.EmployeeWatchFlag, out var flag) && EmployeeRow.IsWatchedFlag(flag))
-                    {
-                        everWatched.Add(key);
-                        break;
-                    }
-                }
+                if (AnyWatched(list)) everWatched.Add(key);
             }
             foreach (var (key, list) in _computers)
             {
                 foreach (var v in list)
                 {
-                    if (v.Row is null) continue;
-                    bool hasMac = RowCodec.TryGetComputerMac(v.Row, out var mac);
-                    if (hasMac) _computersAtMac.Add(mac.Value, key);
-                    if (!RowCodec.TryGetField(v.Row, RowCodec.ComputerEmpKey, out var empKey)) continue;
-                    var empKeyText = EmployeeKeyText(empKey);
-                    _computersOfEmployee.Add(empKeyText, key);
-                    if (hasMac && everWatched.Contains(empKeyText)) affected.Add(mac.Value);
+                    if (v.Row is not null && NoteReferences(key, v.Row) is ({ } mac, { } empKey) && everWatched.Contains(empKey)) affected.Add(mac);
                 }
             }
         }

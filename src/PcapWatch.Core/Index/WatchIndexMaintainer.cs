@@ -67,7 +67,7 @@ public sealed class WatchIndexMaintainer
     private bool OnlyInHistory(string table, string rowKey, long validFromMs, bool newest)
     {
         CountIfLate(table, rowKey, validFromMs);
-        if (!_deferring) Flush();
+        if (!_deferring) History!.RebuildAll(_historyAffected);
         if (newest) return false;
         OlderVersions++;
         return true;

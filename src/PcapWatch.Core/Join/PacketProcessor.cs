@@ -29,7 +29,7 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings
 
     /// <summary>
     /// The newest capture time among the packets read past the gate so far (Unix ms; 0 before the first): with
-    /// <see cref="MatchMode.Ip"/> every packet, otherwise those of a watched MAC.
+    /// <see cref="MatchMode.Ip"/> every packet, at capture time those of a MAC watched at some time; not kept otherwise.
     /// </summary>
     public long NewestCaptureMs { get; private set; }
 
@@ -70,8 +70,13 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings
                 return Reject(RejectionCodes.InvalidUtf8, "an escaped property name is not UTF-8", out rejection);
         }
 
-        long? at = _fields.TryGetCaptureTimeMs(value, out long ms) ? ms : null;
-        if (ms > NewestCaptureMs) NewestCaptureMs = ms;
+        // The capture time matters only attributing by IP or at capture time: the recipe's path does not read it.
+        long? at = null;
+        if ((history is not null || gate.ByIp) && _fields.TryGetCaptureTimeMs(value, out long ms))
+        {
+            at = ms;
+            if (ms > NewestCaptureMs) NewestCaptureMs = ms;
+        }
         long ownersAt = 0;
         if (history is not null)
         {

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace PcapWatch.Tables;
 
 /// <summary>
-/// When a table change took effect: a computers row's <c>valid_from</c> when it has one (ISO-8601, or Unix epoch
+/// When a table change took effect: its row's <c>valid_from</c> when it has one (ISO-8601, or Unix epoch
 /// seconds as a number or a string, fractions allowed), otherwise the Kafka record's timestamp.
 /// </summary>
 public static class ValidTime
