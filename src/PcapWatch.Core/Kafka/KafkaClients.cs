@@ -8,6 +8,9 @@ namespace PcapWatch.Kafka;
 /// <see cref="KafkaConnectivity"/>: its lines reach the caller's logger (Serilog, in the program: so
 /// <c>--log-format json</c> stays JSON and levels filter them) instead of raw <c>%3|…</c> lines on stderr, and an
 /// outage is told once instead of per retry. With none they go nowhere.
+/// The log handler names the client from the log line itself, never from the client object: librdkafka logs from its
+/// own threads while the client is still being constructed (a refused connection, before <c>rd_kafka_new</c> returns),
+/// when the object has no handle yet and asking it for its Name kills the process.
 /// </summary>
 public static class KafkaClients
 {
@@ -16,7 +19,7 @@ public static class KafkaClients
         var sink = kafka ?? new KafkaConnectivity();
         WithStatistics(config);
         return new ConsumerBuilder<TKey, TValue>(config)
-            .SetLogHandler((client, message) => sink.OnLog(client.Name, message))
+            .SetLogHandler((_, message) => sink.OnLog(message.Name, message))
             .SetErrorHandler((client, error) => sink.OnError(client.Name, error))
             .SetStatisticsHandler((_, json) => sink.OnStatistics(json));
     }
@@ -26,7 +29,7 @@ public static class KafkaClients
         var sink = kafka ?? new KafkaConnectivity();
         WithStatistics(config);
         return new ProducerBuilder<TKey, TValue>(config)
-            .SetLogHandler((client, message) => sink.OnLog(client.Name, message))
+            .SetLogHandler((_, message) => sink.OnLog(message.Name, message))
             .SetErrorHandler((client, error) => sink.OnError(client.Name, error))
             .SetStatisticsHandler((_, json) => sink.OnStatistics(json));
     }
