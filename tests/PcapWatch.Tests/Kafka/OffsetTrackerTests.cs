@@ -30,6 +30,25 @@ public class OffsetTrackerTests
     }
 
     [Test]
+    public void A_marker_the_consumer_skips_after_the_commit_is_committed_at_the_next_one()
+    {
+        // A transaction's last record (offset 0) is processed and committed before the consumer has read past its
+        // commit marker (offset 1): the position moves to 2 only later, with no record to process after it.
+        var tracker = new OffsetTracker("pcap");
+        long position = 1;
+        tracker.Processed(0, 0);
+        tracker.Committed(tracker.ToCommit(_ => position));
+        Assert.That(tracker.ToCommit(_ => position), Is.Empty, "nothing new");
+        position = 2;
+        var offsets = tracker.ToCommit(_ => position);
+        Assert.That(offsets.Select(o => (o.Partition.Value, o.Offset.Value)), Is.EqualTo(new[] { (0, 2L) }));
+        tracker.Committed(offsets);
+        Assert.That(tracker.ToCommit(_ => position), Is.Empty, "committed once");
+        tracker.Forget([P0]);
+        Assert.That(tracker.ToCommit(_ => 3), Is.Empty, "not ours after a revoke");
+    }
+
+    [Test]
     public void A_record_processed_after_the_commit_was_built_stays_pending()
     {
         var tracker = new OffsetTracker("pcap");
