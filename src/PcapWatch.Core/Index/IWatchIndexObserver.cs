@@ -6,4 +6,8 @@ namespace PcapWatch.Index;
 public interface IWatchIndexObserver
 {
     void OnOwnersChanged(MacAddress mac, IReadOnlyList<WatchedComputer> owners);
+
+    /// <summary>False while changes mean nothing to the observer: a restart's hundred thousand owners are then not made
+    /// into objects only to be ignored.</summary>
+    bool Listening => true;
 }

@@ -15,9 +15,15 @@ namespace PcapWatch.Index;
 /// </summary>
 public sealed class IndexRebuild
 {
-    private readonly Dictionary<string, (string EmpId, string? Name)> _watched = new(StringComparer.Ordinal);
+    // Watched employees by row key, kept as the UTF-8 the rows hold: a million computer rows are looked up in place.
+    private readonly Dictionary<byte[], WatchedEmployee> _watched = new(Utf8KeyComparer.Instance);
 
     internal ComputerRowRefs Rows { get; } = new();
+
+    /// <summary>MACs with one watched owner (nearly all): that owner's index record, written from the rows' bytes.</summary>
+    internal Dictionary<long, byte[]> SingleOwners { get; } = new();
+
+    /// <summary>MACs several watched computers claim: their owners, for the maintainer to order and report.</summary>
     internal Dictionary<long, List<WatchedComputer>> Owners { get; } = new();
 
     /// <summary>Computer rows with a valid MAC (what the maintainer counts as recomputed rows).</summary>
@@ -25,13 +31,18 @@ public sealed class IndexRebuild
 
     private bool _ownersResolved;
 
+    /// <summary>A watched employee's columns as the row holds them (null: the field is absent).</summary>
+    private readonly record struct WatchedEmployee(byte[]? EmpId, byte[]? Name);
+
     public void OnEmployee(ReadOnlySpan<byte> key, ReadOnlySpan<byte> row)
     {
         if (RowCodec.TryGetField(row, RowCodec.EmployeeWatchFlag, out var flag) && EmployeeRow.IsWatchedFlag(flag))
         {
-            _watched[Encoding.UTF8.GetString(key)] = (RowCodec.Field(row, RowCodec.EmployeeKey)!, RowCodec.Field(row, RowCodec.EmployeeName));
+            _watched[key.ToArray()] = new WatchedEmployee(Copy(row, RowCodec.EmployeeKey), Copy(row, RowCodec.EmployeeName));
         }
     }
+
+    private static byte[]? Copy(ReadOnlySpan<byte> row, int field) => RowCodec.TryGetField(row, field, out var value) ? value.ToArray() : null;
 
     public void OnComputer(ReadOnlySpan<byte> key, ReadOnlySpan<byte> row)
     {
@@ -52,25 +63,36 @@ public sealed class IndexRebuild
         if (_ownersResolved) return;
         _ownersResolved = true;
         if (_watched.Count == 0) return;
+        var watched = _watched.GetAlternateLookup<ReadOnlySpan<byte>>();
         foreach (var row in Rows)
         {
-            if (!row.HasEmployee || row.Mac is not { } macValue || WatchedEmployee(row.EmpKey) is not { } employee) continue;
-            var mac = new MacAddress(macValue);
-            if (!Owners.TryGetValue(macValue, out var list)) Owners[macValue] = list = new List<WatchedComputer>(1);
-            list.Add(new WatchedComputer(mac, Encoding.UTF8.GetString(row.RowKey), row.HasCompId ? Encoding.UTF8.GetString(row.CompId) : null,
-                employee.EmpId, employee.Name, Encoding.UTF8.GetString(row.EmpKey)));
+            if (!row.HasEmployee || row.Mac is not { } macValue || !watched.TryGetValue(row.EmpKey, out var employee)) continue;
+            if (Owners.TryGetValue(macValue, out var several))
+            {
+                several.Add(Computer(row, employee, macValue));
+            }
+            else if (SingleOwners.Remove(macValue, out var first))
+            {
+                Owners[macValue] = [OwnerRecord.Decode(new MacAddress(macValue), first)[0], Computer(row, employee, macValue)];
+            }
+            else
+            {
+                SingleOwners[macValue] = Record(row, employee);
+            }
         }
     }
 
-    /// <summary>The watched employee with this key, looked up without making a string of it (most rows are not watched).</summary>
-    private (string EmpId, string? Name)? WatchedEmployee(ReadOnlySpan<byte> empKey)
-    {
-        var lookup = _watched.GetAlternateLookup<ReadOnlySpan<char>>();
-        int chars = Encoding.UTF8.GetMaxCharCount(empKey.Length);
-        Span<char> buffer = chars <= 256 ? stackalloc char[chars] : new char[chars];
-        int written = Encoding.UTF8.GetChars(empKey, buffer);
-        return lookup.TryGetValue(buffer[..written], out var employee) ? employee : null;
-    }
+    /// <summary>The owner's index record from the row's bytes: the stores hold only what was encoded from strings
+    /// (keys and fields), so the bytes are the UTF-8 <see cref="OwnerRecord.Encode"/> would write for them.</summary>
+    private static byte[] Record(ComputerRowRefs.Row row, WatchedEmployee employee) =>
+        OwnerRecord.EncodeOne(row.RowKey, row.HasCompId ? Utf8Column.Of(row.CompId) : Utf8Column.Null, Utf8Column.Of(employee.EmpId),
+            Utf8Column.Of(employee.Name), row.EmpKey);
+
+    private static WatchedComputer Computer(ComputerRowRefs.Row row, WatchedEmployee employee, long macValue) =>
+        new(new MacAddress(macValue), Encoding.UTF8.GetString(row.RowKey), row.HasCompId ? Encoding.UTF8.GetString(row.CompId) : null,
+            Text(employee.EmpId)!, Text(employee.Name), Encoding.UTF8.GetString(row.EmpKey));
+
+    private static string? Text(byte[]? utf8) => utf8 is null ? null : Encoding.UTF8.GetString(utf8);
 
     /// <summary>The employees store was not trusted and starts empty: nobody recovered is watched.</summary>
     public void ForgetEmployees()
@@ -84,6 +106,8 @@ public sealed class IndexRebuild
     {
         _watched.Clear();
         _watched.TrimExcess();
+        SingleOwners.Clear();
+        SingleOwners.TrimExcess();
         Owners.Clear();
         Owners.TrimExcess();
     }
@@ -92,6 +116,7 @@ public sealed class IndexRebuild
     public void ForgetComputers()
     {
         Rows.Clear();
+        SingleOwners.Clear();
         Owners.Clear();
         RowsWithMac = 0;
     }

@@ -42,6 +42,9 @@ public sealed class WatchChangelog : IWatchIndexObserver
         _deliveries = deliveries;
     }
 
+    /// <summary>Changes are published only once the topic was reconciled with the index (<see cref="Reconcile"/>).</summary>
+    public bool Listening => _live;
+
     public void OnOwnersChanged(MacAddress mac, IReadOnlyList<WatchedComputer> owners)
     {
         if (_live) Publish(mac.ToString(), owners.Count == 0 ? null : Encode(owners[0]));

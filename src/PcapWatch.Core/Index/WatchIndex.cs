@@ -48,15 +48,16 @@ public sealed class WatchIndex : IWatchedMacs
     /// <summary>Sets or (with an empty list) removes the owners of a MAC; returns false when nothing changed.</summary>
     internal bool Set(MacAddress mac, IReadOnlyList<WatchedComputer> owners)
     {
+        if (owners.Count > 0) return SetRecord(mac, OwnerRecord.Encode(owners));
+        if (!_recordByMac.Remove(mac.Value, out int current)) return false;
+        Discard(current);
+        return true;
+    }
+
+    /// <summary>Sets the owners of a MAC from their encoded record (<see cref="OwnerRecord"/>); false when nothing changed.</summary>
+    internal bool SetRecord(MacAddress mac, byte[] record)
+    {
         bool exists = _recordByMac.TryGetValue(mac.Value, out int current);
-        if (owners.Count == 0)
-        {
-            if (!exists) return false;
-            Discard(current);
-            _recordByMac.Remove(mac.Value);
-            return true;
-        }
-        var record = OwnerRecord.Encode(owners);
         if (exists)
         {
             if (_arena.Get(current).SequenceEqual(record)) return false;

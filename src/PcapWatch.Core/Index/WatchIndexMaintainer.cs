@@ -138,6 +138,17 @@ public sealed class WatchIndexMaintainer
     {
         EnsureMaps();
         rebuild.ResolveOwners();
+        RecomputedRows += rebuild.RowsWithMac;
+        // MACs the index holds that no longer have an owner (none at start-up, when the index is empty).
+        foreach (var (mac, _) in Index.Entries.ToList())
+        {
+            if (!rebuild.Owners.ContainsKey(mac.Value) && !rebuild.SingleOwners.ContainsKey(mac.Value)) Recompute(mac);
+        }
+        foreach (var (mac, record) in rebuild.SingleOwners) Publish(new MacAddress(mac), record);
+        foreach (var (mac, list) in rebuild.Owners) Publish(new MacAddress(mac), list);
+        rebuild.Release();
+        // Started once the index is published, not beside it: a string per row key (a million of them) made on the
+        // other core set off collections that stopped the publishing thread too.
         var rows = rebuild.Rows;
         _mapsInTheMaking = Task.Run(() =>
         {
@@ -146,14 +157,6 @@ public sealed class WatchIndexMaintainer
             return maps;
         });
         MapsBuilt = _mapsInTheMaking;
-        RecomputedRows += rebuild.RowsWithMac;
-        // MACs the index holds that no longer have an owner (none at start-up, when the index is empty).
-        foreach (var (mac, _) in Index.Entries.ToList())
-        {
-            if (!rebuild.Owners.ContainsKey(mac.Value)) Recompute(mac);
-        }
-        foreach (var (mac, list) in rebuild.Owners) Publish(new MacAddress(mac), list);
-        rebuild.Release();
     }
 
     /// <summary>
@@ -249,6 +252,14 @@ public sealed class WatchIndexMaintainer
     }
 
     /// <summary>Sets a MAC's owners (in row-key order) in the index, reports a conflict once, and tells the observer.</summary>
+    /// <summary>A MAC with one owner, whose record a restart wrote from the rows' bytes.</summary>
+    private void Publish(MacAddress mac, byte[] oneOwner)
+    {
+        if (!Index.SetRecord(mac, oneOwner)) return;
+        _reportedConflicts.Remove(mac.Value);
+        if (_observer is { Listening: true } observer) observer.OnOwnersChanged(mac, OwnerRecord.Decode(mac, oneOwner));
+    }
+
     private void Publish(MacAddress mac, List<WatchedComputer> owners)
     {
         owners.Sort(static (a, b) => string.CompareOrdinal(a.ComputerRowKey, b.ComputerRowKey));

@@ -2,6 +2,7 @@ using CsCheck;
 using NUnit.Framework;
 using PcapWatch.Index;
 using PcapWatch.Packets;
+using PcapWatch.Tables;
 
 namespace PcapWatch.Tests.Index;
 
@@ -10,7 +11,7 @@ public class RebuildFromStoresTests
 {
     private static Dictionary<string, string[]> Contents(WatchIndex index) => index.Entries.ToDictionary(
         e => e.Key.ToString(),
-        e => e.Value.Select(o => $"{o.ComputerRowKey}:{o.CompId}:{o.EmpId}:{o.EmpName}:{o.EmpKey}").ToArray());
+        e => e.Value.Select(o => $"{o.ComputerRowKey}:{o.CompId ?? "null"}:{o.EmpId}:{o.EmpName ?? "null"}:{o.EmpKey}").ToArray());
 
     private static readonly string?[] Flags = ["YES", "NO", " yes ", "Yes\u00a0", null, "", "YESS", "\tyEs"];
 
@@ -53,15 +54,22 @@ public class RebuildFromStoresTests
     /// <summary>A table change: (employee upsert | employee delete | computer upsert | computer delete, keys, flag/MAC).</summary>
     private static readonly Gen<(int, int, int, int)> Op = Gen.Select(Gen.Int[0, 3], Gen.Int[0, 5], Gen.Int[0, 5], Gen.Int[0, 15]);
 
+    private static string EmployeeKey(int i) => i == 5 ? "é5" : $"e{i}";
+
     private static void Apply(TableHarness t, List<(int, int, int, int)> ops)
     {
         foreach (var (kind, a, b, c) in ops)
         {
             switch (kind)
             {
-                case 0: t.Employee($"e{a}", $"Name {a}", Flags[c % Flags.Length]); break;
-                case 1: t.DeleteEmployee($"e{a}"); break;
-                case 2: t.Computer($"c{a}", $"e{b}", Spell(new MacAddress(0x02_0000_000000L + c % 4), c / 4)); break;
+                // Names absent, empty or not ASCII, a key not ASCII, computers without an id or with an empty one: a restart writes the index's
+                // records from the stored bytes, the changes from strings.
+                case 0: t.Employee(EmployeeKey(a), a % 3 == 2 ? null : a % 3 == 1 ? "" : $"Zoë {a} 名", Flags[c % Flags.Length]); break;
+                case 1: t.DeleteEmployee(EmployeeKey(a)); break;
+                case 2:
+                    var mac = Spell(new MacAddress(0x02_0000_000000L + c % 4), c / 4);
+                    t.Maintainer.Apply(new TableChange<ComputerRow>($"c{a}", new ComputerRow($"c{a}", c % 5 == 0 ? null : c % 5 == 1 ? "" : $"id{c}", EmployeeKey(b), mac)));
+                    break;
                 default: t.DeleteComputer($"c{a}"); break;
             }
         }
