@@ -37,23 +37,28 @@ public static class TopicSnapshot
         consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
         // The end is asked by position, for every pending partition: not after each record (that cost 10x on a
         // 64-partition read), but every CheckEvery records and whenever nothing is fetched yet, before waiting (so the
-        // last record is not followed by a wait). Records read past the end meanwhile are not handed on.
+        // last record is not followed by a wait). A record is handed on before the end is asked: the position already
+        // counts it, so the record that reaches the end must not be dropped by the check it completes. Records read
+        // past the end meanwhile are not handed on.
         bool done = end.Update(consumer);
         int sinceCheck = 0;
         while (!done)
         {
             cancel.ThrowIfCancellationRequested();
             var r = consumer.Consume(TimeSpan.Zero);
+            if (r is not null) HandOn(r);
             if (r is null || ++sinceCheck >= CheckEvery)
             {
                 sinceCheck = 0;
                 done = end.Update(consumer);
-                if (done) break;
-                r ??= consumer.Consume(TimeSpan.FromMilliseconds(200));
+                if (!done && r is null && consumer.Consume(TimeSpan.FromMilliseconds(200)) is { } waited) HandOn(waited);
             }
-            if (r is null || r.IsPartitionEOF) continue;
-            if (end.IsBeforeEnd(r.TopicPartition, r.Offset.Value)) onRecord(r);
         }
         consumer.Close();
+
+        void HandOn(ConsumeResult<byte[]?, byte[]?> r)
+        {
+            if (!r.IsPartitionEOF && end.IsBeforeEnd(r.TopicPartition, r.Offset.Value)) onRecord(r);
+        }
     }
 }
