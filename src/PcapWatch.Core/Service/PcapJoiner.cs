@@ -82,6 +82,7 @@ public sealed class PcapJoiner : IDisposable
         // Confluent.Kafka marshals a record's topic name and headers unless told not to: the loop needs the timestamp
         // alone (the topic is pcap; a dead letter then carries the key and value, not the original headers).
         if (consumerConfig.Get("dotnet.consumer.consume.result.fields") is null) consumerConfig.ConsumeResultFields = "timestamp";
+        var startingOffsets = new StartingOffsets(consumerConfig.Get("auto.offset.reset"));
         _consumer = KafkaClients.ConsumerBuilder<UncopiedKey, PacketDecision>(consumerConfig, kafka)
             .SetKeyDeserializer(_decider)
             .SetValueDeserializer(_decider)
@@ -89,6 +90,7 @@ public sealed class PcapJoiner : IDisposable
             {
                 _progress.OnAssigned(consumer.Assignment.Count + assigned.Count);
                 _log.LogInformation("Assigned pcap partitions {Partitions}", string.Join(",", assigned.Select(p => p.Partition.Value)));
+                return startingOffsets.For(consumer, assigned, TimeSpan.FromSeconds(10));
             })
             .SetPartitionsRevokedHandler((consumer, revoked) =>
             {
