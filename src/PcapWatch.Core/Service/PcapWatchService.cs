@@ -179,6 +179,18 @@ public sealed class PcapWatchService
             metrics.OnCheckpoint();
         }
 
+        // Made before the tables are read, subscribed after: its client connects and finds the group's coordinator
+        // meanwhile (~50 ms that were on the way to the first match), and joins only once the tables are current.
+        var shared = (o.Match & Join.MatchMode.Ip) != 0
+            ? new SharedBindings(new IpBindings(), o.UsesBindingsTopic ? o.Topics.IpMacBindings : null, o.InstanceId)
+            : null;
+        using var encoder = o.OutputFormat == OutputFormat.Avro
+            ? (IMatchEncoder)new AvroMatchEncoder(o.SchemaRegistryProperties
+                ?? throw new InvalidOperationException("Avro output needs Schema Registry properties"), o.Topics.Output)
+            : new JsonMatchEncoder();
+        using var joiner = new PcapJoiner(o.BootstrapServers, o.GroupId, o.Topics, maintainer.Index, o.Match, Progress,
+            o.ConsumerProperties, producer, deadLetters, encoder, deliveries, Redeliver, kafka, _loggers.CreateLogger<PcapJoiner>(), shared, history);
+
         while (!tables.IsCurrent && !cancel.IsCancellationRequested)
         {
             tables.Poll(TimeSpan.FromMilliseconds(100), TableBatch * 10);
@@ -192,9 +204,6 @@ public sealed class PcapWatchService
 
         // Attributing by IP: the bindings the other instances published, read up to now before the first packet (as the
         // tables are), then between packet batches.
-        var shared = (o.Match & Join.MatchMode.Ip) != 0
-            ? new SharedBindings(new IpBindings(), o.UsesBindingsTopic ? o.Topics.IpMacBindings : null, o.InstanceId)
-            : null;
         using var bindingsReader = shared?.Topic is { } bindingsTopic
             ? new BindingsReader(o.BootstrapServers, o.ConsumerProperties, partitions[bindingsTopic], shared, kafka, _loggers.CreateLogger<BindingsReader>())
             : null;
@@ -209,12 +218,6 @@ public sealed class PcapWatchService
                 bindingsReader.Adopted, shared!.Bindings.AddressCount);
         }
 
-        using var encoder = o.OutputFormat == OutputFormat.Avro
-            ? (IMatchEncoder)new AvroMatchEncoder(o.SchemaRegistryProperties
-                ?? throw new InvalidOperationException("Avro output needs Schema Registry properties"), o.Topics.Output)
-            : new JsonMatchEncoder();
-        using var joiner = new PcapJoiner(o.BootstrapServers, o.GroupId, o.Topics, maintainer.Index, o.Match, Progress,
-            o.ConsumerProperties, producer, deadLetters, encoder, deliveries, Redeliver, kafka, _loggers.CreateLogger<PcapJoiner>(), shared, history);
         if (!cancel.IsCancellationRequested)
         {
             joiner.Subscribe();
