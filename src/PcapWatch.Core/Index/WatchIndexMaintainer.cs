@@ -251,7 +251,6 @@ public sealed class WatchIndexMaintainer
         Publish(mac, owners);
     }
 
-    /// <summary>Sets a MAC's owners (in row-key order) in the index, reports a conflict once, and tells the observer.</summary>
     /// <summary>A MAC with one owner, whose record a restart wrote from the rows' bytes.</summary>
     private void Publish(MacAddress mac, byte[] oneOwner)
     {
@@ -260,6 +259,7 @@ public sealed class WatchIndexMaintainer
         if (_observer is { Listening: true } observer) observer.OnOwnersChanged(mac, OwnerRecord.Decode(mac, oneOwner));
     }
 
+    /// <summary>Sets a MAC's owners (in row-key order) in the index, reports a conflict once, and tells the observer.</summary>
     private void Publish(MacAddress mac, List<WatchedComputer> owners)
     {
         owners.Sort(static (a, b) => string.CompareOrdinal(a.ComputerRowKey, b.ComputerRowKey));
