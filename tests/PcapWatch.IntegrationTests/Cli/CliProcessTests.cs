@@ -35,7 +35,8 @@ public class CliProcessTests
         using var broker = CliProcess.Start("broker", "--partitions", "pcap=8,employees=1,computers=1", "--bootstrap-file", bootstrapFile);
         Infrastructure.Kafka.WaitUntil(() => File.Exists(bootstrapFile), Patience, "the bootstrap file");
         var bootstrap = File.ReadAllText(bootstrapFile).Trim();
-        Assert.That(broker.Stdout, Does.Contain($"bootstrap: {bootstrap}"));
+        // The line is written before the file, but the test reads the process's stdout asynchronously: wait for it.
+        Infrastructure.Kafka.WaitUntil(() => broker.Stdout.Contains($"bootstrap: {bootstrap}"), Patience, "the broker's bootstrap line on stdout");
 
         using (var p = CliProcess.Start("produce", "--bootstrap-servers", bootstrap, "--topic", "employees", "--file", employeesFile))
             Assert.That(p.WaitForExit(Patience), Is.Zero, () => string.Join("\n", p.Stderr));
