@@ -16,7 +16,7 @@ namespace PcapWatch.Index;
 public sealed class IndexRebuild
 {
     // Watched employees by row key, kept as the UTF-8 the rows hold: a million computer rows are looked up in place.
-    private readonly Dictionary<byte[], WatchedEmployee> _watched = new(Utf8KeyComparer.Instance);
+    private readonly Dictionary<byte[], WatchedEmployee> _watched = new(ByteKeyComparer.Instance);
 
     internal ComputerRowRefs Rows { get; } = new();
 

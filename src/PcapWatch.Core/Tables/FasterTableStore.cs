@@ -290,18 +290,18 @@ public sealed unsafe class FasterTableStore : IDisposable
         {
             while (iterator.GetNext(out _))
             {
-                int hash = ByteArrayComparer.Hash(iterator.GetKey().AsReadOnlySpan());
+                int hash = ByteKeyComparer.Hash(iterator.GetKey().AsReadOnlySpan());
                 if (!seen.Add(hash)) repeated.Add(hash);
             }
         }
         seen = null;
-        var latest = new Dictionary<byte[], byte[]?>(ByteArrayComparer.Instance);
+        var latest = new Dictionary<byte[], byte[]?>(ByteKeyComparer.Instance);
         using (var iterator = _kv.Log.Scan(_kv.Log.BeginAddress, _kv.Log.TailAddress))
         {
             while (iterator.GetNext(out var info))
             {
                 var key = iterator.GetKey().AsReadOnlySpan();
-                if (repeated.Count > 0 && repeated.Contains(ByteArrayComparer.Hash(key)))
+                if (repeated.Count > 0 && repeated.Contains(ByteKeyComparer.Hash(key)))
                 {
                     latest[key.ToArray()] = info.Tombstone ? null : iterator.GetValue().ToByteArray();
                 }
@@ -314,22 +314,6 @@ public sealed unsafe class FasterTableStore : IDisposable
         foreach (var (key, value) in latest)
         {
             if (value is not null) visit(key, value);
-        }
-    }
-
-    private sealed class ByteArrayComparer : IEqualityComparer<byte[]>
-    {
-        public static readonly ByteArrayComparer Instance = new();
-
-        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
-
-        public int GetHashCode(byte[] bytes) => Hash(bytes);
-
-        public static int Hash(ReadOnlySpan<byte> bytes)
-        {
-            var hash = new HashCode();
-            hash.AddBytes(bytes);
-            return hash.ToHashCode();
         }
     }
 
