@@ -15,6 +15,18 @@ namespace PcapWatch.Index;
 /// </summary>
 public sealed class IndexRebuild
 {
+    // When set, a recompute of many MACs by scanning, whose maintainer has its reverse maps already: the employees are
+    // scanned first, and each computer row with one of these MACs is resolved as it is seen (no row is kept).
+    private readonly IReadOnlySet<long>? _onlyMacs;
+
+    public IndexRebuild()
+    {
+    }
+
+    /// <param name="onlyMacs">The MACs to resolve; other computer rows are skipped. The employees must be scanned
+    /// before the computers, and <see cref="Rows"/> stays empty.</param>
+    internal IndexRebuild(IReadOnlySet<long> onlyMacs) => _onlyMacs = onlyMacs;
+
     // Watched employees by row key, kept as the UTF-8 the rows hold: a million computer rows are looked up in place.
     private readonly Dictionary<byte[], WatchedEmployee> _watched = new(ByteKeyComparer.Instance);
 
@@ -51,10 +63,20 @@ public sealed class IndexRebuild
         long? macValue = null;
         if (RowCodec.TryGetComputerMac(row, out var mac))
         {
+            if (_onlyMacs is not null)
+            {
+                if (!_onlyMacs.Contains(mac.Value)) return;
+                RowsWithMac++;
+                if (hasEmployee && _watched.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(empKey, out var employee))
+                {
+                    AddOwner(new ComputerRowRefs.Row(key, hasEmployee, empKey, mac.Value, hasCompId, compId), employee, mac.Value);
+                }
+                return;
+            }
             macValue = mac.Value;
             RowsWithMac++;
         }
-        Rows.Add(key, hasEmployee, empKey, macValue, hasCompId, compId);
+        if (_onlyMacs is null) Rows.Add(key, hasEmployee, empKey, macValue, hasCompId, compId);
     }
 
     /// <summary>Each watched MAC's owners, from the scanned rows, once both stores were scanned (or forgotten).</summary>
@@ -67,18 +89,23 @@ public sealed class IndexRebuild
         foreach (var row in Rows)
         {
             if (!row.HasEmployee || row.Mac is not { } macValue || !watched.TryGetValue(row.EmpKey, out var employee)) continue;
-            if (Owners.TryGetValue(macValue, out var several))
-            {
-                several.Add(Computer(row, employee, macValue));
-            }
-            else if (SingleOwners.Remove(macValue, out var first))
-            {
-                Owners[macValue] = [OwnerRecord.Decode(new MacAddress(macValue), first)[0], Computer(row, employee, macValue)];
-            }
-            else
-            {
-                SingleOwners[macValue] = Record(row, employee);
-            }
+            AddOwner(row, employee, macValue);
+        }
+    }
+
+    private void AddOwner(ComputerRowRefs.Row row, WatchedEmployee employee, long macValue)
+    {
+        if (Owners.TryGetValue(macValue, out var several))
+        {
+            several.Add(Computer(row, employee, macValue));
+        }
+        else if (SingleOwners.Remove(macValue, out var first))
+        {
+            Owners[macValue] = [OwnerRecord.Decode(new MacAddress(macValue), first)[0], Computer(row, employee, macValue)];
+        }
+        else
+        {
+            SingleOwners[macValue] = Record(row, employee);
         }
     }
 

@@ -107,8 +107,38 @@ public sealed class WatchIndexMaintainer
         _deferring = false;
         if (_historyAffected.Count > 0) History!.RebuildAll(_historyAffected);
         if (_deferred.Count == 0) return;
-        foreach (var mac in _deferred) Recompute(new MacAddress(mac));
+        if (ScanIsCheaper(_deferred.Count)) RecomputeByScan(_deferred);
+        else foreach (var mac in _deferred) Recompute(new MacAddress(mac));
         _deferred.Clear();
+    }
+
+    // A recompute reads a computer row and its employee at random (from disk, once the rows outgrow FASTER's memory);
+    // a scan reads both stores in log order. After a first load, when every MAC is waiting, the random reads were a
+    // third of the load (5.6 s of 15.8 s for 1 M + 1 M rows) and the scan is ~0.5 s.
+    private const int RowsScannedPerRecompute = 8;
+
+    /// <summary>Fewer waiting MACs than this are always recomputed one by one (tests lower it to drive the scan).</summary>
+    internal int MinMacsForScan { get; set; } = 4096;
+
+    private bool ScanIsCheaper(int macs) =>
+        macs >= MinMacsForScan && (long)macs * RowsScannedPerRecompute >= _employees.Count + _computers.Count;
+
+    /// <summary>
+    /// <see cref="Recompute"/> for many MACs at once, by scanning the stores as a restart does: who is watched, then
+    /// the computer rows with these MACs. The same answer (a from-scratch join over the current rows), in log order.
+    /// </summary>
+    private void RecomputeByScan(IReadOnlySet<long> macs)
+    {
+        EnsureMaps();
+        var rebuild = new IndexRebuild(macs);
+        _employees.ForEachRow(rebuild.OnEmployee);
+        _computers.ForEachRow(rebuild.OnComputer);
+        RecomputedRows += rebuild.RowsWithMac;
+        foreach (var mac in macs)
+        {
+            if (rebuild.SingleOwners.TryGetValue(mac, out var record)) Publish(new MacAddress(mac), record);
+            else Publish(new MacAddress(mac), rebuild.Owners.GetValueOrDefault(mac) ?? []);
+        }
     }
 
     private void Affect(long mac)

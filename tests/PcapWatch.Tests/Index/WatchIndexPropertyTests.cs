@@ -1,5 +1,6 @@
 using CsCheck;
 using NUnit.Framework;
+using PcapWatch.Index;
 using PcapWatch.Packets;
 using PcapWatch.Tables;
 
@@ -40,25 +41,7 @@ public class WatchIndexPropertyTests
             var computers = new Dictionary<string, ComputerRow>();
             foreach (var op in ops)
             {
-                switch (op)
-                {
-                    case UpsertEmployee u:
-                        employees[u.Key] = new EmployeeRow(u.Key, u.Name, u.Flag);
-                        t.Employee(u.Key, u.Name, u.Flag);
-                        break;
-                    case DeleteEmployee d:
-                        employees.Remove(d.Key);
-                        t.DeleteEmployee(d.Key);
-                        break;
-                    case UpsertComputer c:
-                        computers[c.RowKey] = new ComputerRow(c.RowKey, c.RowKey, c.EmpKey, c.Mac);
-                        t.Computer(c.RowKey, c.EmpKey, c.Mac);
-                        break;
-                    case DeleteComputer d:
-                        computers.Remove(d.RowKey);
-                        t.DeleteComputer(d.RowKey);
-                        break;
-                }
+                Apply(op, t, employees, computers);
                 var expected = FromScratch(employees, computers);
                 var actual = t.Index.Entries.ToDictionary(e => e.Key.ToString(),
                     e => string.Join(";", e.Value.Select(o => $"{o.ComputerRowKey}:{o.EmpId}:{o.EmpName}")));
@@ -70,6 +53,72 @@ public class WatchIndexPropertyTests
                 Assert.That(t.Maintainer.ComputerRows, Is.EqualTo(computers.Count));
             }
         }, iter: 1500, threads: 1);
+    }
+
+    /// <summary>
+    /// As above with the changes applied in deferred batches (as the table loader does) of any size, each batch's MACs
+    /// recomputed by scanning the stores (what a first load's flush does) or one by one: the index equals the
+    /// from-scratch join after every flush, and the observer ends up told each MAC's current owners.
+    /// </summary>
+    [Test]
+    public void Deferred_batches_recomputed_by_scan_or_one_by_one_equal_the_from_scratch_join()
+    {
+        Gen.Select(AnyOp.Array[1, 40], Gen.Int[1, 12], Gen.Bool).Sample((ops, batch, byScan) =>
+        {
+            var told = new Dictionary<string, string>();
+            using var t = new TableHarness(new LastTold(told));
+            t.Maintainer.MinMacsForScan = byScan ? 1 : int.MaxValue;
+            var employees = new Dictionary<string, EmployeeRow>();
+            var computers = new Dictionary<string, ComputerRow>();
+            for (int start = 0; start < ops.Length; start += batch)
+            {
+                t.Maintainer.Defer();
+                foreach (var op in ops.Skip(start).Take(batch)) Apply(op, t, employees, computers);
+                t.Maintainer.Flush();
+                var expected = FromScratch(employees, computers);
+                var actual = t.Index.Entries.ToDictionary(e => e.Key.ToString(),
+                    e => string.Join(";", e.Value.Select(o => $"{o.ComputerRowKey}:{o.EmpId}:{o.EmpName}")));
+                if (!expected.OrderBy(e => e.Key).SequenceEqual(actual.OrderBy(e => e.Key)))
+                {
+                    throw new AssertionException($"after ops {start}..{start + batch - 1} (by scan: {byScan}): expected [{Show(expected)}] but the index holds [{Show(actual)}]");
+                }
+                var toldNow = told.Where(e => e.Value.Length > 0).ToDictionary(e => e.Key, e => e.Value);
+                if (!expected.OrderBy(e => e.Key).SequenceEqual(toldNow.OrderBy(e => e.Key)))
+                {
+                    throw new AssertionException($"after ops {start}..{start + batch - 1} (by scan: {byScan}): the observer was last told [{Show(toldNow)}], the index is [{Show(expected)}]");
+                }
+            }
+        }, iter: 1500, threads: 1);
+    }
+
+    private static void Apply(Op op, TableHarness t, Dictionary<string, EmployeeRow> employees, Dictionary<string, ComputerRow> computers)
+    {
+        switch (op)
+        {
+            case UpsertEmployee u:
+                employees[u.Key] = new EmployeeRow(u.Key, u.Name, u.Flag);
+                t.Employee(u.Key, u.Name, u.Flag);
+                break;
+            case DeleteEmployee d:
+                employees.Remove(d.Key);
+                t.DeleteEmployee(d.Key);
+                break;
+            case UpsertComputer c:
+                computers[c.RowKey] = new ComputerRow(c.RowKey, c.RowKey, c.EmpKey, c.Mac);
+                t.Computer(c.RowKey, c.EmpKey, c.Mac);
+                break;
+            case DeleteComputer d:
+                computers.Remove(d.RowKey);
+                t.DeleteComputer(d.RowKey);
+                break;
+        }
+    }
+
+    /// <summary>Each MAC's owners as the observer was last told them, in the index's shape (empty: retracted).</summary>
+    private sealed class LastTold(Dictionary<string, string> told) : IWatchIndexObserver
+    {
+        public void OnOwnersChanged(MacAddress mac, IReadOnlyList<WatchedComputer> owners) =>
+            told[mac.ToString()] = string.Join(";", owners.Select(o => $"{o.ComputerRowKey}:{o.EmpId}:{o.EmpName}"));
     }
 
     /// <summary>The definition: { MAC of computer c | employees[c.empkey] is watched }, owners ordered by row key.</summary>
