@@ -30,6 +30,7 @@ public sealed class WatchIndexMaintainer
     private readonly HashSet<long> _historyAffected = new();
     private readonly IWatchIndexObserver? _observer;
     private bool _deferring;
+    private bool _loadingIntoEmptyStores;
 
     /// <param name="history">With attribution at capture time: every change is recorded as a version valid from its
     /// time, and the current tables take only a row's newest version by that time.</param>
@@ -101,11 +102,34 @@ public sealed class WatchIndexMaintainer
     /// </summary>
     public void Defer() => _deferring = true;
 
+    /// <summary>
+    /// Both stores are empty and whole tables are about to be read (a first load): until the next <see cref="Flush"/>,
+    /// changes go to the stores only, and the flush then makes the reverse maps and the index from the stores in one
+    /// pass, as a restart does. Keeping the maps up to date row by row, and naming each row's MACs for a recompute,
+    /// was a third of a first load's work; none of it can matter before the tables are current.
+    /// </summary>
+    /// <returns>False (and nothing changes) when a store or the index holds anything.</returns>
+    public bool TryLoadIntoEmptyStores()
+    {
+        // Rows first: a restart's maps, still in the making, are not waited for to learn that.
+        if (_employees.Count > 0 || _computers.Count > 0 || Index.Count > 0) return false;
+        EnsureMaps();
+        _loadingIntoEmptyStores = true;
+        Defer();
+        return true;
+    }
+
     /// <summary>Recomputes every MAC collected since <see cref="Defer"/>, once each, and stops deferring.</summary>
     public void Flush()
     {
         _deferring = false;
         if (_historyAffected.Count > 0) History!.RebuildAll(_historyAffected);
+        if (_loadingIntoEmptyStores)
+        {
+            _loadingIntoEmptyStores = false;
+            RebuildFromStores();
+            return;
+        }
         if (_deferred.Count == 0) return;
         if (ScanIsCheaper(_deferred.Count)) RecomputeByScan(_deferred);
         else foreach (var mac in _deferred) Recompute(new MacAddress(mac));
@@ -210,6 +234,7 @@ public sealed class WatchIndexMaintainer
         if (History is not null && OnlyInHistory("employees", change.RowKey, validFromMs, History.Record(change, validFromMs, _historyAffected))) return;
         if (change.Row is { } row) _employees.Upsert(change.RowKey, RowCodec.EncodeEmployee(row));
         else _employees.Delete(change.RowKey);
+        if (_loadingIntoEmptyStores) return;
 
         if (!_computersByEmployee.TryGet(change.RowKey, out var computerKeys)) return;
         var affected = new HashSet<long>();
@@ -225,11 +250,16 @@ public sealed class WatchIndexMaintainer
     {
         EnsureMaps();
         if (History is not null && OnlyInHistory("computers", change.RowKey, validFromMs, History.Record(change, validFromMs, _historyAffected))) return;
-        var affected = new List<long>(2);
         var previousBytes = change.Row is { } row
             ? _computers.Upsert(change.RowKey, RowCodec.EncodeComputer(row))
             : _computers.Delete(change.RowKey);
+        if (_loadingIntoEmptyStores)
+        {
+            if (change.Row is { } loaded && !MacAddress.TryParse(loaded.MacAddr, out _)) KeptOutOfTheIndex(loaded);
+            return;
+        }
 
+        var affected = new List<long>(2);
         if (previousBytes is not null)
         {
             if (RowCodec.Field(previousBytes, RowCodec.ComputerEmpKey) is { } previousEmpKey) _computersByEmployee.Remove(previousEmpKey, change.RowKey);
@@ -250,12 +280,16 @@ public sealed class WatchIndexMaintainer
             }
             else
             {
-                InvalidMacRows++;
-                _log.LogWarning("Computer row {RowKey} has an invalid MAC address {MacAddr}; it is kept out of the index",
-                    change.RowKey, current.MacAddr);
+                KeptOutOfTheIndex(current);
             }
         }
         foreach (var mac in affected) Affect(mac);
+    }
+
+    private void KeptOutOfTheIndex(ComputerRow row)
+    {
+        InvalidMacRows++;
+        _log.LogWarning("Computer row {RowKey} has an invalid MAC address {MacAddr}; it is kept out of the index", row.RowKey, row.MacAddr);
     }
 
     /// <summary>The from-scratch answer for one MAC: every computer row with it whose owner is watched.</summary>

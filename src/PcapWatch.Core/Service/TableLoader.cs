@@ -56,6 +56,8 @@ public sealed class TableLoader
             _next[tp] = next ?? _startupEnd.Starts[tp];
             assignment.Add(new TopicPartitionOffset(tp, next is { } at ? new Offset(at) : Offset.Beginning));
         }
+        // A first load (nothing recovered): the index is made once, when the tables are current.
+        _maintainer.TryLoadIntoEmptyStores();
         _consumer.Assign(assignment);
         _log.LogInformation("Loading tables {Employees} and {Computers}: {Messages} messages to read up to their start-up end offsets",
             topics.Employees, topics.Computers, _startupEnd.Remaining(tp => _next[tp]));

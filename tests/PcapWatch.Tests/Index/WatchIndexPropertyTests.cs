@@ -91,6 +91,46 @@ public class WatchIndexPropertyTests
         }, iter: 1500, threads: 1);
     }
 
+    /// <summary>
+    /// A first load into empty stores (the index made once, at the flush, from the stores), then changes one by one:
+    /// the index equals the from-scratch join after the load and after every later change (so the reverse maps the
+    /// load made from the stores are right too), and the invalid MACs seen while loading are counted.
+    /// </summary>
+    [Test]
+    public void First_load_into_empty_stores_then_changes_equal_the_from_scratch_join()
+    {
+        Gen.Select(AnyOp.Array[0, 30], AnyOp.Array[0, 20]).Sample((load, later) =>
+        {
+            using var t = new TableHarness();
+            Assert.That(t.Maintainer.TryLoadIntoEmptyStores(), Is.True);
+            var employees = new Dictionary<string, EmployeeRow>();
+            var computers = new Dictionary<string, ComputerRow>();
+            foreach (var op in load) Apply(op, t, employees, computers);
+            Assert.That(t.Index.Count, Is.Zero, "nothing is in the index before the load's flush");
+            t.Maintainer.Flush();
+            Assert.That(t.Maintainer.InvalidMacRows, Is.EqualTo(load.Count(op => op is UpsertComputer c && !MacAddress.TryParse(c.Mac, out _))));
+            Check(t, employees, computers, "after the load");
+            foreach (var op in later)
+            {
+                Apply(op, t, employees, computers);
+                Check(t, employees, computers, $"after {op}");
+            }
+            Assert.That(t.Maintainer.TryLoadIntoEmptyStores(), Is.EqualTo(employees.Count == 0 && computers.Count == 0 && t.Index.Count == 0),
+                "only empty stores load that way");
+        }, iter: 1000, threads: 1);
+    }
+
+    private static void Check(TableHarness t, Dictionary<string, EmployeeRow> employees, Dictionary<string, ComputerRow> computers, string when)
+    {
+        var expected = FromScratch(employees, computers);
+        var actual = t.Index.Entries.ToDictionary(e => e.Key.ToString(),
+            e => string.Join(";", e.Value.Select(o => $"{o.ComputerRowKey}:{o.EmpId}:{o.EmpName}")));
+        if (!expected.OrderBy(e => e.Key).SequenceEqual(actual.OrderBy(e => e.Key)))
+        {
+            throw new AssertionException($"{when}: expected [{Show(expected)}] but the index holds [{Show(actual)}]");
+        }
+    }
+
     private static void Apply(Op op, TableHarness t, Dictionary<string, EmployeeRow> employees, Dictionary<string, ComputerRow> computers)
     {
         switch (op)
