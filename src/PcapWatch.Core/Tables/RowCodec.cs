@@ -31,6 +31,22 @@ internal static class RowCodec
         return buffer;
     }
 
+    /// <summary>The bytes one column takes in an encoded row.</summary>
+    public static int SizeOf(Utf8Column column) => 4 + (column.IsNull ? 0 : column.Bytes.Length);
+
+    /// <summary>Writes one column as <see cref="Encode"/> does (a string's UTF-8 is its bytes); returns the bytes written.</summary>
+    public static int Write(Span<byte> target, Utf8Column column)
+    {
+        if (column.IsNull)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(target, -1);
+            return 4;
+        }
+        BinaryPrimitives.WriteInt32LittleEndian(target, column.Bytes.Length);
+        column.Bytes.CopyTo(target[4..]);
+        return 4 + column.Bytes.Length;
+    }
+
     /// <summary>
     /// Field <paramref name="index"/> of an encoded row, in place: false when it is null. Lets a reader look at the
     /// one field it needs (a watch flag, a MAC) without building every string of the row.

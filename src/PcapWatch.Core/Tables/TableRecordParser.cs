@@ -26,56 +26,122 @@ public static class TableRecordParser
         out TableChange<EmployeeRow> change, out Rejection rejection)
     {
         change = default;
-        if (!TryKeyText(key, hasKey, out var messageKey, out rejection)) return false;
-        if (isTombstone) return Tombstone(messageKey, out change, out rejection);
-
-        var fields = new string?[4];
-        if (!TryReadFields(value, EmployeeFields, fields, out rejection)) return false;
-        var rowKey = messageKey ?? fields[0];
-        if (rowKey is null) return Fail(RejectionCodes.NoKey, "employee has neither a message key nor a \"key\" field", out rejection);
-        change = new TableChange<EmployeeRow>(rowKey, new EmployeeRow(rowKey, fields[1], fields[2], fields[3]));
-        return true;
+        var fields = new FieldSlices(value.Length);
+        try
+        {
+            if (!TryRead(key, hasKey, value, isTombstone, EmployeeFields, EmployeeWithoutKey, ref fields, out rejection)) return false;
+            var rowKey = RowKeyText(key, hasKey, fields);
+            change = new TableChange<EmployeeRow>(rowKey,
+                isTombstone ? null : new EmployeeRow(rowKey, fields.Text(1), fields.Text(2), fields.Text(3)));
+            return true;
+        }
+        finally
+        {
+            fields.Dispose();
+        }
     }
 
     public static bool TryParseComputer(ReadOnlySpan<byte> key, bool hasKey, ReadOnlySpan<byte> value, bool isTombstone,
         out TableChange<ComputerRow> change, out Rejection rejection)
     {
         change = default;
-        if (!TryKeyText(key, hasKey, out var messageKey, out rejection)) return false;
-        if (isTombstone) return Tombstone(messageKey, out change, out rejection);
-
-        var fields = new string?[4];
-        if (!TryReadFields(value, ComputerFields, fields, out rejection)) return false;
-        var rowKey = messageKey ?? fields[0];
-        if (rowKey is null) return Fail(RejectionCodes.NoKey, "computer has neither a message key nor a \"comp_id\" field", out rejection);
-        change = new TableChange<ComputerRow>(rowKey, new ComputerRow(rowKey, fields[0], fields[1], fields[2], fields[3]));
-        return true;
+        var fields = new FieldSlices(value.Length);
+        try
+        {
+            if (!TryRead(key, hasKey, value, isTombstone, ComputerFields, ComputerWithoutKey, ref fields, out rejection)) return false;
+            var rowKey = RowKeyText(key, hasKey, fields);
+            change = new TableChange<ComputerRow>(rowKey,
+                isTombstone ? null : new ComputerRow(rowKey, fields.Text(0), fields.Text(1), fields.Text(2), fields.Text(3)));
+            return true;
+        }
+        finally
+        {
+            fields.Dispose();
+        }
     }
 
-    private static bool Tombstone<T>(string? messageKey, out TableChange<T> change, out Rejection rejection) where T : class
+    /// <summary>
+    /// The same message as <see cref="TryParseEmployee"/> would read it, straight into its stored form
+    /// (<paramref name="into"/>: the row key's UTF-8 and <see cref="RowCodec"/>'s encoding of the row), no string made:
+    /// the same rejections, and the bytes the string path would store. <c>valid_from</c> is not read (only attribution at
+    /// capture time uses it, and that path keeps the rows as objects).
+    /// </summary>
+    public static bool TryParseEmployee(ReadOnlySpan<byte> key, bool hasKey, ReadOnlySpan<byte> value, bool isTombstone,
+        StoredChange into, out Rejection rejection)
     {
-        change = default;
-        if (messageKey is null) return Fail(RejectionCodes.NoKey, "tombstone without a key", out rejection);
-        rejection = default;
-        change = new TableChange<T>(messageKey, null);
-        return true;
+        var fields = new FieldSlices(value.Length);
+        try
+        {
+            if (!TryRead(key, hasKey, value, isTombstone, EmployeeFields, EmployeeWithoutKey, ref fields, out rejection)) return false;
+            var rowKey = RowKeyBytes(key, hasKey, fields);
+            if (isTombstone) into.SetDelete(rowKey);
+            else into.Set(rowKey, Utf8Column.Of(rowKey), fields.Utf8(1), fields.Utf8(2));
+            return true;
+        }
+        finally
+        {
+            fields.Dispose();
+        }
     }
 
-    private static bool TryKeyText(ReadOnlySpan<byte> key, bool hasKey, out string? text, out Rejection rejection)
+    /// <summary>The stored form of what <see cref="TryParseComputer(ReadOnlySpan{byte}, bool, ReadOnlySpan{byte}, bool, out TableChange{ComputerRow}, out Rejection)"/>
+    /// reads (see <see cref="TryParseEmployee(ReadOnlySpan{byte}, bool, ReadOnlySpan{byte}, bool, StoredChange, out Rejection)"/>).</summary>
+    public static bool TryParseComputer(ReadOnlySpan<byte> key, bool hasKey, ReadOnlySpan<byte> value, bool isTombstone,
+        StoredChange into, out Rejection rejection)
     {
-        text = null;
+        var fields = new FieldSlices(value.Length);
+        try
+        {
+            if (!TryRead(key, hasKey, value, isTombstone, ComputerFields, ComputerWithoutKey, ref fields, out rejection)) return false;
+            var rowKey = RowKeyBytes(key, hasKey, fields);
+            if (isTombstone) into.SetDelete(rowKey);
+            else into.Set(rowKey, Utf8Column.Of(rowKey), fields.Utf8(0), fields.Utf8(1), fields.Utf8(2));
+            return true;
+        }
+        finally
+        {
+            fields.Dispose();
+        }
+    }
+
+    private const string EmployeeWithoutKey = "employee has neither a message key nor a \"key\" field";
+    private const string ComputerWithoutKey = "computer has neither a message key nor a \"comp_id\" field";
+
+    /// <summary>
+    /// What every table message must pass: a key that is UTF-8, a value that is a JSON object whose fields are text
+    /// (a delete has none), and a row key from the message or, failing that, from the value's first named field.
+    /// </summary>
+    private static bool TryRead(ReadOnlySpan<byte> key, bool hasKey, ReadOnlySpan<byte> value, bool isTombstone, byte[][] names,
+        string withoutKey, ref FieldSlices fields, out Rejection rejection)
+    {
+        bool hasMessageKey = hasKey && !key.IsEmpty;
+        if (hasMessageKey && !Utf8.IsValid(key)) return Fail(RejectionCodes.BadKey, "message key is not valid UTF-8", out rejection);
+        if (isTombstone)
+        {
+            return hasMessageKey ? Ok(out rejection) : Fail(RejectionCodes.NoKey, "tombstone without a key", out rejection);
+        }
+        if (!TryReadFields(value, names, ref fields, out rejection)) return false;
+        return hasMessageKey || fields.Has(0) ? Ok(out rejection) : Fail(RejectionCodes.NoKey, withoutKey, out rejection);
+    }
+
+    private static string RowKeyText(ReadOnlySpan<byte> key, bool hasKey, in FieldSlices fields) =>
+        hasKey && !key.IsEmpty ? Encoding.UTF8.GetString(key) : fields.Text(0)!;
+
+    private static ReadOnlySpan<byte> RowKeyBytes(ReadOnlySpan<byte> key, bool hasKey, in FieldSlices fields) =>
+        hasKey && !key.IsEmpty ? key : fields.Utf8(0).Bytes;
+
+    private static bool Ok(out Rejection rejection)
+    {
         rejection = default;
-        if (!hasKey || key.IsEmpty) return true;
-        if (!Utf8.IsValid(key)) return Fail(RejectionCodes.BadKey, "message key is not valid UTF-8", out rejection);
-        text = Encoding.UTF8.GetString(key);
         return true;
     }
 
     /// <summary>
-    /// Reads one JSON object and the text of the named top-level fields into <paramref name="values"/> (null when
-    /// missing or JSON null). Validates the whole value as JSON, trailing bytes included.
+    /// Reads one JSON object and the text of the named top-level fields into <paramref name="fields"/> (null when
+    /// missing or JSON null; when a field appears twice, the last). Validates the whole value as JSON, trailing bytes
+    /// included.
     /// </summary>
-    private static bool TryReadFields(ReadOnlySpan<byte> value, byte[][] names, string?[] values, out Rejection rejection)
+    private static bool TryReadFields(ReadOnlySpan<byte> value, byte[][] names, ref FieldSlices fields, out Rejection rejection)
     {
         rejection = default;
         var reader = new Utf8JsonReader(value, ReaderOptions);
@@ -103,7 +169,7 @@ public static class TableRecordParser
                     reader.Skip();
                     continue;
                 }
-                if (!TryText(ref reader, names[field], out values[field], out rejection)) return false;
+                if (!TryText(ref reader, names[field], field, ref fields, out rejection)) return false;
             }
             reader.Read();
             return true;
@@ -126,10 +192,9 @@ public static class TableRecordParser
         return -1;
     }
 
-    /// <summary>A field as text: strings as they are, numbers and booleans by their JSON text, null as null.</summary>
-    private static bool TryText(ref Utf8JsonReader reader, byte[] name, out string? text, out Rejection rejection)
+    /// <summary>A field as text: strings as they are (unescaped), numbers and booleans by their JSON text, null as null.</summary>
+    private static bool TryText(ref Utf8JsonReader reader, byte[] name, int field, ref FieldSlices fields, out Rejection rejection)
     {
-        text = null;
         rejection = default;
         switch (reader.TokenType)
         {
@@ -138,12 +203,13 @@ public static class TableRecordParser
                 {
                     return Fail(problem.Code, $"field \"{Encoding.UTF8.GetString(name)}\" {problem.Detail}", out rejection);
                 }
-                text = reader.GetString();
+                fields.SetString(field, ref reader);
                 return true;
             case JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False:
-                text = Encoding.UTF8.GetString(reader.ValueSpan);
+                fields.SetRaw(field, reader.ValueSpan);
                 return true;
             case JsonTokenType.Null:
+                fields.SetNull(field);
                 return true;
             default:
                 var kind = reader.TokenType;
