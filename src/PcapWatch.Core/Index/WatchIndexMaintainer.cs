@@ -255,7 +255,7 @@ public sealed class WatchIndexMaintainer
             : _computers.Delete(change.RowKey);
         if (_loadingIntoEmptyStores)
         {
-            if (change.Row is { } loaded && !MacAddress.TryParse(loaded.MacAddr, out _)) KeptOutOfTheIndex(loaded);
+            if (change.Row is { } loaded && !MacAddress.TryParse(loaded.MacAddr, out _)) KeptOutOfTheIndex(loaded.RowKey, loaded.MacAddr);
             return;
         }
 
@@ -280,16 +280,40 @@ public sealed class WatchIndexMaintainer
             }
             else
             {
-                KeptOutOfTheIndex(current);
+                KeptOutOfTheIndex(change.RowKey, current.MacAddr);
             }
         }
         foreach (var mac in affected) Affect(mac);
     }
 
-    private void KeptOutOfTheIndex(ComputerRow row)
+    private void KeptOutOfTheIndex(string rowKey, string? macAddr)
     {
         InvalidMacRows++;
-        _log.LogWarning("Computer row {RowKey} has an invalid MAC address {MacAddr}; it is kept out of the index", row.RowKey, row.MacAddr);
+        _log.LogWarning("Computer row {RowKey} has an invalid MAC address {MacAddr}; it is kept out of the index", rowKey, macAddr);
+    }
+
+    /// <summary>
+    /// Whether changes may come in their stored form (<see cref="Load(TableName, StoredChange)"/>): while loading into
+    /// empty stores (nothing but the stores is kept up to date then), and not when attributing at capture time (the
+    /// history keeps rows as objects).
+    /// </summary>
+    public bool TakesStoredChanges => _loadingIntoEmptyStores && History is null;
+
+    /// <summary>A change of <paramref name="table"/> in stored form, while <see cref="TakesStoredChanges"/>.</summary>
+    public void Load(TableName table, StoredChange change)
+    {
+        if (!TakesStoredChanges) throw new InvalidOperationException("stored changes are taken only while loading into empty stores");
+        var store = table == TableName.Employees ? _employees : _computers;
+        if (change.IsDelete)
+        {
+            store.Delete(change.RowKey);
+            return;
+        }
+        store.Upsert(change.RowKey, change.Row);
+        if (table == TableName.Computers && !RowCodec.TryGetComputerMac(change.Row, out _))
+        {
+            KeptOutOfTheIndex(Encoding.UTF8.GetString(change.RowKey), RowCodec.Field(change.Row, RowCodec.ComputerMacAddr));
+        }
     }
 
     /// <summary>The from-scratch answer for one MAC: every computer row with it whose owner is watched.</summary>

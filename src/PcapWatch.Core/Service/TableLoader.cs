@@ -124,6 +124,9 @@ public sealed class TableLoader
         return applied;
     }
 
+    // A first load's rows, parsed straight into their stored form (reused from row to row).
+    private readonly StoredChange _stored = new();
+
     private void Apply(ConsumeResult<byte[]?, byte[]?> result)
     {
         var message = result.Message;
@@ -131,7 +134,18 @@ public sealed class TableLoader
         Rejection rejection;
         try
         {
-            if (isEmployees)
+            if (_maintainer.TakesStoredChanges)
+            {
+                bool parsed = isEmployees
+                    ? TableRecordParser.TryParseEmployee(message.Key, message.Key is not null, message.Value, message.Value is null, _stored, out rejection)
+                    : TableRecordParser.TryParseComputer(message.Key, message.Key is not null, message.Value, message.Value is null, _stored, out rejection);
+                if (parsed)
+                {
+                    _maintainer.Load(isEmployees ? TableName.Employees : TableName.Computers, _stored);
+                    return;
+                }
+            }
+            else if (isEmployees)
             {
                 if (TableRecordParser.TryParseEmployee(message.Key, message.Key is not null, message.Value, message.Value is null,
                         out var employee, out rejection)

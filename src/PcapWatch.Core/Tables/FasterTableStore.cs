@@ -172,7 +172,12 @@ public sealed unsafe class FasterTableStore : IDisposable
     public byte[]? Upsert(string key, byte[] value)
     {
         Span<byte> scratch = stackalloc byte[KeyScratch];
-        var keyBytes = Utf8(key, scratch);
+        return Upsert(Utf8(key, scratch), value);
+    }
+
+    /// <summary>Inserts or replaces the row under the UTF-8 <paramref name="keyBytes"/>; returns the previous value.</summary>
+    public byte[]? Upsert(ReadOnlySpan<byte> keyBytes, ReadOnlySpan<byte> value)
+    {
         var previous = Read(keyBytes);
         fixed (byte* k = keyBytes)
         fixed (byte* v = value)
@@ -196,7 +201,12 @@ public sealed unsafe class FasterTableStore : IDisposable
     public byte[]? Delete(string key)
     {
         Span<byte> scratch = stackalloc byte[KeyScratch];
-        var keyBytes = Utf8(key, scratch);
+        return Delete(Utf8(key, scratch));
+    }
+
+    /// <summary>Deletes the row under the UTF-8 <paramref name="keyBytes"/>; returns the previous value.</summary>
+    public byte[]? Delete(ReadOnlySpan<byte> keyBytes)
+    {
         var previous = Read(keyBytes);
         if (previous is null) return null;
         fixed (byte* k = keyBytes)

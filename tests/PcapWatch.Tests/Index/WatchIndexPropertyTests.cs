@@ -94,21 +94,29 @@ public class WatchIndexPropertyTests
     /// <summary>
     /// A first load into empty stores (the index made once, at the flush, from the stores), then changes one by one:
     /// the index equals the from-scratch join after the load and after every later change (so the reverse maps the
-    /// load made from the stores are right too), and the invalid MACs seen while loading are counted.
+    /// load made from the stores are right too), and the invalid MACs seen while loading are counted. The load's rows
+    /// come as rows of strings or, as the table loader gives them, as JSON messages parsed into their stored form.
     /// </summary>
     [Test]
     public void First_load_into_empty_stores_then_changes_equal_the_from_scratch_join()
     {
-        Gen.Select(AnyOp.Array[0, 30], AnyOp.Array[0, 20]).Sample((load, later) =>
+        Gen.Select(AnyOp.Array[0, 30], AnyOp.Array[0, 20], Gen.Bool).Sample((load, later, asMessages) =>
         {
             using var t = new TableHarness();
             Assert.That(t.Maintainer.TryLoadIntoEmptyStores(), Is.True);
+            Assert.That(t.Maintainer.TakesStoredChanges, Is.True);
             var employees = new Dictionary<string, EmployeeRow>();
             var computers = new Dictionary<string, ComputerRow>();
-            foreach (var op in load) Apply(op, t, employees, computers);
+            var stored = new StoredChange();
+            foreach (var op in load)
+            {
+                if (asMessages) Load(op, t, stored, employees, computers);
+                else Apply(op, t, employees, computers);
+            }
             Assert.That(t.Index.Count, Is.Zero, "nothing is in the index before the load's flush");
             t.Maintainer.Flush();
             Assert.That(t.Maintainer.InvalidMacRows, Is.EqualTo(load.Count(op => op is UpsertComputer c && !MacAddress.TryParse(c.Mac, out _))));
+            Assert.That(t.Maintainer.TakesStoredChanges, Is.False, "the load ends at the flush");
             Check(t, employees, computers, "after the load");
             foreach (var op in later)
             {
@@ -118,6 +126,40 @@ public class WatchIndexPropertyTests
             Assert.That(t.Maintainer.TryLoadIntoEmptyStores(), Is.EqualTo(employees.Count == 0 && computers.Count == 0 && t.Index.Count == 0),
                 "only empty stores load that way");
         }, iter: 1000, threads: 1);
+    }
+
+    /// <summary>The op as the table loader sees it in a first load: a message, parsed into its stored form.</summary>
+    private static void Load(Op op, TableHarness t, StoredChange stored, Dictionary<string, EmployeeRow> employees,
+        Dictionary<string, ComputerRow> computers)
+    {
+        static byte[] Utf8(string text) => System.Text.Encoding.UTF8.GetBytes(text);
+        static string Json(string? text) => text is null ? "null" : System.Text.Json.JsonSerializer.Serialize(text);
+        bool parsed;
+        switch (op)
+        {
+            case UpsertEmployee u:
+                employees[u.Key] = new EmployeeRow(u.Key, u.Name, u.Flag);
+                parsed = TableRecordParser.TryParseEmployee(Utf8(u.Key), true,
+                    Utf8($$"""{"key":{{Json(u.Key)}},"name":{{Json(u.Name)}},"watch_flag":{{Json(u.Flag)}}}"""), false, stored, out _);
+                break;
+            case DeleteEmployee d:
+                employees.Remove(d.Key);
+                parsed = TableRecordParser.TryParseEmployee(Utf8(d.Key), true, default, true, stored, out _);
+                break;
+            case UpsertComputer c:
+                computers[c.RowKey] = new ComputerRow(c.RowKey, c.RowKey, c.EmpKey, c.Mac);
+                parsed = TableRecordParser.TryParseComputer(Utf8(c.RowKey), true,
+                    Utf8($$"""{"comp_id":{{Json(c.RowKey)}},"empkey":{{Json(c.EmpKey)}},"macaddr":{{Json(c.Mac)}}}"""), false, stored, out _);
+                break;
+            case DeleteComputer d:
+                computers.Remove(d.RowKey);
+                parsed = TableRecordParser.TryParseComputer(Utf8(d.RowKey), true, default, true, stored, out _);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(op));
+        }
+        Assert.That(parsed, Is.True, $"{op} as a message");
+        t.Maintainer.Load(op is UpsertEmployee or DeleteEmployee ? TableName.Employees : TableName.Computers, stored);
     }
 
     private static void Check(TableHarness t, Dictionary<string, EmployeeRow> employees, Dictionary<string, ComputerRow> computers, string when)
