@@ -55,34 +55,25 @@ internal static class E2eBenchmark
         // --consumer KEY=VALUE,…: librdkafka properties for PcapWatch's consumers, to try a setting against the same run.
         var consumerProperties = BenchmarkArgs.Text(args, "--consumer")?.Split(',').Select(kv => kv.Split('=', 2))
             .ToDictionary(kv => kv[0], kv => kv[1]);
-        var bare = profile ? default : Counted(() => BareConsumer(broker.BootstrapServers, topics.Pcap, packets, inPlace: false));
-        Console.WriteLine($"bare consumer, byte[] values:   {bare}");
-        var inPlaceSampler = args.Contains("--alloc-types") ? new AllocationSampler() : null;
-        inPlaceSampler?.Start();
-        var inPlace = profile ? default : Counted(() => BareConsumer(broker.BootstrapServers, topics.Pcap, packets, inPlace: true));
-        inPlaceSampler?.Stop();
-        inPlaceSampler?.Print(8);
-        inPlaceSampler?.Dispose();
-        Console.WriteLine($"bare consumer, values in place: {inPlace}");
-        Pass pcapwatch = default;
-        foreach (int instances in instanceCounts)
+        // --rounds N: the three passes N times, interleaved; each round's ratios are from passes minutes apart at most,
+        // and the medians are reported (on this shared machine one consumer's rate moves by half within minutes).
+        int rounds = BenchmarkArgs.Int(args, "--rounds", profile || instanceCounts.Length > 1 ? 1 : 3);
+        var done = new List<Round>();
+        for (int round = 1; round <= rounds; round++)
         {
-            (Pass run, long matches) = default((Pass, long));
-            using var sampler = args.Contains("--alloc-types") ? new AllocationSampler() : null;
-            sampler?.Start();
-            run = Counted(() => { var r = PcapWatch(broker.BootstrapServers, packets, instances, expectedMatches, consumerProperties); matches = r.Matches; return r.Run; });
-            sampler?.Stop();
-            sampler?.Print(25);
-            Console.WriteLine($"pcapwatch x{instances}: {run}, matches={matches} (expected {expectedMatches})");
-            if (matches < expectedMatches)
+            if (rounds > 1) Console.WriteLine($"round {round} of {rounds}");
+            var outcome = RunRound(broker, topics, packets, instanceCounts, expectedMatches, consumerProperties, profile, args.Contains("--alloc-types") && round == 1);
+            if (outcome is not { } result) return 1;
+            done.Add(result);
+            if (rounds > 1)
             {
-                Console.Error.WriteLine("pcapwatch produced fewer matches than expected");
-                return 1;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"round {round}: ratio_inplace={result.RatioInPlace:F2} ratio_bare={result.RatioBare:F2}"));
             }
-            if (instances == instanceCounts[0]) pcapwatch = run;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"RESULT e2e-instances instances={instances} packets={packets} pcapwatch_pps={run.ColdPps:F0} ratio_bare={bare.ColdSeconds / run.ColdSeconds:F2}"));
         }
+        var bare = Median(done, r => r.Bare);
+        var inPlace = Median(done, r => r.InPlace);
+        var pcapwatch = Median(done, r => r.PcapWatch);
         string streamizPps = "n/a", ratioStreamiz = "n/a";
         if (!args.Contains("--no-streamiz"))
         {
@@ -95,15 +86,76 @@ internal static class E2eBenchmark
             ratioStreamiz = (streamiz / pcapwatch.ColdSeconds).ToString("F2", CultureInfo.InvariantCulture);
         }
         // Steady: first record consumed to last output; cold: from the pipeline's (or consumer's) start. first_match_s is
-        // in this process, from the pipeline's start (the `startup` benchmark times a process of its own).
+        // in this process, from the pipeline's start (the `startup` benchmark times a process of its own). Each figure is
+        // the median over the rounds; ratio_inplace and ratio_bare are the medians of each round's own ratio.
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"RESULT e2e packets={packets} pcapwatch_pps={pcapwatch.ColdPps:F0} pcapwatch_steady_pps={pcapwatch.SteadyPps:F0} "
             + $"bare_steady_pps={bare.SteadyPps:F0} inplace_steady_pps={inPlace.SteadyPps:F0} streamiz_pps={streamizPps} "
-            + $"ratio_inplace={pcapwatch.SteadyPps / inPlace.SteadyPps:F2} ratio_bare={pcapwatch.SteadyPps / bare.SteadyPps:F2} "
+            + $"ratio_inplace={MedianOf(done.Select(r => r.RatioInPlace)):F2} ratio_bare={MedianOf(done.Select(r => r.RatioBare)):F2} "
             + $"ratio_streamiz={ratioStreamiz} alloc_bytes_per_packet={pcapwatch.AllocatedPerPacket:F1} "
             + $"inplace_alloc_bytes_per_packet={inPlace.AllocatedPerPacket:F1} first_match_s={pcapwatch.FirstMatchSeconds:F3} "
-            + $"bare_alloc_bytes_per_packet={bare.AllocatedPerPacket:F1}"));
+            + $"bare_alloc_bytes_per_packet={bare.AllocatedPerPacket:F1} rounds={rounds}"));
         return 0;
+    }
+
+    /// <summary>One round: the byte[] bare consumer, the in-place one, then PcapWatch, over the same packets.</summary>
+    private readonly record struct Round(Pass Bare, Pass InPlace, Pass PcapWatch)
+    {
+        public double RatioInPlace => PcapWatch.SteadyPps / InPlace.SteadyPps;
+        public double RatioBare => PcapWatch.SteadyPps / Bare.SteadyPps;
+    }
+
+    /// <summary>The round whose <paramref name="pass"/> has the median steady rate (its other figures go with it).</summary>
+    private static Pass Median(List<Round> rounds, Func<Round, Pass> pass)
+    {
+        var sorted = rounds.Select(pass).OrderBy(p => p.SteadySeconds).ToList();
+        var middle = sorted[sorted.Count / 2];
+        return middle with
+        {
+            ColdSeconds = MedianOf(sorted.Select(p => p.ColdSeconds)),
+            AllocatedPerPacket = MedianOf(sorted.Select(p => p.AllocatedPerPacket)),
+            FirstMatchSeconds = MedianOf(sorted.Select(p => p.FirstMatchSeconds)),
+        };
+    }
+
+    private static double MedianOf(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    private static Round? RunRound(EmbeddedBroker broker, TopicNames topics, int packets, int[] instanceCounts, long expectedMatches,
+        Dictionary<string, string>? consumerProperties, bool profile, bool allocationTypes)
+    {
+        var bare = profile ? default : Counted(() => BareConsumer(broker.BootstrapServers, topics.Pcap, packets, inPlace: false));
+        Console.WriteLine($"bare consumer, byte[] values:   {bare}");
+        var inPlaceSampler = allocationTypes ? new AllocationSampler() : null;
+        inPlaceSampler?.Start();
+        var inPlace = profile ? default : Counted(() => BareConsumer(broker.BootstrapServers, topics.Pcap, packets, inPlace: true));
+        inPlaceSampler?.Stop();
+        inPlaceSampler?.Print(8);
+        inPlaceSampler?.Dispose();
+        Console.WriteLine($"bare consumer, values in place: {inPlace}");
+        Pass pcapwatch = default;
+        foreach (int instances in instanceCounts)
+        {
+            (Pass run, long matches) = default((Pass, long));
+            using var sampler = allocationTypes ? new AllocationSampler() : null;
+            sampler?.Start();
+            run = Counted(() => { var r = PcapWatch(broker.BootstrapServers, packets, instances, expectedMatches, consumerProperties); matches = r.Matches; return r.Run; });
+            sampler?.Stop();
+            sampler?.Print(25);
+            Console.WriteLine($"pcapwatch x{instances}: {run}, matches={matches} (expected {expectedMatches})");
+            if (matches < expectedMatches)
+            {
+                Console.Error.WriteLine("pcapwatch produced fewer matches than expected");
+                return null;
+            }
+            if (instances == instanceCounts[0]) pcapwatch = run;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"RESULT e2e-instances instances={instances} packets={packets} pcapwatch_pps={run.ColdPps:F0} ratio_bare={bare.ColdSeconds / run.ColdSeconds:F2}"));
+        }
+        return new Round(bare, inPlace, pcapwatch);
     }
 
     /// <summary>One timed pass over the packets: cold from the start, steady from the first record to the last output.</summary>

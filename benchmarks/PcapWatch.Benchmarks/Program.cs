@@ -31,6 +31,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: PcapWatch.Benchmarks extract [BenchmarkDotNet args] | attribution [BenchmarkDotNet args] | e2e [--packets N] [--watch-every K] [--instances 1,2,3] [--no-streamiz] [--consumer K=V,…] [--profile] [--alloc-types] | index-memory [--entries N] | fuzz [--seconds N] | table-state [--keys N] [--updates M] [--shared-rows R] | tables [--rows N] [--partitions P] [--program P] [--attribution latest|capture-time] [--verbose] | table-apply [--rows N] | startup [--runs N] [--program P] [--verbose] | dashboard [--employees N] [--rate R] [--seconds S] [--port P] [--program P]");
+    Console.Error.WriteLine("usage: PcapWatch.Benchmarks extract [BenchmarkDotNet args] | attribution [BenchmarkDotNet args] | e2e [--packets N] [--rounds R] [--watch-every K] [--instances 1,2,3] [--no-streamiz] [--consumer K=V,…] [--profile] [--alloc-types] | index-memory [--entries N] | fuzz [--seconds N] | table-state [--keys N] [--updates M] [--shared-rows R] | tables [--rows N] [--partitions P] [--program P] [--attribution latest|capture-time] [--verbose] | table-apply [--rows N] | startup [--runs N] [--program P] [--verbose] | dashboard [--employees N] [--rate R] [--seconds S] [--port P] [--program P]");
     return 2;
 }
