@@ -5,6 +5,9 @@ namespace PcapWatch.Kafka;
 /// <summary>
 /// Confluent.Kafka settings tuned for this job, in one place. Every value can be overridden by the caller's extra
 /// properties (applied last), so SASL/SSL and any librdkafka property pass straight through.
+/// Connections are not sparse: with sparse connections (librdkafka's default) a client connects to a broker it learnt
+/// from the bootstrap metadata only when a request needs one, paced by an internal interval, and the first metadata
+/// request waited ~50 ms of a start-up for it. PcapWatch's clients read or write partitions on every broker anyway.
 /// </summary>
 public static class ClientSettings
 {
@@ -30,6 +33,7 @@ public static class ClientSettings
             // Keyed records (MACs) land on the partition a Java client would choose (Kafka Streams, ksqlDB joins).
             Partitioner = Partitioner.Murmur2Random,
         };
+        config.Set("enable.sparse.connections", "false");
         return Apply(config, extra);
     }
 
@@ -53,6 +57,7 @@ public static class ClientSettings
             // Real-time monitoring: a fetch parks at most 100 ms waiting for data (librdkafka's default is 500 ms).
             FetchWaitMaxMs = 100,
         };
+        config.Set("enable.sparse.connections", "false");
         return Apply(config, extra);
     }
 

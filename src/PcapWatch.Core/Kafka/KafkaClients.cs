@@ -14,6 +14,24 @@ namespace PcapWatch.Kafka;
 /// </summary>
 public static class KafkaClients
 {
+    /// <summary>
+    /// Starts loading librdkafka, and binding the native functions Confluent.Kafka calls, on a pool thread: ~50 ms
+    /// (ReadyToRun; more when compiled at run time) that the first client otherwise spends on the way to a service's
+    /// first match. A service calls this first thing, so its host's start-up hides it; the first client waits for it
+    /// to finish (Confluent.Kafka loads under a lock). A failure is left to that client to report.
+    /// </summary>
+    public static void PrepareNativeLibrary() => Task.Run(() =>
+    {
+        try
+        {
+            _ = Library.Version;
+        }
+        catch (Exception)
+        {
+            // The first client loads it again and says why it cannot.
+        }
+    });
+
     public static ConsumerBuilder<TKey, TValue> ConsumerBuilder<TKey, TValue>(ConsumerConfig config, KafkaConnectivity? kafka = null)
     {
         var sink = kafka ?? new KafkaConnectivity();

@@ -73,7 +73,7 @@ public sealed class PcapWatchService
         // belongs to shutdown, not to the time before the first match.
         using var metadata = new DependentAdminClientBuilder(reader.Handle).Build();
         ClusterWait.UntilReachable(reader, () => reader.Consume(TimeSpan.Zero), o.BootstrapServers, kafka, o.StartupTimeout,
-            o.WaitingLogInterval, _log, cancel);
+            o.WaitingLogInterval, _log, cancel, metadata);
         kafka.ReportOutages();
         // Asked through a consumer: its metadata requests do not create topics (allow.auto.create.topics is false
         // for consumers), so a missing topic is reported, not silently created with the broker's defaults.

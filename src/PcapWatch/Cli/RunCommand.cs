@@ -1,6 +1,7 @@
 using System.CommandLine;
 using PcapWatch.Cli.Configuration;
 using PcapWatch.Cli.Hosting;
+using PcapWatch.Kafka;
 
 namespace PcapWatch.Cli;
 
@@ -29,6 +30,8 @@ internal static class RunCommand
         SettingFlags.AddTo(command, loader);
         command.SetAction(parse =>
         {
+            // While the settings are read and the host starts.
+            KafkaClients.PrepareNativeLibrary();
             var configuration = loader.Build(parse, parse.GetValue(CommonOptions.ConfigFile));
             using var signal = new ShutdownSignal();
             PipelineHost.Run(configuration, signal.Token);
