@@ -87,10 +87,14 @@ internal static unsafe partial class LibRdKafkaMock
         if (OperatingSystem.IsLinux())
         {
             var rid = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? "linux-arm64" : "linux-x64";
-            var dir = Path.Combine(baseDir, "runtimes", rid, "native");
-            yield return Path.Combine(dir, "librdkafka.so");
-            yield return Path.Combine(dir, "centos8-librdkafka.so");
-            yield return Path.Combine(dir, "alpine-librdkafka.so");
+            // A build keeps the package's runtimes folder; a publish for a runtime (the Dockerfile's) puts the files
+            // beside the program. The first, librdkafka's glibc build, needs libsasl2; centos8's does not.
+            foreach (var dir in new[] { Path.Combine(baseDir, "runtimes", rid, "native"), baseDir })
+            {
+                yield return Path.Combine(dir, "librdkafka.so");
+                yield return Path.Combine(dir, "centos8-librdkafka.so");
+                yield return Path.Combine(dir, "alpine-librdkafka.so");
+            }
         }
         else if (OperatingSystem.IsMacOS())
         {
