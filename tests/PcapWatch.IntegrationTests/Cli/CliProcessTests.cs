@@ -63,6 +63,37 @@ public class CliProcessTests
         Assert.That(broker.WaitForExit(TimeSpan.FromSeconds(20)), Is.Zero);
     }
 
+    /// <summary>
+    /// A publish for a runtime (the Dockerfile's) puts librdkafka's native builds beside the program instead of under
+    /// runtimes/&lt;rid&gt;/native: the embedded broker must find a usable one there too (the glibc build needs libsasl2,
+    /// which a slim image lacks; the centos8 build does not).
+    /// </summary>
+    [Test]
+    public void Broker_starts_from_a_publish_that_put_the_native_libraries_beside_the_program()
+    {
+        if (!OperatingSystem.IsLinux() || System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture != System.Runtime.InteropServices.Architecture.X64)
+        {
+            Assert.Ignore("the layout checked here is linux-x64's");
+        }
+        var built = Path.GetDirectoryName(CliProcess.ProgramPath)!;
+        var flat = Path.Combine(_scratch, "published");
+        Directory.CreateDirectory(flat);
+        foreach (var file in Directory.EnumerateFiles(built).Where(f => f.EndsWith(".dll", StringComparison.Ordinal) || f.EndsWith(".runtimeconfig.json", StringComparison.Ordinal)))
+        {
+            File.Copy(file, Path.Combine(flat, Path.GetFileName(file)));
+        }
+        foreach (var native in Directory.EnumerateFiles(Path.Combine(built, "runtimes", "linux-x64", "native")))
+        {
+            File.Copy(native, Path.Combine(flat, Path.GetFileName(native)));
+        }
+        var bootstrapFile = Path.Combine(_scratch, "bootstrap");
+        using var broker = CliProcess.StartProgram(Path.Combine(flat, "PcapWatch.dll"), null, null, null, "broker", "--bootstrap-file", bootstrapFile);
+        Infrastructure.Kafka.WaitUntil(() => File.Exists(bootstrapFile) || broker.HasExited, Patience, "the bootstrap file or the broker's exit");
+        Assert.That(File.Exists(bootstrapFile), Is.True, () => "the broker exited: " + string.Join("\n", broker.Stderr));
+        broker.Terminate();
+        Assert.That(broker.WaitForExit(TimeSpan.FromSeconds(20)), Is.Zero);
+    }
+
     [Test]
     public void Demo_command_prints_the_matches_then_a_summary()
     {

@@ -41,7 +41,11 @@ internal sealed partial class CliProcess : IDisposable
 
     /// <summary>Starts in <paramref name="workingDirectory"/> with extra environment variables; no inherited PCAPWATCH__ ones.</summary>
     public static CliProcess StartIn(string? workingDirectory, IReadOnlyDictionary<string, string>? environment, string? stdinFile,
-        params string[] args)
+        params string[] args) => StartProgram(ProgramPath, workingDirectory, environment, stdinFile, args);
+
+    /// <summary>As <see cref="StartIn"/>, with another copy of the program (another layout of its files).</summary>
+    public static CliProcess StartProgram(string programPath, string? workingDirectory, IReadOnlyDictionary<string, string>? environment,
+        string? stdinFile, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -56,7 +60,7 @@ internal sealed partial class CliProcess : IDisposable
             info.Environment.Remove(inherited);
         }
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
-        info.ArgumentList.Add(ProgramPath);
+        info.ArgumentList.Add(programPath);
         // Logs as structured events (Serilog's compact JSON with the rendered message): tests assert on event
         // properties, and on the rendered text only to wait for a stage.
         if (!args.Contains("--log-format")) info.ArgumentList.Add("--log-format=json");
