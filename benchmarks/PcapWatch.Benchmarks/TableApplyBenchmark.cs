@@ -82,7 +82,7 @@ internal static class TableApplyBenchmark
     /// </summary>
     private static FirstLoadTimes FirstLoad((byte[] Key, byte[] Value)[] employeeRows, (byte[] Key, byte[] Value)[] computerRows, string dir)
     {
-        long buckets = Math.Clamp((long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)Math.Max(1, employeeRows.Length / 4)), 1L << 10, 1L << 22);
+        long buckets = FasterTableStore.IndexBucketsFor(employeeRows.Length);
         using var employees = FasterTableStore.Create(Path.Combine(dir, "e"), buckets);
         using var computers = FasterTableStore.Create(Path.Combine(dir, "c"), buckets);
         var maintainer = new WatchIndexMaintainer(employees, computers);

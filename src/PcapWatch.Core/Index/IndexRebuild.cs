@@ -21,14 +21,17 @@ public sealed class IndexRebuild
 
     public IndexRebuild()
     {
+        _watched = new(ByteKeyComparer.Instance);
+        _watchedByBytes = _watched.GetAlternateLookup<ReadOnlySpan<byte>>();
     }
 
     /// <param name="onlyMacs">The MACs to resolve; other computer rows are skipped. The employees must be scanned
     /// before the computers, and <see cref="Rows"/> stays empty.</param>
-    internal IndexRebuild(IReadOnlySet<long> onlyMacs) => _onlyMacs = onlyMacs;
+    internal IndexRebuild(IReadOnlySet<long> onlyMacs) : this() => _onlyMacs = onlyMacs;
 
     // Watched employees by row key, kept as the UTF-8 the rows hold: a million computer rows are looked up in place.
-    private readonly Dictionary<byte[], WatchedEmployee> _watched = new(ByteKeyComparer.Instance);
+    private readonly Dictionary<byte[], WatchedEmployee> _watched;
+    private readonly Dictionary<byte[], WatchedEmployee>.AlternateLookup<ReadOnlySpan<byte>> _watchedByBytes;
 
     internal ComputerRowRefs Rows { get; } = new();
 
@@ -58,25 +61,13 @@ public sealed class IndexRebuild
 
     public void OnComputer(ReadOnlySpan<byte> key, ReadOnlySpan<byte> row)
     {
+        long? macValue = RowCodec.TryGetComputerMac(row, out var mac) ? mac.Value : null;
+        if (_onlyMacs is not null && (macValue is null || !_onlyMacs.Contains(mac.Value))) return;
+        if (macValue is not null) RowsWithMac++;
         bool hasEmployee = RowCodec.TryGetField(row, RowCodec.ComputerEmpKey, out var empKey);
         bool hasCompId = RowCodec.TryGetField(row, RowCodec.ComputerCompId, out var compId);
-        long? macValue = null;
-        if (RowCodec.TryGetComputerMac(row, out var mac))
-        {
-            if (_onlyMacs is not null)
-            {
-                if (!_onlyMacs.Contains(mac.Value)) return;
-                RowsWithMac++;
-                if (hasEmployee && _watched.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(empKey, out var employee))
-                {
-                    AddOwner(new ComputerRowRefs.Row(key, hasEmployee, empKey, mac.Value, hasCompId, compId), employee, mac.Value);
-                }
-                return;
-            }
-            macValue = mac.Value;
-            RowsWithMac++;
-        }
-        if (_onlyMacs is null) Rows.Add(key, hasEmployee, empKey, macValue, hasCompId, compId);
+        if (_onlyMacs is not null) Resolve(new ComputerRowRefs.Row(key, hasEmployee, empKey, macValue, hasCompId, compId));
+        else Rows.Add(key, hasEmployee, empKey, macValue, hasCompId, compId);
     }
 
     /// <summary>Each watched MAC's owners, from the scanned rows, once both stores were scanned (or forgotten).</summary>
@@ -85,16 +76,14 @@ public sealed class IndexRebuild
         if (_ownersResolved) return;
         _ownersResolved = true;
         if (_watched.Count == 0) return;
-        var watched = _watched.GetAlternateLookup<ReadOnlySpan<byte>>();
-        foreach (var row in Rows)
-        {
-            if (!row.HasEmployee || row.Mac is not { } macValue || !watched.TryGetValue(row.EmpKey, out var employee)) continue;
-            AddOwner(row, employee, macValue);
-        }
+        foreach (var row in Rows) Resolve(row);
     }
 
-    private void AddOwner(ComputerRowRefs.Row row, WatchedEmployee employee, long macValue)
+    /// <summary>Adds the row as its MAC's owner when it names a watched employee.</summary>
+    private void Resolve(ComputerRowRefs.Row row)
     {
+        if (!row.HasEmployee || row.Mac is not { } macValue
+            || !_watchedByBytes.TryGetValue(row.EmpKey, out var employee)) return;
         if (Owners.TryGetValue(macValue, out var several))
         {
             several.Add(Computer(row, employee, macValue));

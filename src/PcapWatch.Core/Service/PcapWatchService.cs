@@ -366,7 +366,7 @@ public sealed class PcapWatchService
             var marks = reader.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(30));
             records += Math.Max(0, marks.High.Value - marks.Low.Value);
         }
-        return Math.Clamp((long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)Math.Max(1, records / 4)), 1L << 10, 1L << 22);
+        return FasterTableStore.IndexBucketsFor(records);
     }
 
     private void Checkpoint(FasterTableStore employees, FasterTableStore computers, TableLoader tables, OwnershipHistory? history)

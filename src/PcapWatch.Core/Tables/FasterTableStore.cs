@@ -45,6 +45,10 @@ public sealed unsafe class FasterTableStore : IDisposable
         _session = NewSession();
     }
 
+    /// <summary>The hash index size for about <paramref name="rows"/> rows: a bucket per four (a power of two, 1 Ki to 4 Mi).</summary>
+    public static long IndexBucketsFor(long rows) =>
+        Math.Clamp((long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)Math.Max(1, rows / 4)), 1L << 10, 1L << 22);
+
     /// <summary>A new, empty store in <paramref name="directory"/> (whatever was there is removed).</summary>
     /// <param name="indexBuckets">Hash index size in 64-byte buckets (a power of two); size it to the row count.</param>
     public static FasterTableStore Create(string directory, long indexBuckets = 1L << 16)

@@ -20,36 +20,35 @@ public sealed class StoredChange
 
     internal void SetDelete(ReadOnlySpan<byte> rowKey)
     {
-        Reserve(rowKey.Length);
-        rowKey.CopyTo(_buffer);
-        _keyLength = rowKey.Length;
-        _rowLength = 0;
+        Start(rowKey, 0);
         IsDelete = true;
     }
 
-    internal void Set(ReadOnlySpan<byte> rowKey, Utf8Column a, Utf8Column b, Utf8Column c) =>
-        Set(rowKey, 3, a, b, c, Utf8Column.Null);
-
-    internal void Set(ReadOnlySpan<byte> rowKey, Utf8Column a, Utf8Column b, Utf8Column c, Utf8Column d) =>
-        Set(rowKey, 4, a, b, c, d);
-
-    private void Set(ReadOnlySpan<byte> rowKey, int columns, Utf8Column a, Utf8Column b, Utf8Column c, Utf8Column d)
+    internal void Set(ReadOnlySpan<byte> rowKey, Utf8Column a, Utf8Column b, Utf8Column c)
     {
-        int rowLength = RowCodec.SizeOf(a) + RowCodec.SizeOf(b) + RowCodec.SizeOf(c) + (columns == 4 ? RowCodec.SizeOf(d) : 0);
-        Reserve(rowKey.Length + rowLength);
-        rowKey.CopyTo(_buffer);
-        var row = _buffer.AsSpan(rowKey.Length, rowLength);
+        var row = Start(rowKey, RowCodec.SizeOf(a) + RowCodec.SizeOf(b) + RowCodec.SizeOf(c));
+        int at = RowCodec.Write(row, a);
+        at += RowCodec.Write(row[at..], b);
+        RowCodec.Write(row[at..], c);
+    }
+
+    internal void Set(ReadOnlySpan<byte> rowKey, Utf8Column a, Utf8Column b, Utf8Column c, Utf8Column d)
+    {
+        var row = Start(rowKey, RowCodec.SizeOf(a) + RowCodec.SizeOf(b) + RowCodec.SizeOf(c) + RowCodec.SizeOf(d));
         int at = RowCodec.Write(row, a);
         at += RowCodec.Write(row[at..], b);
         at += RowCodec.Write(row[at..], c);
-        if (columns == 4) RowCodec.Write(row[at..], d);
+        RowCodec.Write(row[at..], d);
+    }
+
+    /// <summary>Copies the row key in and returns the room for a row of <paramref name="rowLength"/> bytes after it.</summary>
+    private Span<byte> Start(ReadOnlySpan<byte> rowKey, int rowLength)
+    {
+        if (_buffer.Length < rowKey.Length + rowLength) _buffer = new byte[Math.Max(rowKey.Length + rowLength, _buffer.Length * 2)];
+        rowKey.CopyTo(_buffer);
         _keyLength = rowKey.Length;
         _rowLength = rowLength;
         IsDelete = false;
-    }
-
-    private void Reserve(int length)
-    {
-        if (_buffer.Length < length) _buffer = new byte[Math.Max(length, _buffer.Length * 2)];
+        return _buffer.AsSpan(_keyLength, rowLength);
     }
 }
