@@ -98,6 +98,12 @@ public sealed class PcapWatchService
         // for consumers), so a missing topic is reported, not silently created with the broker's defaults.
         var partitions = RequireTopics(metadata, o, cancel);
 
+        // The changelog's current content is read while the tables load; only comparing it with the index waits for them.
+        var published = o.PublishChangelog
+            ? WatchChangelog.ReadInBackground(o.BootstrapServers, o.Topics.Changelog, o.ConsumerProperties, kafka,
+                partitions.GetValueOrDefault(o.Topics.Changelog), cancel)
+            : null;
+
         var (employeesRecovery, computersRecovery) = recoveries.Take();
         // The checkpoints' offsets are checked against the topics, and missing stores made, for both tables at once.
         var computersOpening = Task.Run(() => OpenTable(o.Topics.Computers, "computers", computersRecovery, resume, reader, partitions,
@@ -117,13 +123,6 @@ public sealed class PcapWatchService
         using var computers = computersOpening.GetAwaiter().GetResult();
         if (!Resumed(o.Topics.Computers)) rebuild.ForgetComputers();
         var savedHistory = historyReading?.GetAwaiter().GetResult().File;
-        // A first start reads the changelog's current content while the tables load; only comparing it with the index
-        // waits for them. A restart reads it once they are current: beside the index and the reverse maps being made it
-        // slowed a large restart's way to current and held its copy of the topic meanwhile, for no gain to joining.
-        var published = o.PublishChangelog && resume.Count == 0
-            ? WatchChangelog.ReadInBackground(o.BootstrapServers, o.Topics.Changelog, o.ConsumerProperties, kafka,
-                partitions.GetValueOrDefault(o.Topics.Changelog), cancel)
-            : null;
         bool Resumed(string topic)
         {
             lock (resume) return resume.ContainsKey(topic);
@@ -208,8 +207,7 @@ public sealed class PcapWatchService
         }
         if (tables.IsCurrent)
         {
-            if (published is not null) changelog!.Reconcile(maintainer.Index, published.GetAwaiter().GetResult());
-            else changelog?.Reconcile(o.BootstrapServers, maintainer.Index, o.ConsumerProperties, cancel, partitions.GetValueOrDefault(o.Topics.Changelog));
+            if (changelog is not null) changelog.Reconcile(maintainer.Index, published!.GetAwaiter().GetResult());
             Progress.OnTablesCurrent();
         }
 
