@@ -53,16 +53,9 @@ public sealed class WatchChangelog : IWatchIndexObserver
     /// <summary>Brings the topic in line with the index, then publishes every later change as it happens.</summary>
     /// <param name="partitions">The changelog topic's partitions, when known (saves asking the cluster).</param>
     public void Reconcile(string bootstrapServers, WatchIndex index, IReadOnlyDictionary<string, string>? consumerProperties,
-        CancellationToken cancel, IReadOnlyList<TopicPartition>? partitions = null) =>
-        Reconcile(index, ReadPublished(bootstrapServers, _topic, consumerProperties, _kafka, partitions, cancel));
-
-    /// <summary>
-    /// <see cref="Reconcile(string, WatchIndex, IReadOnlyDictionary{string, string}?, CancellationToken, IReadOnlyList{TopicPartition}?)"/>
-    /// against the topic's content as read earlier (<see cref="ReadInBackground"/>, while the tables loaded). What other
-    /// instances published since is theirs to keep right: each publishes its own index's later changes.
-    /// </summary>
-    public void Reconcile(WatchIndex index, IReadOnlyDictionary<string, byte[]?> published)
+        CancellationToken cancel, IReadOnlyList<TopicPartition>? partitions = null)
     {
+        var published = ReadTopic(bootstrapServers, consumerProperties, partitions, cancel);
         int upserts = 0, tombstones = 0;
         var current = new HashSet<string>();
         foreach (var (mac, owners) in index.Entries)
@@ -85,23 +78,12 @@ public sealed class WatchChangelog : IWatchIndexObserver
             _topic, upserts, tombstones, index.Count - upserts);
     }
 
-    /// <summary>
-    /// The topic's content, read on a thread of its own: the service starts it when the topics are known, so that
-    /// reading it (a client of its own, its connection, the records) is off the way to the first match.
-    /// </summary>
-    public static Task<IReadOnlyDictionary<string, byte[]?>> ReadInBackground(string bootstrapServers, string topic,
-        IReadOnlyDictionary<string, string>? consumerProperties, KafkaConnectivity? kafka, IReadOnlyList<TopicPartition>? partitions,
-        CancellationToken cancel) =>
-        Task.Factory.StartNew(() => ReadPublished(bootstrapServers, topic, consumerProperties, kafka, partitions, cancel), cancel,
-            TaskCreationOptions.LongRunning, TaskScheduler.Default);
-
     /// <summary>The topic's latest value per key (null for a tombstone), read from the beginning to its current end.</summary>
-    private static IReadOnlyDictionary<string, byte[]?> ReadPublished(string bootstrapServers, string topic,
-        IReadOnlyDictionary<string, string>? properties, KafkaConnectivity? kafka, IReadOnlyList<TopicPartition>? partitions,
-        CancellationToken cancel)
+    private Dictionary<string, byte[]?> ReadTopic(string bootstrapServers, IReadOnlyDictionary<string, string>? properties,
+        IReadOnlyList<TopicPartition>? partitions, CancellationToken cancel)
     {
         var latest = new Dictionary<string, byte[]?>();
-        TopicSnapshot.Read(bootstrapServers, topic, properties, kafka, r =>
+        TopicSnapshot.Read(bootstrapServers, _topic, properties, _kafka, r =>
         {
             if (r.Message.Key is { } key) latest[System.Text.Encoding.UTF8.GetString(key)] = r.Message.Value;
         }, cancel, partitions: partitions);

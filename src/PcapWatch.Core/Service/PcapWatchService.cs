@@ -65,25 +65,6 @@ public sealed class PcapWatchService
         using var stateLock = StateDirectoryLock.Acquire(o.StateDir);
         using var metrics = new PipelineMetrics(Progress, o.InstanceId);
         _log.LogInformation("Instance {InstanceId} starting (group {GroupId}, state in {StateDir})", o.InstanceId, o.GroupId, o.StateDir);
-        var resume = new Dictionary<string, Dictionary<int, long>>();
-        // The index is rebuilt from the rows the recovery scans show; a store that is not trusted starts empty, and what
-        // was collected from it is forgotten.
-        var rebuild = new IndexRebuild();
-        var rebuildClock = Stopwatch.StartNew();
-        using var recoveries = new TableRecoveries(TableDirectory("employees"), TableDirectory("computers"), rebuild);
-        // Attributing at capture time, a store's checkpoint is used only with the table history saved for it.
-        var history = o.Attribution == Attribution.CaptureTime ? new OwnershipHistory { Retention = o.HistoryRetention } : null;
-        // Read beside the stores' recovery (2 M versions take a second or two); asked for once a checkpoint is to be used.
-        var historyReading = history is null ? null : Task.Run(() => (File: OwnershipHistoryFile.TryRead(HistoryPath, out var problem), Problem: problem));
-        string? HistoryMismatch(TableCheckpoint checkpoint)
-        {
-            if (historyReading is null) return null;
-            var (saved, problem) = historyReading.GetAwaiter().GetResult();
-            return saved is null ? problem + " (attributing at capture time needs it)"
-                : saved.Covers(checkpoint.Topic, checkpoint.NextOffsets) ? null
-                : "the table history saved beside it covers other offsets";
-        }
-
         var kafka = new KafkaConnectivity(_loggers.CreateLogger("librdkafka"));
         // One reader, connected once: it waits for the cluster, checks the topics and the checkpoints' offsets, and then
         // becomes the table loader's (each new client costs a connection and metadata round trips at start-up).
@@ -97,21 +78,31 @@ public sealed class PcapWatchService
         // Asked through a consumer: its metadata requests do not create topics (allow.auto.create.topics is false
         // for consumers), so a missing topic is reported, not silently created with the broker's defaults.
         var partitions = RequireTopics(metadata, o, cancel);
-
-        // The changelog's current content is read while the tables load; only comparing it with the index waits for them.
-        var published = o.PublishChangelog
-            ? WatchChangelog.ReadInBackground(o.BootstrapServers, o.Topics.Changelog, o.ConsumerProperties, kafka,
-                partitions.GetValueOrDefault(o.Topics.Changelog), cancel)
-            : null;
-
-        var (employeesRecovery, computersRecovery) = recoveries.Take();
-        // The checkpoints' offsets are checked against the topics, and missing stores made, for both tables at once.
-        var computersOpening = Task.Run(() => OpenTable(o.Topics.Computers, "computers", computersRecovery, resume, reader, partitions,
+        var resume = new Dictionary<string, Dictionary<int, long>>();
+        // The index is rebuilt from the rows the recovery scans show; a store that is not trusted starts empty, and what
+        // was collected from it is forgotten.
+        var rebuild = new IndexRebuild();
+        var rebuildClock = Stopwatch.StartNew();
+        // Attributing at capture time, a store's checkpoint is used only with the table history saved for it.
+        var history = o.Attribution == Attribution.CaptureTime ? new OwnershipHistory { Retention = o.HistoryRetention } : null;
+        // Read beside the stores' recovery (2 M versions take a second or two); asked for once a checkpoint is to be used.
+        var historyReading = history is null ? null : Task.Run(() => (File: OwnershipHistoryFile.TryRead(HistoryPath, out var problem), Problem: problem));
+        string? HistoryMismatch(TableCheckpoint checkpoint)
+        {
+            if (historyReading is null) return null;
+            var (saved, problem) = historyReading.GetAwaiter().GetResult();
+            return saved is null ? problem + " (attributing at capture time needs it)"
+                : saved.Covers(checkpoint.Topic, checkpoint.NextOffsets) ? null
+                : "the table history saved beside it covers other offsets";
+        }
+        // The two stores are recovered and scanned at the same time (two cores): the rebuild takes each scan's half
+        // apart and resolves the watched owners once both are done.
+        var computersOpening = Task.Run(() => OpenTable(o.Topics.Computers, "computers", resume, reader, partitions, rebuild.OnComputer,
             HistoryMismatch));
         FasterTableStore employeesStore;
         try
         {
-            employeesStore = OpenTable(o.Topics.Employees, "employees", employeesRecovery, resume, reader, partitions, HistoryMismatch);
+            employeesStore = OpenTable(o.Topics.Employees, "employees", resume, reader, partitions, rebuild.OnEmployee, HistoryMismatch);
         }
         catch
         {
@@ -207,7 +198,7 @@ public sealed class PcapWatchService
         }
         if (tables.IsCurrent)
         {
-            if (changelog is not null) changelog.Reconcile(maintainer.Index, published!.GetAwaiter().GetResult());
+            changelog?.Reconcile(o.BootstrapServers, maintainer.Index, o.ConsumerProperties, cancel, partitions.GetValueOrDefault(o.Topics.Changelog));
             Progress.OnTablesCurrent();
         }
 
@@ -325,50 +316,41 @@ public sealed class PcapWatchService
     private string TableDirectory(string name) => Path.Combine(_options.StateDir, name);
 
     /// <summary>
-    /// A table's store: its recovered checkpoint when that can be trusted (FASTER accepted it, its rows matched the saved
-    /// count and hash: <see cref="TableRecoveries"/>) and its offsets still fit the topic. Otherwise the store starts
-    /// empty and the table is read from the beginning. Adds the offsets to resume from to <paramref name="resume"/>.
+    /// Opens a table's store and recovers its checkpoint when it can be trusted: FASTER accepts it, its rows match the
+    /// saved count and hash, and its offsets still fit the topic. Otherwise the store starts empty and the table is
+    /// read from the beginning. Adds the offsets to resume from to <paramref name="resume"/>.
     /// </summary>
-    /// <param name="recovery">Owned from here: its store is returned or closed.</param>
     /// <param name="alsoRequired">Any further reason not to use the checkpoint (null: none).</param>
     /// <param name="resume">Shared by the two tables' openings, which run at the same time: written under its lock.</param>
-    private FasterTableStore OpenTable(string topic, string name, FasterTableStore.Recovery recovery, Dictionary<string, Dictionary<int, long>> resume,
-        IConsumer<byte[]?, byte[]?> reader, Dictionary<string, List<TopicPartition>> partitions, Func<TableCheckpoint, string?> alsoRequired)
+    private FasterTableStore OpenTable(string topic, string name, Dictionary<string, Dictionary<int, long>> resume,
+        IConsumer<byte[]?, byte[]?> reader, Dictionary<string, List<TopicPartition>> partitions, FasterTableStore.RowVisitor recoveredRows,
+        Func<TableCheckpoint, string?> alsoRequired)
     {
         var dir = TableDirectory(name);
         long? sized = null;
         long Buckets() => sized ??= _options.TableIndexBuckets > 0 ? _options.TableIndexBuckets : IndexBucketsFor(reader, partitions[topic]);
-        var open = recovery.Store; // closed should anything below fail
-        try
+        var store = FasterTableStore.Verify(FasterTableStore.Recover(dir), dir, Buckets, out var checkpoint, out var problem,
+            recoveredRows);
+        if (problem is not null)
         {
-            var store = open = FasterTableStore.Opened(recovery, dir, Buckets, out var checkpoint, out var problem);
-            if (problem is not null)
-            {
-                _log.LogWarning("Table {Topic}: the checkpoint in {Dir} cannot be used ({Problem}); rebuilding from the topic", topic, dir, problem);
-            }
-            if (checkpoint is null) return store;
+            _log.LogWarning("Table {Topic}: the checkpoint in {Dir} cannot be used ({Problem}); rebuilding from the topic", topic, dir, problem);
+        }
+        if (checkpoint is null) return store;
 
-            var mismatch = checkpoint.Topic != topic
-                ? $"it is for topic '{checkpoint.Topic}'"
-                : TableLoader.CheckResume(reader, partitions[topic], checkpoint.NextOffsets) ?? alsoRequired(checkpoint);
-            if (mismatch is not null)
-            {
-                _log.LogWarning("Table {Topic}: the checkpoint in {Dir} does not fit the topic ({Problem}); rebuilding from the topic", topic, dir, mismatch);
-                store.Dispose();
-                open = null;
-                return open = FasterTableStore.Create(dir, Buckets());
-            }
-            _log.LogInformation("Table {Topic}: serving from checkpoint, {Rows} rows ({Scan}), resuming at offsets {Offsets}", topic, store.Count,
-                store.FirstWritesOnly ? "each written once: verified in one pass" : "verified in two passes",
-                string.Join(",", checkpoint.NextOffsets.OrderBy(e => e.Key).Select(e => $"{e.Key}:{e.Value}")));
-            lock (resume) resume[topic] = checkpoint.NextOffsets;
-            return store;
-        }
-        catch
+        var mismatch = checkpoint.Topic != topic
+            ? $"it is for topic '{checkpoint.Topic}'"
+            : TableLoader.CheckResume(reader, partitions[topic], checkpoint.NextOffsets) ?? alsoRequired(checkpoint);
+        if (mismatch is not null)
         {
-            open?.Dispose();
-            throw;
+            _log.LogWarning("Table {Topic}: the checkpoint in {Dir} does not fit the topic ({Problem}); rebuilding from the topic", topic, dir, mismatch);
+            store.Dispose();
+            return FasterTableStore.Create(dir, Buckets());
         }
+        _log.LogInformation("Table {Topic}: serving from checkpoint, {Rows} rows ({Scan}), resuming at offsets {Offsets}", topic, store.Count,
+            store.FirstWritesOnly ? "each written once: verified in one pass" : "verified in two passes",
+            string.Join(",", checkpoint.NextOffsets.OrderBy(e => e.Key).Select(e => $"{e.Key}:{e.Value}")));
+        lock (resume) resume[topic] = checkpoint.NextOffsets;
+        return store;
     }
 
     /// <summary>

@@ -68,16 +68,20 @@ public sealed unsafe class FasterTableStore : IDisposable
     /// derived from the rows needs no second scan. When <paramref name="problem"/> is set afterwards, what it saw is
     /// not the store's content: the caller must discard it.</param>
     public static FasterTableStore Open(string directory, long indexBuckets, out TableCheckpoint? recovered, out string? problem,
-        RowVisitor? recoveredRows = null) => Opened(Recover(directory, recoveredRows), directory, () => indexBuckets, out recovered, out problem);
+        RowVisitor? recoveredRows = null) => Open(directory, () => indexBuckets, out recovered, out problem, recoveredRows);
+
+    /// <param name="indexBuckets">The index size for a new store, asked only when one has to be made: a recovered store
+    /// keeps its checkpoint's (sizing it from the topic costs a round trip per partition).</param>
+    public static FasterTableStore Open(string directory, Func<long> indexBuckets, out TableCheckpoint? recovered, out string? problem,
+        RowVisitor? recoveredRows = null) =>
+        Verify(Recover(directory), directory, indexBuckets, out recovered, out problem, recoveredRows);
 
     /// <summary>
-    /// The first half of <see cref="Open"/>: FASTER's recovery of the latest checkpoint and the scan that verifies its
-    /// rows against the checkpoint's count and hash. Touches nothing but the folder and needs nothing else, so the
-    /// service runs it on another thread, for both tables at once, while its clients connect to Kafka;
-    /// <see cref="Opened"/> finishes it. A recovery that is not used must be <see cref="Recovery.Discard"/>ed.
+    /// The first half of <see cref="Open"/>: FASTER's recovery of the latest checkpoint, no row read yet. Touches nothing
+    /// but the folder, so it may run on another thread while another store is opened (the service overlaps the two
+    /// tables this way); <see cref="Verify"/> finishes it.
     /// </summary>
-    /// <param name="recoveredRows">As for <see cref="Open"/>.</param>
-    public static Recovery Recover(string directory, RowVisitor? recoveredRows = null)
+    public static Recovery Recover(string directory)
     {
         if (!HasCheckpoint(directory)) return new Recovery(null, null, null);
         var layoutPath = Path.Combine(directory, LayoutFile);
@@ -93,12 +97,6 @@ public sealed unsafe class FasterTableStore : IDisposable
             var checkpoint = TableCheckpoint.FromBytes(store._kv.RecoveredCommitCookie)
                 ?? throw new InvalidDataException("the checkpoint carries no PcapWatch offsets");
             store.FirstWritesOnly = checkpoint.FirstWritesOnly;
-            store.RecountRows(recoveredRows);
-            if (store.Count != checkpoint.Rows || store.ContentHash != checkpoint.ContentHash)
-            {
-                throw new InvalidDataException(
-                    $"recovered {store.Count} rows (hash {store.ContentHash:x16}), the checkpoint says {checkpoint.Rows} (hash {checkpoint.ContentHash:x16})");
-            }
             return new Recovery(store, checkpoint, null);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -108,23 +106,36 @@ public sealed unsafe class FasterTableStore : IDisposable
         }
     }
 
-    /// <summary>A store recovered and verified, or why there is none (null problem: no checkpoint).</summary>
-    public sealed record Recovery(FasterTableStore? Store, TableCheckpoint? Checkpoint, string? Problem)
-    {
-        /// <summary>Closes the recovered store, for a recovery that will not be <see cref="Opened"/>.</summary>
-        public void Discard() => Store?.Dispose();
-    }
+    /// <summary>A store FASTER recovered (not yet verified), or why there is none (null problem: no checkpoint).</summary>
+    public sealed record Recovery(FasterTableStore? Store, TableCheckpoint? Checkpoint, string? Problem);
 
     /// <summary>
-    /// The second half of <see cref="Open"/>: the recovered store, or, when none could be, a new empty one (the folder
-    /// wiped) with <paramref name="indexBuckets"/> buckets.
+    /// The second half of <see cref="Open"/>: scans the recovered rows against the checkpoint's count and hash. A store
+    /// that was not recovered, or does not match, is replaced by a new empty one (the folder wiped).
     /// </summary>
-    public static FasterTableStore Opened(Recovery recovery, string directory, Func<long> indexBuckets, out TableCheckpoint? recovered,
-        out string? problem)
+    public static FasterTableStore Verify(Recovery recovery, string directory, Func<long> indexBuckets, out TableCheckpoint? recovered,
+        out string? problem, RowVisitor? recoveredRows = null)
     {
-        recovered = recovery.Checkpoint;
+        recovered = null;
         problem = recovery.Problem;
-        return recovery.Store ?? Create(directory, indexBuckets());
+        if (recovery is not { Store: { } store, Checkpoint: { } checkpoint }) return Create(directory, indexBuckets());
+        try
+        {
+            store.RecountRows(recoveredRows);
+            if (store.Count != checkpoint.Rows || store.ContentHash != checkpoint.ContentHash)
+            {
+                throw new InvalidDataException(
+                    $"recovered {store.Count} rows (hash {store.ContentHash:x16}), the checkpoint says {checkpoint.Rows} (hash {checkpoint.ContentHash:x16})");
+            }
+            recovered = checkpoint;
+            return store;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            store.Dispose();
+            problem = $"{ex.GetType().Name}: {ex.Message}";
+            return Create(directory, indexBuckets());
+        }
     }
 
     private const long RecoveryIndexBuckets = 1L << 10;
