@@ -43,6 +43,29 @@ internal sealed class ServiceHarness : IDisposable
         Assert.That(running.IsFaulted, Is.False, () => running.Exception!.ToString());
     }
 
+    /// <summary>
+    /// Runs a service that gives up waiting for Kafka after <paramref name="startupTimeout"/> (the broker is down) and
+    /// returns what it failed with.
+    /// </summary>
+    public Exception? RunUntilItGivesUp(TimeSpan startupTimeout)
+    {
+        var service = new PcapWatchService(new PipelineOptions
+        {
+            BootstrapServers = Broker.BootstrapServers,
+            StateDir = _stateDir,
+            StartupTimeout = startupTimeout,
+        });
+        try
+        {
+            service.Run(CancellationToken.None);
+            return null;
+        }
+        catch (Exception ex)
+        {
+            return ex;
+        }
+    }
+
     public PipelineSummary Stop()
     {
         _stop!.Cancel();

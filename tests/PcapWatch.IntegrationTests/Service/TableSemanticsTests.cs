@@ -1,6 +1,7 @@
 using NUnit.Framework;
 using PcapWatch.IntegrationTests.Infrastructure;
 using PcapWatch.Join;
+using PcapWatch.Kafka;
 
 namespace PcapWatch.IntegrationTests.Service;
 
@@ -175,6 +176,30 @@ public class TableSemanticsTests
         var summary = h.Stop();
         Assert.That(h.OutputByLabel(), Is.EquivalentTo(new Dictionary<string, int> { ["tom"] = 3, ["ann"] = 3 }));
         Assert.That((summary.EmployeeRows, summary.ComputerRows, summary.WatchedMacs), Is.EqualTo((3L, 2L, 2L)));
+    }
+
+    /// <summary>
+    /// A start that gives up waiting for Kafka must leave the checkpoints as they were: the next start serves from them
+    /// without reading a table row again.
+    /// </summary>
+    [Test]
+    public void A_start_that_gives_up_on_Kafka_leaves_the_checkpoints_to_the_next()
+    {
+        using var h = new ServiceHarness();
+        h.Employee("100", "Tom", "YES");
+        h.Computer("1", "100", MacA);
+        h.Start();
+        h.Stop();
+
+        h.Broker.SetDown();
+        Assert.That(h.RunUntilItGivesUp(TimeSpan.FromSeconds(1)), Is.InstanceOf<KafkaUnavailableException>());
+        h.Broker.SetUp();
+
+        h.Start();
+        Assert.That(h.Service.Progress.TableRecords, Is.Zero, "both tables served from their checkpoints");
+        h.Packets(ServiceHarness.Burst(MacA, "tom", 2));
+        h.Stop();
+        Assert.That(h.OutputByLabel(), Is.EquivalentTo(new Dictionary<string, int> { ["tom"] = 2 }));
     }
 
     [Test]
