@@ -64,7 +64,8 @@ internal static class LargeTablesBenchmark
                 $"pcapwatch, restart from checkpoint: {restart.FromStart.TotalSeconds:F2} s from process start to tables current, {restart.Serving.TotalSeconds:F2} s to joining the pcap group, RSS {Mb(restart.Rss)} MB"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"RESULT tables rows={rows} load_rows_per_s={2.0 * rows / first.Loader.TotalSeconds:F0} bare_rows_per_s={2.0 * rows / bare:F0} "
-                + $"restart_s={restart.FromStart.TotalSeconds:F2} restart_serving_s={restart.Serving.TotalSeconds:F2} rss_mb={Mb(first.Rss)} ratio_bare={bare / first.Loader.TotalSeconds:F2} "
+                + $"restart_s={restart.FromStart.TotalSeconds:F2} rss_mb={Mb(first.Rss)} ratio_bare={bare / first.Loader.TotalSeconds:F2} "
+                + $"restart_serving_s={restart.Serving.TotalSeconds:F2} "
                 + $"load_from_start_s={first.FromStart.TotalSeconds:F2} restart_rss_mb={Mb(restart.Rss)} snapshot_rows_per_s={2.0 * rows / snapshot:F0} "
                 + $"watched_macs={first.Watched} attribution={attribution}"));
             return 0;
