@@ -46,7 +46,9 @@ public sealed unsafe class EmbeddedBroker : IDisposable
             throw new InvalidOperationException($"rd_kafka_new failed: {Marshal.PtrToStringUTF8((nint)errstr)}");
         }
 
-        var cluster = LibRdKafkaMock.MockClusterNew(handle, brokerCount);
+        nint cluster;
+        // Its serving thread must never run a signal handler (SignalMask says why): it is started with all blocked.
+        using (var mask = SignalMask.BlockAll()) cluster = LibRdKafkaMock.MockClusterNew(handle, brokerCount);
         if (cluster == 0)
         {
             LibRdKafkaMock.Destroy(handle);

@@ -94,6 +94,29 @@ public class CliProcessTests
         Assert.That(broker.WaitForExit(TimeSpan.FromSeconds(20)), Is.Zero);
     }
 
+    /// <summary>
+    /// A broker process stopped and continued (SIGSTOP/SIGCONT: a VM stall, Ctrl-Z then fg) keeps serving. librdkafka's
+    /// mock cluster ends its serving thread when its poll() is interrupted, and a signal handler of the runtime could
+    /// run on that thread: within fifty freezes the broker refused every connection while its process lived on.
+    /// </summary>
+    [Test]
+    public void Broker_process_frozen_and_thawed_fifty_times_keeps_serving()
+    {
+        if (!OperatingSystem.IsLinux()) Assert.Ignore("freezing is done with Linux's signals and /proc");
+        var bootstrapFile = Path.Combine(_scratch, "bootstrap");
+        using var broker = CliProcess.Start("broker", "--bootstrap-file", bootstrapFile);
+        Infrastructure.Kafka.WaitUntil(() => File.Exists(bootstrapFile) || broker.HasExited, Patience, "the bootstrap file or the broker's exit");
+        var b = File.ReadAllText(bootstrapFile).Trim();
+
+        for (int i = 0; i < 50; i++) broker.FreezeAndThaw();
+
+        Infrastructure.Kafka.Produce(b, PcapWatch.Kafka.TopicNames.Default.Employees, [("e1", """{"key":"e1","name":"Tom","watch_flag":"YES"}""")]);
+        Assert.That(Infrastructure.Kafka.ReadAll(b, PcapWatch.Kafka.TopicNames.Default.Employees).Select(r => r.Key), Is.EqualTo(new[] { "e1" }));
+        Assert.That(broker.Logs, Has.None.Contains("failed to poll"));
+        broker.Terminate();
+        Assert.That(broker.WaitForExit(TimeSpan.FromSeconds(20)), Is.Zero);
+    }
+
     [Test]
     public void Demo_command_prints_the_matches_then_a_summary()
     {

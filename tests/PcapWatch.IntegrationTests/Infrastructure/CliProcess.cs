@@ -132,6 +132,25 @@ internal sealed partial class CliProcess : IDisposable
     public void Pause() => Kill(_process.Id, 19);
     public void Resume() => Kill(_process.Id, 18);
 
+    /// <summary>
+    /// SIGSTOP, then SIGCONT, each waited for until the kernel reports the process stopped and running again (Linux's
+    /// /proc): a freeze and a thaw that really happened, however busy the machine.
+    /// </summary>
+    public void FreezeAndThaw()
+    {
+        Pause();
+        Infrastructure.Kafka.WaitUntil(() => State() == 'T', TimeSpan.FromSeconds(10), "the process stopped");
+        Resume();
+        Infrastructure.Kafka.WaitUntil(() => State() != 'T', TimeSpan.FromSeconds(10), "the process running again");
+    }
+
+    // The state letter follows the command name, which is in parentheses and may itself hold spaces or parentheses.
+    private char State()
+    {
+        var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+        return stat[stat.LastIndexOf(')') + 2];
+    }
+
     public bool HasExited => _process.HasExited;
 
     /// <summary>Waits for a stderr (log) line containing <paramref name="text"/>; fails with the log on timeout.</summary>
