@@ -48,7 +48,7 @@ public sealed unsafe class EmbeddedBroker : IDisposable
 
         nint cluster;
         // Its serving thread must never run a signal handler (SignalMask says why): it is started with all blocked.
-        using (var mask = SignalMask.BlockAll()) cluster = LibRdKafkaMock.MockClusterNew(handle, brokerCount);
+        using (SignalMask.BlockAll()) cluster = LibRdKafkaMock.MockClusterNew(handle, brokerCount);
         if (cluster == 0)
         {
             LibRdKafkaMock.Destroy(handle);

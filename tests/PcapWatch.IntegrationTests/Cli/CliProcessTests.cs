@@ -32,9 +32,7 @@ public class CliProcessTests
     {
         string employeesFile = Resolve(employees), computersFile = Resolve(computers), pcapFile = Resolve(pcap);
         var bootstrapFile = Path.Combine(_scratch, "bootstrap");
-        using var broker = CliProcess.Start("broker", "--partitions", "pcap=8,employees=1,computers=1", "--bootstrap-file", bootstrapFile);
-        Infrastructure.Kafka.WaitUntil(() => File.Exists(bootstrapFile), Patience, "the bootstrap file");
-        var bootstrap = File.ReadAllText(bootstrapFile).Trim();
+        using var broker = CliProcess.StartBroker(bootstrapFile, Patience, out var bootstrap, "--partitions", "pcap=8,employees=1,computers=1");
         // The line is written before the file, but the test reads the process's stdout asynchronously: wait for it.
         Infrastructure.Kafka.WaitUntil(() => broker.Stdout.Contains($"bootstrap: {bootstrap}"), Patience, "the broker's bootstrap line on stdout");
 
@@ -87,9 +85,7 @@ public class CliProcessTests
             File.Copy(native, Path.Combine(flat, Path.GetFileName(native)));
         }
         var bootstrapFile = Path.Combine(_scratch, "bootstrap");
-        using var broker = CliProcess.StartProgram(Path.Combine(flat, "PcapWatch.dll"), null, null, null, "broker", "--bootstrap-file", bootstrapFile);
-        Infrastructure.Kafka.WaitUntil(() => File.Exists(bootstrapFile) || broker.HasExited, Patience, "the bootstrap file or the broker's exit");
-        Assert.That(File.Exists(bootstrapFile), Is.True, () => "the broker exited: " + string.Join("\n", broker.Stderr));
+        using var broker = CliProcess.StartBrokerOf(Path.Combine(flat, "PcapWatch.dll"), bootstrapFile, Patience, out _);
         broker.Terminate();
         Assert.That(broker.WaitForExit(TimeSpan.FromSeconds(20)), Is.Zero);
     }
@@ -104,9 +100,7 @@ public class CliProcessTests
     {
         if (!OperatingSystem.IsLinux()) Assert.Ignore("freezing is done with Linux's signals and /proc");
         var bootstrapFile = Path.Combine(_scratch, "bootstrap");
-        using var broker = CliProcess.Start("broker", "--bootstrap-file", bootstrapFile);
-        Infrastructure.Kafka.WaitUntil(() => File.Exists(bootstrapFile) || broker.HasExited, Patience, "the bootstrap file or the broker's exit");
-        var b = File.ReadAllText(bootstrapFile).Trim();
+        using var broker = CliProcess.StartBroker(bootstrapFile, Patience, out var b);
 
         for (int i = 0; i < 50; i++) broker.FreezeAndThaw();
 

@@ -166,9 +166,7 @@ public class DurabilityTests
     public void Broker_frozen_for_20_seconds_mid_run_loses_nothing()
     {
         var bootstrapFile = Path.Combine(_scratch, "bootstrap");
-        using var broker = CliProcess.Start("broker", "--partitions", "pcap=8", "--bootstrap-file", bootstrapFile);
-        Infrastructure.Kafka.WaitUntil(() => File.Exists(bootstrapFile), Patience, "the broker");
-        var b = File.ReadAllText(bootstrapFile).Trim();
+        using var broker = CliProcess.StartBroker(bootstrapFile, Patience, out var b, "--partitions", "pcap=8");
         SmallTables(b, _topics, watched: 5);
         using var run = StartRun(b);
         run.WaitForLog("Joining", Patience);

@@ -37,6 +37,32 @@ internal sealed partial class CliProcess : IDisposable
 
     public static CliProcess Start(params string[] args) => StartWithInput(null, args);
 
+    /// <summary>
+    /// <c>broker</c> with <paramref name="args"/>, returned once it has written its bootstrap servers to
+    /// <paramref name="bootstrapFile"/> (failing with its log if it exits first).
+    /// </summary>
+    public static CliProcess StartBroker(string bootstrapFile, TimeSpan patience, out string bootstrap, params string[] args) =>
+        StartBrokerOf(ProgramPath, bootstrapFile, patience, out bootstrap, args);
+
+    /// <summary>As <see cref="StartBroker"/>, from another copy of the program (another layout of its files).</summary>
+    public static CliProcess StartBrokerOf(string programPath, string bootstrapFile, TimeSpan patience, out string bootstrap,
+        params string[] args)
+    {
+        var broker = StartProgram(programPath, null, null, null, ["broker", .. args, "--bootstrap-file", bootstrapFile]);
+        try
+        {
+            Kafka.WaitUntil(() => File.Exists(bootstrapFile) || broker.HasExited, patience, "the broker's bootstrap file");
+            Assert.That(File.Exists(bootstrapFile), Is.True, () => "the broker exited: " + string.Join("\n", broker.Stderr));
+        }
+        catch
+        {
+            broker.Dispose();
+            throw;
+        }
+        bootstrap = File.ReadAllText(bootstrapFile).Trim();
+        return broker;
+    }
+
     public static CliProcess StartWithInput(string? stdinFile, params string[] args) => StartIn(null, null, stdinFile, args);
 
     /// <summary>Starts in <paramref name="workingDirectory"/> with extra environment variables; no inherited PCAPWATCH__ ones.</summary>
