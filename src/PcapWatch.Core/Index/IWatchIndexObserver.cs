@@ -10,4 +10,8 @@ public interface IWatchIndexObserver
     /// <summary>False while changes mean nothing to the observer: a restart's hundred thousand owners are then not made
     /// into objects only to be ignored.</summary>
     bool Listening => true;
+
+    /// <summary>Called before the index changes (before <see cref="OnOwnersChanged"/>): an observer that is catching up
+    /// with the index as it stands can finish doing so first.</summary>
+    void BeforeIndexChanges() { }
 }

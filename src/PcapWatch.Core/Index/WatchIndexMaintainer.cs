@@ -342,6 +342,7 @@ public sealed class WatchIndexMaintainer
     /// <summary>A MAC with one owner, whose record a restart wrote from the rows' bytes.</summary>
     private void Publish(MacAddress mac, byte[] oneOwner)
     {
+        _observer?.BeforeIndexChanges();
         if (!Index.SetRecord(mac, oneOwner)) return;
         _reportedConflicts.Remove(mac.Value);
         if (_observer is { Listening: true } observer) observer.OnOwnersChanged(mac, OwnerRecord.Decode(mac, oneOwner));
@@ -352,6 +353,7 @@ public sealed class WatchIndexMaintainer
     {
         owners.Sort(static (a, b) => string.CompareOrdinal(a.ComputerRowKey, b.ComputerRowKey));
         var ownerArray = owners.ToArray();
+        _observer?.BeforeIndexChanges();
         if (!Index.Set(mac, ownerArray)) return;
 
         if (ownerArray.Length > 1)

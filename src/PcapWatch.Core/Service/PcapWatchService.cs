@@ -130,7 +130,7 @@ public sealed class PcapWatchService
         var deliveries = new DeliveryTracker();
         metrics.Track(deliveries);
         var deadLetters = new DeadLetterWriter(producer, deliveries, o.DeadLetterMaxBytes, _loggers.CreateLogger<DeadLetterWriter>());
-        var changelog = o.PublishChangelog ? new WatchChangelog(producer, o.Topics.Changelog, deliveries, _loggers.CreateLogger<WatchChangelog>(), kafka) : null;
+        using var changelog = o.PublishChangelog ? new WatchChangelog(producer, o.Topics.Changelog, deliveries, _loggers.CreateLogger<WatchChangelog>(), kafka) : null;
         var maintainer = new WatchIndexMaintainer(employees, computers, changelog, _loggers.CreateLogger<WatchIndexMaintainer>(), history);
         if (resume.Count > 0)
         {
@@ -198,7 +198,9 @@ public sealed class PcapWatchService
         }
         if (tables.IsCurrent)
         {
-            changelog?.Reconcile(o.BootstrapServers, maintainer.Index, o.ConsumerProperties, cancel, partitions.GetValueOrDefault(o.Topics.Changelog));
+            // Packets do not wait for the changelog: its topic is read beside them, and compared with the index before the
+            // index next changes at the latest.
+            changelog?.BeginReconcile(o.BootstrapServers, maintainer.Index, o.ConsumerProperties, cancel, partitions.GetValueOrDefault(o.Topics.Changelog));
             Progress.OnTablesCurrent();
         }
 
@@ -233,6 +235,7 @@ public sealed class PcapWatchService
             bool loadedTablesCheckpointed = false;
             while (!cancel.IsCancellationRequested)
             {
+                changelog?.ReconcileIfRead();
                 maintainer.DecidedUpToMs = joiner.NewestCaptureMs;
                 int tableChanges = tables.Poll(TimeSpan.Zero, TableBatch);
                 if (tableChanges > 0 && history is not null) Progress.OnLateTableChanges(maintainer.LateChanges);
@@ -279,6 +282,14 @@ public sealed class PcapWatchService
         // Shutdown: finish the batch in hand, deliver everything, commit, checkpoint — within the shutdown timeout. What
         // the broker has not acknowledged by then is not committed past: those packets are read again after a restart.
         var shutdownDeadline = DateTime.UtcNow + o.ShutdownTimeout;
+        if (changelog is { Reconciling: true })
+        {
+            using var reconcileDeadline = new CancellationTokenSource(o.ShutdownTimeout);
+            if (!changelog.FinishReconcile(reconcileDeadline.Token))
+            {
+                _log.LogWarning("Stopping before the changelog {Topic} was reconciled with the index; the next start does it", o.Topics.Changelog);
+            }
+        }
         bool committed = false;
         while (!committed && DateTime.UtcNow < shutdownDeadline)
         {

@@ -220,4 +220,30 @@ public class TableSemanticsTests
         Assert.That(h.Changelog().Order(), Is.EqualTo(new[] { $"{MacA}=Tom", $"{MacA}=tombstone", $"{MacB}=Ann" }),
             "only the difference is written on restart");
     }
+
+    [Test]
+    public void A_changelog_written_by_others_is_corrected_where_it_differs_and_left_alone_where_it_agrees()
+    {
+        using var h = new ServiceHarness();
+        h.Employee("100", "Tom", "YES");
+        h.Employee("200", "Ann", "YES");
+        h.Computer("1", "100", MacA);
+        h.Computer("2", "200", MacB);
+        h.Start();
+        h.Stop();
+        // Between runs something else writes: a wrong owner for a watched MAC, an owner for a MAC nobody watches, and a
+        // watched MAC spelled in capitals (not a key the service writes).
+        const string Eve = """{"EMP_ID":"300","EMP_NAME":"Eve","EMP_KEY":"300","MACADDR":"x","COMP_ID":"3"}""";
+        const string Capitals = "E0:A1:D7:18:C2:72";
+        h.Tables(h.Topics.Changelog, (MacB, Eve), (MacC, Eve), (Capitals, Eve));
+        h.Start();
+        h.Stop();
+
+        var changelog = h.Changelog();
+        List<string> Of(string key) => changelog.Where(c => c.StartsWith(key + "=", StringComparison.Ordinal)).ToList();
+        Assert.That(Of(MacA), Is.EqualTo(new[] { $"{MacA}=Tom" }), "an agreeing value is not written again");
+        Assert.That(Of(MacB), Is.EqualTo(new[] { $"{MacB}=Ann", $"{MacB}=Eve", $"{MacB}=Ann" }));
+        Assert.That(Of(MacC), Is.EqualTo(new[] { $"{MacC}=Eve", $"{MacC}=tombstone" }));
+        Assert.That(Of(Capitals), Is.EqualTo(new[] { $"{Capitals}=Eve", $"{Capitals}=tombstone" }));
+    }
 }
