@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Confluent.Kafka;
 using PcapWatch.Kafka;
 using PcapWatch.Packets;
@@ -27,13 +26,11 @@ public sealed class WatchChangelog : IWatchIndexObserver, IDisposable
     private readonly DeliveryTracker _deliveries;
     private bool _live;
 
-    // A reconcile under way: the topic being read on another thread, to be compared with this index.
-    private Task<ChangelogSnapshot>? _reading;
+    // A reconcile under way, and what stops its read.
+    private ChangelogReconcile? _reconcile;
     private readonly ChangelogValue _value = new();
-    private WatchIndex? _readingFor;
     private readonly CancellationTokenSource _readingCancel = new();
     private CancellationToken _serviceCancel;
-    private readonly Stopwatch _reconcileClock = new();
 
     /// <param name="deliveries">The pipeline's delivery accounting: a refused changelog record blocks the next commit,
     /// and the pipeline reconciles the topic again to make it good.</param>
@@ -68,40 +65,48 @@ public sealed class WatchChangelog : IWatchIndexObserver, IDisposable
     /// <summary>
     /// Starts bringing the topic in line with <paramref name="index"/> without waiting: the topic is read on another
     /// thread (a second with 100,000 MACs, which packets need not wait for), and the index is compared with it on the
-    /// caller's thread, by <see cref="ReconcileIfRead"/> between batches, by <see cref="FinishReconcile"/>, or before the
-    /// index first changes. So the topic still receives every change after the reconciled state, in order.
+    /// caller's thread: in steps by <see cref="ReconcileIfRead"/> between batches, at once by
+    /// <see cref="FinishReconcile"/> or before the index next changes. So the topic still receives every change after
+    /// the reconciled state, in order.
     /// </summary>
     /// <param name="cancel">The service's: a wait before an index change ends with it.</param>
     public void BeginReconcile(string bootstrapServers, WatchIndex index, IReadOnlyDictionary<string, string>? consumerProperties,
         CancellationToken cancel, IReadOnlyList<TopicPartition>? partitions = null)
     {
-        if (_reading is not null) return;
-        _reconcileClock.Restart();
-        _readingFor = index;
+        if (_reconcile is not null) return;
         _serviceCancel = cancel;
         var stop = _readingCancel.Token;
-        _reading = Task.Run(() => ReadTopic(bootstrapServers, consumerProperties, partitions, stop));
+        _reconcile = new ChangelogReconcile(() => ReadTopicUntilRead(bootstrapServers, consumerProperties, partitions, stop), index,
+            _value, Publish, Publish);
     }
 
     /// <summary>Whether a reconcile has begun and not finished.</summary>
-    public bool Reconciling => _reading is not null;
+    public bool Reconciling => _reconcile is not null;
 
-    /// <summary>Finishes a reconcile whose read is done; never waits.</summary>
+    /// <summary>MACs compared per <see cref="ReconcileIfRead"/>: ~10–20 ms of the packet loop's time (tests lower it).</summary>
+    internal int MacsPerStep { get; set; } = 8192;
+
+    /// <summary>Steps taken by <see cref="ReconcileIfRead"/> (for tests).</summary>
+    internal int StepsTaken { get; private set; }
+
+    /// <summary>Takes a step of a reconcile whose read is done; never waits.</summary>
     public void ReconcileIfRead()
     {
-        if (_reading is { IsCompleted: true }) Compare();
+        if (_reconcile is not { Reading.IsCompleted: true } reconcile) return;
+        StepsTaken++;
+        if (reconcile.Step(MacsPerStep)) Reconciled();
     }
 
     /// <summary>Finishes a reconcile under way, waiting for its read unless <paramref name="giveUp"/> fires first.</summary>
     /// <returns>True when no reconcile is under way any more.</returns>
     public bool FinishReconcile(CancellationToken giveUp)
     {
-        if (_reading is not { } reading) return true;
-        if (!reading.IsCompleted)
+        if (_reconcile is not { } reconcile) return true;
+        if (!reconcile.Reading.IsCompleted)
         {
             try
             {
-                reading.Wait(giveUp);
+                reconcile.Reading.Wait(giveUp);
             }
             catch (OperationCanceledException) when (giveUp.IsCancellationRequested)
             {
@@ -109,57 +114,27 @@ public sealed class WatchChangelog : IWatchIndexObserver, IDisposable
             }
             catch (AggregateException)
             {
-                // The read failed: Compare rethrows its exception as it was thrown.
+                // The read failed: the step rethrows its exception as it was thrown.
             }
         }
-        Compare();
+        reconcile.Step(int.MaxValue);
+        Reconciled();
         return true;
     }
 
     /// <summary>The index is about to change: a reconcile under way is finished first, against the state before it.</summary>
     public void BeforeIndexChanges()
     {
-        if (_reading is not null) FinishReconcile(_serviceCancel);
+        if (_reconcile is not null) FinishReconcile(_serviceCancel);
     }
 
-    private void Compare()
+    private void Reconciled()
     {
-        var reading = _reading!;
-        var index = _readingFor!;
-        _reading = null;
-        _readingFor = null;
-        var published = reading.GetAwaiter().GetResult();
-        long readMs = _reconcileClock.ElapsedMilliseconds;
-        int upserts = 0, tombstones = 0;
-        foreach (var mac in index.Macs)
-        {
-            if (!index.TryGetOwners(mac, out var owners)) continue;
-            foreach (var first in owners)
-            {
-                // The first by computer row key: an index record keeps its owners in that order.
-                var value = _value.Write(mac, first);
-                if (published.ByMac.TryGetValue(mac.Value, out var old) && old is not null && value.SequenceEqual(old)) break;
-                Publish(mac, value.ToArray());
-                upserts++;
-                break;
-            }
-        }
-        foreach (var (mac, value) in published.ByMac)
-        {
-            if (value is null || index.Contains(new MacAddress(mac))) continue;
-            Publish(new MacAddress(mac), null);
-            tombstones++;
-        }
-        // Not a key the service writes: no MAC of the index has it.
-        foreach (var (key, value) in published.OtherKeys)
-        {
-            if (value is null) continue;
-            Publish(System.Text.Encoding.UTF8.GetBytes(key), null);
-            tombstones++;
-        }
+        var done = _reconcile!;
+        _reconcile = null;
         _live = true;
-        _log.LogInformation("Changelog {Topic} reconciled: {Upserts} upserts, {Tombstones} tombstones, {Unchanged} unchanged ({ReadMs} ms after it began, {CompareMs} ms comparing)",
-            _topic, upserts, tombstones, index.Count - upserts, readMs, _reconcileClock.ElapsedMilliseconds - readMs);
+        _log.LogInformation("Changelog {Topic} reconciled: {Upserts} upserts, {Tombstones} tombstones, {Unchanged} unchanged (read in {ReadMs} ms, compared in {CompareMs} ms over {Steps} steps)",
+            _topic, done.Upserts, done.Tombstones, done.Unchanged, done.ReadMs, done.CompareMs, done.Steps);
     }
 
     /// <summary>Stops a read still under way (a stop that could not wait for it: the next start reconciles).</summary>
@@ -168,7 +143,7 @@ public sealed class WatchChangelog : IWatchIndexObserver, IDisposable
         _readingCancel.Cancel();
         try
         {
-            _reading?.Wait(TimeSpan.FromSeconds(5));
+            _reconcile?.Reading.Wait(TimeSpan.FromSeconds(5));
         }
         catch (AggregateException)
         {
@@ -176,6 +151,37 @@ public sealed class WatchChangelog : IWatchIndexObserver, IDisposable
         }
         _readingCancel.Dispose();
     }
+
+    /// <summary>
+    /// <see cref="ReadTopic"/>, again after a pause when Kafka fails it: the packets are served meanwhile and wait for
+    /// Kafka as they do, so an outage while the changelog is read must not stop the service. Ends when cancelled.
+    /// </summary>
+    private ChangelogSnapshot ReadTopicUntilRead(string bootstrapServers, IReadOnlyDictionary<string, string>? properties,
+        IReadOnlyList<TopicPartition>? partitions, CancellationToken cancel)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return ReadTopic(bootstrapServers, properties, partitions, cancel);
+            }
+            catch (Exception ex) when (ex is KafkaException or KafkaUnavailableException && !cancel.IsCancellationRequested)
+            {
+                Interlocked.Increment(ref _readFailures);
+                _log.LogWarning("Reading the changelog {Topic} to reconcile it failed ({Reason}); trying again in {Pause} s (attempt {Attempt})",
+                    _topic, ex.Message, (int)ReadRetryPause.TotalSeconds, attempt);
+                cancel.WaitHandle.WaitOne(ReadRetryPause);
+                cancel.ThrowIfCancellationRequested();
+            }
+        }
+    }
+
+    private static readonly TimeSpan ReadRetryPause = TimeSpan.FromSeconds(1);
+
+    private int _readFailures;
+
+    /// <summary>Reads of the topic that Kafka failed and that were tried again (for tests).</summary>
+    internal int ReadFailures => Volatile.Read(ref _readFailures);
 
     /// <summary>The topic's latest value per key (null for a tombstone), read from the beginning to its current end.</summary>
     private ChangelogSnapshot ReadTopic(string bootstrapServers, IReadOnlyDictionary<string, string>? properties,

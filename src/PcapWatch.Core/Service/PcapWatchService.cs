@@ -284,7 +284,8 @@ public sealed class PcapWatchService
         var shutdownDeadline = DateTime.UtcNow + o.ShutdownTimeout;
         if (changelog is { Reconciling: true })
         {
-            using var reconcileDeadline = new CancellationTokenSource(o.ShutdownTimeout);
+            // Half the time at most: committing what was matched matters more (the next start reconciles anyway).
+            using var reconcileDeadline = new CancellationTokenSource(o.ShutdownTimeout / 2);
             if (!changelog.FinishReconcile(reconcileDeadline.Token))
             {
                 _log.LogWarning("Stopping before the changelog {Topic} was reconciled with the index; the next start does it", o.Topics.Changelog);

@@ -206,12 +206,7 @@ public class TableSemanticsTests
     public void Changelog_gets_a_tombstone_for_a_mac_retracted_while_the_service_was_down()
     {
         using var h = new ServiceHarness();
-        h.Employee("100", "Tom", "YES");
-        h.Employee("200", "Ann", "YES");
-        h.Computer("1", "100", MacA);
-        h.Computer("2", "200", MacB);
-        h.Start();
-        h.Stop();
+        RunOnceWithTomAndAnnWatched(h);
         Assert.That(h.Changelog().Order(), Is.EqualTo(new[] { $"{MacA}=Tom", $"{MacB}=Ann" }));
 
         h.Tables(h.Topics.Computers, ("1", null)); // while down
@@ -225,12 +220,7 @@ public class TableSemanticsTests
     public void A_changelog_written_by_others_is_corrected_where_it_differs_and_left_alone_where_it_agrees()
     {
         using var h = new ServiceHarness();
-        h.Employee("100", "Tom", "YES");
-        h.Employee("200", "Ann", "YES");
-        h.Computer("1", "100", MacA);
-        h.Computer("2", "200", MacB);
-        h.Start();
-        h.Stop();
+        RunOnceWithTomAndAnnWatched(h);
         // Between runs something else writes: a wrong owner for a watched MAC, an owner for a MAC nobody watches, and a
         // watched MAC spelled in capitals (not a key the service writes).
         const string Eve = """{"EMP_ID":"300","EMP_NAME":"Eve","EMP_KEY":"300","MACADDR":"x","COMP_ID":"3"}""";
@@ -245,5 +235,16 @@ public class TableSemanticsTests
         Assert.That(Of(MacB), Is.EqualTo(new[] { $"{MacB}=Ann", $"{MacB}=Eve", $"{MacB}=Ann" }));
         Assert.That(Of(MacC), Is.EqualTo(new[] { $"{MacC}=Eve", $"{MacC}=tombstone" }));
         Assert.That(Of(Capitals), Is.EqualTo(new[] { $"{Capitals}=Eve", $"{Capitals}=tombstone" }));
+    }
+
+    /// <summary>Tom (MAC A) and Ann (MAC B) watched; one run of the service, which writes both to the changelog.</summary>
+    private static void RunOnceWithTomAndAnnWatched(ServiceHarness h)
+    {
+        h.Employee("100", "Tom", "YES");
+        h.Employee("200", "Ann", "YES");
+        h.Computer("1", "100", MacA);
+        h.Computer("2", "200", MacB);
+        h.Start();
+        h.Stop();
     }
 }
