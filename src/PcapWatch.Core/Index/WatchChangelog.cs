@@ -58,6 +58,8 @@ public sealed class WatchChangelog : IWatchIndexObserver, IDisposable
     public bool Reconcile(string bootstrapServers, WatchIndex index, IReadOnlyDictionary<string, string>? consumerProperties,
         CancellationToken cancel, IReadOnlyList<TopicPartition>? partitions = null)
     {
+        // One under way is finished first, and a new one made: a record it already wrote may be what was refused.
+        if (!FinishReconcile(cancel)) return false;
         BeginReconcile(bootstrapServers, index, consumerProperties, cancel, partitions);
         return FinishReconcile(cancel);
     }

@@ -44,7 +44,7 @@ public sealed class WatchIndex : IWatchedMacs
     /// <summary>Every watched MAC, in no order; the index must not change while they are enumerated.</summary>
     public IEnumerable<MacAddress> Macs => _recordByMac.Keys.Select(k => new MacAddress(k));
 
-    /// <summary>Every entry, decoded. Allocates: for start-up reconciliation and tools, never the packet path.</summary>
+    /// <summary>Every entry, decoded. Allocates: for a restart's few leftovers, tools and tests, never the packet path.</summary>
     public IEnumerable<KeyValuePair<MacAddress, WatchedComputer[]>> Entries =>
         _recordByMac.Keys.ToArray().Select(k => new KeyValuePair<MacAddress, WatchedComputer[]>(new MacAddress(k), OwnersOf(new MacAddress(k))));
 

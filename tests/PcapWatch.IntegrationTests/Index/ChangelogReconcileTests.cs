@@ -13,6 +13,8 @@ namespace PcapWatch.IntegrationTests.Index;
 /// </summary>
 public class ChangelogReconcileTests
 {
+    private const short ProduceApi = 0;
+    private const int InvalidRecord = 87; // not retriable: the delivery fails
     private const short ListOffsetsApi = 2;
     private const int UnknownServerError = -1;
 
@@ -72,6 +74,29 @@ public class ChangelogReconcileTests
         Assert.That(t.Written(), Is.EqualTo(new[] { $"{Mac(0)}=Tom0" }));
     }
 
+    [Test]
+    public void A_record_refused_while_the_reconcile_is_under_way_is_made_good_by_the_next_reconcile()
+    {
+        using var t = new Tables(watched: 5);
+        t.Changelog.MacsPerStep = 2;
+        // The first produce request (the first step's upserts) is refused for good.
+        t.Broker.FailRequests(ProduceApi, 1, InvalidRecord);
+        t.Changelog.BeginReconcile(t.Broker.BootstrapServers, t.Maintainer.Index, null, CancellationToken.None);
+        Infrastructure.Kafka.WaitUntil(() =>
+        {
+            t.Changelog.ReconcileIfRead();
+            return t.Changelog.StepsTaken == 1;
+        }, TimeSpan.FromSeconds(30), "the topic read and a first step compared");
+        var refused = t.Refused();
+        Assert.That(refused, Is.Not.Empty, "a changelog record refused");
+
+        // What the service does on a refused changelog record: reconcile again.
+        Assert.That(t.Changelog.Reconcile(t.Broker.BootstrapServers, t.Maintainer.Index, null, CancellationToken.None), Is.True);
+
+        Assert.That(t.Written().Distinct().Order(), Is.EqualTo(Enumerable.Range(0, 5).Select(i => $"{Mac(i)}=Tom{i}")),
+            $"every MAC on the topic, the refused {string.Join(", ", refused)} too");
+    }
+
     /// <summary>A broker, two FASTER stores, the maintainer over them and the changelog it tells, with watched
     /// employees Tom0… each on computer i with MAC i (the changelog not yet reconciled).</summary>
     private sealed class Tables : IDisposable
@@ -105,6 +130,16 @@ public class ChangelogReconcileTests
         public WatchIndexMaintainer Maintainer { get; }
 
         public void DeleteComputer(int i) => Maintainer.Apply(new TableChange<ComputerRow>($"{i}", null));
+
+        /// <summary>The keys of the records the broker refused, once nothing is in flight.</summary>
+        public List<string> Refused()
+        {
+            var refused = new List<string>();
+            _deliveries.Settle(_producer, TimeSpan.FromSeconds(30), CancellationToken.None,
+                failed => refused.AddRange(failed.Select(f => System.Text.Encoding.UTF8.GetString(f.Message.Key))), out bool acknowledged);
+            Assert.That(acknowledged, Is.True, "the broker answered");
+            return refused;
+        }
 
         /// <summary>The changelog topic once every record is acknowledged: "MAC=EMP_NAME" or "MAC=tombstone".</summary>
         public List<string> Written()
