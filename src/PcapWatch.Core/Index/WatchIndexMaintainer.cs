@@ -194,7 +194,7 @@ public sealed class WatchIndexMaintainer
         rebuild.ResolveOwners();
         RecomputedRows += rebuild.RowsWithMac;
         // MACs the index holds that no longer have an owner (none at start-up, when the index is empty).
-        foreach (var (mac, _) in Index.Entries.ToList())
+        foreach (var mac in Index.Macs.ToList())
         {
             if (!rebuild.Owners.ContainsKey(mac.Value) && !rebuild.SingleOwners.ContainsKey(mac.Value)) Recompute(mac);
         }
