@@ -51,7 +51,11 @@ internal static class DashboardEndpoints
 
         app.MapGet("/api/health", () =>
         {
-            lock (state.Sync) return Results.Json(new HealthAnswer(state.MatchesRead, state.UnreadableRecords, state.CaughtUp, metrics.Latest()));
+            lock (state.Sync)
+            {
+                return Results.Json(new HealthAnswer(state.MatchesRead, state.UnreadableRecords, state.CaughtUp, metrics.Latest(),
+                    state.FutureStamped));
+            }
         });
     }
 

@@ -9,8 +9,15 @@ namespace PcapWatch.Dashboard;
 /// traffic per employee and protocol over event time, the newest matches, and the last sighting of each MAC and IP
 /// (the <c>who</c> answer). One lock: one writer (the topic reader, a batch at a time) and short reads.
 /// </summary>
-internal sealed class DashboardState(int feedCapacity)
+internal sealed class DashboardState(int feedCapacity, TimeProvider? clock = null)
 {
+    /// <summary>
+    /// How far past this machine's clock a match's timestamp may lie and still end the windows: a writer chooses the
+    /// timestamp, and one record stamped in the year 9999 would otherwise leave every window empty for good.
+    /// </summary>
+    public static readonly TimeSpan FutureTolerance = TimeSpan.FromDays(1);
+
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private readonly Lock _lock = new();
     private readonly WatchLookup _lookup = new();
     private readonly Dictionary<string, EmployeeTraffic> _traffic = new(StringComparer.Ordinal);
@@ -21,6 +28,10 @@ internal sealed class DashboardState(int feedCapacity)
     public long MatchesRead { get; private set; }
 
     public long UnreadableRecords { get; set; }
+
+    /// <summary>Matches stamped more than <see cref="FutureTolerance"/> ahead of this machine's clock: counted and shown,
+    /// but they do not move the windows' end.</summary>
+    public long FutureStamped { get; private set; }
 
     /// <summary>Whether the reader has reached the end of both topics once (before that, the numbers are still growing).</summary>
     public bool CaughtUp { get; set; }
@@ -35,12 +46,17 @@ internal sealed class DashboardState(int feedCapacity)
     {
         MatchesRead++;
         _lookup.AddMatch(timestampMs, match);
-        if (timestampMs > _streamTimeMs) _streamTimeMs = timestampMs;
+        if (timestampMs > _streamTimeMs)
+        {
+            long latestPlausible = _clock.GetUtcNow().ToUnixTimeMilliseconds() + (long)FutureTolerance.TotalMilliseconds;
+            if (timestampMs <= latestPlausible) _streamTimeMs = timestampMs;
+            else FutureStamped++;
+        }
         var empId = match.EmpId ?? "(none)";
         if (!_traffic.TryGetValue(empId, out var traffic)) _traffic[empId] = traffic = new EmployeeTraffic(empId);
         if (match.EmpName is not null) traffic.EmpName = match.EmpName;
         traffic.Add(timestampMs, TrafficReport.Protocol(match.Protocols), match.FrameLen);
-        Feed.Add(seq => new FeedItem(seq, DateTimeOffset.FromUnixTimeMilliseconds(timestampMs), match.FrameTime, match.EmpId, match.EmpName, match.Mac,
+        Feed.Add(seq => new FeedItem(seq, UnixTime.ToDateTimeOffset(timestampMs), match.FrameTime, match.EmpId, match.EmpName, match.Mac,
             match.Protocols, match.IpSrc, match.IpDst, match.FrameLen, match.Direction, match.AttributedBy));
     }
 
@@ -100,7 +116,7 @@ internal sealed class DashboardState(int feedCapacity)
                     var cell = series.For(window).At(b);
                     if (cell.Packets > 0) byProtocol[protocol] = cell;
                 }
-                bars.Add(new ChartBar(DateTimeOffset.FromUnixTimeMilliseconds(b * window.BucketMs), byProtocol));
+                bars.Add(new ChartBar(BucketStart(window, b), byProtocol));
             }
             return bars;
         }
@@ -135,10 +151,16 @@ internal sealed class DashboardState(int feedCapacity)
     }
 
     private DateTimeOffset? From(TrafficWindowSpec window, long first) =>
-        _streamTimeMs == long.MinValue ? null
-            : DateTimeOffset.FromUnixTimeMilliseconds(first * window.BucketMs);
+        _streamTimeMs == long.MinValue ? null : BucketStart(window, first);
 
     private DateTimeOffset? To(TrafficWindowSpec window, long last) =>
-        _streamTimeMs == long.MinValue ? null
-            : DateTimeOffset.FromUnixTimeMilliseconds((last + 1) * window.BucketMs);
+        _streamTimeMs == long.MinValue ? null : BucketStart(window, last + 1);
+
+    // The bucket's first millisecond, for a person: buckets of any timestamp exist (a record may say any time), so the
+    // product saturates and the date is clamped.
+    private static DateTimeOffset BucketStart(TrafficWindowSpec window, long bucket)
+    {
+        var ms = Math.BigMul(bucket, window.BucketMs);
+        return UnixTime.ToDateTimeOffset(ms > long.MaxValue ? long.MaxValue : ms < long.MinValue ? long.MinValue : (long)ms);
+    }
 }

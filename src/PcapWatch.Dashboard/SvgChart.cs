@@ -6,7 +6,9 @@ namespace PcapWatch.Dashboard;
 
 /// <summary>
 /// An employee's traffic over the window as stacked bars by protocol, rendered on the server as SVG: no chart script,
-/// nothing to vendor, and protocol names (from packets) written by an XML writer, so they can only ever be text.
+/// nothing to vendor, and protocol names (from packets) written by an XML writer, so they can only ever be text. What XML
+/// cannot carry at all (control characters, half a surrogate pair) becomes U+FFFD: a name from a packet or a query
+/// string must not turn the chart into an error.
 /// </summary>
 internal static class SvgChart
 {
@@ -31,7 +33,7 @@ internal static class SvgChart
             Attr(svg, "width", Width.ToString(CultureInfo.InvariantCulture));
             Attr(svg, "height", Height.ToString(CultureInfo.InvariantCulture));
             Attr(svg, "role", "img");
-            svg.WriteElementString("title", Ns, title);
+            svg.WriteElementString("title", Ns, XmlText(title));
             Text(svg, 4, Top + 8, Format(max, bytes), "axis");
             Text(svg, 4, Top + PlotHeight, "0", "axis");
             Line(svg, Left, Top + PlotHeight, Width - 8, Top + PlotHeight);
@@ -51,7 +53,7 @@ internal static class SvgChart
                     Attr(svg, "height", N(h));
                     Attr(svg, "fill", Palette[protocols.IndexOf(protocol) % Palette.Length]);
                     svg.WriteElementString("title", Ns,
-                        $"{bars[i].Start.UtcDateTime:yyyy-MM-dd HH:mm} UTC {protocol}: {Format(v, bytes)}");
+                        XmlText($"{bars[i].Start.UtcDateTime:yyyy-MM-dd HH:mm} UTC {protocol}: {Format(v, bytes)}"));
                     svg.WriteEndElement();
                 }
             }
@@ -98,7 +100,7 @@ internal static class SvgChart
         Attr(svg, "class", cssClass);
         Attr(svg, "font-size", "10");
         Attr(svg, "font-family", "sans-serif");
-        svg.WriteString(content);
+        svg.WriteString(XmlText(content));
         svg.WriteEndElement();
     }
 
@@ -114,6 +116,37 @@ internal static class SvgChart
     }
 
     private static void Attr(XmlWriter svg, string name, string value) => svg.WriteAttributeString(name, value);
+
+    /// <summary><paramref name="text"/> with every character XML 1.0 cannot carry replaced by U+FFFD.</summary>
+    internal static string XmlText(string text)
+    {
+        int bad = IndexOfUnwritable(text, 0);
+        if (bad < 0) return text;
+        var clean = new StringBuilder(text.Length);
+        int from = 0;
+        for (; bad >= 0; bad = IndexOfUnwritable(text, from))
+        {
+            clean.Append(text, from, bad - from).Append('\uFFFD');
+            from = bad + 1;
+        }
+        return clean.Append(text, from, text.Length - from).ToString();
+    }
+
+    private static int IndexOfUnwritable(string text, int from)
+    {
+        for (int i = from; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (XmlConvert.IsXmlChar(c)) continue;
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && XmlConvert.IsXmlSurrogatePair(text[i + 1], c))
+            {
+                i++;
+                continue;
+            }
+            return i;
+        }
+        return -1;
+    }
 
     private static string N(double v) => v.ToString("0.##", CultureInfo.InvariantCulture);
 }

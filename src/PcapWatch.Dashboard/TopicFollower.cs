@@ -7,8 +7,9 @@ namespace PcapWatch.Dashboard;
 
 /// <summary>
 /// Reads the output topic (every partition, so every instance's matches) and the index changelog from the beginning,
-/// without a group (the dashboard takes nothing from the service's consumers), and feeds <see cref="DashboardState"/>.
-/// A record that cannot be read is counted and skipped: nothing on a topic stops the page.
+/// without a group (the dashboard takes nothing from the service's consumers), and feeds <see cref="DashboardState"/>
+/// through <see cref="DashboardRecords"/>: a record that cannot be read is counted and skipped, nothing on a topic stops
+/// the page.
 /// </summary>
 internal sealed class TopicFollower : IDisposable
 {
@@ -16,7 +17,7 @@ internal sealed class TopicFollower : IDisposable
 
     private readonly IConsumer<byte[]?, byte[]?> _consumer;
     private readonly DashboardState _state;
-    private readonly MatchValueDecoder _decoder;
+    private readonly DashboardRecords _records;
     private readonly TopicNames _topics;
     private readonly ILogger _log;
     private readonly HashSet<TopicPartition> _atEnd = new();
@@ -25,7 +26,7 @@ internal sealed class TopicFollower : IDisposable
     public TopicFollower(DashboardOptions options, DashboardState state, MatchValueDecoder decoder, ILogger log, CancellationToken cancel)
     {
         _state = state;
-        _decoder = decoder;
+        _records = new DashboardRecords(state, decoder, options.Topics);
         _topics = options.Topics;
         _log = log;
         var config = ClientSettings.Consumer(options.BootstrapServers, null, options.KafkaProperties);
@@ -65,7 +66,7 @@ internal sealed class TopicFollower : IDisposable
         }
     }
 
-    public UnreadableRecords Unreadable { get; } = new();
+    public UnreadableRecords Unreadable => _records.Unreadable;
 
     /// <summary>Reads until cancelled.</summary>
     public void Run(CancellationToken cancel)
@@ -84,7 +85,7 @@ internal sealed class TopicFollower : IDisposable
                         continue;
                     }
                     _atEnd.Remove(r.TopicPartition);
-                    batch.Add((r, r.Topic == _topics.Output ? Decode(r) : null));
+                    batch.Add((r, _records.Decode(r)));
                     if (batch.Count == BatchSize) break;
                 }
             }
@@ -96,29 +97,11 @@ internal sealed class TopicFollower : IDisposable
         }
     }
 
-    /// <summary>Parsed outside the lock: the page's readers wait only for the applying.</summary>
-    private MatchRecord? Decode(ConsumeResult<byte[]?, byte[]?> record)
-    {
-        MatchRecord? match = null;
-        Unreadable.Guard(record, () =>
-        {
-            var json = _decoder.ToJson(record.Message.Value, _topics.Output);
-            match = json is null ? null : MatchRecord.TryParse(json);
-            if (json is not null && match is null) throw new FormatException("not a JSON object with the output's columns");
-        });
-        return match;
-    }
-
     private void Apply(List<(ConsumeResult<byte[]?, byte[]?> Record, MatchRecord? Match)> batch)
     {
+        _records.Apply(batch);
         lock (_state.Sync)
         {
-            foreach (var (record, match) in batch)
-            {
-                if (record.Topic != _topics.Output) _state.OnIndexRow(record.Message.Key, record.Message.Value);
-                else if (match is not null) _state.OnMatch(record.Message.Timestamp.UnixTimestampMs, match);
-            }
-            _state.UnreadableRecords = Unreadable.Count;
             if (!_state.CaughtUp && _atEnd.Count == _partitionCount) _state.CaughtUp = true;
         }
         if (batch.Count > 0) _state.Feed.Signal();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Confluent.Kafka;
 using PcapWatch.Output;
 
 namespace PcapWatch.Tools;
@@ -16,6 +17,15 @@ public sealed class TrafficReport(TimeSpan window)
 
     /// <summary>Records that were not output rows (no C_EMP_ID), skipped.</summary>
     public long Skipped { get; private set; }
+
+    /// <summary>Records that could not be read at all (undecodable Avro, a string no .NET string can carry), skipped.</summary>
+    public UnreadableRecords Unreadable { get; } = new();
+
+    /// <summary>One record of the output topic, at its timestamp (any value at all): added, skipped, or counted unreadable.</summary>
+    public void Read(ConsumeResult<byte[]?, byte[]?> record, MatchValueDecoder decoder) => Unreadable.Guard(record, () =>
+    {
+        if (decoder.ToJson(record.Message.Value, record.Topic) is { } value) Add(record.Message.Timestamp.UnixTimestampMs, value);
+    });
 
     /// <summary>Adds one output record; false (and counted in <see cref="Skipped"/>) when it is not an output row.</summary>
     public bool Add(long timestampMs, ReadOnlySpan<byte> record)
@@ -39,7 +49,8 @@ public sealed class TrafficReport(TimeSpan window)
             Skipped++;
             return false;
         }
-        long start = timestampMs - (((timestampMs % _windowMs) + _windowMs) % _windowMs);
+        // Any timestamp at all (the writer chose it): the window's start is floored without wrapping around.
+        long start = UnixTime.SaturatingSubtract(timestampMs, ((timestampMs % _windowMs) + _windowMs) % _windowMs);
         var key = (start, empId, Protocol(protocols));
         var cell = _cells.GetValueOrDefault(key);
         _cells[key] = (name ?? cell.Name, cell.Packets + 1, cell.Bytes + (long.TryParse(length, out long n) ? n : 0));
@@ -48,8 +59,8 @@ public sealed class TrafficReport(TimeSpan window)
 
     /// <summary>The cells, by window, then employee, then protocol.</summary>
     public IReadOnlyList<TrafficWindow> Windows() => _cells
-        .Select(c => new TrafficWindow(DateTimeOffset.FromUnixTimeMilliseconds(c.Key.Start),
-            DateTimeOffset.FromUnixTimeMilliseconds(c.Key.Start + _windowMs), c.Key.EmpId, c.Value.Name, c.Key.Protocol,
+        .Select(c => new TrafficWindow(UnixTime.ToDateTimeOffset(c.Key.Start),
+            UnixTime.ToDateTimeOffset(UnixTime.SaturatingAdd(c.Key.Start, _windowMs)), c.Key.EmpId, c.Value.Name, c.Key.Protocol,
             c.Value.Packets, c.Value.Bytes))
         .OrderBy(w => w.Start).ThenBy(w => w.EmpName ?? w.EmpId, StringComparer.Ordinal).ThenBy(w => w.Protocol, StringComparer.Ordinal)
         .ToList();

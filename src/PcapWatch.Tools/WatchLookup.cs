@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Confluent.Kafka;
 using PcapWatch.Index;
 using PcapWatch.Kafka;
 using PcapWatch.Packets;
@@ -38,28 +39,39 @@ public sealed class WatchLookup
         MatchValueDecoder decoder, CancellationToken cancel, TimeSpan? timeout = null)
     {
         var lookup = new WatchLookup();
-        TopicSnapshot.Read(bootstrapServers, topics.Employees, properties, ToolLogging.Kafka,
-            r => lookup.Unreadable.Guard(r, () => lookup.AddTableRow(employees: true, r.Message.Key, r.Message.Value, r.Message.Timestamp.UnixTimestampMs)),
-            cancel, timeout);
-        TopicSnapshot.Read(bootstrapServers, topics.Computers, properties, ToolLogging.Kafka,
-            r => lookup.Unreadable.Guard(r, () => lookup.AddTableRow(employees: false, r.Message.Key, r.Message.Value, r.Message.Timestamp.UnixTimestampMs)),
-            cancel, timeout);
+        void Add(ConsumeResult<byte[]?, byte[]?> record) => lookup.Add(record, topics, decoder);
+        TopicSnapshot.Read(bootstrapServers, topics.Employees, properties, ToolLogging.Kafka, Add, cancel, timeout);
+        TopicSnapshot.Read(bootstrapServers, topics.Computers, properties, ToolLogging.Kafka, Add, cancel, timeout);
         lookup.TablesRead();
-        TopicSnapshot.Read(bootstrapServers, topics.Changelog, properties, ToolLogging.Kafka,
-            r => lookup.Unreadable.Guard(r, () => lookup.AddIndexRow(r.Message.Key, r.Message.Value)), cancel, timeout);
-        TopicSnapshot.Read(bootstrapServers, topics.Output, properties, ToolLogging.Kafka,
-            r => lookup.Unreadable.Guard(r, () => lookup.AddMatch(r.Message.Timestamp.UnixTimestampMs, decoder.ToJson(r.Message.Value, topics.Output))),
-            cancel, timeout);
+        TopicSnapshot.Read(bootstrapServers, topics.Changelog, properties, ToolLogging.Kafka, Add, cancel, timeout);
+        TopicSnapshot.Read(bootstrapServers, topics.Output, properties, ToolLogging.Kafka, Add, cancel, timeout);
         try
         {
-            TopicSnapshot.Read(bootstrapServers, topics.IpMacBindings, properties, ToolLogging.Kafka,
-                r => lookup.Unreadable.Guard(r, () => lookup.AddBinding(r.Message.Value)), cancel, timeout);
+            TopicSnapshot.Read(bootstrapServers, topics.IpMacBindings, properties, ToolLogging.Kafka, Add, cancel, timeout);
         }
         catch (KafkaUnavailableException ex) when (ex.Reason == KafkaUnavailableReason.TopicMissing)
         {
             // No instance attributes by IP here: there are no bindings to tell, which is an answer, not an error.
         }
         return lookup;
+    }
+
+    /// <summary>
+    /// One record of any of the topics <c>who</c> reads, by its topic: whatever it holds (its key, value, headers, any
+    /// timestamp at all) either counts or is counted in <see cref="Unreadable"/> and skipped. The table topics come first,
+    /// then <see cref="TablesRead"/>.
+    /// </summary>
+    public void Add(ConsumeResult<byte[]?, byte[]?> record, TopicNames topics, MatchValueDecoder decoder)
+    {
+        var (key, value, timestampMs) = (record.Message.Key, record.Message.Value, record.Message.Timestamp.UnixTimestampMs);
+        var topic = record.Topic;
+        if (topic == topics.Employees || topic == topics.Computers)
+        {
+            Unreadable.Guard(record, () => AddTableRow(employees: topic == topics.Employees, key, value, timestampMs));
+        }
+        else if (topic == topics.Changelog) Unreadable.Guard(record, () => AddIndexRow(key, value));
+        else if (topic == topics.Output) Unreadable.Guard(record, () => AddMatch(timestampMs, decoder.ToJson(value, topics.Output)));
+        else if (topic == topics.IpMacBindings) Unreadable.Guard(record, () => AddBinding(value));
     }
 
     /// <summary>One record of a table topic, as a version valid from its <c>valid_from</c> or <paramref name="timestampMs"/>.</summary>
@@ -109,16 +121,21 @@ public sealed class WatchLookup
             _owners.Remove(mac.Value);
             return;
         }
+        WatchedOwner owner;
         try
         {
             using var doc = JsonDocument.Parse(value);
             var r = doc.RootElement;
-            _owners[mac.Value] = new WatchedOwner(mac.ToString(), JsonColumns.Text(r, "EMP_ID"), JsonColumns.Text(r, "EMP_NAME"), JsonColumns.Text(r, "EMP_KEY"), JsonColumns.Text(r, "COMP_ID"));
+            owner = new WatchedOwner(mac.ToString(), JsonColumns.Text(r, "EMP_ID"), JsonColumns.Text(r, "EMP_NAME"), JsonColumns.Text(r, "EMP_KEY"),
+                JsonColumns.Text(r, "COMP_ID"));
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            // Not a row this service wrote; the index topic is ours, so there is nothing better to do than skip it.
+            // Not a row this service wrote (not JSON, or a string no .NET string can hold, such as half an emoji): the
+            // reader counts and skips it, and the MAC keeps the owner it had.
+            throw new InvalidDataException($"not an index row: {ex.Message}", ex);
         }
+        _owners[mac.Value] = owner;
     }
 
     public void AddMatch(long timestampMs, byte[]? value)
@@ -135,7 +152,7 @@ public sealed class WatchLookup
         if (ip is not null && IsUnspecified(ip)) ip = null;
         // The last sighting and the last address are kept apart, each the latest by time whatever order the records
         // come in (partitions interleave): ARP and other non-IP packets carry no address, and must not lose the last one.
-        var sighting = new Sighting(mac.ToString(), ip, match.EmpId, match.EmpName, DateTimeOffset.FromUnixTimeMilliseconds(timestampMs));
+        var sighting = new Sighting(mac.ToString(), ip, match.EmpId, match.EmpName, UnixTime.ToDateTimeOffset(timestampMs));
         NoteAttribution(mac, sighting);
         if (!_lastByMac.TryGetValue(mac.Value, out var known) || known.When <= sighting.When) _lastByMac[mac.Value] = sighting;
         if (ip is null) return;

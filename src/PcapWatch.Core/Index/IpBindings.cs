@@ -251,7 +251,7 @@ public sealed class IpBindings
 
     private long ForgetBefore => Retention == TimeSpan.MaxValue || _newestMs == long.MinValue
         ? long.MinValue
-        : _newestMs - (long)Retention.TotalMilliseconds;
+        : UnixTime.SaturatingSubtract(_newestMs, UnixTime.Milliseconds(Retention));
 
     private void Trim(List<Interval> intervals)
     {
@@ -267,6 +267,5 @@ public sealed class IpBindings
         var seconds => TimeSpan.FromSeconds(seconds.Value),
     };
 
-    private static long SaturatingAdd(long ms, TimeSpan span) =>
-        span == TimeSpan.MaxValue || ms > long.MaxValue - (long)span.TotalMilliseconds ? long.MaxValue : ms + (long)span.TotalMilliseconds;
+    private static long SaturatingAdd(long ms, TimeSpan span) => UnixTime.SaturatingAdd(ms, UnixTime.Milliseconds(span));
 }

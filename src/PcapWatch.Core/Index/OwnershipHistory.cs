@@ -304,7 +304,7 @@ public sealed class OwnershipHistory : IWatchedMacs
     private void Forget(Dictionary<string, List<Version>> table, string key, List<Version> versions)
     {
         if (Retention == TimeSpan.MaxValue || _newestMs == long.MinValue) return;
-        long horizon = _newestMs - (long)Retention.TotalMilliseconds;
+        long horizon = UnixTime.SaturatingSubtract(_newestMs, UnixTime.Milliseconds(Retention));
         int drop = 0;
         while (drop + 1 < versions.Count && versions[drop + 1].FromMs <= horizon) drop++;
         if (drop > 0)

@@ -79,7 +79,7 @@ public sealed class WatchIndexMaintainer
         if (validFromMs >= DecidedUpToMs) return;
         LateChanges++;
         _log.LogWarning("{Table} row {RowKey} changed at {ValidFrom:o}, after packets up to {Decided:o} were attributed: those in between went to the owner known then",
-            table, rowKey, DateTimeOffset.FromUnixTimeMilliseconds(validFromMs), DateTimeOffset.FromUnixTimeMilliseconds(DecidedUpToMs));
+            table, rowKey, UnixTime.ToDateTimeOffset(validFromMs), UnixTime.ToDateTimeOffset(DecidedUpToMs));
     }
 
     public long EmployeeRows => _employees.Count;

@@ -110,7 +110,8 @@
     try {
       const h = await getJson('/api/health');
       $('status').textContent = `${h.matchesRead} matches read${h.caughtUp ? '' : ', catching up'}`
-        + (h.unreadableRecords ? `, ${h.unreadableRecords} unreadable` : '');
+        + (h.unreadableRecords ? `, ${h.unreadableRecords} unreadable` : '')
+        + (h.futureStamped ? `, ${h.futureStamped} stamped in the future` : '');
       renderHealth(h.instances);
     } catch (e) {
       $('status').textContent = 'no answer: ' + e.message;

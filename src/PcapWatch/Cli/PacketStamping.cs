@@ -24,7 +24,7 @@ internal static class PacketStamping
             if (captureTime && record.Value is { } value && PacketExtractor.Extract(value, ref fields) == ExtractStatus.Complete
                 && fields.TryGetCaptureTimeMs(value, out long ms))
             {
-                stamped = stamped with { Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(ms) };
+                stamped = stamped with { Timestamp = UnixTime.ToDateTimeOffset(ms) };
             }
             yield return stamped;
         }

@@ -51,19 +51,15 @@ internal static class ReportCommand
             var report = new TrafficReport(length);
             var source = parse.GetValue(topic)!;
             long records = 0;
-            var unreadable = new UnreadableRecords();
             TopicSnapshot.Read(servers, source, settings.Kafka.Consumer, ToolLogging.Kafka, r =>
             {
                 records++;
-                unreadable.Guard(r, () =>
-                {
-                    if (decoder.ToJson(r.Message.Value, source) is { } value) report.Add(r.Message.Timestamp.UnixTimestampMs, value);
-                });
+                report.Read(r, decoder);
             }, signal.Token, timeout);
             var windows = report.Windows();
             Print(windows, Console.Out);
             Log.Information("Report: {Records} matches read, {Windows} rows, {Skipped} records that were not output rows, {Unreadable} unreadable",
-                records, windows.Count, report.Skipped, unreadable.Count);
+                records, windows.Count, report.Skipped, report.Unreadable.Count);
             if (parse.GetValue(toTopic) is { Length: > 0 } target) Publish(servers, settings.Kafka.Producer, target, windows, timeout, signal.Token);
             return 0;
         });

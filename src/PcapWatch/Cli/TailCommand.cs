@@ -47,6 +47,7 @@ internal static class TailCommand
                 while (!signal.Token.IsCancellationRequested) tail.Poll(TimeSpan.FromMilliseconds(200));
             }
             Console.Out.Flush();
+            if (tail.Unreadable.Count > 0) Serilog.Log.Warning("Tail: {Unreadable} unreadable records skipped", tail.Unreadable.Count);
             return 0;
         });
         return command;

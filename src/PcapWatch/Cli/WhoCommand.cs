@@ -69,6 +69,10 @@ internal static class WhoCommand
             bool allFound = true;
             foreach (var q in queries) allFound &= moment is { } when ? AnswerAt(lookup, q, when, Console.Out) : Answer(lookup, q, Console.Out);
             Console.Out.Flush();
+            if (lookup.Unreadable.Count > 0)
+            {
+                Serilog.Log.Warning("Who: answered from the readable records; {Unreadable} unreadable records skipped", lookup.Unreadable.Count);
+            }
             return allFound ? ExitCodes.Ok : ExitCodes.NotWatched;
         });
         return command;
@@ -80,13 +84,13 @@ internal static class WhoCommand
         if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double seconds)
             && seconds is >= 0 and < 253402300800)
         {
-            return DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000));
+            return UnixTime.ToDateTimeOffset((long)Math.Round(seconds * 1000));
         }
         return DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
             System.Globalization.DateTimeStyles.AssumeUniversal, out var moment) ? moment : null;
     }
 
-    private static string Stamp(long ms) => ms == long.MaxValue ? "no end" : DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime.ToString("O");
+    private static string Stamp(long ms) => ms == long.MaxValue ? "no end" : UnixTime.ToDateTimeOffset(ms).UtcDateTime.ToString("O");
 
     private static string Describe(PcapWatch.Index.IpBindings.Interval held) =>
         $"{held.Mac} ({PcapWatch.Packets.BindingEvidence.Describe(held.Source)}, {Stamp(held.FromMs)} to {Stamp(held.UntilMs)})";
