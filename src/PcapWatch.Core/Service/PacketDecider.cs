@@ -13,9 +13,18 @@ namespace PcapWatch.Service;
 /// <see cref="Pending"/> until the loop produces it with the record's timestamp (known once Consume returns); a rejected
 /// record is copied, with its reason, for the dead-letter topic. Runs on the consumer's thread, inside Consume.
 /// </summary>
-public sealed class PacketDecider(PacketProcessor processor, IMatchEncoder encoder, ILogger log)
+/// <param name="maxMatchBytes">
+/// The largest match value produced. A packet whose match would be larger (fields of invalid UTF-8 grow threefold as
+/// U+FFFD) is dead-lettered as <c>match_too_large</c>: a record the producer or the broker would refuse for good must
+/// never reach either.
+/// </param>
+public sealed class PacketDecider(PacketProcessor processor, IMatchEncoder encoder, ILogger log,
+    int maxMatchBytes = DeadLetterWriter.DefaultMaxBytes)
     : IDeserializer<PacketDecision>, IDeserializer<UncopiedKey>, IMatchSink
 {
+    // The size of the largest match of the record being decided that did not fit (0: all fit).
+    private int _oversizedMatch;
+
     // The key of the record being consumed: Confluent.Kafka hands the key to its deserializer and then the value to
     // its own, one record at a time on the consuming thread, so the value's decision can take the key from here.
     private byte[] _key = new byte[64];
@@ -56,11 +65,13 @@ public sealed class PacketDecider(PacketProcessor processor, IMatchEncoder encod
     public PacketDecision Deserialize(ReadOnlySpan<byte> data, bool isNull, SerializationContext context)
     {
         Pending.Clear();
+        _oversizedMatch = 0;
         LastLength = isNull ? 0 : data.Length;
         try
         {
             var sink = this;
             var outcome = processor.Process(isNull ? default : data, ref sink, out var rejection);
+            if (_oversizedMatch > 0) return Oversized(isNull ? null : data.ToArray(), KeyCopy());
             return outcome switch
             {
                 PacketOutcome.Skipped => PacketDecision.Skipped,
@@ -87,11 +98,14 @@ public sealed class PacketDecider(PacketProcessor processor, IMatchEncoder encod
     public PacketDecision DecideAt(PacketDecision undecided, long recordTimeMs)
     {
         Pending.Clear();
+        _oversizedMatch = 0;
         var value = undecided.Value!;
         try
         {
             var sink = this;
-            return processor.Process(value, ref sink, out var rejection, recordTimeMs) switch
+            var outcome = processor.Process(value, ref sink, out var rejection, recordTimeMs);
+            if (_oversizedMatch > 0) return Oversized(value, undecided.Key);
+            return outcome switch
             {
                 PacketOutcome.Matched => PacketDecision.Matched,
                 PacketOutcome.Rejected => PacketDecision.Rejected(rejection, value, undecided.Key),
@@ -106,7 +120,19 @@ public sealed class PacketDecider(PacketProcessor processor, IMatchEncoder encod
         }
     }
 
+    /// <summary>The whole record goes to the dead letters, none of its matches to the output: one outcome per record.</summary>
+    private PacketDecision Oversized(byte[]? value, byte[]? key)
+    {
+        Pending.Clear();
+        return PacketDecision.Rejected(new Rejection(RejectionCodes.MatchTooLarge,
+            $"its match would be {_oversizedMatch} bytes, over the {maxMatchBytes}-byte limit of an output record"), value, key);
+    }
+
     void IMatchSink.OnMatch(ReadOnlySpan<byte> packet, in PacketFields fields, MacAddress mac, in OwnerView owner, string? direction,
-        string? attributedBy) =>
-        Pending.Add((mac, encoder.Encode(packet, in fields, mac, in owner, direction, attributedBy)));
+        string? attributedBy)
+    {
+        var value = encoder.Encode(packet, in fields, mac, in owner, direction, attributedBy);
+        if (value.Length > maxMatchBytes) _oversizedMatch = Math.Max(_oversizedMatch, value.Length);
+        else Pending.Add((mac, value));
+    }
 }

@@ -73,6 +73,32 @@ public class PacketDeciderTests
         Assert.That(decider.Pending, Is.Empty, "each record starts with no pending matches");
     }
 
+    [Test]
+    public void A_watched_packet_whose_match_would_exceed_an_output_record_is_dead_lettered_whole_and_the_next_one_matches()
+    {
+        // 400,000 bytes that are not UTF-8 in one column: each becomes a three-byte U+FFFD in the match, 1.2 MB in all.
+        const string tom = "e0:a1:d7:18:c2:72";
+        byte[] Packet(byte[] protocols) =>
+        [
+            .. "{\"layers\":{\"frame\":{\"time\":\"t\",\"len\":\"60\",\"protocols\":\""u8, .. protocols,
+            .. Encoding.UTF8.GetBytes($"\"}},\"eth\":{{\"src\":\"{tom}\",\"dst\":\"ff:ff:ff:ff:ff:ff\"}}}}}}"),
+        ];
+        var hostile = Packet(Enumerable.Repeat((byte)0xFF, 400_000).ToArray());
+        var mac = MacAddress.Parse(tom);
+        var index = new WatchIndex();
+        index.Set(mac, [new WatchedComputer(mac, "c1", "1", "100", "Tom", "100")]);
+        var decider = Decider(index);
+
+        var decision = decider.Deserialize(hostile, false, Context);
+        Assert.That((decision.Outcome, decision.Rejection.Code), Is.EqualTo((PacketOutcome.Rejected, RejectionCodes.MatchTooLarge)));
+        Assert.That(decision.Rejection.Detail, Does.Contain("over the 1000000-byte limit"));
+        Assert.That(decision.Value, Is.EqualTo(hostile), "the packet itself goes to the dead letters");
+        Assert.That(decider.Pending, Is.Empty, "none of its matches is produced");
+
+        Assert.That(decider.Deserialize(Packet("eth:ip"u8.ToArray()), false, Context), Is.SameAs(PacketDecision.Matched));
+        Assert.That(decider.Pending, Has.Count.EqualTo(1));
+    }
+
     [TestCase("{\"layers\":", "invalid_json")]
     [TestCase("[1,2,3]", "not_a_packet")]
     public void A_bad_record_is_copied_with_its_reason(string text, string code)
