@@ -36,6 +36,7 @@ internal sealed class OutputReaderOptions
         var settings = _loader.Load(parse, parse.GetValue(CommonOptions.ConfigFile));
         var servers = SettingsLoader.RequireBootstrap(settings);
         SettingsLoader.ValidateSchemaRegistry(settings.SchemaRegistry);
+        SettingsLoader.RefuseUnsafeKafkaSettings(settings);
         return (settings, servers, CommonOptions.TimeoutOf(parse, Timeout));
     }
 }

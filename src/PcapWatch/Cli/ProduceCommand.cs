@@ -57,6 +57,7 @@ internal static class ProduceCommand
         {
             var settings = loader.Load(parse, parse.GetValue(CommonOptions.ConfigFile));
             var servers = SettingsLoader.RequireBootstrap(settings);
+            SettingsLoader.RefuseUnsafeKafkaSettings(settings);
             var wait = CommonOptions.TimeoutOf(parse, timeout);
             using var signal = new ShutdownSignal();
             string path = parse.GetValue(file)!;

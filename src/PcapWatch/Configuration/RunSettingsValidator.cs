@@ -4,7 +4,8 @@ namespace PcapWatch.Cli.Configuration;
 
 /// <summary>
 /// What <c>run</c> needs beyond the annotations, checked when the host starts (before anything connects or loads):
-/// a broker list, a Schema Registry for Avro, a writable state directory, client properties librdkafka accepts.
+/// a broker list, a Schema Registry for Avro, a writable state directory, client properties librdkafka accepts and
+/// that keep PcapWatch's guarantees.
 /// </summary>
 internal sealed class RunSettingsValidator : IValidateOptions<PcapWatchSettings>
 {
@@ -21,6 +22,7 @@ internal sealed class RunSettingsValidator : IValidateOptions<PcapWatchSettings>
             SettingsLoader.ValidateSchemaRegistry(s.SchemaRegistry);
             SettingsLoader.RequireWritableDirectory(s.StateDir);
             SettingsLoader.ValidateClientProperties(s.Kafka);
+            SettingsLoader.RefuseUnsafeKafkaSettings(s);
             return ValidateOptionsResult.Success;
         }
         catch (SettingsException ex)

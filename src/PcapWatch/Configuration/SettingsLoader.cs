@@ -113,6 +113,25 @@ internal sealed class SettingsLoader
                 + EnvironmentPrefix + "Kafka__BootstrapServers, or put it in appsettings.json")
             : settings.Kafka.BootstrapServers.Trim();
 
+    /// <summary>
+    /// Client properties that void a guarantee (<see cref="UnsafeClientSettings"/>) stop the command with one line naming
+    /// the first and what it breaks, unless <c>AllowUnsafeKafkaSettings</c> is set; then each is logged as a warning.
+    /// </summary>
+    public static void RefuseUnsafeKafkaSettings(PcapWatchSettings settings)
+    {
+        var found = UnsafeClientSettings.Find(settings.Kafka.Consumer, settings.Kafka.Producer);
+        if (found.Count == 0) return;
+        if (!settings.AllowUnsafeKafkaSettings)
+        {
+            throw new SettingsException($"{string.Join("; ", found)}; remove {(found.Count > 1 ? "them" : "it")}, or set "
+                + "AllowUnsafeKafkaSettings to true to run without that guarantee");
+        }
+        foreach (var finding in found)
+        {
+            Serilog.Log.Warning("Unsafe Kafka setting allowed by AllowUnsafeKafkaSettings: {Finding}", finding.ToString());
+        }
+    }
+
     /// <summary>The Confluent client property that <c>--schema-registry</c> sets.</summary>
     public const string SchemaRegistryUrlKey = "schema.registry.url";
 

@@ -65,7 +65,7 @@ public class FirstContactTests
     {
         using var p = CliProcess.Start("--help");
         Assert.That(p.WaitForExit(Patience), Is.Zero);
-        Assert.That(string.Join(" ", p.Stdout), Does.Contain("Exit codes: 0 ok; 2 usage, settings or input").And.Contain("3 Kafka unreachable"));
+        Assert.That(string.Join(" ", p.Stdout), Does.Contain("Exit codes: 0 ok; 2 usage, settings, input").And.Contain("3 Kafka unreachable").And.Contain("--refused-record-timeout"));
     }
 
     [Test]
@@ -84,7 +84,7 @@ public class FirstContactTests
         broker.CreateTopics(TopicLayout.For(TopicNames.Default, pcap: 1));
         // The embedded broker speaks no SASL, so any login fails: librdkafka reports it as an authentication error.
         using var run = CliProcess.Start("run", "-b", broker.BootstrapServers, "--state-dir", Path.Combine(_scratch, "state"),
-            "-X", "security.protocol=SASL_PLAINTEXT", "-X", "sasl.mechanism=PLAIN", "-X", "sasl.username=alice", "-X", "sasl.password=wrong");
+            "-X", "security.protocol=SASL_PLAINTEXT", "-X", "sasl.mechanism=SCRAM-SHA-256", "-X", "sasl.username=alice", "-X", "sasl.password=wrong");
         Assert.That(run.WaitForExit(Patience), Is.EqualTo(3), () => string.Join("\n", run.Stderr));
         var line = AssertOneClearLine(run, broker.BootstrapServers);
         Assert.That(line, Does.Contain("refused the connection's credentials or permissions").And.Contain("Local_Authentication"));

@@ -66,6 +66,63 @@ public class SettingsTests
         Assert.That(Directory.Exists(Path.Combine(_dir, "pcapwatch-state", "employees")), Is.False, "nothing was started");
     }
 
+    public static IEnumerable<TestCaseData> UnsafeKafkaSettings()
+    {
+        static Dictionary<string, string> Env(params (string Client, string Key, string Value)[] settings) =>
+            settings.ToDictionary(s => $"PCAPWATCH__Kafka__{s.Client}__{s.Key}", s => s.Value);
+        yield return new TestCaseData(Env(("Producer", "enable.idempotence", "false")), "run",
+            "Kafka:Producer:enable.idempotence=false lets a retried record be written twice or out of order").SetName("Producer_without_idempotence");
+        yield return new TestCaseData(Env(("Producer", "enable.idempotence", "false"), ("Producer", "acks", "1")), "run",
+            "Kafka:Producer:acks=1 counts a record as delivered before every in-sync replica has it").SetName("Producer_acks_below_all");
+        yield return new TestCaseData(Env(("Consumer", "enable.auto.commit", "true")), "run",
+            "Kafka:Consumer:enable.auto.commit=true commits offsets on a timer").SetName("Consumer_auto_commit");
+        yield return new TestCaseData(Env(("Consumer", "enable.auto.offset.store", "1")), "run",
+            "Kafka:Consumer:enable.auto.offset.store=1 stores each offset as its record is read").SetName("Consumer_auto_offset_store");
+        yield return new TestCaseData(Env(("Consumer", "isolation.level", "read_uncommitted")), "run",
+            "Kafka:Consumer:isolation.level=read_uncommitted reads rows of aborted transactions").SetName("Consumer_read_uncommitted");
+        yield return new TestCaseData(Env(("Consumer", "isolation.level", "read_uncommitted")), "tail",
+            "Kafka:Consumer:isolation.level=read_uncommitted").SetName("A_tool_reading_uncommitted");
+        yield return new TestCaseData(Env(("Producer", "enable.ssl.certificate.verification", "false")), "run",
+            "Kafka:Producer:enable.ssl.certificate.verification=false accepts any broker certificate").SetName("Tls_without_verification");
+        yield return new TestCaseData(Env(("Consumer", "ssl.endpoint.identification.algorithm", "none")), "run",
+            "Kafka:Consumer:ssl.endpoint.identification.algorithm=none accepts a certificate issued for another host").SetName("Tls_without_host_check");
+        yield return new TestCaseData(Env(("Consumer", "security.protocol", "SASL_PLAINTEXT"), ("Consumer", "sasl.mechanism", "PLAIN"),
+                ("Consumer", "sasl.username", "alice"), ("Consumer", "sasl.password", "pw")), "run",
+            "Kafka:Consumer:security.protocol=SASL_PLAINTEXT with SASL PLAIN sends the password in clear text").SetName("Password_in_clear_text");
+        yield return new TestCaseData(Env(("Producer", "dotnet.producer.enable.delivery.reports", "false")), "run",
+            "Kafka:Producer:dotnet.producer.enable.delivery.reports=false hides which records the broker refused").SetName("No_delivery_reports");
+        yield return new TestCaseData(Env(("Producer", "dotnet.producer.delivery.report.fields", "key,value")), "run",
+            "Kafka:Producer:dotnet.producer.delivery.report.fields=key,value drops what a refused record is produced again from")
+            .SetName("Delivery_reports_without_the_record");
+    }
+
+    [TestCaseSource(nameof(UnsafeKafkaSettings))]
+    public void Kafka_settings_that_void_a_guarantee_stop_start_up_with_one_line_naming_them(Dictionary<string, string> environment,
+        string command, string expected)
+    {
+        string[] args = command == "run" ? ["run", "-b", "127.0.0.1:1", "--state-dir", Path.Combine(_dir, "state")] : [command, "-b", "127.0.0.1:1"];
+        using var p = CliProcess.StartIn(_dir, environment, null, args);
+        Assert.That(p.WaitForExit(Patience), Is.EqualTo(2), () => string.Join("\n", p.Stderr));
+        var lines = p.Logs.Where(l => l.Length > 0).ToArray();
+        Assert.That(lines, Has.Length.EqualTo(1), "one line");
+        Assert.That(lines[0], Does.Contain(expected).And.Contain("AllowUnsafeKafkaSettings"));
+        Assert.That(Directory.Exists(Path.Combine(_dir, "state", "employees")), Is.False, "nothing was started");
+    }
+
+    [Test]
+    public void AllowUnsafeKafkaSettings_lets_them_through_with_a_warning_each()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["PCAPWATCH__AllowUnsafeKafkaSettings"] = "true",
+            ["PCAPWATCH__Kafka__Consumer__enable.auto.commit"] = "true",
+        };
+        var (line, output) = SettingsRun(environment, "-b", "127.0.0.1:1", "--state-dir", Path.Combine(_dir, "state"));
+        Assert.That(line, Does.Contain("enable.auto.commit=true"));
+        Assert.That(output, Has.Some.Contains("Unsafe Kafka setting allowed by AllowUnsafeKafkaSettings")
+            .And.Some.Contains("Kafka:Consumer:enable.auto.commit=true"));
+    }
+
     [Test]
     public void Flags_override_environment_which_overrides_appsettings()
     {
