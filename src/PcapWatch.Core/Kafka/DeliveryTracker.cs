@@ -1,4 +1,6 @@
 using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace PcapWatch.Kafka;
 
@@ -7,20 +9,48 @@ namespace PcapWatch.Kafka;
 /// are kept, not just counted, so the pipeline can produce them again, and no commit or checkpoint moves past a
 /// record that is not acknowledged. Delivery reports arrive on librdkafka's thread; the pipeline thread takes them.
 /// </summary>
+/// <remarks>
+/// A refusal is bounded: while records the broker refused (rather than left unanswered) keep coming back, nothing is
+/// committed, and once that has lasted longer than the refusal budget <see cref="Settle"/> gives up with a
+/// <see cref="KafkaUnavailableException"/> naming the topic and the broker's error, and never settles again. A topic
+/// deleted or denied, or a size limit below the record's, cannot fix itself; an instance that consumed on for ever
+/// without committing would leave a whole night to be read again.
+/// </remarks>
 public sealed class DeliveryTracker
 {
+    /// <summary>Kafka's own default for how long a record may take to be delivered (delivery.timeout.ms).</summary>
+    public static readonly TimeSpan DefaultRefusalBudget = TimeSpan.FromMinutes(2);
+
     private readonly object _gate = new();
+    private readonly TimeSpan _refusalBudget;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _log;
     private List<FailedDelivery> _failed = new();
     private long _failures;
     private long _inFlight;
+    private DateTimeOffset? _refusedSince;
+    private bool _gaveUp;
 
     // The delivery handler passed to every Produce: one delegate, allocated once.
     private readonly Action<DeliveryReport<byte[], byte[]?>> _onDelivered;
 
-    public DeliveryTracker() => _onDelivered = Record;
+    /// <param name="refusalBudget">How long records may keep being refused before the tracker gives up.</param>
+    public DeliveryTracker(TimeSpan? refusalBudget = null, ILogger? log = null, TimeProvider? clock = null)
+    {
+        _refusalBudget = refusalBudget ?? DefaultRefusalBudget;
+        _log = log ?? NullLogger.Instance;
+        _clock = clock ?? TimeProvider.System;
+        _onDelivered = Record;
+    }
 
     /// <summary>Deliveries refused since start (for metrics), retried ones included.</summary>
     public long Failures => Interlocked.Read(ref _failures);
+
+    /// <summary>Since when records the broker refused have been waiting to be accepted (null: none are).</summary>
+    public DateTimeOffset? RefusedSince => _refusedSince;
+
+    /// <summary>Whether the refusal budget ran out: nothing is settled (so nothing committed) any more.</summary>
+    public bool GaveUp => _gaveUp;
 
     /// <summary>Produces through this tracker (back-pressure included): the record is counted until its report arrives.</summary>
     public void Produce(IProducer<byte[], byte[]?> producer, string topic, Message<byte[], byte[]?> message)
@@ -69,17 +99,60 @@ public sealed class DeliveryTracker
     /// What every commit and checkpoint asks first: waits (at most <paramref name="budget"/>, never past
     /// <paramref name="cancel"/>) until the producer has nothing in flight, then hands what the broker refused to
     /// <paramref name="redeliver"/>. True only when everything produced is acknowledged and nothing was refused;
-    /// <paramref name="acknowledged"/> tells a broker that is not answering from one that refused records.
+    /// <paramref name="acknowledged"/> tells a broker that is not answering from one that refused records. Throws
+    /// <see cref="KafkaUnavailableException"/> (<see cref="KafkaUnavailableReason.RecordRefused"/>) once refusals have
+    /// lasted past the refusal budget, before producing anything again; false from then on.
     /// </summary>
     public bool Settle(IProducer<byte[], byte[]?> producer, TimeSpan budget, CancellationToken cancel,
         Action<IReadOnlyList<FailedDelivery>> redeliver, out bool acknowledged)
     {
+        acknowledged = false;
+        if (_gaveUp) return false;
         acknowledged = WaitForAcknowledgements(producer, budget, cancel);
         if (!acknowledged) return false;
         var failed = TakeFailures();
-        if (failed.Count == 0) return true;
+        if (failed.Count == 0)
+        {
+            EndRefusal();
+            return true;
+        }
+        if (failed.FirstOrDefault(f => IsRefusal(f.Error)) is { } refused) OnRefused(refused, failed.Count);
         redeliver(failed);
         return false;
+    }
+
+    /// <summary>
+    /// The broker answered "no" (a topic deleted or denied, a record too large, an invalid record), as opposed to
+    /// not answering in time: an outage is waited out however long it lasts, a refusal is not.
+    /// </summary>
+    public static bool IsRefusal(Error error) =>
+        error.Code is not (ErrorCode.Local_MsgTimedOut or ErrorCode.Local_TimedOut or ErrorCode.Local_Transport
+            or ErrorCode.Local_AllBrokersDown or ErrorCode.RequestTimedOut);
+
+    private void OnRefused(FailedDelivery refused, int count)
+    {
+        var now = _clock.GetUtcNow();
+        if (_refusedSince is not { } since)
+        {
+            _refusedSince = now;
+            _log.LogWarning("The broker refused {Count} records (first: {Topic}: {Code}, {Reason}); producing them again, and committing nothing past them; "
+                + "still refused after {Budget} s, this instance stops", count, refused.Topic, refused.Error.Code, refused.Error.Reason,
+                (int)_refusalBudget.TotalSeconds);
+            return;
+        }
+        if (now - since <= _refusalBudget) return;
+        _gaveUp = true;
+        throw new KafkaUnavailableException(KafkaUnavailableReason.RecordRefused,
+            $"the broker has refused records for topic '{refused.Topic}' for {(int)(now - since).TotalSeconds} s: {refused.Error.Code} "
+            + $"({refused.Error.Reason}); nothing was committed past them, and they will be read and produced again after a restart "
+            + "(fix the topic, its permissions or its max.message.bytes)");
+    }
+
+    private void EndRefusal()
+    {
+        if (_refusedSince is not { } since) return;
+        _refusedSince = null;
+        _log.LogInformation("Refused records accepted by the broker after {Seconds:F0} s", (_clock.GetUtcNow() - since).TotalSeconds);
     }
 
     /// <summary>
@@ -100,5 +173,4 @@ public sealed class DeliveryTracker
             if (cancel.IsCancellationRequested || DateTime.UtcNow >= deadline) return false;
         }
     }
-
 }

@@ -11,6 +11,9 @@ public enum KafkaUnavailableReason
 
     /// <summary>A topic the command needs does not exist.</summary>
     TopicMissing,
+
+    /// <summary>The broker kept refusing a record the service wrote for longer than it may (a topic deleted or denied).</summary>
+    RecordRefused,
 }
 
 /// <summary>Kafka cannot be used, for a reason outside the program (not a bug): one line says what and where.</summary>

@@ -49,7 +49,7 @@ public sealed class PcapJoiner : IDisposable
         PipelineProgress progress, IReadOnlyDictionary<string, string>? consumerProperties, IProducer<byte[], byte[]?> producer,
         DeadLetterWriter deadLetters, IMatchEncoder encoder, DeliveryTracker deliveries,
         Action<IReadOnlyList<FailedDelivery>> redeliver, KafkaConnectivity kafka, ILogger log, SharedBindings? bindings = null,
-        OwnershipHistory? history = null)
+        OwnershipHistory? history = null, int maxMatchBytes = DeadLetterWriter.DefaultMaxBytes)
     {
         _bindings = bindings;
         _log = log;
@@ -57,7 +57,7 @@ public sealed class PcapJoiner : IDisposable
         _redeliver = redeliver;
         _producer = producer;
         _deadLetters = deadLetters;
-        _decider = new PacketDecider(new PacketProcessor(index, mode, bindings?.Bindings, history), encoder, log);
+        _decider = new PacketDecider(new PacketProcessor(index, mode, bindings?.Bindings, history), encoder, log, maxMatchBytes);
         _topics = topics;
         _offsets = new OffsetTracker(topics.Pcap);
         _progress = progress;
@@ -133,8 +133,11 @@ public sealed class PcapJoiner : IDisposable
         return lag;
     }
 
-    /// <summary>When the last record of the last batch was written to Kafka (its timestamp), for latency metrics.</summary>
-    public DateTime? LastBatchTimestamp { get; private set; }
+    /// <summary>
+    /// When the last record of the last batch was written to Kafka (its timestamp, Unix ms), for latency metrics. Kept
+    /// as milliseconds: a record may carry any timestamp, past the year 9999 too.
+    /// </summary>
+    public long? LastBatchTimestampMs { get; private set; }
 
     /// <summary>Processes up to <paramref name="max"/> records, waiting at most <paramref name="wait"/> for the first.</summary>
     public int ProcessBatch(TimeSpan wait, int max)
@@ -161,7 +164,7 @@ public sealed class PcapJoiner : IDisposable
             n++;
             last = result.Message.Timestamp;
         }
-        if (last.Type != TimestampType.NotAvailable) LastBatchTimestamp = last.UtcDateTime;
+        if (last.Type != TimestampType.NotAvailable) LastBatchTimestampMs = last.UnixTimestampMs;
         return n;
     }
 
@@ -236,6 +239,13 @@ public sealed class PcapJoiner : IDisposable
 
     /// <inheritdoc cref="FlushAndCommit(CancellationToken, IEnumerable{TopicPartition}?)"/>
     public bool FlushAndCommit(TimeSpan budget, CancellationToken cancel, IEnumerable<TopicPartition>? only = null)
+    {
+        bool committed = TryFlushAndCommit(budget, cancel, only);
+        _progress.OnCommitAttempt(committed, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        return committed;
+    }
+
+    private bool TryFlushAndCommit(TimeSpan budget, CancellationToken cancel, IEnumerable<TopicPartition>? only)
     {
         // What the broker refused is produced again by _redeliver; the next commit waits for those too.
         bool settled = _deliveries.Settle(_producer, budget, cancel, _redeliver, out bool acknowledged);

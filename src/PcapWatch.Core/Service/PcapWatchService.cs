@@ -127,7 +127,7 @@ public sealed class PcapWatchService
         }
 
         using var producer = ClientSettings.BuildProducer(o.BootstrapServers, o.ProducerProperties, kafka);
-        var deliveries = new DeliveryTracker();
+        var deliveries = new DeliveryTracker(o.RefusedRecordTimeout, _loggers.CreateLogger<DeliveryTracker>());
         metrics.Track(deliveries);
         var deadLetters = new DeadLetterWriter(producer, deliveries, o.DeadLetterMaxBytes, _loggers.CreateLogger<DeadLetterWriter>());
         using var changelog = o.PublishChangelog ? new WatchChangelog(producer, o.Topics.Changelog, deliveries, _loggers.CreateLogger<WatchChangelog>(), kafka) : null;
@@ -156,7 +156,8 @@ public sealed class PcapWatchService
         bool reconcileChangelog = false;
         void Redeliver(IReadOnlyList<FailedDelivery> failed)
         {
-            _log.LogWarning("{Count} output records were refused by the broker (first: {Topic}: {Reason}); producing them again before committing",
+            // The tracker tells when refusals begin and end; each retry is detail.
+            _log.LogDebug("{Count} output records were refused by the broker (first: {Topic}: {Reason}); producing them again before committing",
                 failed.Count, failed[0].Topic, failed[0].Error.Reason);
             foreach (var f in failed)
             {
@@ -189,7 +190,8 @@ public sealed class PcapWatchService
                 ?? throw new InvalidOperationException("Avro output needs Schema Registry properties"), o.Topics.Output)
             : new JsonMatchEncoder();
         using var joiner = new PcapJoiner(o.BootstrapServers, o.GroupId, o.Topics, maintainer.Index, o.Match, Progress,
-            o.ConsumerProperties, producer, deadLetters, encoder, deliveries, Redeliver, kafka, _loggers.CreateLogger<PcapJoiner>(), shared, history);
+            o.ConsumerProperties, producer, deadLetters, encoder, deliveries, Redeliver, kafka, _loggers.CreateLogger<PcapJoiner>(), shared, history,
+            o.MatchMaxBytes);
 
         while (!tables.IsCurrent && !cancel.IsCancellationRequested)
         {
@@ -248,10 +250,7 @@ public sealed class PcapWatchService
                     tableChanges += bindings;
                 }
                 int packets = joiner.ProcessBatch(TimeSpan.FromMilliseconds(tableChanges > 0 ? 0 : 100), PacketBatch);
-                if (packets > 0 && joiner.LastBatchTimestamp is { } written)
-                {
-                    metrics.RecordLatency(DateTime.UtcNow - written);
-                }
+                if (packets > 0 && joiner.LastBatchTimestampMs is { } writtenMs) metrics.RecordLatency(writtenMs);
                 if (!loadedTablesCheckpointed && (packets > 0 || sinceCheckpoint.Elapsed >= LoadedTablesCheckpointAfter))
                 {
                     CheckpointWhenSafe();
@@ -354,9 +353,11 @@ public sealed class PcapWatchService
             : TableLoader.CheckResume(reader, partitions[topic], checkpoint.NextOffsets) ?? alsoRequired(checkpoint);
         if (mismatch is not null)
         {
-            _log.LogWarning("Table {Topic}: the checkpoint in {Dir} does not fit the topic ({Problem}); rebuilding from the topic", topic, dir, mismatch);
             store.Dispose();
-            return FasterTableStore.Create(dir, Buckets());
+            var rebuilt = FasterTableStore.Create(dir, Buckets(), out var setAsideAs);
+            _log.LogWarning("Table {Topic}: the checkpoint in {Dir} does not fit the topic ({Problem}); rebuilding from the topic (the old store is kept as {SetAsideAs})",
+                topic, dir, mismatch, setAsideAs);
+            return rebuilt;
         }
         _log.LogInformation("Table {Topic}: serving from checkpoint, {Rows} rows ({Scan}), resuming at offsets {Offsets}", topic, store.Count,
             store.FirstWritesOnly ? "each written once: verified in one pass" : "verified in two passes",
@@ -391,11 +392,18 @@ public sealed class PcapWatchService
         // After the stores: a crash in between leaves a history that does not cover them, and the tables are read again.
         if (history is not null)
         {
-            OwnershipHistoryFile.Write(HistoryPath, history, new Dictionary<string, Dictionary<int, long>>
+            try
             {
-                [_options.Topics.Employees] = employeeOffsets,
-                [_options.Topics.Computers] = computerOffsets,
-            });
+                OwnershipHistoryFile.Write(HistoryPath, history, new Dictionary<string, Dictionary<int, long>>
+                {
+                    [_options.Topics.Employees] = employeeOffsets,
+                    [_options.Topics.Computers] = computerOffsets,
+                });
+            }
+            catch (Exception ex) when (StorageFaults.IsEnvironment(ex))
+            {
+                throw StoreUnavailableException.For(Path.GetDirectoryName(HistoryPath)!, "saving the table history", ex);
+            }
         }
         _log.LogInformation("Checkpointed tables ({EmployeeRows} employees, {ComputerRows} computers{History}) in {Elapsed} ms",
             employees.Count, computers.Count, history is null ? "" : $", {history.VersionCount} versions of history", clock.ElapsedMilliseconds);

@@ -69,6 +69,9 @@ public sealed class PipelineMetrics : IDisposable
             description: "Packets captured before the kept history began, attributed as at its start (--history-retention)");
         _meter.CreateObservableGauge("pcapwatch.tables.current", () => new Measurement<int>(progress.TablesCurrent ? 1 : 0, instance),
             description: "1 once the tables have caught up with their topics");
+        _meter.CreateObservableGauge("pcapwatch.commits.blocked_since",
+            () => new Measurement<double>(progress.CommitsBlockedSinceMs / 1000.0, instance), unit: "s",
+            description: "Unix time since when no pcap commit has gone through (output unacknowledged or refused); 0 while commits go through");
         _meter.CreateObservableGauge("pcapwatch.checkpoint.age",
             () => new Measurement<double>(Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastCheckpointTimestamp)).TotalSeconds, instance),
             unit: "s", description: "Time since the tables were last checkpointed (or the service started)");
@@ -92,7 +95,9 @@ public sealed class PipelineMetrics : IDisposable
 
     internal void OnCheckpoint() => Interlocked.Exchange(ref _lastCheckpointTimestamp, Stopwatch.GetTimestamp());
 
-    internal void RecordLatency(TimeSpan latency) => _latency.Record(Math.Max(0, latency.TotalSeconds), _instance);
+    /// <summary>The time from a record's Kafka timestamp (any value: it is the writer's) until now.</summary>
+    internal void RecordLatency(long writtenMs) =>
+        _latency.Record(Math.Max(0, UnixTime.SaturatingSubtract(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), writtenMs) / 1000.0), _instance);
 
     public void Dispose() => _meter.Dispose();
 }

@@ -44,6 +44,12 @@ public sealed record PipelineOptions
     /// stops without committing what is not acknowledged (those packets are read again after a restart).
     /// </summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long records the broker refuses (a topic deleted or denied, a size limit below the record's) may keep being
+    /// refused while the instance consumes on without committing; past it the instance stops (exit code 3), having
+    /// committed nothing past them. Records left unanswered by an outage are waited for however long it lasts.
+    /// </summary>
+    public TimeSpan RefusedRecordTimeout { get; init; } = Kafka.DeliveryTracker.DefaultRefusalBudget;
     /// <summary>How long to wait at start for Kafka to answer; null waits as long as it takes (a service's default).</summary>
     public TimeSpan? StartupTimeout { get; init; }
     /// <summary>While waiting for Kafka at start, how often to say so.</summary>
@@ -51,6 +57,9 @@ public sealed record PipelineOptions
     /// <summary>The largest dead letter written (key, value and headers); larger records are cut to fit, with a header
     /// giving their size. Kafka's default max.message.bytes is 1,048,588.</summary>
     public int DeadLetterMaxBytes { get; init; } = Output.DeadLetterWriter.DefaultMaxBytes;
+    /// <summary>The largest match value written; a packet whose match would be larger is dead-lettered as
+    /// <c>match_too_large</c> (a real packet's match is well under a kilobyte; only a hostile one gets near this).</summary>
+    public int MatchMaxBytes { get; init; } = Output.DeadLetterWriter.DefaultMaxBytes;
     /// <summary>FASTER hash index size per new table store, in 64-byte buckets (a power of two); ~8 rows fit a bucket.
     /// 0 (the default) sizes it from the table topic when the store is created: a quarter bucket per record in it, from
     /// 1,024 to 4,194,304 buckets. A recovered store keeps the size it was created with.</summary>

@@ -89,6 +89,20 @@ public sealed class PipelineProgress
 
     internal void OnTablesCurrent() => Volatile.Write(ref _tablesCurrent, 1);
 
+    private long _commitsBlockedSinceMs;
+
+    /// <summary>
+    /// Since when (Unix ms) no pcap commit has gone through although one was due: output not acknowledged (an outage) or
+    /// refused (a topic deleted or denied), a commit the group refused. 0 while commits go through.
+    /// </summary>
+    public long CommitsBlockedSinceMs => Volatile.Read(ref _commitsBlockedSinceMs);
+
+    internal void OnCommitAttempt(bool committed, long nowMs)
+    {
+        if (committed) Volatile.Write(ref _commitsBlockedSinceMs, 0);
+        else if (_commitsBlockedSinceMs == 0) Volatile.Write(ref _commitsBlockedSinceMs, nowMs);
+    }
+
     private long _loopAllocatedBytes;
 
     /// <summary>

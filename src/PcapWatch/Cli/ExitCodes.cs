@@ -17,14 +17,16 @@ internal static class ExitCodes
     public const int Kafka = 3;
     public const int NotWatched = 4;
 
-    public const string Help = "Exit codes: 0 ok; 2 usage, settings or input (file and line named); 3 Kafka unreachable, "
-        + "authentication or authorisation refused, or a required topic missing; 4 who: an address is not watched; "
+    public const string Help = "Exit codes: 0 ok; 2 usage, settings, input (file and line named) or the state directory (unwritable, "
+        + "read-only, full); 3 Kafka unreachable, authentication or authorisation refused, a required topic missing, or a record "
+        + "refused for longer than --refused-record-timeout; 4 who: an address is not watched; "
         + "1 a bug (please report it). Errors are one line on stderr; --log-level Debug adds the stack trace.";
 
     /// <summary>The exit code for what stopped a command, and the one line that says what and where.</summary>
     public static (int Code, string Line) Classify(Exception ex) => ex switch
     {
         SettingsException or StateDirectoryException => (Usage, $"Invalid settings: {ex.Message}"),
+        PcapWatch.Tables.StoreUnavailableException => (Usage, $"State directory unusable: {ex.Message}"),
         InputException => (Usage, $"Invalid input: {ex.Message}"),
         KafkaUnavailableException => (Kafka, ex.Message),
         KafkaException k when KafkaConnectivity.IsRefusal(k.Error.Code) =>

@@ -62,6 +62,12 @@ internal sealed class PcapWatchSettings
     [Range(0.001, 3_600)]
     public double ShutdownTimeoutSeconds { get; set; } = 30;
 
+    [Setting("--refused-record-timeout", "Seconds a record the broker refuses (a topic deleted or denied, a size limit below the "
+        + "record's) may keep being refused while consumption goes on uncommitted; past it the instance stops with exit code 3, "
+        + "naming the topic and the broker's error, having committed nothing past it. An outage is waited out however long")]
+    [Range(1, 86_400)]
+    public double RefusedRecordTimeoutSeconds { get; set; } = 120;
+
     [Setting("--startup-timeout", "Seconds to wait at start for Kafka to answer (retrying with backoff, saying so every 10 s); past "
         + "it the instance exits with code 3. 0 waits as long as it takes (orchestrators start services in any order)")]
     [Range(0, 86_400)]
@@ -74,6 +80,12 @@ internal sealed class PcapWatchSettings
     [Setting("--output-format", "json (ksqlDB's columns) or avro (Confluent wire format; needs --schema-registry)")]
     [AllowedValues("json", "avro", ErrorMessage = "OutputFormat must be json or avro")]
     public string OutputFormat { get; set; } = "json";
+
+    /// <summary>
+    /// Run with client properties that void a guarantee (auto commit, no idempotence, acks below all, read_uncommitted,
+    /// TLS without verification, …): each is then logged as a warning instead of stopping the start (exit code 2).
+    /// </summary>
+    public bool AllowUnsafeKafkaSettings { get; set; }
 
     /// <summary>Confluent Schema Registry client properties by their names: schema.registry.url, basic.auth.user.info, …</summary>
     public Dictionary<string, string> SchemaRegistry { get; set; } = new(StringComparer.Ordinal);

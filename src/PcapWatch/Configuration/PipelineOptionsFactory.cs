@@ -25,6 +25,7 @@ internal static class PipelineOptionsFactory
             StatusInterval = TimeSpan.FromSeconds(s.StatusIntervalSeconds),
             ShutdownTimeout = TimeSpan.FromSeconds(s.ShutdownTimeoutSeconds),
             StartupTimeout = s.StartupTimeoutSeconds > 0 ? TimeSpan.FromSeconds(s.StartupTimeoutSeconds) : null,
+            RefusedRecordTimeout = TimeSpan.FromSeconds(s.RefusedRecordTimeoutSeconds),
             OutputFormat = s.OutputFormat == "avro" ? Output.OutputFormat.Avro : Output.OutputFormat.Json,
             SchemaRegistryProperties = s.SchemaRegistry,
         };

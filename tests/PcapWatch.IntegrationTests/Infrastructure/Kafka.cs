@@ -30,6 +30,17 @@ internal static class Kafka
         Assert.That(producer.Flush(TimeSpan.FromSeconds(60)), Is.Zero, "records not delivered");
     }
 
+    /// <summary>Writes each value with its own timestamp, one batch each (a batch stores its records' times as deltas).</summary>
+    public static void ProduceTimed(string bootstrap, string topic, IEnumerable<(byte[] Value, Timestamp Timestamp)> records)
+    {
+        using var producer = new ProducerBuilder<byte[]?, byte[]?>(ClientSettings.Producer(bootstrap)).Build();
+        foreach (var (value, timestamp) in records)
+        {
+            producer.ProduceWhenRoom(topic, new Message<byte[]?, byte[]?> { Value = value, Timestamp = timestamp });
+            Assert.That(producer.Flush(TimeSpan.FromSeconds(60)), Is.Zero, "record not delivered");
+        }
+    }
+
     /// <summary>Every record of a topic up to its current end, as (key, parsed JSON value or null).</summary>
     public static List<(string? Key, JsonElement? Value)> ReadAll(string bootstrap, string topic) =>
         ReadToEnd(bootstrap, topic).Select(m => (m.Key is null ? null : Encoding.UTF8.GetString(m.Key),
@@ -39,6 +50,12 @@ internal static class Kafka
     public static List<(DateTimeOffset Timestamp, JsonElement Value)> ReadTimed(string bootstrap, string topic) =>
         ReadToEnd(bootstrap, topic).Where(m => m.Value is not null)
             .Select(m => (DateTimeOffset.FromUnixTimeMilliseconds(m.Timestamp.UnixTimestampMs), JsonDocument.Parse(m.Value!).RootElement.Clone()))
+            .ToList();
+
+    /// <summary>As <see cref="ReadTimed"/>, the timestamps as Unix ms: a record may carry any timestamp, past the year 9999 too.</summary>
+    public static List<(long TimestampMs, JsonElement Value)> ReadTimedValues(string bootstrap, string topic) =>
+        ReadToEnd(bootstrap, topic).Where(m => m.Value is not null)
+            .Select(m => (m.Timestamp.UnixTimestampMs, JsonDocument.Parse(m.Value!).RootElement.Clone()))
             .ToList();
 
     /// <summary>Every record of a topic up to its current end, raw: value bytes and headers (last value per header key).</summary>

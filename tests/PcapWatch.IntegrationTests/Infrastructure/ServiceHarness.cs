@@ -27,6 +27,9 @@ internal sealed class ServiceHarness : IDisposable
     public TopicNames Topics { get; } = TopicNames.Default;
     public PcapWatchService Service => _service ?? throw new InvalidOperationException("service not started");
 
+    /// <summary>Whether the service started last is still running (it has neither stopped nor failed).</summary>
+    public bool Running => _running is { IsCompleted: false };
+
     public void Start(MatchMode match = MatchMode.Src, Func<PipelineOptions, PipelineOptions>? configure = null)
     {
         var options = new PipelineOptions

@@ -62,6 +62,28 @@ public class SidePathAndShutdownTests
     }
 
     [Test]
+    public void A_watched_packet_whose_match_would_exceed_an_output_record_is_dead_lettered_and_the_pipeline_goes_on()
+    {
+        using var h = new ServiceHarness();
+        h.Employee("100", "Tom", "YES");
+        h.Computer("1", "100", Tom);
+        h.Start();
+        // 3 MB of bytes that are not UTF-8 in one column: the match would hold 9 MB of U+FFFD, past what the producer takes.
+        var text = System.Text.Encoding.UTF8.GetString(TestPackets.Recipe(Tom, "hostile", protocols: "PLACEHOLDER"));
+        int at = text.IndexOf("PLACEHOLDER", StringComparison.Ordinal);
+        byte[] hostile = [.. System.Text.Encoding.UTF8.GetBytes(text[..at]), .. Enumerable.Repeat((byte)0xFF, 3_000_000),
+            .. System.Text.Encoding.UTF8.GetBytes(text[(at + "PLACEHOLDER".Length)..])];
+        h.Packets(hostile);
+        h.Packets(ServiceHarness.Burst(Tom, "after", 2));
+        h.Stop();
+
+        var letter = KafkaTest.ReadRaw(h.Broker.BootstrapServers, h.Topics.PcapDeadLetters).Single();
+        Assert.That(letter.Headers[DeadLetterWriter.ReasonHeader], Is.EqualTo(RejectionCodes.MatchTooLarge));
+        Assert.That(letter.Headers[DeadLetterWriter.TruncatedHeader], Is.EqualTo(hostile.Length.ToString()), "the packet, cut to fit");
+        Assert.That(h.OutputByLabel(), Is.EquivalentTo(new Dictionary<string, int> { ["after"] = 2 }), "the pipeline went on");
+    }
+
+    [Test]
     public void A_dead_letter_larger_than_the_broker_takes_is_cut_to_fit_and_says_how_large_it_was()
     {
         using var h = new ServiceHarness();
