@@ -20,14 +20,19 @@ public sealed class StateDirectoryLock : IDisposable
 
     public static StateDirectoryLock Acquire(string stateDir)
     {
-        Claim(stateDir);
-        var path = Path.Combine(stateDir, ".lock");
         try
         {
+            Claim(stateDir);
+            var path = Path.Combine(stateDir, ".lock");
             var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             stream.SetLength(0);
             using (var writer = new StreamWriter(stream, leaveOpen: true)) writer.Write(Environment.ProcessId);
             return new StateDirectoryLock(stream);
+        }
+        catch (Exception ex) when (Tables.StorageFaults.IsEnvironment(ex))
+        {
+            // A read-only or full file system, a permission: not another instance.
+            throw new StateDirectoryException($"state dir '{stateDir}' cannot be written: {Tables.StorageFaults.Describe(ex)}");
         }
         catch (IOException)
         {

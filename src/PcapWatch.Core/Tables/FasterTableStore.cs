@@ -25,12 +25,17 @@ public sealed unsafe class FasterTableStore : IDisposable
     private const long MinCompactBytes = 1L << 20;
     private const string LayoutFile = "layout";
 
+    // FASTER's checkpoint waits for ever when a write fails (seen with a full disk): past this it is given up for lost.
+    private static readonly TimeSpan CheckpointTimeout = TimeSpan.FromMinutes(2);
+
+    private readonly string _directory;
     private readonly IDevice _log;
     private readonly FasterKV<SpanByte, SpanByte> _kv;
     private ClientSession<SpanByte, SpanByte, SpanByte, byte[], Empty, SpanByteFunctions_ByteArrayOutput<Empty>> _session;
 
     private FasterTableStore(string directory, long indexBuckets)
     {
+        _directory = directory;
         _log = Devices.CreateLogDevice(Path.Combine(directory, "hlog.log"), preallocateFile: false, deleteOnClose: false);
         _kv = new FasterKV<SpanByte, SpanByte>(
             indexBuckets,
@@ -49,14 +54,30 @@ public sealed unsafe class FasterTableStore : IDisposable
     public static long IndexBucketsFor(long rows) =>
         Math.Clamp((long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)Math.Max(1, rows / 4)), 1L << 10, 1L << 22);
 
-    /// <summary>A new, empty store in <paramref name="directory"/> (whatever was there is removed).</summary>
+    /// <summary>
+    /// A new, empty store in <paramref name="directory"/>. A store already there is set aside beside it (see
+    /// <see cref="StoreDirectory.SetAside"/>), never deleted; throws <see cref="StoreUnavailableException"/> when the file
+    /// system does not allow it.
+    /// </summary>
     /// <param name="indexBuckets">Hash index size in 64-byte buckets (a power of two); size it to the row count.</param>
-    public static FasterTableStore Create(string directory, long indexBuckets = 1L << 16)
+    public static FasterTableStore Create(string directory, long indexBuckets = 1L << 16) => Create(directory, indexBuckets, out _);
+
+    /// <inheritdoc cref="Create(string, long)"/>
+    /// <param name="setAsideAs">Where the store that was there now is (null: there was none worth keeping).</param>
+    public static FasterTableStore Create(string directory, long indexBuckets, out string? setAsideAs)
     {
-        if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
-        Directory.CreateDirectory(directory);
-        File.WriteAllText(Path.Combine(directory, LayoutFile), Layout);
-        return new FasterTableStore(directory, indexBuckets);
+        StoreDirectory.RequireUsable(directory);
+        setAsideAs = StoreDirectory.SetAside(directory, HasCheckpoint(directory));
+        try
+        {
+            Directory.CreateDirectory(directory);
+            File.WriteAllText(Path.Combine(directory, LayoutFile), Layout);
+            return new FasterTableStore(directory, indexBuckets);
+        }
+        catch (Exception ex) when (StorageFaults.IsEnvironment(ex))
+        {
+            throw StoreUnavailableException.For(directory, "creating a store", ex);
+        }
     }
 
     /// <summary>
@@ -83,6 +104,7 @@ public sealed unsafe class FasterTableStore : IDisposable
     /// </summary>
     public static Recovery Recover(string directory)
     {
+        StoreDirectory.RequireUsable(directory);
         if (!HasCheckpoint(directory)) return new Recovery(null, null, null);
         var layoutPath = Path.Combine(directory, LayoutFile);
         var layout = File.Exists(layoutPath) ? File.ReadAllText(layoutPath) : "(none)";
@@ -102,6 +124,7 @@ public sealed unsafe class FasterTableStore : IDisposable
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             store?.Dispose();
+            if (StorageFaults.IsEnvironment(ex)) throw StoreUnavailableException.For(directory, "recovering its checkpoint", ex);
             return new Recovery(null, null, $"{ex.GetType().Name}: {ex.Message}");
         }
     }
@@ -111,14 +134,15 @@ public sealed unsafe class FasterTableStore : IDisposable
 
     /// <summary>
     /// The second half of <see cref="Open"/>: scans the recovered rows against the checkpoint's count and hash. A store
-    /// that was not recovered, or does not match, is replaced by a new empty one (the folder wiped).
+    /// that was not recovered, or does not match, is set aside and replaced by a new empty one (<paramref name="problem"/>
+    /// says why, and where the old one is). A fault of the file system throws <see cref="StoreUnavailableException"/>.
     /// </summary>
     public static FasterTableStore Verify(Recovery recovery, string directory, Func<long> indexBuckets, out TableCheckpoint? recovered,
         out string? problem, RowVisitor? recoveredRows = null)
     {
         recovered = null;
         problem = recovery.Problem;
-        if (recovery is not { Store: { } store, Checkpoint: { } checkpoint }) return Create(directory, indexBuckets());
+        if (recovery is not { Store: { } store, Checkpoint: { } checkpoint }) return Replace(directory, indexBuckets(), ref problem);
         try
         {
             store.RecountRows(recoveredRows);
@@ -133,9 +157,17 @@ public sealed unsafe class FasterTableStore : IDisposable
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             store.Dispose();
+            if (StorageFaults.IsEnvironment(ex)) throw StoreUnavailableException.For(directory, "verifying its rows", ex);
             problem = $"{ex.GetType().Name}: {ex.Message}";
-            return Create(directory, indexBuckets());
+            return Replace(directory, indexBuckets(), ref problem);
         }
+    }
+
+    private static FasterTableStore Replace(string directory, long indexBuckets, ref string? problem)
+    {
+        var store = Create(directory, indexBuckets, out var setAsideAs);
+        if (problem is not null && setAsideAs is not null) problem += $"; the old store is kept as {setAsideAs}";
+        return store;
     }
 
     private const long RecoveryIndexBuckets = 1L << 10;
@@ -347,6 +379,8 @@ public sealed unsafe class FasterTableStore : IDisposable
     /// </remarks>
     public void Checkpoint(string topic, Dictionary<int, long> nextOffsets)
     {
+        // Checked before FASTER starts: its checkpoint never completes when a write fails, and the last one stays good.
+        StoreDirectory.RequireSpace(_directory, CheckpointBytesAtMost(), "checkpointing the table");
         CompactIfWorthIt();
         _session.Dispose();
         try
@@ -356,13 +390,34 @@ public sealed unsafe class FasterTableStore : IDisposable
             {
                 throw new InvalidOperationException("FASTER refused to start a checkpoint (one already running?)");
             }
-            _kv.CompleteCheckpointAsync().AsTask().GetAwaiter().GetResult();
+            if (!_kv.CompleteCheckpointAsync().AsTask().Wait(CheckpointTimeout))
+            {
+                throw new StoreUnavailableException($"cannot use the state in {_directory} (checkpointing the table): not done after "
+                    + $"{CheckpointTimeout.TotalMinutes:0} min (a full or failing disk?); the previous checkpoint is kept");
+            }
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count == 1)
+        {
+            if (StorageFaults.IsEnvironment(ex)) throw StoreUnavailableException.For(_directory, "checkpointing the table", ex.InnerException!);
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex.InnerException!);
+            throw;
+        }
+        catch (Exception ex) when (ex is not StoreUnavailableException && StorageFaults.IsEnvironment(ex))
+        {
+            throw StoreUnavailableException.For(_directory, "checkpointing the table", ex);
         }
         finally
         {
             _session = NewSession();
         }
     }
+
+    /// <summary>
+    /// An upper bound on what a fold-over checkpoint writes: the log held in memory (the live rows again, should it
+    /// compact first), the hash index with its overflow buckets, and a page of files and rounding.
+    /// </summary>
+    private long CheckpointBytesAtMost() =>
+        (_kv.Log.TailAddress - _kv.Log.HeadAddress) + LiveBytes + (_kv.IndexSize + _kv.OverflowBucketCount) * 64 + (2L << PageSizeBits);
 
     private void CompactIfWorthIt()
     {

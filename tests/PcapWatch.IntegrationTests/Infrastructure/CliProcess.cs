@@ -101,6 +101,29 @@ internal sealed partial class CliProcess : IDisposable
         return cli;
     }
 
+    /// <summary>
+    /// A shell script run in a mount namespace of its own (<c>unshare -m</c>, private propagation), with
+    /// <c>$PCAPWATCH</c> the program's command line: mounts the script makes (a read-only bind, a small tmpfs) are seen by
+    /// the program it starts and by nothing else on the machine. Tests run as root, so file modes prove nothing; a mount
+    /// does. The script should <c>exec $PCAPWATCH …</c> last, so that signals reach the program.
+    /// </summary>
+    public static CliProcess StartInMountNamespace(string script)
+    {
+        var info = new ProcessStartInfo("unshare")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var inherited in info.Environment.Keys.Where(k => k.StartsWith("PCAPWATCH", StringComparison.Ordinal)).ToList())
+        {
+            info.Environment.Remove(inherited);
+        }
+        info.Environment["PCAPWATCH"] = $"dotnet {ProgramPath} --log-format=json";
+        foreach (var arg in new[] { "--mount", "--propagation", "private", "sh", "-uc", script }) info.ArgumentList.Add(arg);
+        return new CliProcess(Process.Start(info) ?? throw new InvalidOperationException("could not start unshare"));
+    }
+
     public string[] Stdout { get { lock (_stdout) return _stdout.ToArray(); } }
     public string[] Stderr { get { lock (_stderr) return _stderr.ToArray(); } }
 

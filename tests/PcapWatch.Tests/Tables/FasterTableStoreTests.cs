@@ -17,7 +17,15 @@ public class FasterTableStoreTests
     public void Remove()
     {
         if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+        foreach (var setAside in SetAside()) Directory.Delete(setAside, recursive: true);
     }
+
+    /// <summary>The folders a replaced store was moved to, beside <see cref="_dir"/>.</summary>
+    private string[] SetAside() => Directory.GetDirectories(Path.GetDirectoryName(_dir)!, Path.GetFileName(_dir) + ".set-aside-*");
+
+    /// <summary>Every file under a folder, by relative path, with its bytes.</summary>
+    private static Dictionary<string, byte[]> Files(string dir) => Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)
+        .ToDictionary(f => Path.GetRelativePath(dir, f), File.ReadAllBytes);
 
     private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
 
@@ -158,7 +166,7 @@ public class FasterTableStoreTests
     }
 
     [Test]
-    public void Garbage_in_the_checkpoint_folder_is_detected_and_the_store_starts_empty()
+    public void Garbage_in_the_checkpoint_folder_is_detected_and_the_store_starts_empty_with_the_old_one_set_aside_untouched()
     {
         using (var store = FasterTableStore.Create(_dir, 1L << 10))
         {
@@ -172,11 +180,42 @@ public class FasterTableStoreTests
             random.NextBytes(garbage);
             File.WriteAllBytes(file, garbage);
         }
+        var damaged = Files(_dir);
         using var recovered = Reopen(out var checkpoint, out var problem);
         Assert.That(checkpoint, Is.Null);
-        Assert.That(problem, Is.Not.Null.And.Not.Empty);
         Assert.That(recovered.Count, Is.Zero);
         Assert.That(recovered.Read("a"), Is.Null);
+        var setAside = SetAside().Single();
+        Assert.That(problem, Does.Contain("the old store is kept as " + setAside));
+        // Every file of the damaged store, byte for byte (FASTER's attempt at recovering it may have added an empty one).
+        Assert.That(damaged, Is.SubsetOf(Files(setAside)), "the damaged store is kept: a person may want it");
+    }
+
+    [Test]
+    public void A_store_that_never_checkpointed_holds_nothing_to_keep_and_is_emptied_not_set_aside()
+    {
+        using (var store = FasterTableStore.Create(_dir, 1L << 10)) store.Upsert("a", B("1")); // a crash before the first checkpoint
+        using var reopened = Reopen(out var checkpoint, out var problem);
+        Assert.That((checkpoint, problem, reopened.Count), Is.EqualTo(((TableCheckpoint?)null, (string?)null, 0L)));
+        Assert.That(SetAside(), Is.Empty);
+    }
+
+    [Test]
+    public void Creating_over_a_checkpointed_store_sets_it_aside_and_says_where()
+    {
+        using (var store = FasterTableStore.Create(_dir, 1L << 10))
+        {
+            store.Upsert("a", B("1"));
+            store.Checkpoint("t", new Dictionary<int, long> { [0] = 1 });
+        }
+        var before = Files(_dir);
+        using (FasterTableStore.Create(_dir, 1L << 10, out var first)) Assert.That(first, Is.EqualTo(SetAside().Single()));
+        Assert.That(Files(SetAside().Single()), Is.EquivalentTo(before));
+        using (var again = FasterTableStore.Create(_dir, 1L << 10, out var second))
+        {
+            Assert.That(second, Is.Null, "the empty store just made held no checkpoint: nothing to keep");
+            Assert.That(again.Count, Is.Zero);
+        }
     }
 
     [Test]
@@ -190,8 +229,9 @@ public class FasterTableStoreTests
         File.WriteAllText(Path.Combine(_dir, "layout"), "pcapwatch-faster-v1 page=12 memory=26 segment=28");
         using var recovered = Reopen(out var checkpoint, out var problem);
         Assert.That(checkpoint, Is.Null);
-        Assert.That(problem, Does.Contain("layout"));
+        Assert.That(problem, Does.Contain("layout").And.Contain("kept as"));
         Assert.That(recovered.Count, Is.Zero);
+        Assert.That(File.ReadAllText(Path.Combine(SetAside().Single(), "layout")), Does.StartWith("pcapwatch-faster-v1"));
     }
 
     [Test]
