@@ -1,123 +1,144 @@
 using System.Diagnostics;
 using System.Globalization;
-using Confluent.Kafka;
+using System.Net;
+using System.Net.Sockets;
 using PcapWatch.Ingest;
 using PcapWatch.Kafka;
 using PcapWatch.Packets;
-using PcapWatch.Service;
 
 namespace PcapWatch.Benchmarks;
 
 /// <summary>
-/// End to end through the embedded broker: N packets (mixed shapes, ~1 % from watched MACs) are pre-loaded, then a
-/// bare Confluent.Kafka consumer that only reads them and the PcapWatch service are each timed over the same topic.
+/// End to end through a broker of its own: N packets (mixed shapes, 1 in <c>--watch-every</c> from a watched MAC) are
+/// pre-loaded into <c>pcapwatch broker</c>, a process pinned to one core (with this one); then each consumer under test
+/// reads them all as a fresh process alone on the other core, as a user starts it: the floor (a bare Confluent.Kafka
+/// consumer reading values in place), the same with <c>byte[]</c> values, PcapWatch's <c>run</c>, and Streamiz. Rounds
+/// interleave them; medians are reported. Each is measured over its steady window (<see cref="SteadyWindow"/>): its rate,
+/// and its CPU per packet — user and system time of the whole process, librdkafka's threads included.
 /// </summary>
 internal static class E2eBenchmark
 {
     private const int WatchedComputers = 1000;
     private const long PartitionBudget = 4L * 1024 * 1024; // under the broker's ~5 MiB retention per partition
+    private const string StreamizOutput = "streamiz-bench-out";
+    private static readonly TimeSpan PassTimeout = TimeSpan.FromMinutes(10);
 
     public static int Run(string[] args)
     {
         int packets = BenchmarkArgs.Int(args, "--packets", 1_000_000);
-        var instanceCounts = BenchmarkArgs.Text(args, "--instances") is { } list ? list.Split(',').Select(int.Parse).ToArray() : [1];
         int watchEvery = BenchmarkArgs.Int(args, "--watch-every", 100);
-        var templates = SampleData.Recipe().Concat(SampleData.TsharkJson()).Concat(SampleData.TsharkEk())
-            .Where(HasPlainEthSrc).ToArray();
+        int rounds = BenchmarkArgs.Int(args, "--rounds", 3);
+        var program = ServiceProcess.ProgramPath(args);
+        ServiceEnvironment = BenchmarkArgs.Text(args, "--pcapwatch-env")?.Split(',').Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]);
+        CpuPinning.PinThisProcess(CpuPinning.BrokerCore);
+        var templates = SampleData.Recipe().Concat(SampleData.TsharkJson()).Concat(SampleData.TsharkEk()).Where(HasPlainEthSrc).ToArray();
         long totalBytes = Enumerable.Range(0, packets).Sum(i => (long)templates[i % templates.Length].Length);
-        int partitions = (int)Math.Min(PipelineProgressLimit, totalBytes / PartitionBudget + 2);
-
-        Console.WriteLine($"e2e: {packets:N0} packets, {totalBytes / 1e6:F0} MB, {partitions} pcap partitions, 1 in {watchEvery} from a watched MAC");
-        using var broker = EmbeddedBroker.Start();
+        int partitions = (int)Math.Min(Service.PipelineProgress.MaxPartitions, totalBytes / PartitionBudget + 2);
+        Console.WriteLine($"e2e: {packets:N0} packets, {totalBytes / 1e6:F0} MB, {partitions} pcap partitions, 1 in {watchEvery} from a watched "
+            + $"MAC; broker and this process on core {CpuPinning.BrokerCore}, each consumer alone on core {CpuPinning.ConsumerCore}; pcapwatch: {program}");
         var topics = TopicNames.Default;
-        broker.CreateTopics(TopicLayout.For(topics, pcap: partitions));
-
+        // One broker: the mock serves a cluster from one thread, and with three it fell to a tenth of the rate here.
+        using var broker = PinnedBroker.Start(program, new Dictionary<string, int> { [topics.Pcap] = partitions, [StreamizOutput] = 1 });
         var load = Stopwatch.StartNew();
-        long expectedMatches;
-        using (var publisher = new RecordPublisher(broker.BootstrapServers))
-        {
-            publisher.Publish(topics.Employees, Enumerable.Range(0, WatchedComputers).Select(i => Row($"e{i}",
-                $$"""{"key":"e{{i}}","name":"Employee {{i}}","watch_flag":"YES"}""")));
-            publisher.Publish(topics.Computers, Enumerable.Range(0, WatchedComputers).Select(i => Row($"c{i}",
-                $$"""{"comp_id":{{i}},"empkey":"e{{i}}","macaddr":"{{WatchedMac(i)}}"}""")));
-            expectedMatches = Enumerable.Range(0, packets).Count(i => i % watchEvery == 0);
-            // Keyed by packet number: Streamiz's stream-table join drops records with a null key (PcapWatch and the bare
-            // consumer ignore keys), and a key is what a capture agent usually sets anyway.
-            var pcap = Enumerable.Range(0, packets).Select(i => new InputRecord(System.Text.Encoding.UTF8.GetBytes(i.ToString(CultureInfo.InvariantCulture)),
-                SampleData.WithEthSrc(templates[i % templates.Length], i % watchEvery == 0 ? WatchedMac(i / watchEvery % WatchedComputers) : new MacAddress(0x06_0000_000000L + i)),
-                i));
-            publisher.Publish(topics.Pcap, pcap, new RoundRobin(partitions));
-        }
+        long expectedMatches = Preload(broker.BootstrapServers, topics, templates, packets, watchEvery, partitions);
         Console.WriteLine($"pre-loaded in {load.Elapsed.TotalSeconds:F1} s");
 
-        // --profile: PcapWatch alone, for a profiler attached to this process (dotnet-trace collect -- …).
-        bool profile = args.Contains("--profile");
-        // --consumer KEY=VALUE,…: librdkafka properties for PcapWatch's consumers, to try a setting against the same run.
-        var consumerProperties = BenchmarkArgs.Text(args, "--consumer")?.Split(',').Select(kv => kv.Split('=', 2))
-            .ToDictionary(kv => kv[0], kv => kv[1]);
-        // --rounds N: the three passes N times, interleaved; each round's ratios are from passes minutes apart at most,
-        // and the medians are reported (on this shared machine one consumer's rate moves by half within minutes).
-        int rounds = BenchmarkArgs.Int(args, "--rounds", profile || instanceCounts.Length > 1 ? 1 : 3);
         var done = new List<Round>();
+        using var output = new OutputWatermarks(broker.BootstrapServers, topics.Output);
         for (int round = 1; round <= rounds; round++)
         {
-            if (rounds > 1) Console.WriteLine($"round {round} of {rounds}");
-            var outcome = RunRound(broker, topics, packets, instanceCounts, expectedMatches, consumerProperties, profile, args.Contains("--alloc-types") && round == 1);
-            if (outcome is not { } result) return 1;
-            done.Add(result);
-            if (rounds > 1)
-            {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"round {round}: ratio_inplace={result.RatioInPlace:F2} ratio_bare={result.RatioBare:F2}"));
-            }
+            var perf = BenchmarkArgs.Text(args, "--perf");
+            var busy = new BrokerLoad(broker);
+            var bytes = Bare(broker.BootstrapServers, "bytes", packets, null);
+            Console.WriteLine($"round {round}: bare consumer, byte[] values:   {bytes}; {busy.Next()}");
+            var inPlace = Bare(broker.BootstrapServers, "inplace", packets, perf is null ? null : $"{perf}.floor.{round}");
+            Console.WriteLine($"round {round}: bare consumer, values in place: {inPlace}; {busy.Next()}");
+            var ours = PcapWatch(program, broker.BootstrapServers, output, expectedMatches, packets,
+                perf is null ? null : $"{perf}.{round}");
+            Console.WriteLine($"round {round}: pcapwatch run:                  {ours}; {busy.Next()}");
+            done.Add(new Round(bytes, inPlace, ours));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"round {round}: ratio_inplace={done[^1].RatioInPlace:F2} cpu_ratio_inplace={done[^1].CpuRatioInPlace:F2} ratio_bare={done[^1].RatioBare:F2}"));
         }
-        var bare = Median(done, r => r.Bare);
-        var inPlace = Median(done, r => r.InPlace);
-        var pcapwatch = Median(done, r => r.PcapWatch);
-        // The in-place bare consumer's cold rate against Streamiz: the most any pipeline on this client could show.
-        string streamizPps = "n/a", ratioStreamiz = "n/a", inPlaceRatioStreamiz = "n/a";
+        Pass? streamiz = null;
         if (!args.Contains("--no-streamiz"))
         {
-            PreloadWatchedByMac(broker, topics);
-            const string streamizOutput = "streamiz-bench-out";
-            broker.CreateTopic(streamizOutput, 1);
-            double streamiz = StreamizJoin.Run(broker.BootstrapServers, topics, streamizOutput, expectedMatches, TimeSpan.FromMinutes(20));
-            Console.WriteLine($"streamiz:      {packets / streamiz:N0} packets/s ({streamiz:F2} s)");
-            streamizPps = (packets / streamiz).ToString("F0", CultureInfo.InvariantCulture);
-            ratioStreamiz = (streamiz / pcapwatch.ColdSeconds).ToString("F2", CultureInfo.InvariantCulture);
-            inPlaceRatioStreamiz = (streamiz / inPlace.ColdSeconds).ToString("F2", CultureInfo.InvariantCulture);
+            PreloadWatchedByMac(broker.BootstrapServers, topics);
+            using var streamizOutput = new OutputWatermarks(broker.BootstrapServers, StreamizOutput);
+            var start = CpuPinning.On(CpuPinning.ConsumerCore, CpuPinning.ThisProgram,
+                ["e2e-consumer", "--kind", "streamiz", "--bootstrap", broker.BootstrapServers, "--output", StreamizOutput]);
+            var result = JoinerPass.Measure(start, streamizOutput, expectedMatches, packets, null, PassTimeout);
+            streamiz = new Pass(result.LastOutput, result.FirstOutput, result.Window);
+            Console.WriteLine($"streamiz:                                      {streamiz}");
         }
-        // Steady: first record consumed to last output; cold: from the pipeline's (or consumer's) start. first_match_s is
-        // in this process, from the pipeline's start (the `startup` benchmark times a process of its own). Each figure is
-        // the median over the rounds; ratio_inplace and ratio_bare are the medians of each round's own ratio.
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"RESULT e2e packets={packets} pcapwatch_pps={pcapwatch.ColdPps:F0} pcapwatch_steady_pps={pcapwatch.SteadyPps:F0} "
-            + $"bare_steady_pps={bare.SteadyPps:F0} inplace_steady_pps={inPlace.SteadyPps:F0} streamiz_pps={streamizPps} "
-            + $"ratio_inplace={MedianOf(done.Select(r => r.RatioInPlace)):F2} ratio_bare={MedianOf(done.Select(r => r.RatioBare)):F2} "
-            + $"ratio_streamiz={ratioStreamiz} alloc_bytes_per_packet={pcapwatch.AllocatedPerPacket:F1} "
-            + $"inplace_alloc_bytes_per_packet={inPlace.AllocatedPerPacket:F1} first_match_s={pcapwatch.FirstMatchSeconds:F3} "
-            + $"bare_alloc_bytes_per_packet={bare.AllocatedPerPacket:F1} inplace_ratio_streamiz={inPlaceRatioStreamiz} rounds={rounds}"));
+        Console.WriteLine(Result(packets, watchEvery, done, streamiz));
         return 0;
     }
 
-    /// <summary>One round: the byte[] bare consumer, the in-place one, then PcapWatch, over the same packets.</summary>
-    private readonly record struct Round(Pass Bare, Pass InPlace, Pass PcapWatch)
+    /// <summary>How busy the broker's core was since the last call: whether a consumer waited for the broker, or the broker for it.</summary>
+    private sealed class BrokerLoad(PinnedBroker broker)
     {
-        public double RatioInPlace => PcapWatch.SteadyPps / InPlace.SteadyPps;
-        public double RatioBare => PcapWatch.SteadyPps / Bare.SteadyPps;
+        private double _cpu = broker.CpuSeconds;
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+        public string Next()
+        {
+            double cpu = broker.CpuSeconds, seconds = _clock.Elapsed.TotalSeconds;
+            var text = string.Create(CultureInfo.InvariantCulture, $"broker core {100 * (cpu - _cpu) / seconds:F0} % busy over the pass");
+            (_cpu, _) = (cpu, 0);
+            _clock.Restart();
+            return text;
+        }
     }
 
-    /// <summary>The round whose <paramref name="pass"/> has the median steady rate (its other figures go with it).</summary>
-    private static Pass Median(List<Round> rounds, Func<Round, Pass> pass)
+    /// <summary>One consumer's pass: from its process start to its last record (or match), and its steady window.</summary>
+    private readonly record struct Pass(double ColdSeconds, double FirstSeconds, SteadyWindow Window)
     {
-        var sorted = rounds.Select(pass).OrderBy(p => p.SteadySeconds).ToList();
-        var middle = sorted[sorted.Count / 2];
-        return middle with
-        {
-            ColdSeconds = MedianOf(sorted.Select(p => p.ColdSeconds)),
-            AllocatedPerPacket = MedianOf(sorted.Select(p => p.AllocatedPerPacket)),
-            FirstMatchSeconds = MedianOf(sorted.Select(p => p.FirstMatchSeconds)),
-        };
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+            $"{Window.PacketsPerSecond:N0} packets/s steady, {Window.CpuMicrosecondsPerPacket:F2} µs CPU per packet, cold {ColdSeconds:F2} s "
+            + $"(first {FirstSeconds:F2} s), {Window.AllocatedPerPacket:F1} B allocated per packet, {Window.JitCompiled} methods JIT-compiled in the window");
+    }
+
+    /// <summary>One round: the byte[] bare consumer, the floor, then PcapWatch, over the same packets.</summary>
+    private readonly record struct Round(Pass Bytes, Pass InPlace, Pass PcapWatch)
+    {
+        public double RatioInPlace => PcapWatch.Window.PacketsPerSecond / InPlace.Window.PacketsPerSecond;
+        public double RatioBare => PcapWatch.Window.PacketsPerSecond / Bytes.Window.PacketsPerSecond;
+        public double CpuRatioInPlace => PcapWatch.Window.CpuMicrosecondsPerPacket / InPlace.Window.CpuMicrosecondsPerPacket;
+        public double ColdRatioInPlace => InPlace.ColdSeconds / PcapWatch.ColdSeconds;
+    }
+
+    private static Dictionary<string, string>? ServiceEnvironment;
+
+    private static string Result(int packets, int watchEvery, List<Round> rounds, Pass? streamiz)
+    {
+        double M(Func<Round, double> f) => MedianOf(rounds.Select(f));
+        var ours = rounds.Select(r => r.PcapWatch).ToList();
+        var floor = rounds.Select(r => r.InPlace).ToList();
+        var bytes = rounds.Select(r => r.Bytes).ToList();
+        double oursCold = MedianOf(ours.Select(p => p.ColdSeconds));
+        string Streamiz(Func<Pass, double> f, string format) => streamiz is { } s ? f(s).ToString(format, CultureInfo.InvariantCulture) : "n/a";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"RESULT e2e packets={packets} watch_every={watchEvery} pinned=1 rounds={rounds.Count} "
+            + $"pcapwatch_pps={packets / oursCold:F0} pcapwatch_steady_pps={MedianOf(ours.Select(p => p.Window.PacketsPerSecond)):F0} "
+            + $"bare_steady_pps={MedianOf(bytes.Select(p => p.Window.PacketsPerSecond)):F0} "
+            + $"inplace_steady_pps={MedianOf(floor.Select(p => p.Window.PacketsPerSecond)):F0} "
+            + $"streamiz_pps={Streamiz(s => packets / s.ColdSeconds, "F0")} streamiz_steady_pps={Streamiz(s => s.Window.PacketsPerSecond, "F0")} "
+            + $"ratio_inplace={M(r => r.RatioInPlace):F2} ratio_bare={M(r => r.RatioBare):F2} "
+            + $"ratio_streamiz={Streamiz(s => s.ColdSeconds / oursCold, "F2")} "
+            + $"cpu_us_per_packet={MedianOf(ours.Select(p => p.Window.CpuMicrosecondsPerPacket)):F3} "
+            + $"inplace_cpu_us_per_packet={MedianOf(floor.Select(p => p.Window.CpuMicrosecondsPerPacket)):F3} "
+            + $"bare_cpu_us_per_packet={MedianOf(bytes.Select(p => p.Window.CpuMicrosecondsPerPacket)):F3} "
+            + $"streamiz_cpu_us_per_packet={Streamiz(s => s.Window.CpuMicrosecondsPerPacket, "F3")} "
+            + $"cpu_ratio_inplace={M(r => r.CpuRatioInPlace):F2} cold_s={oursCold:F2} "
+            + $"inplace_cold_s={MedianOf(floor.Select(p => p.ColdSeconds)):F2} cold_ratio_inplace={M(r => r.ColdRatioInPlace):F2} "
+            + $"inplace_ratio_streamiz={Streamiz(s => s.ColdSeconds / MedianOf(floor.Select(p => p.ColdSeconds)), "F2")} "
+            + $"first_match_s={MedianOf(ours.Select(p => p.FirstSeconds)):F3} "
+            + $"alloc_bytes_per_packet={MedianOf(ours.Select(p => p.Window.AllocatedPerPacket)):F1} "
+            + $"inplace_alloc_bytes_per_packet={MedianOf(floor.Select(p => p.Window.AllocatedPerPacket)):F1} "
+            + $"bare_alloc_bytes_per_packet={MedianOf(bytes.Select(p => p.Window.AllocatedPerPacket)):F1} "
+            + $"jit_in_window={MedianOf(ours.Select(p => (double)p.Window.JitCompiled)):F0} "
+            + $"inplace_jit_in_window={MedianOf(floor.Select(p => (double)p.Window.JitCompiled)):F0}");
     }
 
     private static double MedianOf(IEnumerable<double> values)
@@ -126,152 +147,98 @@ internal static class E2eBenchmark
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
-    private static Round? RunRound(EmbeddedBroker broker, TopicNames topics, int packets, int[] instanceCounts, long expectedMatches,
-        Dictionary<string, string>? consumerProperties, bool profile, bool allocationTypes)
+    /// <summary>A bare consumer (<c>bytes</c> or <c>inplace</c>) as a fresh process on the consumer's core; it measures itself.</summary>
+    private static Pass Bare(string bootstrap, string kind, int packets, string? perfData)
     {
-        var bare = profile ? default : Counted(() => BareConsumer(broker.BootstrapServers, topics.Pcap, packets, inPlace: false));
-        Console.WriteLine($"bare consumer, byte[] values:   {bare}");
-        var inPlaceSampler = allocationTypes ? new AllocationSampler() : null;
-        inPlaceSampler?.Start();
-        var inPlace = profile ? default : Counted(() => BareConsumer(broker.BootstrapServers, topics.Pcap, packets, inPlace: true));
-        inPlaceSampler?.Stop();
-        inPlaceSampler?.Print(8);
-        inPlaceSampler?.Dispose();
-        Console.WriteLine($"bare consumer, values in place: {inPlace}");
-        Pass pcapwatch = default;
-        foreach (int instances in instanceCounts)
+        var start = CpuPinning.On(CpuPinning.ConsumerCore, CpuPinning.ThisProgram,
+            ["e2e-consumer", "--kind", kind, "--bootstrap", bootstrap, "--packets", packets.ToString(CultureInfo.InvariantCulture)]);
+        if (perfData is not null) ForPerf(start);
+        using var process = Process.Start(start)!;
+        // perf follows only the threads there are when it attaches: librdkafka's start with the first fetch (~0.25 s).
+        if (perfData is not null) Thread.Sleep(500);
+        using var perf = perfData is null ? null : PerfRecord.Attach(process.Id, perfData);
+        string? result = null;
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"{kind}: {e.Data}"); };
+        process.BeginErrorReadLine();
+        for (var line = process.StandardOutput.ReadLine(); line is not null; line = process.StandardOutput.ReadLine())
         {
-            (Pass run, long matches) = default((Pass, long));
-            using var sampler = allocationTypes ? new AllocationSampler() : null;
-            sampler?.Start();
-            run = Counted(() => { var r = PcapWatch(broker.BootstrapServers, packets, instances, expectedMatches, consumerProperties); matches = r.Matches; return r.Run; });
-            sampler?.Stop();
-            sampler?.Print(25);
-            Console.WriteLine($"pcapwatch x{instances}: {run}, matches={matches} (expected {expectedMatches})");
-            if (matches < expectedMatches)
-            {
-                Console.Error.WriteLine("pcapwatch produced fewer matches than expected");
-                return null;
-            }
-            if (instances == instanceCounts[0]) pcapwatch = run;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"RESULT e2e-instances instances={instances} packets={packets} pcapwatch_pps={run.ColdPps:F0} ratio_bare={bare.ColdSeconds / run.ColdSeconds:F2}"));
+            if (line.StartsWith("RESULT e2e-consumer ", StringComparison.Ordinal)) result = line;
         }
-        return new Round(bare, inPlace, pcapwatch);
+        if (!process.WaitForExit(PassTimeout) || process.ExitCode != 0 || result is null)
+        {
+            throw new InvalidOperationException($"the {kind} consumer failed (exit {(process.HasExited ? process.ExitCode : -1)})");
+        }
+        var fields = SteadyWindow.FieldsOf(result);
+        return new Pass(double.Parse(fields["last_record_s"], CultureInfo.InvariantCulture),
+            double.Parse(fields["first_record_s"], CultureInfo.InvariantCulture), SteadyWindow.Parse(fields, ""));
     }
-
-    /// <summary>One timed pass over the packets: cold from the start, steady from the first record to the last output.</summary>
-    private readonly record struct Pass(int Packets, double ColdSeconds, double SteadySeconds, double AllocatedPerPacket)
-    {
-        public string Collections { get; init; } = "";
-
-        /// <summary>From the pipeline's start (in this process) to its first match.</summary>
-        public double FirstMatchSeconds { get; init; }
-
-        public double ColdPps => Packets / ColdSeconds;
-        public double SteadyPps => Packets / SteadySeconds;
-
-        public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-            $"{ColdPps:N0} packets/s cold ({ColdSeconds:F2} s), {SteadyPps:N0}/s steady, {AllocatedPerPacket:F1} B allocated per packet, GCs {Collections}");
-    }
-
-    /// <summary>A pass with the garbage collections (gen0/gen1/gen2) it caused.</summary>
-    private static Pass Counted(Func<Pass> pass)
-    {
-        int[] before = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
-        var result = pass();
-        return result with { Collections = $"{GC.CollectionCount(0) - before[0]}/{GC.CollectionCount(1) - before[1]}/{GC.CollectionCount(2) - before[2]}" };
-    }
-
-    /// <summary>The limit of any pipeline on this client: a value deserializer that reads the span and copies nothing.</summary>
-    private sealed class LengthInPlace : IDeserializer<int>
-    {
-        public int Deserialize(ReadOnlySpan<byte> data, bool isNull, SerializationContext context) => isNull ? 0 : data.Length;
-    }
-
-    private const int PipelineProgressLimit = Service.PipelineProgress.MaxPartitions;
 
     /// <summary>
-    /// A consumer that does nothing with the records, as fast as Confluent.Kafka goes: byte[] values (a copy each), or
-    /// values read in place by a deserializer. No topic name or headers marshalled (ConsumeResultFields=none).
+    /// <c>pcapwatch run</c> as a user starts it, on the consumer's core, with a fresh state dir and a new group: from its
+    /// process start (tables loaded, group joined) to its last match, and its steady window by its output.
     /// </summary>
-    private static Pass BareConsumer(string bootstrap, string topic, int packets, bool inPlace)
+    private static Pass PcapWatch(string program, string bootstrap, OutputWatermarks output, long expectedMatches, int packets,
+        string? perfData)
     {
-        var config = ClientSettings.Consumer(bootstrap, "bare-" + Guid.NewGuid().ToString("N"));
-        config.ConsumeResultFields = "none";
-        return inPlace
-            ? Consume(new ConsumerBuilder<Ignore, int>(config).SetValueDeserializer(new LengthInPlace()).Build(), r => r.Message.Value)
-            : Consume(new ConsumerBuilder<byte[]?, byte[]?>(config).Build(), r => r.Message.Value?.Length ?? 0);
-
-        Pass Consume<TKey, TValue>(IConsumer<TKey, TValue> consumer, Func<ConsumeResult<TKey, TValue>, int> size)
+        var stateDir = Path.Combine(Path.GetTempPath(), "pcapwatch-bench-" + Guid.NewGuid().ToString("N"));
+        int port = FreePort();
+        try
         {
-            using (consumer)
-            {
-                var clock = Stopwatch.StartNew();
-                consumer.Subscribe(topic);
-                long count = 0, bytes = 0, allocatedBefore = 0;
-                TimeSpan first = default;
-                while (count < packets)
-                {
-                    var r = consumer.Consume(TimeSpan.FromMilliseconds(100));
-                    if (r is null) continue;
-                    if (count++ == 0)
-                    {
-                        first = clock.Elapsed;
-                        allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
-                    }
-                    bytes += size(r);
-                }
-                var end = clock.Elapsed;
-                double perPacket = (GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / (double)(packets - 1);
-                consumer.Close();
-                return new Pass(packets, end.TotalSeconds, (end - first).TotalSeconds, perPacket);
-            }
+            var start = CpuPinning.On(CpuPinning.ConsumerCore, program, ["run", "--bootstrap-servers", bootstrap, "--state-dir", stateDir,
+                "--group-id", "pcapwatch-bench-" + Guid.NewGuid().ToString("N"), "--status-interval", "0",
+                "--metrics-port", port.ToString(CultureInfo.InvariantCulture)]);
+            // --perf FILE: a CPU profile of the window (FILE.ROUND), the JIT's code named through its perf map.
+            if (perfData is not null) ForPerf(start);
+            // --pcapwatch-env K=V,…: environment for the service's process (runtime knobs, JIT logs) to try against the same run.
+            foreach (var (key, value) in ServiceEnvironment ?? []) start.Environment[key] = value;
+            var result = JoinerPass.Measure(start, output, expectedMatches, packets, new Uri($"http://127.0.0.1:{port}/metrics"), PassTimeout,
+                perfData);
+            return new Pass(result.LastOutput, result.FirstOutput, result.Window);
+        }
+        finally
+        {
+            if (Directory.Exists(stateDir)) Directory.Delete(stateDir, recursive: true);
         }
     }
 
     /// <summary>
-    /// <paramref name="instances"/> services in one new consumer group (in this process, each on its own thread with
-    /// its own state dir), timed from start until together they consumed every packet and flushed every match.
+    /// The JIT's code named in perf's profile: a perf map, and no double mapping of code pages (with W^X on, perf sees
+    /// the code in an anonymous file and cannot name it).
     /// </summary>
-    private static (Pass Run, long Matches) PcapWatch(string bootstrap, int packets, int instances, long expectedMatches,
-        IReadOnlyDictionary<string, string>? consumerProperties)
+    private static void ForPerf(ProcessStartInfo start)
     {
-        var group = "pcapwatch-bench-" + Guid.NewGuid().ToString("N");
-        var stateDirs = Enumerable.Range(0, instances).Select(_ => Path.Combine(Path.GetTempPath(), "pcapwatch-bench-" + Guid.NewGuid().ToString("N"))).ToArray();
-        var services = stateDirs.Select((dir, i) => new PcapWatchService(new PipelineOptions
-        {
-            BootstrapServers = bootstrap, StateDir = dir, GroupId = group, InstanceId = $"bench-{i}",
-            ConsumerProperties = consumerProperties,
-        })).ToArray();
-        using var output = new OutputWatermarks(bootstrap, TopicNames.Default.Output);
-        long outputBefore = output.Total();
-        using var stop = new CancellationTokenSource();
-        var clock = Stopwatch.StartNew();
-        var runs = services.Select(s => Task.Factory.StartNew(() => s.Run(stop.Token), TaskCreationOptions.LongRunning)).ToArray();
-        TimeSpan? first = null, firstMatch = null;
-        while (services.Sum(s => s.Progress.Packets) < packets && !runs.Any(r => r.IsCompleted))
-        {
-            if (first is null && services.Any(s => s.Progress.Packets > 0)) first = clock.Elapsed;
-            if (firstMatch is null && services.Any(s => s.Progress.Matches > 0)) firstMatch = clock.Elapsed;
-            Thread.Sleep(1);
-        }
-        // The last output: every match acknowledged by the broker (the topic's end moved by all of them), before the
-        // instances are stopped (closing clients and the final checkpoint are not the pipeline's rate).
-        while (output.Total() < outputBefore + expectedMatches && !runs.Any(r => r.IsCompleted)) Thread.Sleep(1);
-        var end = clock.Elapsed;
-        stop.Cancel();
-        var summaries = runs.Select(r => r.GetAwaiter().GetResult()).ToArray();
-        foreach (var dir in stateDirs) Directory.Delete(dir, recursive: true);
-        double perPacket = services.Sum(s => s.Progress.LoopAllocatedBytes) / (double)packets;
-        return (new Pass(packets, end.TotalSeconds, (end - (first ?? end)).TotalSeconds, perPacket) { FirstMatchSeconds = (firstMatch ?? end).TotalSeconds },
-            summaries.Sum(s => s.Matches));
+        start.Environment["DOTNET_PerfMapEnabled"] = "1";
+        start.Environment["DOTNET_EnableWriteXorExecute"] = "0";
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The tables (1,000 watched computers) and the packets, spread evenly over the partitions; the matches expected.</summary>
+    private static long Preload(string bootstrap, TopicNames topics, byte[][] templates, int packets, int watchEvery, int partitions)
+    {
+        using var publisher = new RecordPublisher(bootstrap);
+        publisher.Publish(topics.Employees, Enumerable.Range(0, WatchedComputers).Select(i => Row($"e{i}",
+            $$"""{"key":"e{{i}}","name":"Employee {{i}}","watch_flag":"YES"}""")));
+        publisher.Publish(topics.Computers, Enumerable.Range(0, WatchedComputers).Select(i => Row($"c{i}",
+            $$"""{"comp_id":{{i}},"empkey":"e{{i}}","macaddr":"{{WatchedMac(i)}}"}""")));
+        // Keyed by packet number: Streamiz's stream-table join drops records with a null key (PcapWatch and the bare
+        // consumer ignore keys), and a key is what a capture agent usually sets anyway.
+        var pcap = Enumerable.Range(0, packets).Select(i => new InputRecord(System.Text.Encoding.UTF8.GetBytes(i.ToString(CultureInfo.InvariantCulture)),
+            SampleData.WithEthSrc(templates[i % templates.Length], i % watchEvery == 0 ? WatchedMac(i / watchEvery % WatchedComputers) : new MacAddress(0x06_0000_000000L + i)),
+            i));
+        publisher.Publish(topics.Pcap, pcap, new InRuns(partitions));
+        return Enumerable.Range(0, packets).Count(i => i % watchEvery == 0);
     }
 
     /// <summary>The watched-by-MAC table Streamiz joins against, in the bytes PcapWatch's changelog writes.</summary>
-    private static void PreloadWatchedByMac(EmbeddedBroker broker, TopicNames topics)
+    private static void PreloadWatchedByMac(string bootstrap, TopicNames topics)
     {
-        using var publisher = new RecordPublisher(broker.BootstrapServers);
+        using var publisher = new RecordPublisher(bootstrap);
         publisher.Publish(topics.Changelog, Enumerable.Range(0, WatchedComputers).Select(i =>
         {
             var owner = new Index.WatchedComputer(WatchedMac(i), $"c{i}", $"{i}", $"e{i}", $"Employee {i}", $"e{i}");
@@ -293,10 +260,16 @@ internal static class E2eBenchmark
     }
 
 
-    /// <summary>Spreads records evenly so no partition exceeds the broker's retention.</summary>
-    private sealed class RoundRobin(int partitions) : IPublishPacer
+    /// <summary>
+    /// Spreads records evenly, so that no partition exceeds the broker's retention, in runs of <see cref="RunLength"/>
+    /// consecutive records per partition, so that the producer writes them as batches of that many. The mock broker answers
+    /// a fetch with one batch per partition: records sent one to a partition in turn made every fetch a few hundred
+    /// records, and the passes measured round trips; a real broker fills a fetch up to its byte limits whatever the batches.
+    /// </summary>
+    private sealed class InRuns(int partitions) : IPublishPacer
     {
-        private int _next;
-        public int WaitForRoom(int bytes, CancellationToken cancel) => _next++ % partitions;
+        public const int RunLength = 256;
+        private long _next;
+        public int WaitForRoom(int bytes, CancellationToken cancel) => (int)(_next++ / RunLength % partitions);
     }
 }

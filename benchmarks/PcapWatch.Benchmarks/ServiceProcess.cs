@@ -28,18 +28,24 @@ internal sealed class ServiceProcess : IDisposable
             : throw new FileNotFoundException($"{program} not found: build it (dotnet build -c Release) or name one with --program");
     }
 
-    /// <summary>Starts <paramref name="program"/> (a .dll runs under <c>dotnet</c>) with <paramref name="args"/>.</summary>
-    public static ServiceProcess Start(string program, IEnumerable<string> args, Action<TimeSpan, string> onLine)
+    /// <summary>
+    /// Starts <paramref name="program"/> (a .dll runs under <c>dotnet</c>) with <paramref name="args"/>, on
+    /// <paramref name="core"/> alone when one is given.
+    /// </summary>
+    public static ServiceProcess Start(string program, IEnumerable<string> args, Action<TimeSpan, string> onLine, int? core = null)
     {
         bool dll = program.EndsWith(".dll", StringComparison.Ordinal);
-        var info = new ProcessStartInfo(dll ? "dotnet" : program)
+        var info = core is { } pinned ? CpuPinning.On(pinned, program, args) : new ProcessStartInfo(dll ? "dotnet" : program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        if (dll) info.ArgumentList.Add(program);
-        foreach (var arg in args) info.ArgumentList.Add(arg);
+        if (core is null)
+        {
+            if (dll) info.ArgumentList.Add(program);
+            foreach (var arg in args) info.ArgumentList.Add(arg);
+        }
         var clock = Stopwatch.StartNew();
         var process = Process.Start(info)!;
         void Line(object _, DataReceivedEventArgs e)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Confluent.Kafka;
 using PcapWatch.Kafka;
@@ -15,15 +14,36 @@ namespace PcapWatch.Benchmarks;
 /// </summary>
 internal static class StreamizJoin
 {
-    /// <summary>Runs the topology until <paramref name="expectedMatches"/> rows reached the output topic.</summary>
-    public static double Run(string bootstrap, TopicNames topics, string outputTopic, long expectedMatches, TimeSpan timeout)
+    /// <summary>
+    /// <c>e2e-consumer --kind streamiz --bootstrap B --output O</c>: the topology in a process of its own, until SIGTERM;
+    /// the benchmark times it by what reaches <c>O</c>.
+    /// </summary>
+    public static int RunUntilStopped(string[] args)
+    {
+        var bootstrap = BenchmarkArgs.Text(args, "--bootstrap") ?? throw new ArgumentException("--bootstrap");
+        var output = BenchmarkArgs.Text(args, "--output") ?? throw new ArgumentException("--output");
+        using var stopped = new ManualResetEventSlim();
+        using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM,
+            context =>
+            {
+                context.Cancel = true;
+                stopped.Set();
+            });
+        var stateDir = Path.Combine(Path.GetTempPath(), "streamiz-bench-" + Guid.NewGuid().ToString("N"));
+        using (var stream = Start(bootstrap, TopicNames.Default, output, stateDir)) stopped.Wait();
+        if (Directory.Exists(stateDir)) Directory.Delete(stateDir, recursive: true);
+        return 0;
+    }
+
+    /// <summary>The join of the pcap stream with the watched computers, reading from the beginning, started.</summary>
+    private static KafkaStream Start(string bootstrap, TopicNames topics, string outputTopic, string stateDir)
     {
         var config = new StreamConfig<StringSerDes, StringSerDes>
         {
             ApplicationId = "streamiz-bench-" + Guid.NewGuid().ToString("N"),
             BootstrapServers = bootstrap,
             AutoOffsetReset = AutoOffsetReset.Earliest,
-            StateDir = Path.Combine(Path.GetTempPath(), "streamiz-bench-" + Guid.NewGuid().ToString("N")),
+            StateDir = stateDir,
             // The same fetch tuning PcapWatch uses; librdkafka's defaults would make this comparison about waiting.
             FetchQueueBackoffMs = 10,
             FetchWaitMaxMs = 100,
@@ -36,21 +56,9 @@ internal static class StreamizJoin
             .Join(watched, (_, packet) => packet.EthSrc()!, TrafficRow.Of)
             .SelectKey((_, row, _) => row.C_MACADDR!)
             .To(outputTopic, new StringSerDes(), new PocoSerDes<TrafficRow>());
-
-        using var counter = new ConsumerBuilder<byte[]?, byte[]?>(ClientSettings.Consumer(bootstrap, null)).Build();
-        counter.Assign(new TopicPartitionOffset(outputTopic, 0, Offset.Beginning));
         var stream = new KafkaStream(builder.Build(), config);
-        var clock = Stopwatch.StartNew();
         stream.StartAsync().GetAwaiter().GetResult();
-        long seen = 0;
-        while (seen < expectedMatches && clock.Elapsed < timeout)
-        {
-            if (counter.Consume(TimeSpan.FromMilliseconds(100)) is not null) seen++;
-        }
-        double seconds = clock.Elapsed.TotalSeconds;
-        stream.Dispose();
-        if (seen < expectedMatches) throw new TimeoutException($"Streamiz produced {seen} of {expectedMatches} matches in {timeout}");
-        return seconds;
+        return stream;
     }
 
     /// <summary>System.Text.Json as a Streamiz SerDes.</summary>

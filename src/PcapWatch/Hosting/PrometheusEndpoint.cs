@@ -14,6 +14,8 @@ internal static class PrometheusEndpoint
         var provider = Sdk.CreateMeterProviderBuilder()
             .ConfigureResource(r => r.AddService("pcapwatch"))
             .AddMeter(PipelineMetrics.MeterName)
+            // .NET's own: CPU, GC, allocation, JIT, thread pool (what a benchmark reads to see a process is warm).
+            .AddMeter("System.Runtime")
             .AddPrometheusHttpListener(o =>
             {
                 o.Port = port;
