@@ -1,4 +1,3 @@
-using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using PcapWatch.Index;
 using PcapWatch.Join;
@@ -8,10 +7,9 @@ using PcapWatch.Packets;
 namespace PcapWatch.Service;
 
 /// <summary>
-/// The pcap consumer's value deserializer: Confluent.Kafka hands it a span over librdkafka's own buffer, so the packet
-/// is decided where it lies and an unwatched one is never copied. A match is encoded here and waits in
-/// <see cref="Pending"/> until the loop produces it with the record's timestamp (known once Consume returns); a rejected
-/// record is copied, with its reason, for the dead-letter topic. Runs on the consumer's thread, inside Consume.
+/// Decides one pcap record where librdkafka holds it (see <see cref="Kafka.NativeRecordBatch"/>): an unwatched packet is
+/// never copied. A match is encoded here and waits in <see cref="Pending"/> until the loop produces it with the record's
+/// timestamp; a rejected record is copied, key and value, with its reason, for the dead-letter topic.
 /// </summary>
 /// <param name="maxMatchBytes">
 /// The largest match value produced. A packet whose match would be larger (fields of invalid UTF-8 grow threefold as
@@ -19,36 +17,10 @@ namespace PcapWatch.Service;
 /// never reach either.
 /// </param>
 public sealed class PacketDecider(PacketProcessor processor, IMatchEncoder encoder, ILogger log,
-    int maxMatchBytes = DeadLetterWriter.DefaultMaxBytes)
-    : IDeserializer<PacketDecision>, IDeserializer<UncopiedKey>, IMatchSink
+    int maxMatchBytes = DeadLetterWriter.DefaultMaxBytes) : IMatchSink
 {
     // The size of the largest match of the record being decided that did not fit (0: all fit).
     private int _oversizedMatch;
-
-    // The key of the record being consumed: Confluent.Kafka hands the key to its deserializer and then the value to
-    // its own, one record at a time on the consuming thread, so the value's decision can take the key from here.
-    private byte[] _key = new byte[64];
-    private int _keyLength;
-    private bool _keyIsNull = true;
-
-    UncopiedKey IDeserializer<UncopiedKey>.Deserialize(ReadOnlySpan<byte> data, bool isNull, SerializationContext context)
-    {
-        _keyIsNull = isNull;
-        _keyLength = data.Length;
-        if (data.Length > _key.Length) _key = new byte[Math.Max(data.Length, 2 * _key.Length)];
-        data.CopyTo(_key);
-        return default;
-    }
-
-    /// <summary>A copy of the current record's key, for its dead letter (null for a null key).</summary>
-    private byte[]? KeyCopy()
-    {
-        if (_keyIsNull) return null;
-        var copy = _key.AsSpan(0, _keyLength).ToArray();
-        // The next record may come without a key (a consumer that never read keys, a test): never reuse this one.
-        _keyIsNull = true;
-        return copy;
-    }
 
     /// <summary>The matches of the record last decided: the watched MAC and the encoded output value.</summary>
     public List<(MacAddress Mac, byte[] Value)> Pending { get; } = [];
@@ -59,37 +31,36 @@ public sealed class PacketDecider(PacketProcessor processor, IMatchEncoder encod
     /// <summary>The newest capture time of the packets read past the gate (0 before the first; see PacketProcessor).</summary>
     public long NewestCaptureMs => processor.NewestCaptureMs;
 
-    /// <summary>The size of the record last decided.</summary>
-    public int LastLength { get; private set; }
-
-    public PacketDecision Deserialize(ReadOnlySpan<byte> data, bool isNull, SerializationContext context)
+    /// <summary>Decides a record; the key is copied only for a record that is rejected or needs its time.</summary>
+    public PacketDecision Decide(ReadOnlySpan<byte> key, bool keyIsNull, ReadOnlySpan<byte> value, bool valueIsNull)
     {
         Pending.Clear();
         _oversizedMatch = 0;
-        LastLength = isNull ? 0 : data.Length;
         try
         {
             var sink = this;
-            var outcome = processor.Process(isNull ? default : data, ref sink, out var rejection);
-            if (_oversizedMatch > 0) return Oversized(isNull ? null : data.ToArray(), KeyCopy());
+            var outcome = processor.Process(valueIsNull ? default : value, ref sink, out var rejection);
+            if (_oversizedMatch > 0) return Oversized(valueIsNull ? null : value.ToArray(), Copy(key, keyIsNull));
             return outcome switch
             {
                 PacketOutcome.Skipped => PacketDecision.Skipped,
                 PacketOutcome.Matched => PacketDecision.Matched,
-                PacketOutcome.NeedsRecordTime => PacketDecision.NeedsRecordTime(data.ToArray(), KeyCopy()),
-                _ => PacketDecision.Rejected(rejection, isNull ? null : data.ToArray(), KeyCopy()),
+                PacketOutcome.NeedsRecordTime => PacketDecision.NeedsRecordTime(value.ToArray(), Copy(key, keyIsNull)),
+                _ => PacketDecision.Rejected(rejection, valueIsNull ? null : value.ToArray(), Copy(key, keyIsNull)),
             };
         }
         catch (Exception ex) when (RecordFaults.AreTheRecords(ex))
         {
             // Every known bad input has a status; this is the net under that claim, so one record can never stop the
             // loop. Logged with the exception: it is a bug to fix.
-            log.LogError(ex, "Processing a {Topic} record failed; dead-lettering it", context.Topic);
+            log.LogError(ex, "Processing a pcap record failed; dead-lettering it");
             Pending.Clear();
             return PacketDecision.Rejected(new Rejection(RejectionCodes.ProcessingError, $"{ex.GetType().Name}: {ex.Message}"),
-                isNull ? null : data.ToArray(), KeyCopy());
+                valueIsNull ? null : value.ToArray(), Copy(key, keyIsNull));
         }
     }
+
+    private static byte[]? Copy(ReadOnlySpan<byte> key, bool isNull) => isNull ? null : key.ToArray();
 
     /// <summary>
     /// Decides a record again with its timestamp (one <see cref="PacketDecision.NeedsRecordTime"/> returned): attributing

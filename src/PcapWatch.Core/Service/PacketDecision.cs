@@ -3,7 +3,7 @@ using PcapWatch.Join;
 namespace PcapWatch.Service;
 
 /// <summary>
-/// What <see cref="PacketDecider"/> made of one pcap record, as the consumer's value type. Skipped and matched records
+/// What <see cref="PacketDecider"/> made of one pcap record. Skipped and matched records
 /// share one instance each (nothing is allocated for them); a rejected record carries its reason and a copy of its key
 /// and value for the dead-letter topic.
 /// </summary>

@@ -9,8 +9,9 @@ using Microsoft.Extensions.Logging;
 namespace PcapWatch.Service;
 
 /// <summary>
-/// The hot loop: consumes <c>pcap</c> in batches (one consumer group across instances), each record decided in place
-/// by the value deserializer (<see cref="PacketDecider"/>), and produces every match. Offsets are committed only after
+/// The hot loop: consumes <c>pcap</c> in batches (one consumer group across instances), each record read where
+/// librdkafka holds it (<see cref="NativeRecordBatch"/>) and decided there (<see cref="PacketDecider"/>), and produces
+/// every match. Offsets are committed only after
 /// the producer has flushed every match made from the records below them — at-least-once, never a committed packet whose match could still be lost.
 /// </summary>
 /// <remarks>
@@ -23,7 +24,10 @@ public sealed class PcapJoiner : IDisposable
 {
     private readonly ILogger _log;
 
-    private readonly IConsumer<UncopiedKey, PacketDecision> _consumer;
+    private readonly IConsumer<Ignore, Ignore> _consumer;
+    private readonly NativeRecordBatch _records;
+    // A rebalance handler runs inside the batch read; what it threw is thrown from the loop after it (as Consume did).
+    private System.Runtime.ExceptionServices.ExceptionDispatchInfo? _handlerFailure;
     private readonly IProducer<byte[], byte[]?> _producer;
     private readonly PacketDecider _decider;
     private readonly TopicNames _topics;
@@ -79,32 +83,47 @@ public sealed class PcapJoiner : IDisposable
         consumerConfig.MaxPollIntervalMs ??= 30_000;
         // A flush between polls must leave the group in no doubt that this member is alive.
         _flushBudget = TimeSpan.FromMilliseconds(Math.Min(10_000, consumerConfig.MaxPollIntervalMs.Value / 3));
-        // Confluent.Kafka marshals a record's topic name and headers unless told not to: the loop needs the timestamp
-        // alone (the topic is pcap; a dead letter then carries the key and value, not the original headers).
-        if (consumerConfig.Get("dotnet.consumer.consume.result.fields") is null) consumerConfig.ConsumeResultFields = "timestamp";
         var startingOffsets = new StartingOffsets(consumerConfig.Get("auto.offset.reset"));
-        _consumer = KafkaClients.ConsumerBuilder<UncopiedKey, PacketDecision>(consumerConfig, kafka)
-            .SetKeyDeserializer(_decider)
-            .SetValueDeserializer(_decider)
-            .SetPartitionsAssignedHandler((consumer, assigned) =>
+        _consumer = KafkaClients.ConsumerBuilder<Ignore, Ignore>(consumerConfig, kafka)
+            .SetPartitionsAssignedHandler((consumer, assigned) => Guarded(() =>
             {
                 _progress.OnAssigned(consumer.Assignment.Count + assigned.Count);
                 _log.LogInformation("Assigned pcap partitions {Partitions}", string.Join(",", assigned.Select(p => p.Partition.Value)));
                 return startingOffsets.For(consumer, assigned, TimeSpan.FromSeconds(10));
-            })
-            .SetPartitionsRevokedHandler((consumer, revoked) =>
+            }, () => assigned.Select(tp => new TopicPartitionOffset(tp, Offset.Unset))))
+            .SetPartitionsRevokedHandler((consumer, revoked) => Guarded(() =>
             {
                 _progress.OnAssigned(Math.Max(0, consumer.Assignment.Count - revoked.Count));
                 OnRevoked(revoked);
-            })
-            .SetPartitionsLostHandler((_, lost) =>
+                return 0;
+            }, () => 0))
+            .SetPartitionsLostHandler((_, lost) => Guarded(() =>
             {
                 // Lost (not revoked): another member may already own them; committing now could move its offsets.
                 _offsets.Forget(lost.Select(tp => tp.TopicPartition));
                 _log.LogWarning("Lost pcap partitions {Partitions}; their uncommitted records will be re-read by the new owner",
                     string.Join(",", lost.Select(p => p.Partition.Value)));
-            })
+                return 0;
+            }, () => 0))
             .Build();
+        _records = new NativeRecordBatch(_consumer);
+    }
+
+    /// <summary>
+    /// Runs a rebalance handler, keeping what it throws for the loop (it runs inside the batch read, where nothing may
+    /// be thrown into librdkafka); the handler's fallback result lets the rebalance complete meanwhile.
+    /// </summary>
+    private T Guarded<T>(Func<T> handler, Func<T> fallback)
+    {
+        try
+        {
+            return handler();
+        }
+        catch (Exception ex)
+        {
+            _handlerFailure ??= System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex);
+            return fallback();
+        }
     }
 
 
@@ -144,28 +163,42 @@ public sealed class PcapJoiner : IDisposable
     {
         ApplyBackpressure();
         int n = 0;
-        Timestamp last = default;
         while (n < max)
         {
-            var result = _consumer.Consume(n == 0 ? wait : TimeSpan.Zero);
-            if (result is null) break;
-            if (result.IsPartitionEOF) continue;
-            _progress.OnConsumed(result.Partition.Value, _decider.LastLength);
-            var decision = result.Message.Value;
-            if (decision.Outcome == PacketOutcome.NeedsRecordTime) decision = _decider.DecideAt(decision, result.Message.Timestamp.UnixTimestampMs);
-            if (_decider.Learned is { } learned)
+            int read = _records.Fill(n == 0 ? wait : TimeSpan.Zero, max - n);
+            _handlerFailure?.Throw();
+            if (read == 0) break;
+            for (int i = 0; i < read; i++) n += Process(_records[i]) ? 1 : 0;
+            if (_records[read - 1] is { Error: ErrorCode.NoError } newest && newest.Timestamp is { Type: not TimestampType.NotAvailable } written)
             {
-                _progress.OnBindingLearned();
-                _bindings?.Publish(_producer, _deliveries, learned.Address, learned.Interval);
+                LastBatchTimestampMs = written.UnixTimestampMs;
             }
-            if (decision.Outcome == PacketOutcome.Matched) ProduceMatches(result.Message.Timestamp);
-            else if (decision.Outcome == PacketOutcome.Rejected) DeadLetter(result, decision);
-            _offsets.Processed(result.Partition.Value, result.Offset.Value);
-            n++;
-            last = result.Message.Timestamp;
         }
-        if (last.Type != TimestampType.NotAvailable) LastBatchTimestampMs = last.UnixTimestampMs;
+        _records.Release();
         return n;
+    }
+
+    /// <summary>One record (false for an event that is not one: the end of a partition); a consumer error is thrown, as Consume threw it.</summary>
+    private bool Process(NativeRecord record)
+    {
+        if (record.Error != ErrorCode.NoError)
+        {
+            if (record.Error == ErrorCode.Local_PartitionEOF) return false;
+            throw new ConsumeException(new ConsumeResult<byte[], byte[]> { Partition = record.Partition, Offset = record.Offset },
+                new Error(record.Error, record.ErrorReason));
+        }
+        _progress.OnConsumed(record.Partition, record.ValueIsNull ? 0 : record.Value.Length);
+        var decision = _decider.Decide(record.Key, record.KeyIsNull, record.Value, record.ValueIsNull);
+        if (decision.Outcome == PacketOutcome.NeedsRecordTime) decision = _decider.DecideAt(decision, record.Timestamp.UnixTimestampMs);
+        if (_decider.Learned is { } learned)
+        {
+            _progress.OnBindingLearned();
+            _bindings?.Publish(_producer, _deliveries, learned.Address, learned.Interval);
+        }
+        if (decision.Outcome == PacketOutcome.Matched) ProduceMatches(record.Timestamp);
+        else if (decision.Outcome == PacketOutcome.Rejected) DeadLetter(record, decision);
+        _offsets.Processed(record.Partition, record.Offset);
+        return true;
     }
 
     /// <summary>The last record's matches, keyed by the canonical MAC as the recipe keys its output.</summary>
@@ -189,19 +222,19 @@ public sealed class PcapJoiner : IDisposable
         }
     }
 
-    private void DeadLetter(ConsumeResult<UncopiedKey, PacketDecision> result, PacketDecision decision)
+    private void DeadLetter(NativeRecord record, PacketDecision decision)
     {
         var source = new ConsumeResult<byte[]?, byte[]?>
         {
-            Topic = _topics.Pcap, // the consume result carries no topic name (not marshalled): it is pcap
-            Partition = result.Partition,
-            Offset = result.Offset,
+            Topic = _topics.Pcap,
+            Partition = record.Partition,
+            Offset = record.Offset,
             Message = new Message<byte[]?, byte[]?>
             {
                 Key = decision.Key,
                 Value = decision.Value,
-                Timestamp = result.Message.Timestamp,
-                Headers = result.Message.Headers,
+                Timestamp = record.Timestamp,
+                Headers = record.CopyHeaders(),
             },
         };
         _deadLetters.Send(_topics.PcapDeadLetters, source, decision.Rejection.Code, decision.Rejection.Detail);
@@ -295,6 +328,7 @@ public sealed class PcapJoiner : IDisposable
 
     public void Dispose()
     {
+        _records.Dispose();
         try
         {
             _consumer.Close();

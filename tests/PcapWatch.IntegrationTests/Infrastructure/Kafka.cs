@@ -58,10 +58,10 @@ internal static class Kafka
             .Select(m => (m.Timestamp.UnixTimestampMs, JsonDocument.Parse(m.Value!).RootElement.Clone()))
             .ToList();
 
-    /// <summary>Every record of a topic up to its current end, raw: value bytes and headers (last value per header key).</summary>
-    public static List<(byte[]? Key, byte[]? Value, Dictionary<string, string> Headers)> ReadRaw(string bootstrap, string topic) =>
+    /// <summary>Every record of a topic up to its current end, raw: value bytes and headers (last value per header key, null kept).</summary>
+    public static List<(byte[]? Key, byte[]? Value, Dictionary<string, string?> Headers)> ReadRaw(string bootstrap, string topic) =>
         ReadToEnd(bootstrap, topic).Select(m => (m.Key, m.Value, (m.Headers ?? []).GroupBy(h => h.Key)
-            .ToDictionary(g => g.Key, g => Encoding.UTF8.GetString(g.Last().GetValueBytes())))).ToList();
+            .ToDictionary(g => g.Key, g => g.Last().GetValueBytes() is { } value ? Encoding.UTF8.GetString(value) : null))).ToList();
 
     /// <summary>Every record of a topic up to its current end: key as text, partition and timestamp, in partition order.</summary>
     public static List<(string? Key, int Partition, long TimestampMs)> ReadTimedRaw(string bootstrap, string topic) =>

@@ -1,5 +1,4 @@
 using System.Text;
-using Confluent.Kafka;
 using Microsoft.Extensions.Logging.Abstractions;
 using NUnit.Framework;
 using PcapWatch.Index;
@@ -12,13 +11,11 @@ using PcapWatch.Tests.Shared;
 namespace PcapWatch.Tests.Service;
 
 /// <summary>
-/// The pcap value deserializer, called as Confluent.Kafka calls it (a span over the fetched bytes): unwatched packets
-/// cost no allocation at all, a match is encoded and waits for the loop, a bad record is copied with its reason.
+/// The pcap decider, called as the loop calls it (spans over the bytes librdkafka fetched): unwatched packets cost no
+/// allocation at all, a match is encoded and waits for the loop, a bad record is copied with its reason and key.
 /// </summary>
 public class PacketDeciderTests
 {
-    private static readonly SerializationContext Context = new(MessageComponentType.Value, "pcap");
-    private static readonly SerializationContext KeyContext = new(MessageComponentType.Key, "pcap");
 
     private static List<byte[]> Packets() => TestData.OwnPacketFixtures.SelectMany(f => TestData.Lines(TestData.Fixture(f))).ToList();
 
@@ -30,13 +27,8 @@ public class PacketDeciderTests
     {
         var packets = Packets();
         var decider = Decider(new WatchIndex());
-        IDeserializer<UncopiedKey> keys = decider;
         var key = Encoding.UTF8.GetBytes("sensor-7/packet-123456");
-        foreach (var p in packets)
-        {
-            keys.Deserialize(key, false, KeyContext);
-            decider.Deserialize(p, false, Context); // warm up
-        }
+        foreach (var p in packets) decider.Decide(key, false, p, false); // warm up
 
         long before = GC.GetAllocatedBytesForCurrentThread();
         int skipped = 0;
@@ -44,13 +36,11 @@ public class PacketDeciderTests
         {
             foreach (var p in packets)
             {
-                keys.Deserialize(key, false, KeyContext);
-                if (ReferenceEquals(decider.Deserialize(p, false, Context), PacketDecision.Skipped)) skipped++;
+                if (ReferenceEquals(decider.Decide(key, false, p, false), PacketDecision.Skipped)) skipped++;
             }
         }
         Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
         Assert.That(skipped, Is.EqualTo(5 * packets.Count));
-        Assert.That(decider.LastLength, Is.EqualTo(packets[^1].Length));
     }
 
     [Test]
@@ -64,12 +54,12 @@ public class PacketDeciderTests
         index.Set(src, [new WatchedComputer(src, "c1", "1", "100", "Tom", "100")]);
         var decider = Decider(index);
 
-        Assert.That(decider.Deserialize(packet, false, Context), Is.SameAs(PacketDecision.Matched));
+        Assert.That(decider.Decide(default, true, packet, false), Is.SameAs(PacketDecision.Matched));
         var (mac, value) = decider.Pending.Single();
         Assert.That(mac, Is.EqualTo(src));
         Assert.That(Encoding.UTF8.GetString(value), Does.Contain("\"C_EMP_NAME\":\"Tom\""));
 
-        decider.Deserialize(Packets().First(p => !p.AsSpan().SequenceEqual(packet)), false, Context);
+        decider.Decide(default, true, Packets().First(p => !p.AsSpan().SequenceEqual(packet)), false);
         Assert.That(decider.Pending, Is.Empty, "each record starts with no pending matches");
     }
 
@@ -89,13 +79,13 @@ public class PacketDeciderTests
         index.Set(mac, [new WatchedComputer(mac, "c1", "1", "100", "Tom", "100")]);
         var decider = Decider(index);
 
-        var decision = decider.Deserialize(hostile, false, Context);
+        var decision = decider.Decide(default, true, hostile, false);
         Assert.That((decision.Outcome, decision.Rejection.Code), Is.EqualTo((PacketOutcome.Rejected, RejectionCodes.MatchTooLarge)));
         Assert.That(decision.Rejection.Detail, Does.Contain("over the 1000000-byte limit"));
         Assert.That(decision.Value, Is.EqualTo(hostile), "the packet itself goes to the dead letters");
         Assert.That(decider.Pending, Is.Empty, "none of its matches is produced");
 
-        Assert.That(decider.Deserialize(Packet("eth:ip"u8.ToArray()), false, Context), Is.SameAs(PacketDecision.Matched));
+        Assert.That(decider.Decide(default, true, Packet("eth:ip"u8.ToArray()), false), Is.SameAs(PacketDecision.Matched));
         Assert.That(decider.Pending, Has.Count.EqualTo(1));
     }
 
@@ -104,38 +94,33 @@ public class PacketDeciderTests
     public void A_bad_record_is_copied_with_its_reason(string text, string code)
     {
         var bytes = Encoding.UTF8.GetBytes(text);
-        var decision = Decider(new WatchIndex()).Deserialize(bytes, false, Context);
+        var decision = Decider(new WatchIndex()).Decide(default, true, bytes, false);
         Assert.That(decision.Outcome, Is.EqualTo(PacketOutcome.Rejected));
         Assert.That(decision.Rejection.Code, Is.EqualTo(code));
         Assert.That(decision.Value, Is.EqualTo(bytes).And.Not.SameAs(bytes));
     }
 
     [Test]
-    public void A_rejected_record_keeps_its_own_key_and_no_other()
+    public void A_rejected_record_keeps_a_copy_of_its_own_key_and_a_null_key_stays_null()
     {
-        // As Confluent.Kafka calls them: the key's deserializer, then the value's, one record at a time.
         var decider = Decider(new WatchIndex());
-        IDeserializer<UncopiedKey> keys = decider;
         var bad = Encoding.UTF8.GetBytes("{not a packet");
         var longKey = Encoding.UTF8.GetBytes(new string('k', 300));
 
-        keys.Deserialize(longKey, false, KeyContext);
-        var first = decider.Deserialize(bad, false, Context);
-        keys.Deserialize(Encoding.UTF8.GetBytes("short"), false, KeyContext);
-        var second = decider.Deserialize(bad, false, Context);
-        keys.Deserialize(default, true, KeyContext);
-        var third = decider.Deserialize(bad, false, Context);
-        var fourth = decider.Deserialize(bad, false, Context); // no key read at all: none is made up
+        var first = decider.Decide(longKey, false, bad, false);
+        var second = decider.Decide(Encoding.UTF8.GetBytes("short"), false, bad, false);
+        var third = decider.Decide(default, true, bad, false);
+        var empty = decider.Decide(default, false, bad, false);
 
-        Assert.That(first.Key, Is.EqualTo(longKey));
+        Assert.That(first.Key, Is.EqualTo(longKey).And.Not.SameAs(longKey));
         Assert.That(Encoding.UTF8.GetString(second.Key!), Is.EqualTo("short"));
-        Assert.That((third.Key, fourth.Key), Is.EqualTo(((byte[]?)null, (byte[]?)null)));
+        Assert.That((third.Key, empty.Key), Is.EqualTo(((byte[]?)null, Array.Empty<byte>())), "a null key and an empty one stay apart");
     }
 
     [Test]
     public void A_null_value_is_rejected_as_empty()
     {
-        var decision = Decider(new WatchIndex()).Deserialize(default, true, Context);
+        var decision = Decider(new WatchIndex()).Decide(default, true, default, true);
         Assert.That((decision.Outcome, decision.Rejection.Code, decision.Value), Is.EqualTo((PacketOutcome.Rejected, RejectionCodes.Empty, (byte[]?)null)));
     }
 }
