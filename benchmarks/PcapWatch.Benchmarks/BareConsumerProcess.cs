@@ -24,7 +24,8 @@ internal static class BareConsumerProcess
         double warmUp = BenchmarkArgs.Text(args, "--warm-up") is { } w ? double.Parse(w, CultureInfo.InvariantCulture) : SteadyWindow.WarmUpFraction;
         var config = ClientSettings.Consumer(bootstrap, "bare-" + Guid.NewGuid().ToString("N"));
         config.ConsumeResultFields = "none";
-        var outcome = kind == "bytes"
+        var outcome = kind == "batch" ? ConsumeInBatches(new ConsumerBuilder<Ignore, Ignore>(config).Build(), topics, packets, warmUp)
+            : kind == "bytes"
             ? Consume(new ConsumerBuilder<Ignore, byte[]?>(config).Build(), topics, packets, warmUp)
             : Consume(new ConsumerBuilder<Ignore, int>(config).SetValueDeserializer(new LengthInPlace()).Build(), topics, packets, warmUp);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -43,9 +44,16 @@ internal static class BareConsumerProcess
             double first = 0, windowStart = 0, cpuStart = 0;
             long jitStart = 0, allocStart = 0;
             using var self = Process.GetCurrentProcess();
+            var lastRecord = Stopwatch.StartNew();
             while (count < packets)
             {
-                if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is null) continue;
+                if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is null)
+                {
+                    // Records the broker no longer holds (a partition past its retention) would be waited for in vain.
+                    if (lastRecord.Elapsed > TimeSpan.FromSeconds(60)) throw new TimeoutException($"{count} of {packets} records, then none for a minute");
+                    continue;
+                }
+                lastRecord.Restart();
                 if (++count == 1) first = SinceProcessStart(self);
                 if (count == warm)
                 {
@@ -53,6 +61,32 @@ internal static class BareConsumerProcess
                     (jitStart, allocStart) = (System.Runtime.JitInfo.GetCompiledMethodCount(), GC.GetTotalAllocatedBytes());
                 }
             }
+            double last = SinceProcessStart(self), cpuEnd = SteadyWindow.CpuSecondsOf(self);
+            var window = new SteadyWindow(packets - warm, last - windowStart, cpuEnd - cpuStart,
+                System.Runtime.JitInfo.GetCompiledMethodCount() - jitStart, GC.GetTotalAllocatedBytes() - allocStart);
+            consumer.Close();
+            return new Outcome(first, last, window);
+        }
+    }
+
+    private static Outcome ConsumeInBatches(IConsumer<Ignore, Ignore> consumer, string[] topics, long packets, double warmUp)
+    {
+        using (consumer)
+        {
+            consumer.Subscribe(topics);
+            long warm = Math.Max(1, (long)(packets * warmUp));
+            double first = 0, windowStart = 0, cpuStart = 0;
+            long jitStart = 0, allocStart = 0;
+            using var self = Process.GetCurrentProcess();
+            BatchFloor.Consume(consumer, packets, count =>
+            {
+                if (count == 1) first = SinceProcessStart(self);
+                if (count == warm)
+                {
+                    (windowStart, cpuStart) = (SinceProcessStart(self), SteadyWindow.CpuSecondsOf(self));
+                    (jitStart, allocStart) = (System.Runtime.JitInfo.GetCompiledMethodCount(), GC.GetTotalAllocatedBytes());
+                }
+            });
             double last = SinceProcessStart(self), cpuEnd = SteadyWindow.CpuSecondsOf(self);
             var window = new SteadyWindow(packets - warm, last - windowStart, cpuEnd - cpuStart,
                 System.Runtime.JitInfo.GetCompiledMethodCount() - jitStart, GC.GetTotalAllocatedBytes() - allocStart);

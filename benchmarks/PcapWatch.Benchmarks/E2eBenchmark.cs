@@ -29,11 +29,16 @@ internal static class E2eBenchmark
         int watchEvery = BenchmarkArgs.Int(args, "--watch-every", 100);
         int rounds = BenchmarkArgs.Int(args, "--rounds", 3);
         var program = ServiceProcess.ProgramPath(args);
+        // --warm-up F: the share of each run left out of its steady window (0.2; more for a window clear of tier-up).
+        WarmUp = BenchmarkArgs.Text(args, "--warm-up") is { } warmUp ? double.Parse(warmUp, CultureInfo.InvariantCulture) : SteadyWindow.WarmUpFraction;
         ServiceEnvironment = BenchmarkArgs.Text(args, "--pcapwatch-env")?.Split(',').Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]);
         CpuPinning.PinThisProcess(CpuPinning.BrokerCore);
         var templates = SampleData.Recipe().Concat(SampleData.TsharkJson()).Concat(SampleData.TsharkEk()).Where(HasPlainEthSrc).ToArray();
         long totalBytes = Enumerable.Range(0, packets).Sum(i => (long)templates[i % templates.Length].Length);
-        int partitions = (int)Math.Min(Service.PipelineProgress.MaxPartitions, totalBytes / PartitionBudget + 2);
+        // Whole runs per partition, so that none holds more than the broker keeps (runs fall unevenly otherwise).
+        long runs = (packets + InRuns.RunLength - 1) / InRuns.RunLength;
+        long runsPerPartition = Math.Max(1, PartitionBudget / (InRuns.RunLength * (totalBytes / packets + 1)));
+        int partitions = (int)Math.Min(Service.PipelineProgress.MaxPartitions, (runs + runsPerPartition - 1) / runsPerPartition);
         Console.WriteLine($"e2e: {packets:N0} packets, {totalBytes / 1e6:F0} MB, {partitions} pcap partitions, 1 in {watchEvery} from a watched "
             + $"MAC; broker and this process on core {CpuPinning.BrokerCore}, each consumer alone on core {CpuPinning.ConsumerCore}; pcapwatch: {program}");
         var topics = TopicNames.Default;
@@ -49,6 +54,10 @@ internal static class E2eBenchmark
         {
             var perf = BenchmarkArgs.Text(args, "--perf");
             var busy = new BrokerLoad(broker);
+            if (args.Contains("--batch-floor"))
+            {
+                Console.WriteLine($"round {round}: batch consume (experiment):     {Bare(broker.BootstrapServers, "batch", packets, null)}; {busy.Next()}");
+            }
             var bytes = Bare(broker.BootstrapServers, "bytes", packets, null);
             Console.WriteLine($"round {round}: bare consumer, byte[] values:   {bytes}; {busy.Next()}");
             var inPlace = Bare(broker.BootstrapServers, "inplace", packets, perf is null ? null : $"{perf}.floor.{round}");
@@ -56,9 +65,18 @@ internal static class E2eBenchmark
             var ours = PcapWatch(program, broker.BootstrapServers, output, expectedMatches, packets,
                 perf is null ? null : $"{perf}.{round}");
             Console.WriteLine($"round {round}: pcapwatch run:                  {ours}; {busy.Next()}");
-            done.Add(new Round(bytes, inPlace, ours));
+            // --baseline-program P: another build of PcapWatch (an earlier revision, published the same way) in every round,
+            // so that a change is judged against what it replaces on the same broker, minutes apart at most.
+            Pass? baseline = null;
+            if (BenchmarkArgs.Text(args, "--baseline-program") is { } baselineProgram)
+            {
+                baseline = PcapWatch(baselineProgram, broker.BootstrapServers, output, expectedMatches, packets, null);
+                Console.WriteLine($"round {round}: baseline pcapwatch run:         {baseline}; {busy.Next()}");
+            }
+            done.Add(new Round(bytes, inPlace, ours) { Baseline = baseline });
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"round {round}: ratio_inplace={done[^1].RatioInPlace:F2} cpu_ratio_inplace={done[^1].CpuRatioInPlace:F2} ratio_bare={done[^1].RatioBare:F2}"));
+                $"round {round}: ratio_inplace={done[^1].RatioInPlace:F2} cpu_ratio_inplace={done[^1].CpuRatioInPlace:F2} ratio_bare={done[^1].RatioBare:F2}")
+                + (baseline is null ? "" : string.Create(CultureInfo.InvariantCulture, $" cpu_ratio_baseline={done[^1].CpuRatioBaseline:F2}")));
         }
         Pass? streamiz = null;
         if (!args.Contains("--no-streamiz"))
@@ -67,7 +85,7 @@ internal static class E2eBenchmark
             using var streamizOutput = new OutputWatermarks(broker.BootstrapServers, StreamizOutput);
             var start = CpuPinning.On(CpuPinning.ConsumerCore, CpuPinning.ThisProgram,
                 ["e2e-consumer", "--kind", "streamiz", "--bootstrap", broker.BootstrapServers, "--output", StreamizOutput]);
-            var result = JoinerPass.Measure(start, streamizOutput, expectedMatches, packets, null, PassTimeout);
+            var result = JoinerPass.Measure(start, streamizOutput, expectedMatches, packets, null, PassTimeout, WarmUp);
             streamiz = new Pass(result.LastOutput, result.FirstOutput, result.Window);
             Console.WriteLine($"streamiz:                                      {streamiz}");
         }
@@ -79,15 +97,26 @@ internal static class E2eBenchmark
     private sealed class BrokerLoad(PinnedBroker broker)
     {
         private double _cpu = broker.CpuSeconds;
+        private long _steal = StealTicks();
         private readonly Stopwatch _clock = Stopwatch.StartNew();
 
         public string Next()
         {
             double cpu = broker.CpuSeconds, seconds = _clock.Elapsed.TotalSeconds;
-            var text = string.Create(CultureInfo.InvariantCulture, $"broker core {100 * (cpu - _cpu) / seconds:F0} % busy over the pass");
-            (_cpu, _) = (cpu, 0);
+            long steal = StealTicks();
+            // Time the hypervisor gave the consumer's core to someone else (USER_HZ ticks of 10 ms).
+            var text = string.Create(CultureInfo.InvariantCulture,
+                $"broker core {100 * (cpu - _cpu) / seconds:F0} % busy over the pass, consumer core stolen {(steal - _steal) * 10.0 / (10 * seconds):F0} %");
+            (_cpu, _steal) = (cpu, steal);
             _clock.Restart();
             return text;
+        }
+
+        private static long StealTicks()
+        {
+            var line = File.ReadLines("/proc/stat").FirstOrDefault(l => l.StartsWith($"cpu{CpuPinning.ConsumerCore} ", StringComparison.Ordinal));
+            var fields = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return fields is { Length: > 8 } ? long.Parse(fields[8], CultureInfo.InvariantCulture) : 0;
         }
     }
 
@@ -106,9 +135,15 @@ internal static class E2eBenchmark
         public double RatioBare => PcapWatch.Window.PacketsPerSecond / Bytes.Window.PacketsPerSecond;
         public double CpuRatioInPlace => PcapWatch.Window.CpuMicrosecondsPerPacket / InPlace.Window.CpuMicrosecondsPerPacket;
         public double ColdRatioInPlace => InPlace.ColdSeconds / PcapWatch.ColdSeconds;
+
+        /// <summary>The same service from another build (--baseline-program), in the same round.</summary>
+        public Pass? Baseline { get; init; }
+
+        public double CpuRatioBaseline => PcapWatch.Window.CpuMicrosecondsPerPacket / Baseline!.Value.Window.CpuMicrosecondsPerPacket;
     }
 
     private static Dictionary<string, string>? ServiceEnvironment;
+    private static double WarmUp = SteadyWindow.WarmUpFraction;
 
     private static string Result(int packets, int watchEvery, List<Round> rounds, Pass? streamiz)
     {
@@ -119,7 +154,7 @@ internal static class E2eBenchmark
         double oursCold = MedianOf(ours.Select(p => p.ColdSeconds));
         string Streamiz(Func<Pass, double> f, string format) => streamiz is { } s ? f(s).ToString(format, CultureInfo.InvariantCulture) : "n/a";
         return string.Create(CultureInfo.InvariantCulture,
-            $"RESULT e2e packets={packets} watch_every={watchEvery} pinned=1 rounds={rounds.Count} "
+            $"RESULT e2e packets={packets} watch_every={watchEvery} pinned=1 rounds={rounds.Count} warm_up={WarmUp} "
             + $"pcapwatch_pps={packets / oursCold:F0} pcapwatch_steady_pps={MedianOf(ours.Select(p => p.Window.PacketsPerSecond)):F0} "
             + $"bare_steady_pps={MedianOf(bytes.Select(p => p.Window.PacketsPerSecond)):F0} "
             + $"inplace_steady_pps={MedianOf(floor.Select(p => p.Window.PacketsPerSecond)):F0} "
@@ -138,7 +173,10 @@ internal static class E2eBenchmark
             + $"inplace_alloc_bytes_per_packet={MedianOf(floor.Select(p => p.Window.AllocatedPerPacket)):F1} "
             + $"bare_alloc_bytes_per_packet={MedianOf(bytes.Select(p => p.Window.AllocatedPerPacket)):F1} "
             + $"jit_in_window={MedianOf(ours.Select(p => (double)p.Window.JitCompiled)):F0} "
-            + $"inplace_jit_in_window={MedianOf(floor.Select(p => (double)p.Window.JitCompiled)):F0}");
+            + $"inplace_jit_in_window={MedianOf(floor.Select(p => (double)p.Window.JitCompiled)):F0}")
+            + (rounds[0].Baseline is null ? "" : string.Create(CultureInfo.InvariantCulture,
+                $" baseline_cpu_us_per_packet={MedianOf(rounds.Select(r => r.Baseline!.Value.Window.CpuMicrosecondsPerPacket)):F3} "
+                + $"cpu_ratio_baseline={M(r => r.CpuRatioBaseline):F2} baseline_cold_s={MedianOf(rounds.Select(r => r.Baseline!.Value.ColdSeconds)):F2}"));
     }
 
     private static double MedianOf(IEnumerable<double> values)
@@ -151,7 +189,8 @@ internal static class E2eBenchmark
     private static Pass Bare(string bootstrap, string kind, int packets, string? perfData)
     {
         var start = CpuPinning.On(CpuPinning.ConsumerCore, CpuPinning.ThisProgram,
-            ["e2e-consumer", "--kind", kind, "--bootstrap", bootstrap, "--packets", packets.ToString(CultureInfo.InvariantCulture)]);
+            ["e2e-consumer", "--kind", kind, "--bootstrap", bootstrap, "--packets", packets.ToString(CultureInfo.InvariantCulture),
+                "--warm-up", WarmUp.ToString(CultureInfo.InvariantCulture)]);
         if (perfData is not null) ForPerf(start);
         using var process = Process.Start(start)!;
         // perf follows only the threads there are when it attaches: librdkafka's start with the first fetch (~0.25 s).
@@ -192,7 +231,7 @@ internal static class E2eBenchmark
             // --pcapwatch-env K=V,…: environment for the service's process (runtime knobs, JIT logs) to try against the same run.
             foreach (var (key, value) in ServiceEnvironment ?? []) start.Environment[key] = value;
             var result = JoinerPass.Measure(start, output, expectedMatches, packets, new Uri($"http://127.0.0.1:{port}/metrics"), PassTimeout,
-                perfData);
+                WarmUp, perfData);
             return new Pass(result.LastOutput, result.FirstOutput, result.Window);
         }
         finally

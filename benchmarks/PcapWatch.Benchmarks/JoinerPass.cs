@@ -18,11 +18,12 @@ internal static class JoinerPass
     /// <param name="metricsUrl">The process's Prometheus endpoint, or null when it has none.</param>
     /// <param name="perfData">Where <c>perf record</c> writes a profile of the window (null: none). The process should then
     /// run with <c>DOTNET_PerfMapEnabled=1</c>, so that perf can name the JIT's code.</param>
+    /// <param name="warmUp">The share of the run before the window.</param>
     public static Result Measure(ProcessStartInfo start, OutputWatermarks output, long expectedOutput, long packets, Uri? metricsUrl,
-        TimeSpan timeout, string? perfData = null)
+        TimeSpan timeout, double warmUp, string? perfData = null)
     {
         long before = output.Total();
-        long warm = Math.Max(1, (long)(expectedOutput * SteadyWindow.WarmUpFraction));
+        long warm = Math.Max(1, (long)(expectedOutput * warmUp));
         var log = new List<string>();
         using var process = Process.Start(start)!;
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.Add(e.Data); };

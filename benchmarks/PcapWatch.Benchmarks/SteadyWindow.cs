@@ -10,7 +10,7 @@ namespace PcapWatch.Benchmarks;
 /// </summary>
 internal readonly record struct SteadyWindow(long Packets, double Seconds, double CpuSeconds, long JitCompiled, long AllocatedBytes)
 {
-    /// <summary>The share of a run left out of the window at its start: start-up, first fetches, tier-up.</summary>
+    /// <summary>The share of a run left out of the window at its start (start-up, first fetches, tier-up), unless told.</summary>
     public const double WarmUpFraction = 0.2;
 
     public double PacketsPerSecond => Packets / Seconds;
