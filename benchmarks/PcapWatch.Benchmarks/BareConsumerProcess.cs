@@ -40,32 +40,22 @@ internal static class BareConsumerProcess
         using (consumer)
         {
             consumer.Subscribe(topics);
-            long warm = Math.Max(1, (long)(packets * warmUp)), count = 0;
-            double first = 0, windowStart = 0, cpuStart = 0;
-            long jitStart = 0, allocStart = 0;
-            using var self = Process.GetCurrentProcess();
+            var clock = new SelfClock(packets, warmUp);
             var lastRecord = Stopwatch.StartNew();
-            while (count < packets)
+            while (clock.Count < packets)
             {
                 if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is null)
                 {
                     // Records the broker no longer holds (a partition past its retention) would be waited for in vain.
-                    if (lastRecord.Elapsed > TimeSpan.FromSeconds(60)) throw new TimeoutException($"{count} of {packets} records, then none for a minute");
+                    if (lastRecord.Elapsed > TimeSpan.FromSeconds(60)) throw new TimeoutException($"{clock.Count} of {packets} records, then none for a minute");
                     continue;
                 }
                 lastRecord.Restart();
-                if (++count == 1) first = SinceProcessStart(self);
-                if (count == warm)
-                {
-                    (windowStart, cpuStart) = (SinceProcessStart(self), SteadyWindow.CpuSecondsOf(self));
-                    (jitStart, allocStart) = (System.Runtime.JitInfo.GetCompiledMethodCount(), GC.GetTotalAllocatedBytes());
-                }
+                clock.OnRecord();
             }
-            double last = SinceProcessStart(self), cpuEnd = SteadyWindow.CpuSecondsOf(self);
-            var window = new SteadyWindow(packets - warm, last - windowStart, cpuEnd - cpuStart,
-                System.Runtime.JitInfo.GetCompiledMethodCount() - jitStart, GC.GetTotalAllocatedBytes() - allocStart);
+            var outcome = clock.End();
             consumer.Close();
-            return new Outcome(first, last, window);
+            return outcome;
         }
     }
 
@@ -74,28 +64,43 @@ internal static class BareConsumerProcess
         using (consumer)
         {
             consumer.Subscribe(topics);
-            long warm = Math.Max(1, (long)(packets * warmUp));
-            double first = 0, windowStart = 0, cpuStart = 0;
-            long jitStart = 0, allocStart = 0;
-            using var self = Process.GetCurrentProcess();
-            BatchFloor.Consume(consumer, packets, count =>
-            {
-                if (count == 1) first = SinceProcessStart(self);
-                if (count == warm)
-                {
-                    (windowStart, cpuStart) = (SinceProcessStart(self), SteadyWindow.CpuSecondsOf(self));
-                    (jitStart, allocStart) = (System.Runtime.JitInfo.GetCompiledMethodCount(), GC.GetTotalAllocatedBytes());
-                }
-            });
-            double last = SinceProcessStart(self), cpuEnd = SteadyWindow.CpuSecondsOf(self);
-            var window = new SteadyWindow(packets - warm, last - windowStart, cpuEnd - cpuStart,
-                System.Runtime.JitInfo.GetCompiledMethodCount() - jitStart, GC.GetTotalAllocatedBytes() - allocStart);
+            var clock = new SelfClock(packets, warmUp);
+            BatchFloor.Consume(consumer, packets, _ => clock.OnRecord());
+            var outcome = clock.End();
             consumer.Close();
-            return new Outcome(first, last, window);
+            return outcome;
         }
     }
 
-    private static double SinceProcessStart(Process self) => (DateTime.Now - self.StartTime).TotalSeconds;
+    /// <summary>A consumer timing itself: its first record, the window's start a share of the way in, and its last record.</summary>
+    private sealed class SelfClock(long packets, double warmUp)
+    {
+        private readonly long _warm = Math.Max(1, (long)(packets * warmUp));
+        private readonly Process _self = Process.GetCurrentProcess();
+        private double _first, _windowStart, _cpuStart;
+        private long _jitStart, _allocStart;
+
+        public long Count { get; private set; }
+
+        public void OnRecord()
+        {
+            if (++Count == 1) _first = SinceProcessStart();
+            if (Count != _warm) return;
+            (_windowStart, _cpuStart) = (SinceProcessStart(), SteadyWindow.CpuSecondsOf(_self));
+            (_jitStart, _allocStart) = (System.Runtime.JitInfo.GetCompiledMethodCount(), GC.GetTotalAllocatedBytes());
+        }
+
+        public Outcome End()
+        {
+            double last = SinceProcessStart(), cpuEnd = SteadyWindow.CpuSecondsOf(_self);
+            var window = new SteadyWindow(packets - _warm, last - _windowStart, cpuEnd - _cpuStart,
+                System.Runtime.JitInfo.GetCompiledMethodCount() - _jitStart, GC.GetTotalAllocatedBytes() - _allocStart);
+            _self.Dispose();
+            return new Outcome(_first, last, window);
+        }
+
+        private double SinceProcessStart() => (DateTime.Now - _self.StartTime).TotalSeconds;
+    }
 
     /// <summary>Reads the value where librdkafka holds it and copies nothing.</summary>
     private sealed class LengthInPlace : IDeserializer<int>

@@ -15,7 +15,7 @@ namespace PcapWatch.IntegrationTests.Cli;
 public class RecordMetadataProcessTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
-    private const string Tom = "e0:a1:d7:18:c2:72";
+    private const string Tom = TomWatched.Mac;
     private const short ProduceApi = 0;
     private const int MessageSizeTooLarge = 10; // the topic's max.message.bytes below the record's size
     private readonly TopicNames _topics = TopicNames.Default;
@@ -30,14 +30,6 @@ public class RecordMetadataProcessTests
         if (Directory.Exists(_scratch)) Directory.Delete(_scratch, recursive: true);
     }
 
-    private EmbeddedBroker BrokerWithTomWatched()
-    {
-        var broker = EmbeddedBroker.Start();
-        broker.CreateTopics(TopicLayout.For(_topics, pcap: 2));
-        KafkaTest.Produce(broker.BootstrapServers, _topics.Employees, [("100", """{"key":"100","name":"Tom","watch_flag":"YES"}""")]);
-        KafkaTest.Produce(broker.BootstrapServers, _topics.Computers, [("1", $$"""{"comp_id":1,"empkey":"100","macaddr":"{{Tom}}"}""")]);
-        return broker;
-    }
 
     private CliProcess StartRun(string bootstrap, params string[] extra) =>
         CliProcess.Start(["run", "-b", bootstrap, "--state-dir", Path.Combine(_scratch, "state"), .. extra]);
@@ -45,7 +37,7 @@ public class RecordMetadataProcessTests
     [Test]
     public void Packets_stamped_past_the_year_9999_are_matched_with_their_timestamps_and_stop_nothing()
     {
-        using var broker = BrokerWithTomWatched();
+        using var broker = TomWatched.Broker();
         using var run = StartRun(broker.BootstrapServers);
         run.WaitForLog("Joining", Patience);
 
@@ -65,7 +57,7 @@ public class RecordMetadataProcessTests
     [Test]
     public void Records_the_broker_keeps_refusing_stop_run_with_exit_3_and_one_line_having_committed_nothing_past_them()
     {
-        using var broker = BrokerWithTomWatched();
+        using var broker = TomWatched.Broker();
         KafkaTest.Produce(broker.BootstrapServers, _topics.Pcap, Enumerable.Range(0, 5).Select(i => TestPackets.Recipe(Tom, $"refused-{i}")));
         // As topics whose max.message.bytes was set below what PcapWatch writes: every produce request is refused for good.
         broker.FailRequests(ProduceApi, 1_000_000, MessageSizeTooLarge);

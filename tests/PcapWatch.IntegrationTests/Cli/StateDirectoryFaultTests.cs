@@ -13,7 +13,7 @@ namespace PcapWatch.IntegrationTests.Cli;
 public class StateDirectoryFaultTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
-    private const string Tom = "e0:a1:d7:18:c2:72";
+    private const string Tom = TomWatched.Mac;
     private readonly TopicNames _topics = TopicNames.Default;
     private string _scratch = null!;
 
@@ -23,14 +23,6 @@ public class StateDirectoryFaultTests
     [TearDown]
     public void Remove() => Directory.Delete(_scratch, recursive: true);
 
-    private EmbeddedBroker BrokerWithTomWatched()
-    {
-        var broker = EmbeddedBroker.Start();
-        broker.CreateTopics(TopicLayout.For(_topics, pcap: 2));
-        KafkaTest.Produce(broker.BootstrapServers, _topics.Employees, [("100", """{"key":"100","name":"Tom","watch_flag":"YES"}""")]);
-        KafkaTest.Produce(broker.BootstrapServers, _topics.Computers, [("1", $$"""{"comp_id":1,"empkey":"100","macaddr":"{{Tom}}"}""")]);
-        return broker;
-    }
 
     private static Dictionary<string, byte[]> Files(string dir) => Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)
         .ToDictionary(f => Path.GetRelativePath(dir, f), File.ReadAllBytes);
@@ -45,7 +37,7 @@ public class StateDirectoryFaultTests
     [Test]
     public void A_store_on_a_read_only_mount_stops_run_with_exit_2_and_one_line_and_is_left_as_it_was()
     {
-        using var broker = BrokerWithTomWatched();
+        using var broker = TomWatched.Broker();
         var state = Path.Combine(_scratch, "state");
         using (var first = CliProcess.Start("run", "-b", broker.BootstrapServers, "--state-dir", state))
         {
@@ -69,7 +61,7 @@ public class StateDirectoryFaultTests
     [Test]
     public void A_disk_that_fills_while_running_stops_run_with_exit_2_before_a_checkpoint_and_the_next_start_serves_from_the_last_one()
     {
-        using var broker = BrokerWithTomWatched();
+        using var broker = TomWatched.Broker();
         var disk = Path.Combine(_scratch, "disk");
         var state = Path.Combine(disk, "state");
         var fill = Path.Combine(_scratch, "fill-now");
