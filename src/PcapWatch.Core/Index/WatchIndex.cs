@@ -79,8 +79,12 @@ public sealed class WatchIndex : IWatchedMacs
         _garbageBytes += length;
     }
 
+    /// <summary>Times the arena was compacted (for tests that must reach it).</summary>
+    internal int Compactions { get; private set; }
+
     private void Compact()
     {
+        Compactions++;
         var fresh = new OwnerArena();
         foreach (var mac in _recordByMac.Keys.ToArray())
         {

@@ -21,10 +21,19 @@ public class PipelineHostTests
     {
         var stateDir = Path.Combine(Path.GetTempPath(), "pcapwatch-host-" + Guid.NewGuid().ToString("N"));
         var config = Settings(("Kafka:BootstrapServers", "127.0.0.1:1"), ("StateDir", stateDir), (key, value));
-        var ex = Assert.Throws<SettingsException>(() => PipelineHost.Run(config, CancellationToken.None));
-        Assert.That(ex!.Message, Does.Contain(reason));
-        Assert.That(ex.Message, Does.Not.Contain(Environment.NewLine));
-        if (Directory.Exists(stateDir)) Directory.Delete(stateDir, recursive: true);
+        try
+        {
+            var ex = Assert.Throws<SettingsException>(() => PipelineHost.Run(config, CancellationToken.None));
+            Assert.That(ex!.Message, Does.Contain(reason));
+            Assert.That(ex.Message, Does.Not.Contain(Environment.NewLine));
+            // The checks may make the folder to see that it can be written; nothing of an instance is in it.
+            var made = Directory.Exists(stateDir) ? Directory.EnumerateFileSystemEntries(stateDir).Select(Path.GetFileName).ToArray() : [];
+            Assert.That(made, Is.Empty, "no lock, no marker, no store: the instance never started");
+        }
+        finally
+        {
+            if (Directory.Exists(stateDir)) Directory.Delete(stateDir, recursive: true);
+        }
     }
 
     [Test]

@@ -15,26 +15,33 @@ public class RebuildFromStoresTests
 
     private static readonly string?[] Flags = ["YES", "NO", " yes ", "Yes\u00a0", null, "", "YESS", "\tyEs"];
 
+    /// <summary>The ways a computer row may give its MAC: three spellings of a MAC, text that is none, and no MAC at all.</summary>
     private static string? Spell(MacAddress mac, int how) => how switch
     {
         0 => mac.ToString(),
         1 => " " + mac.ToString().ToUpperInvariant().Replace(':', '-') + "\t",
         2 => mac.ToString().Replace(":", ""),
-        _ => how % 2 == 0 ? null : mac.ToString()[..^1] + "g",
+        3 => mac.ToString()[..^1] + "g",
+        _ => null,
     };
+
+    private const int Spellings = 5;
 
     [Test]
     public void Rebuilt_index_equals_the_one_built_change_by_change()
     {
         // Few keys and MACs, so rows collide: shared MACs, moved computers, flags flipping, deletes of what is absent.
         // Flags and MACs in the spellings tables hold: the rebuild reads them from stored bytes, the changes from strings.
+        var spelled = new HashSet<int>();
         Op.List[0, 40].Sample(ops =>
         {
             using var t = new TableHarness();
             Apply(t, ops);
             Assert.That(Contents(t.Rebuilt()), Is.EquivalentTo(Contents(t.Index)));
             Assert.That(Contents(t.RebuiltFromConcurrentScans()), Is.EquivalentTo(Contents(t.Index)), "the two stores scanned at once");
+            spelled.UnionWith(ops.Where(o => o.Item1 == 2).Select(o => o.Item5));
         }, iter: 100);
+        Assert.That(spelled, Is.EquivalentTo(Enumerable.Range(0, Spellings)), "every way of giving a MAC, a missing one included, was tried");
     }
 
     [Test]
@@ -51,14 +58,15 @@ public class RebuildFromStoresTests
         }, iter: 100);
     }
 
-    /// <summary>A table change: (employee upsert | employee delete | computer upsert | computer delete, keys, flag/MAC).</summary>
-    private static readonly Gen<(int, int, int, int)> Op = Gen.Select(Gen.Int[0, 3], Gen.Int[0, 5], Gen.Int[0, 5], Gen.Int[0, 15]);
+    /// <summary>A table change: (employee upsert | employee delete | computer upsert | computer delete, keys, flag/MAC, MAC spelling).</summary>
+    private static readonly Gen<(int, int, int, int, int)> Op = Gen.Select(Gen.Int[0, 3], Gen.Int[0, 5], Gen.Int[0, 5], Gen.Int[0, 15],
+        Gen.Int[0, Spellings - 1]);
 
     private static string EmployeeKey(int i) => i == 5 ? "é5" : $"e{i}";
 
-    private static void Apply(TableHarness t, List<(int, int, int, int)> ops)
+    private static void Apply(TableHarness t, List<(int, int, int, int, int)> ops)
     {
-        foreach (var (kind, a, b, c) in ops)
+        foreach (var (kind, a, b, c, how) in ops)
         {
             switch (kind)
             {
@@ -67,7 +75,7 @@ public class RebuildFromStoresTests
                 case 0: t.Employee(EmployeeKey(a), a % 3 == 2 ? null : a % 3 == 1 ? "" : $"Zoë {a} 名", Flags[c % Flags.Length]); break;
                 case 1: t.DeleteEmployee(EmployeeKey(a)); break;
                 case 2:
-                    var mac = Spell(new MacAddress(0x02_0000_000000L + c % 4), c / 4);
+                    var mac = Spell(new MacAddress(0x02_0000_000000L + c % 4), how);
                     t.Maintainer.Apply(new TableChange<ComputerRow>($"c{a}", new ComputerRow($"c{a}", c % 5 == 0 ? null : c % 5 == 1 ? "" : $"id{c}", EmployeeKey(b), mac)));
                     break;
                 default: t.DeleteComputer($"c{a}"); break;

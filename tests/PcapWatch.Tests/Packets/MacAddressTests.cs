@@ -39,14 +39,62 @@ public class MacAddressTests
     [TestCase("                                                                      e0:a1:d7:18:c2:72")]
     public void Text_and_its_UTF8_bytes_parse_alike(string text) => AssertAlike(text);
 
+    /// <summary>A MAC in one of the spellings people and tools write (colons, dashes, Cisco dots, bare), any case.</summary>
+    private static readonly Gen<(long Value, string Text, int Spelling)> Spelled = Gen.Select(Gen.Long[0, 0xFFFF_FFFF_FFFFL], Gen.Int[0, 3], Gen.Bool,
+        (value, spelling, upper) =>
+        {
+            var hex = value.ToString("x12");
+            var text = spelling switch
+            {
+                0 => string.Join(':', Enumerable.Range(0, 6).Select(i => hex.Substring(2 * i, 2))),
+                1 => string.Join('-', Enumerable.Range(0, 6).Select(i => hex.Substring(2 * i, 2))),
+                2 => string.Join('.', Enumerable.Range(0, 3).Select(i => hex.Substring(4 * i, 4))),
+                _ => hex,
+            };
+            return (value, upper ? text.ToUpperInvariant() : text, spelling);
+        });
+
+    [Test]
+    public void Every_spelling_of_any_MAC_parses_to_it_from_text_and_from_bytes()
+    {
+        var seen = new HashSet<int>();
+        Gen.Select(Spelled, Gen.OneOf<string>("", " ", "\t"), Gen.OneOf<string>("", "  ", "\t")).Sample((mac, left, right) =>
+        {
+            var text = left + mac.Text + right;
+            Assert.That(MacAddress.TryParse(text, out var parsed) && parsed.Value == mac.Value, Is.True, $"'{text}'");
+            AssertAlike(text);
+            seen.Add(mac.Spelling);
+        }, iter: 5_000);
+        Assert.That(seen, Is.EquivalentTo(new[] { 0, 1, 2, 3 }), "every spelling");
+    }
+
     [Test]
     public void Any_text_parses_as_its_UTF8_bytes_do()
     {
         // Stored rows are parsed from their bytes (a restart), arriving rows from their strings: one answer for both,
-        // or a restart would change the index. Near-MACs: hex, separators, padding, case, and any character at all.
+        // or a restart would change the index. Spellings of MACs with one character changed, inserted or removed, near-MACs
+        // of hex and separators, and any text at all; the valid and invalid ones both reached.
         var nearMac = Gen.Select(Gen.OneOf<string>(" ", "\t", "", "  "), Gen.Char["0123456789abcdefABCDEF:-. é\u00a0"].Array[10, 18],
             Gen.OneOf<string>(" ", "", "\t\t")).Select((l, body, r) => l + new string(body) + r);
-        Gen.OneOf(nearMac, Gen.String).Sample(AssertAlike, iter: 20_000);
+        var mutated = Gen.Select(Spelled, Gen.Int[0, 2], Gen.Int[0, 16], Gen.Char["0123456789abcdefg:-. é\u00a0x"], (mac, edit, at, c) =>
+        {
+            int i = Math.Min(at, mac.Text.Length - 1);
+            return edit switch
+            {
+                0 => mac.Text[..i] + c + mac.Text[(i + 1)..],
+                1 => mac.Text[..i] + c + mac.Text[i..],
+                _ => mac.Text.Remove(i, 1),
+            };
+        });
+        int valid = 0, invalid = 0;
+        Gen.OneOf(nearMac, mutated, Spelled.Select(m => m.Text), Gen.String).Sample(text =>
+        {
+            AssertAlike(text);
+            if (MacAddress.TryParse(text, out _)) valid++;
+            else invalid++;
+        }, iter: 20_000);
+        Assert.That(valid, Is.GreaterThan(2_000), "valid spellings reached often");
+        Assert.That(invalid, Is.GreaterThan(2_000), "invalid ones too");
     }
 
     private static void AssertAlike(string text)

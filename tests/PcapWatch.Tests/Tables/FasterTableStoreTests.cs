@@ -92,7 +92,7 @@ public class FasterTableStoreTests
             using var recovered = FasterTableStore.Open(dir, 1L << 10, out _, out var problem);
             Assert.That(problem, Is.Null);
             AssertLiveRows(recovered, expected);
-        }, iter: 40);
+        }, iter: 150);
     }
 
     [Test]
@@ -123,7 +123,7 @@ public class FasterTableStoreTests
             using var again = FasterTableStore.Open(dir, 1L << 10, out _, out var problemAgain);
             Assert.That((problemAgain, again.FirstWritesOnly), Is.EqualTo(((string?)null, false)));
             AssertLiveRows(again, expected);
-        }, iter: 20);
+        }, iter: 150);
     }
 
     private static void AssertLiveRows(FasterTableStore store, Dictionary<string, string> expected)
