@@ -20,8 +20,30 @@ public sealed class StartingOffsets(string? autoOffsetReset)
 
     /// <summary>The offsets to assign: the reset policy's for partitions without a committed offset, the committed one
     /// (left unset, for librdkafka to fetch) for the others; all unset when the committed offsets cannot be had.</summary>
+    /// <param name="stopping">Ends the wait early (the committed offsets are an optimisation: a stop must not wait for them).</param>
     public IEnumerable<TopicPartitionOffset> For<TKey, TValue>(IConsumer<TKey, TValue> consumer, List<TopicPartition> assigned,
-        TimeSpan timeout) => For(assigned, () => consumer.Committed(assigned, timeout));
+        TimeSpan timeout, CancellationToken stopping) => For(assigned, () => CommittedWithin(consumer, assigned, timeout, stopping));
+
+    /// <summary>Asks in short slices, so that a stop is noticed within one.</summary>
+    private static List<TopicPartitionOffset> CommittedWithin<TKey, TValue>(IConsumer<TKey, TValue> consumer, List<TopicPartition> assigned,
+        TimeSpan timeout, CancellationToken stopping)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var left = deadline - DateTime.UtcNow;
+            try
+            {
+                return consumer.Committed(assigned, left < Slice ? left : Slice);
+            }
+            catch (KafkaException ex) when (ex.Error.Code == ErrorCode.Local_TimedOut && !stopping.IsCancellationRequested
+                && DateTime.UtcNow < deadline)
+            {
+            }
+        }
+    }
+
+    private static readonly TimeSpan Slice = TimeSpan.FromMilliseconds(250);
 
     internal IEnumerable<TopicPartitionOffset> For(List<TopicPartition> assigned, Func<List<TopicPartitionOffset>> committed)
     {

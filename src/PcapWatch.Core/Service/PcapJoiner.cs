@@ -37,6 +37,9 @@ public sealed class PcapJoiner : IDisposable
     private readonly DeliveryTracker _deliveries;
     private readonly Action<IReadOnlyList<FailedDelivery>> _redeliver;
     private readonly TimeSpan _flushBudget;
+    // Set by the service: a stop in progress ends the waits of the rebalance handlers, and no flush outlasts the deadline.
+    private CancellationToken _stopping;
+    private DateTime _shutdownDeadline = DateTime.MaxValue;
     // The output key of the last MAC matched.
     private MacAddress _lastKeyMac;
     private byte[]? _lastKey;
@@ -89,7 +92,7 @@ public sealed class PcapJoiner : IDisposable
             {
                 _progress.OnAssigned(consumer.Assignment.Count + assigned.Count);
                 _log.LogInformation("Assigned pcap partitions {Partitions}", string.Join(",", assigned.Select(p => p.Partition.Value)));
-                return startingOffsets.For(consumer, assigned, TimeSpan.FromSeconds(10));
+                return startingOffsets.For(consumer, assigned, TimeSpan.FromSeconds(10), _stopping);
             }, () => assigned.Select(tp => new TopicPartitionOffset(tp, Offset.Unset))))
             .SetPartitionsRevokedHandler((consumer, revoked) => Guarded(() =>
             {
@@ -127,7 +130,24 @@ public sealed class PcapJoiner : IDisposable
     }
 
 
-    public void Subscribe() => _consumer.Subscribe(_topics.Pcap);
+    /// <param name="stopping">Signalled when the service is asked to stop.</param>
+    public void Subscribe(CancellationToken stopping)
+    {
+        _stopping = stopping;
+        _consumer.Subscribe(_topics.Pcap);
+    }
+
+    /// <summary>From now on no flush (the loop's, a rebalance's, the one closing the consumer makes) waits past <paramref name="deadline"/>.</summary>
+    public void StopBy(DateTime deadline) => _shutdownDeadline = deadline;
+
+    private TimeSpan FlushBudget
+    {
+        get
+        {
+            var left = _shutdownDeadline - DateTime.UtcNow;
+            return left < TimeSpan.Zero ? TimeSpan.Zero : left < _flushBudget ? left : _flushBudget;
+        }
+    }
 
     /// <summary>The newest capture time of the packets this instance read past the gate (0 before the first).</summary>
     public long NewestCaptureMs => _decider.NewestCaptureMs;
@@ -268,7 +288,7 @@ public sealed class PcapJoiner : IDisposable
     /// a commit that has to wait is tried again at the next interval. Never waits past <paramref name="cancel"/>.
     /// </summary>
     public bool FlushAndCommit(CancellationToken cancel = default, IEnumerable<TopicPartition>? only = null) =>
-        FlushAndCommit(_flushBudget, cancel, only);
+        FlushAndCommit(FlushBudget, cancel, only);
 
     /// <inheritdoc cref="FlushAndCommit(CancellationToken, IEnumerable{TopicPartition}?)"/>
     public bool FlushAndCommit(TimeSpan budget, CancellationToken cancel, IEnumerable<TopicPartition>? only = null)
@@ -310,6 +330,10 @@ public sealed class PcapJoiner : IDisposable
             return false;
         }
         _offsets.Committed(offsets);
+        if (_log.IsEnabled(LogLevel.Debug))
+        {
+            _log.LogDebug("Committed pcap offsets {Offsets}", string.Join(",", offsets.Select(o => $"{o.Partition.Value}:{o.Offset.Value}")));
+        }
         return true;
     }
 

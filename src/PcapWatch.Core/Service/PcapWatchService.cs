@@ -25,6 +25,7 @@ public sealed class PcapWatchService
     private const long LargeRebuildRows = 100_000;
     // The latest the loaded tables are checkpointed after joining when no packet comes.
     private static readonly TimeSpan LoadedTablesCheckpointAfter = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MetricsInterval = TimeSpan.FromSeconds(1);
     private const int PacketBatch = 5000;
 
     private readonly PipelineOptions _options;
@@ -224,11 +225,12 @@ public sealed class PcapWatchService
 
         if (!cancel.IsCancellationRequested)
         {
-            joiner.Subscribe();
+            joiner.Subscribe(cancel);
             _log.LogInformation("Joining {Pcap} → {Output} on {Match} as group {GroupId}, attributing to the owner {Attribution}", o.Topics.Pcap,
                 o.Topics.Output, o.Match.ToString().ToLowerInvariant(), o.GroupId,
                 history is null ? "now (latest)" : $"at capture time (history kept {o.HistoryRetention.TotalHours:0.###} h)");
             var sinceCommit = Stopwatch.StartNew();
+            var sinceMetrics = Stopwatch.StartNew();
             var sinceCheckpoint = Stopwatch.StartNew();
             var status = new StatusLine(o.StatusInterval, joiner, maintainer, Progress, deadLetters, _log);
             long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
@@ -262,9 +264,14 @@ public sealed class PcapWatchService
                 {
                     joiner.FlushAndCommit(cancel);
                     ReconcileIfNeeded();
+                    sinceCommit.Restart();
+                }
+                // Every second whatever the commit interval: the gauges say what the loop is doing now.
+                if (sinceMetrics.Elapsed >= MetricsInterval)
+                {
                     metrics.Update(joiner, maintainer, deadLetters);
                     Progress.OnLoopAllocated(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore);
-                    sinceCommit.Restart();
+                    sinceMetrics.Restart();
                 }
                 if (sinceCheckpoint.Elapsed >= o.CheckpointInterval)
                 {
@@ -281,6 +288,7 @@ public sealed class PcapWatchService
         // Shutdown: finish the batch in hand, deliver everything, commit, checkpoint — within the shutdown timeout. What
         // the broker has not acknowledged by then is not committed past: those packets are read again after a restart.
         var shutdownDeadline = DateTime.UtcNow + o.ShutdownTimeout;
+        joiner.StopBy(shutdownDeadline);
         if (changelog is { Reconciling: true })
         {
             // Half the time at most: committing what was matched matters more (the next start reconciles anyway).

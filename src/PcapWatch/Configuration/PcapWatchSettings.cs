@@ -53,6 +53,11 @@ internal sealed class PcapWatchSettings
     [Range(0.001, 86_400)]
     public double CheckpointIntervalSeconds { get; set; } = 30;
 
+    [Setting("--commit-interval", "Seconds between commits of the pcap offsets whose matches the broker has acknowledged (also for "
+        + "the partitions a rebalance takes away, and at shutdown); after a crash, what was matched since the last commit is produced again")]
+    [Range(0.01, 3_600)]
+    public double CommitIntervalSeconds { get; set; } = 1;
+
     [Setting("--status-interval", "Seconds between one-line status logs (rates, lag, dead letters, table rows); 0 for none")]
     [Range(0, 86_400)]
     public double StatusIntervalSeconds { get; set; } = 30;

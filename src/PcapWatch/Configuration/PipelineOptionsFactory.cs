@@ -20,6 +20,7 @@ internal static class PipelineOptionsFactory
             PublishChangelog = !string.IsNullOrEmpty(s.ChangelogTopic),
             ShareBindings = !string.IsNullOrEmpty(s.BindingsTopic),
             CheckpointInterval = TimeSpan.FromSeconds(s.CheckpointIntervalSeconds),
+            CommitInterval = TimeSpan.FromSeconds(s.CommitIntervalSeconds),
             ConsumerProperties = s.Kafka.Consumer,
             ProducerProperties = s.Kafka.Producer,
             StatusInterval = TimeSpan.FromSeconds(s.StatusIntervalSeconds),

@@ -12,6 +12,7 @@ public class PipelineHostTests
         new ConfigurationBuilder().AddInMemoryCollection(pairs.Select(p => new KeyValuePair<string, string?>(p.Key, p.Value))).Build();
 
     [TestCase("CheckpointIntervalSeconds", "0", "CheckpointIntervalSeconds")]
+    [TestCase("CommitIntervalSeconds", "0", "CommitIntervalSeconds")]
     [TestCase("Match", "sideways", "Match must be a comma list of src, dst, both, ip")]
     [TestCase("Match", "src,,ip", "Match must be a comma list of src, dst, both, ip")]
     [TestCase("OutputFormat", "avro", "needs a Schema Registry")]

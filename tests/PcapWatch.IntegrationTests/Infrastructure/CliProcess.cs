@@ -218,6 +218,25 @@ internal sealed partial class CliProcess : IDisposable
         }
     }
 
+    /// <summary>
+    /// Waits for a log event whose message starts with <paramref name="templateStart"/> and that satisfies
+    /// <paramref name="condition"/> (a state of the program, read from its own events); fails with the log on timeout.
+    /// </summary>
+    public JsonElement WaitForEvent(string templateStart, Func<JsonElement, bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var found = Events.Where(e => LogEvents.Render(e).StartsWith(templateStart, StringComparison.Ordinal)).FirstOrDefault(condition);
+            if (found.ValueKind == JsonValueKind.Object) return found;
+            if (_process.HasExited || DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"no log event '{templateStart}…' as awaited (exited: {_process.HasExited}); log:\n{string.Join("\n", Logs)}");
+            }
+            Thread.Sleep(50);
+        }
+    }
+
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
 

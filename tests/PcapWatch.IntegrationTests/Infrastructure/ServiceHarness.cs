@@ -27,6 +27,9 @@ internal sealed class ServiceHarness : IDisposable
     public TopicNames Topics { get; } = TopicNames.Default;
     public PcapWatchService Service => _service ?? throw new InvalidOperationException("service not started");
 
+    /// <summary>What the services this harness started logged, in order.</summary>
+    public CapturedLogs Logs { get; } = new();
+
     /// <summary>Whether the service started last is still running (it has neither stopped nor failed).</summary>
     public bool Running => _running is { IsCompleted: false };
 
@@ -39,7 +42,7 @@ internal sealed class ServiceHarness : IDisposable
             Match = match,
             ConsumerProperties = new Dictionary<string, string> { ["fetch.wait.max.ms"] = "10" },
         };
-        var service = _service = new PcapWatchService(configure?.Invoke(options) ?? options);
+        var service = _service = new PcapWatchService(configure?.Invoke(options) ?? options, Logs);
         var stop = (_stop = new CancellationTokenSource()).Token;
         var running = _running = Task.Factory.StartNew(() => service.Run(stop), TaskCreationOptions.LongRunning);
         Kafka.WaitUntil(() => service.Progress.TablesCurrent || running.IsCompleted, TimeSpan.FromSeconds(30), "tables current");
