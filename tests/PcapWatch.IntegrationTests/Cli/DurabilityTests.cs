@@ -67,7 +67,7 @@ public class DurabilityTests
     [Test]
     public void Killed_five_times_at_random_moments_every_match_is_still_delivered()
     {
-        const int packets = 50_000;
+        const int minPackets = 20_000, maxPackets = 100_000; // the cap keeps each of 12 partitions under ~5 MiB
         int seed = Environment.TickCount;
         TestContext.Out.WriteLine($"seed={seed}");
         var random = new Random(seed);
@@ -75,12 +75,14 @@ public class DurabilityTests
         CreateTopics(broker);
         SmallTables(broker.BootstrapServers, _topics, watched: 5);
 
-        // The feeder writes ~5,000 packets/s for ~10 s (and touches an unwatched employee now and then, so that
-        // checkpoints keep happening) while the service is killed and restarted.
+        // The feeder writes ~2,500 packets/s until the five kills are over (and touches an unwatched employee now and
+        // then, so that checkpoints keep happening): every kill lands while packets are still coming.
+        using var killsDone = new ManualResetEventSlim();
         var feeder = Task.Run(() =>
         {
             using var producer = new ProducerBuilder<byte[]?, byte[]?>(ClientSettings.Producer(broker.BootstrapServers)).Build();
-            for (int i = 0; i < packets; i++)
+            int i = 0;
+            for (; i < maxPackets && (i < minPackets || !killsDone.IsSet); i++)
             {
                 producer.Produce(_topics.Pcap, new Message<byte[]?, byte[]?> { Value = TestPackets.Recipe(Mac(i % 100), $"p-{i}") });
                 if (i % 1000 == 999)
@@ -90,19 +92,28 @@ public class DurabilityTests
                         Key = Encoding.UTF8.GetBytes("e50"),
                         Value = Encoding.UTF8.GetBytes($$"""{"key":"e50","name":"renamed {{i}}","watch_flag":"NO"}"""),
                     });
-                    Thread.Sleep(200);
+                    killsDone.Wait(TimeSpan.FromMilliseconds(400)); // pacing, not synchronisation
                 }
             }
             producer.Flush(TimeSpan.FromSeconds(60));
+            return i;
         });
 
         for (int kill = 0; kill < 5; kill++)
         {
-            using var run = StartRun(broker.BootstrapServers, "crash", "--checkpoint-interval", "0.5");
-            Thread.Sleep(TimeSpan.FromMilliseconds(random.Next(800, 3000)));
+            // A short session: the killed member's partitions move to the next run within seconds, not ten.
+            using var run = StartRun(broker.BootstrapServers, "crash", "--checkpoint-interval", "0.5", "--status-interval", "0.2",
+                "-X", "session.timeout.ms=3000", "-X", "heartbeat.interval.ms=500");
+            // Mid-work: this run has joined, holds partitions and has matched packets (its own status says so); then a
+            // random moment within the next commit interval, so a kill may land anywhere in it.
+            run.WaitForEvent("Status: ", e => e.Long("Matches") > 0, Patience);
+            Assert.That(feeder.IsCompleted, Is.False, "the packets are still coming: the kill interrupts work");
+            Thread.Sleep(TimeSpan.FromMilliseconds(random.Next(0, 1000)));
+            TestContext.Out.WriteLine($"kill {kill} at {DateTime.UtcNow:HH:mm:ss.fff}");
             run.Crash();
         }
-        feeder.GetAwaiter().GetResult();
+        killsDone.Set();
+        int packets = feeder.GetAwaiter().GetResult();
         using (var final = StartRun(broker.BootstrapServers, "crash", "--checkpoint-interval", "0.5"))
         {
             WaitCommitted(broker.BootstrapServers, "crash", final);
@@ -120,6 +131,7 @@ public class DurabilityTests
         // last commit, so no packet is produced more often than once plus once per crash.
         var copies = output.GroupBy(r => r.Value!.Value.GetProperty("P_FRAME_TIME").GetString()).Max(g => g.Count());
         Assert.That(copies, Is.LessThanOrEqualTo(1 + 5), "no packet produced more than once per crash");
+        Assert.That(duplicates, Is.GreaterThan(0), "kills mid-work left matched packets uncommitted, which were read and matched again");
     }
 
     [Test]
@@ -168,7 +180,7 @@ public class DurabilityTests
         var bootstrapFile = Path.Combine(_scratch, "bootstrap");
         using var broker = CliProcess.StartBroker(bootstrapFile, Patience, out var b, "--partitions", "pcap=8");
         SmallTables(b, _topics, watched: 5);
-        using var run = StartRun(b);
+        using var run = StartRun(b, "pcapwatch", "--status-interval", "0.2");
         run.WaitForLog("Joining", Patience);
 
         // The feeder writes flushed chunks of 500 packets and holds still while the broker is frozen: what is tested is
@@ -223,15 +235,25 @@ public class DurabilityTests
                 producer.Dispose();
             }
         });
-        Thread.Sleep(1500);
+        // Mid-run: the service has matched packets and more are coming (the feeder is between chunks, never mid-chunk).
+        Infrastructure.Kafka.WaitUntil(() => run.Events.Any(e => LogEvents.Render(e).StartsWith("Status: ", StringComparison.Ordinal)
+            && e.Long("Matches") > 0) || run.HasExited, Patience, "the service matching packets");
         frozen.Wait();
+        Assert.That(feeder.IsCompleted, Is.False, "the feed is not over: the freeze lands mid-run");
         broker.Pause();
-        Thread.Sleep(TimeSpan.FromSeconds(20));
+        Thread.Sleep(TimeSpan.FromSeconds(20)); // the fault itself: the broker frozen for 20 s
         broker.Resume();
         frozen.Release();
         feeder.GetAwaiter().GetResult();
         WaitCommitted(b, "pcapwatch", run);
         StopRun(run);
+        // The freeze reached the service: 20 s without its coordinator outlasts the 10 s session, so it lost its
+        // partitions mid-run and was assigned them again after the thaw (its own log says so, in that order).
+        var logs = run.Logs;
+        int lost = Array.FindIndex(logs, l => l.StartsWith("Lost pcap partitions", StringComparison.Ordinal));
+        Assert.That(lost, Is.GreaterThan(0), () => "the frozen broker cost the service its partitions; log:\n" + string.Join("\n", logs));
+        Assert.That(logs.Skip(lost).Any(l => l.StartsWith("Assigned pcap partitions", StringComparison.Ordinal)), Is.True,
+            "and the thawed broker gave them back");
 
         var expected = Enumerable.Range(0, packets).Where(i => i % 100 < 5).Select(i => $"s-{i}").ToHashSet();
         var matched = MatchedFrameTimes(Infrastructure.Kafka.ReadAll(b, _topics.Output));

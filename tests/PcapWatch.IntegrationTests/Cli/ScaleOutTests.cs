@@ -42,10 +42,10 @@ public partial class ScaleOutTests(string groupProtocol)
 
     private static string Mac(int i) => new PcapWatch.Packets.MacAddress(0x02_0000_000000L + i).ToString();
 
-    private CliProcess StartInstance(string name)
+    private CliProcess StartInstance(string name, params string[] extra)
     {
-        var run = CliProcess.Start("run", "--bootstrap-servers", _broker.BootstrapServers, "--group-id", Group,
-            "--instance-id", name, "--state-dir", Path.Combine(_scratch, name), "-X", $"group.protocol={groupProtocol}");
+        var run = CliProcess.Start(["run", "--bootstrap-servers", _broker.BootstrapServers, "--group-id", Group,
+            "--instance-id", name, "--state-dir", Path.Combine(_scratch, name), "-X", $"group.protocol={groupProtocol}", .. extra]);
         run.WaitForLog("Joining", Patience);
         return run;
     }
@@ -117,15 +117,22 @@ public partial class ScaleOutTests(string groupProtocol)
     }
 
     [Test]
-    public void One_instance_killed_and_another_started_later_lose_nothing()
+    public void One_instance_killed_mid_work_and_another_started_later_lose_nothing()
     {
         using var a = StartInstance("a");
-        using var b = StartInstance("b");
+        // b commits only for partitions a rebalance takes away: what it matched after the group settled stays uncommitted,
+        // so its kill must cause redeliveries.
+        using var b = StartInstance("b", "--commit-interval", "3600", "--status-interval", "0.2");
         using var c = StartInstance("c");
         var feeding = Feed("k", 50_000, seconds: 10);
-        Thread.Sleep(3000);
+        WaitForSettledGroup(a, b, c);
+        int settled = b.Events.Length;
+        // b is at work: two of its status lines after the group settled, the later with more matches.
+        Infrastructure.Kafka.WaitUntil(() => MatchesSince(b, settled) is [var first, .., var last] && last > first || b.HasExited,
+            Patience, "b matching packets in the settled group");
+        Assert.That(feeding.IsCompleted, Is.False, "the packets are still coming: the kill interrupts work");
         b.Crash();
-        Thread.Sleep(2000);
+        Assert.That(b.Events.Skip(settled).Any(e => IsRevocation(e)), Is.False, "nothing of b's was committed after the group settled");
         using var d = StartInstance("d");
         feeding.GetAwaiter().GetResult();
         WaitCommitted(a, c, d);
@@ -136,6 +143,40 @@ public partial class ScaleOutTests(string groupProtocol)
         var matched = OutputFrameTimes(out int records);
         Assert.That(expected.Except(matched), Is.Empty);
         TestContext.Out.WriteLine($"kill/join test: {expected.Count} expected matches, {records} records, duplicates={records - matched.Count}");
+        Assert.That(records - matched.Count, Is.GreaterThan(0), "b's uncommitted matches were read and matched again by its successors");
+    }
+
+    private static long[] MatchesSince(CliProcess run, int eventIndex) => run.Events.Skip(eventIndex)
+        .Where(e => LogEvents.Render(e).StartsWith("Status: ", StringComparison.Ordinal)).Select(e => e.Long("Matches")).ToArray();
+
+    private static bool IsRevocation(System.Text.Json.JsonElement e) => LogEvents.Render(e) is var line
+        && (line.StartsWith("Released pcap partitions", StringComparison.Ordinal) || line.StartsWith("Lost pcap partitions", StringComparison.Ordinal));
+
+    /// <summary>
+    /// Waits until the instances' own logs say they hold every pcap partition between them, each exactly once: the
+    /// rebalances that their joining started are over.
+    /// </summary>
+    private static void WaitForSettledGroup(params CliProcess[] runs) => Infrastructure.Kafka.WaitUntil(() =>
+    {
+        var held = runs.SelectMany(HeldPartitions).ToList();
+        return held.Count == 12 && held.Distinct().Count() == 12;
+    }, Patience, "the group to settle with all 12 partitions assigned");
+
+    /// <summary>The partitions an instance holds by its log: those assigned and not since released or lost.</summary>
+    private static HashSet<int> HeldPartitions(CliProcess run)
+    {
+        var held = new HashSet<int>();
+        foreach (var e in run.Events)
+        {
+            var line = LogEvents.Render(e);
+            bool assigned = line.StartsWith("Assigned pcap partitions", StringComparison.Ordinal);
+            if (!assigned && !IsRevocation(e)) continue;
+            foreach (var p in (e.Text("Partitions") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse))
+            {
+                if (assigned) held.Add(p); else held.Remove(p);
+            }
+        }
+        return held;
     }
 
     [Test]
@@ -154,7 +195,11 @@ public partial class ScaleOutTests(string groupProtocol)
         WaitCommitted(a, b, c);
         StopAll(a, b, c);
 
-        Assert.That(new[] { a, b, c }.Select(PacketsOf), Is.All.GreaterThan(0));
+        // Each instance's own count: every one of them matched e50's packets, so every one applied the update.
+        var matchesPerInstance = new[] { a, b, c }.Select(r => r.Summary().Matches).ToArray();
+        TestContext.Out.WriteLine($"matches per instance: {string.Join(", ", matchesPerInstance)}");
+        Assert.That(matchesPerInstance, Is.All.GreaterThan(0), "each instance matched the newly watched employee's packets");
+        Assert.That(matchesPerInstance.Sum(), Is.EqualTo(3000), "together, each of the 3,000 packets once");
         var matched = OutputFrameTimes(out _);
         Assert.That(matched.Count(m => m.StartsWith("after-", StringComparison.Ordinal)), Is.EqualTo(3000), "on whichever instance");
         Assert.That(matched.Count(m => m.StartsWith("before-", StringComparison.Ordinal)), Is.Zero);
