@@ -31,6 +31,9 @@ public sealed class WatchLookup
     /// <summary>Records of either topic that could not be read, skipped with a warning.</summary>
     public UnreadableRecords Unreadable { get; } = new();
 
+    /// <summary>Output records that are no row an answer can use (not a JSON object, no MAC address in it), skipped.</summary>
+    public long NotRows { get; private set; }
+
     private readonly Dictionary<long, Sighting> _lastByMac = new();
     private readonly Dictionary<long, (string Ip, DateTimeOffset When)> _lastIpByMac = new();
     private readonly Dictionary<string, Sighting> _lastByIp = new(StringComparer.OrdinalIgnoreCase);
@@ -141,11 +144,16 @@ public sealed class WatchLookup
     public void AddMatch(long timestampMs, byte[]? value)
     {
         if (value is not null && MatchRecord.TryParse(value) is { } match) AddMatch(timestampMs, match);
+        else NotRows++;
     }
 
     public void AddMatch(long timestampMs, MatchRecord match)
     {
-        if (match.Mac is not { } macText || !MacAddress.TryParse(macText, out var mac)) return;
+        if (match.Mac is not { } macText || !MacAddress.TryParse(macText, out var mac))
+        {
+            NotRows++;
+            return;
+        }
         var ip = match.WatchedIp;
         // An unspecified source (a DHCP client's 0.0.0.0, IPv6 duplicate-address detection's ::) is no address of the
         // computer's: "last IP ::" told an analyst nothing.

@@ -69,13 +69,17 @@ internal static class WhoCommand
             bool allFound = true;
             foreach (var q in queries) allFound &= moment is { } when ? AnswerAt(lookup, q, when, Console.Out) : Answer(lookup, q, Console.Out);
             Console.Out.Flush();
-            if (lookup.Unreadable.Count > 0)
-            {
-                Serilog.Log.Warning("Who: answered from the readable records; {Unreadable} unreadable records skipped", lookup.Unreadable.Count);
-            }
+            SaySkipped(lookup);
             return allFound ? ExitCodes.Ok : ExitCodes.NotWatched;
         });
         return command;
+    }
+
+    private static void SaySkipped(WatchLookup lookup)
+    {
+        if (lookup.Unreadable.Count == 0 && lookup.NotRows == 0) return;
+        Serilog.Log.Warning("Who: answered from the readable records; {Unreadable} unreadable records skipped, {NotRows} output records that were not rows",
+            lookup.Unreadable.Count, lookup.NotRows);
     }
 
     /// <summary>ISO-8601 (a time without a zone is UTC) or Unix epoch seconds (fractions allowed).</summary>

@@ -19,9 +19,19 @@ public class DashboardApiTests(string dataSet)
     private DashboardScenario _scenario = null!;
     private int _liveMatches; // matches the live-stream test adds to the data set, whichever order tests run in
 
+    // A second watched employee with matches of their own, so that a filter by employee has something to leave out.
+    private const string Other = "Olga Other", OtherMac = "02:0a:0a:0a:0a:0a";
+    private const int OtherMatches = 7;
+
     [OneTimeSetUp]
-    public void RunTheServiceAndTheDashboard() =>
+    public void RunTheServiceAndTheDashboard()
+    {
         _scenario = new DashboardScenario(dataSet == "recipe" ? DashboardScenario.Recipe : DashboardScenario.Samples);
+        _scenario.Service.Employee("90002", Other, "YES");
+        _scenario.Service.Computer("90003", "90002", OtherMac);
+        _scenario.Service.Packets(ServiceHarness.Burst(OtherMac, "other", OtherMatches));
+        _scenario.WaitUntilRead(_scenario.Data.Matches + OtherMatches);
+    }
 
     [OneTimeTearDown]
     public void Stop() => _scenario?.Dispose();
@@ -51,11 +61,19 @@ public class DashboardApiTests(string dataSet)
     [Test]
     public void Summary_windows_end_at_the_newest_match_and_unknown_windows_are_refused()
     {
-        foreach (var window in new[] { "15m", "1h", "24h" })
+        var output = Infrastructure.Kafka.ReadTimed(_scenario.Service.Broker.BootstrapServers, _scenario.Service.Topics.Output);
+        _scenario.WaitUntilRead(output.Count);
+        long newestMs = output.Max(r => r.Timestamp.ToUnixTimeMilliseconds());
+        foreach (var (window, length, bucket) in new[] { ("15m", TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(1)),
+            ("1h", TimeSpan.FromHours(1), TimeSpan.FromMinutes(1)), ("24h", TimeSpan.FromHours(24), TimeSpan.FromMinutes(15)) })
         {
             var summary = _scenario.Get($"api/summary?window={window}");
             Assert.That(summary.GetProperty("window").GetString(), Is.EqualTo(window));
-            Assert.That(summary.GetProperty("to").GetDateTimeOffset(), Is.GreaterThan(summary.GetProperty("from").GetDateTimeOffset()));
+            // The window ends with the bucket that holds the newest match (by its record's timestamp) and is as wide as it says.
+            long bucketMs = (long)bucket.TotalMilliseconds;
+            var end = DateTimeOffset.FromUnixTimeMilliseconds((newestMs / bucketMs + 1) * bucketMs);
+            Assert.That(summary.GetProperty("to").GetDateTimeOffset(), Is.EqualTo(end), window);
+            Assert.That(summary.GetProperty("from").GetDateTimeOffset(), Is.EqualTo(end - length), window);
         }
         using var refused = _scenario.Http.GetAsync("api/summary?window=7y").GetAwaiter().GetResult();
         Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
@@ -107,8 +125,14 @@ public class DashboardApiTests(string dataSet)
 
         var nobody = _scenario.Get("api/matches/recent?employee=" + Uri.EscapeDataString("Nobody At All"));
         Assert.That(nobody.GetProperty("items").GetArrayLength(), Is.Zero);
-        var someone = _scenario.Get("api/matches/recent?employee=" + Uri.EscapeDataString(_scenario.Data.Employee) + "&limit=5");
-        Assert.That(someone.GetProperty("items").GetArrayLength(), Is.EqualTo(5));
+        // Two employees have matches; each filter returns all of its own and only those.
+        foreach (var (employee, matches) in new[] { (_scenario.Data.Employee, (int)_scenario.Data.Matches), (Other, OtherMatches) })
+        {
+            var someone = _scenario.Get("api/matches/recent?employee=" + Uri.EscapeDataString(employee) + "&limit=200");
+            var names = someone.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("empName").GetString()).ToList();
+            Assert.That(names, Has.Count.GreaterThanOrEqualTo(Math.Min(matches, 200)), employee);
+            Assert.That(names, Is.All.EqualTo(employee), employee);
+        }
     }
 
     [Test]
