@@ -18,18 +18,24 @@ public class CliProcessTests
 
     public static IEnumerable<TestCaseData> Inputs()
     {
-        yield return new TestCaseData("fixture:employees.txt", "fixture:computers.txt", "fixture:netns-lan.json.ndjson", 148, 37, "Alice Example")
+        yield return new TestCaseData("fixture:employees.txt", "fixture:computers.txt", "fixture:netns-lan.json.ndjson")
             .SetName("Separate_processes_give_the_demo_rows_for_the_project_samples");
-        yield return new TestCaseData("shared:recipe-data/employees.json", "shared:recipe-data/computers.json", "shared:recipe-data/pcap.json", 531, 96, "Tom Jones")
-            .SetName("Separate_processes_give_the_recipes_96_rows");
+        yield return new TestCaseData("shared:recipe-data/employees.json", "shared:recipe-data/computers.json", "shared:recipe-data/pcap.json")
+            .SetName("Separate_processes_give_the_recipes_rows");
     }
+
+    /// <summary>Packets, matches and the watched employee, counted without PcapWatch (tshark's TSV, or the raw recipe files).</summary>
+    private static (long Packets, long Matches, string Name) Expected(string pcap) => pcap.StartsWith("shared:", StringComparison.Ordinal)
+        ? (ExpectedCounts.Recipe().Packets, ExpectedCounts.Recipe().Watched, ExpectedCounts.Recipe().WatchedEmployee)
+        : (ExpectedCounts.CapturedPackets(), ExpectedCounts.CapturedFrom(ExpectedCounts.AliceMac), "Alice Example");
 
     private static string Resolve(string spec) =>
         spec.StartsWith("fixture:", StringComparison.Ordinal) ? TestData.Fixture(spec[8..]) : TestData.Shared(spec[7..]);
 
     [TestCaseSource(nameof(Inputs))]
-    public void Broker_produce_run_and_tail(string employees, string computers, string pcap, int packets, int matches, string name)
+    public void Broker_produce_run_and_tail(string employees, string computers, string pcap)
     {
+        var (packets, matches, name) = Expected(pcap);
         string employeesFile = Resolve(employees), computersFile = Resolve(computers), pcapFile = Resolve(pcap);
         var bootstrapFile = Path.Combine(_scratch, "bootstrap");
         using var broker = CliProcess.StartBroker(bootstrapFile, Patience, out var bootstrap, "--partitions", "pcap=8,employees=1,computers=1");
@@ -49,7 +55,7 @@ public class CliProcessTests
         run.Terminate();
         Assert.That(run.WaitForExit(TimeSpan.FromSeconds(20)), Is.Zero, () => string.Join("\n", run.Stderr));
         var summary = run.Summary();
-        Assert.That((summary.Packets, summary.Matches), Is.EqualTo(((long)packets, (long)matches)));
+        Assert.That((summary.Packets, summary.Matches), Is.EqualTo((packets, matches)));
 
         using var tail = CliProcess.Start("tail", "--bootstrap-servers", bootstrap, "--from-beginning", "--exit-at-end");
         Assert.That(tail.WaitForExit(Patience), Is.Zero);
@@ -117,7 +123,8 @@ public class CliProcessTests
         using var demo = CliProcess.Start("demo", "--protocols-like", "%http");
         Assert.That(demo.WaitForExit(Patience), Is.Zero, () => string.Join("\n", demo.Stderr));
         var lines = demo.Stdout;
-        Assert.That(lines[^1], Does.StartWith("demo: packets=148 matches=37 shown="));
+        Assert.That(lines[^1], Does.StartWith(
+            $"demo: packets={ExpectedCounts.CapturedPackets()} matches={ExpectedCounts.CapturedFrom(ExpectedCounts.AliceMac)} shown="));
         var rows = lines[..^1];
         Assert.That(rows, Is.Not.Empty);
         Assert.That(rows, Is.All.Match(@"^Alice Example \| .*http \| "));
@@ -157,14 +164,15 @@ public class CliProcessTests
         broker.CreateTopics(PcapWatch.Kafka.TopicLayout.For(PcapWatch.Kafka.TopicNames.Default));
         var b = broker.BootstrapServers;
         Infrastructure.Kafka.Produce(b, "employees", [("E100", """{"key":"E100","name":"Alice","watch_flag":"YES"}""")]);
-        Infrastructure.Kafka.Produce(b, "computers", [("1", """{"comp_id":1,"empkey":"E100","macaddr":"02:50:57:00:00:02"}""")]);
+        Infrastructure.Kafka.Produce(b, "computers", [("1", $$"""{"comp_id":1,"empkey":"E100","macaddr":"{{ExpectedCounts.AliceMac}}"}""")]);
         Infrastructure.Kafka.Produce(b, "pcap", TestData.Lines(TestData.Fixture("netns-lan.json.ndjson")));
 
         using var run = CliProcess.Start("run", "-b", b, "--state-dir", Path.Combine(_scratch, "state"), "--status-interval", "0.5");
-        run.WaitForLog("Status: packets=148 ", Patience);
-        var status = run.Event("Status: ");
+        long packets = ExpectedCounts.CapturedPackets();
+        var status = run.WaitForEvent("Status: ", e => e.Long("Packets") == packets, Patience);
         Assert.That((status.Long("Packets"), status.Long("Matches"), status.Long("EmployeeRows"), status.Long("ComputerRows"),
-            status.Long("WatchedMacs"), status.Text("TablesCurrent")), Is.EqualTo((148L, 37L, 1L, 1L, 1L, "True")));
+            status.Long("WatchedMacs"), status.Text("TablesCurrent")),
+            Is.EqualTo((packets, ExpectedCounts.CapturedFrom(ExpectedCounts.AliceMac), 1L, 1L, 1L, "True")));
         run.WaitForLog("lag=0 ", Patience);
         run.Terminate();
         Assert.That(run.WaitForExit(TimeSpan.FromSeconds(10)), Is.Zero);

@@ -28,7 +28,7 @@ public class MetricsAndPipeTests
         broker.CreateTopics(TopicLayout.For(TopicNames.Default));
         var b = broker.BootstrapServers;
         Infrastructure.Kafka.Produce(b, "employees", [("E100", """{"key":"E100","name":"Alice","watch_flag":"YES"}""")]);
-        Infrastructure.Kafka.Produce(b, "computers", [("1", """{"comp_id":1,"empkey":"E100","macaddr":"02:50:57:00:00:02"}""")]);
+        Infrastructure.Kafka.Produce(b, "computers", [("1", $$"""{"comp_id":1,"empkey":"E100","macaddr":"{{ExpectedCounts.AliceMac}}"}""")]);
 
         int port = FreePort.Next();
         using var run = CliProcess.Start("run", "-b", b, "--state-dir", Path.Combine(_scratch, "state"), "--metrics-port", port.ToString());
@@ -53,9 +53,9 @@ public class MetricsAndPipeTests
         {
             after = Scrape(port);
             return Value(after, "pcapwatch_packets_consumed_total") == ek.Count + 1
-                && Value(after, "pcapwatch_matches_produced_total") == 37
+                && Value(after, "pcapwatch_matches_produced_total") == ExpectedCounts.CapturedFrom(ExpectedCounts.AliceMac)
                 && Value(after, "pcapwatch_dead_letters_total", "reason=\"invalid_json\"") == 1;
-        }, Patience, "the counters to reach 149 packets, 37 matches and 1 dead letter");
+        }, Patience, "the counters to reach the capture's packets and one more, Alice's matches (tshark's counts) and 1 dead letter");
         Assert.That(Value(after, "pcapwatch_index_watched_macs"), Is.EqualTo(1));
         Assert.That(Value(after, "pcapwatch_table_rows", "table=\"computers\""), Is.EqualTo(1));
         Assert.That(Value(after, "pcapwatch_processing_latency_seconds_count"), Is.GreaterThan(0));
@@ -64,7 +64,7 @@ public class MetricsAndPipeTests
 
         run.Terminate();
         Assert.That(run.WaitForExit(TimeSpan.FromSeconds(20)), Is.Zero);
-        Assert.That(run.Summary(), Is.EqualTo(((long)ek.Count + 1, 37L, 1L)));
+        Assert.That(run.Summary(), Is.EqualTo(((long)ek.Count + 1, ExpectedCounts.CapturedFrom(ExpectedCounts.AliceMac), 1L)));
     }
 
     /// <summary>The exposition text as "name{labels}" → value.</summary>

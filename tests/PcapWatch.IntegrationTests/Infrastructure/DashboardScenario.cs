@@ -19,11 +19,11 @@ internal sealed class DashboardScenario : IDisposable
 
     /// <summary>The project's own samples (always here).</summary>
     public static DataSet Samples => new("samples", TestData.Fixture("employees.txt"), TestData.Fixture("computers.txt"),
-        TestData.Fixture("netns-lan.json.ndjson"), "Alice Example", "02:50:57:00:00:02", 37);
+        TestData.Fixture(ExpectedCounts.LanCapture), "Alice Example", ExpectedCounts.AliceMac, ExpectedCounts.CapturedFrom(ExpectedCounts.AliceMac));
 
     /// <summary>The recipe's data (the test is skipped without ../shared).</summary>
     public static DataSet Recipe => new("recipe", TestData.Shared("recipe-data/employees.json"), TestData.Shared("recipe-data/computers.json"),
-        TestData.Shared("recipe-data/pcap.json"), "Tom Jones", "e0:a1:d7:18:c2:72", 96);
+        TestData.Shared("recipe-data/pcap.json"), ExpectedCounts.Recipe().WatchedEmployee, ExpectedCounts.Recipe().WatchedMac, ExpectedCounts.Recipe().Watched);
 
     /// <summary>The recipe when ../shared is beside the clone, else the samples.</summary>
     public static DataSet RecipeOrSamples =>

@@ -40,34 +40,37 @@ public class DemoTests
     };
 
     [Test]
-    public void Recipe_gives_96_tom_jones_rows_with_8_http_and_4_arp()
+    public void Recipe_gives_the_watched_employees_rows_with_their_http_and_arp()
     {
+        var expected = ExpectedCounts.Recipe();
         var (result, lines) = Run(Recipe());
-        Assert.That(lines, Has.Length.EqualTo(96));
-        Assert.That(lines, Is.All.StartsWith("Tom Jones | "));
-        Assert.That(lines.Count(l => l.Split(" | ")[1].EndsWith("http", StringComparison.Ordinal)), Is.EqualTo(8));
-        Assert.That(lines.Count(l => l == "Tom Jones | eth:ethertype:arp | null"), Is.EqualTo(4));
-        Assert.That((result.Pipeline.Packets, result.Pipeline.Matches, result.Pipeline.DeadLettered), Is.EqualTo((531L, 96L, 0L)));
+        Assert.That(lines, Has.Length.EqualTo(expected.Watched));
+        Assert.That(lines, Is.All.StartsWith(expected.WatchedEmployee + " | "));
+        Assert.That(lines.Count(l => l.Split(" | ")[1].EndsWith("http", StringComparison.Ordinal)), Is.EqualTo(expected.WatchedHttp));
+        Assert.That(lines.Count(l => l == expected.WatchedEmployee + " | eth:ethertype:arp | null"), Is.EqualTo(expected.WatchedArp));
+        Assert.That((result.Pipeline.Packets, result.Pipeline.Matches, result.Pipeline.DeadLettered), Is.EqualTo((expected.Packets, expected.Watched, 0L)));
     }
 
     [Test]
-    public void Recipe_filtered_by_protocols_like_http_gives_8()
+    public void Recipe_filtered_by_protocols_like_http_gives_only_the_http_rows()
     {
+        var expected = ExpectedCounts.Recipe();
         var (result, lines) = Run(Recipe() with { ProtocolsLike = "%http" });
-        Assert.That(lines, Has.Length.EqualTo(8));
-        Assert.That(lines, Is.All.EqualTo("Tom Jones | eth:ethertype:ip:tcp:http | 86.66.0.227"));
-        Assert.That(result.Pipeline.Matches, Is.EqualTo(96), "the filter is a view; every match is in the topic");
+        Assert.That(lines, Has.Length.EqualTo(expected.WatchedHttp));
+        Assert.That(lines, Is.All.EqualTo(expected.WatchedEmployee + " | eth:ethertype:ip:tcp:http | 86.66.0.227"));
+        Assert.That(result.Pipeline.Matches, Is.EqualTo(expected.Watched), "the filter is a view; every match is in the topic");
     }
 
     [Test]
-    public void Project_samples_give_alices_37_packets_and_ek_gives_the_same_rows_as_json()
+    public void Project_samples_give_alices_packets_and_ek_gives_the_same_rows_as_json()
     {
         var (json, jsonLines) = Run(Samples());
         var (ek, ekLines) = Run(Samples("netns-lan.ek.ndjson"));
-        Assert.That(jsonLines, Has.Length.EqualTo(37));
+        Assert.That(jsonLines, Has.Length.EqualTo(ExpectedCounts.CapturedFrom(ExpectedCounts.AliceMac)));
         Assert.That(jsonLines, Is.All.StartsWith("Alice Example | "));
         Assert.That(ekLines, Is.EqualTo(jsonLines));
-        Assert.That((json.Pipeline.Packets, ek.Pipeline.Packets), Is.EqualTo((148L, 148L)));
+        long packets = ExpectedCounts.CapturedPackets();
+        Assert.That((json.Pipeline.Packets, ek.Pipeline.Packets), Is.EqualTo((packets, packets)));
     }
 
     [Test]
@@ -82,7 +85,7 @@ public class DemoTests
             "E100:",
         ]);
         var (result, lines) = Run(Samples() with { EmployeesFile = employees });
-        Assert.That(lines, Has.Length.EqualTo(39), "desktop-bob sent 39 packets");
+        Assert.That(lines, Has.Length.EqualTo(ExpectedCounts.CapturedFrom(ExpectedCounts.BobMac)), "desktop-bob's packets");
         Assert.That(lines, Is.All.StartsWith("Bob Example | "));
         Assert.That(result.Pipeline.EmployeeRows, Is.EqualTo(1));
     }
@@ -106,7 +109,8 @@ public class DemoTests
         ]);
         var (_, expected) = Run(Samples() with { ComputersFile = canonical, Json = true });
         var (_, actual) = Run(Samples() with { ComputersFile = mixed, Json = true });
-        Assert.That(expected, Has.Length.EqualTo(71 + 37 + 39), "one employee, three computers keyed by comp_id");
+        Assert.That(expected, Has.Length.EqualTo(new[] { ExpectedCounts.ServerMac, ExpectedCounts.AliceMac, ExpectedCounts.BobMac }
+            .Sum(m => ExpectedCounts.CapturedFrom(m))), "one employee, three computers keyed by comp_id");
         Assert.That(actual, Is.EqualTo(expected));
     }
 
@@ -114,7 +118,7 @@ public class DemoTests
     public void Json_format_prints_the_output_records()
     {
         var (_, lines) = Run(Samples() with { Json = true });
-        Assert.That(lines, Has.Length.EqualTo(37));
+        Assert.That(lines, Has.Length.EqualTo(ExpectedCounts.CapturedFrom(ExpectedCounts.AliceMac)));
         var first = System.Text.Json.JsonDocument.Parse(lines[0]).RootElement;
         Assert.That(first.GetProperty("C_EMP_NAME").GetString(), Is.EqualTo("Alice Example"));
         Assert.That(first.GetProperty("P_ETH_SRC").GetString(), Is.EqualTo("02:50:57:00:00:02"));
@@ -139,8 +143,8 @@ public class DemoTests
         }
         Assert.That(new FileInfo(big).Length, Is.GreaterThan(3 * 5 * 1024 * 1024));
         var (result, printed) = Run(Samples() with { PcapFile = big });
-        Assert.That(result.Pipeline.Packets, Is.EqualTo(148L * 40));
-        Assert.That(printed, Has.Length.EqualTo(37 * 40));
+        Assert.That(result.Pipeline.Packets, Is.EqualTo(ExpectedCounts.CapturedPackets() * 40));
+        Assert.That(printed, Has.Length.EqualTo(ExpectedCounts.CapturedFrom(ExpectedCounts.AliceMac) * 40));
     }
 
     [Test]
