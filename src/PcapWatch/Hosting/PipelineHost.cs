@@ -39,19 +39,28 @@ internal static class PipelineHost
         builder.Services.AddHostedService<MetricsEndpointService>();
         builder.Services.AddSingleton<PipelineWorker>();
         builder.Services.AddHostedService(services => services.GetRequiredService<PipelineWorker>());
-        PipelineWorker worker;
+        PipelineWorker? worker = null;
+        var patience = TimeSpan.Zero;
         try
         {
             // Building resolves HostOptions, which needs the (validated) shutdown timeout: bad settings fail here, and
             // ValidateOnStart would catch them at start otherwise.
             var host = builder.Build();
             worker = host.Services.GetRequiredService<PipelineWorker>();
+            patience = host.Services.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout;
             host.RunAsync(stop).GetAwaiter().GetResult(); // disposes the host when it has stopped
         }
         catch (OptionsValidationException ex)
         {
             throw new SettingsException(ex.Failures.First());
         }
-        worker.ThrowIfFailed();
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // A signal while the host was starting cancels its start. Had the pipeline begun, disposing the host asked it
+            // to stop: it is given its shutdown time to commit what it did, as after any other stop.
+            worker?.ExecuteTask?.Wait(patience);
+            Log.Information("Stopped while starting");
+        }
+        worker?.ThrowIfFailed();
     }
 }

@@ -43,4 +43,20 @@ public class PipelineHostTests
         var ex = Assert.Throws<SettingsException>(() => PipelineHost.Run(Settings(), CancellationToken.None));
         Assert.That(ex!.Message, Does.Contain("--bootstrap-servers").And.Contain("PCAPWATCH__Kafka__BootstrapServers"));
     }
+
+    [Test]
+    public void A_stop_asked_before_the_host_has_started_ends_cleanly_without_starting_the_instance()
+    {
+        // SIGTERM in a process's first moments (an orchestrator stopping a pod it just started) cancels the host's start.
+        var stateDir = Path.Combine(Path.GetTempPath(), "pcapwatch-host-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            Assert.DoesNotThrow(() => PipelineHost.Run(
+                Settings(("Kafka:BootstrapServers", "127.0.0.1:1"), ("StateDir", stateDir)), new CancellationToken(canceled: true)));
+        }
+        finally
+        {
+            if (Directory.Exists(stateDir)) Directory.Delete(stateDir, recursive: true);
+        }
+    }
 }
