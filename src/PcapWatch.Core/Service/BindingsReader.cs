@@ -10,7 +10,7 @@ namespace PcapWatch.Service;
 /// instance's <see cref="IpBindings"/>; polled on the pipeline thread between packet batches, as the tables are. An
 /// unreadable record is counted and logged (with its partition and offset), never fatal.
 /// </summary>
-public sealed class BindingsReader : IDisposable
+public sealed class BindingsReader : IBindingsFeed, IDisposable
 {
     private readonly IConsumer<byte[]?, byte[]?> _consumer;
     private readonly SharedBindings _shared;

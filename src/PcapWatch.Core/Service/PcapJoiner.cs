@@ -20,7 +20,7 @@ namespace PcapWatch.Service;
 /// polling (group membership, shutdown) until the broker catches up. A record the broker finally refused is produced
 /// again before any commit.
 /// </remarks>
-public sealed class PcapJoiner : IDisposable
+public sealed class PcapJoiner : IPacketStage, IDisposable
 {
     private readonly ILogger _log;
 
@@ -35,7 +35,7 @@ public sealed class PcapJoiner : IDisposable
     private readonly DeadLetterWriter _deadLetters;
     private readonly OffsetTracker _offsets;
     private readonly DeliveryTracker _deliveries;
-    private readonly Action<IReadOnlyList<FailedDelivery>> _redeliver;
+    private readonly CommitCoordinator _commits;
     private readonly TimeSpan _flushBudget;
     // Set by the service: a stop in progress ends the waits of the rebalance handlers, and no flush outlasts the deadline.
     private CancellationToken _stopping;
@@ -51,24 +51,23 @@ public sealed class PcapJoiner : IDisposable
     private const int PauseAtInFlight = 50_000;
     private const int ResumeAtInFlight = 10_000;
 
-    /// <param name="producer">Shared with the changelog; flushed here before every commit, disposed by the caller.</param>
-    public PcapJoiner(string bootstrapServers, string groupId, TopicNames topics, WatchIndex index, MatchMode mode,
-        PipelineProgress progress, IReadOnlyDictionary<string, string>? consumerProperties, IProducer<byte[], byte[]?> producer,
-        DeadLetterWriter deadLetters, IMatchEncoder encoder, DeliveryTracker deliveries,
-        Action<IReadOnlyList<FailedDelivery>> redeliver, KafkaConnectivity kafka, ILogger log, SharedBindings? bindings = null,
-        OwnershipHistory? history = null, int maxMatchBytes = DeadLetterWriter.DefaultMaxBytes)
+    /// <param name="options">The instance's settings: the cluster, the group, the topics and the consumer's properties.</param>
+    /// <param name="decider">Decides each record (the join, the encoder, the binding rules).</param>
+    /// <param name="output">The producer is shared with the changelog; flushed through the coordinator before every commit, disposed by the caller.</param>
+    internal PcapJoiner(PipelineOptions options, PacketDecider decider, PacketOutput output, PipelineProgress progress, KafkaConnectivity kafka,
+        ILogger log, SharedBindings? bindings = null)
     {
         _bindings = bindings;
         _log = log;
-        _deliveries = deliveries;
-        _redeliver = redeliver;
-        _producer = producer;
-        _deadLetters = deadLetters;
-        _decider = new PacketDecider(new PacketProcessor(index, mode, bindings?.Bindings, history), encoder, log, maxMatchBytes);
-        _topics = topics;
-        _offsets = new OffsetTracker(topics.Pcap);
+        _deliveries = output.Deliveries;
+        _commits = output.Commits;
+        _producer = output.Producer;
+        _deadLetters = output.DeadLetters;
+        _decider = decider;
+        _topics = options.Topics;
+        _offsets = new OffsetTracker(_topics.Pcap);
         _progress = progress;
-        var consumerConfig = ClientSettings.Consumer(bootstrapServers, groupId, consumerProperties);
+        var consumerConfig = ClientSettings.Consumer(options.BootstrapServers, options.GroupId, options.ConsumerProperties);
         // With KIP-848 (group.protocol=consumer) the broker assigns partitions and owns the session timeout.
         if (consumerConfig.Get("group.protocol") != "consumer")
         {
@@ -140,7 +139,7 @@ public sealed class PcapJoiner : IDisposable
     /// <summary>From now on no flush (the loop's, a rebalance's, the one closing the consumer makes) waits past <paramref name="deadline"/>.</summary>
     public void StopBy(DateTime deadline) => _shutdownDeadline = deadline;
 
-    private TimeSpan FlushBudget
+    public TimeSpan FlushBudget
     {
         get
         {
@@ -298,10 +297,12 @@ public sealed class PcapJoiner : IDisposable
         return committed;
     }
 
+    bool IPacketStage.FlushAndCommit(TimeSpan budget, CancellationToken cancel) => FlushAndCommit(budget, cancel);
+
     private bool TryFlushAndCommit(TimeSpan budget, CancellationToken cancel, IEnumerable<TopicPartition>? only)
     {
-        // What the broker refused is produced again by _redeliver; the next commit waits for those too.
-        bool settled = _deliveries.Settle(_producer, budget, cancel, _redeliver, out bool acknowledged);
+        // What the broker refused is produced again by the coordinator; the next commit waits for those too.
+        bool settled = _commits.Settle(budget, cancel, out bool acknowledged);
         if (!acknowledged && _unacknowledgedSince is null)
         {
             _unacknowledgedSince = DateTime.UtcNow;

@@ -69,6 +69,9 @@ public sealed class PipelineMetrics : IDisposable
             description: "Packets captured before the kept history began, attributed as at its start (--history-retention)");
         _meter.CreateObservableGauge("pcapwatch.tables.current", () => new Measurement<int>(progress.TablesCurrent ? 1 : 0, instance),
             description: "1 once the tables have caught up with their topics");
+        _meter.CreateObservableGauge("pcapwatch.loop.state", () => Enum.GetValues<LoopState>()
+                .Select(state => new Measurement<int>(progress.LoopState == state ? 1 : 0, instance, new("state", StateName(state)))),
+            description: "1 for the state the instance is in (starting, restoring, loading_tables, running, shutting_down, dead), 0 for the others");
         _meter.CreateObservableGauge("pcapwatch.commits.blocked_since",
             () => new Measurement<double>(progress.CommitsBlockedSinceMs / 1000.0, instance), unit: "s",
             description: "Unix time since when no pcap commit has gone through (output unacknowledged or refused); 0 while commits go through");
@@ -98,6 +101,13 @@ public sealed class PipelineMetrics : IDisposable
     /// <summary>The time from a record's Kafka timestamp (any value: it is the writer's) until now.</summary>
     internal void RecordLatency(long writtenMs) =>
         _latency.Record(Math.Max(0, UnixTime.SaturatingSubtract(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), writtenMs) / 1000.0), _instance);
+
+    private static string StateName(LoopState state) => state switch
+    {
+        LoopState.LoadingTables => "loading_tables",
+        LoopState.ShuttingDown => "shutting_down",
+        _ => state.ToString().ToLowerInvariant(),
+    };
 
     public void Dispose() => _meter.Dispose();
 }

@@ -53,6 +53,13 @@ public sealed class PipelineProgress
 
     internal void OnTableRecord() => Volatile.Write(ref _tableRecords, _tableRecords + 1);
 
+    private int _loopState;
+
+    /// <summary>Where the instance is in its life (see <see cref="LoopStateMachine"/>).</summary>
+    public LoopState LoopState => (LoopState)Volatile.Read(ref _loopState);
+
+    internal void OnLoopState(LoopState state) => Volatile.Write(ref _loopState, (int)state);
+
     private int _assignedPartitions;
 
     /// <summary>pcap partitions this instance holds now (changes with every rebalance).</summary>

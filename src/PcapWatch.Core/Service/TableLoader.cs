@@ -16,7 +16,7 @@ namespace PcapWatch.Service;
 /// against half-loaded tables.) Positions, not the last record seen, so tables written with exactly-once (their
 /// partitions end in a commit marker) become current; only committed rows are read (read_committed).
 /// </summary>
-public sealed class TableLoader
+public sealed class TableLoader : ITableFeed
 {
     private readonly ILogger _log;
 
@@ -104,8 +104,13 @@ public sealed class TableLoader
             e => Math.Max(e.Value, _consumer.Position(e.Key).Value));
 
     /// <summary>Applies up to <paramref name="max"/> table messages, waiting at most <paramref name="wait"/> for the first.</summary>
-    public int Poll(TimeSpan wait, int max)
+    public int Poll(TimeSpan wait, int max) => Poll(wait, max, _maintainer.DecidedUpToMs);
+
+    /// <inheritdoc cref="Poll(TimeSpan, int)"/>
+    /// <param name="decidedUpToMs">The newest capture time packets were decided for: a change valid before it is late.</param>
+    public int Poll(TimeSpan wait, int max, long decidedUpToMs)
     {
+        _maintainer.DecidedUpToMs = decidedUpToMs;
         // Index entries are recomputed once per batch (and, while loading, once when the tables are current).
         _maintainer.Defer();
         int applied = 0;

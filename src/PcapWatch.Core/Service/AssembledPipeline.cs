@@ -1,0 +1,117 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using PcapWatch.Index;
+using PcapWatch.Join;
+using PcapWatch.Kafka;
+using PcapWatch.Output;
+
+namespace PcapWatch.Service;
+
+/// <summary>
+/// A running instance's collaborators, wired once over its recovered state: the producer and its accounting, the dead
+/// letters, the published index, the index maintainer, the table loader, the commit coordinator and the packet stage.
+/// Disposed in the reverse order of their making.
+/// </summary>
+internal sealed class AssembledPipeline : IDisposable
+{
+    private readonly List<IDisposable> _owned = [];
+
+    public required IProducer<byte[], byte[]?> Producer { get; init; }
+    public required DeliveryTracker Deliveries { get; init; }
+    public required DeadLetterWriter DeadLetters { get; init; }
+    public required WatchIndexMaintainer Maintainer { get; init; }
+    public required TableLoader Tables { get; init; }
+    public required CommitCoordinator Commits { get; init; }
+    public required PcapJoiner Packets { get; init; }
+    public WatchChangelog? Changelog { get; init; }
+    public ChangelogReconciler? Reconciler { get; init; }
+
+    /// <summary>The bindings shared between instances (attributing by IP), or null.</summary>
+    public SharedBindings? Shared { get; init; }
+
+    /// <summary>Reads the other instances' bindings; made when the tables are current (<see cref="StartBindingsReader"/>).</summary>
+    public BindingsReader? BindingsReader { get; private set; }
+
+    public static AssembledPipeline Build(PipelineOptions o, RecoveredState state, IConsumer<byte[]?, byte[]?> reader,
+        Dictionary<string, List<TopicPartition>> partitions, KafkaConnectivity kafka, PipelineMetrics metrics, PipelineProgress progress,
+        ILoggerFactory loggers)
+    {
+        var owned = new List<IDisposable>();
+        try
+        {
+            var producer = Own(owned, ClientSettings.BuildProducer(o.BootstrapServers, o.ProducerProperties, kafka));
+            var deliveries = new DeliveryTracker(o.RefusedRecordTimeout, loggers.CreateLogger<DeliveryTracker>());
+            metrics.Track(deliveries);
+            var deadLetters = new DeadLetterWriter(producer, deliveries, o.DeadLetterMaxBytes, loggers.CreateLogger<DeadLetterWriter>());
+            var changelog = o.PublishChangelog
+                ? Own(owned, new WatchChangelog(producer, o.Topics.Changelog, deliveries, loggers.CreateLogger<WatchChangelog>(), kafka))
+                : null;
+            var maintainer = new WatchIndexMaintainer(state.Employees, state.Computers, changelog, loggers.CreateLogger<WatchIndexMaintainer>(),
+                state.History);
+            if (state.Resumed) maintainer.Adopt(state.Rebuild);
+            var tables = new TableLoader(reader, partitions, o.Topics, maintainer, progress, deadLetters, state.Resume, loggers.CreateLogger<TableLoader>());
+            var checkpointer = new TableCheckpointer(state.Employees, state.Computers, tables, o.Topics, state.History,
+                TableCheckpointer.HistoryPathIn(o.StateDir), metrics, loggers.CreateLogger<TableCheckpointer>());
+            var commits = new CommitCoordinator(new ProducerDeliveries(producer, deliveries), tables, checkpointer,
+                changelog is null ? null : o.Topics.Changelog, loggers.CreateLogger<CommitCoordinator>());
+            // Made before the tables are read, subscribed after: its client connects and finds the group's coordinator
+            // meanwhile (~50 ms that were on the way to the first match), and joins only once the tables are current.
+            var shared = (o.Match & MatchMode.Ip) != 0
+                ? new SharedBindings(new IpBindings(), o.UsesBindingsTopic ? o.Topics.IpMacBindings : null, o.InstanceId)
+                : null;
+            var joiner = Own(owned, PacketStage(o, maintainer, shared, new PacketOutput(producer, deliveries, deadLetters, commits), progress,
+                kafka, loggers, owned));
+            var pipeline = new AssembledPipeline
+            {
+                Producer = producer, Deliveries = deliveries, DeadLetters = deadLetters, Maintainer = maintainer, Tables = tables,
+                Commits = commits, Packets = joiner, Changelog = changelog, Shared = shared,
+                Reconciler = changelog is null ? null
+                    : new ChangelogReconciler(changelog, maintainer.Index, o, partitions.GetValueOrDefault(o.Topics.Changelog)),
+            };
+            pipeline._owned.AddRange(owned);
+            return pipeline;
+        }
+        catch
+        {
+            DisposeAll(owned);
+            throw;
+        }
+    }
+
+    private static PcapJoiner PacketStage(PipelineOptions o, WatchIndexMaintainer maintainer, SharedBindings? shared, PacketOutput output,
+        PipelineProgress progress, KafkaConnectivity kafka, ILoggerFactory loggers, List<IDisposable> owned)
+    {
+        var log = loggers.CreateLogger<PcapJoiner>();
+        var encoder = Own(owned, o.OutputFormat == OutputFormat.Avro
+            ? (IMatchEncoder)new AvroMatchEncoder(o.SchemaRegistryProperties
+                ?? throw new InvalidOperationException("Avro output needs Schema Registry properties"), o.Topics.Output)
+            : new JsonMatchEncoder());
+        var decider = new PacketDecider(new PacketProcessor(maintainer.Index, o.Match, shared?.Bindings, maintainer.History), encoder, log,
+            o.MatchMaxBytes);
+        return new PcapJoiner(o, decider, output, progress, kafka, log, shared);
+    }
+
+    /// <summary>Starts reading the bindings other instances published, when they are shared through a topic.</summary>
+    public BindingsReader? StartBindingsReader(PipelineOptions o, Dictionary<string, List<TopicPartition>> partitions, KafkaConnectivity kafka,
+        ILoggerFactory loggers)
+    {
+        if (Shared?.Topic is not { } topic) return null;
+        BindingsReader = new BindingsReader(o.BootstrapServers, o.ConsumerProperties, partitions[topic], Shared, kafka,
+            loggers.CreateLogger<BindingsReader>());
+        _owned.Add(BindingsReader);
+        return BindingsReader;
+    }
+
+    private static T Own<T>(List<IDisposable> owned, T item) where T : IDisposable
+    {
+        owned.Add(item);
+        return item;
+    }
+
+    private static void DisposeAll(List<IDisposable> owned)
+    {
+        for (int i = owned.Count - 1; i >= 0; i--) owned[i].Dispose();
+    }
+
+    public void Dispose() => DisposeAll(_owned);
+}

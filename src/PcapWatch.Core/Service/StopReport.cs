@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Logging;
+
+namespace PcapWatch.Service;
+
+/// <summary>What a stopped instance did, as its summary and its last log lines (the tools and tests read them).</summary>
+internal sealed class StopReport(PipelineOptions options, PipelineProgress progress, ILogger log)
+{
+    public PipelineSummary Summarise(AssembledPipeline pipeline, TimeSpan elapsed)
+    {
+        var maintainer = pipeline.Maintainer;
+        var summary = new PipelineSummary(progress.Packets, progress.Matches, pipeline.DeadLetters.Count, pipeline.DeadLetters.ByReason,
+            maintainer.EmployeeRows, maintainer.ComputerRows, maintainer.Index.Count, elapsed);
+        log.LogInformation(
+            "Stopped: packets={Packets} matches={Matches} dlq={DeadLettered} instance={InstanceId} employees={EmployeeRows} computers={ComputerRows} watched_macs={WatchedMacs} elapsed={Elapsed} dlq_by_reason={DeadLetteredByReason}",
+            summary.Packets, summary.Matches, summary.DeadLettered, options.InstanceId, summary.EmployeeRows, summary.ComputerRows,
+            summary.WatchedMacs, summary.Elapsed, summary.DeadLetteredByReason);
+        if (maintainer.History is { } history)
+        {
+            log.LogInformation("History: versions={Versions} macs={Macs} older_versions={OlderVersions} late_changes={LateChanges} judged_at_horizon={JudgedAtHorizon} instance={InstanceId}",
+                history.VersionCount, history.MacCount, maintainer.OlderVersions, maintainer.LateChanges, history.JudgedAtHorizon, options.InstanceId);
+        }
+        if (pipeline.Shared is { } shared)
+        {
+            var reader = pipeline.BindingsReader;
+            log.LogInformation("Bindings: learned={Learned} published={Published} read_from_others={Adopted} late={Late} addresses={Addresses} instance={InstanceId}",
+                progress.BindingsLearned, shared.Published, reader?.Adopted ?? 0, reader?.Late ?? 0, shared.Bindings.AddressCount, options.InstanceId);
+        }
+        return summary;
+    }
+}
