@@ -281,7 +281,7 @@ internal static class E2eBenchmark
         publisher.Publish(topics.Changelog, Enumerable.Range(0, WatchedComputers).Select(i =>
         {
             var owner = new Index.WatchedComputer(WatchedMac(i), $"c{i}", $"{i}", $"e{i}", $"Employee {i}", $"e{i}");
-            return new InputRecord(System.Text.Encoding.UTF8.GetBytes(owner.MacText), Index.ChangelogValue.Encode(owner), i);
+            return new InputRecord(System.Text.Encoding.UTF8.GetBytes(owner.MacText), global::PcapWatch.Changelog.ChangelogValue.Encode(owner), i);
         }));
     }
 

@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
+using PcapWatch.Changelog;
 using PcapWatch.Index;
 using PcapWatch.Join;
 using PcapWatch.Kafka;

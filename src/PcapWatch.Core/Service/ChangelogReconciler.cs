@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using PcapWatch.Changelog;
 using PcapWatch.Index;
 
 namespace PcapWatch.Service;

@@ -1,6 +1,7 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using PcapWatch.Index;
+using PcapWatch.Persistence;
 using PcapWatch.Tables;
 
 namespace PcapWatch.Service;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using PcapWatch.Index;
+using PcapWatch.Persistence;
 using PcapWatch.Kafka;
 using PcapWatch.Tables;
 

@@ -12,18 +12,21 @@ namespace PcapWatch.Tests.Architecture;
 public class DependencyRulesTests
 {
     private const string Root = "PcapWatch.";
-    private static readonly string[] Stages = ["Ingest", "Packets", "Tables", "Index", "Join", "Output"];
+    private static readonly string[] Stages = ["Ingest", "Packets", "Tables", "Index", "Persistence", "Changelog", "Join", "Output"];
 
-    // Each namespace, and what it must not use. Packets is the format layer the stages share.
+    // Each namespace, and what it must not use. Packets is the format layer the stages share. Index is in-memory
+    // structures only: its changelog (Changelog, beside Output) and its history's file (Persistence) are adapters after it.
     private static readonly Dictionary<string, string[]> MustNotUse = new()
     {
-        ["Packets"] = ["Ingest", "Tables", "Index", "Join", "Output", "Service", "Kafka", "Confluent.Kafka"],
-        ["Ingest"] = ["Tables", "Index", "Join", "Output", "Service"],
-        ["Tables"] = ["Index", "Join", "Output", "Service", "Ingest", "Confluent.Kafka"],
-        ["Index"] = ["Join", "Output", "Service", "Ingest"],
-        ["Join"] = ["Output", "Service", "Ingest", "Kafka", "Confluent.Kafka"],
-        ["Output"] = ["Service", "Ingest"],
-        ["Kafka"] = ["Ingest", "Packets", "Tables", "Index", "Join", "Output", "Service"],
+        ["Packets"] = ["Ingest", "Tables", "Index", "Join", "Output", "Service", "Changelog", "Persistence", "Kafka", "Confluent.Kafka"],
+        ["Ingest"] = ["Tables", "Index", "Join", "Output", "Service", "Changelog", "Persistence"],
+        ["Tables"] = ["Index", "Join", "Output", "Service", "Ingest", "Changelog", "Persistence", "Confluent.Kafka"],
+        ["Index"] = ["Join", "Output", "Service", "Ingest", "Changelog", "Persistence", "Kafka", "Confluent.Kafka", "System.IO", "System.Net"],
+        ["Persistence"] = ["Join", "Output", "Service", "Ingest", "Changelog", "Kafka", "Confluent.Kafka"],
+        ["Changelog"] = ["Join", "Output", "Service", "Ingest", "Persistence"],
+        ["Join"] = ["Output", "Service", "Ingest", "Changelog", "Persistence", "Kafka", "Confluent.Kafka"],
+        ["Output"] = ["Service", "Ingest", "Changelog", "Persistence"],
+        ["Kafka"] = ["Ingest", "Packets", "Tables", "Index", "Join", "Output", "Service", "Changelog", "Persistence"],
     };
 
     public static IEnumerable<TestCaseData> Rules() =>

@@ -1,5 +1,6 @@
 using CsCheck;
 using NUnit.Framework;
+using PcapWatch.Persistence;
 using PcapWatch.Index;
 using PcapWatch.Packets;
 using PcapWatch.Tables;

@@ -1,6 +1,7 @@
 using System.Text;
+using PcapWatch.Index;
 
-namespace PcapWatch.Index;
+namespace PcapWatch.Persistence;
 
 /// <summary>
 /// The ownership history saved beside the table checkpoints, with the table offsets it covers: a restart uses the

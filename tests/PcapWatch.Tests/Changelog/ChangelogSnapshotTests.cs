@@ -1,8 +1,9 @@
 using System.Text;
 using NUnit.Framework;
+using PcapWatch.Changelog;
 using PcapWatch.Index;
 
-namespace PcapWatch.Tests.Index;
+namespace PcapWatch.Tests.Changelog;
 
 public class ChangelogSnapshotTests
 {

@@ -1,9 +1,10 @@
 using CsCheck;
 using NUnit.Framework;
+using PcapWatch.Changelog;
 using PcapWatch.Index;
 using PcapWatch.Packets;
 
-namespace PcapWatch.Tests.Index;
+namespace PcapWatch.Tests.Changelog;
 
 public class ChangelogValueTests
 {

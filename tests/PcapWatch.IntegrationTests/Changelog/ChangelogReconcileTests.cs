@@ -1,10 +1,11 @@
 using NUnit.Framework;
+using PcapWatch.Changelog;
 using PcapWatch.Index;
 using PcapWatch.IntegrationTests.Infrastructure;
 using PcapWatch.Kafka;
 using PcapWatch.Tables;
 
-namespace PcapWatch.IntegrationTests.Index;
+namespace PcapWatch.IntegrationTests.Changelog;
 
 /// <summary>
 /// The changelog is reconciled beside the packets (its topic read on another thread, compared in steps); these drive

@@ -2,8 +2,9 @@ using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using PcapWatch.Packets;
+using PcapWatch.Index;
 
-namespace PcapWatch.Index;
+namespace PcapWatch.Changelog;
 
 /// <summary>
 /// The changelog's value for a watched MAC, the recipe's COMP_WATCH row: EMP_ID, EMP_NAME, EMP_KEY, MACADDR (canonical),

@@ -1,7 +1,8 @@
 using System.Text;
 using PcapWatch.Packets;
+using PcapWatch.Index;
 
-namespace PcapWatch.Index;
+namespace PcapWatch.Changelog;
 
 /// <summary>
 /// What a changelog topic says now: the latest value per key (null for a tombstone). Keys spelled as a MAC's canonical

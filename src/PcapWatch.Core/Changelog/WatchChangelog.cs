@@ -3,8 +3,9 @@ using PcapWatch.Kafka;
 using PcapWatch.Packets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using PcapWatch.Index;
 
-namespace PcapWatch.Index;
+namespace PcapWatch.Changelog;
 
 /// <summary>
 /// Publishes the watched-MAC index as a table topic (the recipe's COMP_WATCH_BY_MACADDR): key = canonical MAC,

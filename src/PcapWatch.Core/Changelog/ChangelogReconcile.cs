@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using PcapWatch.Packets;
+using PcapWatch.Index;
 
-namespace PcapWatch.Index;
+namespace PcapWatch.Changelog;
 
 /// <summary>
 /// One reconcile of the changelog topic with the index: the topic is read on another thread (<see cref="Reading"/>),
