@@ -4,6 +4,7 @@ using BenchmarkDotNet.Running;
 using PcapWatch.Index;
 using PcapWatch.Join;
 using PcapWatch.Packets;
+using PcapWatch.Bindings;
 
 namespace PcapWatch.Benchmarks;
 

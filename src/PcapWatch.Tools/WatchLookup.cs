@@ -6,6 +6,7 @@ using PcapWatch.Kafka;
 using PcapWatch.Packets;
 using PcapWatch.Output;
 using PcapWatch.Tables;
+using PcapWatch.Bindings;
 
 namespace PcapWatch.Tools;
 

@@ -3,7 +3,7 @@ namespace PcapWatch.Join;
 /// <summary>
 /// Which side of a packet is attributed, and by what: <c>--match</c>'s comma list. <see cref="Src"/> and
 /// <see cref="Dst"/> choose the sides; <see cref="Ip"/> adds attribution by the side's IP address, through the
-/// bindings learned from DHCP, ARP and NDP (<see cref="Index.IpBindings"/>), for traffic seen behind a router.
+/// bindings learned from DHCP, ARP and NDP (<see cref="Bindings.IpBindings"/>), for traffic seen behind a router.
 /// </summary>
 [Flags]
 public enum MatchMode

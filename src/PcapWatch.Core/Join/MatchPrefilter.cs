@@ -1,3 +1,4 @@
+using PcapWatch.Bindings;
 using PcapWatch.Packets;
 
 namespace PcapWatch.Join;

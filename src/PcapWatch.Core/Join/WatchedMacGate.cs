@@ -1,5 +1,6 @@
 using PcapWatch.Index;
 using PcapWatch.Packets;
+using PcapWatch.Bindings;
 
 namespace PcapWatch.Join;
 

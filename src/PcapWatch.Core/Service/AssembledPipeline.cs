@@ -5,6 +5,7 @@ using PcapWatch.Index;
 using PcapWatch.Join;
 using PcapWatch.Kafka;
 using PcapWatch.Output;
+using PcapWatch.Bindings;
 
 namespace PcapWatch.Service;
 

@@ -3,6 +3,7 @@ using PcapWatch.Index;
 using PcapWatch.Join;
 using PcapWatch.Output;
 using PcapWatch.Packets;
+using PcapWatch.Bindings;
 
 namespace PcapWatch.Service;
 

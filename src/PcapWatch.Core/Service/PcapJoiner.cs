@@ -5,6 +5,7 @@ using PcapWatch.Kafka;
 using PcapWatch.Output;
 using PcapWatch.Packets;
 using Microsoft.Extensions.Logging;
+using PcapWatch.Bindings;
 
 namespace PcapWatch.Service;
 

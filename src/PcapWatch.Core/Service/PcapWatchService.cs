@@ -6,6 +6,7 @@ using PcapWatch.Output;
 using PcapWatch.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using PcapWatch.Bindings;
 
 namespace PcapWatch.Service;
 
@@ -126,7 +127,7 @@ public sealed class PcapWatchService
         var status = new StatusLine(o.StatusInterval, pipeline.Packets, pipeline.Maintainer, Progress, pipeline.DeadLetters, _log);
         var reporting = new LoopReporting(pipeline.Packets, pipeline.Maintainer, pipeline.DeadLetters, Progress, metrics, status, kafka,
             o.BootstrapServers);
-        var parts = new LoopParts(pipeline.Tables, bindings, pipeline.Packets, pipeline.Commits, pipeline.Reconciler, reporting)
+        var parts = new LoopParts(pipeline.Tables, bindings is null ? null : new BindingsFeed(bindings), pipeline.Packets, pipeline.Commits, pipeline.Reconciler, reporting)
         {
             CommitInterval = o.CommitInterval,
             CheckpointInterval = o.CheckpointInterval,

@@ -1,6 +1,7 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using PcapWatch.Kafka;
+using PcapWatch.Bindings;
 
 namespace PcapWatch.Service;
 

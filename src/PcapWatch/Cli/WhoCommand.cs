@@ -6,6 +6,7 @@ using PcapWatch.Kafka;
 using PcapWatch.Packets;
 
 using PcapWatch.Tools;
+using PcapWatch.Bindings;
 
 namespace PcapWatch.Cli;
 
@@ -96,8 +97,8 @@ internal static class WhoCommand
 
     private static string Stamp(long ms) => ms == long.MaxValue ? "no end" : UnixTime.ToDateTimeOffset(ms).UtcDateTime.ToString("O");
 
-    private static string Describe(PcapWatch.Index.IpBindings.Interval held) =>
-        $"{held.Mac} ({PcapWatch.Packets.BindingEvidence.Describe(held.Source)}, {Stamp(held.FromMs)} to {Stamp(held.UntilMs)})";
+    private static string Describe(PcapWatch.Bindings.IpBindings.Interval held) =>
+        $"{held.Mac} ({PcapWatch.Bindings.BindingEvidence.Describe(held.Source)}, {Stamp(held.FromMs)} to {Stamp(held.UntilMs)})";
 
     /// <summary>The answer for a moment in the past: what held the address then, and whom its traffic was attributed to.</summary>
     private static bool AnswerAt(WatchLookup lookup, string query, DateTimeOffset at, TextWriter output)

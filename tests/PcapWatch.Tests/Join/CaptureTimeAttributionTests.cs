@@ -5,6 +5,7 @@ using PcapWatch.Join;
 using PcapWatch.Packets;
 using PcapWatch.Tables;
 using PcapWatch.Tests.Shared;
+using PcapWatch.Bindings;
 
 namespace PcapWatch.Tests.Join;
 

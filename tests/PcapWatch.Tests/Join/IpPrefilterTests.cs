@@ -6,6 +6,7 @@ using PcapWatch.Index;
 using PcapWatch.Join;
 using PcapWatch.Packets;
 using PcapWatch.Tests.Shared;
+using PcapWatch.Bindings;
 
 namespace PcapWatch.Tests.Join;
 

@@ -3,6 +3,7 @@ using PcapWatch.Index;
 using PcapWatch.Join;
 using PcapWatch.Packets;
 using PcapWatch.Tests.Shared;
+using PcapWatch.Bindings;
 
 namespace PcapWatch.Tests.Join;
 

@@ -6,6 +6,7 @@ using PcapWatch.Join;
 using PcapWatch.Output;
 using PcapWatch.Packets;
 using PcapWatch.Tables;
+using PcapWatch.Bindings;
 
 namespace PcapWatch.Tests.Join;
 

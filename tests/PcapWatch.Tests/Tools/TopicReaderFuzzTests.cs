@@ -10,6 +10,7 @@ using PcapWatch.Index;
 using PcapWatch.Kafka;
 using PcapWatch.Packets;
 using PcapWatch.Tools;
+using PcapWatch.Bindings;
 
 namespace PcapWatch.Tests.Tools;
 

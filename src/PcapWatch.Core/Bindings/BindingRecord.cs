@@ -4,7 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using PcapWatch.Packets;
 
-namespace PcapWatch.Index;
+namespace PcapWatch.Bindings;
 
 /// <summary>
 /// A binding as the IP_MAC_BINDINGS topic holds it: key = the address's usual spelling, value =

@@ -1,7 +1,8 @@
 using System.Buffers.Text;
 using System.Text.Json;
+using PcapWatch.Packets;
 
-namespace PcapWatch.Packets;
+namespace PcapWatch.Bindings;
 
 /// <summary>
 /// Reads the IP ↔ MAC statement a DHCP, ARP or IPv6 neighbour-advertisement packet makes. A second pass of its own,

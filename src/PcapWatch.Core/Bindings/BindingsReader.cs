@@ -3,14 +3,14 @@ using Microsoft.Extensions.Logging;
 using PcapWatch.Index;
 using PcapWatch.Kafka;
 
-namespace PcapWatch.Service;
+namespace PcapWatch.Bindings;
 
 /// <summary>
 /// Reads IP_MAC_BINDINGS from the beginning, every partition (no group: each instance needs every binding), into the
 /// instance's <see cref="IpBindings"/>; polled on the pipeline thread between packet batches, as the tables are. An
 /// unreadable record is counted and logged (with its partition and offset), never fatal.
 /// </summary>
-public sealed class BindingsReader : IBindingsFeed, IDisposable
+public sealed class BindingsReader : IDisposable
 {
     private readonly IConsumer<byte[]?, byte[]?> _consumer;
     private readonly SharedBindings _shared;

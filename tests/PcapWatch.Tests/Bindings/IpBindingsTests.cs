@@ -2,8 +2,9 @@ using CsCheck;
 using NUnit.Framework;
 using PcapWatch.Index;
 using PcapWatch.Packets;
+using PcapWatch.Bindings;
 
-namespace PcapWatch.Tests.Index;
+namespace PcapWatch.Tests.Bindings;
 
 public class IpBindingsTests
 {

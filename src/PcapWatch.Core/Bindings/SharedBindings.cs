@@ -3,7 +3,7 @@ using PcapWatch.Index;
 using PcapWatch.Kafka;
 using PcapWatch.Packets;
 
-namespace PcapWatch.Service;
+namespace PcapWatch.Bindings;
 
 /// <summary>
 /// The IP ↔ MAC bindings of one instance and the topic that shares them with the others: what this instance learns

@@ -1,6 +1,7 @@
 using PcapWatch.Packets;
+using PcapWatch.Index;
 
-namespace PcapWatch.Index;
+namespace PcapWatch.Bindings;
 
 /// <summary>
 /// IP address → which MAC held it when: the bindings learned from DHCP ACKs and RELEASEs, ARP and IPv6 neighbour

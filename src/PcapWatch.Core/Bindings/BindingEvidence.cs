@@ -1,4 +1,6 @@
-namespace PcapWatch.Packets;
+using PcapWatch.Packets;
+
+namespace PcapWatch.Bindings;
 
 /// <summary>What kind of packet said which MAC holds an address.</summary>
 public enum BindingSource : byte
