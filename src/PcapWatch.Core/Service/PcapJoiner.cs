@@ -34,17 +34,13 @@ public sealed class PcapJoiner : IPacketStage, IDisposable
     private readonly TopicNames _topics;
     private readonly PipelineProgress _progress;
     private readonly DeadLetterWriter _deadLetters;
-    private readonly OffsetTracker _offsets;
     private readonly DeliveryTracker _deliveries;
-    private readonly CommitCoordinator _commits;
-    private readonly TimeSpan _flushBudget;
-    // Set by the service: a stop in progress ends the waits of the rebalance handlers, and no flush outlasts the deadline.
+    private readonly PacketCommitter _committer;
+    // Set by the service: a stop in progress ends the waits of the rebalance handlers.
     private CancellationToken _stopping;
-    private DateTime _shutdownDeadline = DateTime.MaxValue;
     // The output key of the last MAC matched.
     private MacAddress _lastKeyMac;
     private byte[]? _lastKey;
-    private DateTime? _unacknowledgedSince;
     private readonly SharedBindings? _bindings;
     private bool _paused;
 
@@ -61,33 +57,22 @@ public sealed class PcapJoiner : IPacketStage, IDisposable
         _bindings = bindings;
         _log = log;
         _deliveries = output.Deliveries;
-        _commits = output.Commits;
         _producer = output.Producer;
         _deadLetters = output.DeadLetters;
         _decider = decider;
         _topics = options.Topics;
-        _offsets = new OffsetTracker(_topics.Pcap);
         _progress = progress;
-        var consumerConfig = ClientSettings.Consumer(options.BootstrapServers, options.GroupId, options.ConsumerProperties);
-        // With KIP-848 (group.protocol=consumer) the broker assigns partitions and owns the session timeout.
-        if (consumerConfig.Get("group.protocol") != "consumer")
-        {
-            // Eager round-robin: every rebalance revokes all partitions (flushed and committed first), then reassigns
-            // evenly. Cooperative-sticky avoids that pause, but on the embedded broker it left a reassigned partition
-            // unfed for minutes in 1 of 3 runs of the scale-out test; set partition.assignment.strategy to use it.
-            consumerConfig.PartitionAssignmentStrategy ??= PartitionAssignmentStrategy.RoundRobin;
-            // Failover after a crash: a dead instance's partitions move after 10 s without heartbeats (Kafka's default
-            // is 45 s).
-            consumerConfig.SessionTimeoutMs ??= 10_000;
-            consumerConfig.HeartbeatIntervalMs ??= 2_000;
-        }
-        // A rebalance waits at most this long for members to rejoin (the default, 300 s, also bounds how long a
-        // restarted instance can wait behind members that were killed). The loop polls every 100 ms or faster.
-        consumerConfig.MaxPollIntervalMs ??= 30_000;
-        // A flush between polls must leave the group in no doubt that this member is alive.
-        _flushBudget = TimeSpan.FromMilliseconds(Math.Min(10_000, consumerConfig.MaxPollIntervalMs.Value / 3));
-        var startingOffsets = new StartingOffsets(consumerConfig.Get("auto.offset.reset"));
-        _consumer = KafkaClients.ConsumerBuilder<Ignore, Ignore>(consumerConfig, kafka)
+        var config = PcapConsumerSettings.For(options);
+        _committer = new PacketCommitter(_topics.Pcap, output.Commits, output.Deliveries, progress, PcapConsumerSettings.FlushBudget(config), log);
+        _consumer = BuildConsumer(config, kafka);
+        _committer.CommitFor(_consumer);
+        _records = new NativeRecordBatch(_consumer);
+    }
+
+    private IConsumer<Ignore, Ignore> BuildConsumer(ConsumerConfig config, KafkaConnectivity kafka)
+    {
+        var startingOffsets = new StartingOffsets(config.Get("auto.offset.reset"));
+        return KafkaClients.ConsumerBuilder<Ignore, Ignore>(config, kafka)
             .SetPartitionsAssignedHandler((consumer, assigned) => Guarded(() =>
             {
                 _progress.OnAssigned(consumer.Assignment.Count + assigned.Count);
@@ -96,20 +81,17 @@ public sealed class PcapJoiner : IPacketStage, IDisposable
             }, () => assigned.Select(tp => new TopicPartitionOffset(tp, Offset.Unset))))
             .SetPartitionsRevokedHandler((consumer, revoked) => Guarded(() =>
             {
+                // Cooperative rebalance: hand over only after the revoked partitions' matches are safe and committed.
                 _progress.OnAssigned(Math.Max(0, consumer.Assignment.Count - revoked.Count));
-                OnRevoked(revoked);
+                _committer.OnRevoked(revoked);
                 return 0;
             }, () => 0))
             .SetPartitionsLostHandler((_, lost) => Guarded(() =>
             {
-                // Lost (not revoked): another member may already own them; committing now could move its offsets.
-                _offsets.Forget(lost.Select(tp => tp.TopicPartition));
-                _log.LogWarning("Lost pcap partitions {Partitions}; their uncommitted records will be re-read by the new owner",
-                    string.Join(",", lost.Select(p => p.Partition.Value)));
+                _committer.OnLost(lost);
                 return 0;
             }, () => 0))
             .Build();
-        _records = new NativeRecordBatch(_consumer);
     }
 
     /// <summary>
@@ -129,7 +111,6 @@ public sealed class PcapJoiner : IPacketStage, IDisposable
         }
     }
 
-
     /// <param name="stopping">Signalled when the service is asked to stop.</param>
     public void Subscribe(CancellationToken stopping)
     {
@@ -138,16 +119,9 @@ public sealed class PcapJoiner : IPacketStage, IDisposable
     }
 
     /// <summary>From now on no flush (the loop's, a rebalance's, the one closing the consumer makes) waits past <paramref name="deadline"/>.</summary>
-    public void StopBy(DateTime deadline) => _shutdownDeadline = deadline;
+    public void StopBy(DateTime deadline) => _committer.StopBy(deadline);
 
-    public TimeSpan FlushBudget
-    {
-        get
-        {
-            var left = _shutdownDeadline - DateTime.UtcNow;
-            return left < TimeSpan.Zero ? TimeSpan.Zero : left < _flushBudget ? left : _flushBudget;
-        }
-    }
+    public TimeSpan FlushBudget => _committer.FlushBudget;
 
     /// <summary>The newest capture time of the packets this instance read past the gate (0 before the first).</summary>
     public long NewestCaptureMs => _decider.NewestCaptureMs;
@@ -217,7 +191,7 @@ public sealed class PcapJoiner : IPacketStage, IDisposable
         }
         if (decision.Outcome == PacketOutcome.Matched) ProduceMatches(record.Timestamp);
         else if (decision.Outcome == PacketOutcome.Rejected) DeadLetter(record, decision);
-        _offsets.Processed(record.Partition, record.Offset);
+        _committer.Processed(record.Partition, record.Offset);
         return true;
     }
 
@@ -282,75 +256,8 @@ public sealed class PcapJoiner : IPacketStage, IDisposable
         if (_paused) _consumer.Pause(_consumer.Assignment);
     }
 
-    /// <summary>
-    /// Waits (at most a bounded time) until every produced match and dead letter is acknowledged, produces again what
-    /// the broker refused, and commits the consumed offsets only when all of it is safe. Returns whether it committed;
-    /// a commit that has to wait is tried again at the next interval. Never waits past <paramref name="cancel"/>.
-    /// </summary>
-    public bool FlushAndCommit(CancellationToken cancel = default, IEnumerable<TopicPartition>? only = null) =>
-        FlushAndCommit(FlushBudget, cancel, only);
-
-    /// <inheritdoc cref="FlushAndCommit(CancellationToken, IEnumerable{TopicPartition}?)"/>
-    public bool FlushAndCommit(TimeSpan budget, CancellationToken cancel, IEnumerable<TopicPartition>? only = null)
-    {
-        bool committed = TryFlushAndCommit(budget, cancel, only);
-        _progress.OnCommitAttempt(committed, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        return committed;
-    }
-
-    bool IPacketStage.FlushAndCommit(TimeSpan budget, CancellationToken cancel) => FlushAndCommit(budget, cancel);
-
-    private bool TryFlushAndCommit(TimeSpan budget, CancellationToken cancel, IEnumerable<TopicPartition>? only)
-    {
-        // What the broker refused is produced again by the coordinator; the next commit waits for those too.
-        bool settled = _commits.Settle(budget, cancel, out bool acknowledged);
-        if (!acknowledged && _unacknowledgedSince is null)
-        {
-            _unacknowledgedSince = DateTime.UtcNow;
-            _log.LogWarning("The broker has not acknowledged {InFlight} output records within {Budget} s; pcap offsets are not committed past them",
-                _deliveries.InFlight, (int)budget.TotalSeconds);
-        }
-        else if (acknowledged && _unacknowledgedSince is { } since)
-        {
-            _log.LogInformation("Output acknowledged again after {Seconds:F0} s", (DateTime.UtcNow - since).TotalSeconds);
-            _unacknowledgedSince = null;
-        }
-        if (!settled) return false;
-        var offsets = _offsets.ToCommit(tp => _consumer.Position(tp).Value, only);
-        if (offsets.Count == 0) return true;
-        try
-        {
-            _consumer.Commit(offsets);
-        }
-        catch (KafkaException ex)
-        {
-            // A refused commit loses nothing: those records are read again (by us or the partitions' next owner).
-            // Typical after a broker stall or a rebalance (unknown member, rebalance in progress). Keep the offsets:
-            // the next commit retries them, unless the partitions were revoked or lost meanwhile (the handlers drop
-            // those).
-            _log.LogWarning("Commit of pcap offsets refused ({Reason}); will retry, and records may be read twice", ex.Error.Reason);
-            return false;
-        }
-        _offsets.Committed(offsets);
-        if (_log.IsEnabled(LogLevel.Debug))
-        {
-            _log.LogDebug("Committed pcap offsets {Offsets}", string.Join(",", offsets.Select(o => $"{o.Partition.Value}:{o.Offset.Value}")));
-        }
-        return true;
-    }
-
-    private void OnRevoked(List<TopicPartitionOffset> revoked)
-    {
-        // Cooperative rebalance: hand over only after the revoked partitions' matches are safe and committed.
-        // If the output cannot be acknowledged in time the partitions go uncommitted: their next owner reads them again.
-        var partitions = revoked.Select(r => r.TopicPartition).ToList();
-        FlushAndCommit(CancellationToken.None, partitions);
-        // Whether or not that commit went through, these offsets are no longer ours to commit: a member may commit any
-        // partition of its group, so a refused commit retried later would move the next owner's offsets back (seen
-        // in the scale-out test: a member's stale offsets from before a rebalance overwrote the new owner's).
-        _offsets.Forget(partitions);
-        _log.LogInformation("Released pcap partitions {Partitions}", string.Join(",", partitions.Select(p => p.Partition.Value)));
-    }
+    /// <summary>Commits what was consumed once all output made from it is safe (<see cref="PacketCommitter"/>); whether it committed.</summary>
+    public bool FlushAndCommit(TimeSpan budget, CancellationToken cancel) => _committer.FlushAndCommit(budget, cancel);
 
     public void Dispose()
     {
