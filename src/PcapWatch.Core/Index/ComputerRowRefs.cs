@@ -60,17 +60,14 @@ internal sealed class ComputerRowRefs
     }
 
     /// <summary>The reverse maps: employee key → computer row keys, MAC → computer row keys.</summary>
-    public (RowKeyMultiMap<string> ByEmployee, RowKeyMultiMap<long> ByMac) BuildMaps()
+    public ComputerReferences BuildMaps()
     {
-        var byEmployee = new RowKeyMultiMap<string>(StringComparer.Ordinal, Count);
-        var byMac = new RowKeyMultiMap<long>(null, Count);
+        var references = new ComputerReferences(Count);
         foreach (var row in this)
         {
-            var rowKey = Encoding.UTF8.GetString(row.RowKey);
-            if (row.HasEmployee) byEmployee.Add(Encoding.UTF8.GetString(row.EmpKey), rowKey);
-            if (row.Mac is { } mac) byMac.Add(mac, rowKey);
+            references.Add(Encoding.UTF8.GetString(row.RowKey), row.HasEmployee ? Encoding.UTF8.GetString(row.EmpKey) : null, row.Mac);
         }
-        return (byEmployee, byMac);
+        return references;
     }
 
     public Enumerator GetEnumerator() => new(_buffer.AsSpan(0, _length));

@@ -51,7 +51,7 @@ public sealed class IndexRebuild
 
     public void OnEmployee(ReadOnlySpan<byte> key, ReadOnlySpan<byte> row)
     {
-        if (RowCodec.TryGetField(row, RowCodec.EmployeeWatchFlag, out var flag) && EmployeeRow.IsWatchedFlag(flag))
+        if (WatchRule.IsWatched(row))
         {
             _watched[key.ToArray()] = new WatchedEmployee(Copy(row, RowCodec.EmployeeKey), Copy(row, RowCodec.EmployeeName));
         }
@@ -61,10 +61,10 @@ public sealed class IndexRebuild
 
     public void OnComputer(ReadOnlySpan<byte> key, ReadOnlySpan<byte> row)
     {
-        long? macValue = RowCodec.TryGetComputerMac(row, out var mac) ? mac.Value : null;
+        long? macValue = WatchRule.TryGetMac(row, out var mac) ? mac.Value : null;
         if (_onlyMacs is not null && (macValue is null || !_onlyMacs.Contains(mac.Value))) return;
         if (macValue is not null) RowsWithMac++;
-        bool hasEmployee = RowCodec.TryGetField(row, RowCodec.ComputerEmpKey, out var empKey);
+        bool hasEmployee = WatchRule.TryGetEmployeeKey(row, out var empKey);
         bool hasCompId = RowCodec.TryGetField(row, RowCodec.ComputerCompId, out var compId);
         if (_onlyMacs is not null) Resolve(new ComputerRowRefs.Row(key, hasEmployee, empKey, macValue, hasCompId, compId));
         else Rows.Add(key, hasEmployee, empKey, macValue, hasCompId, compId);

@@ -35,8 +35,7 @@ public sealed class OwnershipHistory : IWatchedMacs
     private readonly Dictionary<string, List<Version>> _employees = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Version>> _computers = new(StringComparer.Ordinal);
     // Which computer rows had a MAC, or an employee key, in any version kept: who a change can affect.
-    private readonly RowKeyMultiMap<long> _computersAtMac = new();
-    private readonly RowKeyMultiMap<string> _computersOfEmployee = new(StringComparer.Ordinal);
+    private readonly ComputerReferences _references = new();
     private readonly Dictionary<long, Segment[]> _timelines = new();
     private long _newestMs = long.MinValue;
     private long _horizonMs = long.MinValue;
@@ -65,7 +64,7 @@ public sealed class OwnershipHistory : IWatchedMacs
     public bool RecordEmployee(string key, byte[]? row, long fromMs, ISet<long> affected)
     {
         bool newest = Insert(_employees, key, row, fromMs);
-        if (_computersOfEmployee.TryGet(key, out var computers))
+        if (_references.TryGetOfEmployee(key, out var computers))
         {
             foreach (var computer in computers.ToArray()) AddMacsOf(computer, affected);
         }
@@ -84,18 +83,9 @@ public sealed class OwnershipHistory : IWatchedMacs
     /// <summary>Notes which MAC and employee a computer version names (who a later change can affect).</summary>
     private (long? Mac, string? EmpKey) NoteReferences(string key, byte[] row)
     {
-        long? mac = null;
-        string? empKey = null;
-        if (RowCodec.TryGetComputerMac(row, out var address))
-        {
-            mac = address.Value;
-            _computersAtMac.Add(address.Value, key);
-        }
-        if (RowCodec.TryGetField(row, RowCodec.ComputerEmpKey, out var empKeyBytes))
-        {
-            empKey = EmployeeKeyText(empKeyBytes);
-            _computersOfEmployee.Add(empKey, key);
-        }
+        long? mac = WatchRule.TryGetMac(row, out var address) ? address.Value : null;
+        string? empKey = WatchRule.TryGetEmployeeKey(row, out var empKeyBytes) ? EmployeeKeyText(empKeyBytes) : null;
+        _references.Add(key, empKey, mac);
         return (mac, empKey);
     }
 
@@ -117,7 +107,7 @@ public sealed class OwnershipHistory : IWatchedMacs
     /// <summary>Recomputes a MAC's timeline from the versions: the join at every boundary of the rows it involves.</summary>
     public void Rebuild(long mac)
     {
-        if (!_computersAtMac.TryGet(mac, out var keySet) || !MayHaveHadAWatchedOwner(mac, keySet))
+        if (!_references.TryGetAtMac(mac, out var keySet) || !MayHaveHadAWatchedOwner(mac, keySet))
         {
             _timelines.Remove(mac);
             return;
@@ -130,7 +120,7 @@ public sealed class OwnershipHistory : IWatchedMacs
             foreach (var v in versions)
             {
                 boundaries.Add(v.FromMs);
-                if (v.Row is not null && RowCodec.TryGetField(v.Row, RowCodec.ComputerEmpKey, out var empKey)
+                if (v.Row is not null && WatchRule.TryGetEmployeeKey(v.Row, out var empKey)
                     && TryGetEmployee(empKey, out _, out var employeeVersions))
                 {
                     foreach (var e in employeeVersions) boundaries.Add(e.FromMs);
@@ -144,15 +134,12 @@ public sealed class OwnershipHistory : IWatchedMacs
         foreach (long t in boundaries)
         {
             owners.Clear();
+            var employees = new EmployeesAt(this, t);
             foreach (var key in keys)
             {
                 if (!_computers.TryGetValue(key, out var computerVersions) || At(computerVersions, t) is not { } computer) continue;
-                if (!RowCodec.TryGetComputerMac(computer, out var at) || at.Value != mac) continue;
-                if (!RowCodec.TryGetField(computer, RowCodec.ComputerEmpKey, out var empKeyBytes)) continue;
-                if (!TryGetEmployee(empKeyBytes, out var empKey, out var employeeVersions) || At(employeeVersions, t) is not { } employee) continue;
-                if (!RowCodec.TryGetField(employee, RowCodec.EmployeeWatchFlag, out var flag) || !EmployeeRow.IsWatchedFlag(flag)) continue;
-                owners.Add(new WatchedComputer(macAddress, key, RowCodec.Field(computer, RowCodec.ComputerCompId),
-                    RowCodec.Field(employee, RowCodec.EmployeeKey)!, RowCodec.Field(employee, RowCodec.EmployeeName), empKey));
+                if (!WatchRule.TryGetMac(computer, out var at) || at.Value != mac) continue;
+                if (WatchRule.TryGetOwner(macAddress, key, computer, ref employees, out var owner)) owners.Add(owner);
             }
             var record = owners.Count == 0 ? [] : OwnerRecord.Encode(owners);
             if (segments.Count > 0 && segments[^1].Owners.AsSpan().SequenceEqual(record)) continue;
@@ -162,6 +149,17 @@ public sealed class OwnershipHistory : IWatchedMacs
         }
         if (anyOwner) _timelines[mac] = segments.ToArray();
         else _timelines.Remove(mac);
+    }
+
+    /// <summary>The employees as they were at a time.</summary>
+    private readonly struct EmployeesAt(OwnershipHistory history, long atMs) : IEmployeeRows
+    {
+        public byte[]? Find(ReadOnlySpan<byte> empKey, out string? empKeyText)
+        {
+            bool found = history.TryGetEmployee(empKey, out var key, out var versions);
+            empKeyText = found ? key : null;
+            return found ? At(versions, atMs) : null;
+        }
     }
 
     /// <summary>
@@ -175,8 +173,8 @@ public sealed class OwnershipHistory : IWatchedMacs
             if (!_computers.TryGetValue(key, out var versions)) continue;
             foreach (var v in versions)
             {
-                if (v.Row is null || !RowCodec.TryGetComputerMac(v.Row, out var at) || at.Value != mac) continue;
-                if (RowCodec.TryGetField(v.Row, RowCodec.ComputerEmpKey, out var empKey) && EverWatched(empKey)) return true;
+                if (v.Row is null || !WatchRule.TryGetMac(v.Row, out var at) || at.Value != mac) continue;
+                if (WatchRule.TryGetEmployeeKey(v.Row, out var empKey) && EverWatched(empKey)) return true;
             }
         }
         return false;
@@ -203,7 +201,7 @@ public sealed class OwnershipHistory : IWatchedMacs
     {
         foreach (var e in employeeVersions)
         {
-            if (e.Row is not null && RowCodec.TryGetField(e.Row, RowCodec.EmployeeWatchFlag, out var flag) && EmployeeRow.IsWatchedFlag(flag)) return true;
+            if (e.Row is not null && WatchRule.IsWatched(e.Row)) return true;
         }
         return false;
     }

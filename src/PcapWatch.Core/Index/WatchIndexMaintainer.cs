@@ -20,67 +20,26 @@ public sealed class WatchIndexMaintainer
     private readonly FasterTableStore _employees;
     private readonly FasterTableStore _computers;
     // Secondary indexes over the computers store, derived from it (row keys only; rows stay in FASTER).
-    private RowKeyMultiMap<string> _computersByEmployee = new(StringComparer.Ordinal);
-    private RowKeyMultiMap<long> _computersByMac = new();
-    // After a restart the two maps above are made on another thread while packets already flow; the first table change
-    // (or recompute) waits for them.
-    private Task<(RowKeyMultiMap<string>, RowKeyMultiMap<long>)>? _mapsInTheMaking;
+    private ComputerReferences _references = new();
+    // After a restart the maps are made on another thread while packets already flow; the first table change (or
+    // recompute) waits for them.
+    private Task<ComputerReferences>? _mapsInTheMaking;
     private readonly HashSet<long> _reportedConflicts = new();
     private readonly HashSet<long> _deferred = new();
-    private readonly HashSet<long> _historyAffected = new();
     private readonly IWatchIndexObserver? _observer;
     private bool _deferring;
     private bool _loadingIntoEmptyStores;
 
-    /// <param name="history">With attribution at capture time: every change is recorded as a version valid from its
-    /// time, and the current tables take only a row's newest version by that time.</param>
     public WatchIndexMaintainer(FasterTableStore employees, FasterTableStore computers, IWatchIndexObserver? observer = null,
-        ILogger? log = null, OwnershipHistory? history = null)
+        ILogger? log = null)
     {
         _log = log ?? NullLogger.Instance;
         _employees = employees;
         _computers = computers;
         _observer = observer;
-        History = history;
     }
 
     public WatchIndex Index { get; } = new();
-
-    /// <summary>Who owned each MAC when (attributing at capture time; null otherwise).</summary>
-    public OwnershipHistory? History { get; }
-
-    /// <summary>Changes that were not their row's newest version by valid time (kept in the history only).</summary>
-    public long OlderVersions { get; private set; }
-
-    /// <summary>
-    /// The newest capture time this instance has decided packets for (set by the pipeline before each batch of table
-    /// changes): a change valid before it is late, as packets in between were attributed without it.
-    /// </summary>
-    public long DecidedUpToMs { get; set; }
-
-    /// <summary>Table changes valid before packets already decided (attributing at capture time).</summary>
-    public long LateChanges { get; private set; }
-
-    /// <summary>
-    /// After a change was recorded in the history: counts it when late, brings the timelines up to date unless
-    /// deferring, and says whether the current tables must leave it alone (not its row's newest version by valid time).
-    /// </summary>
-    private bool OnlyInHistory(string table, string rowKey, long validFromMs, bool newest)
-    {
-        CountIfLate(table, rowKey, validFromMs);
-        if (!_deferring) History!.RebuildAll(_historyAffected);
-        if (newest) return false;
-        OlderVersions++;
-        return true;
-    }
-
-    private void CountIfLate(string table, string rowKey, long validFromMs)
-    {
-        if (validFromMs >= DecidedUpToMs) return;
-        LateChanges++;
-        _log.LogWarning("{Table} row {RowKey} changed at {ValidFrom:o}, after packets up to {Decided:o} were attributed: those in between went to the owner known then",
-            table, rowKey, UnixTime.ToDateTimeOffset(validFromMs), UnixTime.ToDateTimeOffset(DecidedUpToMs));
-    }
 
     public long EmployeeRows => _employees.Count;
     public long ComputerRows => _computers.Count;
@@ -123,7 +82,6 @@ public sealed class WatchIndexMaintainer
     public void Flush()
     {
         _deferring = false;
-        if (_historyAffected.Count > 0) History!.RebuildAll(_historyAffected);
         if (_loadingIntoEmptyStores)
         {
             _loadingIntoEmptyStores = false;
@@ -223,20 +181,19 @@ public sealed class WatchIndexMaintainer
     private void EnsureMaps()
     {
         if (_mapsInTheMaking is not { } making) return;
-        (_computersByEmployee, _computersByMac) = making.GetAwaiter().GetResult();
+        _references = making.GetAwaiter().GetResult();
         _mapsInTheMaking = null;
     }
 
-    /// <param name="validFromMs">When the change took effect (attributing at capture time; ignored otherwise).</param>
-    public void Apply(TableChange<EmployeeRow> change, long validFromMs = 0)
+    /// <summary>An employees change, taken as the row's present value.</summary>
+    public void Apply(TableChange<EmployeeRow> change)
     {
         EnsureMaps();
-        if (History is not null && OnlyInHistory("employees", change.RowKey, validFromMs, History.Record(change, validFromMs, _historyAffected))) return;
         if (change.Row is { } row) _employees.Upsert(change.RowKey, RowCodec.EncodeEmployee(row));
         else _employees.Delete(change.RowKey);
         if (_loadingIntoEmptyStores) return;
 
-        if (!_computersByEmployee.TryGet(change.RowKey, out var computerKeys)) return;
+        if (!_references.TryGetOfEmployee(change.RowKey, out var computerKeys)) return;
         var affected = new HashSet<long>();
         foreach (var computerKey in computerKeys)
         {
@@ -245,11 +202,10 @@ public sealed class WatchIndexMaintainer
         foreach (var mac in affected) Affect(mac);
     }
 
-    /// <param name="validFromMs">When the change took effect (attributing at capture time; ignored otherwise).</param>
-    public void Apply(TableChange<ComputerRow> change, long validFromMs = 0)
+    /// <summary>A computers change, taken as the row's present value.</summary>
+    public void Apply(TableChange<ComputerRow> change)
     {
         EnsureMaps();
-        if (History is not null && OnlyInHistory("computers", change.RowKey, validFromMs, History.Record(change, validFromMs, _historyAffected))) return;
         var previousBytes = change.Row is { } row
             ? _computers.Upsert(change.RowKey, RowCodec.EncodeComputer(row))
             : _computers.Delete(change.RowKey);
@@ -262,26 +218,17 @@ public sealed class WatchIndexMaintainer
         var affected = new List<long>(2);
         if (previousBytes is not null)
         {
-            if (RowCodec.Field(previousBytes, RowCodec.ComputerEmpKey) is { } previousEmpKey) _computersByEmployee.Remove(previousEmpKey, change.RowKey);
-            if (RowCodec.TryGetComputerMac(previousBytes, out var oldMac))
-            {
-                _computersByMac.Remove(oldMac.Value, change.RowKey);
-                affected.Add(oldMac.Value);
-            }
+            long? oldMac = WatchRule.TryGetMac(previousBytes, out var old) ? old.Value : null;
+            _references.Remove(change.RowKey, RowCodec.Field(previousBytes, RowCodec.ComputerEmpKey), oldMac);
+            if (oldMac is { } o) affected.Add(o);
         }
 
         if (change.Row is { } current)
         {
-            if (current.EmpKey is not null) _computersByEmployee.Add(current.EmpKey, change.RowKey);
-            if (current.MacAddr is not null && MacAddress.TryParse(current.MacAddr, out var newMac))
-            {
-                _computersByMac.Add(newMac.Value, change.RowKey);
-                if (!affected.Contains(newMac.Value)) affected.Add(newMac.Value);
-            }
-            else
-            {
-                KeptOutOfTheIndex(change.RowKey, current.MacAddr);
-            }
+            long? newMac = current.MacAddr is not null && MacAddress.TryParse(current.MacAddr, out var parsed) ? parsed.Value : null;
+            _references.Add(change.RowKey, current.EmpKey, newMac);
+            if (newMac is { } n && !affected.Contains(n)) affected.Add(n);
+            if (newMac is null) KeptOutOfTheIndex(change.RowKey, current.MacAddr);
         }
         foreach (var mac in affected) Affect(mac);
     }
@@ -294,10 +241,9 @@ public sealed class WatchIndexMaintainer
 
     /// <summary>
     /// Whether changes may come in their stored form (<see cref="Load(TableName, StoredChange)"/>): while loading into
-    /// empty stores (nothing but the stores is kept up to date then), and not when attributing at capture time (the
-    /// history keeps rows as objects).
+    /// empty stores (nothing but the stores is kept up to date then).
     /// </summary>
-    public bool TakesStoredChanges => _loadingIntoEmptyStores && History is null;
+    public bool TakesStoredChanges => _loadingIntoEmptyStores;
 
     /// <summary>A change of <paramref name="table"/> in stored form, while <see cref="TakesStoredChanges"/>.</summary>
     public void Load(TableName table, StoredChange change)
@@ -321,22 +267,29 @@ public sealed class WatchIndexMaintainer
     {
         EnsureMaps();
         var owners = new List<WatchedComputer>();
-        if (_computersByMac.TryGet(mac.Value, out var rowKeys))
+        if (_references.TryGetAtMac(mac.Value, out var rowKeys))
         {
             RecomputedRows += rowKeys.Count;
+            var employees = new StoredEmployees(_employees);
             foreach (var rowKey in rowKeys)
             {
-                // Only the fields that decide are read first; strings are made for watched owners only.
-                if (_computers.Read(rowKey) is not { } computer) continue;
-                if (!RowCodec.TryGetField(computer, RowCodec.ComputerEmpKey, out var empKey)) continue;
-                if (_employees.Read(empKey) is not { } employee) continue;
-                if (!RowCodec.TryGetField(employee, RowCodec.EmployeeWatchFlag, out var flag) || !EmployeeRow.IsWatchedFlag(flag)) continue;
-                owners.Add(new WatchedComputer(mac, rowKey, RowCodec.Field(computer, RowCodec.ComputerCompId),
-                    RowCodec.Field(employee, RowCodec.EmployeeKey)!, RowCodec.Field(employee, RowCodec.EmployeeName),
-                    Encoding.UTF8.GetString(empKey)));
+                if (_computers.Read(rowKey) is { } computer && WatchRule.TryGetOwner(mac, rowKey, computer, ref employees, out var owner))
+                {
+                    owners.Add(owner);
+                }
             }
         }
         Publish(mac, owners);
+    }
+
+    /// <summary>The employees as the store holds them now.</summary>
+    private readonly struct StoredEmployees(FasterTableStore store) : IEmployeeRows
+    {
+        public byte[]? Find(ReadOnlySpan<byte> empKey, out string? empKeyText)
+        {
+            empKeyText = null;
+            return store.Read(empKey);
+        }
     }
 
     /// <summary>A MAC with one owner, whose record a restart wrote from the rows' bytes.</summary>

@@ -22,6 +22,9 @@ internal sealed class AssembledPipeline : IDisposable
     public required DeliveryTracker Deliveries { get; init; }
     public required DeadLetterWriter DeadLetters { get; init; }
     public required WatchIndexMaintainer Maintainer { get; init; }
+
+    /// <summary>The tables' changes: the history (when kept), then the present tables and index.</summary>
+    public required TableChangeStream Changes { get; init; }
     public required TableLoader Tables { get; init; }
     public required CommitCoordinator Commits { get; init; }
     public required PcapJoiner Packets { get; init; }
@@ -48,10 +51,10 @@ internal sealed class AssembledPipeline : IDisposable
             var changelog = o.PublishChangelog
                 ? Own(owned, new WatchChangelog(producer, o.Topics.Changelog, deliveries, loggers.CreateLogger<WatchChangelog>(), kafka))
                 : null;
-            var maintainer = new WatchIndexMaintainer(state.Employees, state.Computers, changelog, loggers.CreateLogger<WatchIndexMaintainer>(),
-                state.History);
+            var maintainer = new WatchIndexMaintainer(state.Employees, state.Computers, changelog, loggers.CreateLogger<WatchIndexMaintainer>());
             if (state.Resumed) maintainer.Adopt(state.Rebuild);
-            var tables = new TableLoader(reader, partitions, o.Topics, maintainer, progress, deadLetters, state.Resume, loggers.CreateLogger<TableLoader>());
+            var changes = new TableChangeStream(maintainer, state.History, loggers.CreateLogger<TableChangeStream>());
+            var tables = new TableLoader(reader, partitions, o.Topics, changes, progress, deadLetters, state.Resume, loggers.CreateLogger<TableLoader>());
             var checkpointer = new TableCheckpointer(state.Employees, state.Computers, tables, o.Topics, state.History,
                 TableCheckpointer.HistoryPathIn(o.StateDir), metrics, loggers.CreateLogger<TableCheckpointer>());
             var commits = new CommitCoordinator(new ProducerDeliveries(producer, deliveries), tables, checkpointer,
@@ -61,11 +64,11 @@ internal sealed class AssembledPipeline : IDisposable
             var shared = (o.Match & MatchMode.Ip) != 0
                 ? new SharedBindings(new IpBindings(), o.UsesBindingsTopic ? o.Topics.IpMacBindings : null, o.InstanceId)
                 : null;
-            var joiner = Own(owned, PacketStage(o, maintainer, shared, new PacketOutput(producer, deliveries, deadLetters, commits), progress,
+            var joiner = Own(owned, PacketStage(o, changes, shared, new PacketOutput(producer, deliveries, deadLetters, commits), progress,
                 kafka, loggers, owned));
             var pipeline = new AssembledPipeline
             {
-                Producer = producer, Deliveries = deliveries, DeadLetters = deadLetters, Maintainer = maintainer, Tables = tables,
+                Producer = producer, Deliveries = deliveries, DeadLetters = deadLetters, Maintainer = maintainer, Changes = changes, Tables = tables,
                 Commits = commits, Packets = joiner, Changelog = changelog, Shared = shared,
                 Reconciler = changelog is null ? null
                     : new ChangelogReconciler(changelog, maintainer.Index, o, partitions.GetValueOrDefault(o.Topics.Changelog)),
@@ -80,7 +83,7 @@ internal sealed class AssembledPipeline : IDisposable
         }
     }
 
-    private static PcapJoiner PacketStage(PipelineOptions o, WatchIndexMaintainer maintainer, SharedBindings? shared, PacketOutput output,
+    private static PcapJoiner PacketStage(PipelineOptions o, TableChangeStream changes, SharedBindings? shared, PacketOutput output,
         PipelineProgress progress, KafkaConnectivity kafka, ILoggerFactory loggers, List<IDisposable> owned)
     {
         var log = loggers.CreateLogger<PcapJoiner>();
@@ -88,7 +91,7 @@ internal sealed class AssembledPipeline : IDisposable
             ? (IMatchEncoder)new AvroMatchEncoder(o.SchemaRegistryProperties
                 ?? throw new InvalidOperationException("Avro output needs Schema Registry properties"), o.Topics.Output)
             : new JsonMatchEncoder());
-        var decider = new PacketDecider(new PacketProcessor(maintainer.Index, o.Match, shared?.Bindings, maintainer.History), encoder, log,
+        var decider = new PacketDecider(new PacketProcessor(changes.Present.Index, o.Match, shared?.Bindings, changes.History), encoder, log,
             o.MatchMaxBytes);
         return new PcapJoiner(o, decider, output, progress, kafka, log, shared);
     }

@@ -8,14 +8,14 @@ namespace PcapWatch.Service;
 /// The running loop's reports: progress counters for other threads, the metrics' snapshot, the status line, and the
 /// check that the cluster still accepts the instance's credentials. Made on the loop's thread, which it measures.
 /// </summary>
-internal sealed class LoopReporting(PcapJoiner joiner, WatchIndexMaintainer maintainer, DeadLetterWriter deadLetters, PipelineProgress progress,
+internal sealed class LoopReporting(PcapJoiner joiner, TableChangeStream changes, DeadLetterWriter deadLetters, PipelineProgress progress,
     PipelineMetrics metrics, StatusLine status, KafkaConnectivity kafka, string bootstrapServers) : ILoopReporting
 {
     private readonly long _allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
 
-    public void OnTablesPolled(int changes)
+    public void OnTablesPolled(int changed)
     {
-        if (changes > 0 && maintainer.History is not null) progress.OnLateTableChanges(maintainer.LateChanges);
+        if (changed > 0 && changes.History is not null) progress.OnLateTableChanges(changes.LateChanges);
     }
 
     public void OnBindingsPolled(int records, long late)
@@ -34,7 +34,7 @@ internal sealed class LoopReporting(PcapJoiner joiner, WatchIndexMaintainer main
 
     public void Refresh()
     {
-        metrics.Update(joiner, maintainer, deadLetters);
+        metrics.Update(joiner, changes, deadLetters);
         RecordAllocated();
     }
 

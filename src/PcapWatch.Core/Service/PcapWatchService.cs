@@ -123,9 +123,9 @@ public sealed class PcapWatchService
         pipeline.Packets.Subscribe(cancel);
         _log.LogInformation("Joining {Pcap} → {Output} on {Match} as group {GroupId}, attributing to the owner {Attribution}", o.Topics.Pcap,
             o.Topics.Output, o.Match.ToString().ToLowerInvariant(), o.GroupId,
-            pipeline.Maintainer.History is null ? "now (latest)" : $"at capture time (history kept {o.HistoryRetention.TotalHours:0.###} h)");
+            pipeline.Changes.History is null ? "now (latest)" : $"at capture time (history kept {o.HistoryRetention.TotalHours:0.###} h)");
         var status = new StatusLine(o.StatusInterval, pipeline.Packets, pipeline.Maintainer, Progress, pipeline.DeadLetters, _log);
-        var reporting = new LoopReporting(pipeline.Packets, pipeline.Maintainer, pipeline.DeadLetters, Progress, metrics, status, kafka,
+        var reporting = new LoopReporting(pipeline.Packets, pipeline.Changes, pipeline.DeadLetters, Progress, metrics, status, kafka,
             o.BootstrapServers);
         var parts = new LoopParts(pipeline.Tables, bindings is null ? null : new BindingsFeed(bindings), pipeline.Packets, pipeline.Commits, pipeline.Reconciler, reporting)
         {

@@ -84,13 +84,13 @@ public sealed class PipelineMetrics : IDisposable
     }
 
     /// <summary>Pipeline thread: copies what only it may read.</summary>
-    internal void Update(PcapJoiner joiner, WatchIndexMaintainer maintainer, DeadLetterWriter deadLetters) =>
+    internal void Update(PcapJoiner joiner, TableChangeStream changes, DeadLetterWriter deadLetters) =>
         _snapshot = new Snapshot(joiner.LagByPartition(), new Dictionary<string, long>(deadLetters.ByReason),
-            maintainer.Index.Count, maintainer.EmployeeRows, maintainer.ComputerRows)
+            changes.Present.Index.Count, changes.Present.EmployeeRows, changes.Present.ComputerRows)
         {
-            HistoryVersions = maintainer.History?.VersionCount ?? 0,
-            LateTableChanges = maintainer.LateChanges,
-            JudgedAtHorizon = maintainer.History?.JudgedAtHorizon ?? 0,
+            HistoryVersions = changes.History?.VersionCount ?? 0,
+            LateTableChanges = changes.LateChanges,
+            JudgedAtHorizon = changes.History?.JudgedAtHorizon ?? 0,
         };
 
     /// <summary>The pipeline's delivery accounting, once it exists.</summary>

@@ -14,10 +14,10 @@ internal sealed class StopReport(PipelineOptions options, PipelineProgress progr
             "Stopped: packets={Packets} matches={Matches} dlq={DeadLettered} instance={InstanceId} employees={EmployeeRows} computers={ComputerRows} watched_macs={WatchedMacs} elapsed={Elapsed} dlq_by_reason={DeadLetteredByReason}",
             summary.Packets, summary.Matches, summary.DeadLettered, options.InstanceId, summary.EmployeeRows, summary.ComputerRows,
             summary.WatchedMacs, summary.Elapsed, summary.DeadLetteredByReason);
-        if (maintainer.History is { } history)
+        if (pipeline.Changes.History is { } history)
         {
             log.LogInformation("History: versions={Versions} macs={Macs} older_versions={OlderVersions} late_changes={LateChanges} judged_at_horizon={JudgedAtHorizon} instance={InstanceId}",
-                history.VersionCount, history.MacCount, maintainer.OlderVersions, maintainer.LateChanges, history.JudgedAtHorizon, options.InstanceId);
+                history.VersionCount, history.MacCount, pipeline.Changes.OlderVersions, pipeline.Changes.LateChanges, history.JudgedAtHorizon, options.InstanceId);
         }
         if (pipeline.Shared is { } shared)
         {

@@ -21,7 +21,7 @@ public sealed class TableLoader : ITableFeed
     private readonly ILogger _log;
 
     private readonly IConsumer<byte[]?, byte[]?> _consumer;
-    private readonly WatchIndexMaintainer _maintainer;
+    private readonly TableChangeStream _changes;
     private readonly TopicNames _topics;
     private readonly PipelineProgress _progress;
     private readonly DeadLetterWriter _deadLetters;
@@ -35,12 +35,12 @@ public sealed class TableLoader : ITableFeed
     /// <param name="resume">Per table topic, the next offset of each partition to read (from a checkpoint); a topic
     /// that is absent is read from the beginning.</param>
     public TableLoader(IConsumer<byte[]?, byte[]?> consumer, IReadOnlyDictionary<string, List<TopicPartition>> partitionsOf,
-        TopicNames topics, WatchIndexMaintainer maintainer, PipelineProgress progress, DeadLetterWriter deadLetters,
+        TopicNames topics, TableChangeStream changes, PipelineProgress progress, DeadLetterWriter deadLetters,
         IReadOnlyDictionary<string, Dictionary<int, long>> resume, ILogger log)
     {
         _log = log;
         _topics = topics;
-        _maintainer = maintainer;
+        _changes = changes;
         _progress = progress;
         _deadLetters = deadLetters;
         _consumer = consumer;
@@ -57,7 +57,7 @@ public sealed class TableLoader : ITableFeed
             assignment.Add(new TopicPartitionOffset(tp, next is { } at ? new Offset(at) : Offset.Beginning));
         }
         // A first load (nothing recovered): the index is made once, when the tables are current.
-        _maintainer.TryLoadIntoEmptyStores();
+        _changes.TryLoadIntoEmptyStores();
         _consumer.Assign(assignment);
         _log.LogInformation("Loading tables {Employees} and {Computers}: {Messages} messages to read up to their start-up end offsets",
             topics.Employees, topics.Computers, _startupEnd.Remaining(tp => _next[tp]));
@@ -104,15 +104,15 @@ public sealed class TableLoader : ITableFeed
             e => Math.Max(e.Value, _consumer.Position(e.Key).Value));
 
     /// <summary>Applies up to <paramref name="max"/> table messages, waiting at most <paramref name="wait"/> for the first.</summary>
-    public int Poll(TimeSpan wait, int max) => Poll(wait, max, _maintainer.DecidedUpToMs);
+    public int Poll(TimeSpan wait, int max) => Poll(wait, max, _changes.DecidedUpToMs);
 
     /// <inheritdoc cref="Poll(TimeSpan, int)"/>
     /// <param name="decidedUpToMs">The newest capture time packets were decided for: a change valid before it is late.</param>
     public int Poll(TimeSpan wait, int max, long decidedUpToMs)
     {
-        _maintainer.DecidedUpToMs = decidedUpToMs;
+        _changes.DecidedUpToMs = decidedUpToMs;
         // Index entries are recomputed once per batch (and, while loading, once when the tables are current).
-        _maintainer.Defer();
+        _changes.Defer();
         int applied = 0;
         while (applied < max)
         {
@@ -124,7 +124,7 @@ public sealed class TableLoader : ITableFeed
             _changedSinceCheckpoint++;
             applied++;
         }
-        if (IsCurrent) _maintainer.Flush();
+        if (IsCurrent) _changes.Flush();
         else UpdateCurrent();
         return applied;
     }
@@ -139,14 +139,14 @@ public sealed class TableLoader : ITableFeed
         Rejection rejection;
         try
         {
-            if (_maintainer.TakesStoredChanges)
+            if (_changes.TakesStoredChanges)
             {
                 bool parsed = isEmployees
                     ? TableRecordParser.TryParseEmployee(message.Key, message.Key is not null, message.Value, message.Value is null, _stored, out rejection)
                     : TableRecordParser.TryParseComputer(message.Key, message.Key is not null, message.Value, message.Value is null, _stored, out rejection);
                 if (parsed)
                 {
-                    _maintainer.Load(isEmployees ? TableName.Employees : TableName.Computers, _stored);
+                    _changes.Load(isEmployees ? TableName.Employees : TableName.Computers, _stored);
                     return;
                 }
             }
@@ -156,7 +156,7 @@ public sealed class TableLoader : ITableFeed
                         out var employee, out rejection)
                     && TryValidFrom(employee.Row?.ValidFrom, message.Timestamp.UnixTimestampMs, out long employeeFromMs, out rejection))
                 {
-                    _maintainer.Apply(employee, employeeFromMs);
+                    _changes.Apply(employee, employeeFromMs);
                     return;
                 }
             }
@@ -164,7 +164,7 @@ public sealed class TableLoader : ITableFeed
                          out var computer, out rejection)
                      && TryValidFrom(computer.Row?.ValidFrom, message.Timestamp.UnixTimestampMs, out long validFromMs, out rejection))
             {
-                _maintainer.Apply(computer, validFromMs);
+                _changes.Apply(computer, validFromMs);
                 return;
             }
         }
@@ -187,7 +187,7 @@ public sealed class TableLoader : ITableFeed
     private bool TryValidFrom(string? validFrom, long recordMs, out long validFromMs, out Rejection rejection)
     {
         rejection = default;
-        if (_maintainer.History is null)
+        if (_changes.History is null)
         {
             validFromMs = recordMs;
             return true;
@@ -201,8 +201,8 @@ public sealed class TableLoader : ITableFeed
     {
         if (!_startupEnd.Update(_consumer)) return;
         IsCurrent = true;
-        _maintainer.Flush();
+        _changes.Flush();
         _log.LogInformation("Tables current after {Elapsed} ms: {EmployeeRows} employees, {ComputerRows} computers, {WatchedMacs} watched MACs",
-            _sinceStart.ElapsedMilliseconds, _maintainer.EmployeeRows, _maintainer.ComputerRows, _maintainer.Index.Count);
+            _sinceStart.ElapsedMilliseconds, _changes.Present.EmployeeRows, _changes.Present.ComputerRows, _changes.Present.Index.Count);
     }
 }
