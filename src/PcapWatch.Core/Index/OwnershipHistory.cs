@@ -26,17 +26,11 @@ namespace PcapWatch.Index;
 /// </summary>
 public sealed class OwnershipHistory : IWatchedMacs
 {
-    /// <summary>One version of a row: its stored bytes (<see cref="RowCodec"/>; null for a delete), valid from a time.</summary>
-    internal readonly record struct Version(long FromMs, byte[]? Row);
-
-    /// <summary>From <see cref="FromMs"/> on, these owners (an encoded <see cref="OwnerRecord"/>; empty: none).</summary>
-    internal readonly record struct Segment(long FromMs, byte[] Owners);
-
-    private readonly Dictionary<string, List<Version>> _employees = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<Version>> _computers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<RowVersion>> _employees = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<RowVersion>> _computers = new(StringComparer.Ordinal);
     // Which computer rows had a MAC, or an employee key, in any version kept: who a change can affect.
     private readonly ComputerReferences _references = new();
-    private readonly Dictionary<long, Segment[]> _timelines = new();
+    private readonly OwnerTimelines _timelines = new();
     private long _newestMs = long.MinValue;
     private long _horizonMs = long.MinValue;
 
@@ -49,7 +43,7 @@ public sealed class OwnershipHistory : IWatchedMacs
     public long VersionCount { get; private set; }
 
     /// <summary>Packets captured before the history's horizon, judged as at the horizon.</summary>
-    public long JudgedAtHorizon { get; private set; }
+    public long JudgedAtHorizon => _timelines.JudgedAtHorizon;
 
     /// <summary>The valid time of the newest table change (Unix ms; 0 before the first).</summary>
     public long NewestChangeMs => _newestMs == long.MinValue ? 0 : _newestMs;
@@ -89,14 +83,6 @@ public sealed class OwnershipHistory : IWatchedMacs
         return (mac, empKey);
     }
 
-    /// <summary>Records a parsed employees change (see <see cref="RecordEmployee"/>).</summary>
-    public bool Record(TableChange<EmployeeRow> change, long fromMs, ISet<long> affected) =>
-        RecordEmployee(change.RowKey, change.Row is { } row ? RowCodec.EncodeEmployee(row) : null, fromMs, affected);
-
-    /// <summary>Records a parsed computers change (see <see cref="RecordComputer"/>).</summary>
-    public bool Record(TableChange<ComputerRow> change, long fromMs, ISet<long> affected) =>
-        RecordComputer(change.RowKey, change.Row is { } row ? RowCodec.EncodeComputer(row) : null, fromMs, affected);
-
     /// <summary>Recomputes every MAC in <paramref name="affected"/> and empties it.</summary>
     public void RebuildAll(ISet<long> affected)
     {
@@ -127,7 +113,7 @@ public sealed class OwnershipHistory : IWatchedMacs
                 }
             }
         }
-        var segments = new List<Segment>();
+        var segments = new List<OwnerTimelines.Segment>();
         bool anyOwner = false;
         var owners = new List<WatchedComputer>();
         var macAddress = new MacAddress(mac);
@@ -137,17 +123,17 @@ public sealed class OwnershipHistory : IWatchedMacs
             var employees = new EmployeesAt(this, t);
             foreach (var key in keys)
             {
-                if (!_computers.TryGetValue(key, out var computerVersions) || At(computerVersions, t) is not { } computer) continue;
+                if (!_computers.TryGetValue(key, out var computerVersions) || RowVersions.At(computerVersions, t) is not { } computer) continue;
                 if (!WatchRule.TryGetMac(computer, out var at) || at.Value != mac) continue;
                 if (WatchRule.TryGetOwner(macAddress, key, computer, ref employees, out var owner)) owners.Add(owner);
             }
             var record = owners.Count == 0 ? [] : OwnerRecord.Encode(owners);
             if (segments.Count > 0 && segments[^1].Owners.AsSpan().SequenceEqual(record)) continue;
             if (segments.Count == 0 && record.Length == 0) continue;
-            segments.Add(new Segment(t, record));
+            segments.Add(new OwnerTimelines.Segment(t, record));
             anyOwner |= record.Length > 0;
         }
-        if (anyOwner) _timelines[mac] = segments.ToArray();
+        if (anyOwner) _timelines.Set(mac, segments.ToArray());
         else _timelines.Remove(mac);
     }
 
@@ -158,7 +144,7 @@ public sealed class OwnershipHistory : IWatchedMacs
         {
             bool found = history.TryGetEmployee(empKey, out var key, out var versions);
             empKeyText = found ? key : null;
-            return found ? At(versions, atMs) : null;
+            return found ? RowVersions.At(versions, atMs) : null;
         }
     }
 
@@ -181,7 +167,7 @@ public sealed class OwnershipHistory : IWatchedMacs
     }
 
     /// <summary>The employee row with this key (its key string and versions), looked up without making a string.</summary>
-    private bool TryGetEmployee(ReadOnlySpan<byte> empKey, out string key, out List<Version> versions)
+    private bool TryGetEmployee(ReadOnlySpan<byte> empKey, out string key, out List<RowVersion> versions)
     {
         int chars = Encoding.UTF8.GetMaxCharCount(empKey.Length);
         Span<char> buffer = chars <= 256 ? stackalloc char[chars] : new char[chars];
@@ -197,7 +183,7 @@ public sealed class OwnershipHistory : IWatchedMacs
     private bool EverWatched(ReadOnlySpan<byte> empKey) => TryGetEmployee(empKey, out _, out var versions) && AnyWatched(versions);
 
     /// <summary>Whether any of an employee's versions is watched.</summary>
-    private static bool AnyWatched(List<Version> employeeVersions)
+    private static bool AnyWatched(List<RowVersion> employeeVersions)
     {
         foreach (var e in employeeVersions)
         {
@@ -207,55 +193,16 @@ public sealed class OwnershipHistory : IWatchedMacs
     }
 
     /// <summary>Whether <paramref name="mac"/> had a watched owner at any time kept (the prefilter's question).</summary>
-    public bool Contains(MacAddress mac) => _timelines.ContainsKey(mac.Value);
+    public bool Contains(MacAddress mac) => _timelines.Contains(mac);
 
     /// <summary>The watched owners of <paramref name="mac"/> at <paramref name="atMs"/>, read in place.</summary>
-    public bool TryGetOwners(MacAddress mac, long atMs, out OwnerList owners)
-    {
-        owners = default;
-        if (!_timelines.TryGetValue(mac.Value, out var segments)) return false;
-        if (atMs < _horizonMs)
-        {
-            JudgedAtHorizon++;
-            atMs = _horizonMs;
-        }
-        for (int i = segments.Length - 1; i >= 0; i--)
-        {
-            if (segments[i].FromMs > atMs) continue;
-            if (segments[i].Owners.Length == 0) return false;
-            owners = new OwnerList(segments[i].Owners);
-            return true;
-        }
-        return false;
-    }
+    public bool TryGetOwners(MacAddress mac, long atMs, out OwnerList owners) => _timelines.TryGetOwners(mac, atMs, _horizonMs, out owners);
 
     /// <summary>The owners of <paramref name="mac"/> at <paramref name="atMs"/> as objects: for tools and tests.</summary>
-    public WatchedComputer[] OwnersAt(MacAddress mac, long atMs)
-    {
-        if (!_timelines.TryGetValue(mac.Value, out var segments)) return [];
-        long t = Math.Max(atMs, _horizonMs);
-        for (int i = segments.Length - 1; i >= 0; i--)
-        {
-            if (segments[i].FromMs <= t) return OwnerRecord.Decode(mac, segments[i].Owners);
-        }
-        return [];
-    }
+    public WatchedComputer[] OwnersAt(MacAddress mac, long atMs) => _timelines.OwnersAt(mac, atMs, _horizonMs);
 
     /// <summary>Each change of a MAC's watched owners: when, and who from then on (empty: nobody watched).</summary>
-    public IEnumerable<(long FromMs, WatchedComputer[] Owners)> TimelineOf(MacAddress mac) =>
-        _timelines.TryGetValue(mac.Value, out var segments)
-            ? segments.Select(s => (s.FromMs, OwnerRecord.Decode(mac, s.Owners)))
-            : [];
-
-    /// <summary>The version of a row in force at <paramref name="atMs"/> (null: none yet, or deleted).</summary>
-    private static byte[]? At(List<Version> versions, long atMs)
-    {
-        for (int i = versions.Count - 1; i >= 0; i--)
-        {
-            if (versions[i].FromMs <= atMs) return versions[i].Row;
-        }
-        return null;
-    }
+    public IEnumerable<(long FromMs, WatchedComputer[] Owners)> TimelineOf(MacAddress mac) => _timelines.Of(mac);
 
     private void AddMacsOf(string computerKey, ISet<long> affected)
     {
@@ -267,105 +214,86 @@ public sealed class OwnershipHistory : IWatchedMacs
     }
 
     /// <summary>Inserts a version in valid-time order (the same time again replaces it); true when it is the newest.</summary>
-    private bool Insert(Dictionary<string, List<Version>> table, string key, byte[]? row, long fromMs)
+    private bool Insert(Dictionary<string, List<RowVersion>> table, string key, byte[]? row, long fromMs)
     {
         if (fromMs > _newestMs) _newestMs = fromMs;
         if (!table.TryGetValue(key, out var versions))
         {
-            versions = new List<Version>(1);
+            versions = new List<RowVersion>(1);
             table[key] = versions;
         }
-        bool newest = Place(versions, new Version(fromMs, row));
+        bool newest = Place(versions, new RowVersion(fromMs, row));
         Forget(table, key, versions);
         return newest;
     }
 
-    /// <summary>
-    /// Puts a version in valid-time order; one of the same time replaces it (read again after at-least-once delivery,
-    /// or a correction: the one read last counts). True when no later version follows it.
-    /// </summary>
-    private bool Place(List<Version> versions, Version version)
+    /// <summary>Puts a version in its row's list, counting it when the list grew; true when it is the newest.</summary>
+    private bool Place(List<RowVersion> versions, RowVersion version)
     {
-        int i = versions.Count;
-        while (i > 0 && versions[i - 1].FromMs > version.FromMs) i--;
-        bool newest = i == versions.Count;
-        if (i > 0 && versions[i - 1].FromMs == version.FromMs) versions[i - 1] = version;
-        else
-        {
-            versions.Insert(i, version);
-            VersionCount++;
-        }
+        bool newest = RowVersions.Place(versions, version, out bool added);
+        if (added) VersionCount++;
         return newest;
     }
 
     /// <summary>Drops a row's versions replaced before the horizon (the one in force at the horizon stays).</summary>
-    private void Forget(Dictionary<string, List<Version>> table, string key, List<Version> versions)
+    private void Forget(Dictionary<string, List<RowVersion>> table, string key, List<RowVersion> versions)
     {
         if (Retention == TimeSpan.MaxValue || _newestMs == long.MinValue) return;
         long horizon = UnixTime.SaturatingSubtract(_newestMs, UnixTime.Milliseconds(Retention));
-        int drop = 0;
-        while (drop + 1 < versions.Count && versions[drop + 1].FromMs <= horizon) drop++;
-        if (drop > 0)
-        {
-            versions.RemoveRange(0, drop);
-            VersionCount -= drop;
-            _horizonMs = Math.Max(_horizonMs, horizon);
-        }
-        // A delete older than the horizon: the row is gone for every time kept.
-        if (versions.Count == 1 && versions[0].Row is null && versions[0].FromMs <= horizon)
-        {
-            table.Remove(key);
-            VersionCount--;
-            _horizonMs = Math.Max(_horizonMs, horizon);
-        }
+        int dropped = RowVersions.ForgetBefore(versions, horizon);
+        bool gone = RowVersions.GoneBefore(versions, horizon);
+        if (gone) table.Remove(key);
+        if (dropped == 0 && !gone) return;
+        VersionCount -= dropped + (gone ? 1 : 0);
+        _horizonMs = Math.Max(_horizonMs, horizon);
     }
 
     /// <summary>Every version, for the checkpoint: table (0 employees, 1 computers), key, version.</summary>
-    internal IEnumerable<(int Table, string Key, Version Version)> AllVersions()
+    internal IEnumerable<(int Table, string Key, RowVersion Version)> AllVersions()
     {
         foreach (var (key, versions) in _employees) foreach (var v in versions) yield return (0, key, v);
         foreach (var (key, versions) in _computers) foreach (var v in versions) yield return (1, key, v);
     }
 
     /// <summary>Takes versions back from a checkpoint and rebuilds every timeline.</summary>
-    internal void Restore(IEnumerable<(int Table, string Key, Version Version)> versions, long horizonMs)
+    internal void Restore(IEnumerable<(int Table, string Key, RowVersion Version)> versions, long horizonMs)
     {
         var affected = new HashSet<long>();
-        if (_employees.Count > 0 || _computers.Count > 0)
-        {
-            // Into a history that already holds versions: one by one, by the rules.
-            foreach (var (table, key, v) in versions)
-            {
-                if (table == 0) RecordEmployee(key, v.Row, v.FromMs, affected);
-                else RecordComputer(key, v.Row, v.FromMs, affected);
-            }
-        }
-        else
-        {
-            // A restart: the saved versions come per row in valid-time order, none forgotten since; they are taken as
-            // they are, and only MACs a watched employee ever owned get a timeline made (a tenth of them, typically).
-            foreach (var (table, key, v) in versions)
-            {
-                ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(table == 0 ? _employees : _computers, key, out _);
-                Place(list ??= new List<Version>(1), v);
-                if (v.FromMs > _newestMs) _newestMs = v.FromMs;
-            }
-            var everWatched = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var (key, list) in _employees)
-            {
-                if (AnyWatched(list)) everWatched.Add(key);
-            }
-            foreach (var (key, list) in _computers)
-            {
-                foreach (var v in list)
-                {
-                    if (v.Row is not null && NoteReferences(key, v.Row) is ({ } mac, { } empKey) && everWatched.Contains(empKey)) affected.Add(mac);
-                }
-            }
-        }
+        if (_employees.Count > 0 || _computers.Count > 0) RecordEach(versions, affected);
+        else TakeAsSaved(versions, affected);
         _horizonMs = Math.Max(_horizonMs, horizonMs);
         RebuildAll(affected);
     }
 
+    /// <summary>Into a history that already holds versions: one by one, by the rules.</summary>
+    private void RecordEach(IEnumerable<(int Table, string Key, RowVersion Version)> versions, HashSet<long> affected)
+    {
+        foreach (var (table, key, v) in versions)
+        {
+            if (table == 0) RecordEmployee(key, v.Row, v.FromMs, affected);
+            else RecordComputer(key, v.Row, v.FromMs, affected);
+        }
+    }
 
+    /// <summary>
+    /// A restart: the saved versions come per row in valid-time order, none forgotten since; they are taken as they
+    /// are, and only MACs a watched employee ever owned get a timeline made (a tenth of them, typically).
+    /// </summary>
+    private void TakeAsSaved(IEnumerable<(int Table, string Key, RowVersion Version)> versions, HashSet<long> affected)
+    {
+        foreach (var (table, key, v) in versions)
+        {
+            ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(table == 0 ? _employees : _computers, key, out _);
+            Place(list ??= new List<RowVersion>(1), v);
+            if (v.FromMs > _newestMs) _newestMs = v.FromMs;
+        }
+        var everWatched = _employees.Where(e => AnyWatched(e.Value)).Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
+        foreach (var (key, list) in _computers)
+        {
+            foreach (var v in list)
+            {
+                if (v.Row is not null && NoteReferences(key, v.Row) is ({ } mac, { } empKey) && everWatched.Contains(empKey)) affected.Add(mac);
+            }
+        }
+    }
 }

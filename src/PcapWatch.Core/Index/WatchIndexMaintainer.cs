@@ -24,9 +24,8 @@ public sealed class WatchIndexMaintainer
     // After a restart the maps are made on another thread while packets already flow; the first table change (or
     // recompute) waits for them.
     private Task<ComputerReferences>? _mapsInTheMaking;
-    private readonly HashSet<long> _reportedConflicts = new();
     private readonly HashSet<long> _deferred = new();
-    private readonly IWatchIndexObserver? _observer;
+    private readonly IndexPublisher _publisher;
     private bool _deferring;
     private bool _loadingIntoEmptyStores;
 
@@ -36,7 +35,7 @@ public sealed class WatchIndexMaintainer
         _log = log ?? NullLogger.Instance;
         _employees = employees;
         _computers = computers;
-        _observer = observer;
+        _publisher = new IndexPublisher(Index, observer, _log);
     }
 
     public WatchIndex Index { get; } = new();
@@ -48,7 +47,7 @@ public sealed class WatchIndexMaintainer
     public long InvalidMacRows { get; private set; }
 
     /// <summary>Times a MAC became claimed by more than one watched computer.</summary>
-    public long MacConflicts { get; private set; }
+    public long MacConflicts => _publisher.MacConflicts;
 
     /// <summary>Computer rows read to recompute index entries (a measure of the maintenance work, for tests).</summary>
     public long RecomputedRows { get; private set; }
@@ -118,8 +117,8 @@ public sealed class WatchIndexMaintainer
         RecomputedRows += rebuild.RowsWithMac;
         foreach (var mac in macs)
         {
-            if (rebuild.SingleOwners.TryGetValue(mac, out var record)) Publish(new MacAddress(mac), record);
-            else Publish(new MacAddress(mac), rebuild.Owners.GetValueOrDefault(mac) ?? []);
+            if (rebuild.SingleOwners.TryGetValue(mac, out var record)) _publisher.Publish(new MacAddress(mac), record);
+            else _publisher.Publish(new MacAddress(mac), rebuild.Owners.GetValueOrDefault(mac) ?? []);
         }
     }
 
@@ -156,8 +155,8 @@ public sealed class WatchIndexMaintainer
         {
             if (!rebuild.Owners.ContainsKey(mac.Value) && !rebuild.SingleOwners.ContainsKey(mac.Value)) Recompute(mac);
         }
-        foreach (var (mac, record) in rebuild.SingleOwners) Publish(new MacAddress(mac), record);
-        foreach (var (mac, list) in rebuild.Owners) Publish(new MacAddress(mac), list);
+        foreach (var (mac, record) in rebuild.SingleOwners) _publisher.Publish(new MacAddress(mac), record);
+        foreach (var (mac, list) in rebuild.Owners) _publisher.Publish(new MacAddress(mac), list);
         rebuild.Release();
         // Started once the index is published, not beside it: a string per row key (a million of them) made on the
         // other core set off collections that stopped the publishing thread too.
@@ -279,7 +278,7 @@ public sealed class WatchIndexMaintainer
                 }
             }
         }
-        Publish(mac, owners);
+        _publisher.Publish(mac, owners);
     }
 
     /// <summary>The employees as the store holds them now.</summary>
@@ -290,38 +289,5 @@ public sealed class WatchIndexMaintainer
             empKeyText = null;
             return store.Read(empKey);
         }
-    }
-
-    /// <summary>A MAC with one owner, whose record a restart wrote from the rows' bytes.</summary>
-    private void Publish(MacAddress mac, byte[] oneOwner)
-    {
-        _observer?.BeforeIndexChanges();
-        if (!Index.SetRecord(mac, oneOwner)) return;
-        _reportedConflicts.Remove(mac.Value);
-        if (_observer is { Listening: true } observer) observer.OnOwnersChanged(mac, OwnerRecord.Decode(mac, oneOwner));
-    }
-
-    /// <summary>Sets a MAC's owners (in row-key order) in the index, reports a conflict once, and tells the observer.</summary>
-    private void Publish(MacAddress mac, List<WatchedComputer> owners)
-    {
-        owners.Sort(static (a, b) => string.CompareOrdinal(a.ComputerRowKey, b.ComputerRowKey));
-        var ownerArray = owners.ToArray();
-        _observer?.BeforeIndexChanges();
-        if (!Index.Set(mac, ownerArray)) return;
-
-        if (ownerArray.Length > 1)
-        {
-            if (_reportedConflicts.Add(mac.Value))
-            {
-                MacConflicts++;
-                _log.LogWarning("MAC {Mac} is claimed by {Count} watched computers ({RowKeys}); each packet is reported once per owner",
-                    mac.ToString(), ownerArray.Length, string.Join(", ", ownerArray.Select(o => o.ComputerRowKey)));
-            }
-        }
-        else
-        {
-            _reportedConflicts.Remove(mac.Value);
-        }
-        _observer?.OnOwnersChanged(mac, ownerArray);
     }
 }

@@ -14,7 +14,7 @@ public sealed class OwnershipHistoryFile
 
     public required Dictionary<string, Dictionary<int, long>> Offsets { get; init; }
     public long HorizonMs { get; init; }
-    internal List<(int Table, string Key, OwnershipHistory.Version Version)> Versions { get; init; } = [];
+    internal List<(int Table, string Key, RowVersion Version)> Versions { get; init; } = [];
 
     public static void Write(string path, OwnershipHistory history, Dictionary<string, Dictionary<int, long>> offsets)
     {
@@ -77,14 +77,14 @@ public sealed class OwnershipHistoryFile
             }
             long horizon = r.ReadInt64();
             long count = r.ReadInt64();
-            var versions = new List<(int, string, OwnershipHistory.Version)>((int)Math.Min(count, 1 << 20));
+            var versions = new List<(int, string, RowVersion)>((int)Math.Min(count, 1 << 20));
             for (long i = 0; i < count; i++)
             {
                 int table = r.ReadByte();
                 var key = r.ReadString();
                 long from = r.ReadInt64();
                 int length = r.ReadInt32();
-                versions.Add((table, key, new OwnershipHistory.Version(from, length < 0 ? null : r.ReadBytes(length))));
+                versions.Add((table, key, new RowVersion(from, length < 0 ? null : r.ReadBytes(length))));
             }
             return new OwnershipHistoryFile { Offsets = offsets, HorizonMs = horizon, Versions = versions };
         }
