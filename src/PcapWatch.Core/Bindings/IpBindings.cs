@@ -59,67 +59,83 @@ public sealed class IpBindings
     {
         _newestMs = Math.Max(_newestMs, atMs);
         var intervals = IntervalsFor(evidence.Address);
-
-        if (evidence.Source == BindingSource.DhcpRelease)
-        {
-            // Kept as a zero-length marker (it never holds the address): a statement of this MAC captured before the
-            // release but read after it (a replay, another partition) must end at the release too.
-            var ended = new Interval(evidence.Mac, atMs, atMs, evidence.Source, atMs);
-            if (!HasRelease(intervals, evidence.Mac, atMs)) intervals.Insert(InsertionPoint(intervals, atMs, evidence.Mac), ended);
-            for (int i = 0; i < intervals.Count; i++)
-            {
-                var held = intervals[i];
-                if (held.Mac == evidence.Mac && held.FromMs <= atMs && atMs < held.UntilMs)
-                {
-                    // Kept with its own last statement (so a statement read again is recognised); published as stated
-                    // at the release, so other instances take this version over the one before.
-                    intervals[i] = held with { UntilMs = atMs, LastUntilMs = Math.Min(held.LastUntilMs, atMs) };
-                    ended = intervals[i] with { LastStatedMs = Math.Max(held.LastStatedMs, atMs) };
-                }
-            }
-            return ended;
-        }
+        if (evidence.Source == BindingSource.DhcpRelease) return Release(intervals, evidence.Mac, evidence.Source, atMs);
 
         long until = SaturatingAdd(atMs, evidence.Source == BindingSource.DhcpAck ? LeaseOf(evidence) : NeighborLifetime);
         until = CutByRelease(intervals, evidence.Mac, atMs, until);
         // Released in the millisecond it was made: it never held the address.
         if (until <= atMs) return new Interval(evidence.Mac, atMs, atMs, evidence.Source, atMs);
         int holder = HolderIndex(intervals, atMs);
-        // Nothing new: the holder then is this MAC, stated at or after this moment, for at least as long (the same
-        // capture read twice, a replay, a partition read again after a rebalance). Learning it again changes no answer.
-        if (holder >= 0 && intervals[holder] is var known && known.Mac == evidence.Mac && until <= known.UntilMs && atMs <= known.LastStatedMs)
+        if (AlreadyKnown(intervals, holder, evidence.Mac, atMs, until) is { } known) return known;
+        // Only the newest interval is extended: extending an older one would hide this statement from a later interval
+        // of another MAC that began before it.
+        if (holder >= 0 && holder == intervals.Count - 1 && intervals[holder].Mac == evidence.Mac) return Extend(intervals, holder, atMs, until);
+        return Add(intervals, holder, new Interval(evidence.Mac, atMs, until, evidence.Source, atMs, until));
+    }
+
+    /// <summary>
+    /// A release, kept as a zero-length marker (it never holds the address): a statement of this MAC captured before
+    /// the release but read after it (a replay, another partition) must end at the release too.
+    /// </summary>
+    private static Interval Release(List<Interval> intervals, MacAddress mac, BindingSource source, long atMs)
+    {
+        var ended = new Interval(mac, atMs, atMs, source, atMs);
+        if (!HasRelease(intervals, mac, atMs)) intervals.Insert(InsertionPoint(intervals, atMs, mac), ended);
+        for (int i = 0; i < intervals.Count; i++)
+        {
+            var held = intervals[i];
+            if (held.Mac == mac && held.FromMs <= atMs && atMs < held.UntilMs)
+            {
+                // Kept with its own last statement (so a statement read again is recognised); published as stated
+                // at the release, so other instances take this version over the one before.
+                intervals[i] = held with { UntilMs = atMs, LastUntilMs = Math.Min(held.LastUntilMs, atMs) };
+                ended = intervals[i] with { LastStatedMs = Math.Max(held.LastStatedMs, atMs) };
+            }
+        }
+        return ended;
+    }
+
+    /// <summary>The statement learned before, if it was: learning it again changes no answer.</summary>
+    private static Interval? AlreadyKnown(List<Interval> intervals, int holder, MacAddress mac, long atMs, long until)
+    {
+        // The holder then is this MAC, stated at or after this moment, for at least as long (the same capture read
+        // twice, a replay, a partition read again after a rebalance).
+        if (holder >= 0 && intervals[holder] is var known && known.Mac == mac && until <= known.UntilMs && atMs <= known.LastStatedMs)
         {
             return known;
         }
-        // The same statement learned before, behind another MAC's (a conflict read again), as the first or the last of
-        // its run: already where it belongs.
+        // Behind another MAC's (a conflict read again), as the first or the last of its run: already where it belongs.
         foreach (var x in intervals)
         {
-            if (x.Mac == evidence.Mac && (x.FromMs == atMs || x.LastStatedMs == atMs) && x.UntilMs >= until
+            if (x.Mac == mac && (x.FromMs == atMs || x.LastStatedMs == atMs) && x.UntilMs >= until
                 && x.Source != BindingSource.DhcpRelease) return x;
         }
-        // Only the newest interval is extended: extending an older one would hide this statement from a later interval
-        // of another MAC that began before it.
-        if (holder >= 0 && holder == intervals.Count - 1 && intervals[holder].Mac == evidence.Mac)
+        return null;
+    }
+
+    private static Interval Extend(List<Interval> intervals, int holder, long atMs, long until)
+    {
+        var held = intervals[holder];
+        var extended = held with
         {
-            var held = intervals[holder];
-            var extended = held with
-            {
-                UntilMs = Math.Max(held.UntilMs, until),
-                LastStatedMs = Math.Max(held.LastStatedMs, atMs),
-                LastUntilMs = atMs > held.LastStatedMs ? until : atMs == held.LastStatedMs ? Math.Max(held.LastUntilMs, until) : held.LastUntilMs,
-            };
-            intervals[holder] = extended;
-            return extended;
-        }
-        var added = new Interval(evidence.Mac, atMs, until, evidence.Source, atMs, until);
+            UntilMs = Math.Max(held.UntilMs, until),
+            LastStatedMs = Math.Max(held.LastStatedMs, atMs),
+            LastUntilMs = atMs > held.LastStatedMs ? until : atMs == held.LastStatedMs ? Math.Max(held.LastUntilMs, until) : held.LastUntilMs,
+        };
+        intervals[holder] = extended;
+        return extended;
+    }
+
+    private Interval Add(List<Interval> intervals, int holder, Interval added)
+    {
         // Ended before the retention's horizon: it would be trimmed at once (and the insertion only churns).
-        if (until < ForgetBefore) return added;
-        intervals.Insert(InsertionPoint(intervals, atMs, evidence.Mac), added);
+        if (added.UntilMs < ForgetBefore) return added;
+        long atMs = added.FromMs;
+        intervals.Insert(InsertionPoint(intervals, atMs, added.Mac), added);
         // Landing inside another MAC's run of restatements: that MAC holds again from its last restatement for as long
         // as that statement runs (also when it is of this very millisecond and wins the tie).
-        if (holder >= 0 && intervals[holder] is var run && run.Mac != evidence.Mac
-            && (run.LastStatedMs > atMs || (run.LastStatedMs == atMs && WinsTie(run.Mac, evidence.Mac))))
+        if (holder >= 0 && intervals[holder] is var run && run.Mac != added.Mac
+            && (run.LastStatedMs > atMs || (run.LastStatedMs == atMs && WinsTie(run.Mac, added.Mac))))
         {
             long resumedUntil = Math.Min(run.UntilMs, run.LastUntilMs);
             if (resumedUntil > run.LastStatedMs)

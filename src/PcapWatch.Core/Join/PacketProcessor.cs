@@ -54,22 +54,7 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings
 
         var gate = new WatchedMacGate(index, mode, (mode & MatchMode.Ip) != 0 ? bindings : null, history);
         var status = MatchPrefilter.Scan(value, ref _fields, ref gate);
-        switch (status)
-        {
-            case ExtractStatus.Skipped:
-                return PacketOutcome.Skipped;
-            case ExtractStatus.NotAPacket:
-                return Reject(RejectionCodes.NotAPacket, "valid JSON without a \"layers\" object", out rejection);
-            case ExtractStatus.InvalidJson:
-                return Reject(RejectionCodes.InvalidJson, "not valid JSON (or cut off)", out rejection);
-            case ExtractStatus.TooDeep:
-                return Reject(RejectionCodes.TooDeep, $"nested deeper than {PacketExtractor.MaxDepth} levels", out rejection);
-            case ExtractStatus.InvalidEscape:
-                return Reject(RejectionCodes.InvalidEscape, "a property name holds a \\u escape that is not UTF-16 (a lone surrogate)",
-                    out rejection);
-            case ExtractStatus.InvalidUtf8:
-                return Reject(RejectionCodes.InvalidUtf8, "an escaped property name is not UTF-8", out rejection);
-        }
+        if (status != ExtractStatus.Complete) return Unmatched(status, out rejection);
 
         // The capture time matters only attributing by IP or at capture time: the recipe's path does not read it.
         long? at = null;
@@ -149,6 +134,23 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings
             any = true;
         }
         return any;
+    }
+
+    /// <summary>A record the scan did not let through: skipped (unwatched), or rejected with the scan's reason.</summary>
+    private static PacketOutcome Unmatched(ExtractStatus status, out Rejection rejection)
+    {
+        rejection = default;
+        return status switch
+        {
+            ExtractStatus.Skipped => PacketOutcome.Skipped,
+            ExtractStatus.NotAPacket => Reject(RejectionCodes.NotAPacket, "valid JSON without a \"layers\" object", out rejection),
+            ExtractStatus.InvalidJson => Reject(RejectionCodes.InvalidJson, "not valid JSON (or cut off)", out rejection),
+            ExtractStatus.TooDeep => Reject(RejectionCodes.TooDeep, $"nested deeper than {PacketExtractor.MaxDepth} levels", out rejection),
+            ExtractStatus.InvalidEscape => Reject(RejectionCodes.InvalidEscape,
+                "a property name holds a \\u escape that is not UTF-16 (a lone surrogate)", out rejection),
+            ExtractStatus.InvalidUtf8 => Reject(RejectionCodes.InvalidUtf8, "an escaped property name is not UTF-8", out rejection),
+            _ => Reject(RejectionCodes.ProcessingError, $"the scan ended as {status}", out rejection),
+        };
     }
 
     private static PacketOutcome Reject(string code, string detail, out Rejection rejection)

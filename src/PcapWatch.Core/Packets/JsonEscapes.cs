@@ -1,3 +1,4 @@
+using System.Text.Json;
 namespace PcapWatch.Packets;
 
 /// <summary>
@@ -57,5 +58,16 @@ public static class JsonEscapes
             value = (value << 4) | nibble;
         }
         return true;
+    }
+
+    /// <summary>
+    /// System.Text.Json throws when it unescapes a lone surrogate or copies invalid UTF-8; names with escapes are
+    /// checked before they are compared or copied. Complete when the name can be read.
+    /// </summary>
+    internal static ExtractStatus CheckName(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped) return ExtractStatus.Complete;
+        if (!JsonEscapes.AreValidUtf16(reader.ValueSpan)) return ExtractStatus.InvalidEscape;
+        return System.Text.Unicode.Utf8.IsValid(reader.ValueSpan) ? ExtractStatus.Complete : ExtractStatus.InvalidUtf8;
     }
 }

@@ -54,24 +54,13 @@ public static class PacketExtractor
         }
     }
 
-    /// <summary>
-    /// System.Text.Json throws when it unescapes a lone surrogate or copies invalid UTF-8; names with escapes are
-    /// checked before they are compared or copied. Complete when the name can be read.
-    /// </summary>
-    private static ExtractStatus CheckName(ref Utf8JsonReader reader)
-    {
-        if (!reader.ValueIsEscaped) return ExtractStatus.Complete;
-        if (!JsonEscapes.AreValidUtf16(reader.ValueSpan)) return ExtractStatus.InvalidEscape;
-        return System.Text.Unicode.Utf8.IsValid(reader.ValueSpan) ? ExtractStatus.Complete : ExtractStatus.InvalidUtf8;
-    }
-
     /// <summary>Walks an object's properties until <c>layers</c> (or, at the root, <c>_source.layers</c>).</summary>
     private static ExtractStatus FindLayers<TGate>(ref Utf8JsonReader reader, ReadOnlySpan<byte> record,
         ref PacketFields fields, ref TGate gate, bool allowSource) where TGate : struct, IEthernetGate
     {
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (CheckName(ref reader) is var name and not ExtractStatus.Complete) return name;
+            if (JsonEscapes.CheckName(ref reader) is var name and not ExtractStatus.Complete) return name;
             bool isLayers = reader.ValueTextEquals("layers"u8);
             bool isSource = !isLayers && allowSource && reader.ValueTextEquals("_source"u8);
             reader.Read();
@@ -91,7 +80,7 @@ public static class PacketExtractor
         bool frameDone = false, ethDone = false, ipDone = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (CheckName(ref reader) is var name and not ExtractStatus.Complete) return name;
+            if (JsonEscapes.CheckName(ref reader) is var name and not ExtractStatus.Complete) return name;
             var layer = ClassifyLayer(ref reader);
             reader.Read();
             bool wanted = layer switch
@@ -164,7 +153,7 @@ public static class PacketExtractor
         Span<byte> nameBuffer = stackalloc byte[64];
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (CheckName(ref reader) is var check and not ExtractStatus.Complete) return check;
+            if (JsonEscapes.CheckName(ref reader) is var check and not ExtractStatus.Complete) return check;
             scoped ReadOnlySpan<byte> name;
             if (!reader.ValueIsEscaped)
             {
