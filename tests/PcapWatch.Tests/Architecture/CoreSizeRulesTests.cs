@@ -1,0 +1,74 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using NUnit.Framework;
+
+namespace PcapWatch.Tests.Architecture;
+
+/// <summary>
+/// The core stays readable: no file of PcapWatch.Core over a few screens, no method over one. Read from the sources the
+/// tests were built from (the repository holds them; a test run without them says so).
+/// </summary>
+public class CoreSizeRulesTests
+{
+    private const int MaxFileLines = 300;
+    private const int MaxMethodLines = 60;
+
+    private static string CoreSources()
+    {
+        for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "PcapWatch.sln"))) return Path.Combine(dir.FullName, "src", "PcapWatch.Core");
+        }
+        Assert.Ignore("the repository's sources are not beside this test run");
+        return "";
+    }
+
+    private static IEnumerable<string> SourceFiles(string root) =>
+        Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}")
+                        && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"));
+
+    [Test]
+    public void No_file_of_the_core_is_longer_than_300_lines()
+    {
+        var root = CoreSources();
+        var files = SourceFiles(root).ToList();
+        Assert.That(files, Has.Count.GreaterThan(50), "the core's sources were found");
+        var tooLong = files.Select(f => (File: Path.GetRelativePath(root, f), Lines: File.ReadAllLines(f).Length))
+            .Where(f => f.Lines > MaxFileLines).Select(f => $"{f.File}: {f.Lines} lines");
+        Assert.That(tooLong, Is.Empty);
+    }
+
+    [Test]
+    public void No_method_of_the_core_is_longer_than_60_lines()
+    {
+        var root = CoreSources();
+        var tooLong = new List<string>();
+        int methods = 0;
+        foreach (var file in SourceFiles(root))
+        {
+            var tree = CSharpSyntaxTree.ParseText(File.ReadAllText(file), path: file);
+            foreach (var member in tree.GetRoot().DescendantNodes().Where(IsMethodLike))
+            {
+                methods++;
+                var span = member.GetLocation().GetLineSpan();
+                int lines = span.EndLinePosition.Line - span.StartLinePosition.Line + 1;
+                if (lines > MaxMethodLines) tooLong.Add($"{Path.GetRelativePath(root, file)}:{span.StartLinePosition.Line + 1} {Name(member)}: {lines} lines");
+            }
+        }
+        Assert.That(methods, Is.GreaterThan(500), "the core's methods were found");
+        Assert.That(tooLong, Is.Empty);
+    }
+
+    private static bool IsMethodLike(SyntaxNode node) =>
+        node is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax or AccessorDeclarationSyntax;
+
+    private static string Name(SyntaxNode node) => node switch
+    {
+        MethodDeclarationSyntax m => m.Identifier.Text,
+        ConstructorDeclarationSyntax c => c.Identifier.Text + " (constructor)",
+        LocalFunctionStatementSyntax l => l.Identifier.Text + " (local function)",
+        _ => node.Kind().ToString(),
+    };
+}
