@@ -109,7 +109,7 @@ internal static class TableApplyBenchmark
                 : TableRecordParser.TryParseComputer(row.Key, true, row.Value, false, stored, out _);
             long parsedAt = Stopwatch.GetTimestamp();
             if (!parsed) throw new InvalidOperationException("a generated row was refused");
-            maintainer.Load(table, stored);
+            maintainer.Apply(table, stored);
             parse += parsedAt - start;
             store += Stopwatch.GetTimestamp() - parsedAt;
         }

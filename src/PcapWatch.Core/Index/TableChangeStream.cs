@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using PcapWatch.Tables;
@@ -41,18 +42,22 @@ public sealed class TableChangeStream
     /// <summary>Table changes valid before packets already decided (attributing at capture time).</summary>
     public long LateChanges { get; private set; }
 
+    /// <summary>A change in its stored form: into the history first (when kept), then, if it is its row's newest version, the present tables.</summary>
     /// <param name="validFromMs">When the change took effect (attributing at capture time; ignored otherwise).</param>
-    public void Apply(TableChange<EmployeeRow> change, long validFromMs = 0)
+    public void Apply(TableName table, StoredChange change, long validFromMs = 0)
     {
-        if (History is not null && !Newest("employees", change.RowKey, validFromMs, History.Record(change, validFromMs, _historyAffected))) return;
-        Present.Apply(change);
+        if (History is not null && !RecordedAsNewest(table, change, validFromMs)) return;
+        Present.Apply(table, change);
     }
 
-    /// <param name="validFromMs">When the change took effect (attributing at capture time; ignored otherwise).</param>
-    public void Apply(TableChange<ComputerRow> change, long validFromMs = 0)
+    private bool RecordedAsNewest(TableName table, StoredChange change, long validFromMs)
     {
-        if (History is not null && !Newest("computers", change.RowKey, validFromMs, History.Record(change, validFromMs, _historyAffected))) return;
-        Present.Apply(change);
+        var rowKey = Encoding.UTF8.GetString(change.RowKey);
+        byte[]? row = change.IsDelete ? null : change.Row.ToArray();
+        bool newest = table == TableName.Employees
+            ? History!.RecordEmployee(rowKey, row, validFromMs, _historyAffected)
+            : History!.RecordComputer(rowKey, row, validFromMs, _historyAffected);
+        return Newest(table == TableName.Employees ? "employees" : "computers", rowKey, validFromMs, newest);
     }
 
     /// <summary>Until <see cref="Flush"/>, the history's timelines and the index wait to be brought up to date once.</summary>
@@ -72,19 +77,6 @@ public sealed class TableChangeStream
 
     /// <summary>A first load into empty stores (see <see cref="WatchIndexMaintainer.TryLoadIntoEmptyStores"/>).</summary>
     public bool TryLoadIntoEmptyStores() => Present.TryLoadIntoEmptyStores();
-
-    /// <summary>
-    /// Whether changes may come in their stored form (<see cref="Load"/>): while the present tables load into empty
-    /// stores, and not when a history is kept (it keeps each change's valid time, which the stored form does not carry).
-    /// </summary>
-    public bool TakesStoredChanges => History is null && Present.TakesStoredChanges;
-
-    /// <summary>A change in stored form, while <see cref="TakesStoredChanges"/>.</summary>
-    public void Load(TableName table, StoredChange change)
-    {
-        if (!TakesStoredChanges) throw new InvalidOperationException("stored changes are taken only while loading into empty stores");
-        Present.Load(table, change);
-    }
 
     /// <summary>
     /// After a change was recorded in the history: counts it when late, brings the timelines up to date unless

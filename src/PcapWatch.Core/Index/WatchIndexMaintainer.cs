@@ -184,52 +184,70 @@ public sealed class WatchIndexMaintainer
         _mapsInTheMaking = null;
     }
 
-    /// <summary>An employees change, taken as the row's present value.</summary>
-    public void Apply(TableChange<EmployeeRow> change)
+    /// <summary>
+    /// A change of <paramref name="table"/> in its stored form (the one form every change is written in), taken as the
+    /// row's present value. While loading into empty stores it reaches the stores only.
+    /// </summary>
+    public void Apply(TableName table, StoredChange change)
     {
+        if (_loadingIntoEmptyStores)
+        {
+            LoadIntoEmptyStore(table, change);
+            return;
+        }
         EnsureMaps();
-        if (change.Row is { } row) _employees.Upsert(change.RowKey, RowCodec.EncodeEmployee(row));
-        else _employees.Delete(change.RowKey);
-        if (_loadingIntoEmptyStores) return;
+        if (table == TableName.Employees) ApplyEmployee(change);
+        else ApplyComputer(change);
+    }
 
-        if (!_references.TryGetOfEmployee(change.RowKey, out var computerKeys)) return;
+    private void ApplyEmployee(StoredChange change)
+    {
+        if (change.IsDelete) _employees.Delete(change.RowKey);
+        else _employees.Upsert(change.RowKey, change.Row);
+        if (!_references.TryGetOfEmployee(Encoding.UTF8.GetString(change.RowKey), out var computerKeys)) return;
         var affected = new HashSet<long>();
         foreach (var computerKey in computerKeys)
         {
-            if (_computers.Read(computerKey) is { } computer && RowCodec.TryGetComputerMac(computer, out var mac)) affected.Add(mac.Value);
+            if (_computers.Read(computerKey) is { } computer && WatchRule.TryGetMac(computer, out var mac)) affected.Add(mac.Value);
         }
         foreach (var mac in affected) Affect(mac);
     }
 
-    /// <summary>A computers change, taken as the row's present value.</summary>
-    public void Apply(TableChange<ComputerRow> change)
+    private void ApplyComputer(StoredChange change)
     {
-        EnsureMaps();
-        var previousBytes = change.Row is { } row
-            ? _computers.Upsert(change.RowKey, RowCodec.EncodeComputer(row))
-            : _computers.Delete(change.RowKey);
-        if (_loadingIntoEmptyStores)
-        {
-            if (change.Row is { } loaded && !MacAddress.TryParse(loaded.MacAddr, out _)) KeptOutOfTheIndex(loaded.RowKey, loaded.MacAddr);
-            return;
-        }
-
+        var rowKey = Encoding.UTF8.GetString(change.RowKey);
+        var previousBytes = change.IsDelete ? _computers.Delete(change.RowKey) : _computers.Upsert(change.RowKey, change.Row);
         var affected = new List<long>(2);
         if (previousBytes is not null)
         {
             long? oldMac = WatchRule.TryGetMac(previousBytes, out var old) ? old.Value : null;
-            _references.Remove(change.RowKey, RowCodec.Field(previousBytes, RowCodec.ComputerEmpKey), oldMac);
+            _references.Remove(rowKey, RowCodec.Field(previousBytes, RowCodec.ComputerEmpKey), oldMac);
             if (oldMac is { } o) affected.Add(o);
         }
-
-        if (change.Row is { } current)
+        if (!change.IsDelete)
         {
-            long? newMac = current.MacAddr is not null && MacAddress.TryParse(current.MacAddr, out var parsed) ? parsed.Value : null;
-            _references.Add(change.RowKey, current.EmpKey, newMac);
+            long? newMac = WatchRule.TryGetMac(change.Row, out var parsed) ? parsed.Value : null;
+            _references.Add(rowKey, RowCodec.Field(change.Row, RowCodec.ComputerEmpKey), newMac);
             if (newMac is { } n && !affected.Contains(n)) affected.Add(n);
-            if (newMac is null) KeptOutOfTheIndex(change.RowKey, current.MacAddr);
+            if (newMac is null) KeptOutOfTheIndex(rowKey, RowCodec.Field(change.Row, RowCodec.ComputerMacAddr));
         }
         foreach (var mac in affected) Affect(mac);
+    }
+
+    /// <summary>A first load's change: the stores only (the index and the maps are made from them at the flush).</summary>
+    private void LoadIntoEmptyStore(TableName table, StoredChange change)
+    {
+        var store = table == TableName.Employees ? _employees : _computers;
+        if (change.IsDelete)
+        {
+            store.Delete(change.RowKey);
+            return;
+        }
+        store.Upsert(change.RowKey, change.Row);
+        if (table == TableName.Computers && !WatchRule.TryGetMac(change.Row, out _))
+        {
+            KeptOutOfTheIndex(Encoding.UTF8.GetString(change.RowKey), RowCodec.Field(change.Row, RowCodec.ComputerMacAddr));
+        }
     }
 
     private void KeptOutOfTheIndex(string rowKey, string? macAddr)
@@ -238,28 +256,8 @@ public sealed class WatchIndexMaintainer
         _log.LogWarning("Computer row {RowKey} has an invalid MAC address {MacAddr}; it is kept out of the index", rowKey, macAddr);
     }
 
-    /// <summary>
-    /// Whether changes may come in their stored form (<see cref="Load(TableName, StoredChange)"/>): while loading into
-    /// empty stores (nothing but the stores is kept up to date then).
-    /// </summary>
+    /// <summary>Whether a first load into empty stores is under way (until the next <see cref="Flush"/>).</summary>
     public bool TakesStoredChanges => _loadingIntoEmptyStores;
-
-    /// <summary>A change of <paramref name="table"/> in stored form, while <see cref="TakesStoredChanges"/>.</summary>
-    public void Load(TableName table, StoredChange change)
-    {
-        if (!TakesStoredChanges) throw new InvalidOperationException("stored changes are taken only while loading into empty stores");
-        var store = table == TableName.Employees ? _employees : _computers;
-        if (change.IsDelete)
-        {
-            store.Delete(change.RowKey);
-            return;
-        }
-        store.Upsert(change.RowKey, change.Row);
-        if (table == TableName.Computers && !RowCodec.TryGetComputerMac(change.Row, out _))
-        {
-            KeptOutOfTheIndex(Encoding.UTF8.GetString(change.RowKey), RowCodec.Field(change.Row, RowCodec.ComputerMacAddr));
-        }
-    }
 
     /// <summary>The from-scratch answer for one MAC: every computer row with it whose owner is watched.</summary>
     private void Recompute(MacAddress mac)

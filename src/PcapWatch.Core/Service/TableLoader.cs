@@ -129,7 +129,7 @@ public sealed class TableLoader : ITableFeed
         return applied;
     }
 
-    // A first load's rows, parsed straight into their stored form (reused from row to row).
+    // Each change, parsed straight into its stored form (reused from row to row).
     private readonly StoredChange _stored = new();
 
     private void Apply(ConsumeResult<byte[]?, byte[]?> result)
@@ -139,32 +139,13 @@ public sealed class TableLoader : ITableFeed
         Rejection rejection;
         try
         {
-            if (_changes.TakesStoredChanges)
+            // Every change is parsed straight into its stored form: no string and no array per row.
+            bool parsed = isEmployees
+                ? TableRecordParser.TryParseEmployee(message.Key, message.Key is not null, message.Value, message.Value is null, _stored, out rejection)
+                : TableRecordParser.TryParseComputer(message.Key, message.Key is not null, message.Value, message.Value is null, _stored, out rejection);
+            if (parsed && TryValidFrom(_stored.ValidFrom, message.Timestamp.UnixTimestampMs, out long validFromMs, out rejection))
             {
-                bool parsed = isEmployees
-                    ? TableRecordParser.TryParseEmployee(message.Key, message.Key is not null, message.Value, message.Value is null, _stored, out rejection)
-                    : TableRecordParser.TryParseComputer(message.Key, message.Key is not null, message.Value, message.Value is null, _stored, out rejection);
-                if (parsed)
-                {
-                    _changes.Load(isEmployees ? TableName.Employees : TableName.Computers, _stored);
-                    return;
-                }
-            }
-            else if (isEmployees)
-            {
-                if (TableRecordParser.TryParseEmployee(message.Key, message.Key is not null, message.Value, message.Value is null,
-                        out var employee, out rejection)
-                    && TryValidFrom(employee.Row?.ValidFrom, message.Timestamp.UnixTimestampMs, out long employeeFromMs, out rejection))
-                {
-                    _changes.Apply(employee, employeeFromMs);
-                    return;
-                }
-            }
-            else if (TableRecordParser.TryParseComputer(message.Key, message.Key is not null, message.Value, message.Value is null,
-                         out var computer, out rejection)
-                     && TryValidFrom(computer.Row?.ValidFrom, message.Timestamp.UnixTimestampMs, out long validFromMs, out rejection))
-            {
-                _changes.Apply(computer, validFromMs);
+                _changes.Apply(isEmployees ? TableName.Employees : TableName.Computers, _stored, validFromMs);
                 return;
             }
         }

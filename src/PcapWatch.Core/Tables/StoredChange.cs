@@ -18,6 +18,12 @@ public sealed class StoredChange
 
     public bool IsDelete { get; private set; }
 
+    /// <summary>The row's <c>valid_from</c> as the message wrote it (null: none, or a delete); only attribution at capture time reads it.</summary>
+    public string? ValidFrom { get; internal set; }
+
+    /// <summary>A row already in its stored form (<see cref="RowCodec"/>), copied in.</summary>
+    internal void SetEncoded(ReadOnlySpan<byte> rowKey, ReadOnlySpan<byte> row) => row.CopyTo(Start(rowKey, row.Length));
+
     internal void SetDelete(ReadOnlySpan<byte> rowKey)
     {
         Start(rowKey, 0);
@@ -49,6 +55,7 @@ public sealed class StoredChange
         _keyLength = rowKey.Length;
         _rowLength = rowLength;
         IsDelete = false;
+        ValidFrom = null;
         return _buffer.AsSpan(_keyLength, rowLength);
     }
 }

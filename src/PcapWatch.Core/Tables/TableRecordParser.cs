@@ -63,8 +63,8 @@ public static class TableRecordParser
     /// <summary>
     /// The same message as <see cref="TryParseEmployee"/> would read it, straight into its stored form
     /// (<paramref name="into"/>: the row key's UTF-8 and <see cref="RowCodec"/>'s encoding of the row), no string made:
-    /// the same rejections, and the bytes the string path would store. <c>valid_from</c> is not read (only attribution at
-    /// capture time uses it, and that path keeps the rows as objects).
+    /// the same rejections, and the bytes the string path would store. <c>valid_from</c>, when the message has one, is
+    /// kept beside the row as text (only attribution at capture time reads it).
     /// </summary>
     public static bool TryParseEmployee(ReadOnlySpan<byte> key, bool hasKey, ReadOnlySpan<byte> value, bool isTombstone,
         StoredChange into, out Rejection rejection)
@@ -76,6 +76,7 @@ public static class TableRecordParser
             var rowKey = RowKeyBytes(key, hasKey, fields);
             if (isTombstone) into.SetDelete(rowKey);
             else into.Set(rowKey, Utf8Column.Of(rowKey), fields.Utf8(1), fields.Utf8(2));
+            if (!isTombstone) into.ValidFrom = fields.Text(3);
             return true;
         }
         finally
@@ -96,6 +97,7 @@ public static class TableRecordParser
             var rowKey = RowKeyBytes(key, hasKey, fields);
             if (isTombstone) into.SetDelete(rowKey);
             else into.Set(rowKey, Utf8Column.Of(rowKey), fields.Utf8(0), fields.Utf8(1), fields.Utf8(2));
+            if (!isTombstone) into.ValidFrom = fields.Text(3);
             return true;
         }
         finally

@@ -159,7 +159,7 @@ public class WatchIndexPropertyTests
                 throw new ArgumentOutOfRangeException(nameof(op));
         }
         Assert.That(parsed, Is.True, $"{op} as a message");
-        t.Maintainer.Load(op is UpsertEmployee or DeleteEmployee ? TableName.Employees : TableName.Computers, stored);
+        t.Maintainer.Apply(op is UpsertEmployee or DeleteEmployee ? TableName.Employees : TableName.Computers, stored);
     }
 
     private static void Check(TableHarness t, Dictionary<string, EmployeeRow> employees, Dictionary<string, ComputerRow> computers, string when)
