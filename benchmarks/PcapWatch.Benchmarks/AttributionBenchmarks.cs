@@ -5,6 +5,7 @@ using PcapWatch.Index;
 using PcapWatch.Join;
 using PcapWatch.Packets;
 using PcapWatch.Bindings;
+using PcapWatch.Service;
 
 namespace PcapWatch.Benchmarks;
 
@@ -26,7 +27,7 @@ namespace PcapWatch.Benchmarks;
 public class AttributionBenchmarks
 {
     private byte[][] _records = [];
-    private PacketProcessor _src = null!, _srcIp = null!, _bothIp = null!, _latest = null!, _captureTime = null!;
+    private LearningPacketProcessor _src = null!, _srcIp = null!, _bothIp = null!, _latest = null!, _captureTime = null!;
 
     [Params("routed", "recipe")]
     public string Input { get; set; } = "routed";
@@ -51,7 +52,7 @@ public class AttributionBenchmarks
         IpBindings Bindings()
         {
             var bindings = new IpBindings();
-            var learner = new PacketProcessor(new WatchIndex(), MatchMode.Both | MatchMode.Ip, bindings);
+            var learner = new LearningPacketProcessor(new WatchIndex(), MatchMode.Both | MatchMode.Ip, bindings);
             var sink = new NoSink();
             foreach (var r in _records) learner.Process(r, ref sink, out _);
             for (uint i = 0; i < 10_000; i++)
@@ -64,11 +65,11 @@ public class AttributionBenchmarks
         var history = RoutedHistory();
         var owners = new WatchIndex();
         foreach (var (mac, _) in RoutedMacs) owners.Set(new MacAddress(mac), history.OwnersAt(new MacAddress(mac), long.MaxValue));
-        _latest = new PacketProcessor(owners, MatchMode.Src);
-        _captureTime = new PacketProcessor(new WatchIndex(), MatchMode.Src, null, history);
-        _src = new PacketProcessor(index, MatchMode.Src);
-        _srcIp = new PacketProcessor(index, MatchMode.Src | MatchMode.Ip, Bindings());
-        _bothIp = new PacketProcessor(index, MatchMode.Both | MatchMode.Ip, Bindings());
+        _latest = new LearningPacketProcessor(owners, MatchMode.Src);
+        _captureTime = new LearningPacketProcessor(new WatchIndex(), MatchMode.Src, null, history);
+        _src = new LearningPacketProcessor(index, MatchMode.Src);
+        _srcIp = new LearningPacketProcessor(index, MatchMode.Src | MatchMode.Ip, Bindings());
+        _bothIp = new LearningPacketProcessor(index, MatchMode.Both | MatchMode.Ip, Bindings());
     }
 
     [Benchmark(Baseline = true, Description = "src (the recipe)")]
@@ -117,7 +118,7 @@ public class AttributionBenchmarks
         File.ReadLines(Path.Combine(AppContext.BaseDirectory, "Samples", file)).Select(line =>
             (System.Text.Encoding.UTF8.GetBytes(line[..line.IndexOf(':')]), System.Text.Encoding.UTF8.GetBytes(line[(line.IndexOf(':') + 1)..])));
 
-    private int Run(PacketProcessor processor)
+    private int Run(LearningPacketProcessor processor)
     {
         var sink = new NoSink();
         int skipped = 0;

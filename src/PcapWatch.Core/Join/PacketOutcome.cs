@@ -14,4 +14,10 @@ public enum PacketOutcome : byte
     /// the record's timestamp (which a deserializer is not told). Nothing was handed to the sink.
     /// </summary>
     NeedsRecordTime,
+    /// <summary>
+    /// Attributing by IP, the record states an IP ↔ MAC binding (<see cref="PacketProcessor.Evidence"/>): the caller
+    /// learns it, then has the record's sides attributed (<see cref="PacketProcessor.AttributeTaught"/>), so that the
+    /// packet path itself never writes into the bindings. Nothing was handed to the sink yet.
+    /// </summary>
+    Teaches,
 }

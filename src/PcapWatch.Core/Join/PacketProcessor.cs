@@ -9,10 +9,12 @@ namespace PcapWatch.Join;
 /// reason. No Kafka, no I/O, nothing thrown for anything a record holds: the pcap loop, the fuzz test and the
 /// benchmarks all run this same code. One instance per thread (it reuses its field buffer).
 /// <para>
-/// With <see cref="MatchMode.Ip"/>, a packet that states an IP ↔ MAC binding (DHCP ACK or RELEASE, ARP, a neighbour
-/// advertisement) is first learned into <paramref name="bindings"/>, then every packet's sides are attributed: by the
-/// side's MAC when it is watched, otherwise by the MAC that held the side's IP address at the packet's capture time
-/// (<c>frame.time_epoch</c>; a packet without one is judged at the newest evidence).
+/// With <see cref="MatchMode.Ip"/>, every packet's sides are attributed: by the side's MAC when it is watched, otherwise
+/// by the MAC that held the side's IP address in <paramref name="bindings"/> at the packet's capture time
+/// (<c>frame.time_epoch</c>; a packet without one is judged at the newest evidence). A packet that states a binding (DHCP
+/// ACK or RELEASE, ARP, a neighbour advertisement) is returned as <see cref="PacketOutcome.Teaches"/> with its
+/// <see cref="Evidence"/>: the caller learns it and then asks for the sides (<see cref="AttributeTaught"/>). This class
+/// only reads the bindings.
 /// </para>
 /// <para>
 /// With a <paramref name="history"/> (attribution at capture time) a MAC's owners are those valid at the packet's
@@ -25,17 +27,20 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings
 
     public MatchMode Mode => mode;
 
-    /// <summary>Binding statements learned from packets (with <see cref="MatchMode.Ip"/>).</summary>
-    public long BindingsLearned { get; private set; }
-
     /// <summary>
     /// The newest capture time among the packets read past the gate so far (Unix ms; 0 before the first): with
     /// <see cref="MatchMode.Ip"/> every packet, at capture time those of a MAC watched at some time; not kept otherwise.
     /// </summary>
     public long NewestCaptureMs { get; private set; }
 
-    /// <summary>What the record last processed taught (the interval it made or changed), for other instances.</summary>
-    public (IpAddressKey Address, IpBindings.Interval Interval)? Learned { get; private set; }
+    /// <summary>The binding statement of the record last processed, when it returned <see cref="PacketOutcome.Teaches"/>.</summary>
+    public BindingEvidence Evidence { get; private set; }
+
+    /// <summary>When that statement was made: the packet's capture time (null: it has none; the caller judges it at its newest evidence).</summary>
+    public long? EvidenceAtMs { get; private set; }
+
+    // The time the taught record's owners are judged at, kept for AttributeTaught.
+    private long _taughtOwnersAtMs;
 
     /// <param name="value">The record's value; empty for a null value.</param>
     /// <param name="recordTimeMs">The record's timestamp, when the caller knows it: attributing at capture time, the
@@ -44,7 +49,6 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings
         where TSink : IMatchSink
     {
         rejection = default;
-        Learned = null;
         if (value.IsEmpty) return Reject(RejectionCodes.Empty, "empty message", out rejection);
         if (value.Length > RecordLimits.MaxRecordBytes)
         {
@@ -93,10 +97,27 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings
     {
         if (BindingExtractor.MayHoldEvidence(value) && BindingExtractor.TryRead(value, _fields.EthSrc, out var evidence))
         {
-            Learned = (evidence.Address, bindings!.Learn(evidence, at ?? bindings.NewestMs));
-            BindingsLearned++;
+            Evidence = evidence;
+            EvidenceAtMs = at;
+            _taughtOwnersAtMs = ownersAt;
+            return PacketOutcome.Teaches;
         }
+        return AttributeSides(value, in gate, at, ownersAt, ref sink);
+    }
 
+    /// <summary>
+    /// The sides of the record that last returned <see cref="PacketOutcome.Teaches"/>, once the caller has learned its
+    /// <see cref="Evidence"/>: the same record, the same times.
+    /// </summary>
+    public PacketOutcome AttributeTaught<TSink>(ReadOnlySpan<byte> value, ref TSink sink) where TSink : IMatchSink
+    {
+        var gate = new WatchedMacGate(index, mode, bindings, history);
+        return AttributeSides(value, in gate, EvidenceAtMs, _taughtOwnersAtMs, ref sink);
+    }
+
+    private PacketOutcome AttributeSides<TSink>(ReadOnlySpan<byte> value, in WatchedMacGate gate, long? at, long ownersAt, ref TSink sink)
+        where TSink : IMatchSink
+    {
         bool matched = false;
         if (gate.JoinsSource)
         {

@@ -91,7 +91,7 @@ internal sealed class AssembledPipeline : IDisposable
             ? (IMatchEncoder)new AvroMatchEncoder(o.SchemaRegistryProperties
                 ?? throw new InvalidOperationException("Avro output needs Schema Registry properties"), o.Topics.Output)
             : new JsonMatchEncoder());
-        var decider = new PacketDecider(new PacketProcessor(changes.Present.Index, o.Match, shared?.Bindings, changes.History), encoder, log,
+        var decider = new PacketDecider(new LearningPacketProcessor(changes.Present.Index, o.Match, shared?.Bindings, changes.History), encoder, log,
             o.MatchMaxBytes);
         return new PcapJoiner(o, decider, output, progress, kafka, log, shared);
     }

@@ -17,7 +17,7 @@ namespace PcapWatch.Service;
 /// U+FFFD) is dead-lettered as <c>match_too_large</c>: a record the producer or the broker would refuse for good must
 /// never reach either.
 /// </param>
-public sealed class PacketDecider(PacketProcessor processor, IMatchEncoder encoder, ILogger log,
+public sealed class PacketDecider(LearningPacketProcessor processor, IMatchEncoder encoder, ILogger log,
     int maxMatchBytes = DeadLetterWriter.DefaultMaxBytes) : IMatchSink
 {
     // The size of the largest match of the record being decided that did not fit (0: all fit).

@@ -6,6 +6,7 @@ using PcapWatch.Packets;
 using PcapWatch.Tables;
 using PcapWatch.Tests.Shared;
 using PcapWatch.Bindings;
+using PcapWatch.Service;
 
 namespace PcapWatch.Tests.Join;
 
@@ -42,7 +43,7 @@ public class CaptureTimeAttributionTests
 
     private static Dictionary<(string Employee, string? Direction, string? By), int> Attribute(string fixture, MatchMode mode, OwnershipHistory history)
     {
-        var processor = new PacketProcessor(new WatchIndex(), mode, new IpBindings(), history);
+        var processor = new LearningPacketProcessor(new WatchIndex(), mode, new IpBindings(), history);
         var sink = new IpAttributionTests.RecordingSink();
         foreach (var packet in TestData.Lines(TestData.Fixture(fixture)))
         {

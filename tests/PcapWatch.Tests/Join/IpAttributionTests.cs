@@ -5,6 +5,7 @@ using PcapWatch.Join;
 using PcapWatch.Packets;
 using PcapWatch.Tests.Shared;
 using PcapWatch.Bindings;
+using PcapWatch.Service;
 
 namespace PcapWatch.Tests.Join;
 
@@ -32,7 +33,7 @@ public class IpAttributionTests
 
     private static Dictionary<(string Employee, string? Direction, string? By), int> Attribute(string fixture, MatchMode mode)
     {
-        var processor = new PacketProcessor(RoutedIndex(), mode, new IpBindings());
+        var processor = new LearningPacketProcessor(RoutedIndex(), mode, new IpBindings());
         var sink = new RecordingSink();
         foreach (var packet in TestData.Lines(TestData.Fixture(fixture)))
         {
@@ -78,7 +79,7 @@ public class IpAttributionTests
         var packets = TestData.Lines(TestData.Fixture("routed-lan.json.ndjson")).Select(p => (Time: CaptureMs(p), Packet: p, Uplink: false))
             .Concat(TestData.Lines(TestData.Fixture("routed-uplink.json.ndjson")).Select(p => (Time: CaptureMs(p), Packet: p, Uplink: true)))
             .OrderBy(x => x.Time).ToList();
-        var processor = new PacketProcessor(RoutedIndex(), MatchMode.Src | MatchMode.Ip, new IpBindings());
+        var processor = new LearningPacketProcessor(RoutedIndex(), MatchMode.Src | MatchMode.Ip, new IpBindings());
         int carolIpv6OnUplink = 0;
         foreach (var (_, packet, uplink) in packets)
         {

@@ -7,6 +7,7 @@ using PcapWatch.Join;
 using PcapWatch.Packets;
 using PcapWatch.Tests.Shared;
 using PcapWatch.Bindings;
+using PcapWatch.Service;
 
 namespace PcapWatch.Tests.Join;
 
@@ -108,7 +109,7 @@ public class IpPrefilterTests
         var lines = TestData.Lines(TestData.Fixture(fixture));
         var index = IpAttributionTests.RoutedIndex();
         var bindings = new IpBindings();
-        var learner = new PacketProcessor(index, MatchMode.Both | MatchMode.Ip, bindings);
+        var learner = new LearningPacketProcessor(index, MatchMode.Both | MatchMode.Ip, bindings);
         int attributed = 0;
         foreach (var (line, i) in lines.Select((l, i) => (l, i)))
         {

@@ -4,6 +4,7 @@ using PcapWatch.Join;
 using PcapWatch.Packets;
 using PcapWatch.Tests.Shared;
 using PcapWatch.Bindings;
+using PcapWatch.Service;
 
 namespace PcapWatch.Tests.Join;
 
@@ -58,7 +59,7 @@ public class PacketProcessorTests
     {
         var packets = TestData.OwnPacketFixtures.Concat(["routed-lan.json.ndjson", "routed-uplink.ek.ndjson"])
             .SelectMany(f => TestData.Lines(TestData.Fixture(f))).ToList();
-        var processor = new PacketProcessor(Unrelated(), mode, new IpBindings());
+        var processor = new LearningPacketProcessor(Unrelated(), mode, new IpBindings());
         var sink = new CountingSink();
         foreach (var p in packets) processor.Process(p, ref sink, out _); // warm up, and learn every binding once
         Assert.That(processor.BindingsLearned, Is.GreaterThan(0));
@@ -73,6 +74,34 @@ public class PacketProcessorTests
     }
 
     /// <summary>
+    /// The packet path only reads the bindings: a record that states one comes back as <see cref="PacketOutcome.Teaches"/>
+    /// with its evidence, and the bindings stay as they were until the caller learns it (as the learning processor does).
+    /// </summary>
+    [Test]
+    public void The_packet_path_returns_what_a_record_states_and_writes_nothing_into_the_bindings()
+    {
+        var packets = TestData.OwnPacketFixtures.Concat(["routed-lan.json.ndjson", "routed-uplink.ek.ndjson"])
+            .SelectMany(f => TestData.Lines(TestData.Fixture(f))).ToList();
+        var bindings = new IpBindings();
+        var processor = new PacketProcessor(Unrelated(), MatchMode.Src | MatchMode.Ip, bindings);
+        var sink = new CountingSink();
+        var taught = new List<BindingEvidence>();
+        foreach (var p in packets)
+        {
+            if (processor.Process(p, ref sink, out _) != PacketOutcome.Teaches) continue;
+            taught.Add(processor.Evidence);
+            Assert.That(processor.AttributeTaught(p, ref sink), Is.AnyOf(PacketOutcome.Skipped, PacketOutcome.Matched));
+        }
+        Assert.That(taught, Is.Not.Empty, "the routed captures hold DHCP, ARP and NDP statements");
+        Assert.That(bindings.AddressCount, Is.Zero, "nothing learned by the packet path itself");
+
+        var learning = new LearningPacketProcessor(new PacketProcessor(Unrelated(), MatchMode.Src | MatchMode.Ip, bindings), bindings);
+        foreach (var p in packets) learning.Process(p, ref sink, out _);
+        Assert.That(learning.BindingsLearned, Is.EqualTo(taught.Count));
+        Assert.That(bindings.AddressCount, Is.EqualTo(taught.Select(e => e.Address).Distinct().Count()));
+    }
+
+    /// <summary>
     /// Attributing at capture time, the owners valid at each packet's time are read in place from the MAC's timeline:
     /// nothing on the heap, for unwatched packets and for matches alike (the sink here keeps nothing).
     /// </summary>
@@ -82,7 +111,7 @@ public class PacketProcessorTests
     {
         var packets = TestData.OwnPacketFixtures.Concat(["routed-lan.json.ndjson", "routed-uplink.ek.ndjson"])
             .SelectMany(f => TestData.Lines(TestData.Fixture(f))).ToList();
-        var processor = new PacketProcessor(new WatchIndex(), mode, new IpBindings(), CaptureTimeAttributionTests.HistoryFromSamples(0));
+        var processor = new LearningPacketProcessor(new WatchIndex(), mode, new IpBindings(), CaptureTimeAttributionTests.HistoryFromSamples(0));
         var sink = new TallySink();
         foreach (var p in packets) processor.Process(p, ref sink, out _); // warm up, and learn every binding once
         int warmMatches = sink.Matches;

@@ -7,6 +7,7 @@ using PcapWatch.Output;
 using PcapWatch.Packets;
 using PcapWatch.Tables;
 using PcapWatch.Bindings;
+using PcapWatch.Service;
 
 namespace PcapWatch.Tests.Join;
 
@@ -46,7 +47,7 @@ public sealed class RecordFuzz : IDisposable
     private readonly FasterTableStore _employees;
     private readonly FasterTableStore _computers;
     private readonly WatchIndexMaintainer _maintainer;
-    private readonly PacketProcessor _processor;
+    private readonly LearningPacketProcessor _processor;
     private readonly List<byte[]> _packets;
     private CountingSink _sink = new(new JsonMatchEncoder());
 
@@ -70,7 +71,7 @@ public sealed class RecordFuzz : IDisposable
                 _maintainer.Apply(new TableChange<ComputerRow>(key, new ComputerRow(key, key, "100", mac.ToString())));
             }
         }
-        _processor = new PacketProcessor(_maintainer.Index, mode, (mode & MatchMode.Ip) != 0 ? new IpBindings() : null);
+        _processor = new LearningPacketProcessor(_maintainer.Index, mode, (mode & MatchMode.Ip) != 0 ? new IpBindings() : null);
     }
 
     public long Cases { get; private set; }

@@ -6,6 +6,7 @@ using PcapWatch.Join;
 using PcapWatch.Packets;
 using PcapWatch.Tests.Shared;
 using PcapWatch.Bindings;
+using PcapWatch.Service;
 
 namespace PcapWatch.Tests.Join;
 
@@ -47,7 +48,7 @@ public class RecordPathFuzzTests
     {
         var packet = TestData.Lines(TestData.Fixture("routed-lan.json.ndjson")).First(p => p.AsSpan().IndexOf("\"dhcp\""u8) >= 0);
         var text = Encoding.UTF8.GetString(packet).Replace("\"dhcp\":", "\"\\ud800\":{},\"dhcp\":", StringComparison.Ordinal);
-        var processor = new PacketProcessor(new WatchIndex(), MatchMode.Src | MatchMode.Ip, new IpBindings());
+        var processor = new LearningPacketProcessor(new WatchIndex(), MatchMode.Src | MatchMode.Ip, new IpBindings());
         var sink = new NoSink();
         Assert.That(() => processor.Process(Encoding.UTF8.GetBytes(text), ref sink, out _), Throws.Nothing);
     }

@@ -20,7 +20,7 @@ public class PacketDeciderTests
     private static List<byte[]> Packets() => TestData.OwnPacketFixtures.SelectMany(f => TestData.Lines(TestData.Fixture(f))).ToList();
 
     private static PacketDecider Decider(WatchIndex index) =>
-        new(new PacketProcessor(index, MatchMode.Src), new JsonMatchEncoder(), NullLogger.Instance);
+        new(new LearningPacketProcessor(index, MatchMode.Src), new JsonMatchEncoder(), NullLogger.Instance);
 
     [Test]
     public void Unwatched_packets_are_decided_in_place_without_allocating()
