@@ -36,6 +36,8 @@ public class MetricsAndPipeTests
         var before = Scrape(port);
         Assert.That(Value(before, "pcapwatch_packets_consumed_total"), Is.Zero);
         Assert.That(Value(before, "pcapwatch_tables_current"), Is.EqualTo(1));
+        Assert.That(Value(before, "pcapwatch_loop_state", "state=\"running\""), Is.EqualTo(1), "joined: the loop is running");
+        Assert.That(Value(before, "pcapwatch_loop_state"), Is.EqualTo(1), "one state at a time");
 
         // What tshark -T ek writes: an {"index":…} line before every packet. produce must send only the packets.
         var ek = TestData.Lines(TestData.Fixture("netns-lan.ek.ndjson"));
