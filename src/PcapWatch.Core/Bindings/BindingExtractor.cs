@@ -155,7 +155,10 @@ public static class BindingExtractor
                 case Layer.Dhcp when MessageType == DhcpRelease && Mac is { } mac && ClientAddress is { IsUnspecified: false } ciaddr:
                     evidence = new BindingEvidence(BindingSource.DhcpRelease, mac, ciaddr, null);
                     return true;
-                case Layer.Arp when Mac is { IsGroup: false } mac && Address is { IsUnspecified: false } sender:
+                // Only the frame's sender may state its own binding: a payload naming another MAC (a watched
+                // computer's, to frame its employee) states nothing. What the switch forwarded is what is trusted.
+                case Layer.Arp when Mac is { IsGroup: false } mac && ethSrc is { } frameSender && mac == frameSender
+                                    && Address is { IsUnspecified: false } sender:
                     evidence = new BindingEvidence(BindingSource.Arp, mac, sender, null);
                     return true;
                 case Layer.Icmpv6 when MessageType == NeighborAdvertisement && (Mac ?? ethSrc) is { IsGroup: false } mac

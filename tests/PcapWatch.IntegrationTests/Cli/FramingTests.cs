@@ -1,0 +1,64 @@
+using NUnit.Framework;
+using PcapWatch.IntegrationTests.Infrastructure;
+using PcapWatch.Tests.Shared;
+
+namespace PcapWatch.IntegrationTests.Cli;
+
+/// <summary>
+/// Attacks on attribution, as a user runs it (`demo --match src,ip` as a process, on the routed tables): what an
+/// attacker writes into a packet must not make its traffic a watched employee's.
+/// </summary>
+public class FramingTests
+{
+    private const string Attacker = "02:50:57:00:00:99", Router = "02:50:57:00:00:01";
+    private string _scratch = null!;
+
+    [SetUp]
+    public void CreateScratch() => Directory.CreateDirectory(_scratch = Path.Combine(Path.GetTempPath(), "pcapwatch-framing-" + Guid.NewGuid().ToString("N")));
+
+    [TearDown]
+    public void RemoveScratch() => Directory.Delete(_scratch, recursive: true);
+
+    private static string Epoch(double at) => at.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string Arp(double at, string ethSrc, string payloadMac, string ip) =>
+        "{\"timestamp\":\"" + (long)(at * 1000) + "\",\"layers\":{\"frame\":{\"frame_frame_time_epoch\":\"" + Epoch(at)
+        + "\",\"frame_frame_protocols\":\"eth:ethertype:arp\"},\"eth\":{\"eth_eth_dst\":\"ff:ff:ff:ff:ff:ff\",\"eth_eth_src\":\"" + ethSrc
+        + "\"},\"arp\":{\"arp_arp_opcode\":\"2\",\"arp_arp_src_hw_mac\":\"" + payloadMac + "\",\"arp_arp_src_proto_ipv4\":\"" + ip + "\"}}}";
+
+    /// <summary>A packet from <paramref name="ip"/> behind the router: its frame is the router's.</summary>
+    private static string Routed(double at, string ip) =>
+        "{\"timestamp\":\"" + (long)(at * 1000) + "\",\"layers\":{\"frame\":{\"frame_frame_time_epoch\":\"" + Epoch(at)
+        + "\",\"frame_frame_protocols\":\"eth:ethertype:ip:udp\"},\"eth\":{\"eth_eth_dst\":\"02:50:57:00:00:02\",\"eth_eth_src\":\"" + Router
+        + "\"},\"ip\":{\"ip_ip_src\":\"" + ip + "\",\"ip_ip_dst\":\"198.51.100.7\"}}}";
+
+    [Test]
+    public void An_arp_payload_naming_a_watched_computer_does_not_give_the_attackers_traffic_to_its_employee()
+    {
+        const double t = 1796090700;
+        var lines = new List<string>
+        {
+            // The forgery: sent from the attacker's own MAC, the payload claiming Alice's (watched) for the attacker's IP.
+            Arp(t, Attacker, RoutedFixture.AliceMac, "192.168.77.7"),
+            // The control: Carol (watched) announcing her own address, from her own MAC.
+            Arp(t + 0.5, RoutedFixture.CarolMac, RoutedFixture.CarolMac, "192.168.77.8"),
+        };
+        for (int i = 1; i <= 5; i++)
+        {
+            lines.Add(Routed(t + i, "192.168.77.7"));
+            lines.Add(Routed(t + i + 0.5, "192.168.77.8"));
+        }
+        var pcap = Path.Combine(_scratch, "forged.ek.ndjson");
+        File.WriteAllLines(pcap, lines);
+
+        using var demo = CliProcess.Start("demo", "--match", "src,ip", "--pcap", pcap,
+            "--employees", Path.Combine(TestData.RepositoryRoot, "samples", "routed-employees.txt"),
+            "--computers", Path.Combine(TestData.RepositoryRoot, "samples", "routed-computers.txt"));
+        Assert.That(demo.WaitForExit(TimeSpan.FromSeconds(120)), Is.Zero, () => string.Join("\n", demo.Stderr));
+        var byEmployee = demo.Stdout.Where(l => l.Contains(" | ", StringComparison.Ordinal))
+            .GroupBy(l => l[..l.IndexOf(" | ", StringComparison.Ordinal)]).ToDictionary(g => g.Key, g => g.Count());
+
+        Assert.That(byEmployee.GetValueOrDefault("Alice Routed"), Is.Zero, "none of the attacker's five packets is Alice's");
+        Assert.That(byEmployee.GetValueOrDefault("Carol Routed"), Is.EqualTo(1 + 5), "Carol's own ARP (her MAC) and her five packets (her IP)");
+    }
+}

@@ -1,0 +1,79 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using NUnit.Framework;
+using PcapWatch.Bindings;
+using PcapWatch.Packets;
+using PcapWatch.Tests.Shared;
+
+namespace PcapWatch.Tests.Bindings;
+
+/// <summary>
+/// Evidence only from who may give it: an ARP packet binds its sender address only to the MAC that sent the frame. A
+/// host that writes a watched computer's MAC into its ARP payload (<c>arp.src.hw_mac</c>) while the switch shows its
+/// own (<c>eth.src</c>) states nothing. Real ARP packets of the routed capture, in every input shape, forged by
+/// rewriting the payload's sender MAC only.
+/// </summary>
+public class ForgedEvidenceTests
+{
+    private static readonly MacAddress Alice = Mac(RoutedFixture.AliceMac);
+
+    private static MacAddress Mac(string text) => MacAddress.TryParse(text, out var mac) ? mac : throw new FormatException(text);
+
+    /// <summary>The routed LAN capture's ARP packets not sent by Alice, as (record, eth.src), in one shape.</summary>
+    /// <remarks>Read as text: tshark's own output repeats keys (<c>eth.addr</c>), which a JSON DOM refuses.</remarks>
+    private static List<(byte[] Record, MacAddress EthSrc)> ArpNotFromAlice(string fixture) =>
+        TestData.Lines(TestData.Fixture(fixture)).Select(r => (Record: r, Text: Encoding.UTF8.GetString(r)))
+            .Where(r => ArpLayer.IsMatch(r.Text))
+            .Select(r => (r.Record, EthSrc: Mac(FrameSender.Match(r.Text).Groups[1].Value)))
+            .Where(r => r.EthSrc != Alice).ToList();
+
+    private static readonly Regex ArpLayer = new("\"arp\"\\s*:\\s*\\{");
+    private static readonly Regex FrameSender = new("\"(?:eth\\.src|eth_eth_src)\"\\s*:\\s*\"([0-9a-f:]+)\"");
+    private static readonly Regex PayloadSender = new("(\"(?:arp\\.src\\.hw_mac|arp_arp_src_hw_mac|src\\.hw_mac)\"\\s*:\\s*\")[^\"]*\"");
+
+    /// <summary>The record with its ARP payload's sender MAC set to <paramref name="mac"/>, whatever the field's spelling.</summary>
+    private static byte[] WithPayloadSender(byte[] record, MacAddress mac)
+    {
+        var text = Encoding.UTF8.GetString(record);
+        var forged = PayloadSender.Replace(text, m => m.Groups[1].Value + mac + "\"", 1);
+        Assert.That(forged, Is.Not.EqualTo(text), "the payload's sender field was found");
+        return Encoding.UTF8.GetBytes(forged);
+    }
+
+    [TestCase("routed-lan.json.ndjson")]
+    [TestCase("routed-lan.ek.ndjson")]
+    public void An_arp_whose_payload_names_another_mac_than_the_frames_sender_states_nothing(string fixture)
+    {
+        var arps = ArpNotFromAlice(fixture);
+        Assert.That(arps, Is.Not.Empty, "the capture holds ARP packets of other hosts");
+        foreach (var (record, ethSrc) in arps)
+        {
+            Assert.That(BindingExtractor.TryRead(record, ethSrc, out var genuine), Is.True, "the packet as captured states a binding");
+            Assert.That(genuine.Mac, Is.EqualTo(ethSrc));
+            Assert.That(BindingExtractor.TryRead(WithPayloadSender(record, Alice), ethSrc, out _), Is.False,
+                "the same packet naming a watched MAC in its payload");
+        }
+    }
+
+    [Test]
+    public void The_2018_plain_names_follow_the_same_rule()
+    {
+        const string arp = """
+            {"_source":{"layers":{"frame":{"protocols":"eth:ethertype:arp","time_epoch":"1796090653.2"},
+             "eth":{"dst":"ff:ff:ff:ff:ff:ff","src":"02:50:57:00:00:99"},
+             "arp":{"opcode":"2","src.hw_mac":"02:50:57:00:00:99","src.proto_ipv4":"192.168.77.7"}}}}
+            """;
+        var ethSrc = Mac("02:50:57:00:00:99");
+        var record = Encoding.UTF8.GetBytes(arp.ReplaceLineEndings(""));
+        Assert.That(BindingExtractor.TryRead(record, ethSrc, out var genuine), Is.True);
+        Assert.That(genuine.Mac, Is.EqualTo(ethSrc));
+        Assert.That(BindingExtractor.TryRead(WithPayloadSender(record, Alice), ethSrc, out _), Is.False);
+    }
+
+    [Test]
+    public void An_arp_without_a_readable_frame_sender_states_nothing()
+    {
+        var (record, _) = ArpNotFromAlice("routed-lan.json.ndjson")[0];
+        Assert.That(BindingExtractor.TryRead(record, null, out _), Is.False, "nothing to hold the payload against");
+    }
+}
