@@ -14,8 +14,10 @@ namespace PcapWatch.Bindings;
 public static class BindingExtractor
 {
     private const int DhcpAck = 5, DhcpRelease = 7, NeighborAdvertisement = 136;
+    // A DHCP server answers from its port (to a client's 68, or to a relay's 67), and a client's RELEASE goes to it.
+    private const int DhcpServerPort = 67;
 
-    private enum Layer : byte { None, Dhcp, Arp, Icmpv6 }
+    private enum Layer : byte { None, Dhcp, Arp, Icmpv6, Udp }
 
     // Spellings searched for. The protocol list (frame.protocols, frame_frame_protocols, the 2018 plain protocols) comes
     // first in a dissection, so finding it reads a few hundred bytes, not the record. Of ICMPv6 only a neighbour
@@ -75,6 +77,7 @@ public static class BindingExtractor
         {
             var reader = new Utf8JsonReader(record, new JsonReaderOptions { MaxDepth = PacketExtractor.MaxDepth });
             if (!FindLayers(ref reader)) return false;
+            var udp = new Found();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var layer = Classify(ref reader);
@@ -84,9 +87,14 @@ public static class BindingExtractor
                     reader.Skip();
                     continue;
                 }
+                if (layer == Layer.Udp)
+                {
+                    ReadTree(ref reader, layer, ref udp); // before the DHCP layer, in every dissection
+                    continue;
+                }
                 var found = new Found();
                 ReadTree(ref reader, layer, ref found);
-                if (found.ToEvidence(layer, ethSrc, out evidence)) return true;
+                if (found.ToEvidence(layer, ethSrc, udp, out evidence)) return true;
             }
             return false;
         }
@@ -132,6 +140,7 @@ public static class BindingExtractor
         if (name.SequenceEqual("dhcp"u8) || name.SequenceEqual("bootp"u8)) return Layer.Dhcp;
         if (name.SequenceEqual("arp"u8)) return Layer.Arp;
         if (name.SequenceEqual("icmpv6"u8)) return Layer.Icmpv6;
+        if (name.SequenceEqual("udp"u8)) return Layer.Udp;
         return Layer.None;
     }
 
@@ -143,16 +152,22 @@ public static class BindingExtractor
         public IpAddressKey? Address;
         public IpAddressKey? ClientAddress;
         public uint? LeaseSeconds;
+        public int SourcePort;
+        public int DestinationPort;
 
-        public readonly bool ToEvidence(Layer layer, MacAddress? ethSrc, out BindingEvidence evidence)
+        /// <param name="udp">The ports of the datagram the layer came in (a DHCP message's): only a server's port may
+        /// grant a lease, and a RELEASE counts only when it goes to one.</param>
+        public readonly bool ToEvidence(Layer layer, MacAddress? ethSrc, in Found udp, out BindingEvidence evidence)
         {
             evidence = default;
             switch (layer)
             {
-                case Layer.Dhcp when MessageType == DhcpAck && Mac is { } mac && Address is { IsUnspecified: false } yiaddr:
+                case Layer.Dhcp when MessageType == DhcpAck && udp.SourcePort == DhcpServerPort && Mac is { } mac
+                                     && Address is { IsUnspecified: false } yiaddr:
                     evidence = new BindingEvidence(BindingSource.DhcpAck, mac, yiaddr, LeaseSeconds);
                     return true;
-                case Layer.Dhcp when MessageType == DhcpRelease && Mac is { } mac && ClientAddress is { IsUnspecified: false } ciaddr:
+                case Layer.Dhcp when MessageType == DhcpRelease && udp.DestinationPort == DhcpServerPort && Mac is { } mac
+                                     && ClientAddress is { IsUnspecified: false } ciaddr:
                     evidence = new BindingEvidence(BindingSource.DhcpRelease, mac, ciaddr, null);
                     return true;
                 // Only the frame's sender may state its own binding: a payload naming another MAC (a watched
@@ -189,7 +204,7 @@ public static class BindingExtractor
     }
 
     // Field numbers: what each wanted name means in its layer.
-    private const int Type = 0, Mac = 1, Address = 2, ClientAddress = 3, Lease = 4;
+    private const int Type = 0, Mac = 1, Address = 2, ClientAddress = 3, Lease = 4, SourcePort = 5, DestinationPort = 6;
 
     private static int FieldOf(Layer layer, ReadOnlySpan<byte> local) => layer switch
     {
@@ -203,6 +218,8 @@ public static class BindingExtractor
         Layer.Icmpv6 when local.SequenceEqual("type"u8) => Type,
         Layer.Icmpv6 when local.SequenceEqual("opt_linkaddr"u8) => Mac,
         Layer.Icmpv6 when local.SequenceEqual("nd_na_target_address"u8) => Address,
+        Layer.Udp when local.SequenceEqual("srcport"u8) => SourcePort,
+        Layer.Udp when local.SequenceEqual("dstport"u8) => DestinationPort,
         _ => -1,
     };
 
@@ -224,6 +241,12 @@ public static class BindingExtractor
                 break;
             case Lease when found.LeaseSeconds is null && Utf8Parser.TryParse(value, out uint seconds, out int length) && length == value.Length:
                 found.LeaseSeconds = seconds;
+                break;
+            case SourcePort when found.SourcePort == 0 && Utf8Parser.TryParse(value, out int source, out int read) && read == value.Length:
+                found.SourcePort = source;
+                break;
+            case DestinationPort when found.DestinationPort == 0 && Utf8Parser.TryParse(value, out int destination, out int taken) && taken == value.Length:
+                found.DestinationPort = destination;
                 break;
         }
     }
@@ -255,6 +278,7 @@ public static class BindingExtractor
         {
             Layer.Dhcp => name.StartsWith("bootp"u8) ? "bootp"u8 : "dhcp"u8,
             Layer.Arp => "arp"u8,
+            Layer.Udp => "udp"u8,
             _ => "icmpv6"u8,
         };
         int n = prefix.Length;

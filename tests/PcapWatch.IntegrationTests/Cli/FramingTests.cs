@@ -32,6 +32,46 @@ public class FramingTests
         + "\",\"frame_frame_protocols\":\"eth:ethertype:ip:udp\"},\"eth\":{\"eth_eth_dst\":\"02:50:57:00:00:02\",\"eth_eth_src\":\"" + Router
         + "\"},\"ip\":{\"ip_ip_src\":\"" + ip + "\",\"ip_ip_dst\":\"198.51.100.7\"}}}";
 
+    /// <summary>A DHCP ACK granting <paramref name="ip"/> to <paramref name="client"/>, sent from UDP port <paramref name="sourcePort"/>.</summary>
+    private static string Ack(double at, int sourcePort, string client, string ip) =>
+        "{\"timestamp\":\"" + (long)(at * 1000) + "\",\"layers\":{\"frame\":{\"frame_frame_time_epoch\":\"" + Epoch(at)
+        + "\",\"frame_frame_protocols\":\"eth:ethertype:ip:udp:dhcp\"},\"eth\":{\"eth_eth_dst\":\"ff:ff:ff:ff:ff:ff\",\"eth_eth_src\":\"" + Attacker
+        + "\"},\"ip\":{\"ip_ip_src\":\"192.168.77.1\",\"ip_ip_dst\":\"255.255.255.255\"},\"udp\":{\"udp_udp_srcport\":\"" + sourcePort
+        + "\",\"udp_udp_dstport\":\"68\"},\"dhcp\":{\"dhcp_dhcp_option_dhcp\":\"5\",\"dhcp_dhcp_hw_mac_addr\":\"" + client
+        + "\",\"dhcp_dhcp_ip_your\":\"" + ip + "\",\"dhcp_dhcp_option_ip_address_lease_time\":\"3600\"}}}";
+
+    [Test]
+    public void A_dhcp_ack_from_a_port_no_server_answers_from_gives_nobody_a_watched_employees_address()
+    {
+        const double t = 1796090700;
+        var lines = new List<string>
+        {
+            Ack(t, 5555, RoutedFixture.AliceMac, "192.168.77.9"), // the forgery: Alice's MAC, from a client's port
+            Ack(t + 0.5, 67, RoutedFixture.CarolMac, "192.168.77.10"), // the control: as a server sends it
+        };
+        for (int i = 1; i <= 5; i++)
+        {
+            lines.Add(Routed(t + i, "192.168.77.9"));
+            lines.Add(Routed(t + i + 0.5, "192.168.77.10"));
+        }
+        var byEmployee = Demo(lines);
+        Assert.That(byEmployee.GetValueOrDefault("Alice Routed"), Is.Zero, "none of the five packets from the forged lease is Alice's");
+        Assert.That(byEmployee.GetValueOrDefault("Carol Routed"), Is.EqualTo(5), "Carol's five packets from her lease");
+    }
+
+    /// <summary>Runs `demo --match src,ip` on these ek lines and the routed tables; the rows per employee.</summary>
+    private Dictionary<string, int> Demo(List<string> lines)
+    {
+        var pcap = Path.Combine(_scratch, "forged.ek.ndjson");
+        File.WriteAllLines(pcap, lines);
+        using var demo = CliProcess.Start("demo", "--match", "src,ip", "--pcap", pcap,
+            "--employees", Path.Combine(TestData.RepositoryRoot, "samples", "routed-employees.txt"),
+            "--computers", Path.Combine(TestData.RepositoryRoot, "samples", "routed-computers.txt"));
+        Assert.That(demo.WaitForExit(TimeSpan.FromSeconds(120)), Is.Zero, () => string.Join("\n", demo.Stderr));
+        return demo.Stdout.Where(l => l.Contains(" | ", StringComparison.Ordinal))
+            .GroupBy(l => l[..l.IndexOf(" | ", StringComparison.Ordinal)]).ToDictionary(g => g.Key, g => g.Count());
+    }
+
     [Test]
     public void An_arp_payload_naming_a_watched_computer_does_not_give_the_attackers_traffic_to_its_employee()
     {
@@ -48,15 +88,7 @@ public class FramingTests
             lines.Add(Routed(t + i, "192.168.77.7"));
             lines.Add(Routed(t + i + 0.5, "192.168.77.8"));
         }
-        var pcap = Path.Combine(_scratch, "forged.ek.ndjson");
-        File.WriteAllLines(pcap, lines);
-
-        using var demo = CliProcess.Start("demo", "--match", "src,ip", "--pcap", pcap,
-            "--employees", Path.Combine(TestData.RepositoryRoot, "samples", "routed-employees.txt"),
-            "--computers", Path.Combine(TestData.RepositoryRoot, "samples", "routed-computers.txt"));
-        Assert.That(demo.WaitForExit(TimeSpan.FromSeconds(120)), Is.Zero, () => string.Join("\n", demo.Stderr));
-        var byEmployee = demo.Stdout.Where(l => l.Contains(" | ", StringComparison.Ordinal))
-            .GroupBy(l => l[..l.IndexOf(" | ", StringComparison.Ordinal)]).ToDictionary(g => g.Key, g => g.Count());
+        var byEmployee = Demo(lines);
 
         Assert.That(byEmployee.GetValueOrDefault("Alice Routed"), Is.Zero, "none of the attacker's five packets is Alice's");
         Assert.That(byEmployee.GetValueOrDefault("Carol Routed"), Is.EqualTo(1 + 5), "Carol's own ARP (her MAC) and her five packets (her IP)");

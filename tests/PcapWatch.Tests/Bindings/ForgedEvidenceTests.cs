@@ -55,6 +55,45 @@ public class ForgedEvidenceTests
         }
     }
 
+    private static readonly Regex ServerPort = new("(\"(?:udp\\.srcport|udp_udp_srcport|srcport)\"\\s*:\\s*\")67\"");
+    private static readonly Regex ToServerPort = new("(\"(?:udp\\.dstport|udp_udp_dstport|dstport)\"\\s*:\\s*\")67\"");
+
+    /// <summary>The DHCP ACKs (or RELEASEs) of the captures in one shape: the real server's, through the relay too.</summary>
+    private static List<byte[]> Dhcp(BindingSource source, params string[] fixtures) =>
+        fixtures.SelectMany(f => TestData.Lines(TestData.Fixture(f)))
+            .Where(r => BindingExtractor.TryRead(r, null, out var e) && e.Source == source).ToList();
+
+    [TestCase("routed-lan.json.ndjson", "routed-uplink.json.ndjson")]
+    [TestCase("routed-lan.ek.ndjson", "routed-uplink.ek.ndjson")]
+    [TestCase("tcpdump-dhcp-rfc4388.json.ndjson")]
+    public void A_dhcp_ack_not_sent_from_the_server_port_grants_nothing(params string[] fixtures)
+    {
+        var acks = Dhcp(BindingSource.DhcpAck, fixtures);
+        Assert.That(acks, Is.Not.Empty, "the captures hold the server's ACKs (67→68 on a LAN, 67→67 to the relay)");
+        foreach (var ack in acks)
+        {
+            var text = Encoding.UTF8.GetString(ack);
+            var forged = ServerPort.Replace(text, m => m.Groups[1].Value + "5555\"", 1);
+            Assert.That(forged, Is.Not.EqualTo(text), "the source port was found");
+            Assert.That(BindingExtractor.TryRead(Encoding.UTF8.GetBytes(forged), null, out _), Is.False, "an ACK from port 5555");
+        }
+    }
+
+    [TestCase("routed-lan.json.ndjson", "routed-uplink.json.ndjson")]
+    [TestCase("routed-lan.ek.ndjson", "routed-uplink.ek.ndjson")]
+    public void A_dhcp_release_not_sent_to_the_server_port_ends_nothing(params string[] fixtures)
+    {
+        var releases = Dhcp(BindingSource.DhcpRelease, fixtures);
+        Assert.That(releases, Is.Not.Empty, "the clients release their leases");
+        foreach (var release in releases)
+        {
+            var text = Encoding.UTF8.GetString(release);
+            var forged = ToServerPort.Replace(text, m => m.Groups[1].Value + "5555\"", 1);
+            Assert.That(forged, Is.Not.EqualTo(text), "the destination port was found");
+            Assert.That(BindingExtractor.TryRead(Encoding.UTF8.GetBytes(forged), null, out _), Is.False, "a RELEASE to port 5555");
+        }
+    }
+
     [Test]
     public void The_2018_plain_names_follow_the_same_rule()
     {
