@@ -41,6 +41,12 @@ public sealed class IpBindings
     /// <summary>How long an ended interval is kept for packets captured earlier (replays, lagging partitions).</summary>
     public TimeSpan Retention { get; init; } = TimeSpan.FromDays(7);
 
+    /// <summary>The default of <see cref="MaxLease"/>.</summary>
+    public static readonly TimeSpan DefaultLeaseCap = TimeSpan.FromDays(1);
+
+    /// <summary>The longest a DHCP lease binds its address, whatever the ACK grants (setting <c>DhcpLeaseCapHours</c>).</summary>
+    public TimeSpan MaxLease { get; init; } = DefaultLeaseCap;
+
     /// <summary>
     /// One MAC holding one address from <see cref="FromMs"/> (inclusive) to <see cref="UntilMs"/> (exclusive), stated
     /// last at <see cref="LastStatedMs"/>, that last statement running until <see cref="LastUntilMs"/> on its own
@@ -277,12 +283,17 @@ public sealed class IpBindings
         if (intervals.Count > MaxIntervalsPerAddress) intervals.RemoveRange(0, intervals.Count - MaxIntervalsPerAddress);
     }
 
-    private static TimeSpan LeaseOf(in BindingEvidence evidence) => evidence.LeaseSeconds switch
+    /// <summary>What a lease binds, at most <see cref="MaxLease"/>: one forged ACK granting "infinite" must not bind for ever.</summary>
+    private TimeSpan LeaseOf(in BindingEvidence evidence)
     {
-        null => DefaultLease,
-        uint.MaxValue => TimeSpan.MaxValue,
-        var seconds => TimeSpan.FromSeconds(seconds.Value),
-    };
+        var granted = evidence.LeaseSeconds switch
+        {
+            null => DefaultLease,
+            uint.MaxValue => TimeSpan.MaxValue,
+            var seconds => TimeSpan.FromSeconds(seconds.Value),
+        };
+        return granted < MaxLease ? granted : MaxLease;
+    }
 
     private static long SaturatingAdd(long ms, TimeSpan span) => UnixTime.SaturatingAdd(ms, UnixTime.Milliseconds(span));
 }

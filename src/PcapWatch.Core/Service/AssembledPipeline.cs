@@ -62,7 +62,7 @@ internal sealed class AssembledPipeline : IDisposable
             // Made before the tables are read, subscribed after: its client connects and finds the group's coordinator
             // meanwhile (~50 ms that were on the way to the first match), and joins only once the tables are current.
             var shared = (o.Match & MatchMode.Ip) != 0
-                ? new SharedBindings(new IpBindings(), o.UsesBindingsTopic ? o.Topics.IpMacBindings : null, o.InstanceId)
+                ? new SharedBindings(new IpBindings { MaxLease = o.DhcpLeaseCap }, o.UsesBindingsTopic ? o.Topics.IpMacBindings : null, o.InstanceId)
                 : null;
             var joiner = Own(owned, PacketStage(o, changes, shared, new PacketOutput(producer, deliveries, deadLetters, commits), progress,
                 kafka, loggers, owned));

@@ -25,6 +25,9 @@ public sealed record PipelineOptions
     /// <summary>With <see cref="Attribution.CaptureTime"/>: how far back table versions are kept.</summary>
     public TimeSpan HistoryRetention { get; init; } = TimeSpan.FromDays(7);
 
+    /// <summary>With <see cref="Join.MatchMode.Ip"/>: the longest a DHCP lease binds its address, whatever the ACK grants.</summary>
+    public TimeSpan DhcpLeaseCap { get; init; } = Bindings.IpBindings.DefaultLeaseCap;
+
     /// <summary>Whether this instance learns bindings and shares them through the bindings topic.</summary>
     internal bool UsesBindingsTopic => (Match & Join.MatchMode.Ip) != 0 && ShareBindings;
     /// <summary>JSON (default) or Avro with Confluent Schema Registry.</summary>

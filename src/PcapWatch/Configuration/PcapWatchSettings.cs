@@ -46,6 +46,11 @@ internal sealed class PcapWatchSettings
     [Setting("--changelog-topic", "Topic that receives the watched-MAC index (key MAC, tombstone when a MAC stops being watched); '' for none")]
     public string ChangelogTopic { get; set; } = TopicNames.Default.Changelog;
 
+    [Setting("--dhcp-lease-cap", "With --match ip: hours a DHCP lease binds its address at most, whatever the ACK grants (an "
+        + "'infinite' lease, 0xFFFFFFFF, ends too)")]
+    [Range(0.001, 87_600)]
+    public double DhcpLeaseCapHours { get; set; } = 24;
+
     [Setting("--bindings-topic", "With --match ip: compacted topic through which the instances share the IP-MAC bindings they learn (key the address); '' keeps them in each instance")]
     public string BindingsTopic { get; set; } = TopicNames.Default.IpMacBindings;
 

@@ -16,6 +16,7 @@ internal static class PipelineOptionsFactory
             Match = CommonOptions.ParseMatch(s.Match),
             Attribution = CommonOptions.ParseAttribution(s.Attribution),
             HistoryRetention = TimeSpan.FromHours(s.HistoryRetentionHours),
+            DhcpLeaseCap = TimeSpan.FromHours(s.DhcpLeaseCapHours),
             Topics = TopicNames.Default with { Changelog = s.ChangelogTopic, IpMacBindings = s.BindingsTopic },
             PublishChangelog = !string.IsNullOrEmpty(s.ChangelogTopic),
             ShareBindings = !string.IsNullOrEmpty(s.BindingsTopic),

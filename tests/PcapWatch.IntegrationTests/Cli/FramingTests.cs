@@ -33,12 +33,12 @@ public class FramingTests
         + "\"},\"ip\":{\"ip_ip_src\":\"" + ip + "\",\"ip_ip_dst\":\"198.51.100.7\"}}}";
 
     /// <summary>A DHCP ACK granting <paramref name="ip"/> to <paramref name="client"/>, sent from UDP port <paramref name="sourcePort"/>.</summary>
-    private static string Ack(double at, int sourcePort, string client, string ip) =>
+    private static string Ack(double at, int sourcePort, string client, string ip, uint lease = 3600) =>
         "{\"timestamp\":\"" + (long)(at * 1000) + "\",\"layers\":{\"frame\":{\"frame_frame_time_epoch\":\"" + Epoch(at)
         + "\",\"frame_frame_protocols\":\"eth:ethertype:ip:udp:dhcp\"},\"eth\":{\"eth_eth_dst\":\"ff:ff:ff:ff:ff:ff\",\"eth_eth_src\":\"" + Attacker
         + "\"},\"ip\":{\"ip_ip_src\":\"192.168.77.1\",\"ip_ip_dst\":\"255.255.255.255\"},\"udp\":{\"udp_udp_srcport\":\"" + sourcePort
         + "\",\"udp_udp_dstport\":\"68\"},\"dhcp\":{\"dhcp_dhcp_option_dhcp\":\"5\",\"dhcp_dhcp_hw_mac_addr\":\"" + client
-        + "\",\"dhcp_dhcp_ip_your\":\"" + ip + "\",\"dhcp_dhcp_option_ip_address_lease_time\":\"3600\"}}}";
+        + "\",\"dhcp_dhcp_ip_your\":\"" + ip + "\",\"dhcp_dhcp_option_ip_address_lease_time\":\"" + lease + "\"}}}";
 
     [Test]
     public void A_dhcp_ack_from_a_port_no_server_answers_from_gives_nobody_a_watched_employees_address()
@@ -57,6 +57,19 @@ public class FramingTests
         var byEmployee = Demo(lines);
         Assert.That(byEmployee.GetValueOrDefault("Alice Routed"), Is.Zero, "none of the five packets from the forged lease is Alice's");
         Assert.That(byEmployee.GetValueOrDefault("Carol Routed"), Is.EqualTo(5), "Carol's five packets from her lease");
+    }
+
+    [Test]
+    public void An_infinite_lease_binds_its_address_for_a_day_not_for_ever()
+    {
+        const double t = 1796090700, hour = 3600;
+        var byEmployee = Demo(
+        [
+            Ack(t, 67, RoutedFixture.AliceMac, "192.168.77.11", lease: uint.MaxValue), // from the server's port, granting for ever
+            Routed(t + hour, "192.168.77.11"), // inside the day
+            Routed(t + 25 * hour, "192.168.77.11"), // a day and an hour later: bound to nobody any more
+        ]);
+        Assert.That(byEmployee.GetValueOrDefault("Alice Routed"), Is.EqualTo(1), "only the packet inside the capped lease is Alice's");
     }
 
     /// <summary>Runs `demo --match src,ip` on these ek lines and the routed tables; the rows per employee.</summary>

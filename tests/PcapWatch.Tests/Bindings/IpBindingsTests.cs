@@ -34,6 +34,25 @@ public class IpBindingsTests
     }
 
     [Test]
+    public void A_lease_binds_for_at_most_the_cap_whatever_the_ack_grants()
+    {
+        const long day = 86_400_000, t = 1_000_000;
+        var infinite = new IpBindings();
+        infinite.Learn(Ack(A, lease: uint.MaxValue), t); // "infinite", as one forged ACK can say
+        Assert.That(HolderAt(infinite, t + day - 1), Is.EqualTo(A));
+        Assert.That(HolderAt(infinite, t + day), Is.Null, "a day by default, not for ever");
+
+        var capped = new IpBindings { MaxLease = TimeSpan.FromHours(1) };
+        capped.Learn(Ack(A, lease: 7_200), t);
+        Assert.That(HolderAt(capped, t + 3_600_000 - 1), Is.EqualTo(A));
+        Assert.That(HolderAt(capped, t + 3_600_000), Is.Null, "two hours granted, one kept");
+
+        var shorter = new IpBindings { MaxLease = TimeSpan.FromHours(1) };
+        shorter.Learn(Ack(A, lease: 600), t);
+        Assert.That(HolderAt(shorter, t + 600_000), Is.Null, "a lease under the cap keeps its own end");
+    }
+
+    [Test]
     public void A_release_ends_the_statements_of_its_own_millisecond_whichever_is_read_first()
     {
         var releaseFirst = new IpBindings();
