@@ -37,47 +37,59 @@ internal static class SvgChart
             Text(svg, 4, Top + 8, Format(max, bytes), "axis");
             Text(svg, 4, Top + PlotHeight, "0", "axis");
             Line(svg, Left, Top + PlotHeight, Width - 8, Top + PlotHeight);
-            for (int i = 0; i < bars.Count; i++)
-            {
-                double y = Top + PlotHeight;
-                foreach (var protocol in protocols)
-                {
-                    long v = Value(bars[i], protocol, bytes);
-                    if (v == 0) continue;
-                    double h = (double)v * PlotHeight / max;
-                    y -= h;
-                    svg.WriteStartElement("rect", Ns);
-                    Attr(svg, "x", N(Left + i * barWidth + 0.5));
-                    Attr(svg, "y", N(y));
-                    Attr(svg, "width", N(Math.Max(0.5, barWidth - 1)));
-                    Attr(svg, "height", N(h));
-                    Attr(svg, "fill", Palette[protocols.IndexOf(protocol) % Palette.Length]);
-                    svg.WriteElementString("title", Ns,
-                        XmlText($"{bars[i].Start.UtcDateTime:yyyy-MM-dd HH:mm} UTC {protocol}: {Format(v, bytes)}"));
-                    svg.WriteEndElement();
-                }
-            }
+            Bars(svg, bars, protocols, max, barWidth, bytes);
             if (bars.Count > 0)
             {
                 Text(svg, Left, Top + PlotHeight + 14, $"{bars[0].Start.UtcDateTime:HH:mm}", "axis");
                 Text(svg, Width - 60, Top + PlotHeight + 14, $"{bars[^1].Start.UtcDateTime:HH:mm} UTC", "axis");
             }
-            double x = Left;
-            for (int i = 0; i < protocols.Count && i < 8; i++)
-            {
-                svg.WriteStartElement("rect", Ns);
-                Attr(svg, "x", N(x));
-                Attr(svg, "y", N(LegendY - 9));
-                Attr(svg, "width", "10");
-                Attr(svg, "height", "10");
-                Attr(svg, "fill", Palette[i % Palette.Length]);
-                svg.WriteEndElement();
-                Text(svg, x + 14, LegendY, protocols[i], "legend");
-                x += 20 + 7 * Math.Min(protocols[i].Length, 16);
-            }
+            Legend(svg, protocols);
             svg.WriteEndElement();
         }
         return text.ToString();
+    }
+
+    /// <summary>Each bar as stacked rectangles, one per protocol, each with its value as a tooltip.</summary>
+    private static void Bars(XmlWriter svg, IReadOnlyList<ChartBar> bars, List<string> protocols, long max, double barWidth, bool bytes)
+    {
+        for (int i = 0; i < bars.Count; i++)
+        {
+            double y = Top + PlotHeight;
+            foreach (var protocol in protocols)
+            {
+                long v = Value(bars[i], protocol, bytes);
+                if (v == 0) continue;
+                double h = (double)v * PlotHeight / max;
+                y -= h;
+                svg.WriteStartElement("rect", Ns);
+                Attr(svg, "x", N(Left + i * barWidth + 0.5));
+                Attr(svg, "y", N(y));
+                Attr(svg, "width", N(Math.Max(0.5, barWidth - 1)));
+                Attr(svg, "height", N(h));
+                Attr(svg, "fill", Palette[protocols.IndexOf(protocol) % Palette.Length]);
+                svg.WriteElementString("title", Ns,
+                    XmlText($"{bars[i].Start.UtcDateTime:yyyy-MM-dd HH:mm} UTC {protocol}: {Format(v, bytes)}"));
+                svg.WriteEndElement();
+            }
+        }
+    }
+
+    /// <summary>The first eight protocols' colours and names under the chart.</summary>
+    private static void Legend(XmlWriter svg, List<string> protocols)
+    {
+        double x = Left;
+        for (int i = 0; i < protocols.Count && i < 8; i++)
+        {
+            svg.WriteStartElement("rect", Ns);
+            Attr(svg, "x", N(x));
+            Attr(svg, "y", N(LegendY - 9));
+            Attr(svg, "width", "10");
+            Attr(svg, "height", "10");
+            Attr(svg, "fill", Palette[i % Palette.Length]);
+            svg.WriteEndElement();
+            Text(svg, x + 14, LegendY, protocols[i], "legend");
+            x += 20 + 7 * Math.Min(protocols[i].Length, 16);
+        }
     }
 
     private static long Value(ChartBar bar, string protocol, bool bytes) =>
