@@ -227,7 +227,7 @@ public static class BindingExtractor
     {
         switch (field)
         {
-            case Type when found.MessageType == 0 && TryParseWhole(value, out int type):
+            case Type when found.MessageType == 0 && Utf8Parser.TryParse(value, out int type, out int used) && used == value.Length:
                 found.MessageType = type;
                 break;
             case Mac when found.Mac is null && MacAddress.TryParse(value, out var mac):
@@ -242,18 +242,14 @@ public static class BindingExtractor
             case Lease when found.LeaseSeconds is null && Utf8Parser.TryParse(value, out uint seconds, out int length) && length == value.Length:
                 found.LeaseSeconds = seconds;
                 break;
-            case SourcePort when found.SourcePort == 0 && TryParseWhole(value, out int source):
+            case SourcePort when found.SourcePort == 0 && Utf8Parser.TryParse(value, out int source, out int read) && read == value.Length:
                 found.SourcePort = source;
                 break;
-            case DestinationPort when found.DestinationPort == 0 && TryParseWhole(value, out int destination):
+            case DestinationPort when found.DestinationPort == 0 && Utf8Parser.TryParse(value, out int destination, out int taken) && taken == value.Length:
                 found.DestinationPort = destination;
                 break;
         }
     }
-
-    /// <summary>A whole value that is a number, nothing after it.</summary>
-    private static bool TryParseWhole(ReadOnlySpan<byte> value, out int number) =>
-        Utf8Parser.TryParse(value, out number, out int used) && used == value.Length;
 
     /// <summary>A string or number value, or an array's first one (ek); empty for anything else.</summary>
     private static ReadOnlySpan<byte> FirstScalar(ref Utf8JsonReader reader)
