@@ -66,7 +66,7 @@ public class AttributionBenchmarks
         var owners = new WatchIndex();
         foreach (var (mac, _) in RoutedMacs) owners.Set(new MacAddress(mac), history.OwnersAt(new MacAddress(mac), long.MaxValue));
         _latest = new LearningPacketProcessor(owners, MatchMode.Src);
-        _captureTime = new LearningPacketProcessor(new WatchIndex(), MatchMode.Src, null, history);
+        _captureTime = new LearningPacketProcessor(new WatchIndex(), MatchMode.Src, bindings: null, history);
         _src = new LearningPacketProcessor(index, MatchMode.Src);
         _srcIp = new LearningPacketProcessor(index, MatchMode.Src | MatchMode.Ip, Bindings());
         _bothIp = new LearningPacketProcessor(index, MatchMode.Both | MatchMode.Ip, Bindings());
@@ -132,7 +132,7 @@ public class AttributionBenchmarks
     private struct NoSink : IMatchSink
     {
         public readonly void OnMatch(ReadOnlySpan<byte> packet, in PacketFields fields, MacAddress mac, in OwnerView owner,
-            string? direction, string? attributedBy)
+            string? direction, string? attributedBy, bool contested)
         {
         }
     }

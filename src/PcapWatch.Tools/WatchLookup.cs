@@ -27,7 +27,7 @@ public sealed class WatchLookup
     private readonly HashSet<long> _tableMacs = new();
 
     /// <summary>The bindings the instances published (empty when none ran with --match ip).</summary>
-    public IpBindings Bindings { get; } = new() { Retention = TimeSpan.MaxValue };
+    public IpBindings Bindings { get; } = new() { Retention = TimeSpan.MaxValue, MaxAddresses = int.MaxValue };
 
     /// <summary>Records of either topic that could not be read, skipped with a warning.</summary>
     public UnreadableRecords Unreadable { get; } = new();
@@ -195,10 +195,15 @@ public sealed class WatchLookup
             ?? byEmployee.Values.Where(a => a.Last <= at).OrderByDescending(a => a.Last).FirstOrDefault();
     }
 
-    /// <summary>The MAC that held an address at a time (null: at the newest binding), with its interval.</summary>
-    public IpBindings.Interval? HolderAt(IPAddress ip, DateTimeOffset? at)
+    /// <summary>
+    /// The MACs claiming an address at a time (null: at the newest binding), each with its interval; two or more when the
+    /// address was contested then.
+    /// </summary>
+    public List<IpBindings.Interval> ClaimantsAt(IPAddress ip, DateTimeOffset? at)
     {
-        return Bindings.TryGetHolding(IpAddressKey.From(ip), at?.ToUnixTimeMilliseconds(), out var held) ? held : null;
+        var claimants = new List<IpBindings.Interval>();
+        foreach (var claim in Bindings.ClaimsAt(IpAddressKey.From(ip), at?.ToUnixTimeMilliseconds())) claimants.Add(claim);
+        return claimants;
     }
 
     private static bool IsUnspecified(string ip) =>

@@ -11,7 +11,7 @@ namespace PcapWatch.Bindings;
 /// <see cref="Bindings"/> by <see cref="BindingsReader"/>. Records carry the publishing instance in a header, so an
 /// instance skips its own.
 /// </summary>
-public sealed class SharedBindings(IpBindings bindings, string? topic, string instanceId)
+public sealed class SharedBindings(EvidenceGate gate, string? topic, string instanceId)
 {
     /// <summary>The header naming the instance that learned a binding.</summary>
     public const string InstanceHeader = "pcapwatch.instance";
@@ -19,7 +19,10 @@ public sealed class SharedBindings(IpBindings bindings, string? topic, string in
     /// <summary>The instance's name as the header carries it.</summary>
     internal byte[] InstanceBytes { get; } = System.Text.Encoding.UTF8.GetBytes(instanceId);
 
-    public IpBindings Bindings => bindings;
+    public IpBindings Bindings => gate.Bindings;
+
+    /// <summary>What decides which of this instance's packets' statements are believed.</summary>
+    public EvidenceGate Gate => gate;
 
     /// <summary>The topic, or null when bindings stay in this instance.</summary>
     public string? Topic => topic;

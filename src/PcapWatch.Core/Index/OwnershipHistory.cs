@@ -15,13 +15,10 @@ namespace PcapWatch.Index;
 /// past and leaves its present alone. Timelines are never patched: a change names the MACs it can affect and each of
 /// those is recomputed from the versions (the join evaluated at every version boundary), so late changes, deletes,
 /// flag flips and computers moving between MACs or employees are right by construction, as in
-/// <see cref="WatchIndexMaintainer"/>.
-/// </para>
-/// <para>
-/// Bounded: versions that were replaced longer than <see cref="Retention"/> before the newest change are forgotten
+/// <see cref="WatchIndexMaintainer"/>. Bounded: versions that were replaced longer than <see cref="Retention"/> before the newest change are forgotten
 /// (the version in force at that horizon is kept), so memory grows with the rows and the changes within the retention.
 /// A packet captured before the horizon is judged as at the horizon (the oldest state kept) and counted
-/// (<see cref="JudgedAtHorizon"/>). Owned by the pipeline thread.
+/// (<see cref="JudgedAtHorizon"/>). No valid time past <see cref="Ceiling"/> moves the horizon. Owned by the pipeline thread.
 /// </para>
 /// </summary>
 public sealed class OwnershipHistory : IWatchedMacs
@@ -36,6 +33,8 @@ public sealed class OwnershipHistory : IWatchedMacs
 
     public TimeSpan Retention { get; init; } = TimeSpan.FromDays(7);
 
+    /// <summary>The latest valid time that may move the horizon (a row valid from later still takes effect then, for itself).</summary>
+    public TimeCeiling Ceiling { get; init; } = new();
     /// <summary>MACs with a watched owner at some time kept.</summary>
     public int MacCount => _timelines.Count;
 
@@ -213,10 +212,12 @@ public sealed class OwnershipHistory : IWatchedMacs
         }
     }
 
+    private void Advance(long fromMs) => _newestMs = Math.Max(_newestMs, Ceiling.Clamp(fromMs));
+
     /// <summary>Inserts a version in valid-time order (the same time again replaces it); true when it is the newest.</summary>
     private bool Insert(Dictionary<string, List<RowVersion>> table, string key, byte[]? row, long fromMs)
     {
-        if (fromMs > _newestMs) _newestMs = fromMs;
+        Advance(fromMs);
         if (!table.TryGetValue(key, out var versions))
         {
             versions = new List<RowVersion>(1);
@@ -285,7 +286,7 @@ public sealed class OwnershipHistory : IWatchedMacs
         {
             ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(table == 0 ? _employees : _computers, key, out _);
             Place(list ??= new List<RowVersion>(1), v);
-            if (v.FromMs > _newestMs) _newestMs = v.FromMs;
+            Advance(v.FromMs);
         }
         var everWatched = _employees.Where(e => AnyWatched(e.Value)).Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
         foreach (var (key, list) in _computers)

@@ -81,11 +81,11 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings
             bool matched = false;
             if (gate.TryGetSenders(in _fields, ownersAt, out var sender, out var senders))
             {
-                matched |= Emit(value, sender, senders, mode == MatchMode.Src ? null : Direction.Out, null, ref sink);
+                matched |= Emit(value, sender, senders, mode == MatchMode.Src ? null : Direction.Out, null, false, ref sink);
             }
             if (gate.TryGetReceivers(in _fields, ownersAt, out var receiver, out var receivers))
             {
-                matched |= Emit(value, receiver, receivers, Direction.In, null, ref sink);
+                matched |= Emit(value, receiver, receivers, Direction.In, null, false, ref sink);
             }
             return matched ? PacketOutcome.Matched : PacketOutcome.Skipped;
         }
@@ -123,35 +123,50 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings
         {
             if (gate.TryGetSenders(in _fields, ownersAt, out var sender, out var senders))
             {
-                matched |= Emit(value, sender, senders, Direction.Out, AttributedBy.Mac, ref sink);
+                matched |= Emit(value, sender, senders, Direction.Out, AttributedBy.Mac, false, ref sink);
             }
-            else if (gate.TryGetHolders(_fields[PacketField.IpSrc].Of(value), at, ownersAt, out var holder, out var holders))
-            {
-                matched |= Emit(value, holder, holders, Direction.Out, AttributedBy.Ip, ref sink);
-            }
+            else matched |= EmitClaimants(value, in gate, _fields[PacketField.IpSrc].Of(value), at, ownersAt, Direction.Out, ref sink);
         }
         if (gate.JoinsDestination)
         {
             if (gate.TryGetReceivers(in _fields, ownersAt, out var receiver, out var receivers))
             {
-                matched |= Emit(value, receiver, receivers, Direction.In, AttributedBy.Mac, ref sink);
+                matched |= Emit(value, receiver, receivers, Direction.In, AttributedBy.Mac, false, ref sink);
             }
-            else if (gate.TryGetHolders(_fields[PacketField.IpDst].Of(value), at, ownersAt, out var holder, out var holders))
-            {
-                matched |= Emit(value, holder, holders, Direction.In, AttributedBy.Ip, ref sink);
-            }
+            else matched |= EmitClaimants(value, in gate, _fields[PacketField.IpDst].Of(value), at, ownersAt, Direction.In, ref sink);
         }
         return matched ? PacketOutcome.Matched : PacketOutcome.Skipped;
     }
 
+    /// <summary>
+    /// A side attributed by its IP address: to every watched MAC claiming the address at the packet's time. Two or more
+    /// claimants (watched or not) make every such record say it is contested: no rule picks one of them.
+    /// </summary>
+    private bool EmitClaimants<TSink>(ReadOnlySpan<byte> value, in WatchedMacGate gate, ReadOnlySpan<byte> address, long? at, long ownersAt,
+        string direction, ref TSink sink)
+        where TSink : IMatchSink
+    {
+        if (!IpAddressKey.TryParse(address, out var key)) return false;
+        var claims = bindings!.ClaimsAt(key, at);
+        bool matched = false;
+        foreach (var claim in claims)
+        {
+            if (gate.OwnersOf(claim.Mac, ownersAt, out var owners))
+            {
+                matched |= Emit(value, claim.Mac, owners, direction, AttributedBy.Ip, claims.Contested, ref sink);
+            }
+        }
+        return matched;
+    }
+
     private bool Emit<TSink>(ReadOnlySpan<byte> packet, MacAddress mac, OwnerList owners, string? direction,
-        string? attributedBy, ref TSink sink)
+        string? attributedBy, bool contested, ref TSink sink)
         where TSink : IMatchSink
     {
         bool any = false;
         foreach (var owner in owners)
         {
-            sink.OnMatch(packet, in _fields, mac, in owner, direction, attributedBy);
+            sink.OnMatch(packet, in _fields, mac, in owner, direction, attributedBy, contested);
             any = true;
         }
         return any;

@@ -50,14 +50,6 @@ internal readonly struct WatchedMacGate(WatchIndex index, MatchMode mode, IpBind
     public bool TryGetReceivers(in PacketFields fields, long atMs, out MacAddress mac, out OwnerList owners) =>
         TryGetOwners(JoinsDestination && fields.EthDst is { IsGroup: false } dst ? dst : null, atMs, out mac, out owners);
 
-    /// <summary>The watched owners of the MAC that held <paramref name="address"/> at <paramref name="atMs"/>.</summary>
-    public bool TryGetHolders(ReadOnlySpan<byte> address, long? atMs, long ownersAtMs, out MacAddress mac, out OwnerList owners)
-    {
-        mac = default;
-        owners = default;
-        return IpAddressKey.TryParse(address, out var key) && bindings!.TryGetHolder(key, atMs, out mac)
-            && OwnersOf(mac, ownersAtMs, out owners);
-    }
 
     private bool TryGetOwners(MacAddress? candidate, long atMs, out MacAddress mac, out OwnerList owners)
     {
@@ -66,6 +58,7 @@ internal readonly struct WatchedMacGate(WatchIndex index, MatchMode mode, IpBind
         return candidate is not null && OwnersOf(mac, atMs, out owners);
     }
 
-    private bool OwnersOf(MacAddress mac, long atMs, out OwnerList owners) =>
+    /// <summary>The watched owners of <paramref name="mac"/> (at <paramref name="atMs"/>, attributing at capture time).</summary>
+    public bool OwnersOf(MacAddress mac, long atMs, out OwnerList owners) =>
         history is null ? index.TryGetOwners(mac, out owners) : history.TryGetOwners(mac, atMs, out owners);
 }

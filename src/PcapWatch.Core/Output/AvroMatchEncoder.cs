@@ -16,12 +16,16 @@ namespace PcapWatch.Output;
 /// </summary>
 public sealed class AvroMatchEncoder : IMatchEncoder
 {
-    /// <summary>The output schema: the recipe's columns plus DIRECTION and ATTRIBUTED_BY, each a nullable string.</summary>
+    /// <summary>
+    /// The output schema: the recipe's columns plus DIRECTION and ATTRIBUTED_BY, each a nullable string, and
+    /// ATTRIBUTION_CONTESTED, a nullable boolean (set only on records attributed by IP).
+    /// </summary>
     public static readonly RecordSchema Schema = (RecordSchema)Avro.Schema.Parse($$"""
         {"type":"record","name":"WATCHED_EMP_NETWORK_TRAFFIC","namespace":"pcapwatch","fields":[
         {{string.Join(",", OutputColumns.PacketColumns
             .Concat([OutputColumns.EmpId, OutputColumns.EmpName, OutputColumns.EmpKey, OutputColumns.MacAddr, OutputColumns.Direction, OutputColumns.AttributedBy])
-            .Select(c => $$"""{"name":"{{c}}","type":["null","string"],"default":null}"""))}}]}
+            .Select(c => $$"""{"name":"{{c}}","type":["null","string"],"default":null}"""))}},
+        {"name":"{{OutputColumns.AttributionContested}}","type":["null","boolean"],"default":null}]}
         """);
 
     private readonly CachedSchemaRegistryClient _registry;
@@ -37,7 +41,7 @@ public sealed class AvroMatchEncoder : IMatchEncoder
     }
 
     public byte[] Encode(ReadOnlySpan<byte> packet, in PacketFields fields, MacAddress mac, in OwnerView owner, string? direction,
-        string? attributedBy = null)
+        string? attributedBy = null, bool contested = false)
     {
         var record = new GenericRecord(Schema);
         for (int i = 0; i < PacketFields.Count; i++)
@@ -50,6 +54,7 @@ public sealed class AvroMatchEncoder : IMatchEncoder
         record.Add(OutputColumns.MacAddr, mac.ToString());
         record.Add(OutputColumns.Direction, direction);
         record.Add(OutputColumns.AttributedBy, attributedBy);
+        record.Add(OutputColumns.AttributionContested, attributedBy == Join.AttributedBy.Ip ? contested : null);
         // Synchronous on purpose: after the first record the schema id is cached and no I/O happens here.
         return _serializer.SerializeAsync(record, _context).GetAwaiter().GetResult();
     }

@@ -28,7 +28,7 @@ public sealed class MatchRecordWriter
 
     /// <summary>Formats the record; the span is valid until the next call.</summary>
     public ReadOnlySpan<byte> Write(ReadOnlySpan<byte> record, in PacketFields fields, MacAddress mac, in OwnerView owner,
-        string? direction = null, string? attributedBy = null)
+        string? direction = null, string? attributedBy = null, bool contested = false)
     {
         _buffer.ResetWrittenCount();
         _writer.Reset(_buffer);
@@ -46,6 +46,8 @@ public sealed class MatchRecordWriter
         _writer.WriteString(OutputColumns.MacAddrJson, macText);
         if (direction is not null) _writer.WriteString(OutputColumns.DirectionJson, direction);
         if (attributedBy is not null) _writer.WriteString(OutputColumns.AttributedByJson, attributedBy);
+        // Said on every record attributed by IP, so a reader can tell "not contested" from "not known".
+        if (attributedBy == Join.AttributedBy.Ip) _writer.WriteBoolean(OutputColumns.AttributionContestedJson, contested);
         _writer.WriteEndObject();
         _writer.Flush();
         return _buffer.WrittenSpan;

@@ -27,6 +27,8 @@ public static class OutputColumns
     public const string Direction = "DIRECTION";
     /// <summary>Only with --match …,ip: <c>mac</c> (the side's Ethernet address is watched) or <c>ip</c> (its IP address was bound to one).</summary>
     public const string AttributedBy = "ATTRIBUTED_BY";
+    /// <summary>With attribution by IP: true when two or more MACs claimed the side's address at the packet's time.</summary>
+    public const string AttributionContested = "ATTRIBUTION_CONTESTED";
 
     /// <summary>The P_ columns in <see cref="PacketField"/> order.</summary>
     public static readonly string[] PacketColumns =
@@ -39,4 +41,5 @@ public static class OutputColumns
     internal static readonly JsonEncodedText MacAddrJson = JsonEncodedText.Encode(MacAddr);
     internal static readonly JsonEncodedText DirectionJson = JsonEncodedText.Encode(Direction);
     internal static readonly JsonEncodedText AttributedByJson = JsonEncodedText.Encode(AttributedBy);
+    internal static readonly JsonEncodedText AttributionContestedJson = JsonEncodedText.Encode(AttributionContested);
 }

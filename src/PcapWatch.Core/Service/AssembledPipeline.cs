@@ -62,7 +62,7 @@ internal sealed class AssembledPipeline : IDisposable
             // Made before the tables are read, subscribed after: its client connects and finds the group's coordinator
             // meanwhile (~50 ms that were on the way to the first match), and joins only once the tables are current.
             var shared = (o.Match & MatchMode.Ip) != 0
-                ? new SharedBindings(new IpBindings { MaxLease = o.DhcpLeaseCap }, o.UsesBindingsTopic ? o.Topics.IpMacBindings : null, o.InstanceId)
+                ? new SharedBindings(BindingsGate(o, loggers), o.UsesBindingsTopic ? o.Topics.IpMacBindings : null, o.InstanceId)
                 : null;
             var joiner = Own(owned, PacketStage(o, changes, shared, new PacketOutput(producer, deliveries, deadLetters, commits), progress,
                 kafka, loggers, owned));
@@ -91,9 +91,21 @@ internal sealed class AssembledPipeline : IDisposable
             ? (IMatchEncoder)new AvroMatchEncoder(o.SchemaRegistryProperties
                 ?? throw new InvalidOperationException("Avro output needs Schema Registry properties"), o.Topics.Output)
             : new JsonMatchEncoder());
-        var decider = new PacketDecider(new LearningPacketProcessor(changes.Present.Index, o.Match, shared?.Bindings, changes.History), encoder, log,
-            o.MatchMaxBytes);
+        var processor = shared is null
+            ? new LearningPacketProcessor(changes.Present.Index, o.Match, bindings: null, changes.History)
+            : new LearningPacketProcessor(changes.Present.Index, o.Match, shared.Gate, changes.History);
+        var decider = new PacketDecider(processor, encoder, log, o.MatchMaxBytes);
         return new PcapJoiner(o, decider, output, progress, kafka, log, shared);
+    }
+
+    private static EvidenceGate BindingsGate(PipelineOptions o, ILoggerFactory loggers)
+    {
+        var bindings = new IpBindings
+        {
+            MaxLease = o.DhcpLeaseCap, MaxAddresses = o.BindingsMaxAddresses, ClaimsPerMinute = o.BindingClaimsPerMinute,
+            Ceiling = new TimeCeiling(TimeProvider.System, o.MaxClockSkew),
+        };
+        return new EvidenceGate(bindings, new KnownDhcpServers(o.DhcpServerAddresses, o.DhcpServerMacs), loggers.CreateLogger<EvidenceGate>());
     }
 
     /// <summary>Starts reading the bindings other instances published, when they are shared through a topic.</summary>

@@ -9,14 +9,27 @@ namespace PcapWatch.Service;
 /// The packet path with its bindings kept up to date: <see cref="PacketProcessor"/> decides a record and, attributing by
 /// IP, returns what it states about an address; this learns it into the bindings before the record's own sides are
 /// attributed (a statement may bind the very address the record is sent from or to), and keeps what was learned for the
-/// other instances. The only writer of the bindings on the packet path.
+/// other instances. The only writer of the bindings on the packet path; what it may believe, <see cref="EvidenceGate"/> decides.
 /// </summary>
-public sealed class LearningPacketProcessor(PacketProcessor processor, IpBindings? bindings)
+public sealed class LearningPacketProcessor(PacketProcessor processor, EvidenceGate? gate)
 {
+    public LearningPacketProcessor(PacketProcessor processor, IpBindings? bindings)
+        : this(processor, bindings is null ? null : new EvidenceGate(bindings))
+    {
+    }
+
     public LearningPacketProcessor(WatchIndex index, MatchMode mode, IpBindings? bindings = null, OwnershipHistory? history = null)
         : this(new PacketProcessor(index, mode, bindings, history), bindings)
     {
     }
+
+    public LearningPacketProcessor(WatchIndex index, MatchMode mode, EvidenceGate gate, OwnershipHistory? history = null)
+        : this(new PacketProcessor(index, mode, gate.Bindings, history), gate)
+    {
+    }
+
+    /// <summary>What decides which statements are believed (null unless attributing by IP).</summary>
+    public EvidenceGate? Gate => gate;
 
     public MatchMode Mode => processor.Mode;
 
@@ -26,7 +39,7 @@ public sealed class LearningPacketProcessor(PacketProcessor processor, IpBinding
     /// <summary>Binding statements learned from packets (with <see cref="MatchMode.Ip"/>).</summary>
     public long BindingsLearned { get; private set; }
 
-    /// <summary>What the record last processed taught (the interval it made or changed), for other instances.</summary>
+    /// <summary>What the record last processed taught other instances need to hear of (the interval it made or changed).</summary>
     public (IpAddressKey Address, IpBindings.Interval Interval)? Learned { get; private set; }
 
     /// <inheritdoc cref="PacketProcessor.Process"/>
@@ -36,7 +49,8 @@ public sealed class LearningPacketProcessor(PacketProcessor processor, IpBinding
         Learned = null;
         var outcome = processor.Process(value, ref sink, out rejection, recordTimeMs);
         if (outcome != PacketOutcome.Teaches) return outcome;
-        Learned = (processor.Evidence.Address, bindings!.Learn(processor.Evidence, processor.EvidenceAtMs ?? bindings.NewestMs));
+        var learned = gate!.Learn(processor.Evidence, processor.EvidenceAtMs ?? gate.Bindings.NewestMs);
+        if (learned.ShouldPublish) Learned = (processor.Evidence.Address, learned.Interval);
         BindingsLearned++;
         return processor.AttributeTaught(value, ref sink);
     }

@@ -101,9 +101,9 @@ public sealed class PacketDecider(LearningPacketProcessor processor, IMatchEncod
     }
 
     void IMatchSink.OnMatch(ReadOnlySpan<byte> packet, in PacketFields fields, MacAddress mac, in OwnerView owner, string? direction,
-        string? attributedBy)
+        string? attributedBy, bool contested)
     {
-        var value = encoder.Encode(packet, in fields, mac, in owner, direction, attributedBy);
+        var value = encoder.Encode(packet, in fields, mac, in owner, direction, attributedBy, contested);
         if (value.Length > maxMatchBytes) _oversizedMatch = Math.Max(_oversizedMatch, value.Length);
         else Pending.Add((mac, value));
     }

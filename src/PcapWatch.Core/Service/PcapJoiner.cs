@@ -42,6 +42,9 @@ public sealed class PcapJoiner : IPacketStage, IDisposable
     private MacAddress _lastKeyMac;
     private byte[]? _lastKey;
     private readonly SharedBindings? _bindings;
+
+    /// <summary>The instance's bindings, attributing by IP.</summary>
+    internal SharedBindings? Bindings => _bindings;
     private bool _paused;
 
     // Half of librdkafka's default queue.buffering.max.messages: pause well before a produce call would have to wait.

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using PcapWatch.Bindings;
 using PcapWatch.Index;
 using PcapWatch.Output;
 
@@ -30,6 +31,8 @@ public sealed class PipelineMetrics : IDisposable
         public long HistoryVersions { get; init; }
         public long LateTableChanges { get; init; }
         public long JudgedAtHorizon { get; init; }
+        public long HistoryTimesClamped { get; init; }
+        public BindingCounts Bindings { get; init; } = new();
     }
 
     public PipelineMetrics(PipelineProgress progress, string instanceId)
@@ -56,7 +59,9 @@ public sealed class PipelineMetrics : IDisposable
                 new Measurement<long>(_snapshot.ComputerRows, instance, new("table", "computers")),
             }, description: "Rows in the local table stores");
         _meter.CreateObservableCounter("pcapwatch.bindings.learned", () => new Measurement<long>(progress.BindingsLearned, instance),
-            description: "IP-MAC binding statements learned from DHCP, ARP and NDP packets (--match ip)");
+            description: "IP-MAC binding changes learned from DHCP, ARP and NDP packets and told to the other instances: new claims, "
+                + "releases, extensions by more than half a lease (--match ip)");
+        BindingsInstruments(instance);
         _meter.CreateObservableCounter("pcapwatch.bindings.read", () => new Measurement<long>(progress.BindingsRead, instance),
             description: "Records read from the bindings topic (other instances' bindings and this one's own)");
         _meter.CreateObservableCounter("pcapwatch.bindings.late", () => new Measurement<long>(progress.BindingsLate, instance),
@@ -65,6 +70,11 @@ public sealed class PipelineMetrics : IDisposable
             description: "Table row versions kept for attribution at capture time (--attribution capture-time)");
         _meter.CreateObservableCounter("pcapwatch.history.late_changes", () => new Measurement<long>(_snapshot.LateTableChanges, instance),
             description: "Table changes valid before packets this instance had already attributed (those packets went to the owner known then)");
+        _meter.CreateObservableCounter("pcapwatch.clock.future_times_clamped", () => new[]
+            {
+                new Measurement<long>(_snapshot.Bindings.TimesClamped, instance, new("store", "bindings")),
+                new Measurement<long>(_snapshot.HistoryTimesClamped, instance, new("store", "history")),
+            }, description: "Capture times, LAST_STATED and valid_from values past the clock plus --max-clock-skew, clamped where they would move a retention horizon");
         _meter.CreateObservableCounter("pcapwatch.history.judged_at_horizon", () => new Measurement<long>(_snapshot.JudgedAtHorizon, instance),
             description: "Packets captured before the kept history began, attributed as at its start (--history-retention)");
         _meter.CreateObservableGauge("pcapwatch.tables.current", () => new Measurement<int>(progress.TablesCurrent ? 1 : 0, instance),
@@ -83,6 +93,22 @@ public sealed class PipelineMetrics : IDisposable
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
     }
 
+    private void BindingsInstruments(KeyValuePair<string, object?> instance)
+    {
+        _meter.CreateObservableCounter("pcapwatch.bindings.refused", () => _snapshot.Bindings.Refused
+                .Select(r => new Measurement<long>(r.Value, instance, new("reason", r.Key))),
+            description: "Binding statements not believed, by reason: a forgery (an ARP sender that is not the frame's, a DHCP ACK not "
+                + "from port 67, a RELEASE not to it), a rogue DHCP server, a MAC over --binding-claims-per-minute");
+        _meter.CreateObservableCounter("pcapwatch.bindings.conflicts", () => new Measurement<long>(_snapshot.Bindings.Conflicts, instance),
+            description: "Claims of an address another MAC held then (the address is contested for the overlap)");
+        _meter.CreateObservableCounter("pcapwatch.bindings.releases", () => new Measurement<long>(_snapshot.Bindings.Releases, instance),
+            description: "DHCP RELEASEs learned (each ends only the claim of the MAC it names)");
+        _meter.CreateObservableCounter("pcapwatch.bindings.evicted", () => new Measurement<long>(_snapshot.Bindings.Evicted, instance),
+            description: "Addresses evicted because --bindings-max-addresses was reached (the least recently stated)");
+        _meter.CreateObservableGauge("pcapwatch.bindings.addresses", () => new Measurement<long>(_snapshot.Bindings.Addresses, instance),
+            description: "IP addresses with bindings kept");
+    }
+
     /// <summary>Pipeline thread: copies what only it may read.</summary>
     internal void Update(PcapJoiner joiner, TableChangeStream changes, DeadLetterWriter deadLetters) =>
         _snapshot = new Snapshot(joiner.LagByPartition(), new Dictionary<string, long>(deadLetters.ByReason),
@@ -91,6 +117,8 @@ public sealed class PipelineMetrics : IDisposable
             HistoryVersions = changes.History?.VersionCount ?? 0,
             LateTableChanges = changes.LateChanges,
             JudgedAtHorizon = changes.History?.JudgedAtHorizon ?? 0,
+            HistoryTimesClamped = changes.History?.Ceiling.Clamped ?? 0,
+            Bindings = joiner.Bindings is { } shared ? BindingCounts.Of(shared.Gate) : new(),
         };
 
     /// <summary>The pipeline's delivery accounting, once it exists.</summary>

@@ -28,6 +28,21 @@ public sealed record PipelineOptions
     /// <summary>With <see cref="Join.MatchMode.Ip"/>: the longest a DHCP lease binds its address, whatever the ACK grants.</summary>
     public TimeSpan DhcpLeaseCap { get; init; } = Bindings.IpBindings.DefaultLeaseCap;
 
+    /// <summary>With <see cref="Join.MatchMode.Ip"/>: the DHCP servers (and relays) whose ACKs are believed; none: the first to answer.</summary>
+    public IReadOnlyList<Packets.IpAddressKey> DhcpServerAddresses { get; init; } = [];
+
+    /// <summary>The MACs of the DHCP servers and relays whose ACKs are believed (with <see cref="DhcpServerAddresses"/>).</summary>
+    public IReadOnlyList<Packets.MacAddress> DhcpServerMacs { get; init; } = [];
+
+    /// <summary>With <see cref="Join.MatchMode.Ip"/>: the most addresses kept in the bindings (the least recently stated are evicted).</summary>
+    public int BindingsMaxAddresses { get; init; } = Bindings.IpBindings.DefaultMaxAddresses;
+
+    /// <summary>With <see cref="Join.MatchMode.Ip"/>: new addresses one MAC may claim in a minute before its claims are not believed.</summary>
+    public int BindingClaimsPerMinute { get; init; } = Bindings.IpBindings.DefaultClaimsPerMinute;
+
+    /// <summary>How far past the wall clock a capture time, LAST_STATED or valid_from may move a retention horizon.</summary>
+    public TimeSpan MaxClockSkew { get; init; } = TimeCeiling.DefaultSkew;
+
     /// <summary>Whether this instance learns bindings and shares them through the bindings topic.</summary>
     internal bool UsesBindingsTopic => (Match & Join.MatchMode.Ip) != 0 && ShareBindings;
     /// <summary>JSON (default) or Avro with Confluent Schema Registry.</summary>

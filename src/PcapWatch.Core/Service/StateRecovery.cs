@@ -25,7 +25,7 @@ internal sealed class StateRecovery(PipelineOptions options, IConsumer<byte[]?, 
     public RecoveredState Recover()
     {
         var rebuild = new IndexRebuild();
-        var history = _options.Attribution == Attribution.CaptureTime ? new OwnershipHistory { Retention = _options.HistoryRetention } : null;
+        var history = _options.Attribution == Attribution.CaptureTime ? new OwnershipHistory { Retention = _options.HistoryRetention, Ceiling = new TimeCeiling(TimeProvider.System, _options.MaxClockSkew) } : null;
         // Read beside the stores' recovery; asked for once a checkpoint is to be used.
         _historyReading = history is null ? null : Task.Run(() =>
             (File: OwnershipHistoryFile.TryRead(TableCheckpointer.HistoryPathIn(_options.StateDir), out var problem), Problem: problem));

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using PcapWatch.Bindings;
 
 namespace PcapWatch.Service;
 
@@ -22,8 +23,11 @@ internal sealed class StopReport(PipelineOptions options, PipelineProgress progr
         if (pipeline.Shared is { } shared)
         {
             var reader = pipeline.BindingsReader;
-            log.LogInformation("Bindings: learned={Learned} published={Published} read_from_others={Adopted} late={Late} addresses={Addresses} instance={InstanceId}",
-                progress.BindingsLearned, shared.Published, reader?.Adopted ?? 0, reader?.Late ?? 0, shared.Bindings.AddressCount, options.InstanceId);
+            var counts = BindingCounts.Of(shared.Gate);
+            log.LogInformation("Bindings: learned={Learned} published={Published} read_from_others={Adopted} late={Late} addresses={Addresses} "
+                + "conflicts={Conflicts} releases={Releases} refused={Refused} evicted={Evicted} flagged_macs={FlaggedMacs} times_clamped={TimesClamped} instance={InstanceId}",
+                progress.BindingsLearned, shared.Published, reader?.Adopted ?? 0, reader?.Late ?? 0, counts.Addresses, counts.Conflicts, counts.Releases,
+                counts.Refused, counts.Evicted, counts.FlaggedMacs, counts.TimesClamped, options.InstanceId);
         }
         return summary;
     }

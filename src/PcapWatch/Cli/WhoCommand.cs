@@ -100,27 +100,34 @@ internal static class WhoCommand
     private static string Describe(PcapWatch.Bindings.IpBindings.Interval held) =>
         $"{held.Mac} ({PcapWatch.Bindings.BindingEvidence.Describe(held.Source)}, {Stamp(held.FromMs)} to {Stamp(held.UntilMs)})";
 
-    /// <summary>The answer for a moment in the past: what held the address then, and whom its traffic was attributed to.</summary>
+    /// <summary>
+    /// The answer for a moment in the past: what held the address then (every claimant, when it was contested), and
+    /// whom each one's traffic was attributed to.
+    /// </summary>
     private static bool AnswerAt(WatchLookup lookup, string query, DateTimeOffset at, TextWriter output)
     {
         var when = at.UtcDateTime.ToString("O");
-        MacAddress mac;
-        string prefix;
-        if (MacAddress.TryParse(query, out mac))
+        if (MacAddress.TryParse(query, out var mac)) return AnswerMacAt(lookup, mac, $"{mac}  at {when}", at, output);
+        var ip = IPAddress.Parse(query);
+        var claimants = lookup.ClaimantsAt(ip, at);
+        if (claimants.Count == 0)
         {
-            prefix = $"{mac}  at {when}";
+            output.WriteLine($"{ip}  at {when}: bound to no MAC (no DHCP lease, ARP or NDP binding known for it then)");
+            return false;
         }
-        else
+        bool any = false;
+        foreach (var claim in claimants)
         {
-            var ip = IPAddress.Parse(query);
-            if (lookup.HolderAt(ip, at) is not { } held)
-            {
-                output.WriteLine($"{ip}  at {when}: bound to no MAC (no DHCP lease, ARP or NDP binding known for it then)");
-                return false;
-            }
-            mac = held.Mac;
-            prefix = $"{ip}  at {when}: held by {Describe(held)}";
+            var prefix = claimants.Count == 1
+                ? $"{ip}  at {when}: held by {Describe(claim)}"
+                : $"{ip}  at {when}: CONTESTED by {claimants.Count} MACs, claimed by {Describe(claim)}";
+            any |= AnswerMacAt(lookup, claim.Mac, prefix, at, output);
         }
+        return any;
+    }
+
+    private static bool AnswerMacAt(WatchLookup lookup, MacAddress mac, string prefix, DateTimeOffset at, TextWriter output)
+    {
         var (owner, _) = lookup.ByMac(mac);
         var now = owner is null ? "not watched now" : $"watched now: {owner.EmpName} ({owner.EmpId})";
         var owners = lookup.OwnersAt(mac, at);
@@ -150,7 +157,13 @@ internal static class WhoCommand
         }
         var ip = IPAddress.Parse(query);
         var (ipOwner, sighting) = lookup.ByIp(ip);
-        var bound = lookup.HolderAt(ip, null) is { } held ? $"; bound to {Describe(held)}" : "";
+        var claimants = lookup.ClaimantsAt(ip, null);
+        var bound = claimants.Count switch
+        {
+            0 => "",
+            1 => $"; bound to {Describe(claimants[0])}",
+            _ => "; CONTESTED, claimed by " + string.Join(" and ", claimants.Select(Describe)),
+        };
         if (sighting is null)
         {
             output.WriteLine($"{ip}  not seen in matched traffic{bound}");

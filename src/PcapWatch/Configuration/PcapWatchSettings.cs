@@ -51,6 +51,26 @@ internal sealed class PcapWatchSettings
     [Range(0.001, 87_600)]
     public double DhcpLeaseCapHours { get; set; } = 24;
 
+    [Setting("--dhcp-servers", "With --match ip: comma list of the DHCP servers whose ACKs are believed, each an IP address (the "
+        + "server identifier, option 54) or a MAC (a server's or a relay's frames); '' believes the first server to answer and "
+        + "counts ACKs naming another as a rogue server's")]
+    public string DhcpServers { get; set; } = "";
+
+    [Setting("--bindings-max-addresses", "With --match ip: the most IP addresses whose bindings are kept; past it the least "
+        + "recently stated are evicted (counted)")]
+    [Range(1_024, 100_000_000)]
+    public int BindingsMaxAddresses { get; set; } = Bindings.IpBindings.DefaultMaxAddresses;
+
+    [Setting("--binding-claims-per-minute", "With --match ip: new addresses one MAC may claim in a minute (ARP, NDP, DHCP); a MAC "
+        + "claiming more is flagged and its claims are not believed for 10 minutes")]
+    [Range(1, 1_000_000)]
+    public int BindingClaimsPerMinute { get; set; } = Bindings.IpBindings.DefaultClaimsPerMinute;
+
+    [Setting("--max-clock-skew", "Minutes a capture time, LAST_STATED or valid_from may lie past this host's clock and still move "
+        + "a retention horizon; later times are clamped there (counted) and a later valid_from still takes effect for its own row")]
+    [Range(0, 525_600)]
+    public double MaxClockSkewMinutes { get; set; } = 5;
+
     [Setting("--bindings-topic", "With --match ip: compacted topic through which the instances share the IP-MAC bindings they learn (key the address); '' keeps them in each instance")]
     public string BindingsTopic { get; set; } = TopicNames.Default.IpMacBindings;
 

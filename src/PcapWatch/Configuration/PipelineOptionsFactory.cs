@@ -1,4 +1,5 @@
 using PcapWatch.Kafka;
+using PcapWatch.Packets;
 using PcapWatch.Service;
 
 namespace PcapWatch.Cli.Configuration;
@@ -17,6 +18,13 @@ internal static class PipelineOptionsFactory
             Attribution = CommonOptions.ParseAttribution(s.Attribution),
             HistoryRetention = TimeSpan.FromHours(s.HistoryRetentionHours),
             DhcpLeaseCap = TimeSpan.FromHours(s.DhcpLeaseCapHours),
+            DhcpServerAddresses = DhcpServerEntries(s).Where(e => !MacAddress.TryParse(e, out _))
+                .Select(e => IpAddressKey.TryParse(e, out var a) ? a : default).ToArray(),
+            DhcpServerMacs = DhcpServerEntries(s).Select(e => MacAddress.TryParse(e, out var m) ? (MacAddress?)m : null)
+                .OfType<MacAddress>().ToArray(),
+            BindingsMaxAddresses = s.BindingsMaxAddresses,
+            BindingClaimsPerMinute = s.BindingClaimsPerMinute,
+            MaxClockSkew = TimeSpan.FromMinutes(s.MaxClockSkewMinutes),
             Topics = TopicNames.Default with { Changelog = s.ChangelogTopic, IpMacBindings = s.BindingsTopic },
             PublishChangelog = !string.IsNullOrEmpty(s.ChangelogTopic),
             ShareBindings = !string.IsNullOrEmpty(s.BindingsTopic),
@@ -33,4 +41,8 @@ internal static class PipelineOptionsFactory
         };
         return s.InstanceId is { Length: > 0 } id ? options with { InstanceId = id } : options;
     }
+
+    /// <summary>The entries of <c>DhcpServers</c> (checked by <see cref="RunSettingsValidator"/>).</summary>
+    public static string[] DhcpServerEntries(PcapWatchSettings s) =>
+        s.DhcpServers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -10,14 +10,25 @@ namespace PcapWatch.Tests.Bindings;
 /// <summary>
 /// Evidence only from who may give it: an ARP packet binds its sender address only to the MAC that sent the frame. A
 /// host that writes a watched computer's MAC into its ARP payload (<c>arp.src.hw_mac</c>) while the switch shows its
-/// own (<c>eth.src</c>) states nothing. Real ARP packets of the routed capture, in every input shape, forged by
-/// rewriting the payload's sender MAC only.
+/// own (<c>eth.src</c>) makes a forgery: read, flagged, counted, never believed. Real packets of the routed captures, in
+/// every input shape, forged by rewriting one field.
 /// </summary>
 public class ForgedEvidenceTests
 {
     private static readonly MacAddress Alice = Mac(RoutedFixture.AliceMac);
 
     private static MacAddress Mac(string text) => MacAddress.TryParse(text, out var mac) ? mac : throw new FormatException(text);
+
+    /// <summary>The record is read as a statement breaking <paramref name="flaw"/>; the gate counts it and learns nothing.</summary>
+    private static void AssertForged(byte[] record, MacAddress? ethSrc, EvidenceFlaw flaw, string what)
+    {
+        Assert.That(BindingExtractor.TryRead(record, ethSrc, out var forged), Is.True, what + " is read");
+        Assert.That(forged.Flaw, Is.EqualTo(flaw), what);
+        var gate = new EvidenceGate(new IpBindings());
+        Assert.That(gate.Learn(forged, 1_000).Outcome, Is.EqualTo(LearnOutcome.Forged), what);
+        Assert.That(gate.Forged(flaw), Is.EqualTo(1), what + " is counted");
+        Assert.That(gate.Bindings.AddressCount, Is.Zero, what + " binds nothing");
+    }
 
     /// <summary>The routed LAN capture's ARP packets not sent by Alice, as (record, eth.src), in one shape.</summary>
     /// <remarks>Read as text: tshark's own output repeats keys (<c>eth.addr</c>), which a JSON DOM refuses.</remarks>
@@ -42,7 +53,7 @@ public class ForgedEvidenceTests
 
     [TestCase("routed-lan.json.ndjson")]
     [TestCase("routed-lan.ek.ndjson")]
-    public void An_arp_whose_payload_names_another_mac_than_the_frames_sender_states_nothing(string fixture)
+    public void An_arp_whose_payload_names_another_mac_than_the_frames_sender_is_counted_and_never_believed(string fixture)
     {
         var arps = ArpNotFromAlice(fixture);
         Assert.That(arps, Is.Not.Empty, "the capture holds ARP packets of other hosts");
@@ -50,8 +61,8 @@ public class ForgedEvidenceTests
         {
             Assert.That(BindingExtractor.TryRead(record, ethSrc, out var genuine), Is.True, "the packet as captured states a binding");
             Assert.That(genuine.Mac, Is.EqualTo(ethSrc));
-            Assert.That(BindingExtractor.TryRead(WithPayloadSender(record, Alice), ethSrc, out _), Is.False,
-                "the same packet naming a watched MAC in its payload");
+            Assert.That(genuine.Flaw, Is.EqualTo(EvidenceFlaw.None));
+            AssertForged(WithPayloadSender(record, Alice), ethSrc, EvidenceFlaw.SenderMismatch, "the same packet naming a watched MAC in its payload");
         }
     }
 
@@ -61,37 +72,37 @@ public class ForgedEvidenceTests
     /// <summary>The DHCP ACKs (or RELEASEs) of the captures in one shape: the real server's, through the relay too.</summary>
     private static List<byte[]> Dhcp(BindingSource source, params string[] fixtures) =>
         fixtures.SelectMany(f => TestData.Lines(TestData.Fixture(f)))
-            .Where(r => BindingExtractor.TryRead(r, null, out var e) && e.Source == source).ToList();
+            .Where(r => BindingExtractor.TryRead(r, null, out var e) && e.Source == source && e.Flaw == EvidenceFlaw.None).ToList();
 
-    /// <summary>Each record with its server port (the regex's one "67") rewritten to 5555 states nothing.</summary>
-    private static void AssertNothingStatedOnceRewritten(List<byte[]> records, Regex serverPort, string what)
+    /// <summary>Each record with its server port (the regex's one "67") rewritten to 5555 is a forgery.</summary>
+    private static void AssertForgedOnceRewritten(List<byte[]> records, Regex serverPort, EvidenceFlaw flaw, string what)
     {
         foreach (var record in records)
         {
             var text = Encoding.UTF8.GetString(record);
             var forged = serverPort.Replace(text, m => m.Groups[1].Value + "5555\"", 1);
             Assert.That(forged, Is.Not.EqualTo(text), "the port was found");
-            Assert.That(BindingExtractor.TryRead(Encoding.UTF8.GetBytes(forged), null, out _), Is.False, what);
+            AssertForged(Encoding.UTF8.GetBytes(forged), null, flaw, what);
         }
     }
 
     [TestCase("routed-lan.json.ndjson", "routed-uplink.json.ndjson")]
     [TestCase("routed-lan.ek.ndjson", "routed-uplink.ek.ndjson")]
     [TestCase("tcpdump-dhcp-rfc4388.json.ndjson")]
-    public void A_dhcp_ack_not_sent_from_the_server_port_grants_nothing(params string[] fixtures)
+    public void A_dhcp_ack_not_sent_from_the_server_port_is_counted_and_grants_nothing(params string[] fixtures)
     {
         var acks = Dhcp(BindingSource.DhcpAck, fixtures);
         Assert.That(acks, Is.Not.Empty, "the captures hold the server's ACKs (67→68 on a LAN, 67→67 to the relay)");
-        AssertNothingStatedOnceRewritten(acks, ServerPort, "an ACK from port 5555");
+        AssertForgedOnceRewritten(acks, ServerPort, EvidenceFlaw.NotFromServerPort, "an ACK from port 5555");
     }
 
     [TestCase("routed-lan.json.ndjson", "routed-uplink.json.ndjson")]
     [TestCase("routed-lan.ek.ndjson", "routed-uplink.ek.ndjson")]
-    public void A_dhcp_release_not_sent_to_the_server_port_ends_nothing(params string[] fixtures)
+    public void A_dhcp_release_not_sent_to_the_server_port_is_counted_and_ends_nothing(params string[] fixtures)
     {
         var releases = Dhcp(BindingSource.DhcpRelease, fixtures);
         Assert.That(releases, Is.Not.Empty, "the clients release their leases");
-        AssertNothingStatedOnceRewritten(releases, ToServerPort, "a RELEASE to port 5555");
+        AssertForgedOnceRewritten(releases, ToServerPort, EvidenceFlaw.NotToServerPort, "a RELEASE to port 5555");
     }
 
     [Test]
@@ -106,13 +117,13 @@ public class ForgedEvidenceTests
         var record = Encoding.UTF8.GetBytes(arp.ReplaceLineEndings(""));
         Assert.That(BindingExtractor.TryRead(record, ethSrc, out var genuine), Is.True);
         Assert.That(genuine.Mac, Is.EqualTo(ethSrc));
-        Assert.That(BindingExtractor.TryRead(WithPayloadSender(record, Alice), ethSrc, out _), Is.False);
+        AssertForged(WithPayloadSender(record, Alice), ethSrc, EvidenceFlaw.SenderMismatch, "a 2018 ARP naming Alice");
     }
 
     [Test]
-    public void An_arp_without_a_readable_frame_sender_states_nothing()
+    public void An_arp_without_a_readable_frame_sender_is_never_believed()
     {
         var (record, _) = ArpNotFromAlice("routed-lan.json.ndjson")[0];
-        Assert.That(BindingExtractor.TryRead(record, null, out _), Is.False, "nothing to hold the payload against");
+        AssertForged(record, null, EvidenceFlaw.SenderMismatch, "nothing to hold the payload against");
     }
 }

@@ -115,7 +115,7 @@ public class IpAttributionTests
         public Dictionary<(string, string?, string?), int> Counts { get; } = new();
 
         public void OnMatch(ReadOnlySpan<byte> packet, in PacketFields fields, MacAddress mac, in OwnerView owner, string? direction,
-            string? attributedBy)
+            string? attributedBy, bool contested)
         {
             var key = (Encoding.UTF8.GetString(owner.EmpName), direction, attributedBy);
             Counts[key] = Counts.GetValueOrDefault(key) + 1;

@@ -90,7 +90,7 @@ public class IpPrefilterTests
             {
                 var record = Encoding.UTF8.GetBytes(packet);
                 var gate = new WatchedMacGate(state.Index, mode, state.Bindings);
-                bool attributes = ReferenceAttributes(record, gate);
+                bool attributes = ReferenceAttributes(record, gate, state.Bindings);
                 bool cannot = MatchPrefilter.CannotMatch(record, in gate);
                 if (attributes) Interlocked.Increment(ref attributed);
                 if (cannot) Interlocked.Increment(ref skipped);
@@ -114,7 +114,7 @@ public class IpPrefilterTests
         foreach (var (line, i) in lines.Select((l, i) => (l, i)))
         {
             var gate = new WatchedMacGate(index, MatchMode.Both | MatchMode.Ip, bindings);
-            if (ReferenceAttributes(line, gate))
+            if (ReferenceAttributes(line, gate, bindings))
             {
                 attributed++;
                 Assert.That(MatchPrefilter.CannotMatch(line, in gate), Is.False, $"{fixture} record {i + 1} is attributed but was prefiltered");
@@ -129,21 +129,31 @@ public class IpPrefilterTests
     /// The reference: the reader (no prefilter), then each side by MAC or by the holder of its address. An exception out of
     /// the reader fails the test: it reports bad input by its status.
     /// </summary>
-    private static bool ReferenceAttributes(byte[] record, WatchedMacGate gate)
+    private static bool ReferenceAttributes(byte[] record, WatchedMacGate gate, IpBindings bindings)
     {
+        bool ClaimedByWatched(ReadOnlySpan<byte> address, long? at)
+        {
+            if (!IpAddressKey.TryParse(address, out var key)) return false;
+            foreach (var claim in bindings.ClaimsAt(key, at))
+            {
+                if (gate.OwnersOf(claim.Mac, 0, out _)) return true;
+            }
+            return false;
+        }
+
         var fields = new PacketFields();
         if (PacketExtractor.Extract(record, ref fields, ref gate) != ExtractStatus.Complete) return false;
         long? at = fields.TryGetCaptureTimeMs(record, out long ms) ? ms : null;
         return (gate.JoinsSource && (gate.TryGetSenders(in fields, 0, out _, out _)
-                || gate.TryGetHolders(fields[PacketField.IpSrc].Of(record), at, 0, out _, out _)))
+                || ClaimedByWatched(fields[PacketField.IpSrc].Of(record), at)))
             || (gate.JoinsDestination && (gate.TryGetReceivers(in fields, 0, out _, out _)
-                || gate.TryGetHolders(fields[PacketField.IpDst].Of(record), at, 0, out _, out _)));
+                || ClaimedByWatched(fields[PacketField.IpDst].Of(record), at)));
     }
 
     private struct NoSink : IMatchSink
     {
         public readonly void OnMatch(ReadOnlySpan<byte> packet, in PacketFields fields, MacAddress mac, in OwnerView owner,
-            string? direction, string? attributedBy)
+            string? direction, string? attributedBy, bool contested)
         {
         }
     }

@@ -238,7 +238,7 @@ public sealed class RecordFuzz : IDisposable
         public int Matches;
 
         public void OnMatch(ReadOnlySpan<byte> packet, in PacketFields fields, MacAddress mac, in OwnerView owner, string? direction,
-            string? attributedBy)
+            string? attributedBy, bool contested)
         {
             var value = encoder.Encode(packet, in fields, mac, in owner, direction, attributedBy);
             using var doc = JsonDocument.Parse(value);

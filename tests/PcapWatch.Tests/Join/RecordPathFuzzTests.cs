@@ -84,6 +84,6 @@ public class RecordPathFuzzTests
     private struct NoSink : IMatchSink
     {
         public readonly void OnMatch(ReadOnlySpan<byte> packet, in PacketFields fields, MacAddress mac,
-            in OwnerView owner, string? direction, string? attributedBy) => throw new AssertionException("no match expected");
+            in OwnerView owner, string? direction, string? attributedBy, bool contested) => throw new AssertionException("no match expected");
     }
 }

@@ -169,8 +169,8 @@ public class TopicReaderFuzzTests
             foreach (var ip in Ips.Select(IPAddress.Parse))
             {
                 _ = lookup.ByIp(ip);
-                _ = lookup.HolderAt(ip, null);
-                _ = lookup.HolderAt(ip, DateTimeOffset.MaxValue);
+                _ = lookup.ClaimantsAt(ip, null);
+                _ = lookup.ClaimantsAt(ip, DateTimeOffset.MaxValue);
             }
         }, iter: 300);
     }
