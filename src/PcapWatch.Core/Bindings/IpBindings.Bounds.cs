@@ -11,7 +11,7 @@ public sealed partial class IpBindings
     /// </summary>
     private void MaybeSweep()
     {
-        if (++_learnsSinceSweep < _byAddress.Count / 8 || _newestMs - _lastSweepMs < SweepEveryMs) return;
+        if (++_learnsSinceSweep < _byAddress.Count / 8 || UnixTime.SaturatingSubtract(_newestMs, _lastSweepMs) < SweepEveryMs) return;
         Sweep();
     }
 

@@ -78,6 +78,34 @@ public class OwnershipHistoryTests
         Assert.That(history.JudgedAtHorizon, Is.EqualTo(1));
     }
 
+    /// <summary>
+    /// An HR system schedules a hand-over years ahead (or a row is stamped in the year 10000): the row takes effect at
+    /// its own time, and nothing else moves — before the ceiling, the horizon jumped to that date and every packet
+    /// was judged as of the future, the kept history forgotten.
+    /// </summary>
+    [Test]
+    public void A_valid_from_years_ahead_takes_effect_for_its_own_row_and_moves_no_horizon()
+    {
+        var now = new DateTimeOffset(2026, 12, 7, 12, 0, 0, TimeSpan.Zero);
+        long nowMs = now.ToUnixTimeMilliseconds(), hour = 3_600_000;
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(now);
+        var history = new OwnershipHistory { Retention = TimeSpan.FromDays(7), Ceiling = new TimeCeiling(clock, TimeSpan.FromMinutes(5)) };
+        var affected = new HashSet<long>();
+        history.RecordEmployee("E1", Employee("E1", true), nowMs - 48 * hour, affected);
+        history.RecordEmployee("E2", Employee("E2", true), nowMs - 48 * hour, affected);
+        history.RecordComputer("C1", Computer("C1", "E1", M1), nowMs - 24 * hour, affected);
+        history.RecordComputer("C2", Computer("C2", "E1", M2), nowMs - 24 * hour, affected);
+        history.RecordComputer("C2", Computer("C2", "E2", M2), nowMs + 365 * 24 * hour, affected); // a year ahead
+        Rebuild(history, affected);
+
+        Assert.That(history.Ceiling.Clamped, Is.EqualTo(1), "counted");
+        Assert.That(history.HorizonMs, Is.LessThan(nowMs - 24 * hour), "nothing was forgotten");
+        Assert.That(OwnersAt(history, M1, nowMs), Is.EqualTo(new[] { "E1" }), "another row, judged as of now");
+        Assert.That(history.JudgedAtHorizon, Is.Zero);
+        Assert.That(OwnersAt(history, M2, nowMs), Is.EqualTo(new[] { "E1" }), "the scheduled row's computer, before its hand-over");
+        Assert.That(OwnersAt(history, M2, nowMs + 365 * 24 * hour), Is.EqualTo(new[] { "E2" }), "and after it, at its own time");
+    }
+
     [Test]
     public void Memory_stays_bounded_when_a_row_changes_all_the_time()
     {
