@@ -32,13 +32,17 @@ public class FramingTests
         + "\",\"frame_frame_protocols\":\"eth:ethertype:ip:udp\"},\"eth\":{\"eth_eth_dst\":\"02:50:57:00:00:02\",\"eth_eth_src\":\"" + Router
         + "\"},\"ip\":{\"ip_ip_src\":\"" + ip + "\",\"ip_ip_dst\":\"198.51.100.7\"}}}";
 
-    /// <summary>A DHCP ACK granting <paramref name="ip"/> to <paramref name="client"/>, sent from UDP port <paramref name="sourcePort"/>.</summary>
-    private static string Ack(double at, int sourcePort, string client, string ip, uint lease = 3600) =>
+    /// <summary>
+    /// A DHCP ACK granting <paramref name="ip"/> to <paramref name="client"/>, sent from UDP port <paramref name="sourcePort"/>
+    /// by the server named <paramref name="server"/> (option 54).
+    /// </summary>
+    private static string Ack(double at, int sourcePort, string client, string ip, uint lease = 3600, string server = "192.168.77.1") =>
         "{\"timestamp\":\"" + (long)(at * 1000) + "\",\"layers\":{\"frame\":{\"frame_frame_time_epoch\":\"" + Epoch(at)
         + "\",\"frame_frame_protocols\":\"eth:ethertype:ip:udp:dhcp\"},\"eth\":{\"eth_eth_dst\":\"ff:ff:ff:ff:ff:ff\",\"eth_eth_src\":\"" + Attacker
         + "\"},\"ip\":{\"ip_ip_src\":\"192.168.77.1\",\"ip_ip_dst\":\"255.255.255.255\"},\"udp\":{\"udp_udp_srcport\":\"" + sourcePort
         + "\",\"udp_udp_dstport\":\"68\"},\"dhcp\":{\"dhcp_dhcp_option_dhcp\":\"5\",\"dhcp_dhcp_hw_mac_addr\":\"" + client
-        + "\",\"dhcp_dhcp_ip_your\":\"" + ip + "\",\"dhcp_dhcp_option_ip_address_lease_time\":\"" + lease + "\"}}}";
+        + "\",\"dhcp_dhcp_ip_your\":\"" + ip + "\",\"dhcp_dhcp_option_ip_address_lease_time\":\"" + lease
+        + "\",\"dhcp_dhcp_option_dhcp_server_id\":\"" + server + "\"}}}";
 
     [Test]
     public void A_dhcp_ack_from_a_port_no_server_answers_from_gives_nobody_a_watched_employees_address()
@@ -73,16 +77,56 @@ public class FramingTests
     }
 
     /// <summary>Runs `demo --match src,ip` on these ek lines and the routed tables; the rows per employee.</summary>
-    private Dictionary<string, int> Demo(List<string> lines)
+    private Dictionary<string, int> Demo(List<string> lines) =>
+        DemoOutput(lines).Where(l => l.Contains(" | ", StringComparison.Ordinal))
+            .GroupBy(l => l[..l.IndexOf(" | ", StringComparison.Ordinal)]).ToDictionary(g => g.Key, g => g.Count());
+
+    private List<string> DemoOutput(List<string> lines, params string[] more)
     {
         var pcap = Path.Combine(_scratch, "forged.ek.ndjson");
         File.WriteAllLines(pcap, lines);
-        using var demo = CliProcess.Start("demo", "--match", "src,ip", "--pcap", pcap,
+        using var demo = CliProcess.Start(["demo", "--match", "src,ip", "--pcap", pcap,
             "--employees", Path.Combine(TestData.RepositoryRoot, "samples", "routed-employees.txt"),
-            "--computers", Path.Combine(TestData.RepositoryRoot, "samples", "routed-computers.txt"));
+            "--computers", Path.Combine(TestData.RepositoryRoot, "samples", "routed-computers.txt"), .. more]);
         Assert.That(demo.WaitForExit(TimeSpan.FromSeconds(120)), Is.Zero, () => string.Join("\n", demo.Stderr));
-        return demo.Stdout.Where(l => l.Contains(" | ", StringComparison.Ordinal))
-            .GroupBy(l => l[..l.IndexOf(" | ", StringComparison.Ordinal)]).ToDictionary(g => g.Key, g => g.Count());
+        return demo.Stdout.ToList();
+    }
+
+    [Test]
+    public void A_dhcp_ack_naming_another_server_than_the_one_that_answered_first_gives_nobody_a_watched_employees_address()
+    {
+        const double t = 1796090700;
+        var lines = new List<string>
+        {
+            Ack(t, 67, RoutedFixture.CarolMac, "192.168.77.10"), // the network's server answers Carol
+            Ack(t + 0.5, 67, RoutedFixture.AliceMac, "192.168.77.9", server: "192.168.77.66"), // a rogue server, from port 67
+        };
+        for (int i = 1; i <= 5; i++)
+        {
+            lines.Add(Routed(t + i, "192.168.77.9"));
+            lines.Add(Routed(t + i + 0.5, "192.168.77.10"));
+        }
+        var byEmployee = Demo(lines);
+        Assert.That(byEmployee.GetValueOrDefault("Alice Routed"), Is.Zero, "none of the five packets from the rogue's lease is Alice's");
+        Assert.That(byEmployee.GetValueOrDefault("Carol Routed"), Is.EqualTo(5), "Carol's five packets from the real server's lease");
+    }
+
+    [Test]
+    public void An_address_another_host_claims_while_a_watched_computer_holds_it_gives_records_that_say_they_are_contested()
+    {
+        const double t = 1796090700;
+        var output = DemoOutput(
+        [
+            Ack(t, 67, RoutedFixture.AliceMac, "192.168.77.20"),
+            Routed(t + 1, "192.168.77.20"),
+            Arp(t + 2, Attacker, Attacker, "192.168.77.20"), // the attacker claims Alice's address, from its own MAC
+            Routed(t + 3, "192.168.77.20"),
+            Routed(t + 4, "192.168.77.20"),
+        ], "--format", "json");
+        var contested = output.Where(l => l.StartsWith('{')).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
+            .Select(r => (r.GetProperty("C_EMP_NAME").GetString(), r.GetProperty("ATTRIBUTION_CONTESTED").GetBoolean())).ToList();
+        Assert.That(contested, Is.EqualTo(new[] { ("Alice Routed", false), ("Alice Routed", true), ("Alice Routed", true) }),
+            "before the attacker's claim her record is plain; after it, said to be contested — not given to either silently");
     }
 
     [Test]
