@@ -74,6 +74,57 @@ public class WhoAtTests
             .And.Not.Contain("bound to"), "released: bound to nobody at the newest evidence");
     }
 
+    /// <summary>
+    /// Alice's leased address claimed by another host's ARP: at a time inside the overlap `who ADDRESS --at` names both
+    /// claimants (no rule picks one), each with whom its traffic went to; before the claim, Alice alone.
+    /// </summary>
+    [Test]
+    public void Who_at_a_time_an_address_was_contested_names_every_claimant()
+    {
+        using var h = new ServiceHarness();
+        h.Employee("E200", "Alice Routed", "YES");
+        h.Computer("200", "E200", AliceMac);
+        h.Start(MatchMode.Src | MatchMode.Ip);
+        const double t = 1796090700;
+        const string address = "192.168.77.20";
+        var lines = new[]
+        {
+            CraftedEk.Ack(t, 67, AliceMac, address),
+            CraftedEk.Routed(t + 1, address),
+            CraftedEk.Arp(t + 2, CraftedEk.Attacker, CraftedEk.Attacker, address),
+            CraftedEk.Routed(t + 3, address),
+        };
+        long before = h.Service.Progress.Packets;
+        var file = Path.Combine(Path.GetTempPath(), $"pcapwatch-contested-{Guid.NewGuid():N}.ek.ndjson");
+        File.WriteAllLines(file, lines);
+        try
+        {
+            // Stamped with capture time, as a live capture writes them: `who --at` reads a MAC's matches by record time.
+            using var produce = CliProcess.Start("produce", "-b", h.Broker.BootstrapServers, "--topic", "pcap", "--file", file,
+                "--key", "lan", "--timestamps", "capture");
+            Assert.That(produce.WaitForExit(Patience), Is.Zero, () => string.Join("\n", produce.Stderr));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+        Infrastructure.Kafka.WaitUntil(() => h.Service.Progress.Packets >= before + lines.Length, Patience, "packets consumed");
+        h.Stop();
+
+        using var during = CliProcess.Start("who", "-b", h.Broker.BootstrapServers, address, "--at", Seconds(t + 3));
+        Assert.That(during.WaitForExit(Patience), Is.Zero, () => string.Join("\n", during.Stdout.Concat(during.Stderr)));
+        Assert.That(during.Stdout, Has.Length.EqualTo(2), () => string.Join("\n", during.Stdout));
+        Assert.That(during.Stdout[0], Does.Contain("CONTESTED by 2 MACs, claimed by " + AliceMac + " (dhcp, ")
+            .And.Contain("attributed to Alice Routed (E200)"));
+        Assert.That(during.Stdout[1], Does.Contain("CONTESTED by 2 MACs, claimed by " + CraftedEk.Attacker + " (arp, ")
+            .And.Contain("not watched now"));
+
+        using var earlier = CliProcess.Start("who", "-b", h.Broker.BootstrapServers, address, "--at", Seconds(t + 1));
+        Assert.That(earlier.WaitForExit(Patience), Is.Zero, () => string.Join("\n", earlier.Stderr));
+        Assert.That(earlier.Stdout, Has.Length.EqualTo(1));
+        Assert.That(earlier.Stdout[0], Does.Contain($"held by {AliceMac} (dhcp, "));
+    }
+
     [Test]
     public void Who_a_mac_at_a_time_names_its_owner_then_from_the_tables_history()
     {
