@@ -10,6 +10,7 @@ using PcapWatch.Benchmarks;
 // dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- table-apply [--rows N]   (the table side without Kafka: apply, checkpoint, rebuild, reopen)
 // dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- startup [--runs N] [--program P]   (process start to first match, first start and restart)
 // dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- dashboard [--employees N] [--rate R] [--seconds S] [--port P]   (the page under load: CPU per match, feed updates and delay)
+// dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- ndp-flood [--claims N] [--max-addresses A]   (random NDP claims: bindings within their caps)
 // dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- table-state [--keys N] [--updates M] [--shared-rows R]
 return args.FirstOrDefault() switch
 {
@@ -27,11 +28,12 @@ return args.FirstOrDefault() switch
     "table-apply" => TableApplyBenchmark.Run(args[1..]),
     "startup" => StartupBenchmark.Run(args[1..]),
     "dashboard" => DashboardBenchmark.Run(args[1..]),
+    "ndp-flood" => NdpFloodBenchmark.Run(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: PcapWatch.Benchmarks extract [BenchmarkDotNet args] | attribution [BenchmarkDotNet args] | e2e [--packets N] [--rounds R] [--watch-every K] [--warm-up F] [--no-streamiz] [--program P] [--baseline-program P] [--perf FILE] | index-memory [--entries N] | fuzz [--seconds N] | table-state [--keys N] [--updates M] [--shared-rows R] | tables [--rows N] [--partitions P] [--program P] [--attribution latest|capture-time] [--verbose] | table-apply [--rows N] | startup [--runs N] [--program P] [--verbose] | dashboard [--employees N] [--rate R] [--seconds S] [--port P] [--program P]");
+    Console.Error.WriteLine("usage: PcapWatch.Benchmarks extract [BenchmarkDotNet args] | attribution [BenchmarkDotNet args] | e2e [--packets N] [--rounds R] [--watch-every K] [--warm-up F] [--no-streamiz] [--program P] [--baseline-program P] [--perf FILE] | index-memory [--entries N] | fuzz [--seconds N] | table-state [--keys N] [--updates M] [--shared-rows R] | tables [--rows N] [--partitions P] [--program P] [--attribution latest|capture-time] [--verbose] | table-apply [--rows N] | startup [--runs N] [--program P] [--verbose] | dashboard [--employees N] [--rate R] [--seconds S] [--port P] [--program P] | ndp-flood [--claims N] [--max-addresses A]");
     return 2;
 }

@@ -39,6 +39,33 @@ public sealed class LearningPacketProcessor(PacketProcessor processor, EvidenceG
     /// <summary>Binding statements learned from packets (with <see cref="MatchMode.Ip"/>).</summary>
     public long BindingsLearned { get; private set; }
 
+    /// <summary>Changes kept in this instance only: unwatched MACs' claims past <see cref="UnwatchedSharesPerMinute"/>.</summary>
+    public long Unshared { get; private set; }
+
+    /// <summary>
+    /// How many claims of unwatched MACs are shared a minute (of capture time). A watched MAC's claims, and any claim that
+    /// contests another, are always shared; the rest only help other instances see conflicts and MACs watched later,
+    /// and a flood of them (IPv6 gives 2^64 addresses per link) must not become a flood of records every instance copies.
+    /// </summary>
+    public const int UnwatchedSharesPerMinute = 6_000;
+
+    private long _shareMinute = long.MinValue;
+    private int _sharedThisMinute;
+
+    private bool MayShare(in LearnResult learned, long atMs)
+    {
+        if (learned.ConflictWith is not null || learned.Interval.Conflicted || processor.IsWatched(learned.Interval.Mac)) return true;
+        long minute = atMs / 60_000;
+        if (minute != _shareMinute)
+        {
+            _shareMinute = minute;
+            _sharedThisMinute = 0;
+        }
+        if (++_sharedThisMinute <= UnwatchedSharesPerMinute) return true;
+        Unshared++;
+        return false;
+    }
+
     /// <summary>What the record last processed taught other instances need to hear of (the interval it made or changed).</summary>
     public (IpAddressKey Address, IpBindings.Interval Interval)? Learned { get; private set; }
 
@@ -49,8 +76,9 @@ public sealed class LearningPacketProcessor(PacketProcessor processor, EvidenceG
         Learned = null;
         var outcome = processor.Process(value, ref sink, out rejection, recordTimeMs);
         if (outcome != PacketOutcome.Teaches) return outcome;
-        var learned = gate!.Learn(processor.Evidence, processor.EvidenceAtMs ?? gate.Bindings.NewestMs);
-        if (learned.ShouldPublish) Learned = (processor.Evidence.Address, learned.Interval);
+        long atMs = processor.EvidenceAtMs ?? gate!.Bindings.NewestMs;
+        var learned = gate!.Learn(processor.Evidence, atMs);
+        if (learned.ShouldPublish && MayShare(learned, atMs)) Learned = (processor.Evidence.Address, learned.Interval);
         BindingsLearned++;
         return processor.AttributeTaught(value, ref sink);
     }
