@@ -136,9 +136,9 @@ public sealed partial class IpBindings
         if (before.FromMs <= atMs && until <= before.UntilMs && atMs <= before.LastStatedMs) return new LearnResult(LearnOutcome.Known, before);
         int at = AddressIntervals.Join(intervals, mine, atMs, until);
         var joined = intervals[at];
-        // Other instances are told when the claim begins earlier or its end moves by more than half this statement's
-        // lifetime: renewals and periodic ARP then cost one record per half lease, not one per packet.
-        bool tell = joined.FromMs < before.FromMs || joined.UntilMs - joined.PublishedUntilMs > (until - atMs) / 2;
+        // Other instances are told when the claim begins earlier or its end moves by half this statement's
+        // lifetime (a DHCP renewal at half its lease is told): periodic ARP costs one record per half lifetime, not one per packet.
+        bool tell = joined.FromMs < before.FromMs || joined.UntilMs - joined.PublishedUntilMs >= (until - atMs) / 2;
         if (!tell) return new LearnResult(LearnOutcome.Restated, joined);
         intervals[at] = joined = joined with { PublishedUntilMs = joined.UntilMs };
         return new LearnResult(LearnOutcome.Extended, joined);

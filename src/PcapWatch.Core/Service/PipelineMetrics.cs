@@ -60,7 +60,7 @@ public sealed class PipelineMetrics : IDisposable
             }, description: "Rows in the local table stores");
         _meter.CreateObservableCounter("pcapwatch.bindings.learned", () => new Measurement<long>(progress.BindingsLearned, instance),
             description: "IP-MAC binding changes learned from DHCP, ARP and NDP packets and told to the other instances: new claims, "
-                + "releases, extensions by more than half a lease (--match ip)");
+                + "releases, extensions by half a lifetime or more (--match ip)");
         BindingsInstruments(instance);
         _meter.CreateObservableCounter("pcapwatch.bindings.read", () => new Measurement<long>(progress.BindingsRead, instance),
             description: "Records read from the bindings topic (other instances' bindings and this one's own)");

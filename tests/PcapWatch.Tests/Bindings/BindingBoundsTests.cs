@@ -77,6 +77,16 @@ public class BindingBoundsTests
     }
 
     [Test]
+    public void A_dhcp_renewal_at_half_its_lease_is_told_so_other_instances_never_see_the_lease_end_early()
+    {
+        var b = new IpBindings();
+        var ack = new BindingEvidence(BindingSource.DhcpAck, Alice, IpAddressKey.FromIPv4(0xC0A80A66), 3_600);
+        Assert.That(b.Learn(ack, NowMs).Outcome, Is.EqualTo(LearnOutcome.Added));
+        Assert.That(b.Learn(ack, NowMs + 1_800_000).Outcome, Is.EqualTo(LearnOutcome.Extended), "the renewal at T/2 (RFC 2131)");
+        Assert.That(b.Learn(ack, NowMs + 1_801_000).Outcome, Is.EqualTo(LearnOutcome.Restated), "a second later: nothing new to tell");
+    }
+
+    [Test]
     public void A_statement_stamped_years_ahead_moves_no_horizon_and_is_clamped_and_counted()
     {
         var clock = new FakeTimeProvider(Now);
