@@ -96,6 +96,27 @@ public class DhcpServerTests
         foreach (var (_, ack) in acks) Assert.That(byAddress.Learn(ack, 1_796_090_654_000).Outcome, Is.Not.EqualTo(LearnOutcome.RogueServer));
     }
 
+    /// <summary>A RELEASE (routed: its frame is the relay's) ends the claim of the MAC it names, no other's, and is counted.</summary>
+    [TestCase("routed-lan.json.ndjson")]
+    [TestCase("routed-lan.ek.ndjson")]
+    [TestCase("routed-uplink.ek.ndjson")]
+    public void A_release_ends_only_the_claim_of_the_mac_it_names_and_is_counted(string fixture)
+    {
+        var release = TestData.Lines(TestData.Fixture(fixture))
+            .Select(r => BindingExtractor.TryRead(r, null, out var e) ? e : default)
+            .First(e => e.Source == BindingSource.DhcpRelease && e.Flaw == EvidenceFlaw.None);
+        var other = new MacAddress(0x0250570000AA);
+        var gate = new EvidenceGate(new IpBindings());
+        const long t = 1_796_090_650_000;
+        gate.Learn(new BindingEvidence(BindingSource.Arp, release.Mac, release.Address, null), t);
+        gate.Learn(new BindingEvidence(BindingSource.Arp, other, release.Address, null), t + 1_000);
+        Assert.That(gate.Learn(release, t + 2_000).Outcome, Is.EqualTo(LearnOutcome.Released));
+        Assert.That(gate.Releases, Is.EqualTo(1));
+        var claimants = new List<MacAddress>();
+        foreach (var claim in gate.Bindings.ClaimsAt(release.Address, t + 3_000)) claimants.Add(claim.Mac);
+        Assert.That(claimants, Is.EqualTo(new[] { other }), "the named MAC's claim ended; the other host's runs on");
+    }
+
     [Test]
     public void The_2018_plain_names_carry_the_server_identifier_too()
     {

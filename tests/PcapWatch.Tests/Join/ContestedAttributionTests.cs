@@ -25,7 +25,7 @@ public class ContestedAttributionTests
     private static string Epoch(double at) => at.ToString("0.000", CultureInfo.InvariantCulture);
 
     /// <summary>One packet's layers (layer → field → value) in the shape's own spelling.</summary>
-    private static byte[] Packet(Shape shape, double at, string protocols, params (string Layer, (string Field, string Value)[] Fields)[] layers)
+    internal static byte[] Packet(Shape shape, double at, string protocols, params (string Layer, (string Field, string Value)[] Fields)[] layers)
     {
         var all = new List<(string Layer, (string Field, string Value)[] Fields)> { ("frame", [("time_epoch", Epoch(at)), ("protocols", protocols)]) };
         all.AddRange(layers);
@@ -42,19 +42,19 @@ public class ContestedAttributionTests
         return System.Text.Encoding.UTF8.GetBytes(json);
     }
 
-    private static byte[] Ack(Shape s, double at, string client, string ip) => Packet(s, at, "eth:ethertype:ip:udp:dhcp",
+    internal static byte[] Ack(Shape s, double at, string client, string ip) => Packet(s, at, "eth:ethertype:ip:udp:dhcp",
         ("eth", [("dst", "ff:ff:ff:ff:ff:ff"), ("src", Server)]), ("ip", [("src", "192.168.77.1"), ("dst", "255.255.255.255")]),
         ("udp", [("srcport", "67"), ("dstport", "68")]),
         ("dhcp", [("option.dhcp", "5"), ("hw.mac_addr", client), ("ip.your", ip), ("option.dhcp_server_id", "192.168.77.1"),
             ("option.ip_address_lease_time", "3600")]));
 
-    private static byte[] Arp(Shape s, double at, string mac, string ip) => Packet(s, at, "eth:ethertype:arp",
+    internal static byte[] Arp(Shape s, double at, string mac, string ip) => Packet(s, at, "eth:ethertype:arp",
         ("eth", [("dst", "ff:ff:ff:ff:ff:ff"), ("src", mac)]), ("arp", [("opcode", "2"), ("src.hw_mac", mac), ("src.proto_ipv4", ip)]));
 
-    private static byte[] Routed(Shape s, double at, string ip) => Packet(s, at, "eth:ethertype:ip:udp",
+    internal static byte[] Routed(Shape s, double at, string ip) => Packet(s, at, "eth:ethertype:ip:udp",
         ("eth", [("dst", "02:50:57:00:00:02"), ("src", Router)]), ("ip", [("src", ip), ("dst", "198.51.100.7")]));
 
-    private sealed class JsonSink : IMatchSink
+    internal sealed class JsonSink : IMatchSink
     {
         private readonly JsonMatchEncoder _encoder = new();
         public List<JsonElement> Records { get; } = [];
