@@ -2,10 +2,3 @@ namespace PcapWatch.Dashboard;
 
 /// <summary>One live-feed update: new matches newest first, and how many the client missed (it fell behind the ring).</summary>
 public sealed record FeedBatch(IReadOnlyList<FeedItem> Items, long Missed, long LastSeq);
-
-/// <summary>
-/// <c>/api/health</c>: the dashboard's own reading (records it could not read, matches stamped too far in the future to
-/// end the windows), and each instance's metrics when URLs were given.
-/// </summary>
-public sealed record HealthAnswer(long MatchesRead, long UnreadableRecords, bool CaughtUp, IReadOnlyList<InstanceHealth> Instances,
-    long FutureStamped = 0);

@@ -39,15 +39,7 @@ public static class EmbeddedDemo
         PublishFile(publisher, topics.Computers, options.ComputersFile, InputFormat.Keyed, null, cancel);
 
         var stateDir = Path.Combine(Path.GetTempPath(), "pcapwatch-demo-" + Guid.NewGuid().ToString("N"));
-        var service = new PcapWatchService(new PipelineOptions
-        {
-            BootstrapServers = broker.BootstrapServers,
-            StateDir = stateDir,
-            GroupId = "pcapwatch-demo",
-            Match = options.Match,
-            Attribution = options.Attribution,
-            ConsumerProperties = LowLatencyFetch,
-        }, ToolLogging.Loggers);
+        var service = NewService(broker.BootstrapServers, options, stateDir);
         using var stopPipeline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         using var stopFeeding = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         var pipeline = Task.Factory.StartNew(() => service.Run(stopPipeline.Token), TaskCreationOptions.LongRunning);
@@ -64,20 +56,12 @@ public static class EmbeddedDemo
         PublishResult fed;
         try
         {
-            var pacer = new BacklogPacer(options.PcapPartitions, service.Progress,
-                () => service.Progress.MatchBytes - tail.ConsumedBytes, options.BacklogWindowBytes);
-            fed = PublishFile(publisher, topics.Pcap, options.PcapFile, InputFormat.Pcap, pacer, stopFeeding.Token);
-            while (service.Progress.Packets < fed.Produced && !pipeline.IsCompleted) Thread.Sleep(5);
-        }
-        catch (OperationCanceledException) when (pipeline.IsFaulted)
-        {
-            fed = new PublishResult(0, 0, []);
+            fed = FeedPackets(publisher, topics.Pcap, options, service, tail, pipeline, stopFeeding.Token);
         }
         finally
         {
             stopPipeline.Cancel();
         }
-
         PipelineSummary summary;
         try
         {
@@ -94,6 +78,34 @@ public static class EmbeddedDemo
         var result = new DemoResult(fed.Produced, fed.OversizedLines.Count, summary, tail.Printed, clock.Elapsed);
         whileBrokerUp?.Invoke(result, broker.BootstrapServers);
         return result;
+    }
+
+    private static PcapWatchService NewService(string bootstrap, DemoOptions options, string stateDir) => new(new PipelineOptions
+    {
+        BootstrapServers = bootstrap,
+        StateDir = stateDir,
+        GroupId = "pcapwatch-demo",
+        Match = options.Match,
+        Attribution = options.Attribution,
+        ConsumerProperties = LowLatencyFetch,
+    }, ToolLogging.Loggers);
+
+    /// <summary>The packets, paced by the printer's backlog, and then the wait until the pipeline has read them all.</summary>
+    private static PublishResult FeedPackets(RecordPublisher publisher, string topic, DemoOptions options, PcapWatchService service,
+        MatchTail tail, Task<PipelineSummary> pipeline, CancellationToken stopFeeding)
+    {
+        try
+        {
+            var pacer = new BacklogPacer(options.PcapPartitions, service.Progress,
+                () => service.Progress.MatchBytes - tail.ConsumedBytes, options.BacklogWindowBytes);
+            var fed = PublishFile(publisher, topic, options.PcapFile, InputFormat.Pcap, pacer, stopFeeding);
+            while (service.Progress.Packets < fed.Produced && !pipeline.IsCompleted) Thread.Sleep(5);
+            return fed;
+        }
+        catch (OperationCanceledException) when (pipeline.IsFaulted)
+        {
+            return new PublishResult(0, 0, []);
+        }
     }
 
     private static PublishResult PublishFile(RecordPublisher publisher, string topic, string path, InputFormat format,

@@ -154,6 +154,3 @@ public sealed class KafkaConnectivity(ILogger? log = null)
 
     private readonly record struct Outage(DateTimeOffset Since, string Reason);
 }
-
-/// <summary>A Kafka error kept for a person: its code and librdkafka's reason without the broker prefix.</summary>
-public sealed record KafkaError(ErrorCode Code, string Reason);

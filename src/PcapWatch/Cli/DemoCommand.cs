@@ -8,39 +8,66 @@ namespace PcapWatch.Cli;
 /// <summary><c>demo</c>: the whole recipe in one process on the embedded broker.</summary>
 internal static class DemoCommand
 {
-    public static Command Create()
+    private static readonly string Samples = Path.Combine(AppContext.BaseDirectory, "samples");
+
+    /// <summary>The flags of <c>demo</c>.</summary>
+    private sealed class Flags
     {
-        string samples = Path.Combine(AppContext.BaseDirectory, "samples");
-        var employees = new Option<string>("--employees")
+        public Option<string> Employees { get; } = new("--employees")
         {
             Description = "employees table file (kcat -K: layout)",
-            DefaultValueFactory = _ => Path.Combine(samples, "employees.txt"),
+            DefaultValueFactory = _ => Path.Combine(Samples, "employees.txt"),
         };
-        var computers = new Option<string>("--computers")
+
+        public Option<string> Computers { get; } = new("--computers")
         {
             Description = "computers table file (kcat -K: layout)",
-            DefaultValueFactory = _ => Path.Combine(samples, "computers.txt"),
+            DefaultValueFactory = _ => Path.Combine(Samples, "computers.txt"),
         };
-        var pcap = new Option<string>("--pcap")
+
+        public Option<string> Pcap { get; } = new("--pcap")
         {
             Description = "packets: tshark -T json (array or NDJSON) or -T ek output",
-            DefaultValueFactory = _ => Path.Combine(samples, "netns-lan.json.ndjson"),
+            DefaultValueFactory = _ => Path.Combine(Samples, "netns-lan.json.ndjson"),
         };
-        var partitions = new Option<int>("--pcap-partitions")
+
+        public Option<int> Partitions { get; } = new("--pcap-partitions")
         {
             Description = "pcap partitions (1 keeps the output in packet order)",
             DefaultValueFactory = _ => 1,
         };
-        var like = CommonOptions.ProtocolsLike();
-        var format = CommonOptions.OutputFormat();
-        var match = CommonOptions.Match();
-        var attribution = CommonOptions.Attribution();
-        var dashboard = new Option<bool>("--dashboard")
+
+        public Option<string?> Like { get; } = CommonOptions.ProtocolsLike();
+        public Option<string> Format { get; } = CommonOptions.OutputFormat();
+        public Option<string> Match { get; } = CommonOptions.Match();
+        public Option<string> Attribution { get; } = CommonOptions.Attribution();
+
+        public Option<bool> Dashboard { get; } = new("--dashboard")
         {
             Description = "After the demo, keep the embedded broker up and serve the web page of its result (pcapwatch dashboard) "
                 + "on 127.0.0.1 until Ctrl+C",
         };
-        var web = new DashboardWebOptions();
+
+        public DashboardWebOptions Web { get; } = new();
+
+        public IEnumerable<Option> All => [Employees, Computers, Pcap, Partitions, Like, Format, Match, Attribution, Dashboard, Web.Port];
+
+        public DemoOptions Read(ParseResult parse) => new()
+        {
+            EmployeesFile = parse.GetValue(Employees)!,
+            ComputersFile = parse.GetValue(Computers)!,
+            PcapFile = parse.GetValue(Pcap)!,
+            PcapPartitions = Math.Max(1, parse.GetValue(Partitions)),
+            ProtocolsLike = parse.GetValue(Like),
+            Json = parse.GetValue(Format) == "json",
+            Match = CommonOptions.ParseMatch(parse.GetValue(Match)),
+            Attribution = CommonOptions.ParseAttribution(parse.GetValue(Attribution)),
+        };
+    }
+
+    public static Command Create()
+    {
+        var flags = new Flags();
         var command = new Command("demo", "Run the recipe end to end on the embedded broker and print the matches."
             + CommonOptions.Examples(
                 "pcapwatch demo",
@@ -48,49 +75,35 @@ internal static class DemoCommand
                 "pcapwatch demo --dashboard --port 8080",
                 "pcapwatch demo --employees e.json --computers c.json --pcap capture.json --match both --format json",
                 "pcapwatch demo --employees samples/routed-employees.txt --computers samples/routed-computers-history.txt "
-                    + "--pcap tests/Fixtures/routed-lan.json.ndjson --attribution capture-time"))
-        {
-            employees, computers, pcap, partitions, like, format, match, attribution, dashboard,
-        };
-        command.Options.Add(web.Port);
-        command.SetAction(parse =>
-        {
-            using var signal = new ShutdownSignal();
-            Action<DemoResult, string>? serve = null;
-            if (parse.GetValue(dashboard))
-            {
-                serve = (result, bootstrap) =>
-                {
-                    PrintSummary(result);
-                    var options = DashboardWebOptions.Options(parse.GetValue(web.Port), "127.0.0.1", [],
-                        new Configuration.PcapWatchSettings(), bootstrap) with { KafkaTimeout = TimeSpan.FromSeconds(30) };
-                    Console.Out.WriteLine("demo: the page stays up until Ctrl+C");
-                    DashboardWebOptions.Serve(options, signal.Token);
-                };
-            }
-            foreach (var file in new[] { parse.GetValue(employees)!, parse.GetValue(computers)!, parse.GetValue(pcap)! })
-            {
-                if (!File.Exists(file))
-                {
-                    throw new InputException($"demo: no such file: {file}");
-                }
-            }
-            var result = EmbeddedDemo.Run(new DemoOptions
-            {
-                EmployeesFile = parse.GetValue(employees)!,
-                ComputersFile = parse.GetValue(computers)!,
-                PcapFile = parse.GetValue(pcap)!,
-                PcapPartitions = Math.Max(1, parse.GetValue(partitions)),
-                ProtocolsLike = parse.GetValue(like),
-                Json = parse.GetValue(format) == "json",
-                Match = CommonOptions.ParseMatch(parse.GetValue(match)),
-                Attribution = CommonOptions.ParseAttribution(parse.GetValue(attribution)),
-            }, Console.Out, signal.Token, serve);
-            if (serve is null) PrintSummary(result);
-            return result.OversizedRecords > 0 ? ExitCodes.Usage : ExitCodes.Ok; // input that could not be sent
-        });
+                    + "--pcap tests/Fixtures/routed-lan.json.ndjson --attribution capture-time"));
+        foreach (var option in flags.All) command.Options.Add(option);
+        command.SetAction(parse => Run(parse, flags));
         return command;
     }
+
+    private static int Run(ParseResult parse, Flags flags)
+    {
+        using var signal = new ShutdownSignal();
+        var options = flags.Read(parse);
+        foreach (var file in new[] { options.EmployeesFile, options.ComputersFile, options.PcapFile })
+        {
+            if (!File.Exists(file)) throw new InputException($"demo: no such file: {file}");
+        }
+        var serve = parse.GetValue(flags.Dashboard) ? ServeAfterwards(parse.GetValue(flags.Web.Port), signal.Token) : null;
+        var result = EmbeddedDemo.Run(options, Console.Out, signal.Token, serve);
+        if (serve is null) PrintSummary(result);
+        return result.OversizedRecords > 0 ? ExitCodes.Usage : ExitCodes.Ok; // input that could not be sent
+    }
+
+    /// <summary>With <c>--dashboard</c>: the page of the demo's result, on the broker the demo leaves up, until Ctrl+C.</summary>
+    private static Action<DemoResult, string> ServeAfterwards(int port, CancellationToken stop) => (result, bootstrap) =>
+    {
+        PrintSummary(result);
+        var options = DashboardWebOptions.Options(port, "127.0.0.1", [], new Configuration.PcapWatchSettings(), bootstrap)
+            with { KafkaTimeout = TimeSpan.FromSeconds(30) };
+        Console.Out.WriteLine("demo: the page stays up until Ctrl+C");
+        DashboardWebOptions.Serve(options, stop);
+    };
 
     private static void PrintSummary(DemoResult result)
     {
