@@ -1,10 +1,10 @@
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Running;
+using PcapWatch.Bindings;
 using PcapWatch.Index;
 using PcapWatch.Join;
 using PcapWatch.Packets;
-using PcapWatch.Bindings;
 using PcapWatch.Service;
 
 namespace PcapWatch.Benchmarks;

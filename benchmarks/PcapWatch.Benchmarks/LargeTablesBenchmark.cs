@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using PcapWatch.Ingest;
 using PcapWatch.Kafka;
 using PcapWatch.Packets;
-using System.Text.RegularExpressions;
 
 namespace PcapWatch.Benchmarks;
 

@@ -43,8 +43,9 @@ internal sealed class MetricsProbe(IReadOnlyList<Uri> urls, TimeSpan interval, I
         {
             var text = await _http.GetStringAsync(url, cancel).ConfigureAwait(false);
             var sums = PrometheusText.Sums(text, Wanted);
-            health = new InstanceHealth(url.ToString(), DateTimeOffset.UtcNow, null, sums.GetValueOrDefault(Lag), sums.GetValueOrDefault(DeadLetters),
-                sums.TryGetValue(TablesCurrent, out var current) ? current >= 1 : null, sums.GetValueOrDefault(Packets), sums.GetValueOrDefault(Matches));
+            health = new InstanceHealth(url.ToString(), DateTimeOffset.UtcNow, null, sums.GetValueOrDefault(Lag),
+                sums.GetValueOrDefault(DeadLetters), sums.TryGetValue(TablesCurrent, out var current) ? current >= 1 : null,
+                sums.GetValueOrDefault(Packets), sums.GetValueOrDefault(Matches));
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancel.IsCancellationRequested)
         {

@@ -126,7 +126,8 @@ public sealed unsafe class EmbeddedBroker : IDisposable
         {
             ObjectDisposedException.ThrowIf(_cluster == 0, this);
             var err = call(_cluster);
-            if (err != 0) throw new InvalidOperationException($"mock broker {what} failed: {Marshal.PtrToStringUTF8(LibRdKafkaMock.ErrorToString(err))}");
+            if (err != 0) throw new InvalidOperationException($"mock broker {what} failed: "
+                + $"{Marshal.PtrToStringUTF8(LibRdKafkaMock.ErrorToString(err))}");
         }
     }
 

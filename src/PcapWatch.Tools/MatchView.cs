@@ -28,6 +28,7 @@ public sealed class MatchView
         string? protocols = JsonColumns.Text(root, OutputColumns.FrameProtocols);
         if (_protocolsLike is not null && !SqlLike.IsMatch(protocols, _protocolsLike)) return null;
         if (_json) return Encoding.UTF8.GetString(value);
-        return $"{JsonColumns.Text(root, OutputColumns.EmpName) ?? "null"} | {protocols ?? "null"} | {JsonColumns.Text(root, OutputColumns.IpDst) ?? "null"}";
+        var name = JsonColumns.Text(root, OutputColumns.EmpName) ?? "null";
+        return $"{name} | {protocols ?? "null"} | {JsonColumns.Text(root, OutputColumns.IpDst) ?? "null"}";
     }
 }

@@ -1,6 +1,6 @@
 using Confluent.Kafka;
-using Serilog;
 using PcapWatch.Service;
+using Serilog;
 
 namespace PcapWatch.Tools;
 

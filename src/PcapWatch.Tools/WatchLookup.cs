@@ -1,12 +1,12 @@
 using System.Net;
 using System.Text.Json;
 using Confluent.Kafka;
+using PcapWatch.Bindings;
 using PcapWatch.Index;
 using PcapWatch.Kafka;
-using PcapWatch.Packets;
 using PcapWatch.Output;
+using PcapWatch.Packets;
 using PcapWatch.Tables;
-using PcapWatch.Bindings;
 
 namespace PcapWatch.Tools;
 

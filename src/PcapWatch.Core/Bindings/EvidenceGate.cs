@@ -42,7 +42,8 @@ public sealed class EvidenceGate(IpBindings bindings, KnownDhcpServers servers, 
         if (evidence.Flaw != EvidenceFlaw.None)
         {
             _forged[(int)evidence.Flaw]++;
-            if (log.IsEnabled(LogLevel.Warning) && MayLog()) log.LogWarning("Forged binding statement not believed ({Rule}): {Mac} for {Address}, frame from {FrameSender}",
+            if (log.IsEnabled(LogLevel.Warning) && MayLog()) log.LogWarning("Forged binding statement not believed "
+                + "({Rule}): {Mac} for {Address}, frame from {FrameSender}",
                 BindingEvidence.Describe(evidence.Flaw), evidence.Mac, evidence.Address, evidence.FrameSender);
             return new LearnResult(LearnOutcome.Forged, default);
         }

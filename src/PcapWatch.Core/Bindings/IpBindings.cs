@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
-using PcapWatch.Packets;
 using PcapWatch.Index;
+using PcapWatch.Packets;
 
 namespace PcapWatch.Bindings;
 

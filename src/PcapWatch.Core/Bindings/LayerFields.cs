@@ -75,7 +75,9 @@ internal ref struct LayerFields
         {
             if (reader.TokenType != JsonTokenType.PropertyName) continue;
             // tshark never escapes its field names; an escaped one is not a field of ours.
-            int field = reader.ValueIsEscaped || reader.ValueSpan.Length > buffer.Length ? -1 : FieldOf(layer, Normalize(reader.ValueSpan, layer, buffer));
+            int field = reader.ValueIsEscaped || reader.ValueSpan.Length > buffer.Length
+                ? -1
+                : FieldOf(layer, Normalize(reader.ValueSpan, layer, buffer));
             reader.Read();
             if (field < 0 || reader.TokenType is JsonTokenType.StartObject) continue;
             var value = FirstScalar(ref reader);

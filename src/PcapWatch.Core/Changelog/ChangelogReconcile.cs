@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using PcapWatch.Packets;
 using PcapWatch.Index;
+using PcapWatch.Packets;
 
 namespace PcapWatch.Changelog;
 

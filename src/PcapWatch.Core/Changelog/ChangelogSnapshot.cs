@@ -1,6 +1,6 @@
 using System.Text;
-using PcapWatch.Packets;
 using PcapWatch.Index;
+using PcapWatch.Packets;
 
 namespace PcapWatch.Changelog;
 

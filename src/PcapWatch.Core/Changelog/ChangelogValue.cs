@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using PcapWatch.Packets;
 using PcapWatch.Index;
+using PcapWatch.Packets;
 
 namespace PcapWatch.Changelog;
 

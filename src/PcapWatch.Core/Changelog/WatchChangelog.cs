@@ -1,9 +1,9 @@
 using Confluent.Kafka;
-using PcapWatch.Kafka;
-using PcapWatch.Packets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using PcapWatch.Index;
+using PcapWatch.Kafka;
+using PcapWatch.Packets;
 
 namespace PcapWatch.Changelog;
 
@@ -136,7 +136,8 @@ public sealed class WatchChangelog : IWatchIndexObserver, IDisposable
         var done = _reconcile!;
         _reconcile = null;
         _live = true;
-        _log.LogInformation("Changelog {Topic} reconciled: {Upserts} upserts, {Tombstones} tombstones, {Unchanged} unchanged (read in {ReadMs} ms, compared in {CompareMs} ms over {Steps} steps)",
+        _log.LogInformation("Changelog {Topic} reconciled: {Upserts} upserts, {Tombstones} tombstones, {Unchanged} "
+            + "unchanged (read in {ReadMs} ms, compared in {CompareMs} ms over {Steps} steps)",
             _topic, done.Upserts, done.Tombstones, done.Unchanged, done.ReadMs, done.CompareMs, done.Steps);
     }
 

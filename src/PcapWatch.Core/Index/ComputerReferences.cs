@@ -10,7 +10,8 @@ internal sealed class ComputerReferences(int capacity = 0)
     private readonly RowKeyMultiMap<string> _byEmployee = new(StringComparer.Ordinal, capacity);
     private readonly RowKeyMultiMap<long> _byMac = new(null, capacity);
 
-    /// <summary>Notes that computer row <paramref name="computerKey"/> names <paramref name="empKey"/> and has <paramref name="mac"/> (null: it has none).</summary>
+    /// <summary>Notes that computer row <paramref name="computerKey"/> names <paramref name="empKey"/> and has
+    /// <paramref name="mac"/> (null: it has none).</summary>
     public void Add(string computerKey, string? empKey, long? mac)
     {
         if (empKey is not null) _byEmployee.Add(empKey, computerKey);

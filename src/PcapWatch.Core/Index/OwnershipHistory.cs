@@ -8,18 +8,16 @@ namespace PcapWatch.Index;
 /// <summary>
 /// Who owned each watched MAC when: the tables as versioned tables (each row a list of versions, each valid from its
 /// change's time) and, per MAC, the timeline of its watched owners that the recipe's join gives at every moment. What
-/// <c>--attribution capture-time</c> attributes packets by: the owners valid at the packet's capture time.
-/// <para>
-/// As Kafka Streams' versioned stores (KIP-889) do, the current value of a row is the version with the latest valid
-/// time, not the one read last: a change arriving late (valid before changes already read) is inserted in the row's
-/// past and leaves its present alone. Timelines are never patched: a change names the MACs it can affect and each of
-/// those is recomputed from the versions (the join evaluated at every version boundary), so late changes, deletes,
-/// flag flips and computers moving between MACs or employees are right by construction, as in
-/// <see cref="WatchIndexMaintainer"/>. Bounded: versions that were replaced longer than <see cref="Retention"/> before the newest change are forgotten
-/// (the version in force at that horizon is kept), so memory grows with the rows and the changes within the retention.
-/// A packet captured before the horizon is judged as at the horizon (the oldest state kept) and counted
+/// <c>--attribution capture-time</c> attributes packets by: the owners valid at the packet's capture time. As Kafka
+/// Streams' versioned stores (KIP-889) do, the current value of a row is the version with the latest valid time, not
+/// the one read last: a change arriving late (valid before changes already read) is inserted in the row's past and
+/// leaves its present alone. Timelines are never patched: a change names the MACs it can affect and each of those is
+/// recomputed from the versions (the join evaluated at every version boundary), so late changes, deletes, flag flips
+/// and computers moving between MACs or employees are right by construction, as in <see cref="WatchIndexMaintainer"/>.
+/// Bounded: versions replaced longer than <see cref="Retention"/> before the newest change are forgotten (the version
+/// in force at that horizon is kept), so memory grows with the rows and the changes within the retention. A packet
+/// captured before the horizon is judged as at the horizon (the oldest state kept) and counted
 /// (<see cref="JudgedAtHorizon"/>). No valid time past <see cref="Ceiling"/> moves the horizon. Owned by the pipeline thread.
-/// </para>
 /// </summary>
 public sealed class OwnershipHistory : IWatchedMacs
 {
@@ -35,6 +33,7 @@ public sealed class OwnershipHistory : IWatchedMacs
 
     /// <summary>The latest valid time that may move the horizon (a row valid from later still takes effect then, for itself).</summary>
     public TimeCeiling Ceiling { get; init; } = new();
+
     /// <summary>MACs with a watched owner at some time kept.</summary>
     public int MacCount => _timelines.Count;
 

@@ -42,7 +42,8 @@ public sealed class TableChangeStream
     /// <summary>Table changes valid before packets already decided (attributing at capture time).</summary>
     public long LateChanges { get; private set; }
 
-    /// <summary>A change in its stored form: into the history first (when kept), then, if it is its row's newest version, the present tables.</summary>
+    /// <summary>A change in its stored form: into the history first (when kept), then, if it is its row's newest
+    /// version, the present tables.</summary>
     /// <param name="validFromMs">When the change took effect (attributing at capture time; ignored otherwise).</param>
     public void Apply(TableName table, StoredChange change, long validFromMs = 0)
     {
@@ -95,7 +96,8 @@ public sealed class TableChangeStream
     {
         if (validFromMs >= DecidedUpToMs) return;
         LateChanges++;
-        _log.LogWarning("{Table} row {RowKey} changed at {ValidFrom:o}, after packets up to {Decided:o} were attributed: those in between went to the owner known then",
+        _log.LogWarning("{Table} row {RowKey} changed at {ValidFrom:o}, after packets up to {Decided:o} were "
+            + "attributed: those in between went to the owner known then",
             table, rowKey, UnixTime.ToDateTimeOffset(validFromMs), UnixTime.ToDateTimeOffset(DecidedUpToMs));
     }
 }

@@ -1,8 +1,8 @@
 using System.Text;
-using PcapWatch.Packets;
-using PcapWatch.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using PcapWatch.Packets;
+using PcapWatch.Tables;
 
 namespace PcapWatch.Index;
 

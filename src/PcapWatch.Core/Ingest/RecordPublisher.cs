@@ -1,7 +1,7 @@
 using Confluent.Kafka;
-using PcapWatch.Kafka;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using PcapWatch.Kafka;
 
 namespace PcapWatch.Ingest;
 
@@ -105,7 +105,8 @@ public sealed class RecordPublisher : IDisposable
             else if (_stallTimeout is { } stall && now - lastProgress >= stall)
             {
                 throw new KafkaUnavailableException(KafkaUnavailableReason.Unreachable,
-                    $"Kafka at {_bootstrapServers} acknowledged nothing for {(int)stall.TotalSeconds} s ({_kafka.LastProblem ?? "no answer"}); {left} records were not delivered");
+                    $"Kafka at {_bootstrapServers} acknowledged nothing for {(int)stall.TotalSeconds} s "
+                        + $"({_kafka.LastProblem ?? "no answer"}); {left} records were not delivered");
             }
             if (now - lastLine >= TimeSpan.FromSeconds(10))
             {

@@ -1,6 +1,6 @@
+using PcapWatch.Bindings;
 using PcapWatch.Index;
 using PcapWatch.Packets;
-using PcapWatch.Bindings;
 
 namespace PcapWatch.Join;
 

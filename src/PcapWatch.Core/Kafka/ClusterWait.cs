@@ -79,7 +79,8 @@ public static class ClusterWait
         if (kafka.Refusal is { } refused)
         {
             throw new KafkaUnavailableException(KafkaUnavailableReason.Refused,
-                $"Kafka at {bootstrapServers} refused the connection's credentials or permissions ({refused.Code}: {refused.Reason}); check the security settings (-X sasl.*, ssl.*)");
+                $"Kafka at {bootstrapServers} refused the connection's credentials or permissions ({refused.Code}: "
+                    + $"{refused.Reason}); check the security settings (-X sasl.*, ssl.*)");
         }
     }
 

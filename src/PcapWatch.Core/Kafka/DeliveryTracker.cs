@@ -135,7 +135,8 @@ public sealed class DeliveryTracker
         if (_refusedSince is not { } since)
         {
             _refusedSince = now;
-            _log.LogWarning("The broker refused {Count} records (first: {Topic}: {Code}, {Reason}); producing them again, and committing nothing past them; "
+            _log.LogWarning("The broker refused {Count} records (first: {Topic}: {Code}, {Reason}); producing them "
+                + "again, and committing nothing past them; "
                 + "still refused after {Budget} s, this instance stops", count, refused.Topic, refused.Error.Code, refused.Error.Reason,
                 (int)_refusalBudget.TotalSeconds);
             return;

@@ -88,7 +88,8 @@ public static class UnsafeClientSettings
             yield return new(client, "ssl.endpoint.identification.algorithm", algorithm,
                 "accepts a certificate issued for another host: anyone with one can pose as the broker");
         }
-        if (properties.TryGetValue("security.protocol", out var protocol) && protocol.Trim().Equals("sasl_plaintext", StringComparison.OrdinalIgnoreCase)
+        if (properties.TryGetValue("security.protocol", out var protocol)
+            && protocol.Trim().Equals("sasl_plaintext", StringComparison.OrdinalIgnoreCase)
             && (!properties.TryGetValue("sasl.mechanism", out var mechanism) || mechanism.Trim().Equals("PLAIN", StringComparison.OrdinalIgnoreCase)))
         {
             yield return new(client, "security.protocol", protocol,

@@ -23,7 +23,8 @@ public sealed class AvroMatchEncoder : IMatchEncoder
     public static readonly RecordSchema Schema = (RecordSchema)Avro.Schema.Parse($$"""
         {"type":"record","name":"WATCHED_EMP_NETWORK_TRAFFIC","namespace":"pcapwatch","fields":[
         {{string.Join(",", OutputColumns.PacketColumns
-            .Concat([OutputColumns.EmpId, OutputColumns.EmpName, OutputColumns.EmpKey, OutputColumns.MacAddr, OutputColumns.Direction, OutputColumns.AttributedBy])
+            .Concat([OutputColumns.EmpId, OutputColumns.EmpName, OutputColumns.EmpKey, OutputColumns.MacAddr, OutputColumns.Direction,
+                OutputColumns.AttributedBy])
             .Select(c => $$"""{"name":"{{c}}","type":["null","string"],"default":null}"""))}},
         {"name":"{{OutputColumns.AttributionContested}}","type":["null","boolean"],"default":null}]}
         """);

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
-using PcapWatch.Kafka;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using PcapWatch.Kafka;
 
 namespace PcapWatch.Output;
 

@@ -25,7 +25,10 @@ public static class OutputColumns
     public const string MacAddr = "C_MACADDR";
     /// <summary>Only with --match dst|both: <c>out</c> (the watched computer sent it) or <c>in</c> (it received it).</summary>
     public const string Direction = "DIRECTION";
-    /// <summary>Only with --match …,ip: <c>mac</c> (the side's Ethernet address is watched) or <c>ip</c> (its IP address was bound to one).</summary>
+    /// <summary>
+    /// Only with --match …,ip: <c>mac</c> (the side's Ethernet address is watched) or <c>ip</c> (its IP address was bound
+    /// to one).
+    /// </summary>
     public const string AttributedBy = "ATTRIBUTED_BY";
     /// <summary>With attribution by IP: true when two or more MACs claimed the side's address at the packet's time.</summary>
     public const string AttributionContested = "ATTRIBUTION_CONTESTED";

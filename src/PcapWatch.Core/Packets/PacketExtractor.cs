@@ -236,7 +236,8 @@ public static class PacketExtractor
     // frame.time_epoch: not an output column, so not a PacketField.
     private const int TimeEpochField = 100;
 
-    /// <summary>Maps a field name inside a layer to a <see cref="PacketField"/> (or -1, or <see cref="TimeEpochField"/>), whatever the shape.</summary>
+    /// <summary>Maps a field name inside a layer to a <see cref="PacketField"/> (or -1, or <see
+    /// cref="TimeEpochField"/>), whatever the shape.</summary>
     private static int ClassifyField(Layer layer, ReadOnlySpan<byte> name)
     {
         ReadOnlySpan<byte> prefix = layer switch

@@ -1,11 +1,11 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
+using PcapWatch.Bindings;
 using PcapWatch.Changelog;
 using PcapWatch.Index;
 using PcapWatch.Join;
 using PcapWatch.Kafka;
 using PcapWatch.Output;
-using PcapWatch.Bindings;
 
 namespace PcapWatch.Service;
 
@@ -54,7 +54,8 @@ internal sealed class AssembledPipeline : IDisposable
             var maintainer = new WatchIndexMaintainer(state.Employees, state.Computers, changelog, loggers.CreateLogger<WatchIndexMaintainer>());
             if (state.Resumed) maintainer.Adopt(state.Rebuild);
             var changes = new TableChangeStream(maintainer, state.History, loggers.CreateLogger<TableChangeStream>());
-            var tables = new TableLoader(reader, partitions, o.Topics, changes, progress, deadLetters, state.Resume, loggers.CreateLogger<TableLoader>());
+            var tables = new TableLoader(reader, partitions, o.Topics, changes, progress, deadLetters, state.Resume,
+                loggers.CreateLogger<TableLoader>());
             var checkpointer = new TableCheckpointer(state.Employees, state.Computers, tables, o.Topics, state.History,
                 TableCheckpointer.HistoryPathIn(o.StateDir), metrics, loggers.CreateLogger<TableCheckpointer>());
             var commits = new CommitCoordinator(new ProducerDeliveries(producer, deliveries), tables, checkpointer,

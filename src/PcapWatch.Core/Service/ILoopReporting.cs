@@ -1,6 +1,7 @@
 namespace PcapWatch.Service;
 
-/// <summary>What the loop tells the metrics, the progress counters and the status line, and asks of the cluster's health (<see cref="LoopReporting"/>).</summary>
+/// <summary>What the loop tells the metrics, the progress counters and the status line, and asks of the cluster's
+/// health (<see cref="LoopReporting"/>).</summary>
 internal interface ILoopReporting
 {
     void OnTablesPolled(int changes);

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
+using PcapWatch.Bindings;
 using PcapWatch.Index;
 using PcapWatch.Join;
 using PcapWatch.Output;
 using PcapWatch.Packets;
-using PcapWatch.Bindings;
 
 namespace PcapWatch.Service;
 

@@ -1,11 +1,11 @@
 using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using PcapWatch.Bindings;
 using PcapWatch.Index;
 using PcapWatch.Join;
 using PcapWatch.Kafka;
 using PcapWatch.Output;
 using PcapWatch.Packets;
-using Microsoft.Extensions.Logging;
-using PcapWatch.Bindings;
 
 namespace PcapWatch.Service;
 
@@ -53,7 +53,8 @@ public sealed class PcapJoiner : IPacketStage, IDisposable
 
     /// <param name="options">The instance's settings: the cluster, the group, the topics and the consumer's properties.</param>
     /// <param name="decider">Decides each record (the join, the encoder, the binding rules).</param>
-    /// <param name="output">The producer is shared with the changelog; flushed through the coordinator before every commit, disposed by the caller.</param>
+    /// <param name="output">The producer is shared with the changelog; flushed through the coordinator before every
+    /// commit, disposed by the caller.</param>
     internal PcapJoiner(PipelineOptions options, PacketDecider decider, PacketOutput output, PipelineProgress progress, KafkaConnectivity kafka,
         ILogger log, SharedBindings? bindings = null)
     {
@@ -121,7 +122,8 @@ public sealed class PcapJoiner : IPacketStage, IDisposable
         _consumer.Subscribe(_topics.Pcap);
     }
 
-    /// <summary>From now on no flush (the loop's, a rebalance's, the one closing the consumer makes) waits past <paramref name="deadline"/>.</summary>
+    /// <summary>From now on no flush (the loop's, a rebalance's, the one closing the consumer makes) waits past
+    /// <paramref name="deadline"/>.</summary>
     public void StopBy(DateTime deadline) => _committer.StopBy(deadline);
 
     public TimeSpan FlushBudget => _committer.FlushBudget;
@@ -213,7 +215,10 @@ public sealed class PcapJoiner : IPacketStage, IDisposable
             }
             // A match keeps its packet's timestamp (ksqlDB's ROWTIME through a join): windows in `report` are event time.
             var message = new Message<byte[], byte[]?> { Key = _lastKey, Value = value };
-            if (packetTime.Type != TimestampType.NotAvailable) message.Timestamp = new Timestamp(packetTime.UnixTimestampMs, TimestampType.CreateTime);
+            if (packetTime.Type != TimestampType.NotAvailable)
+            {
+                message.Timestamp = new Timestamp(packetTime.UnixTimestampMs, TimestampType.CreateTime);
+            }
             _deliveries.Produce(_producer, _topics.Output, message);
             _progress.OnMatch(_lastKey.Length + value.Length);
         }

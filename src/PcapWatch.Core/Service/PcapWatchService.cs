@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using PcapWatch.Bindings;
 using PcapWatch.Index;
 using PcapWatch.Kafka;
 using PcapWatch.Output;
 using PcapWatch.Tables;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using PcapWatch.Bindings;
 
 namespace PcapWatch.Service;
 
@@ -111,7 +111,8 @@ public sealed class PcapWatchService
             // now; with a million rows it kept the restarted process 150 MB above a first start until the GC got
             // round to it.
             if (large && built.IsCompletedSuccessfully) GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-            _log.LogInformation("Reverse maps of the computers table made {Elapsed} ms after the restart began ({Collecting} ms returning scratch memory)",
+            _log.LogInformation("Reverse maps of the computers table made {Elapsed} ms after the restart began "
+                + "({Collecting} ms returning scratch memory)",
                 restoreClock.ElapsedMilliseconds, gcClock.ElapsedMilliseconds);
         }, TaskScheduler.Default);
     }
@@ -127,7 +128,8 @@ public sealed class PcapWatchService
         var status = new StatusLine(o.StatusInterval, pipeline.Packets, pipeline.Maintainer, Progress, pipeline.DeadLetters, _log);
         var reporting = new LoopReporting(pipeline.Packets, pipeline.Changes, pipeline.DeadLetters, Progress, metrics, status, kafka,
             o.BootstrapServers);
-        var parts = new LoopParts(pipeline.Tables, bindings is null ? null : new BindingsFeed(bindings), pipeline.Packets, pipeline.Commits, pipeline.Reconciler, reporting)
+        var bindingsFeed = bindings is null ? null : new BindingsFeed(bindings);
+        var parts = new LoopParts(pipeline.Tables, bindingsFeed, pipeline.Packets, pipeline.Commits, pipeline.Reconciler, reporting)
         {
             CommitInterval = o.CommitInterval,
             CheckpointInterval = o.CheckpointInterval,
@@ -156,7 +158,8 @@ public sealed class PcapWatchService
         }
         if (!pipeline.Commits.CommitThenCheckpoint(pipeline.Packets, deadline))
         {
-            _log.LogError("Stopping without committing: {InFlight} output records were not acknowledged within the shutdown timeout ({Timeout} s); their packets will be read again after a restart",
+            _log.LogError("Stopping without committing: {InFlight} output records were not acknowledged within the "
+                + "shutdown timeout ({Timeout} s); their packets will be read again after a restart",
                 pipeline.Deliveries.InFlight, (int)o.ShutdownTimeout.TotalSeconds);
         }
     }

@@ -65,7 +65,8 @@ public sealed class PipelineMetrics : IDisposable
         _meter.CreateObservableCounter("pcapwatch.bindings.read", () => new Measurement<long>(progress.BindingsRead, instance),
             description: "Records read from the bindings topic (other instances' bindings and this one's own)");
         _meter.CreateObservableCounter("pcapwatch.bindings.late", () => new Measurement<long>(progress.BindingsLate, instance),
-            description: "Other instances' bindings that began before packets this instance had already decided (packets in between may be unattributed)");
+            description: "Other instances' bindings that began before packets this instance had already decided "
+                + "(packets in between may be unattributed)");
         _meter.CreateObservableGauge("pcapwatch.history.versions", () => new Measurement<long>(_snapshot.HistoryVersions, instance),
             description: "Table row versions kept for attribution at capture time (--attribution capture-time)");
         _meter.CreateObservableCounter("pcapwatch.history.late_changes", () => new Measurement<long>(_snapshot.LateTableChanges, instance),
@@ -74,7 +75,8 @@ public sealed class PipelineMetrics : IDisposable
             {
                 new Measurement<long>(_snapshot.Bindings.TimesClamped, instance, new("store", "bindings")),
                 new Measurement<long>(_snapshot.HistoryTimesClamped, instance, new("store", "history")),
-            }, description: "Capture times, LAST_STATED and valid_from values past the clock plus --max-clock-skew, clamped where they would move a retention horizon");
+            }, description: "Capture times, LAST_STATED and valid_from values past the clock plus --max-clock-skew, "
+                + "clamped where they would move a retention horizon");
         _meter.CreateObservableCounter("pcapwatch.history.judged_at_horizon", () => new Measurement<long>(_snapshot.JudgedAtHorizon, instance),
             description: "Packets captured before the kept history began, attributed as at its start (--history-retention)");
         _meter.CreateObservableGauge("pcapwatch.tables.current", () => new Measurement<int>(progress.TablesCurrent ? 1 : 0, instance),

@@ -51,7 +51,8 @@ public sealed record PipelineOptions
     public IReadOnlyDictionary<string, string>? SchemaRegistryProperties { get; init; }
     /// <summary>Publish the index to <see cref="TopicNames.Changelog"/>.</summary>
     public bool PublishChangelog { get; init; } = true;
-    /// <summary>How often the matches are flushed and the pcap offsets they came from committed (also for the partitions a rebalance takes away, and at shutdown).</summary>
+    /// <summary>How often the matches are flushed and the pcap offsets they came from committed (also for the
+    /// partitions a rebalance takes away, and at shutdown).</summary>
     public TimeSpan CommitInterval { get; init; } = TimeSpan.FromSeconds(1);
     /// <summary>How often a one-line status is logged (rates, lag, dead letters, table rows); zero for never.</summary>
     public TimeSpan StatusInterval { get; init; } = TimeSpan.FromSeconds(30);

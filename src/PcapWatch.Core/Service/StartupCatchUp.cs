@@ -1,7 +1,7 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
-using PcapWatch.Kafka;
 using PcapWatch.Bindings;
+using PcapWatch.Kafka;
 
 namespace PcapWatch.Service;
 

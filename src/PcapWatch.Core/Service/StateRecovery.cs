@@ -25,7 +25,9 @@ internal sealed class StateRecovery(PipelineOptions options, IConsumer<byte[]?, 
     public RecoveredState Recover()
     {
         var rebuild = new IndexRebuild();
-        var history = _options.Attribution == Attribution.CaptureTime ? new OwnershipHistory { Retention = _options.HistoryRetention, Ceiling = new TimeCeiling(TimeProvider.System, _options.MaxClockSkew) } : null;
+        var history = _options.Attribution == Attribution.CaptureTime
+            ? new OwnershipHistory { Retention = _options.HistoryRetention, Ceiling = new TimeCeiling(TimeProvider.System, _options.MaxClockSkew) }
+            : null;
         // Read beside the stores' recovery; asked for once a checkpoint is to be used.
         _historyReading = history is null ? null : Task.Run(() =>
             (File: OwnershipHistoryFile.TryRead(TableCheckpointer.HistoryPathIn(_options.StateDir), out var problem), Problem: problem));
@@ -95,18 +97,21 @@ internal sealed class StateRecovery(PipelineOptions options, IConsumer<byte[]?, 
             var store = FasterTableStore.Verify(FasterTableStore.Recover(_dir), _dir, Buckets, out var checkpoint, out var problem, recoveredRows);
             if (problem is not null)
             {
-                recovery._log.LogWarning("Table {Topic}: the checkpoint in {Dir} cannot be used ({Problem}); rebuilding from the topic", topic, _dir, problem);
+                recovery._log.LogWarning("Table {Topic}: the checkpoint in {Dir} cannot be used ({Problem}); "
+                    + "rebuilding from the topic", topic, _dir, problem);
             }
             if (checkpoint is null) return new TableOpened(store, null);
             if (Mismatch(checkpoint) is { } mismatch)
             {
                 store.Dispose();
                 var rebuilt = FasterTableStore.Create(_dir, Buckets(), out var setAsideAs);
-                recovery._log.LogWarning("Table {Topic}: the checkpoint in {Dir} does not fit the topic ({Problem}); rebuilding from the topic (the old store is kept as {SetAsideAs})",
+                recovery._log.LogWarning("Table {Topic}: the checkpoint in {Dir} does not fit the topic ({Problem}); "
+                    + "rebuilding from the topic (the old store is kept as {SetAsideAs})",
                     topic, _dir, mismatch, setAsideAs);
                 return new TableOpened(rebuilt, null);
             }
-            recovery._log.LogInformation("Table {Topic}: serving from checkpoint, {Rows} rows ({Scan}), resuming at offsets {Offsets}", topic, store.Count,
+            recovery._log.LogInformation("Table {Topic}: serving from checkpoint, {Rows} rows ({Scan}), resuming at "
+                + "offsets {Offsets}", topic, store.Count,
                 store.FirstWritesOnly ? "each written once: verified in one pass" : "verified in two passes",
                 string.Join(",", checkpoint.NextOffsets.OrderBy(e => e.Key).Select(e => $"{e.Key}:{e.Value}")));
             return new TableOpened(store, checkpoint.NextOffsets);

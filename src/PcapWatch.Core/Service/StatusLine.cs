@@ -1,7 +1,7 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using PcapWatch.Index;
 using PcapWatch.Output;
-using Microsoft.Extensions.Logging;
 
 namespace PcapWatch.Service;
 
@@ -24,7 +24,9 @@ internal sealed class StatusLine(TimeSpan interval, PcapJoiner joiner, WatchInde
         double seconds = _since.Elapsed.TotalSeconds;
         long packets = progress.Packets, matches = progress.Matches;
         _log.LogInformation(
-            "Status: packets={Packets} ({PacketsPerSecond:F0}/s) matches={Matches} ({MatchesPerSecond:F0}/s) lag={Lag} dlq={DeadLettered} employees={EmployeeRows} computers={ComputerRows} watched_macs={WatchedMacs} tables_current={TablesCurrent} commits_blocked_s={CommitsBlockedSeconds}",
+            "Status: packets={Packets} ({PacketsPerSecond:F0}/s) matches={Matches} ({MatchesPerSecond:F0}/s) lag={Lag} "
+            + "dlq={DeadLettered} employees={EmployeeRows} computers={ComputerRows} watched_macs={WatchedMacs} "
+            + "tables_current={TablesCurrent} commits_blocked_s={CommitsBlockedSeconds}",
             packets, (packets - _packets) / seconds, matches, (matches - _matches) / seconds, joiner.Lag(), deadLetters.Count,
             maintainer.EmployeeRows, maintainer.ComputerRows, maintainer.Index.Count, progress.TablesCurrent, CommitsBlockedSeconds());
         _packets = packets;

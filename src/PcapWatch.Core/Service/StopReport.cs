@@ -12,21 +12,26 @@ internal sealed class StopReport(PipelineOptions options, PipelineProgress progr
         var summary = new PipelineSummary(progress.Packets, progress.Matches, pipeline.DeadLetters.Count, pipeline.DeadLetters.ByReason,
             maintainer.EmployeeRows, maintainer.ComputerRows, maintainer.Index.Count, elapsed);
         log.LogInformation(
-            "Stopped: packets={Packets} matches={Matches} dlq={DeadLettered} instance={InstanceId} employees={EmployeeRows} computers={ComputerRows} watched_macs={WatchedMacs} elapsed={Elapsed} dlq_by_reason={DeadLetteredByReason}",
+            "Stopped: packets={Packets} matches={Matches} dlq={DeadLettered} instance={InstanceId} employees={EmployeeRows} "
+            + "computers={ComputerRows} watched_macs={WatchedMacs} elapsed={Elapsed} dlq_by_reason={DeadLetteredByReason}",
             summary.Packets, summary.Matches, summary.DeadLettered, options.InstanceId, summary.EmployeeRows, summary.ComputerRows,
             summary.WatchedMacs, summary.Elapsed, summary.DeadLetteredByReason);
         if (pipeline.Changes.History is { } history)
         {
-            log.LogInformation("History: versions={Versions} macs={Macs} older_versions={OlderVersions} late_changes={LateChanges} judged_at_horizon={JudgedAtHorizon} instance={InstanceId}",
-                history.VersionCount, history.MacCount, pipeline.Changes.OlderVersions, pipeline.Changes.LateChanges, history.JudgedAtHorizon, options.InstanceId);
+            log.LogInformation("History: versions={Versions} macs={Macs} older_versions={OlderVersions} "
+                + "late_changes={LateChanges} judged_at_horizon={JudgedAtHorizon} instance={InstanceId}",
+                history.VersionCount, history.MacCount, pipeline.Changes.OlderVersions, pipeline.Changes.LateChanges,
+                history.JudgedAtHorizon, options.InstanceId);
         }
         if (pipeline.Shared is { } shared)
         {
             var reader = pipeline.BindingsReader;
             var counts = BindingCounts.Of(shared.Gate);
             log.LogInformation("Bindings: learned={Learned} published={Published} read_from_others={Adopted} late={Late} addresses={Addresses} "
-                + "conflicts={Conflicts} releases={Releases} refused={Refused} evicted={Evicted} flagged_macs={FlaggedMacs} times_clamped={TimesClamped} instance={InstanceId}",
-                progress.BindingsLearned, shared.Published, reader?.Adopted ?? 0, reader?.Late ?? 0, counts.Addresses, counts.Conflicts, counts.Releases,
+                + "conflicts={Conflicts} releases={Releases} refused={Refused} evicted={Evicted} "
+                + "flagged_macs={FlaggedMacs} times_clamped={TimesClamped} instance={InstanceId}",
+                progress.BindingsLearned, shared.Published, reader?.Adopted ?? 0, reader?.Late ?? 0, counts.Addresses, counts.Conflicts,
+                counts.Releases,
                 counts.Refused, counts.Evicted, counts.FlaggedMacs, counts.TimesClamped, options.InstanceId);
         }
         return summary;

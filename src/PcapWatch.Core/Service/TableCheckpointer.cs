@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using PcapWatch.Index;
-using PcapWatch.Persistence;
 using PcapWatch.Kafka;
+using PcapWatch.Persistence;
 using PcapWatch.Tables;
 
 namespace PcapWatch.Service;

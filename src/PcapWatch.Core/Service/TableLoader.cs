@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
 using PcapWatch.Index;
-using PcapWatch.Tables;
 using PcapWatch.Kafka;
 using PcapWatch.Output;
-using Microsoft.Extensions.Logging;
+using PcapWatch.Tables;
 
 namespace PcapWatch.Service;
 
@@ -76,8 +76,10 @@ public sealed class TableLoader : ITableFeed
             var tp = partitions.FirstOrDefault(p => p.Partition.Value == partition);
             if (tp is null) return $"partition {partition} no longer exists";
             var marks = consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(30));
-            if (next > marks.High.Value) return $"partition {partition}: checkpoint at offset {next}, but the topic ends at {marks.High.Value} (recreated?)";
-            if (next < marks.Low.Value) return $"partition {partition}: checkpoint at offset {next}, but the topic now starts at {marks.Low.Value} (data deleted)";
+            if (next > marks.High.Value) return $"partition {partition}: checkpoint at offset {next}, but the topic "
+                + $"ends at {marks.High.Value} (recreated?)";
+            if (next < marks.Low.Value) return $"partition {partition}: checkpoint at offset {next}, but the topic now "
+                + $"starts at {marks.Low.Value} (data deleted)";
         }
         return null;
     }
@@ -141,8 +143,10 @@ public sealed class TableLoader : ITableFeed
         {
             // Every change is parsed straight into its stored form: no string and no array per row.
             bool parsed = isEmployees
-                ? TableRecordParser.TryParseEmployee(message.Key, message.Key is not null, message.Value, message.Value is null, _stored, out rejection)
-                : TableRecordParser.TryParseComputer(message.Key, message.Key is not null, message.Value, message.Value is null, _stored, out rejection);
+                ? TableRecordParser.TryParseEmployee(message.Key, message.Key is not null, message.Value, message.Value is null, _stored,
+                    out rejection)
+                : TableRecordParser.TryParseComputer(message.Key, message.Key is not null, message.Value, message.Value is null, _stored,
+                    out rejection);
             if (parsed && TryValidFrom(_stored.ValidFrom, message.Timestamp.UnixTimestampMs, out long validFromMs, out rejection))
             {
                 _changes.Apply(isEmployees ? TableName.Employees : TableName.Computers, _stored, validFromMs);

@@ -105,7 +105,8 @@ public sealed unsafe partial class FasterTableStore
             if (store.Count != checkpoint.Rows || store.ContentHash != checkpoint.ContentHash)
             {
                 throw new InvalidDataException(
-                    $"recovered {store.Count} rows (hash {store.ContentHash:x16}), the checkpoint says {checkpoint.Rows} (hash {checkpoint.ContentHash:x16})");
+                    $"recovered {store.Count} rows (hash {store.ContentHash:x16}), the checkpoint says "
+                        + $"{checkpoint.Rows} (hash {checkpoint.ContentHash:x16})");
             }
             recovered = checkpoint;
             return store;

@@ -46,7 +46,8 @@ public static class StoreDirectory
         }
     }
 
-    /// <summary>Throws <see cref="StoreUnavailableException"/> unless the file system of <paramref name="directory"/> has <paramref name="bytes"/> free.</summary>
+    /// <summary>Throws <see cref="StoreUnavailableException"/> unless the file system of <paramref name="directory"/>
+    /// has <paramref name="bytes"/> free.</summary>
     public static void RequireSpace(string directory, long bytes, string forWhat)
     {
         long free;

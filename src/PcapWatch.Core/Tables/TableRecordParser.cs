@@ -85,7 +85,8 @@ public static class TableRecordParser
         }
     }
 
-    /// <summary>The stored form of what <see cref="TryParseComputer(ReadOnlySpan{byte}, bool, ReadOnlySpan{byte}, bool, out TableChange{ComputerRow}, out Rejection)"/>
+    /// <summary>The stored form of what <see cref="TryParseComputer(ReadOnlySpan{byte}, bool, ReadOnlySpan{byte}, bool,
+    /// out TableChange{ComputerRow}, out Rejection)"/>
     /// reads (see <see cref="TryParseEmployee(ReadOnlySpan{byte}, bool, ReadOnlySpan{byte}, bool, StoredChange, out Rejection)"/>).</summary>
     public static bool TryParseComputer(ReadOnlySpan<byte> key, bool hasKey, ReadOnlySpan<byte> value, bool isTombstone,
         StoredChange into, out Rejection rejection)
@@ -226,7 +227,8 @@ public static class TableRecordParser
     {
         problem = default;
         if (!Utf8.IsValid(raw)) return Fail(RejectionCodes.InvalidUtf8, "is not valid UTF-8", out problem);
-        if (!JsonEscapes.AreValidUtf16(raw)) return Fail(RejectionCodes.InvalidEscape, "holds a \\u escape that is not UTF-16 (a lone surrogate)", out problem);
+        if (!JsonEscapes.AreValidUtf16(raw)) return Fail(RejectionCodes.InvalidEscape, "holds a \\u escape that is not "
+            + "UTF-16 (a lone surrogate)", out problem);
         return true;
     }
 

@@ -12,7 +12,8 @@ internal static class BrokerCommand
     {
         var partitions = new Option<string?>("--partitions")
         {
-            Description = "Topics to create as TOPIC=N, comma-separated, over the defaults pcap=8,employees=1,computers=1,WATCHED_EMP_NETWORK_TRAFFIC=4,COMP_WATCH_BY_MACADDR=1 and the .dlq topics",
+            Description = "Topics to create as TOPIC=N, comma-separated, over the defaults "
+                + "pcap=8,employees=1,computers=1,WATCHED_EMP_NETWORK_TRAFFIC=4,COMP_WATCH_BY_MACADDR=1 and the .dlq topics",
         };
         var bootstrapFile = new Option<string?>("--bootstrap-file")
         {

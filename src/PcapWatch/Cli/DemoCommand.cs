@@ -99,8 +99,8 @@ internal static class DemoCommand
     private static Action<DemoResult, string> ServeAfterwards(int port, CancellationToken stop) => (result, bootstrap) =>
     {
         PrintSummary(result);
-        var options = DashboardWebOptions.Options(port, "127.0.0.1", [], new Configuration.PcapWatchSettings(), bootstrap)
-            with { KafkaTimeout = TimeSpan.FromSeconds(30) };
+        var page = DashboardWebOptions.Options(port, "127.0.0.1", [], new Configuration.PcapWatchSettings(), bootstrap);
+        var options = page with { KafkaTimeout = TimeSpan.FromSeconds(30) };
         Console.Out.WriteLine("demo: the page stays up until Ctrl+C");
         DashboardWebOptions.Serve(options, stop);
     };

@@ -2,9 +2,8 @@ using System.CommandLine;
 using PcapWatch.Cli.Configuration;
 using PcapWatch.Cli.Hosting;
 using PcapWatch.Ingest;
-using Serilog;
-
 using PcapWatch.Tools;
+using Serilog;
 
 namespace PcapWatch.Cli;
 

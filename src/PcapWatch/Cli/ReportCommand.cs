@@ -4,9 +4,8 @@ using PcapWatch.Cli.Configuration;
 using PcapWatch.Cli.Hosting;
 using PcapWatch.Ingest;
 using PcapWatch.Kafka;
-using Serilog;
-
 using PcapWatch.Tools;
+using Serilog;
 
 namespace PcapWatch.Cli;
 
@@ -109,8 +108,9 @@ internal static class ReportCommand
         // The one publisher every command writes with: back-pressure, delivery accounting, event-time timestamps.
         using var publisher = new RecordPublisher(servers, producerProperties,
             ToolLogging.Loggers.CreateLogger("PcapWatch.Ingest.RecordPublisher"), ToolLogging.Kafka, timeout);
-        publisher.Publish(topic, windows.Select((w, i) => new InputRecord(System.Text.Encoding.UTF8.GetBytes(TrafficReport.Key(w)),
-            TrafficReport.Encode(w), i + 1) { Timestamp = w.Start }));
+        var records = windows.Select((w, i) =>
+            new InputRecord(System.Text.Encoding.UTF8.GetBytes(TrafficReport.Key(w)), TrafficReport.Encode(w), i + 1) { Timestamp = w.Start });
+        publisher.Publish(topic, records);
         Log.Information("Wrote {Windows} window records to {Topic}", windows.Count, topic);
     }
 }

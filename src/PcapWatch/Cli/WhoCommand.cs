@@ -1,12 +1,11 @@
 using System.CommandLine;
 using System.Net;
+using PcapWatch.Bindings;
 using PcapWatch.Cli.Configuration;
 using PcapWatch.Cli.Hosting;
 using PcapWatch.Kafka;
 using PcapWatch.Packets;
-
 using PcapWatch.Tools;
-using PcapWatch.Bindings;
 
 namespace PcapWatch.Cli;
 
@@ -79,7 +78,8 @@ internal static class WhoCommand
     private static void SaySkipped(WatchLookup lookup)
     {
         if (lookup.Unreadable.Count == 0 && lookup.NotRows == 0) return;
-        Serilog.Log.Warning("Who: answered from the readable records; {Unreadable} unreadable records skipped, {NotRows} output records that were not rows",
+        Serilog.Log.Warning("Who: answered from the readable records; {Unreadable} unreadable records skipped, "
+            + "{NotRows} output records that were not rows",
             lookup.Unreadable.Count, lookup.NotRows);
     }
 
@@ -139,8 +139,10 @@ internal static class WhoCommand
             output.WriteLine($"{prefix}: {tables}; no matched traffic at or before then; {now}");
             return owners.Length > 0;
         }
-        var span = then.First <= at && at <= then.Last ? "its matched traffic then was attributed to" : "its last matched traffic before then was attributed to";
-        output.WriteLine($"{prefix}: {tables}; {span} {then.EmpName} ({then.EmpId}), matches {then.First.UtcDateTime:O} to {then.Last.UtcDateTime:O}; {now}");
+        var span = then.First <= at && at <= then.Last ? "its matched traffic then was attributed to" : "its last "
+            + "matched traffic before then was attributed to";
+        output.WriteLine($"{prefix}: {tables}; {span} {then.EmpName} ({then.EmpId}), matches "
+            + $"{then.First.UtcDateTime:O} to {then.Last.UtcDateTime:O}; {now}");
         return true;
     }
 

@@ -71,7 +71,8 @@ internal sealed class PcapWatchSettings
     [Range(0, 525_600)]
     public double MaxClockSkewMinutes { get; set; } = 5;
 
-    [Setting("--bindings-topic", "With --match ip: compacted topic through which the instances share the IP-MAC bindings they learn (key the address); '' keeps them in each instance")]
+    [Setting("--bindings-topic", "With --match ip: compacted topic through which the instances share the IP-MAC "
+        + "bindings they learn (key the address); '' keeps them in each instance")]
     public string BindingsTopic { get; set; } = TopicNames.Default.IpMacBindings;
 
     [Setting("--checkpoint-interval", "Seconds between table checkpoints (taken only when the tables changed; always at shutdown)")]

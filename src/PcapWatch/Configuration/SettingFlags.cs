@@ -23,7 +23,8 @@ internal static class SettingFlags
             .Where(p => p.Attribute is not null)
             .Select(p => new Setting(p.Property, p.Attribute!,
                 p.Attribute!.DefaultText ?? Convert.ToString(p.Property.GetValue(defaults), CultureInfo.InvariantCulture) ?? "",
-                p.Property.GetCustomAttribute<AllowedValuesAttribute>()?.Values.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)!).ToArray()))
+                p.Property.GetCustomAttribute<AllowedValuesAttribute>()?.Values
+                    .Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)!).ToArray()))
             .ToList();
     }
 
@@ -66,9 +67,11 @@ internal static class SettingFlags
         foreach (var s in All)
         {
             var allowed = s.Allowed is { } values ? $" ({string.Join(", ", values)})" : "";
-            rows.Add($"| `{s.Key}` | `{s.Attribute.Flag}` | {(s.Default.Length == 0 ? "''" : $"`{s.Default}`")} | {s.Attribute.Description}{allowed} |");
+            rows.Add($"| `{s.Key}` | `{s.Attribute.Flag}` | {(s.Default.Length == 0 ? "''" : $"`{s.Default}`")} | "
+                + $"{s.Attribute.Description}{allowed} |");
         }
-        rows.Add("| `SchemaRegistry:<Schema Registry client property>` | `--schema-registry URL` (sets `schema.registry.url`) | | Avro output, and reading it |");
+        rows.Add("| `SchemaRegistry:<Schema Registry client property>` | `--schema-registry URL` (sets "
+            + "`schema.registry.url`) | | Avro output, and reading it |");
         return string.Join("\n", rows) + "\n";
     }
 }

@@ -72,7 +72,8 @@ internal sealed class SettingsLoader
         }
     }
 
-    /// <summary>Binds every key to <paramref name="settings"/>; an unknown key or a value of the wrong type is a <see cref="SettingsException"/>.</summary>
+    /// <summary>Binds every key to <paramref name="settings"/>; an unknown key or a value of the wrong type is a <see
+    /// cref="SettingsException"/>.</summary>
     public static void Bind(IConfiguration configuration, PcapWatchSettings settings)
     {
         try

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Text.Json;
 using System.Runtime.InteropServices;
+using System.Text.Json;
 using NUnit.Framework;
 using PcapWatch.Tests.Shared;
 

@@ -1,9 +1,9 @@
 using System.Text;
 using CsCheck;
 using NUnit.Framework;
+using PcapWatch.Bindings;
 using PcapWatch.Index;
 using PcapWatch.Packets;
-using PcapWatch.Bindings;
 
 namespace PcapWatch.Tests.Bindings;
 

@@ -1,8 +1,8 @@
 using CsCheck;
 using NUnit.Framework;
+using PcapWatch.Bindings;
 using PcapWatch.Index;
 using PcapWatch.Packets;
-using PcapWatch.Bindings;
 
 namespace PcapWatch.Tests.Bindings;
 
@@ -246,12 +246,12 @@ public class IpBindingsTests
     private static readonly Gen<List<(BindingEvidence Evidence, long At)>> Statements =
         Gen.Select(Gen.Bool, Gen.Int[0, 4], Gen.OneOf(Gen.Long[0, 300_000], Gen.Long[0, 40].Select(x => x * 7_500)))
             .Select((isA, kind, half) => (isA, kind, at: half * 2 + (isA ? 0 : 1))).Select((isA, kind, at) => (Evidence: kind switch
-        {
-            0 => Ack(isA ? A : B, 120),
-            1 => Ack(isA ? A : B, 30),
-            2 => Release(isA ? A : B),
-            _ => Arp(isA ? A : B),
-        }, At: at)).List[1, 14];
+            {
+                0 => Ack(isA ? A : B, 120),
+                1 => Ack(isA ? A : B, 30),
+                2 => Release(isA ? A : B),
+                _ => Arp(isA ? A : B),
+            }, At: at)).List[1, 14];
 
     private static string Print(List<(BindingEvidence Evidence, long At)> list) =>
         string.Join("; ", list.OrderBy(x => x.At).Select(x => $"{x.Evidence.Source} {x.Evidence.Mac} @{x.At}" + (x.Evidence.LeaseSeconds is { } lease ? $" lease {lease}" : "")));

@@ -1,8 +1,8 @@
 using CsCheck;
 using NUnit.Framework;
-using PcapWatch.Persistence;
 using PcapWatch.Index;
 using PcapWatch.Packets;
+using PcapWatch.Persistence;
 using PcapWatch.Tables;
 
 namespace PcapWatch.Tests.Index;

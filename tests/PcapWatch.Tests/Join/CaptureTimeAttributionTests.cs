@@ -1,12 +1,12 @@
 using System.Text;
 using NUnit.Framework;
+using PcapWatch.Bindings;
 using PcapWatch.Index;
 using PcapWatch.Join;
 using PcapWatch.Packets;
+using PcapWatch.Service;
 using PcapWatch.Tables;
 using PcapWatch.Tests.Shared;
-using PcapWatch.Bindings;
-using PcapWatch.Service;
 
 namespace PcapWatch.Tests.Join;
 

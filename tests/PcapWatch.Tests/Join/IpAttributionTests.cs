@@ -1,11 +1,11 @@
 using System.Text;
 using NUnit.Framework;
+using PcapWatch.Bindings;
 using PcapWatch.Index;
 using PcapWatch.Join;
 using PcapWatch.Packets;
-using PcapWatch.Tests.Shared;
-using PcapWatch.Bindings;
 using PcapWatch.Service;
+using PcapWatch.Tests.Shared;
 
 namespace PcapWatch.Tests.Join;
 

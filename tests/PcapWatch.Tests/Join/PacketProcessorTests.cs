@@ -1,10 +1,10 @@
 using NUnit.Framework;
+using PcapWatch.Bindings;
 using PcapWatch.Index;
 using PcapWatch.Join;
 using PcapWatch.Packets;
-using PcapWatch.Tests.Shared;
-using PcapWatch.Bindings;
 using PcapWatch.Service;
+using PcapWatch.Tests.Shared;
 
 namespace PcapWatch.Tests.Join;
 

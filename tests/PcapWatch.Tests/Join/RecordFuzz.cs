@@ -1,13 +1,13 @@
 using System.Text;
 using System.Text.Json;
 using CsCheck;
+using PcapWatch.Bindings;
 using PcapWatch.Index;
 using PcapWatch.Join;
 using PcapWatch.Output;
 using PcapWatch.Packets;
-using PcapWatch.Tables;
-using PcapWatch.Bindings;
 using PcapWatch.Service;
+using PcapWatch.Tables;
 
 namespace PcapWatch.Tests.Join;
 

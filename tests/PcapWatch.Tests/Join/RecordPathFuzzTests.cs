@@ -1,12 +1,12 @@
 using System.Text;
 using CsCheck;
 using NUnit.Framework;
+using PcapWatch.Bindings;
 using PcapWatch.Index;
 using PcapWatch.Join;
 using PcapWatch.Packets;
-using PcapWatch.Tests.Shared;
-using PcapWatch.Bindings;
 using PcapWatch.Service;
+using PcapWatch.Tests.Shared;
 
 namespace PcapWatch.Tests.Join;
 

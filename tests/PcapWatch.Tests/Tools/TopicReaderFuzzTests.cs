@@ -5,12 +5,12 @@ using System.Xml.Linq;
 using Confluent.Kafka;
 using CsCheck;
 using NUnit.Framework;
+using PcapWatch.Bindings;
 using PcapWatch.Dashboard;
 using PcapWatch.Index;
 using PcapWatch.Kafka;
 using PcapWatch.Packets;
 using PcapWatch.Tools;
-using PcapWatch.Bindings;
 
 namespace PcapWatch.Tests.Tools;
 
