@@ -80,7 +80,7 @@ public static class EmbeddedDemo
         return result;
     }
 
-    private static PcapWatchService NewService(string bootstrap, DemoOptions options, string stateDir) => new(new PipelineOptions
+    private static PcapWatchPipeline NewService(string bootstrap, DemoOptions options, string stateDir) => new(new PipelineOptions
     {
         BootstrapServers = bootstrap,
         StateDir = stateDir,
@@ -91,7 +91,7 @@ public static class EmbeddedDemo
     }, ToolLogging.Loggers);
 
     /// <summary>The packets, paced by the printer's backlog, and then the wait until the pipeline has read them all.</summary>
-    private static PublishResult FeedPackets(RecordPublisher publisher, string topic, DemoOptions options, PcapWatchService service,
+    private static PublishResult FeedPackets(RecordPublisher publisher, string topic, DemoOptions options, PcapWatchPipeline service,
         MatchTail tail, Task<PipelineSummary> pipeline, CancellationToken stopFeeding)
     {
         try

@@ -25,9 +25,9 @@ internal sealed class AssembledPipeline : IDisposable
 
     /// <summary>The tables' changes: the history (when kept), then the present tables and index.</summary>
     public required TableChangeStream Changes { get; init; }
-    public required TableLoader Tables { get; init; }
+    public required TableFeed Tables { get; init; }
     public required CommitCoordinator Commits { get; init; }
-    public required PcapJoiner Packets { get; init; }
+    public required PacketStage Packets { get; init; }
     public WatchChangelog? Changelog { get; init; }
     public ChangelogReconciler? Reconciler { get; init; }
 
@@ -54,8 +54,8 @@ internal sealed class AssembledPipeline : IDisposable
             var maintainer = new WatchIndexMaintainer(state.Employees, state.Computers, changelog, loggers.CreateLogger<WatchIndexMaintainer>());
             if (state.Resumed) maintainer.Adopt(state.Rebuild);
             var changes = new TableChangeStream(maintainer, state.History, loggers.CreateLogger<TableChangeStream>());
-            var tables = new TableLoader(reader, partitions, o.Topics, changes, progress, deadLetters, state.Resume,
-                loggers.CreateLogger<TableLoader>());
+            var tables = new TableFeed(reader, partitions, o.Topics, changes, progress, deadLetters, state.Resume,
+                loggers.CreateLogger<TableFeed>());
             var checkpointer = new TableCheckpointer(state.Employees, state.Computers, tables, o.Topics, state.History,
                 TableCheckpointer.HistoryPathIn(o.StateDir), metrics, loggers.CreateLogger<TableCheckpointer>());
             var commits = new CommitCoordinator(new ProducerDeliveries(producer, deliveries), tables, checkpointer,
@@ -84,10 +84,10 @@ internal sealed class AssembledPipeline : IDisposable
         }
     }
 
-    private static PcapJoiner PacketStage(PipelineOptions o, TableChangeStream changes, SharedBindings? shared, PacketOutput output,
+    private static PacketStage PacketStage(PipelineOptions o, TableChangeStream changes, SharedBindings? shared, PacketOutput output,
         PipelineProgress progress, KafkaConnectivity kafka, ILoggerFactory loggers, List<IDisposable> owned)
     {
-        var log = loggers.CreateLogger<PcapJoiner>();
+        var log = loggers.CreateLogger<PacketStage>();
         var encoder = Own(owned, o.OutputFormat == OutputFormat.Avro
             ? (IMatchEncoder)new AvroMatchEncoder(o.SchemaRegistryProperties
                 ?? throw new InvalidOperationException("Avro output needs Schema Registry properties"), o.Topics.Output)
@@ -96,7 +96,7 @@ internal sealed class AssembledPipeline : IDisposable
             ? new LearningPacketProcessor(changes.Present.Index, o.Match, bindings: null, changes.History)
             : new LearningPacketProcessor(changes.Present.Index, o.Match, shared.Gate, changes.History);
         var decider = new PacketDecider(processor, encoder, log, o.MatchMaxBytes);
-        return new PcapJoiner(o, decider, output, progress, kafka, log, shared);
+        return new PacketStage(o, decider, output, progress, kafka, log, shared);
     }
 
     private static EvidenceGate BindingsGate(PipelineOptions o, ILoggerFactory loggers)

@@ -1,6 +1,6 @@
 namespace PcapWatch.Service;
 
-/// <summary>The packets' side of the loop: read, decided, matches produced, offsets committed (<see cref="PcapJoiner"/>).</summary>
+/// <summary>The packets' side of the loop: read, decided, matches produced, offsets committed (<see cref="PacketStage"/>).</summary>
 internal interface IPacketStage
 {
     /// <summary>The newest capture time of the packets read past the gate (0 before the first).</summary>

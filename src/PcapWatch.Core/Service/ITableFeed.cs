@@ -1,6 +1,6 @@
 namespace PcapWatch.Service;
 
-/// <summary>The tables' side of the loop: their changes, applied to the stores and the index (<see cref="TableLoader"/>).</summary>
+/// <summary>The tables' side of the loop: their changes, applied to the stores and the index (<see cref="TableFeed"/>).</summary>
 internal interface ITableFeed
 {
     /// <summary>True once the tables have been read up to the end offsets they had at start-up.</summary>

@@ -8,7 +8,7 @@ namespace PcapWatch.Service;
 /// The running loop's reports: progress counters for other threads, the metrics' snapshot, the status line, and the
 /// check that the cluster still accepts the instance's credentials. Made on the loop's thread, which it measures.
 /// </summary>
-internal sealed class LoopReporting(PcapJoiner joiner, TableChangeStream changes, DeadLetterWriter deadLetters, PipelineProgress progress,
+internal sealed class LoopReporting(PacketStage joiner, TableChangeStream changes, DeadLetterWriter deadLetters, PipelineProgress progress,
     PipelineMetrics metrics, StatusLine status, KafkaConnectivity kafka, string bootstrapServers) : ILoopReporting
 {
     private readonly long _allocatedBefore = GC.GetAllocatedBytesForCurrentThread();

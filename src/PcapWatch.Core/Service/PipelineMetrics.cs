@@ -112,7 +112,7 @@ public sealed class PipelineMetrics : IDisposable
     }
 
     /// <summary>Pipeline thread: copies what only it may read.</summary>
-    internal void Update(PcapJoiner joiner, TableChangeStream changes, DeadLetterWriter deadLetters) =>
+    internal void Update(PacketStage joiner, TableChangeStream changes, DeadLetterWriter deadLetters) =>
         _snapshot = new Snapshot(joiner.LagByPartition(), new Dictionary<string, long>(deadLetters.ByReason),
             changes.Present.Index.Count, changes.Present.EmployeeRows, changes.Present.ComputerRows)
         {

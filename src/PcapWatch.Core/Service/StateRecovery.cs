@@ -119,7 +119,7 @@ internal sealed class StateRecovery(PipelineOptions options, IConsumer<byte[]?, 
 
         private string? Mismatch(TableCheckpoint checkpoint) => checkpoint.Topic != topic
             ? $"it is for topic '{checkpoint.Topic}'"
-            : TableLoader.CheckResume(recovery._reader, recovery._partitions[topic], checkpoint.NextOffsets) ?? recovery.HistoryMismatch(checkpoint);
+            : TableFeed.CheckResume(recovery._reader, recovery._partitions[topic], checkpoint.NextOffsets) ?? recovery.HistoryMismatch(checkpoint);
 
         private long Buckets() => _buckets ??= recovery._options.TableIndexBuckets > 0 ? recovery._options.TableIndexBuckets : IndexBucketsFor();
 

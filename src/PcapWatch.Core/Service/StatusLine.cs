@@ -9,7 +9,7 @@ namespace PcapWatch.Service;
 /// The periodic one-line status an operator watches: packets and matches per second since the last line, consumer lag,
 /// dead letters, table rows, and whether the tables are current. Logged from the pipeline thread between batches.
 /// </summary>
-internal sealed class StatusLine(TimeSpan interval, PcapJoiner joiner, WatchIndexMaintainer maintainer, PipelineProgress progress,
+internal sealed class StatusLine(TimeSpan interval, PacketStage joiner, WatchIndexMaintainer maintainer, PipelineProgress progress,
     DeadLetterWriter deadLetters, ILogger log)
 {
     private readonly ILogger _log = log;

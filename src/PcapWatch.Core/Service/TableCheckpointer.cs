@@ -11,7 +11,7 @@ namespace PcapWatch.Service;
 /// Saves both table stores with the table offsets they cover, then the attribution history beside them: a crash in
 /// between leaves a history that does not cover the stores, and the next start reads the tables again.
 /// </summary>
-internal sealed class TableCheckpointer(FasterTableStore employees, FasterTableStore computers, TableLoader tables, TopicNames topics,
+internal sealed class TableCheckpointer(FasterTableStore employees, FasterTableStore computers, TableFeed tables, TopicNames topics,
     OwnershipHistory? history, string historyPath, PipelineMetrics metrics, ILogger log) : ITableCheckpoints
 {
     /// <summary>Where the attribution history is saved in a state directory.</summary>

@@ -34,7 +34,7 @@ internal sealed class PipelineWorker(
         {
             try
             {
-                new PcapWatchService(options, loggers).Run(stoppingToken);
+                new PcapWatchPipeline(options, loggers).Run(stoppingToken);
             }
             catch (Exception ex)
             {

@@ -13,7 +13,7 @@ namespace PcapWatch.IntegrationTests.Infrastructure;
 internal sealed class ServiceHarness : IDisposable
 {
     private readonly string _stateDir = Path.Combine(Path.GetTempPath(), "pcapwatch-it-" + Guid.NewGuid().ToString("N"));
-    private PcapWatchService? _service;
+    private PcapWatchPipeline? _service;
     private CancellationTokenSource? _stop;
     private Task<PipelineSummary>? _running;
 
@@ -25,7 +25,7 @@ internal sealed class ServiceHarness : IDisposable
 
     public EmbeddedBroker Broker { get; }
     public TopicNames Topics { get; } = TopicNames.Default;
-    public PcapWatchService Service => _service ?? throw new InvalidOperationException("service not started");
+    public PcapWatchPipeline Service => _service ?? throw new InvalidOperationException("service not started");
 
     /// <summary>What the services this harness started logged, in order.</summary>
     public CapturedLogs Logs { get; } = new();
@@ -42,7 +42,7 @@ internal sealed class ServiceHarness : IDisposable
             Match = match,
             ConsumerProperties = new Dictionary<string, string> { ["fetch.wait.max.ms"] = "10" },
         };
-        var service = _service = new PcapWatchService(configure?.Invoke(options) ?? options, Logs);
+        var service = _service = new PcapWatchPipeline(configure?.Invoke(options) ?? options, Logs);
         var stop = (_stop = new CancellationTokenSource()).Token;
         var running = _running = Task.Factory.StartNew(() => service.Run(stop), TaskCreationOptions.LongRunning);
         Kafka.WaitUntil(() => service.Progress.TablesCurrent || running.IsCompleted, TimeSpan.FromSeconds(30), "tables current");
@@ -55,7 +55,7 @@ internal sealed class ServiceHarness : IDisposable
     /// </summary>
     public Exception? RunUntilItGivesUp(TimeSpan startupTimeout)
     {
-        var service = new PcapWatchService(new PipelineOptions
+        var service = new PcapWatchPipeline(new PipelineOptions
         {
             BootstrapServers = Broker.BootstrapServers,
             StateDir = _stateDir,

@@ -89,13 +89,13 @@ public class SharedBindingsTests
         }
 
         var stop = new CancellationTokenSource();
-        var services = new List<(PcapWatchService Service, Task<PipelineSummary> Running, string Dir)>();
+        var services = new List<(PcapWatchPipeline Service, Task<PipelineSummary> Running, string Dir)>();
         try
         {
             for (int i = 0; i < instances; i++)
             {
                 var dir = Path.Combine(Path.GetTempPath(), "pcapwatch-it-" + Guid.NewGuid().ToString("N"));
-                var service = new PcapWatchService(new PipelineOptions
+                var service = new PcapWatchPipeline(new PipelineOptions
                 {
                     BootstrapServers = broker.BootstrapServers,
                     StateDir = dir,

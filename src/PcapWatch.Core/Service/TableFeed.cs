@@ -16,7 +16,7 @@ namespace PcapWatch.Service;
 /// against half-loaded tables.) Positions, not the last record seen, so tables written with exactly-once (their
 /// partitions end in a commit marker) become current; only committed rows are read (read_committed).
 /// </summary>
-public sealed class TableLoader : ITableFeed
+public sealed class TableFeed : ITableFeed
 {
     private readonly ILogger _log;
 
@@ -34,7 +34,7 @@ public sealed class TableLoader : ITableFeed
     /// <param name="partitionsOf">Each table topic's partitions (as the service's start-up check found them).</param>
     /// <param name="resume">Per table topic, the next offset of each partition to read (from a checkpoint); a topic
     /// that is absent is read from the beginning.</param>
-    public TableLoader(IConsumer<byte[]?, byte[]?> consumer, IReadOnlyDictionary<string, List<TopicPartition>> partitionsOf,
+    public TableFeed(IConsumer<byte[]?, byte[]?> consumer, IReadOnlyDictionary<string, List<TopicPartition>> partitionsOf,
         TopicNames topics, TableChangeStream changes, PipelineProgress progress, DeadLetterWriter deadLetters,
         IReadOnlyDictionary<string, Dictionary<int, long>> resume, ILogger log)
     {

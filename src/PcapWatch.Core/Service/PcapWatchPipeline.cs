@@ -20,7 +20,7 @@ namespace PcapWatch.Service;
 /// recovered on start, so a restart reads only what changed while it was down. pcap offsets are committed only after
 /// every match and dead letter below them is acknowledged (at-least-once).
 /// </remarks>
-public sealed class PcapWatchService
+public sealed class PcapWatchPipeline
 {
     private const long LargeRebuildRows = 100_000;
 
@@ -29,11 +29,11 @@ public sealed class PcapWatchService
     private readonly ILogger _log;
 
     /// <param name="loggers">Where the service and its clients log (the program passes Serilog's); none by default.</param>
-    public PcapWatchService(PipelineOptions options, ILoggerFactory? loggers = null)
+    public PcapWatchPipeline(PipelineOptions options, ILoggerFactory? loggers = null)
     {
         _options = options;
         _loggers = loggers ?? NullLoggerFactory.Instance;
-        _log = _loggers.CreateLogger<PcapWatchService>();
+        _log = _loggers.CreateLogger<PcapWatchPipeline>();
     }
 
     public PipelineProgress Progress { get; } = new();

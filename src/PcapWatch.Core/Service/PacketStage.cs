@@ -21,7 +21,7 @@ namespace PcapWatch.Service;
 /// polling (group membership, shutdown) until the broker catches up. A record the broker finally refused is produced
 /// again before any commit.
 /// </remarks>
-public sealed class PcapJoiner : IPacketStage, IDisposable
+public sealed class PacketStage : IPacketStage, IDisposable
 {
     private readonly ILogger _log;
 
@@ -55,7 +55,7 @@ public sealed class PcapJoiner : IPacketStage, IDisposable
     /// <param name="decider">Decides each record (the join, the encoder, the binding rules).</param>
     /// <param name="output">The producer is shared with the changelog; flushed through the coordinator before every
     /// commit, disposed by the caller.</param>
-    internal PcapJoiner(PipelineOptions options, PacketDecider decider, PacketOutput output, PipelineProgress progress, KafkaConnectivity kafka,
+    internal PacketStage(PipelineOptions options, PacketDecider decider, PacketOutput output, PipelineProgress progress, KafkaConnectivity kafka,
         ILogger log, SharedBindings? bindings = null)
     {
         _bindings = bindings;
