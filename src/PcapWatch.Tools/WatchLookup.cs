@@ -20,7 +20,7 @@ public sealed class WatchLookup
 {
     private readonly Dictionary<long, WatchedOwner> _owners = new();
     // Per MAC, each employee its matched traffic was attributed to, with the first and last capture (record) time.
-    private readonly Dictionary<long, Dictionary<string, Attribution>> _attributions = new();
+    private readonly Dictionary<long, Dictionary<string, AttributionPeriod>> _attributions = new();
 
     /// <summary>The tables as versioned tables: who owned each MAC when (rows valid from valid_from or their record time).</summary>
     public OwnershipHistory Tables { get; } = new() { Retention = TimeSpan.MaxValue };
@@ -175,20 +175,20 @@ public sealed class WatchLookup
         var key = sighting.EmpId ?? "";
         byEmployee[key] = byEmployee.TryGetValue(key, out var seen)
             ? seen with { First = Min(seen.First, sighting.When), Last = Max(seen.Last, sighting.When) }
-            : new Attribution(sighting.EmpId, sighting.EmpName, sighting.When, sighting.When);
+            : new AttributionPeriod(sighting.EmpId, sighting.EmpName, sighting.When, sighting.When);
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     /// <summary>An employee a MAC's matched traffic was attributed to, from its first to its last match.</summary>
-    public sealed record Attribution(string? EmpId, string? EmpName, DateTimeOffset First, DateTimeOffset Last);
+    public sealed record AttributionPeriod(string? EmpId, string? EmpName, DateTimeOffset First, DateTimeOffset Last);
 
     /// <summary>
     /// To whom a MAC's matched traffic was attributed at <paramref name="at"/>: the employee whose matches span it, or
     /// else the one matched last before it (null when nothing was matched at or before it).
     /// </summary>
-    public Attribution? AttributedAt(MacAddress mac, DateTimeOffset at)
+    public AttributionPeriod? AttributedAt(MacAddress mac, DateTimeOffset at)
     {
         if (!_attributions.TryGetValue(mac.Value, out var byEmployee)) return null;
         return byEmployee.Values.Where(a => a.First <= at && at <= a.Last).OrderByDescending(a => a.First).FirstOrDefault()
