@@ -5,9 +5,8 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using PcapWatch.Kafka;
 using PcapWatch.Tools;
-using Serilog;
-using Serilog.Extensions.Logging;
 
 namespace PcapWatch.Dashboard;
 
@@ -53,14 +52,14 @@ public sealed class DashboardServer : IAsyncDisposable
         var stop = new CancellationTokenSource();
         try
         {
-            follower = new TopicFollower(options, state, decoder, log, cancel);
+            follower = new TopicFollower(options, state, decoder, log, new KafkaConnectivity(loggers.CreateLogger("librdkafka")), cancel);
             var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
             builder.Services.AddRoutingCore();
-            // Through Serilog like the rest; the framework's per-request lines only when something goes wrong.
-            // (Serilog's provider brings a rule of its own for every category: ours must name the provider to win.)
-            builder.Logging.AddSerilog(Serilog.Log.Logger)
-                .AddFilter<SerilogLoggerProvider>("Microsoft.AspNetCore", LogLevel.Warning)
-                .AddFilter<SerilogLoggerProvider>("Microsoft.Hosting", LogLevel.Warning);
+            // Through the loggers the page was given, like the rest; the framework's per-request lines only when something
+            // goes wrong.
+            builder.Logging.ClearProviders().AddProvider(new ForwardingLoggerProvider(loggers))
+                .AddFilter<ForwardingLoggerProvider>("Microsoft.AspNetCore", LogLevel.Warning)
+                .AddFilter<ForwardingLoggerProvider>("Microsoft.Hosting", LogLevel.Warning);
             builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
             {
                 k.AddServerHeader = false;

@@ -23,7 +23,8 @@ internal sealed class TopicFollower : IDisposable
     private readonly HashSet<TopicPartition> _atEnd = new();
     private readonly int _partitionCount;
 
-    public TopicFollower(DashboardOptions options, DashboardState state, MatchValueDecoder decoder, ILogger log, CancellationToken cancel)
+    public TopicFollower(DashboardOptions options, DashboardState state, MatchValueDecoder decoder, ILogger log, KafkaConnectivity kafka,
+        CancellationToken cancel)
     {
         _state = state;
         _records = new DashboardRecords(state, decoder, options.Topics);
@@ -31,12 +32,12 @@ internal sealed class TopicFollower : IDisposable
         _log = log;
         var config = ClientSettings.Consumer(options.BootstrapServers, null, options.KafkaProperties);
         config.EnablePartitionEof = true;
-        _consumer = KafkaClients.ConsumerBuilder<byte[]?, byte[]?>(config, ToolLogging.Kafka).Build();
+        _consumer = KafkaClients.ConsumerBuilder<byte[]?, byte[]?>(config, kafka).Build();
         try
         {
-            ClusterWait.UntilReachable(_consumer, () => _consumer.Consume(TimeSpan.Zero), options.BootstrapServers, ToolLogging.Kafka,
+            ClusterWait.UntilReachable(_consumer, () => _consumer.Consume(TimeSpan.Zero), options.BootstrapServers, kafka,
                 options.KafkaTimeout, TimeSpan.FromSeconds(10), log, cancel);
-            ToolLogging.Kafka.ReportOutages();
+            kafka.ReportOutages();
             var wait = options.KafkaTimeout ?? TimeSpan.FromMinutes(1);
             var partitions = TopicPartitions.Of(_consumer, _topics.Output, wait, cancel);
             if (_topics.Changelog.Length > 0)

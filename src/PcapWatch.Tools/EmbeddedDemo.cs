@@ -12,9 +12,9 @@ namespace PcapWatch.Tools;
 /// output topic that prints the matches. The packet feeder is paced to the pipeline and the printer, so inputs of any
 /// size give exact results although the embedded broker keeps only ~5 MiB per partition.
 /// </summary>
-public static class EmbeddedDemo
+public sealed class EmbeddedDemo(ILoggerFactory loggers, KafkaConnectivity kafka)
 {
-    private static readonly Serilog.ILogger Log = Serilog.Log.ForContext(typeof(EmbeddedDemo));
+    private readonly ILogger _log = loggers.CreateLogger<EmbeddedDemo>();
 
     /// <summary>
     /// The embedded broker answers a parked fetch only when its wait expires, not when data arrives, and the feeder
@@ -24,7 +24,7 @@ public static class EmbeddedDemo
 
     /// <param name="whileBrokerUp">Runs after the demo with its result and the broker's address, before the broker goes
     /// (demo --dashboard serves the page from it until Ctrl+C).</param>
-    public static DemoResult Run(DemoOptions options, TextWriter output, CancellationToken cancel,
+    public DemoResult Run(DemoOptions options, TextWriter output, CancellationToken cancel,
         Action<DemoResult, string>? whileBrokerUp = null)
     {
         var clock = Stopwatch.StartNew();
@@ -32,9 +32,9 @@ public static class EmbeddedDemo
         using var broker = EmbeddedBroker.Start();
         // One output partition: the printer's backlog is then the producer's backlog (and the output keeps packet order).
         broker.CreateTopics(TopicLayout.For(topics, pcap: options.PcapPartitions, output: 1));
-        Log.Information("Embedded broker at {Bootstrap}", broker.BootstrapServers);
+        _log.LogInformation("Embedded broker at {Bootstrap}", broker.BootstrapServers);
 
-        using var publisher = new RecordPublisher(broker.BootstrapServers, log: ToolLogging.Loggers.CreateLogger<RecordPublisher>());
+        using var publisher = new RecordPublisher(broker.BootstrapServers, log: loggers.CreateLogger<RecordPublisher>(), kafka: kafka);
         PublishFile(publisher, topics.Employees, options.EmployeesFile, InputFormat.Keyed, null, cancel);
         PublishFile(publisher, topics.Computers, options.ComputersFile, InputFormat.Keyed, null, cancel);
 
@@ -46,7 +46,8 @@ public static class EmbeddedDemo
         pipeline.ContinueWith(_ => stopFeeding.Cancel(), TaskContinuationOptions.OnlyOnFaulted);
 
         var view = new MatchView(options.ProtocolsLike, options.Json);
-        using var tail = new MatchTail(broker.BootstrapServers, topics.Output, fromBeginning: true, view, output, LowLatencyFetch, cancel);
+        using var tail = new MatchTail(broker.BootstrapServers, topics.Output, fromBeginning: true, view, output, kafka,
+            loggers.CreateLogger<MatchTail>(), LowLatencyFetch, cancel);
         using var feedingDone = new ManualResetEventSlim();
         var printer = Task.Factory.StartNew(() =>
         {
@@ -80,7 +81,7 @@ public static class EmbeddedDemo
         return result;
     }
 
-    private static PcapWatchPipeline NewService(string bootstrap, DemoOptions options, string stateDir) => new(new PipelineOptions
+    private PcapWatchPipeline NewService(string bootstrap, DemoOptions options, string stateDir) => new(new PipelineOptions
     {
         BootstrapServers = bootstrap,
         StateDir = stateDir,
@@ -88,10 +89,10 @@ public static class EmbeddedDemo
         Match = options.Match,
         Attribution = options.Attribution,
         ConsumerProperties = LowLatencyFetch,
-    }, ToolLogging.Loggers);
+    }, loggers);
 
     /// <summary>The packets, paced by the printer's backlog, and then the wait until the pipeline has read them all.</summary>
-    private static PublishResult FeedPackets(RecordPublisher publisher, string topic, DemoOptions options, PcapWatchPipeline service,
+    private PublishResult FeedPackets(RecordPublisher publisher, string topic, DemoOptions options, PcapWatchPipeline service,
         MatchTail tail, Task<PipelineSummary> pipeline, CancellationToken stopFeeding)
     {
         try
@@ -108,16 +109,16 @@ public static class EmbeddedDemo
         }
     }
 
-    private static PublishResult PublishFile(RecordPublisher publisher, string topic, string path, InputFormat format,
+    private PublishResult PublishFile(RecordPublisher publisher, string topic, string path, InputFormat format,
         IPublishPacer? pacer, CancellationToken cancel)
     {
         using var input = File.OpenRead(path);
         var result = publisher.Publish(topic, InputReader.Read(input, format), pacer, cancel: cancel);
-        Log.Information("Loaded {Records} records from {File} into {Topic}", result.Produced, path, topic);
+        _log.LogInformation("Loaded {Records} records from {File} into {Topic}", result.Produced, path, topic);
         return result;
     }
 
-    private static void TryDelete(string dir)
+    private void TryDelete(string dir)
     {
         try
         {
@@ -125,7 +126,7 @@ public static class EmbeddedDemo
         }
         catch (IOException ex)
         {
-            Log.Warning("Could not remove demo state {Dir}: {Reason}", dir, ex.Message);
+            _log.LogWarning("Could not remove demo state {Dir}: {Reason}", dir, ex.Message);
         }
     }
 }

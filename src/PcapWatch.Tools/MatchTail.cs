@@ -19,26 +19,29 @@ public sealed class MatchTail : IDisposable
     private readonly TextWriter _output;
     private long _consumedBytes;
 
-    public MatchTail(string bootstrapServers, string topic, bool fromBeginning, MatchView view, TextWriter output,
-        IReadOnlyDictionary<string, string>? kafkaProperties = null, CancellationToken cancel = default,
+    /// <param name="kafka">Where the consumer's librdkafka lines and outages go.</param>
+    /// <param name="log">Where records it cannot read are named.</param>
+    public MatchTail(string bootstrapServers, string topic, bool fromBeginning, MatchView view, TextWriter output, KafkaConnectivity kafka,
+        Microsoft.Extensions.Logging.ILogger log, IReadOnlyDictionary<string, string>? kafkaProperties = null, CancellationToken cancel = default,
         MatchValueDecoder? decoder = null, TimeSpan? timeout = null)
     {
+        Unreadable = new UnreadableRecords(log);
         _decoder = decoder;
         _topic = topic;
         _view = view;
         _output = output;
         var config = ClientSettings.Consumer(bootstrapServers, null, kafkaProperties);
         config.EnablePartitionEof = true;
-        _consumer = KafkaClients.ConsumerBuilder<byte[]?, byte[]?>(config, ToolLogging.Kafka).Build();
+        _consumer = KafkaClients.ConsumerBuilder<byte[]?, byte[]?>(config, kafka).Build();
         // A consumer left undisposed when the tool gives up kept librdkafka's threads running into the process's exit,
         // which now and then ended in a segmentation fault (exit code 139 instead of 3).
         try
         {
             if (timeout is not null)
             {
-                ClusterWait.UntilReachable(_consumer, () => _consumer.Consume(TimeSpan.Zero), bootstrapServers, ToolLogging.Kafka,
-                    timeout, null, ToolLogging.Kafka.Log, cancel);
-                ToolLogging.Kafka.ReportOutages(); // following: an outage from now on is told once, and its end
+                ClusterWait.UntilReachable(_consumer, () => _consumer.Consume(TimeSpan.Zero), bootstrapServers, kafka,
+                    timeout, null, kafka.Log, cancel);
+                kafka.ReportOutages(); // following: an outage from now on is told once, and its end
             }
             _partitions = TopicPartitions.Of(_consumer, topic, timeout ?? TimeSpan.FromMinutes(1), cancel);
         }
@@ -59,7 +62,7 @@ public sealed class MatchTail : IDisposable
     public long Records { get; private set; }
 
     /// <summary>Records that could not be read (not JSON, undecodable Avro), skipped with a warning.</summary>
-    public UnreadableRecords Unreadable { get; } = new();
+    public UnreadableRecords Unreadable { get; }
 
     /// <summary>Lines written (records that passed the filter).</summary>
     public long Printed { get; private set; }

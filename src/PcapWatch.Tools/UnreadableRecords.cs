@@ -1,6 +1,7 @@
 using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using PcapWatch.Service;
-using Serilog;
 
 namespace PcapWatch.Tools;
 
@@ -11,7 +12,9 @@ namespace PcapWatch.Tools;
 public sealed class UnreadableRecords
 {
     private const int DetailedWarnings = 20;
-    private static readonly ILogger Log = Serilog.Log.ForContext<UnreadableRecords>();
+    private readonly ILogger _log;
+
+    public UnreadableRecords(ILogger? log = null) => _log = log ?? NullLogger.Instance;
 
     public long Count { get; private set; }
 
@@ -35,7 +38,7 @@ public sealed class UnreadableRecords
         Count++;
         if (Count <= DetailedWarnings || Count % 1000 == 0)
         {
-            Log.Warning("Skipped unreadable record {Topic} [{Partition}] @{Offset}: {Reason}; {Count} so far", record.Topic,
+            _log.LogWarning("Skipped unreadable record {Topic} [{Partition}] @{Offset}: {Reason}; {Count} so far", record.Topic,
                 record.Partition.Value, record.Offset.Value, reason, Count);
         }
     }

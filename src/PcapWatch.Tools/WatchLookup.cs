@@ -30,7 +30,10 @@ public sealed class WatchLookup
     public IpBindings Bindings { get; } = new() { Retention = TimeSpan.MaxValue, MaxAddresses = int.MaxValue };
 
     /// <summary>Records of either topic that could not be read, skipped with a warning.</summary>
-    public UnreadableRecords Unreadable { get; } = new();
+    public UnreadableRecords Unreadable { get; }
+
+    /// <param name="log">Where records it cannot read are named (none: counted only).</param>
+    public WatchLookup(Microsoft.Extensions.Logging.ILogger? log = null) => Unreadable = new UnreadableRecords(log);
 
     /// <summary>Output records that are no row an answer can use (not a JSON object, no MAC address in it), skipped.</summary>
     public long NotRows { get; private set; }
@@ -40,18 +43,19 @@ public sealed class WatchLookup
     private readonly Dictionary<string, Sighting> _lastByIp = new(StringComparer.OrdinalIgnoreCase);
 
     public static WatchLookup Read(string bootstrapServers, TopicNames topics, IReadOnlyDictionary<string, string>? properties,
-        MatchValueDecoder decoder, CancellationToken cancel, TimeSpan? timeout = null)
+        MatchValueDecoder decoder, KafkaConnectivity kafka, Microsoft.Extensions.Logging.ILogger log, CancellationToken cancel,
+        TimeSpan? timeout = null)
     {
-        var lookup = new WatchLookup();
+        var lookup = new WatchLookup(log);
         void Add(ConsumeResult<byte[]?, byte[]?> record) => lookup.Add(record, topics, decoder);
-        TopicSnapshot.Read(bootstrapServers, topics.Employees, properties, ToolLogging.Kafka, Add, cancel, timeout);
-        TopicSnapshot.Read(bootstrapServers, topics.Computers, properties, ToolLogging.Kafka, Add, cancel, timeout);
+        TopicSnapshot.Read(bootstrapServers, topics.Employees, properties, kafka, Add, cancel, timeout);
+        TopicSnapshot.Read(bootstrapServers, topics.Computers, properties, kafka, Add, cancel, timeout);
         lookup.TablesRead();
-        TopicSnapshot.Read(bootstrapServers, topics.Changelog, properties, ToolLogging.Kafka, Add, cancel, timeout);
-        TopicSnapshot.Read(bootstrapServers, topics.Output, properties, ToolLogging.Kafka, Add, cancel, timeout);
+        TopicSnapshot.Read(bootstrapServers, topics.Changelog, properties, kafka, Add, cancel, timeout);
+        TopicSnapshot.Read(bootstrapServers, topics.Output, properties, kafka, Add, cancel, timeout);
         try
         {
-            TopicSnapshot.Read(bootstrapServers, topics.IpMacBindings, properties, ToolLogging.Kafka, Add, cancel, timeout);
+            TopicSnapshot.Read(bootstrapServers, topics.IpMacBindings, properties, kafka, Add, cancel, timeout);
         }
         catch (KafkaUnavailableException ex) when (ex.Reason == KafkaUnavailableReason.TopicMissing)
         {

@@ -1,3 +1,4 @@
+using PcapWatch.Cli.Hosting;
 using System.CommandLine;
 using System.Net;
 using PcapWatch.Cli.Configuration;

@@ -90,7 +90,7 @@ internal static class DemoCommand
             if (!File.Exists(file)) throw new InputException($"demo: no such file: {file}");
         }
         var serve = parse.GetValue(flags.Dashboard) ? ServeAfterwards(parse.GetValue(flags.Web.Port), signal.Token) : null;
-        var result = EmbeddedDemo.Run(options, Console.Out, signal.Token, serve);
+        var result = new EmbeddedDemo(ToolLogging.Loggers, ToolLogging.Kafka).Run(options, Console.Out, signal.Token, serve);
         if (serve is null) PrintSummary(result);
         return result.OversizedRecords > 0 ? ExitCodes.Usage : ExitCodes.Ok; // input that could not be sent
     }

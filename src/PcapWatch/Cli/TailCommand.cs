@@ -37,7 +37,8 @@ internal static class TailCommand
             var view = new MatchView(parse.GetValue(like), parse.GetValue(format) == "json");
             using var decoder = new MatchValueDecoder(settings.SchemaRegistry);
             using var tail = new MatchTail(servers, parse.GetValue(topic)!, parse.GetValue(fromBeginning),
-                view, Console.Out, settings.Kafka.Consumer, signal.Token, decoder, timeout);
+                view, Console.Out, ToolLogging.Kafka, ToolLogging.Loggers.CreateLogger("PcapWatch.Tools.MatchTail"), settings.Kafka.Consumer,
+                signal.Token, decoder, timeout);
             if (parse.GetValue(exitAtEnd))
             {
                 tail.RunToEnd(signal.Token);

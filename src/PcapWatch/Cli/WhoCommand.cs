@@ -65,7 +65,8 @@ internal static class WhoCommand
             using var signal = new ShutdownSignal();
             using var decoder = new MatchValueDecoder(settings.SchemaRegistry);
             var topics = TopicNames.Default with { Changelog = parse.GetValue(changelog)!, IpMacBindings = parse.GetValue(bindingsTopic)! };
-            var lookup = WatchLookup.Read(servers, topics, settings.Kafka.Consumer, decoder, signal.Token, timeout);
+            var lookup = WatchLookup.Read(servers, topics, settings.Kafka.Consumer, decoder, ToolLogging.Kafka,
+                ToolLogging.Loggers.CreateLogger("PcapWatch.Tools.WatchLookup"), signal.Token, timeout);
             bool allFound = true;
             foreach (var q in queries) allFound &= moment is { } when ? AnswerAt(lookup, q, when, Console.Out) : Answer(lookup, q, Console.Out);
             Console.Out.Flush();

@@ -37,7 +37,7 @@ public class DashboardAccessTests
     public async Task Beyond_loopback_a_request_without_the_right_credentials_is_refused()
     {
         await using var server = await DashboardServer.StartAsync(Options(IPAddress.Any, new DashboardCredentials(Token, "analyst", "s3cret pass")),
-            ToolLogging.Loggers, CancellationToken.None);
+            Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, CancellationToken.None);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.Address.Port}/") };
 
         foreach (var path in new[] { "", "app.js", "api/summary", "api/matches/recent", "api/who/10.0.0.1", "api/matches/stream" })
@@ -65,7 +65,7 @@ public class DashboardAccessTests
     public async Task Credentials_once_configured_are_required_on_loopback_too()
     {
         await using var server = await DashboardServer.StartAsync(Options(IPAddress.Loopback, new DashboardCredentials(Token, null, null)),
-            ToolLogging.Loggers, CancellationToken.None);
+            Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, CancellationToken.None);
         using var http = new HttpClient { BaseAddress = server.Address };
         using var anonymous = await http.GetAsync("api/summary");
         Assert.That(anonymous.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
@@ -77,7 +77,7 @@ public class DashboardAccessTests
     public void Listening_beyond_loopback_without_credentials_is_refused_before_anything_listens()
     {
         var ex = Assert.ThrowsAsync<ArgumentException>(() => DashboardServer.StartAsync(Options(IPAddress.Any, DashboardCredentials.None),
-            ToolLogging.Loggers, CancellationToken.None));
+            Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, CancellationToken.None));
         Assert.That(ex!.Message, Does.Contain("Dashboard:Token"));
     }
 

@@ -36,7 +36,7 @@ public class DashboardHealthTests
             {
                 BootstrapServers = b, Port = 0, KafkaTimeout = TimeSpan.FromSeconds(30), MetricsInterval = TimeSpan.FromMilliseconds(200),
                 MetricsUrls = [new Uri($"http://127.0.0.1:{port}/metrics"), new Uri($"http://127.0.0.1:{silent}/metrics")],
-            }, ToolLogging.Loggers, CancellationToken.None);
+            }, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, CancellationToken.None);
             using var http = new HttpClient { BaseAddress = dashboard.Address };
             JsonElement[] instances = [];
             Infrastructure.Kafka.WaitUntil(() =>

@@ -46,7 +46,7 @@ public class DashboardHostileRecordsTests
             await using var dashboard = await DashboardServer.StartAsync(new DashboardOptions
             {
                 BootstrapServers = b, Port = 0, KafkaTimeout = TimeSpan.FromSeconds(30),
-            }, ToolLogging.Loggers, CancellationToken.None);
+            }, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, CancellationToken.None);
             using var http = new HttpClient { BaseAddress = dashboard.Address };
             JsonElement Get(string path) => JsonDocument.Parse(http.GetStringAsync(path).GetAwaiter().GetResult()).RootElement;
             KafkaTest.WaitUntil(() => Get("api/health").GetProperty("caughtUp").GetBoolean() || dashboard.Reading.IsCompleted, Patience,

@@ -48,7 +48,7 @@ internal sealed class DashboardScenario : IDisposable
             }
             Kafka.WaitUntil(() => Service.Service.Progress.Matches >= data.Matches, TimeSpan.FromSeconds(60), "the service's matches");
             var options = new DashboardOptions { BootstrapServers = Service.Broker.BootstrapServers, Port = 0, KafkaTimeout = TimeSpan.FromSeconds(30) };
-            Dashboard = DashboardServer.StartAsync(configure?.Invoke(options) ?? options, ToolLogging.Loggers, CancellationToken.None)
+            Dashboard = DashboardServer.StartAsync(configure?.Invoke(options) ?? options, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, CancellationToken.None)
                 .GetAwaiter().GetResult();
             Http = new HttpClient { BaseAddress = Dashboard.Address, Timeout = TimeSpan.FromSeconds(30) };
             WaitUntilRead(data.Matches);

@@ -21,7 +21,8 @@ public class DemoTests
     private static (DemoResult Result, string[] Lines) Run(DemoOptions options)
     {
         var output = new StringWriter();
-        var result = EmbeddedDemo.Run(options, output, CancellationToken.None);
+        var result = new EmbeddedDemo(Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, new PcapWatch.Kafka.KafkaConnectivity())
+            .Run(options, output, CancellationToken.None);
         return (result, output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 

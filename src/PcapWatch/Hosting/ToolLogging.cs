@@ -2,11 +2,12 @@ using Microsoft.Extensions.Logging;
 using PcapWatch.Kafka;
 using Serilog.Extensions.Logging;
 
-namespace PcapWatch.Tools;
+namespace PcapWatch.Cli.Hosting;
 
 /// <summary>
-/// The tools log through Serilog, as the program configures it; the core takes Microsoft.Extensions.Logging loggers,
-/// so the tools hand it Serilog's, made here once the program has set Serilog up.
+/// The program's edge: Serilog as the program configures it, handed to the tools, the page and the core as
+/// Microsoft.Extensions.Logging loggers and one <see cref="KafkaConnectivity"/>. Only the program holds them statically;
+/// everything it starts takes them through its constructor.
 /// </summary>
 public static class ToolLogging
 {
