@@ -1,7 +1,7 @@
-using PcapWatch.Cli.Hosting;
 using System.CommandLine;
 using System.Net;
 using PcapWatch.Cli.Configuration;
+using PcapWatch.Cli.Hosting;
 using PcapWatch.Dashboard;
 using PcapWatch.Tools;
 
