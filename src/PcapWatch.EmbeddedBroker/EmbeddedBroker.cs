@@ -20,8 +20,12 @@ public sealed unsafe class EmbeddedBroker : IDisposable
     private nint _handle;
     private nint _cluster;
 
-    private EmbeddedBroker(nint handle, nint cluster, string bootstrapServers)
+    // The logger the native log callback reaches through the handle's opaque pointer (freed with the handle).
+    private GCHandle _log;
+
+    private EmbeddedBroker(nint handle, nint cluster, string bootstrapServers, GCHandle log)
     {
+        _log = log;
         _handle = handle;
         _cluster = cluster;
         BootstrapServers = bootstrapServers;
@@ -30,7 +34,8 @@ public sealed unsafe class EmbeddedBroker : IDisposable
     public string BootstrapServers { get; }
 
     /// <summary>Starts a mock cluster with <paramref name="brokerCount"/> brokers on ephemeral loopback ports.</summary>
-    public static EmbeddedBroker Start(int brokerCount = 1)
+    /// <param name="log">Where the mock cluster's own log lines go (errors only).</param>
+    public static EmbeddedBroker Start(int brokerCount = 1, Microsoft.Extensions.Logging.ILogger? log = null)
     {
         LibRdKafkaMock.EnsureResolver();
         const int errSize = 512;
@@ -39,9 +44,12 @@ public sealed unsafe class EmbeddedBroker : IDisposable
         // The hosting handle never talks to a broker itself; keep its own logging to errors only, through Serilog.
         LibRdKafkaMock.ConfSet(conf, "log_level", "3", errstr, errSize);
         LibRdKafkaMock.ConfSetLogCallback(conf, &OnNativeLog);
+        var logger = GCHandle.Alloc(log ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        LibRdKafkaMock.ConfSetOpaque(conf, GCHandle.ToIntPtr(logger));
         var handle = LibRdKafkaMock.New(LibRdKafkaMock.ProducerType, conf, errstr, errSize);
         if (handle == 0)
         {
+            logger.Free();
             LibRdKafkaMock.ConfDestroy(conf);
             throw new InvalidOperationException($"rd_kafka_new failed: {Marshal.PtrToStringUTF8((nint)errstr)}");
         }
@@ -52,6 +60,7 @@ public sealed unsafe class EmbeddedBroker : IDisposable
         if (cluster == 0)
         {
             LibRdKafkaMock.Destroy(handle);
+            logger.Free();
             throw new InvalidOperationException("rd_kafka_mock_cluster_new failed");
         }
 
@@ -59,16 +68,17 @@ public sealed unsafe class EmbeddedBroker : IDisposable
         LibRdKafkaMock.MockGroupInitialRebalanceDelayMs(cluster, 0);
         var bootstraps = Marshal.PtrToStringUTF8(LibRdKafkaMock.MockClusterBootstraps(cluster))
             ?? throw new InvalidOperationException("the mock cluster reported no bootstrap servers");
-        return new EmbeddedBroker(handle, cluster, bootstraps);
+        return new EmbeddedBroker(handle, cluster, bootstraps, logger);
     }
 
-    /// <summary>Where the mock cluster's own log lines go (errors only); set it before <see cref="Start"/>.</summary>
-    public static Microsoft.Extensions.Logging.ILogger Log { get; set; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
-
     [UnmanagedCallersOnly(CallConvs = [typeof(System.Runtime.CompilerServices.CallConvCdecl)])]
-    private static void OnNativeLog(nint handle, int level, byte* facility, byte* message) =>
-        Microsoft.Extensions.Logging.LoggerExtensions.Log(Log, KafkaClients.LevelOf((Confluent.Kafka.SyslogLevel)level),
+    private static void OnNativeLog(nint handle, int level, byte* facility, byte* message)
+    {
+        nint opaque = LibRdKafkaMock.Opaque(handle);
+        if (opaque == 0 || GCHandle.FromIntPtr(opaque).Target is not Microsoft.Extensions.Logging.ILogger log) return;
+        Microsoft.Extensions.Logging.LoggerExtensions.Log(log, KafkaClients.LevelOf((Confluent.Kafka.SyslogLevel)level),
             "mock cluster {Facility}: {KafkaMessage}", Marshal.PtrToStringUTF8((nint)facility), Marshal.PtrToStringUTF8((nint)message));
+    }
 
     /// <summary>Creates a topic (AdminClient does not work against the mock; this is the way).</summary>
     public void CreateTopic(string topic, int partitions)
@@ -137,6 +147,7 @@ public sealed unsafe class EmbeddedBroker : IDisposable
         {
             if (_cluster != 0) LibRdKafkaMock.MockClusterDestroy(_cluster);
             if (_handle != 0) LibRdKafkaMock.Destroy(_handle);
+            if (_log.IsAllocated) _log.Free();
             _cluster = 0;
             _handle = 0;
         }

@@ -29,7 +29,7 @@ public sealed class EmbeddedDemo(ILoggerFactory loggers, KafkaConnectivity kafka
     {
         var clock = Stopwatch.StartNew();
         var topics = TopicNames.Default;
-        using var broker = EmbeddedBroker.Start();
+        using var broker = EmbeddedBroker.Start(log: kafka.Log);
         // One output partition: the printer's backlog is then the producer's backlog (and the output keeps packet order).
         broker.CreateTopics(TopicLayout.For(topics, pcap: options.PcapPartitions, output: 1));
         _log.LogInformation("Embedded broker at {Bootstrap}", broker.BootstrapServers);

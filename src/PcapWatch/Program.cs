@@ -45,7 +45,6 @@ if (parse.Errors.Count > 0)
     return ExitCodes.Usage;
 }
 Logging.Configure(parse.GetValue(logFormat) ?? "text", parse.GetValue(logLevel));
-PcapWatch.Kafka.EmbeddedBroker.Log = PcapWatch.Cli.Hosting.ToolLogging.Kafka.Log;
 try
 {
     // Our handler, not System.CommandLine's, reports failures: through Serilog, one line with the reason first.

@@ -26,6 +26,12 @@ internal static unsafe partial class LibRdKafkaMock
     [LibraryImport(Library, EntryPoint = "rd_kafka_conf_set_log_cb")]
     internal static partial void ConfSetLogCallback(nint conf, delegate* unmanaged[Cdecl]<nint, int, byte*, byte*, void> callback);
 
+    [LibraryImport(Library, EntryPoint = "rd_kafka_conf_set_opaque")]
+    internal static partial void ConfSetOpaque(nint conf, nint opaque);
+
+    [LibraryImport(Library, EntryPoint = "rd_kafka_opaque")]
+    internal static partial nint Opaque(nint rk);
+
     [LibraryImport(Library, EntryPoint = "rd_kafka_conf_destroy")]
     internal static partial void ConfDestroy(nint conf);
 

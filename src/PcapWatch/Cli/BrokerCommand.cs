@@ -32,7 +32,7 @@ internal static class BrokerCommand
         {
             var layout = TopicLayout.Override(TopicLayout.For(TopicNames.Default), parse.GetValue(partitions));
             using var signal = new ShutdownSignal();
-            using var broker = EmbeddedBroker.Start();
+            using var broker = EmbeddedBroker.Start(log: ToolLogging.Kafka.Log);
             broker.CreateTopics(layout);
             Console.Out.WriteLine($"bootstrap: {broker.BootstrapServers}");
             Console.Out.Flush();
