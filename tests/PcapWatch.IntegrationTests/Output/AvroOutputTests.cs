@@ -54,6 +54,10 @@ public class AvroOutputTests
         Assert.That(records.Select(r => r["P_ETH_SRC"]), Is.All.EqualTo(Alice));
         Assert.That(records.Select(r => r["C_MACADDR"]), Is.All.EqualTo(Alice));
         Assert.That(records.Select(r => r["DIRECTION"]), Is.All.Null, "src mode keeps the recipe's columns");
+        Assert.That(records.Select(r => r["ATTRIBUTION_CONTESTED"]), Is.All.Null, "not attributed by IP: the optional boolean is unset");
+        var contested = ((Avro.RecordSchema)records[0].Schema).Fields.Single(f => f.Name == "ATTRIBUTION_CONTESTED");
+        Assert.That(((Avro.UnionSchema)contested.Schema).Schemas.Select(x => x.Tag),
+            Is.EqualTo(new[] { Avro.Schema.Type.Null, Avro.Schema.Type.Boolean }), "an optional boolean in the registered schema");
         Assert.That(records.Count(r => r["P_IP_SRC"] is null), Is.EqualTo(ExpectedCounts.CapturedArpFrom(Alice)), "ARP has no IP, as in the JSON output");
 
         using (var tail = CliProcess.Start("tail", "-b", b, "--from-beginning", "--exit-at-end", "--schema-registry", registry.Url))
