@@ -8,8 +8,11 @@ public sealed record DemoOptions
     public required string PcapFile { get; init; }
     public string? ProtocolsLike { get; init; }
     public bool Json { get; init; }
-    public Join.MatchMode Match { get; init; } = Join.MatchMode.Src;
-    public Service.Attribution Attribution { get; init; } = Service.Attribution.Latest;
+    /// <summary>
+    /// The pipeline's settings (what is attributed to whom: match mode, attribution, bindings, clock), applied to the
+    /// demo's own connection and state: the same settings as <c>run</c> reads, from the same file and environment.
+    /// </summary>
+    public Func<Service.PipelineOptions, Service.PipelineOptions> Pipeline { get; init; } = o => o;
     /// <summary>One partition keeps the output in packet order; more spread a large input's load.</summary>
     public int PcapPartitions { get; init; } = 1;
     /// <summary>Unread bytes allowed per partition: well under the embedded broker's ~5 MiB retention.</summary>

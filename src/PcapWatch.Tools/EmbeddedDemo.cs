@@ -81,15 +81,13 @@ public sealed class EmbeddedDemo(ILoggerFactory loggers, KafkaConnectivity kafka
         return result;
     }
 
-    private PcapWatchPipeline NewService(string bootstrap, DemoOptions options, string stateDir) => new(new PipelineOptions
+    private PcapWatchPipeline NewService(string bootstrap, DemoOptions options, string stateDir) => new(options.Pipeline(new PipelineOptions
     {
         BootstrapServers = bootstrap,
         StateDir = stateDir,
         GroupId = "pcapwatch-demo",
-        Match = options.Match,
-        Attribution = options.Attribution,
         ConsumerProperties = LowLatencyFetch,
-    }, loggers);
+    }), loggers);
 
     /// <summary>The packets, paced by the printer's backlog, and then the wait until the pipeline has read them all.</summary>
     private PublishResult FeedPackets(RecordPublisher publisher, string topic, DemoOptions options, PcapWatchPipeline service,

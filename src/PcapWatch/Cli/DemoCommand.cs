@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PcapWatch.Cli.Configuration;
 using PcapWatch.Cli.Hosting;
 
 using PcapWatch.Tools;
@@ -39,6 +40,8 @@ internal static class DemoCommand
 
         public Option<string?> Like { get; } = CommonOptions.ProtocolsLike();
         public Option<string> Format { get; } = CommonOptions.OutputFormat();
+
+        // Declared here with their own checks (an error names the flag); bound to the same keys as run's.
         public Option<string> Match { get; } = CommonOptions.Match();
         public Option<string> Attribution { get; } = CommonOptions.Attribution();
 
@@ -52,7 +55,8 @@ internal static class DemoCommand
 
         public IEnumerable<Option> All => [Employees, Computers, Pcap, Partitions, Like, Format, Match, Attribution, Dashboard, Web.Port];
 
-        public DemoOptions Read(ParseResult parse) => new()
+        /// <summary>The flags, with the settings that decide attribution as <c>run</c> reads them (file, environment, flags).</summary>
+        public DemoOptions Read(ParseResult parse, PcapWatchSettings settings) => new()
         {
             EmployeesFile = parse.GetValue(Employees)!,
             ComputersFile = parse.GetValue(Computers)!,
@@ -60,8 +64,7 @@ internal static class DemoCommand
             PcapPartitions = Math.Max(1, parse.GetValue(Partitions)),
             ProtocolsLike = parse.GetValue(Like),
             Json = parse.GetValue(Format) == "json",
-            Match = CommonOptions.ParseMatch(parse.GetValue(Match)),
-            Attribution = CommonOptions.ParseAttribution(parse.GetValue(Attribution)),
+            Pipeline = o => PipelineOptionsFactory.Attribution(settings, o),
         };
     }
 
@@ -77,14 +80,22 @@ internal static class DemoCommand
                 "pcapwatch demo --employees samples/routed-employees.txt --computers samples/routed-computers-history.txt "
                     + "--pcap tests/Fixtures/routed-lan.json.ndjson --attribution capture-time"));
         foreach (var option in flags.All) command.Options.Add(option);
-        command.SetAction(parse => Run(parse, flags));
+        // What is attributed to whom: run's own settings and flags (--match, --attribution, the bindings' and the
+        // clock's), read from the same settings file and environment.
+        var loader = new SettingsLoader().Flag(flags.Match, nameof(PcapWatchSettings.Match))
+            .Flag(flags.Attribution, nameof(PcapWatchSettings.Attribution));
+        SettingFlags.AddTo(command, loader,
+            s => s.Attribute.Demo && s.Key is not (nameof(PcapWatchSettings.Match) or nameof(PcapWatchSettings.Attribution)));
+        command.SetAction(parse => Run(parse, flags, loader));
         return command;
     }
 
-    private static int Run(ParseResult parse, Flags flags)
+    private static int Run(ParseResult parse, Flags flags, SettingsLoader loader)
     {
+        var settings = loader.Load(parse, parse.GetValue(CommonOptions.ConfigFile));
+        AttributionSettingsValidator.ThrowIfInvalid(settings);
         using var signal = new ShutdownSignal();
-        var options = flags.Read(parse);
+        var options = flags.Read(parse, settings);
         foreach (var file in new[] { options.EmployeesFile, options.ComputersFile, options.PcapFile })
         {
             if (!File.Exists(file)) throw new InputException($"demo: no such file: {file}");

@@ -28,18 +28,18 @@ internal sealed class PcapWatchSettings
 
     [Setting("--match", "What is attributed, a comma list: src (eth.src, the recipe), dst (eth.dst), both (= src,dst), ip (also by "
         + "the side's IP address, bound to a MAC by DHCP/ARP/NDP seen in the packets; alone = src,ip). Records carry DIRECTION "
-        + "unless src alone, ATTRIBUTED_BY with ip")]
+        + "unless src alone, ATTRIBUTED_BY with ip", Demo = true)]
     [RegularExpression(Cli.CommonOptions.MatchPattern, ErrorMessage = "Match must be a comma list of src, dst, both, ip (e.g. src,ip)")]
     public string Match { get; set; } = "src";
 
     [Setting("--attribution", "latest (whoever owns the MAC when the packet is processed, the recipe's) or capture-time (whoever "
         + "owned it when the packet was captured: frame.time_epoch, else the record's timestamp; a table change is valid from "
-        + "its row's valid_from, else its record timestamp)")]
+        + "its row's valid_from, else its record timestamp)", Demo = true)]
     [AllowedValues("latest", "capture-time", ErrorMessage = "Attribution must be latest or capture-time")]
     public string Attribution { get; set; } = "latest";
 
     [Setting("--history-retention", "With --attribution capture-time: hours of table history kept (packets captured before it are "
-        + "judged as at its start, and counted)")]
+        + "judged as at its start, and counted)", Demo = true)]
     [Range(0.001, 87_600)]
     public double HistoryRetentionHours { get; set; } = 168;
 
@@ -47,27 +47,27 @@ internal sealed class PcapWatchSettings
     public string ChangelogTopic { get; set; } = TopicNames.Default.Changelog;
 
     [Setting("--dhcp-lease-cap", "With --match ip: hours a DHCP lease binds its address at most, whatever the ACK grants (an "
-        + "'infinite' lease, 0xFFFFFFFF, ends too)")]
+        + "'infinite' lease, 0xFFFFFFFF, ends too)", Demo = true)]
     [Range(0.001, 87_600)]
     public double DhcpLeaseCapHours { get; set; } = 24;
 
     [Setting("--dhcp-servers", "With --match ip: comma list of the DHCP servers whose ACKs are believed, each an IP address (the "
         + "server identifier, option 54) or a MAC (a server's or a relay's frames); '' believes the first server to answer and "
-        + "counts ACKs naming another as a rogue server's")]
+        + "counts ACKs naming another as a rogue server's", Demo = true)]
     public string DhcpServers { get; set; } = "";
 
     [Setting("--bindings-max-addresses", "With --match ip: the most IP addresses whose bindings are kept; past it the least "
-        + "recently stated are evicted (counted)")]
+        + "recently stated are evicted (counted)", Demo = true)]
     [Range(1_024, 100_000_000)]
     public int BindingsMaxAddresses { get; set; } = Bindings.IpBindings.DefaultMaxAddresses;
 
     [Setting("--binding-claims-per-minute", "With --match ip: new addresses one MAC may claim in a minute (ARP, NDP, DHCP); a MAC "
-        + "claiming more is flagged and its claims are not believed for 10 minutes")]
+        + "claiming more is flagged and its claims are not believed for 10 minutes", Demo = true)]
     [Range(1, 1_000_000)]
     public int BindingClaimsPerMinute { get; set; } = Bindings.IpBindings.DefaultClaimsPerMinute;
 
     [Setting("--max-clock-skew", "Minutes a capture time, LAST_STATED or valid_from may lie past this host's clock and still move "
-        + "a retention horizon; later times are clamped there (counted) and a later valid_from still takes effect for its own row")]
+        + "a retention horizon; later times are clamped there (counted) and a later valid_from still takes effect for its own row", Demo = true)]
     [Range(0, 525_600)]
     public double MaxClockSkewMinutes { get; set; } = 5;
 

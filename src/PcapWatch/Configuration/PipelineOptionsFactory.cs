@@ -9,22 +9,11 @@ internal static class PipelineOptionsFactory
 {
     public static PipelineOptions From(PcapWatchSettings s)
     {
-        var options = new PipelineOptions
+        var options = Attribution(s, new PipelineOptions
         {
             BootstrapServers = s.Kafka.BootstrapServers!.Trim(),
             StateDir = Path.GetFullPath(s.StateDir),
             GroupId = s.GroupId,
-            Match = CommonOptions.ParseMatch(s.Match),
-            Attribution = CommonOptions.ParseAttribution(s.Attribution),
-            HistoryRetention = TimeSpan.FromHours(s.HistoryRetentionHours),
-            DhcpLeaseCap = TimeSpan.FromHours(s.DhcpLeaseCapHours),
-            DhcpServerAddresses = DhcpServerEntries(s).Where(e => !MacAddress.TryParse(e, out _))
-                .Select(e => IpAddressKey.TryParse(e, out var a) ? a : default).ToArray(),
-            DhcpServerMacs = DhcpServerEntries(s).Select(e => MacAddress.TryParse(e, out var m) ? (MacAddress?)m : null)
-                .OfType<MacAddress>().ToArray(),
-            BindingsMaxAddresses = s.BindingsMaxAddresses,
-            BindingClaimsPerMinute = s.BindingClaimsPerMinute,
-            MaxClockSkew = TimeSpan.FromMinutes(s.MaxClockSkewMinutes),
             Topics = TopicNames.Default with { Changelog = s.ChangelogTopic, IpMacBindings = s.BindingsTopic },
             PublishChangelog = !string.IsNullOrEmpty(s.ChangelogTopic),
             ShareBindings = !string.IsNullOrEmpty(s.BindingsTopic),
@@ -38,9 +27,25 @@ internal static class PipelineOptionsFactory
             RefusedRecordTimeout = TimeSpan.FromSeconds(s.RefusedRecordTimeoutSeconds),
             OutputFormat = s.OutputFormat == "avro" ? Output.OutputFormat.Avro : Output.OutputFormat.Json,
             SchemaRegistryProperties = s.SchemaRegistry,
-        };
+        });
         return s.InstanceId is { Length: > 0 } id ? options with { InstanceId = id } : options;
     }
+
+    /// <summary>What decides who is attributed what (the settings <c>demo</c> shares with <c>run</c>), onto <paramref name="o"/>.</summary>
+    public static PipelineOptions Attribution(PcapWatchSettings s, PipelineOptions o) => o with
+    {
+        Match = CommonOptions.ParseMatch(s.Match),
+        Attribution = CommonOptions.ParseAttribution(s.Attribution),
+        HistoryRetention = TimeSpan.FromHours(s.HistoryRetentionHours),
+        DhcpLeaseCap = TimeSpan.FromHours(s.DhcpLeaseCapHours),
+        DhcpServerAddresses = DhcpServerEntries(s).Where(e => !MacAddress.TryParse(e, out _))
+            .Select(e => IpAddressKey.TryParse(e, out var a) ? a : default).ToArray(),
+        DhcpServerMacs = DhcpServerEntries(s).Select(e => MacAddress.TryParse(e, out var m) ? (MacAddress?)m : null)
+            .OfType<MacAddress>().ToArray(),
+        BindingsMaxAddresses = s.BindingsMaxAddresses,
+        BindingClaimsPerMinute = s.BindingClaimsPerMinute,
+        MaxClockSkew = TimeSpan.FromMinutes(s.MaxClockSkewMinutes),
+    };
 
     /// <summary>The entries of <c>DhcpServers</c> (checked by <see cref="RunSettingsValidator"/>).</summary>
     public static string[] DhcpServerEntries(PcapWatchSettings s) =>

@@ -23,10 +23,6 @@ internal sealed class RunSettingsValidator : IValidateOptions<PcapWatchSettings>
             SettingsLoader.RequireWritableDirectory(s.StateDir);
             SettingsLoader.ValidateClientProperties(s.Kafka);
             SettingsLoader.RefuseUnsafeKafkaSettings(s);
-            if (!Bindings.KnownDhcpServers.TryParse(PipelineOptionsFactory.DhcpServerEntries(s), out _, out var bad))
-            {
-                return ValidateOptionsResult.Fail($"DhcpServers: '{bad}' is neither an IP address nor a MAC address");
-            }
             return ValidateOptionsResult.Success;
         }
         catch (SettingsException ex)

@@ -28,10 +28,13 @@ internal static class SettingFlags
             .ToList();
     }
 
-    /// <summary>Adds one flag per setting to <paramref name="command"/>, each mapped to its key in <paramref name="loader"/>.</summary>
-    public static void AddTo(Command command, SettingsLoader loader)
+    /// <summary>
+    /// Adds one flag per setting (of those <paramref name="which"/> takes) to <paramref name="command"/>, each mapped to
+    /// its key in <paramref name="loader"/>.
+    /// </summary>
+    public static void AddTo(Command command, SettingsLoader loader, Func<Setting, bool>? which = null)
     {
-        foreach (var setting in All)
+        foreach (var setting in All.Where(which ?? (_ => true)))
         {
             var description = $"{setting.Attribute.Description} [{setting.Key}; default {(setting.Default.Length == 0 ? "''" : setting.Default)}]";
             var type = Nullable.GetUnderlyingType(setting.Property.PropertyType) ?? setting.Property.PropertyType;

@@ -28,6 +28,7 @@ internal static class PipelineHost
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<PcapWatchSettings>, RunSettingsValidator>();
         builder.Services.AddSingleton<IValidateOptions<PcapWatchSettings>, PcapWatchSettingsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<PcapWatchSettings>, AttributionSettingsValidator>();
         builder.Services.AddSingleton(services => PipelineOptionsFactory.From(services.GetRequiredService<IOptions<PcapWatchSettings>>().Value));
         builder.Services.AddOptions<HostOptions>().Configure<PipelineOptions>((host, pipeline) =>
         {

@@ -130,6 +130,46 @@ public class CliProcessTests
         Assert.That(rows, Is.All.Match(@"^Alice Example \| .*http \| "));
     }
 
+    /// <summary>
+    /// demo reads the settings file and the environment as run does: the routed uplink capture, attributed by IP only
+    /// because appsettings.json in the working directory says <c>"Match": "src,ip"</c>; a flag still wins over the file.
+    /// </summary>
+    [Test]
+    public void Demo_reads_the_settings_file_and_the_environment_like_run()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "pcapwatch-demo-settings-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "appsettings.json"), """{"Match":"src,ip","DhcpLeaseCapHours":12}""");
+            string[] routed = ["demo", "--pcap", TestData.Fixture("routed-uplink.json.ndjson"),
+                "--employees", Path.Combine(TestData.RepositoryRoot, "samples", "routed-employees.txt"),
+                "--computers", Path.Combine(TestData.RepositoryRoot, "samples", "routed-computers.txt")];
+            long byIp = RoutedFixture.Count("routed-uplink", "alice_ip_src_leased") + RoutedFixture.Count("routed-uplink", "carol_ip_src_leased");
+
+            using (var fromFile = CliProcess.StartIn(dir, null, null, routed))
+            {
+                Assert.That(fromFile.WaitForExit(Patience), Is.Zero, () => string.Join("\n", fromFile.Stderr));
+                Assert.That(fromFile.Stdout[^1], Does.StartWith($"demo: packets=96 matches={byIp} "), "Match from appsettings.json");
+            }
+            using (var flagWins = CliProcess.StartIn(dir, null, null, [.. routed, "--match", "src"]))
+            {
+                Assert.That(flagWins.WaitForExit(Patience), Is.Zero, () => string.Join("\n", flagWins.Stderr));
+                Assert.That(flagWins.Stdout[^1], Does.StartWith("demo: packets=96 matches=0 "), "--match src over the file");
+            }
+            var badServers = new Dictionary<string, string> { ["PCAPWATCH__DhcpServers"] = "not-a-server" };
+            using (var fromEnvironment = CliProcess.StartIn(dir, badServers, null, routed))
+            {
+                Assert.That(fromEnvironment.WaitForExit(Patience), Is.EqualTo(2), "a bad setting from the environment stops demo too");
+                Assert.That(fromEnvironment.Logs, Has.Some.Contains("DhcpServers: 'not-a-server' is neither an IP address nor a MAC address"));
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Test]
     public void Demo_attributes_at_capture_time_when_asked_and_to_the_owner_now_otherwise()
     {
