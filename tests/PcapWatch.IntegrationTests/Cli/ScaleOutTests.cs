@@ -67,6 +67,29 @@ public partial class ScaleOutTests(string groupProtocol)
         Assert.That(producer.Flush(Patience), Is.Zero);
     });
 
+    /// <summary>
+    /// Packets labelled <paramref name="label"/>-0, -1, … at 5,000 a second until <paramref name="until"/> completes,
+    /// then <paramref name="after"/> more; the count fed. However loaded the machine, the feed is still going when the
+    /// test says so (a minute at most, so a failed test cannot leave it running).
+    /// </summary>
+    private Task<int> FeedUntil(string label, Task until, int after) => Task.Run(() =>
+    {
+        using var producer = new ProducerBuilder<byte[]?, byte[]?>(ClientSettings.Producer(_broker.BootstrapServers)).Build();
+        int i = 0, end = 300_000;
+        for (; i < end; i++)
+        {
+            if (until.IsCompleted && end == 300_000) end = i + after;
+            producer.Produce(_topics.Pcap, new Message<byte[]?, byte[]?> { Value = TestPackets.Recipe(Mac(i % 100), $"{label}-{i}") });
+            if (i % 500 == 499)
+            {
+                producer.Flush(Patience);
+                Thread.Sleep(100);
+            }
+        }
+        Assert.That(producer.Flush(Patience), Is.Zero);
+        return i;
+    });
+
     private void WaitCommitted(params CliProcess[] runs)
     {
         try
@@ -124,7 +147,9 @@ public partial class ScaleOutTests(string groupProtocol)
         // so its kill must cause redeliveries.
         using var b = StartInstance("b", "--commit-interval", "3600", "--status-interval", "0.2");
         using var c = StartInstance("c");
-        var feeding = Feed("k", 50_000, seconds: 10);
+        // Packets keep coming until the late instance has some of its own, however long the group takes under load.
+        var enough = new TaskCompletionSource();
+        var feeding = FeedUntil("k", enough.Task, after: 5_000);
         WaitForSettledGroup(a, b, c);
         int settled = b.Events.Length;
         // b is at work: two of its status lines after the group settled, the later with more matches.
@@ -133,13 +158,16 @@ public partial class ScaleOutTests(string groupProtocol)
         Assert.That(feeding.IsCompleted, Is.False, "the packets are still coming: the kill interrupts work");
         b.Crash();
         Assert.That(b.Events.Skip(settled).Any(e => IsRevocation(e)), Is.False, "nothing of b's was committed after the group settled");
-        using var d = StartInstance("d");
-        feeding.GetAwaiter().GetResult();
+        using var d = StartInstance("d", "--status-interval", "0.2");
+        Infrastructure.Kafka.WaitUntil(() => d.Events.Any(e => LogEvents.Render(e).StartsWith("Status: ", StringComparison.Ordinal)
+            && e.Long("Packets") > 0) || d.HasExited, Patience, "the late instance consuming packets");
+        enough.SetResult();
+        int fed = feeding.GetAwaiter().GetResult();
         WaitCommitted(a, c, d);
         StopAll(a, c, d);
 
         Assert.That(PacketsOf(d), Is.GreaterThan(0), "the late instance took over partitions");
-        var expected = Enumerable.Range(0, 50_000).Where(i => i % 100 < 5).Select(i => $"k-{i}").ToHashSet();
+        var expected = Enumerable.Range(0, fed).Where(i => i % 100 < 5).Select(i => $"k-{i}").ToHashSet();
         var matched = OutputFrameTimes(out int records);
         Assert.That(expected.Except(matched), Is.Empty);
         TestContext.Out.WriteLine($"kill/join test: {expected.Count} expected matches, {records} records, duplicates={records - matched.Count}");
