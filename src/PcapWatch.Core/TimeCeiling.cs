@@ -20,11 +20,6 @@ public sealed class TimeCeiling(TimeProvider clock, TimeSpan skew)
     {
     }
 
-    /// <summary>No ceiling at all (tools reading a topic's whole history, where the newest record is not "now").</summary>
-    public static TimeCeiling None => new(TimeProvider.System, TimeSpan.MaxValue);
-
-    public TimeSpan Skew => skew;
-
     /// <summary>Times found beyond the ceiling and clamped to it.</summary>
     public long Clamped { get; private set; }
 

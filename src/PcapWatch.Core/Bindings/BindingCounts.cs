@@ -30,8 +30,4 @@ public sealed record BindingCounts
             FlaggedMacs = bindings.FlaggedMacs, TimesClamped = bindings.Ceiling.Clamped, Addresses = bindings.AddressCount,
         };
     }
-
-    public override string ToString() =>
-        $"conflicts={Conflicts} releases={Releases} evicted={Evicted} flagged_macs={FlaggedMacs} times_clamped={TimesClamped} refused="
-        + string.Join(",", Refused.Where(r => r.Value > 0).Select(r => $"{r.Key}:{r.Value}"));
 }

@@ -4,7 +4,7 @@ namespace PcapWatch.Bindings;
 
 /// <summary>
 /// How many addresses each MAC newly claimed in the current minute of capture time. A host has a handful of addresses
-/// (IPv4, link-local, a few IPv6 and their temporary successors); a MAC claiming more than <see cref="PerMinute"/> in a
+/// (IPv4, link-local, a few IPv6 and their temporary successors); a MAC claiming more than <c>perMinute</c> in a
 /// minute is a flood or a proxy, not one computer's own: it is flagged for <see cref="FlagFor"/> and its claims in that
 /// time are not believed. Memory is bounded: the counts are dropped at each new minute, and at most
 /// <see cref="MaxTracked"/> MACs are counted in one (the address cap bounds what the others can add).
@@ -18,8 +18,6 @@ internal sealed class ClaimRate(int perMinute)
     private readonly Dictionary<MacAddress, int> _counts = new();
     private readonly Dictionary<MacAddress, long> _flaggedUntil = new();
     private long _minute = long.MinValue;
-
-    public int PerMinute => perMinute;
 
     /// <summary>MACs flagged so far (each time one went over the limit).</summary>
     public long Flagged { get; private set; }

@@ -27,11 +27,11 @@ public sealed class KnownDhcpServers
     }
 
     /// <summary>Reads the setting's entries, each an IP address or a MAC; false with the first that is neither.</summary>
-    public static bool TryParse(IEnumerable<string> entries, out KnownDhcpServers servers, out string? bad)
+    public static bool TryParse(IEnumerable<string> entries, out List<IpAddressKey> addresses, out List<MacAddress> macs, out string? bad)
     {
-        var addresses = new List<IpAddressKey>();
-        var macs = new List<MacAddress>();
-        servers = new KnownDhcpServers();
+        addresses = [];
+        macs = [];
+        bad = null;
         foreach (var entry in entries)
         {
             var text = entry.Trim();
@@ -43,8 +43,6 @@ public sealed class KnownDhcpServers
                 return false;
             }
         }
-        servers = new KnownDhcpServers(addresses, macs);
-        bad = null;
         return true;
     }
 

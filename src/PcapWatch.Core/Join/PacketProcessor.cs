@@ -28,7 +28,7 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings
     public MatchMode Mode => mode;
 
     /// <summary>Whether <paramref name="mac"/> is watched (at any time kept, attributing at capture time).</summary>
-    public bool IsWatched(MacAddress mac) => history is null ? index.Contains(mac) : history.Contains(mac);
+    public bool IsWatched(MacAddress mac) => new WatchedMacGate(index, mode, bindings, history).IsWatched(mac);
 
     /// <summary>
     /// The newest capture time among the packets read past the gate so far (Unix ms; 0 before the first): with

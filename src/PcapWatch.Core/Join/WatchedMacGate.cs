@@ -30,6 +30,9 @@ internal readonly struct WatchedMacGate(WatchIndex index, MatchMode mode, IpBind
     /// <summary>Whether sides are also attributed by IP address (and bindings learned from the packets).</summary>
     public bool ByIp => bindings is not null && (mode & MatchMode.Ip) != 0;
 
+    /// <summary>Whether <paramref name="mac"/> is watched (at any time kept, attributing at capture time).</summary>
+    public bool IsWatched(MacAddress mac) => Watched.Contains(mac);
+
     /// <summary>Whether a packet with this eth.src matches.</summary>
     public bool WouldMatchSource(MacAddress mac) => JoinsSource && Watched.Contains(mac);
 
@@ -49,7 +52,6 @@ internal readonly struct WatchedMacGate(WatchIndex index, MatchMode mode, IpBind
     /// <summary>The watched owners of eth.dst, when this mode joins on it and it is not a group address.</summary>
     public bool TryGetReceivers(in PacketFields fields, long atMs, out MacAddress mac, out OwnerList owners) =>
         TryGetOwners(JoinsDestination && fields.EthDst is { IsGroup: false } dst ? dst : null, atMs, out mac, out owners);
-
 
     private bool TryGetOwners(MacAddress? candidate, long atMs, out MacAddress mac, out OwnerList owners)
     {

@@ -9,7 +9,7 @@ namespace PcapWatch.Cli.Configuration;
 internal sealed class AttributionSettingsValidator : IValidateOptions<PcapWatchSettings>
 {
     public ValidateOptionsResult Validate(string? name, PcapWatchSettings s) =>
-        Bindings.KnownDhcpServers.TryParse(PipelineOptionsFactory.DhcpServerEntries(s), out _, out var bad)
+        Bindings.KnownDhcpServers.TryParse(PipelineOptionsFactory.DhcpServerEntries(s), out _, out _, out var bad)
             ? ValidateOptionsResult.Success
             : ValidateOptionsResult.Fail($"DhcpServers: '{bad}' is neither an IP address nor a MAC address");
 

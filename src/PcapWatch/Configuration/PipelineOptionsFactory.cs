@@ -1,5 +1,4 @@
 using PcapWatch.Kafka;
-using PcapWatch.Packets;
 using PcapWatch.Service;
 
 namespace PcapWatch.Cli.Configuration;
@@ -32,22 +31,25 @@ internal static class PipelineOptionsFactory
     }
 
     /// <summary>What decides who is attributed what (the settings <c>demo</c> shares with <c>run</c>), onto <paramref name="o"/>.</summary>
-    public static PipelineOptions Attribution(PcapWatchSettings s, PipelineOptions o) => o with
+    public static PipelineOptions Attribution(PcapWatchSettings s, PipelineOptions o)
     {
-        Match = CommonOptions.ParseMatch(s.Match),
-        Attribution = CommonOptions.ParseAttribution(s.Attribution),
-        HistoryRetention = TimeSpan.FromHours(s.HistoryRetentionHours),
-        DhcpLeaseCap = TimeSpan.FromHours(s.DhcpLeaseCapHours),
-        DhcpServerAddresses = DhcpServerEntries(s).Where(e => !MacAddress.TryParse(e, out _))
-            .Select(e => IpAddressKey.TryParse(e, out var a) ? a : default).ToArray(),
-        DhcpServerMacs = DhcpServerEntries(s).Select(e => MacAddress.TryParse(e, out var m) ? (MacAddress?)m : null)
-            .OfType<MacAddress>().ToArray(),
-        BindingsMaxAddresses = s.BindingsMaxAddresses,
-        BindingClaimsPerMinute = s.BindingClaimsPerMinute,
-        MaxClockSkew = TimeSpan.FromMinutes(s.MaxClockSkewMinutes),
-    };
+        // Checked by AttributionSettingsValidator before this is called.
+        Bindings.KnownDhcpServers.TryParse(DhcpServerEntries(s), out var serverAddresses, out var serverMacs, out _);
+        return o with
+        {
+            Match = CommonOptions.ParseMatch(s.Match),
+            Attribution = CommonOptions.ParseAttribution(s.Attribution),
+            HistoryRetention = TimeSpan.FromHours(s.HistoryRetentionHours),
+            DhcpLeaseCap = TimeSpan.FromHours(s.DhcpLeaseCapHours),
+            DhcpServerAddresses = serverAddresses,
+            DhcpServerMacs = serverMacs,
+            BindingsMaxAddresses = s.BindingsMaxAddresses,
+            BindingClaimsPerMinute = s.BindingClaimsPerMinute,
+            MaxClockSkew = TimeSpan.FromMinutes(s.MaxClockSkewMinutes),
+        };
+    }
 
-    /// <summary>The entries of <c>DhcpServers</c> (checked by <see cref="RunSettingsValidator"/>).</summary>
+    /// <summary>The entries of <c>DhcpServers</c> (checked by <see cref="AttributionSettingsValidator"/>).</summary>
     public static string[] DhcpServerEntries(PcapWatchSettings s) =>
         s.DhcpServers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }
