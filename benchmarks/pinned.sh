@@ -14,9 +14,11 @@ cleanup() {
 trap cleanup EXIT
 publish() {
   dotnet publish "$1" -c Release --use-current-runtime --self-contained true -p:PublishReadyToRun=true \
-    -p:PublishReadyToRunComposite=true -o "$2" -v quiet -nologo >/dev/null
+    -p:PublishReadyToRunComposite=true -o "$2" -v quiet -nologo "${@:3}" >/dev/null
 }
-publish "$repo/src/PcapWatch/PcapWatch.csproj" "$out/pcapwatch"
+# PROGRAM_PUBLISH_ARGS: more publish arguments for the program under test only (a crossgen2 option to try, for example).
+read -r -a program_args <<< "${PROGRAM_PUBLISH_ARGS:-}"
+publish "$repo/src/PcapWatch/PcapWatch.csproj" "$out/pcapwatch" "${program_args[@]}"
 publish "$repo/benchmarks/PcapWatch.Benchmarks/PcapWatch.Benchmarks.csproj" "$out/bench"
 extra=()
 if [ -n "${BASELINE_REV:-}" ]; then

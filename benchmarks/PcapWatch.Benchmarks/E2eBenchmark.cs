@@ -63,14 +63,14 @@ internal static class E2eBenchmark
             var inPlace = Bare(broker.BootstrapServers, "inplace", packets, perf is null ? null : $"{perf}.floor.{round}");
             Console.WriteLine($"round {round}: bare consumer, values in place: {inPlace}; {busy.Next()}");
             var ours = PcapWatch(program, broker.BootstrapServers, output, expectedMatches, packets,
-                perf is null ? null : $"{perf}.{round}");
+                perf is null ? null : $"{perf}.{round}", ServiceEnvironment);
             Console.WriteLine($"round {round}: pcapwatch run:                  {ours}; {busy.Next()}");
             // --baseline-program P: another build of PcapWatch (an earlier revision, published the same way) in every round,
             // so that a change is judged against what it replaces on the same broker, minutes apart at most.
             Pass? baseline = null;
             if (BenchmarkArgs.Text(args, "--baseline-program") is { } baselineProgram)
             {
-                baseline = PcapWatch(baselineProgram, broker.BootstrapServers, output, expectedMatches, packets, null);
+                baseline = PcapWatch(baselineProgram, broker.BootstrapServers, output, expectedMatches, packets, null, null);
                 Console.WriteLine($"round {round}: baseline pcapwatch run:         {baseline}; {busy.Next()}");
             }
             done.Add(new Round(bytes, inPlace, ours) { Baseline = baseline });
@@ -217,7 +217,7 @@ internal static class E2eBenchmark
     /// process start (tables loaded, group joined) to its last match, and its steady window by its output.
     /// </summary>
     private static Pass PcapWatch(string program, string bootstrap, OutputWatermarks output, long expectedMatches, int packets,
-        string? perfData)
+        string? perfData, Dictionary<string, string>? environment)
     {
         var stateDir = Path.Combine(Path.GetTempPath(), "pcapwatch-bench-" + Guid.NewGuid().ToString("N"));
         int port = FreePort();
@@ -228,8 +228,9 @@ internal static class E2eBenchmark
                 "--metrics-port", port.ToString(CultureInfo.InvariantCulture)]);
             // --perf FILE: a CPU profile of the window (FILE.ROUND), the JIT's code named through its perf map.
             if (perfData is not null) ForPerf(start);
-            // --pcapwatch-env K=V,…: environment for the service's process (runtime knobs, JIT logs) to try against the same run.
-            foreach (var (key, value) in ServiceEnvironment ?? []) start.Environment[key] = value;
+            // --pcapwatch-env K=V,…: environment for the program's process (runtime knobs, JIT logs), not the baseline's, so
+            // that a knob is judged against the same build without it in the same rounds (BASELINE_REV=HEAD).
+            foreach (var (key, value) in environment ?? []) start.Environment[key] = value;
             var result = JoinerPass.Measure(start, output, expectedMatches, packets, new Uri($"http://127.0.0.1:{port}/metrics"), PassTimeout,
                 WarmUp, perfData);
             return new Pass(result.LastOutput, result.FirstOutput, result.Window);

@@ -54,10 +54,14 @@ internal static class MatchPrefilter
     private static bool LooksLikeAPacket(ReadOnlySpan<byte> record)
     {
         // Cut-off lines (a truncated capture, a partial write) fail the last test and are dead-lettered by the scan.
-        int first = record.IndexOfAnyExcept(" \t\r\n"u8);
-        int last = record.LastIndexOfAnyExcept(" \t\r\n"u8);
-        return first >= 0 && record[first] == (byte)'{' && record[last] == (byte)'}' && record.IndexOf("\"layers\""u8) >= 0;
+        // Scalar trims: a record has a line end around it at most, and a vector search from the end cost more to set up.
+        int first = 0, last = record.Length - 1;
+        while (first <= last && IsWhitespace(record[first])) first++;
+        while (last > first && IsWhitespace(record[last])) last--;
+        return first <= last && record[first] == (byte)'{' && record[last] == (byte)'}' && record.IndexOf("\"layers\""u8) >= 0;
     }
+
+    private static bool IsWhitespace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
 
     private static Verdict Candidates(ReadOnlySpan<byte> record, ReadOnlySpan<byte> nameEnd, in WatchedMacGate gate,
         bool source)
@@ -143,7 +147,7 @@ internal static class MatchPrefilter
 
     private static int SkipWhitespace(ReadOnlySpan<byte> record, int at)
     {
-        while (at < record.Length && record[at] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n') at++;
+        while (at < record.Length && IsWhitespace(record[at])) at++;
         return at;
     }
 }
