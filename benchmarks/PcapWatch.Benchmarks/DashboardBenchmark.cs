@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
+using PcapWatch.Broker;
 using PcapWatch.Kafka;
 
 namespace PcapWatch.Benchmarks;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using PcapWatch.Broker;
 using PcapWatch.Ingest;
 using PcapWatch.Kafka;
 

@@ -1,8 +1,9 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using PcapWatch.Kafka.Native;
+using PcapWatch.Broker.Native;
+using PcapWatch.Kafka;
 
-namespace PcapWatch.Kafka;
+namespace PcapWatch.Broker;
 
 /// <summary>
 /// A Kafka-protocol broker hosted inside this process: librdkafka's mock cluster. Any Kafka client, in this process or

@@ -1,4 +1,6 @@
-namespace PcapWatch.Kafka;
+using PcapWatch.Kafka;
+
+namespace PcapWatch.Broker;
 
 /// <summary>
 /// Every topic PcapWatch reads or writes, with a partition count: what the embedded broker creates (the `broker`

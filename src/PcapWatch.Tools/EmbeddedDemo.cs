@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using PcapWatch.Broker;
 using PcapWatch.Ingest;
 using PcapWatch.Kafka;
-
 using PcapWatch.Service;
 
 namespace PcapWatch.Tools;

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
+using PcapWatch.Kafka.Native;
 
-namespace PcapWatch.Kafka.Native;
+namespace PcapWatch.Broker.Native;
 
 /// <summary>
 /// P/Invoke surface of librdkafka's mock cluster (rdkafka_mock.h): the Kafka-protocol broker that lives inside the

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace PcapWatch.Kafka.Native;
+namespace PcapWatch.Broker.Native;
 
 /// <summary>
 /// Every signal blocked on the calling thread until disposed, so that a native thread started meanwhile starts with all

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PcapWatch.Broker;
 using PcapWatch.Cli.Hosting;
 using PcapWatch.Kafka;
 using Serilog;

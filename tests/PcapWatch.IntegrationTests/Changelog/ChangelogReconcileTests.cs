@@ -1,4 +1,5 @@
 using NUnit.Framework;
+using PcapWatch.Broker;
 using PcapWatch.Changelog;
 using PcapWatch.Index;
 using PcapWatch.IntegrationTests.Infrastructure;

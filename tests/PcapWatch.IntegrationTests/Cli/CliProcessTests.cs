@@ -1,4 +1,5 @@
 using NUnit.Framework;
+using PcapWatch.Broker;
 using PcapWatch.IntegrationTests.Infrastructure;
 using PcapWatch.Tests.Shared;
 
@@ -200,8 +201,8 @@ public class CliProcessTests
     [Test]
     public void Run_logs_a_periodic_status_line_with_rates_lag_and_tables()
     {
-        using var broker = PcapWatch.Kafka.EmbeddedBroker.Start();
-        broker.CreateTopics(PcapWatch.Kafka.TopicLayout.For(PcapWatch.Kafka.TopicNames.Default));
+        using var broker = PcapWatch.Broker.EmbeddedBroker.Start();
+        broker.CreateTopics(PcapWatch.Broker.TopicLayout.For(PcapWatch.Kafka.TopicNames.Default));
         var b = broker.BootstrapServers;
         Infrastructure.Kafka.Produce(b, "employees", [("E100", """{"key":"E100","name":"Alice","watch_flag":"YES"}""")]);
         Infrastructure.Kafka.Produce(b, "computers", [("1", $$"""{"comp_id":1,"empkey":"E100","macaddr":"{{ExpectedCounts.AliceMac}}"}""")]);
@@ -229,8 +230,8 @@ public class CliProcessTests
     [Test]
     public void Run_refuses_to_start_when_a_topic_it_writes_to_is_missing_and_names_it()
     {
-        using var broker = PcapWatch.Kafka.EmbeddedBroker.Start();
-        broker.CreateTopics(PcapWatch.Kafka.TopicLayout.For(PcapWatch.Kafka.TopicNames.Default).Where(t => t.Key != "pcap.dlq"));
+        using var broker = PcapWatch.Broker.EmbeddedBroker.Start();
+        broker.CreateTopics(PcapWatch.Broker.TopicLayout.For(PcapWatch.Kafka.TopicNames.Default).Where(t => t.Key != "pcap.dlq"));
         using var run = CliProcess.Start("run", "-b", broker.BootstrapServers, "--state-dir", Path.Combine(_scratch, "state"));
         Assert.That(run.WaitForExit(Patience), Is.EqualTo(3), "a required topic missing is a Kafka problem, not a bug");
         Assert.That(run.Logs, Has.Some.Contains($"topic 'pcap.dlq' not found on the cluster at {broker.BootstrapServers}; create it before starting"));

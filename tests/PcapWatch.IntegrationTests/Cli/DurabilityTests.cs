@@ -1,6 +1,7 @@
 using System.Text;
 using Confluent.Kafka;
 using NUnit.Framework;
+using PcapWatch.Broker;
 using PcapWatch.IntegrationTests.Infrastructure;
 using PcapWatch.Kafka;
 using PcapWatch.Tests.Shared;

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using NUnit.Framework;
+using PcapWatch.Broker;
 using PcapWatch.IntegrationTests.Infrastructure;
 using PcapWatch.Kafka;
 using KafkaTest = PcapWatch.IntegrationTests.Infrastructure.Kafka;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using NUnit.Framework;
+using PcapWatch.Broker;
 using PcapWatch.Dashboard;
 using PcapWatch.IntegrationTests.Infrastructure;
 using PcapWatch.Kafka;

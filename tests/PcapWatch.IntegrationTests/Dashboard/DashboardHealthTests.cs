@@ -1,5 +1,6 @@
 using System.Text.Json;
 using NUnit.Framework;
+using PcapWatch.Broker;
 using PcapWatch.Dashboard;
 using PcapWatch.IntegrationTests.Infrastructure;
 using PcapWatch.Kafka;

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Xml.Linq;
 using Confluent.Kafka;
 using NUnit.Framework;
+using PcapWatch.Broker;
 using PcapWatch.Dashboard;
 using PcapWatch.IntegrationTests.Infrastructure;
 using PcapWatch.Kafka;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using NUnit.Framework;
+using PcapWatch.Broker;
 using PcapWatch.Join;
 using PcapWatch.Kafka;
 using PcapWatch.Service;

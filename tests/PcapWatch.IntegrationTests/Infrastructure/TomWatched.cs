@@ -1,3 +1,4 @@
+using PcapWatch.Broker;
 using PcapWatch.Kafka;
 
 namespace PcapWatch.IntegrationTests.Infrastructure;

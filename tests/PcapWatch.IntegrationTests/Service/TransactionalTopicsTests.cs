@@ -1,4 +1,5 @@
 using NUnit.Framework;
+using PcapWatch.Broker;
 using PcapWatch.IntegrationTests.Infrastructure;
 using PcapWatch.Kafka;
 using Topics = PcapWatch.IntegrationTests.Infrastructure.Kafka;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Confluent.Kafka;
 using NUnit.Framework;
+using PcapWatch.Broker;
 using PcapWatch.IntegrationTests.Infrastructure;
 using PcapWatch.Kafka;
 using PcapWatch.Tests.Shared;

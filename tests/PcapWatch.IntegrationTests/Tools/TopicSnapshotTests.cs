@@ -1,5 +1,6 @@
 using System.Text;
 using NUnit.Framework;
+using PcapWatch.Broker;
 using PcapWatch.Kafka;
 using KafkaTest = PcapWatch.IntegrationTests.Infrastructure.Kafka;
 

@@ -13,7 +13,7 @@ public class InternalsVisibilityTests
         var production = new[]
         {
             typeof(PcapWatch.Service.PipelineOptions).Assembly, typeof(PcapWatch.Tools.WatchLookup).Assembly,
-            typeof(PcapWatch.Dashboard.DashboardServer).Assembly, typeof(PcapWatch.Kafka.EmbeddedBroker).Assembly,
+            typeof(PcapWatch.Dashboard.DashboardServer).Assembly, typeof(PcapWatch.Broker.EmbeddedBroker).Assembly,
         };
         var opened = production.SelectMany(a => a.GetCustomAttributes<InternalsVisibleToAttribute>()
                 .Select(v => (From: a.GetName().Name, To: v.AssemblyName)))
