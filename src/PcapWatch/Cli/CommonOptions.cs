@@ -77,25 +77,24 @@ internal static class CommonOptions
         return option;
     }
 
-    public static Option<string> Attribution() => new("--attribution")
+    public static Option<string> Attribution()
     {
-        Description = "Whose packet it is: latest (whoever owns the computer when the packet is processed, the recipe's) or "
-            + "capture-time (whoever owned it when the packet was captured; table rows are valid from their valid_from field, "
-            + "ISO-8601 or epoch seconds, else their record timestamp) [Attribution; default latest]",
-        DefaultValueFactory = _ => "latest",
-        CompletionSources = { "latest", "capture-time" },
-        Validators =
+        var names = Configuration.SettingValue.Names(typeof(Service.Attribution));
+        var option = new Option<string>("--attribution")
         {
-            result =>
-            {
-                var value = result.GetValueOrDefault<string>();
-                if (value is not ("latest" or "capture-time")) result.AddError($"--attribution '{value}' is not latest or capture-time");
-            },
-        },
-    };
-
-    public static Service.Attribution ParseAttribution(string? value) =>
-        value == "capture-time" ? Service.Attribution.CaptureTime : Service.Attribution.Latest;
+            Description = "Whose packet it is: latest (whoever owns the computer when the packet is processed, the recipe's) or "
+                + "capture-time (whoever owned it when the packet was captured; table rows are valid from their valid_from field, "
+                + "ISO-8601 or epoch seconds, else their record timestamp) [Attribution; default latest]",
+            DefaultValueFactory = _ => names[0],
+        };
+        option.CompletionSources.Add(names);
+        option.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string>();
+            if (!names.Contains(value)) result.AddError($"--attribution '{value}' is not {Configuration.SettingValue.Choices(typeof(Service.Attribution))}");
+        });
+        return option;
+    }
 
     /// <summary>Reads a value that matched <see cref="MatchPattern"/>; null or empty is the recipe's src.</summary>
     public static Join.MatchMode ParseMatch(string? value)

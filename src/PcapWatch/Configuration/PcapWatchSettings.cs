@@ -8,7 +8,8 @@ namespace PcapWatch.Cli.Configuration;
 /// last wins). Names are configuration keys: <c>Kafka:BootstrapServers</c> is <c>PCAPWATCH__Kafka__BootstrapServers</c>
 /// in the environment and <c>--bootstrap-servers</c> on the command line. The flags of <c>run</c> and the table in
 /// docs/operations.md are made from the <see cref="SettingAttribute"/>s below. [Range] has no ErrorMessage: the options
-/// source generator's copy of RangeAttribute ignores it and always says "The field … must be between A and B".
+/// source generator's copy of RangeAttribute ignores it and always says "The field … must be between A and B". Modes are
+/// the core's enums, written in kebab case (<see cref="SettingValueConverter"/>): binding refuses any other value.
 /// </summary>
 internal sealed class PcapWatchSettings
 {
@@ -35,8 +36,7 @@ internal sealed class PcapWatchSettings
     [Setting("--attribution", "latest (whoever owns the MAC when the packet is processed, the recipe's) or capture-time (whoever "
         + "owned it when the packet was captured: frame.time_epoch, else the record's timestamp; a table change is valid from "
         + "its row's valid_from, else its record timestamp)", Demo = true)]
-    [AllowedValues("latest", "capture-time", ErrorMessage = "Attribution must be latest or capture-time")]
-    public string Attribution { get; set; } = "latest";
+    public Service.Attribution Attribution { get; set; } = Service.Attribution.Latest;
 
     [Setting("--history-retention", "With --attribution capture-time: hours of table history kept (packets captured before it are "
         + "judged as at its start, and counted)", Demo = true)]
@@ -109,8 +109,7 @@ internal sealed class PcapWatchSettings
     public int MetricsPort { get; set; }
 
     [Setting("--output-format", "json (ksqlDB's columns) or avro (Confluent wire format; needs --schema-registry)")]
-    [AllowedValues("json", "avro", ErrorMessage = "OutputFormat must be json or avro")]
-    public string OutputFormat { get; set; } = "json";
+    public Output.OutputFormat OutputFormat { get; set; } = Output.OutputFormat.Json;
 
     /// <summary>
     /// Run with client properties that void a guarantee (auto commit, no idempotence, acks below all, read_uncommitted,

@@ -24,7 +24,7 @@ internal static class PipelineOptionsFactory
             ShutdownTimeout = TimeSpan.FromSeconds(s.ShutdownTimeoutSeconds),
             StartupTimeout = s.StartupTimeoutSeconds > 0 ? TimeSpan.FromSeconds(s.StartupTimeoutSeconds) : null,
             RefusedRecordTimeout = TimeSpan.FromSeconds(s.RefusedRecordTimeoutSeconds),
-            OutputFormat = s.OutputFormat == "avro" ? Output.OutputFormat.Avro : Output.OutputFormat.Json,
+            OutputFormat = s.OutputFormat,
             SchemaRegistryProperties = s.SchemaRegistry,
         });
         return s.InstanceId is { Length: > 0 } id ? options with { InstanceId = id } : options;
@@ -38,7 +38,7 @@ internal static class PipelineOptionsFactory
         return o with
         {
             Match = CommonOptions.ParseMatch(s.Match),
-            Attribution = CommonOptions.ParseAttribution(s.Attribution),
+            Attribution = s.Attribution,
             HistoryRetention = TimeSpan.FromHours(s.HistoryRetentionHours),
             DhcpLeaseCap = TimeSpan.FromHours(s.DhcpLeaseCapHours),
             DhcpServerAddresses = serverAddresses,

@@ -14,7 +14,7 @@ internal sealed class RunSettingsValidator : IValidateOptions<PcapWatchSettings>
         try
         {
             SettingsLoader.RequireBootstrap(s);
-            if (s.OutputFormat == "avro" && !s.SchemaRegistry.ContainsKey(SettingsLoader.SchemaRegistryUrlKey))
+            if (s.OutputFormat == Output.OutputFormat.Avro && !s.SchemaRegistry.ContainsKey(SettingsLoader.SchemaRegistryUrlKey))
             {
                 return ValidateOptionsResult.Fail("OutputFormat avro needs a Schema Registry: pass --schema-registry URL or set SchemaRegistry:"
                     + SettingsLoader.SchemaRegistryUrlKey);

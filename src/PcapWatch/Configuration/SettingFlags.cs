@@ -5,7 +5,10 @@ using System.Reflection;
 
 namespace PcapWatch.Cli.Configuration;
 
-/// <summary>The flags and the documentation table made from the <see cref="SettingAttribute"/>s of <see cref="PcapWatchSettings"/>.</summary>
+/// <summary>
+/// The flags and the documentation table made from the <see cref="SettingAttribute"/>s of <see cref="PcapWatchSettings"/>.
+/// A mode's flag takes its kebab-case names; the binder turns the text into the enum, as from the file or the environment.
+/// </summary>
 internal static class SettingFlags
 {
     public sealed record Setting(PropertyInfo Property, SettingAttribute Attribute, string Default, string[]? Allowed)
@@ -21,12 +24,16 @@ internal static class SettingFlags
         return typeof(PcapWatchSettings).GetProperties()
             .Select(p => (Property: p, Attribute: p.GetCustomAttribute<SettingAttribute>()))
             .Where(p => p.Attribute is not null)
-            .Select(p => new Setting(p.Property, p.Attribute!,
-                p.Attribute!.DefaultText ?? Convert.ToString(p.Property.GetValue(defaults), CultureInfo.InvariantCulture) ?? "",
-                p.Property.GetCustomAttribute<AllowedValuesAttribute>()?.Values
-                    .Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)!).ToArray()))
+            .Select(p => new Setting(p.Property, p.Attribute!, p.Attribute!.DefaultText ?? Text(p.Property.GetValue(defaults)), Allowed(p.Property)))
             .ToList();
     }
+
+    private static string Text(object? value) =>
+        value is Enum mode ? SettingValue.Name(mode) : Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
+
+    private static string[]? Allowed(PropertyInfo property) => property.PropertyType.IsEnum
+        ? SettingValue.Names(property.PropertyType)
+        : property.GetCustomAttribute<AllowedValuesAttribute>()?.Values.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)!).ToArray();
 
     /// <summary>
     /// Adds one flag per setting (of those <paramref name="which"/> takes) to <paramref name="command"/>, each mapped to
@@ -40,7 +47,7 @@ internal static class SettingFlags
             var type = Nullable.GetUnderlyingType(setting.Property.PropertyType) ?? setting.Property.PropertyType;
             if (type == typeof(double)) Add(command, loader, new Option<double>(setting.Attribute.Flag) { Description = description }, setting);
             else if (type == typeof(int)) Add(command, loader, new Option<int>(setting.Attribute.Flag) { Description = description }, setting);
-            else if (type == typeof(string))
+            else if (type == typeof(string) || type.IsEnum)
             {
                 var option = new Option<string>(setting.Attribute.Flag) { Description = description };
                 if (setting.Allowed is { } allowed) option.AcceptOnlyFromAmong(allowed);

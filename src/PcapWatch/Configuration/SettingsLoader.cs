@@ -76,6 +76,7 @@ internal sealed class SettingsLoader
     /// cref="SettingsException"/>.</summary>
     public static void Bind(IConfiguration configuration, PcapWatchSettings settings)
     {
+        SettingValueConverter.Register();
         try
         {
             configuration.Bind(settings, o => o.ErrorOnUnknownConfiguration = true);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using NUnit.Framework;
 using PcapWatch.Cli.Configuration;
 
@@ -37,7 +38,6 @@ public class SettingsTableTests
 
     [TestCase("Match", "sideways", "Match must be a comma list of src, dst, both, ip")]
     [TestCase("Match", "src,,ip", "Match must be a comma list of src, dst, both, ip")]
-    [TestCase("OutputFormat", "xml", "OutputFormat must be json or avro")]
     [TestCase("GroupId", "", "GroupId must not be empty")]
     public void The_generated_validator_checks_the_annotations(string property, string value, string message)
     {
@@ -46,6 +46,27 @@ public class SettingsTableTests
         var result = new PcapWatchSettingsValidator().Validate(null, settings);
         Assert.That(result.Failed, Is.True);
         Assert.That(result.FailureMessage, Does.Contain(message));
+    }
+
+    /// <summary>A mode is the core's enum: a value outside its names is refused by the binding, with what is allowed.</summary>
+    [TestCase("OutputFormat", "xml", "OutputFormat must be json or avro")]
+    [TestCase("Attribution", "Latest", "Attribution must be latest or capture-time")]
+    public void A_mode_outside_its_names_is_refused_when_bound(string key, string value, string message)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new(key, value)]).Build();
+        var refused = Assert.Throws<SettingsException>(() => SettingsLoader.Bind(configuration, new PcapWatchSettings()));
+        Assert.That(refused!.Message, Does.Contain(message));
+    }
+
+    [TestCase("Attribution", "capture-time")]
+    [TestCase("OutputFormat", "avro")]
+    public void A_mode_binds_from_its_kebab_case_name_and_is_shown_in_it(string key, string value)
+    {
+        var settings = new PcapWatchSettings();
+        SettingsLoader.Bind(new ConfigurationBuilder().AddInMemoryCollection([new(key, value)]).Build(), settings);
+        var bound = typeof(PcapWatchSettings).GetProperty(key)!.GetValue(settings)!;
+        Assert.That(SettingValue.Name(bound), Is.EqualTo(value));
+        Assert.That(SettingFlags.All.Single(s => s.Key == key).Allowed, Does.Contain(value));
     }
 
     [Test]
