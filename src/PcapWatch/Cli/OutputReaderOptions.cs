@@ -14,7 +14,7 @@ internal sealed class OutputReaderOptions
     public OutputReaderOptions()
     {
         _loader = new SettingsLoader().Flag(Bootstrap, "Kafka:BootstrapServers").KafkaFlag(Kafka)
-            .Flag(SchemaRegistry, "SchemaRegistry:" + SettingsLoader.SchemaRegistryUrlKey);
+            .Flag(SchemaRegistry, "SchemaRegistry:" + SettingsChecks.SchemaRegistryUrlKey);
     }
 
     public Option<string> Bootstrap { get; } = CommonOptions.BootstrapServers();
@@ -34,9 +34,9 @@ internal sealed class OutputReaderOptions
     public (PcapWatchSettings Settings, string Servers, TimeSpan Timeout) Load(ParseResult parse)
     {
         var settings = _loader.Load(parse, parse.GetValue(CommonOptions.ConfigFile));
-        var servers = SettingsLoader.RequireBootstrap(settings);
-        SettingsLoader.ValidateSchemaRegistry(settings.SchemaRegistry);
-        SettingsLoader.RefuseUnsafeKafkaSettings(settings);
+        var servers = SettingsChecks.RequireBootstrap(settings);
+        SettingsChecks.ThrowIfFailed(SettingsChecks.SchemaRegistry(settings.SchemaRegistry));
+        SettingsChecks.RefuseUnsafeKafkaSettings(settings, Hosting.ToolLogging.Loggers.CreateLogger("settings"));
         return (settings, servers, CommonOptions.TimeoutOf(parse, Timeout));
     }
 }

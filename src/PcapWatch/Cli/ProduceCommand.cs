@@ -70,8 +70,8 @@ internal static class ProduceCommand
     private static int Run(ParseResult parse, Flags flags, SettingsLoader loader)
     {
         var settings = loader.Load(parse, parse.GetValue(CommonOptions.ConfigFile));
-        var servers = SettingsLoader.RequireBootstrap(settings);
-        SettingsLoader.RefuseUnsafeKafkaSettings(settings);
+        var servers = SettingsChecks.RequireBootstrap(settings);
+        SettingsChecks.RefuseUnsafeKafkaSettings(settings, Hosting.ToolLogging.Loggers.CreateLogger("settings"));
         var wait = CommonOptions.TimeoutOf(parse, flags.Timeout);
         using var signal = new ShutdownSignal();
         string path = parse.GetValue(flags.File)!;

@@ -25,7 +25,7 @@ internal static class RunCommand
             bootstrap, kafka, schemaRegistry,
         };
         var loader = new SettingsLoader()
-            .Flag(bootstrap, "Kafka:BootstrapServers").Flag(schemaRegistry, "SchemaRegistry:" + SettingsLoader.SchemaRegistryUrlKey)
+            .Flag(bootstrap, "Kafka:BootstrapServers").Flag(schemaRegistry, "SchemaRegistry:" + SettingsChecks.SchemaRegistryUrlKey)
             .KafkaFlag(kafka);
         SettingFlags.AddTo(command, loader);
         command.SetAction(parse =>
