@@ -35,7 +35,6 @@ public static class KafkaClients
     public static ConsumerBuilder<TKey, TValue> ConsumerBuilder<TKey, TValue>(ConsumerConfig config, KafkaConnectivity? kafka = null)
     {
         var sink = kafka ?? new KafkaConnectivity();
-        WithStatistics(config);
         return new ConsumerBuilder<TKey, TValue>(config)
             .SetLogHandler((_, message) => sink.OnLog(message.Name, message))
             .SetErrorHandler((client, error) => sink.OnError(client.Name, error))
@@ -45,24 +44,17 @@ public static class KafkaClients
     public static ProducerBuilder<TKey, TValue> ProducerBuilder<TKey, TValue>(ProducerConfig config, KafkaConnectivity? kafka = null)
     {
         var sink = kafka ?? new KafkaConnectivity();
-        WithStatistics(config);
         return new ProducerBuilder<TKey, TValue>(config)
             .SetLogHandler((_, message) => sink.OnLog(message.Name, message))
             .SetErrorHandler((client, error) => sink.OnError(client.Name, error))
             .SetStatisticsHandler((_, json) => sink.OnStatistics(json));
     }
 
-    /// <summary>
-    /// A manually assigned reader (no group, no commits): tables, tools, checks. Readers tell records apart by topic
-    /// and keep headers for dead letters, so they marshal every field whatever the settings say (a narrower
-    /// <c>dotnet.consumer.consume.result.fields</c> is for the pcap consumer).
-    /// </summary>
+    /// <summary>A manually assigned reader (<see cref="ClientSettings.Reader"/>).</summary>
     public static IConsumer<byte[]?, byte[]?> Reader(string bootstrapServers, IReadOnlyDictionary<string, string>? properties,
         KafkaConnectivity? kafka = null)
     {
-        var config = ClientSettings.Consumer(bootstrapServers, null, properties);
-        config.ConsumeResultFields = "all";
-        return ConsumerBuilder<byte[]?, byte[]?>(config, kafka).Build();
+        return ConsumerBuilder<byte[]?, byte[]?>(ClientSettings.Reader(bootstrapServers, properties), kafka).Build();
     }
 
     /// <summary>librdkafka's syslog levels, mapped: errors stay errors, its notices and info are detail.</summary>
@@ -74,8 +66,4 @@ public static class KafkaClients
         SyslogLevel.Info => LogLevel.Debug,
         _ => LogLevel.Trace,
     };
-
-    // Statistics tell when a lost broker is back (librdkafka logs nothing then); a user's own interval is kept.
-    private static void WithStatistics(ClientConfig config) =>
-        config.StatisticsIntervalMs ??= KafkaConnectivity.StatisticsIntervalMs;
 }

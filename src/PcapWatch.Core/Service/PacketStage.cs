@@ -66,12 +66,15 @@ public sealed class PacketStage : IPacketStage, IDisposable
         _decider = decider;
         _topics = options.Topics;
         _progress = progress;
-        var config = PcapConsumerSettings.For(options);
-        _committer = new PacketCommitter(_topics.Pcap, output.Commits, output.Deliveries, progress, PcapConsumerSettings.FlushBudget(config), log);
+        var config = ClientSettings.GroupMember(options.BootstrapServers, options.GroupId, options.ConsumerProperties);
+        _committer = new PacketCommitter(_topics.Pcap, output.Commits, output.Deliveries, progress, FlushBudgetOf(config), log);
         _consumer = BuildConsumer(config, kafka);
         _committer.CommitFor(_consumer);
         _records = new NativeRecordBatch(_consumer);
     }
+
+    /// <summary>How long a flush between polls may wait: it must leave the group in no doubt that this member is alive.</summary>
+    private static TimeSpan FlushBudgetOf(ConsumerConfig config) => TimeSpan.FromMilliseconds(Math.Min(10_000, config.MaxPollIntervalMs!.Value / 3));
 
     private IConsumer<Ignore, Ignore> BuildConsumer(ConsumerConfig config, KafkaConnectivity kafka)
     {

@@ -91,7 +91,8 @@ internal static class CommonOptions
         option.Validators.Add(result =>
         {
             var value = result.GetValueOrDefault<string>();
-            if (!names.Contains(value)) result.AddError($"--attribution '{value}' is not {Configuration.SettingValue.Choices(typeof(Service.Attribution))}");
+            var choices = Configuration.SettingValue.Choices(typeof(Service.Attribution));
+            if (!names.Contains(value)) result.AddError($"--attribution '{value}' is not {choices}");
         });
         return option;
     }
