@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using PcapWatch.Kafka;
 using PcapWatch.Tools;
@@ -11,8 +12,9 @@ using PcapWatch.Tools;
 namespace PcapWatch.Dashboard;
 
 /// <summary>
-/// <c>pcapwatch dashboard</c>: waits for Kafka, starts reading the topics, then serves the page on Kestrel. Runs until
-/// stopped; a failure of the topic reader (a setting, not a record: records are skipped) stops it with that error.
+/// <c>pcapwatch dashboard</c>: waits for Kafka, then serves the page on Kestrel, a <c>WebApplication</c> whose topic
+/// reader and metrics probe are its hosted services. Runs until stopped; a failure of the topic reader (a setting, not a
+/// record: records are skipped) stops it with that error.
 /// </summary>
 public sealed class DashboardServer : IAsyncDisposable
 {
@@ -20,14 +22,11 @@ public sealed class DashboardServer : IAsyncDisposable
     private readonly TopicFollower _follower;
     private readonly MetricsProbe _metrics;
     private readonly MatchValueDecoder _decoder;
-    private readonly CancellationTokenSource _stop;
     private readonly Task _reading;
-    private readonly Task _probing;
 
-    private DashboardServer(WebApplication app, TopicFollower follower, MetricsProbe metrics, MatchValueDecoder decoder,
-        CancellationTokenSource stop, Task reading, Task probing)
+    private DashboardServer(WebApplication app, TopicFollower follower, MetricsProbe metrics, MatchValueDecoder decoder, Task reading)
     {
-        (_app, _follower, _metrics, _decoder, _stop, _reading, _probing) = (app, follower, metrics, decoder, stop, reading, probing);
+        (_app, _follower, _metrics, _decoder, _reading) = (app, follower, metrics, decoder, reading);
     }
 
     /// <summary>Where the page is (the bound port, also when 0 was asked for).</summary>
@@ -49,17 +48,23 @@ public sealed class DashboardServer : IAsyncDisposable
         var decoder = new MatchValueDecoder(options.SchemaRegistry);
         TopicFollower? follower = null;
         var metrics = new MetricsProbe(options.MetricsUrls, options.MetricsInterval, log);
-        var stop = new CancellationTokenSource();
         try
         {
             follower = new TopicFollower(options, state, decoder, log, new KafkaConnectivity(loggers.CreateLogger("librdkafka")), cancel);
             var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
             builder.Services.AddRoutingCore();
+            builder.Services.AddSingleton(new TopicReaderService(follower));
+            builder.Services.AddHostedService(services => services.GetRequiredService<TopicReaderService>());
+            builder.Services.AddHostedService(_ => new MetricsProbeService(metrics));
+            // A reader that cannot go on: RunUntilAsync rethrows its reason to whoever runs the page, who stops it.
+            builder.Services.Configure<HostOptions>(h => h.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore);
             // Through the loggers the page was given, like the rest; the framework's per-request lines only when something
             // goes wrong.
             builder.Logging.ClearProviders().AddProvider(new ForwardingLoggerProvider(loggers))
                 .AddFilter<ForwardingLoggerProvider>("Microsoft.AspNetCore", LogLevel.Warning)
-                .AddFilter<ForwardingLoggerProvider>("Microsoft.Hosting", LogLevel.Warning);
+                .AddFilter<ForwardingLoggerProvider>("Microsoft.Hosting", LogLevel.Warning)
+                // The host's own line when a hosted service faults: the reader's failure is said once, by RunUntilAsync.
+                .AddFilter<ForwardingLoggerProvider>("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
             builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
             {
                 k.AddServerHeader = false;
@@ -71,11 +76,9 @@ public sealed class DashboardServer : IAsyncDisposable
             app.UseRouting();
             DashboardEndpoints.Map(app, state, metrics, options.StreamInterval);
 
-            var reader = follower;
-            var reading = Task.Factory.StartNew(() => reader.Run(stop.Token), TaskCreationOptions.LongRunning);
-            var probing = metrics.RunAsync(stop.Token);
             await app.StartAsync(cancel);
-            var server = new DashboardServer(app, follower, metrics, decoder, stop, reading, probing);
+            var reading = app.Services.GetRequiredService<TopicReaderService>().ExecuteTask!;
+            var server = new DashboardServer(app, follower, metrics, decoder, reading);
             var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             server.Address = new Uri(bound.EndsWith('/') ? bound : bound + "/");
             log.LogInformation("Dashboard on {Address} (reading {Output} and {Changelog} at {Bootstrap}{Auth})", server.Address,
@@ -85,11 +88,9 @@ public sealed class DashboardServer : IAsyncDisposable
         }
         catch
         {
-            stop.Cancel();
             follower?.Dispose();
             metrics.Dispose();
             decoder.Dispose();
-            stop.Dispose();
             throw;
         }
     }
@@ -102,29 +103,13 @@ public sealed class DashboardServer : IAsyncDisposable
         if (_reading.IsFaulted) await _reading;
     }
 
+    /// <summary>Stops the page and its hosted services (the host waits for them), then lets go of the clients.</summary>
     public async ValueTask DisposeAsync()
     {
-        _stop.Cancel();
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
-        try
-        {
-            await _reading;
-        }
-        catch (Exception) when (_reading.IsFaulted)
-        {
-            // Already reported by RunUntilAsync to whoever waited on it.
-        }
-        try
-        {
-            await _probing;
-        }
-        catch (OperationCanceledException)
-        {
-        }
         _follower.Dispose();
         _metrics.Dispose();
         _decoder.Dispose();
-        _stop.Dispose();
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using PcapWatch.Cli.Configuration;
 using PcapWatch.Cli.Hosting;
 
+using PcapWatch.Demo;
 using PcapWatch.Tools;
 
 namespace PcapWatch.Cli;

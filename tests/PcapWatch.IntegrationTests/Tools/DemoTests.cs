@@ -1,8 +1,8 @@
 using System.Text;
 using NUnit.Framework;
+using PcapWatch.Demo;
 using PcapWatch.Service;
 using PcapWatch.Tests.Shared;
-
 using PcapWatch.Tools;
 
 namespace PcapWatch.IntegrationTests.Tools;

@@ -55,6 +55,14 @@ public class DependencyRulesTests
     }
 
     [Test]
+    public void The_tools_ship_no_broker()
+    {
+        // tail, report and who read a real cluster's topics: the embedded broker belongs to the demo, tests and benchmarks.
+        var references = typeof(PcapWatch.Tools.WatchLookup).Assembly.GetReferencedAssemblies().Select(a => a.Name);
+        Assert.That(references, Has.None.EqualTo(typeof(PcapWatch.Broker.EmbeddedBroker).Assembly.GetName().Name));
+    }
+
+    [Test]
     public void Every_stage_exists()
     {
         var namespaces = typeof(RecordLimits).Assembly.GetTypes().Select(t => t.Namespace).Distinct().ToHashSet();

@@ -14,6 +14,7 @@ public class InternalsVisibilityTests
         {
             typeof(PcapWatch.Service.PipelineOptions).Assembly, typeof(PcapWatch.Tools.WatchLookup).Assembly,
             typeof(PcapWatch.Dashboard.DashboardServer).Assembly, typeof(PcapWatch.Broker.EmbeddedBroker).Assembly,
+            typeof(PcapWatch.Demo.EmbeddedDemo).Assembly,
         };
         var opened = production.SelectMany(a => a.GetCustomAttributes<InternalsVisibleToAttribute>()
                 .Select(v => (From: a.GetName().Name, To: v.AssemblyName)))

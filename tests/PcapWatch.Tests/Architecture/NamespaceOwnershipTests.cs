@@ -15,6 +15,7 @@ public class NamespaceOwnershipTests
         {
             typeof(PcapWatch.Service.PipelineOptions).Assembly, typeof(PcapWatch.Tools.WatchLookup).Assembly,
             typeof(PcapWatch.Dashboard.DashboardServer).Assembly, typeof(PcapWatch.Broker.EmbeddedBroker).Assembly,
+            typeof(PcapWatch.Demo.EmbeddedDemo).Assembly,
         };
         var shared = production
             .SelectMany(a => a.GetTypes().Where(IsDeclared).Select(t => (Namespace: t.Namespace!, Assembly: a.GetName().Name)))

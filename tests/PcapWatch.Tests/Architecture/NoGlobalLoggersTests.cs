@@ -12,7 +12,10 @@ namespace PcapWatch.Tests.Architecture;
 /// </summary>
 public class NoGlobalLoggersTests
 {
-    private static readonly Assembly[] Edges = [typeof(PcapWatch.Tools.WatchLookup).Assembly, typeof(PcapWatch.Dashboard.DashboardServer).Assembly];
+    private static readonly Assembly[] Edges =
+    [
+        typeof(PcapWatch.Tools.WatchLookup).Assembly, typeof(PcapWatch.Dashboard.DashboardServer).Assembly, typeof(PcapWatch.Demo.EmbeddedDemo).Assembly,
+    ];
 
     [Test]
     public void The_tools_and_the_page_reference_no_serilog()

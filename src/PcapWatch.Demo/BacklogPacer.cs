@@ -1,7 +1,7 @@
 using PcapWatch.Ingest;
 using PcapWatch.Service;
 
-namespace PcapWatch.Tools;
+namespace PcapWatch.Demo;
 
 /// <summary>
 /// Paces a producer to a pipeline running beside it, so the embedded broker (which keeps only the newest ~5 MiB of

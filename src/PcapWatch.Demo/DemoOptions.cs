@@ -1,4 +1,4 @@
-namespace PcapWatch.Tools;
+namespace PcapWatch.Demo;
 
 /// <summary>Inputs of a demo run: table files in kcat -K: layout and a packet file in any tshark shape.</summary>
 public sealed record DemoOptions

@@ -4,8 +4,9 @@ using PcapWatch.Broker;
 using PcapWatch.Ingest;
 using PcapWatch.Kafka;
 using PcapWatch.Service;
+using PcapWatch.Tools;
 
-namespace PcapWatch.Tools;
+namespace PcapWatch.Demo;
 
 /// <summary>
 /// Everything in one process: the embedded broker, the tables and packets from files, the service, and a reader of the
