@@ -1,4 +1,6 @@
 namespace PcapWatch;
 
-/// <summary>Why a record was dead-lettered: a stable code (header, counters, alerts) and a detail for a person.</summary>
+/// <summary>
+/// Why a record was dead-lettered: a stable code (header, counters, alerts) and a detail for a person.
+/// </summary>
 public readonly record struct Rejection(string Code, string Detail);

@@ -2,8 +2,8 @@ namespace PcapWatch;
 
 /// <summary>
 /// The reason codes a record can be dead-lettered with. pcap records: empty, too_large, invalid_json, too_deep,
-/// invalid_escape, invalid_utf8, not_a_packet, match_too_large, processing_error. Table rows: the same JSON codes, plus not_an_object,
-/// no_key, bad_key and bad_field.
+/// invalid_escape, invalid_utf8, not_a_packet, match_too_large, processing_error. Table rows: the same JSON codes, plus
+/// not_an_object, no_key, bad_key and bad_field.
 /// </summary>
 public static class RejectionCodes
 {

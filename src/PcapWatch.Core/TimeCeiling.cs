@@ -4,8 +4,8 @@ namespace PcapWatch;
 /// The latest time a record may claim for the purpose of moving a retention horizon: the wall clock plus a skew
 /// (sensors' clocks run a little ahead). A capture time, a <c>LAST_STATED</c> or a <c>valid_from</c> is written by
 /// whoever writes the record; one stamped years ahead would otherwise move a horizon there and make every other binding
-/// or row version look expired. Times beyond the ceiling are clamped to it where they would move a horizon, and counted.
-/// Owned by one thread (the pipeline's, or a tool's).
+/// or row version look expired. Times beyond the ceiling are clamped to it where they would move a horizon, and
+/// counted. Owned by one thread (the pipeline's, or a tool's).
 /// </summary>
 public sealed class TimeCeiling(TimeProvider clock, TimeSpan skew)
 {

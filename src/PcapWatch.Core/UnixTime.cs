@@ -14,14 +14,20 @@ public static class UnixTime
     /// <summary>9999-12-31T23:59:59.999Z, the latest a <see cref="DateTimeOffset"/> can say.</summary>
     public static readonly long MaxMs = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
 
-    /// <summary>The time <paramref name="unixMs"/> says, clamped to what a <see cref="DateTimeOffset"/> can hold.</summary>
+    /// <summary>
+    /// The time <paramref name="unixMs"/> says, clamped to what a <see cref="DateTimeOffset"/> can hold.
+    /// </summary>
     public static DateTimeOffset ToDateTimeOffset(long unixMs) =>
         DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(unixMs, MinMs, MaxMs));
 
-    /// <summary>Whether <paramref name="unixMs"/> can be said as a <see cref="DateTimeOffset"/> without clamping.</summary>
+    /// <summary>
+    /// Whether <paramref name="unixMs"/> can be said as a <see cref="DateTimeOffset"/> without clamping.
+    /// </summary>
     public static bool IsRepresentable(long unixMs) => unixMs >= MinMs && unixMs <= MaxMs;
 
-    /// <summary><paramref name="a"/> + <paramref name="b"/>, held at <see cref="long.MinValue"/> or <see cref="long.MaxValue"/>.</summary>
+    /// <summary>
+    /// <paramref name="a"/> + <paramref name="b"/>, held at <see cref="long.MinValue"/> or <see cref="long.MaxValue"/>.
+    /// </summary>
     public static long SaturatingAdd(long a, long b)
     {
         long sum = unchecked(a + b);
@@ -30,7 +36,9 @@ public static class UnixTime
         return sum;
     }
 
-    /// <summary><paramref name="a"/> − <paramref name="b"/>, held at <see cref="long.MinValue"/> or <see cref="long.MaxValue"/>.</summary>
+    /// <summary>
+    /// <paramref name="a"/> − <paramref name="b"/>, held at <see cref="long.MinValue"/> or <see cref="long.MaxValue"/>.
+    /// </summary>
     public static long SaturatingSubtract(long a, long b)
     {
         long difference = unchecked(a - b);
@@ -38,6 +46,8 @@ public static class UnixTime
         return difference;
     }
 
-    /// <summary>Milliseconds of <paramref name="span"/>, <see cref="long.MaxValue"/> for <see cref="TimeSpan.MaxValue"/>.</summary>
+    /// <summary>
+    /// Milliseconds of <paramref name="span"/>, <see cref="long.MaxValue"/> for <see cref="TimeSpan.MaxValue"/>.
+    /// </summary>
     public static long Milliseconds(TimeSpan span) => span == TimeSpan.MaxValue ? long.MaxValue : (long)span.TotalMilliseconds;
 }

@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Http;
 
 namespace PcapWatch.Dashboard;
 
-/// <summary>The page, its script and style, and the read-only API the page (and anyone with credentials) uses.</summary>
+/// <summary>
+/// The page, its script and style, and the read-only API the page (and anyone with credentials) uses.
+/// </summary>
 internal static class DashboardEndpoints
 {
     private const int MaxFeedItems = 200;
@@ -38,7 +40,8 @@ internal static class DashboardEndpoints
             return Results.Json(new FeedBatch(items, 0, items.Count > 0 ? items[0].Seq : state.Feed.LastSeq));
         });
 
-        // A stream never ends by itself: stopping the dashboard must end it, or Kestrel would wait out its shutdown timeout.
+        // A stream never ends by itself: stopping the dashboard must end it, or Kestrel would wait out its shutdown
+        // timeout.
         var stopping = app.Lifetime.ApplicationStopping;
         app.MapGet("/api/matches/stream", (string? employee, string? like, long? after, CancellationToken cancel) =>
             TypedResults.ServerSentEvents(Stream(state, new FeedFilter(employee, like), after, streamInterval,
@@ -89,7 +92,10 @@ internal static class DashboardEndpoints
 
     private enum Wake { Arrived, Heartbeat, Ended }
 
-    /// <summary>Waits for a match after <paramref name="seq"/>, the heartbeat, or the end of the stream (client gone, dashboard stopping).</summary>
+    /// <summary>
+    /// Waits for a match after <paramref name="seq"/>, the heartbeat, or the end of the stream (client gone, dashboard
+    /// stopping).
+    /// </summary>
     private static async Task<Wake> WaitAsync(DashboardState state, long seq, CancellationToken cancel)
     {
         using var beat = CancellationTokenSource.CreateLinkedTokenSource(cancel);

@@ -31,6 +31,8 @@ public sealed record DashboardOptions
     /// <summary>Matches kept for the live feed (newest first); older ones are only in the charts.</summary>
     public int FeedCapacity { get; init; } = 1000;
 
-    /// <summary>The live feed sends at most one update per client per interval, so 10,000 matches/s stay a few events/s.</summary>
+    /// <summary>
+    /// The live feed sends at most one update per client per interval, so 10,000 matches/s stay a few events/s.
+    /// </summary>
     public TimeSpan StreamInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 }

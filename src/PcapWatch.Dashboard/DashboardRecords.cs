@@ -14,7 +14,9 @@ internal sealed class DashboardRecords(DashboardState state, MatchValueDecoder d
 {
     public UnreadableRecords Unreadable { get; } = new();
 
-    /// <summary>An output record's columns; null for any other topic's record, a null value, or one that is unreadable.</summary>
+    /// <summary>
+    /// An output record's columns; null for any other topic's record, a null value, or one that is unreadable.
+    /// </summary>
     public MatchRecord? Decode(ConsumeResult<byte[]?, byte[]?> record)
     {
         if (record.Topic != topics.Output) return null;
@@ -28,7 +30,9 @@ internal sealed class DashboardRecords(DashboardState state, MatchValueDecoder d
         return match;
     }
 
-    /// <summary>Applies a batch of records, each with what <see cref="Decode"/> made of it, under the state's lock.</summary>
+    /// <summary>
+    /// Applies a batch of records, each with what <see cref="Decode"/> made of it, under the state's lock.
+    /// </summary>
     public void Apply(List<(ConsumeResult<byte[]?, byte[]?> Record, MatchRecord? Match)> batch)
     {
         lock (state.Sync)

@@ -13,8 +13,8 @@ namespace PcapWatch.Dashboard;
 
 /// <summary>
 /// <c>pcapwatch dashboard</c>: waits for Kafka, then serves the page on Kestrel, a <c>WebApplication</c> whose topic
-/// reader and metrics probe are its hosted services. Runs until stopped; a failure of the topic reader (a setting, not a
-/// record: records are skipped) stops it with that error.
+/// reader and metrics probe are its hosted services. Runs until stopped; a failure of the topic reader (a setting, not
+/// a record: records are skipped) stops it with that error.
 /// </summary>
 public sealed class DashboardServer : IAsyncDisposable
 {
@@ -32,7 +32,9 @@ public sealed class DashboardServer : IAsyncDisposable
     /// <summary>Where the page is (the bound port, also when 0 was asked for).</summary>
     public Uri Address { get; private set; } = null!;
 
-    /// <summary>Completes when the topic reader stops: at disposal, or faulted with the reason it could not go on.</summary>
+    /// <summary>
+    /// Completes when the topic reader stops: at disposal, or faulted with the reason it could not go on.
+    /// </summary>
     public Task Reading => _reading;
 
     public static async Task<DashboardServer> StartAsync(DashboardOptions options, ILoggerFactory loggers, CancellationToken cancel)
@@ -58,12 +60,13 @@ public sealed class DashboardServer : IAsyncDisposable
             builder.Services.AddHostedService(_ => new MetricsProbeService(metrics));
             // A reader that cannot go on: RunUntilAsync rethrows its reason to whoever runs the page, who stops it.
             builder.Services.Configure<HostOptions>(h => h.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore);
-            // Through the loggers the page was given, like the rest; the framework's per-request lines only when something
-            // goes wrong.
+            // Through the loggers the page was given, like the rest; the framework's per-request lines only when
+            // something goes wrong.
             builder.Logging.ClearProviders().AddProvider(new ForwardingLoggerProvider(loggers))
                 .AddFilter<ForwardingLoggerProvider>("Microsoft.AspNetCore", LogLevel.Warning)
                 .AddFilter<ForwardingLoggerProvider>("Microsoft.Hosting", LogLevel.Warning)
-                // The host's own line when a hosted service faults: the reader's failure is said once, by RunUntilAsync.
+                // The host's own line when a hosted service faults: the reader's failure is said once, by
+                // RunUntilAsync.
                 .AddFilter<ForwardingLoggerProvider>("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
             builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
             {
@@ -95,7 +98,9 @@ public sealed class DashboardServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Serves until <paramref name="cancel"/> fires; rethrows what stopped the topic reader, if anything did.</summary>
+    /// <summary>
+    /// Serves until <paramref name="cancel"/> fires; rethrows what stopped the topic reader, if anything did.
+    /// </summary>
     public async Task RunUntilAsync(CancellationToken cancel)
     {
         var cancelled = Task.Delay(Timeout.Infinite, cancel);
@@ -103,7 +108,9 @@ public sealed class DashboardServer : IAsyncDisposable
         if (_reading.IsFaulted) await _reading;
     }
 
-    /// <summary>Stops the page and its hosted services (the host waits for them), then lets go of the clients.</summary>
+    /// <summary>
+    /// Stops the page and its hosted services (the host waits for them), then lets go of the clients.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync(CancellationToken.None);

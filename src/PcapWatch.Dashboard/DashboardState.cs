@@ -29,11 +29,13 @@ internal sealed class DashboardState(int feedCapacity, TimeProvider? clock = nul
 
     public long UnreadableRecords { get; set; }
 
-    /// <summary>Matches stamped more than <see cref="FutureTolerance"/> ahead of this machine's clock: counted and shown,
-    /// but they do not move the windows' end.</summary>
+    /// <summary>Matches stamped more than <see cref="FutureTolerance"/> ahead of this machine's clock: counted and
+    /// shown, but they do not move the windows' end.</summary>
     public long FutureStamped { get; private set; }
 
-    /// <summary>Whether the reader has reached the end of both topics once (before that, the numbers are still growing).</summary>
+    /// <summary>
+    /// Whether the reader has reached the end of both topics once (before that, the numbers are still growing).
+    /// </summary>
     public bool CaughtUp { get; set; }
 
     public Lock Sync => _lock;
@@ -100,7 +102,9 @@ internal sealed class DashboardState(int feedCapacity, TimeProvider? clock = nul
         }
     }
 
-    /// <summary>An employee's bars over the window, oldest first; null when the employee has no traffic at all.</summary>
+    /// <summary>
+    /// An employee's bars over the window, oldest first; null when the employee has no traffic at all.
+    /// </summary>
     public IReadOnlyList<ChartBar>? Chart(string empId, TrafficWindowSpec window)
     {
         lock (_lock)

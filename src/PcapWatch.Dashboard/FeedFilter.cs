@@ -2,7 +2,9 @@ using PcapWatch.Tools;
 
 namespace PcapWatch.Dashboard;
 
-/// <summary>The live feed's filter: one employee (by id or name) and a protocols LIKE pattern, as <c>tail</c> has it.</summary>
+/// <summary>
+/// The live feed's filter: one employee (by id or name) and a protocols LIKE pattern, as <c>tail</c> has it.
+/// </summary>
 internal sealed record FeedFilter(string? Employee, string? ProtocolsLike)
 {
     public bool Passes(FeedItem item) =>

@@ -35,7 +35,9 @@ internal sealed class MatchFeed(int capacity)
         return seq < LastSeq ? Task.CompletedTask : arrived.WaitAsync(cancel);
     }
 
-    /// <summary>The matches after <paramref name="seq"/>, oldest first, and how many of them fell out of the ring.</summary>
+    /// <summary>
+    /// The matches after <paramref name="seq"/>, oldest first, and how many of them fell out of the ring.
+    /// </summary>
     public (List<FeedItem> Items, long Missed) After(long seq)
     {
         long first = Math.Max(seq + 1, LastSeq - _ring.Length + 1);

@@ -1,6 +1,8 @@
 namespace PcapWatch.Dashboard;
 
-/// <summary>One employee's traffic of one protocol: minute buckets for the last hour, quarter-hours for the last day.</summary>
+/// <summary>
+/// One employee's traffic of one protocol: minute buckets for the last hour, quarter-hours for the last day.
+/// </summary>
 internal sealed class ProtocolSeries
 {
     public BucketRing Fine { get; } = new(TrafficWindowSpec.FineBucket, (int)(TrafficWindowSpec.Hour.Length / TrafficWindowSpec.FineBucket));

@@ -6,8 +6,8 @@ namespace PcapWatch.Dashboard;
 
 /// <summary>
 /// An employee's traffic over the window as stacked bars by protocol, rendered on the server as SVG: no chart script,
-/// nothing to vendor, and protocol names (from packets) written by an XML writer, so they can only ever be text. What XML
-/// cannot carry at all (control characters, half a surrogate pair) becomes U+FFFD: a name from a packet or a query
+/// nothing to vendor, and protocol names (from packets) written by an XML writer, so they can only ever be text. What
+/// XML cannot carry at all (control characters, half a surrogate pair) becomes U+FFFD: a name from a packet or a query
 /// string must not turn the chart into an error.
 /// </summary>
 internal static class SvgChart

@@ -8,8 +8,8 @@ namespace PcapWatch.Dashboard;
 /// <summary>
 /// Reads the output topic (every partition, so every instance's matches) and the index changelog from the beginning,
 /// without a group (the dashboard takes nothing from the service's consumers), and feeds <see cref="DashboardState"/>
-/// through <see cref="DashboardRecords"/>: a record that cannot be read is counted and skipped, nothing on a topic stops
-/// the page.
+/// through <see cref="DashboardRecords"/>: a record that cannot be read is counted and skipped, nothing on a topic
+/// stops the page.
 /// </summary>
 internal sealed class TopicFollower : IDisposable
 {

@@ -10,7 +10,9 @@ namespace PcapWatch.Demo;
 /// </summary>
 public sealed class BacklogPacer : IPublishPacer
 {
-    /// <summary>Per-record overhead in the broker's log beyond the value bytes (record header, batch header share).</summary>
+    /// <summary>
+    /// Per-record overhead in the broker's log beyond the value bytes (record header, batch header share).
+    /// </summary>
     private const int RecordOverhead = 96;
 
     private readonly long[] _producedBytes;

@@ -31,7 +31,8 @@ public sealed class EmbeddedDemo(ILoggerFactory loggers, KafkaConnectivity kafka
         var clock = Stopwatch.StartNew();
         var topics = TopicNames.Default;
         using var broker = EmbeddedBroker.Start(log: kafka.Log);
-        // One output partition: the printer's backlog is then the producer's backlog (and the output keeps packet order).
+        // One output partition: the printer's backlog is then the producer's backlog (and the output keeps packet
+        // order).
         broker.CreateTopics(TopicLayout.For(topics, pcap: options.PcapPartitions, output: 1));
         _log.LogInformation("Embedded broker at {Bootstrap}", broker.BootstrapServers);
 
@@ -90,7 +91,9 @@ public sealed class EmbeddedDemo(ILoggerFactory loggers, KafkaConnectivity kafka
         ConsumerProperties = LowLatencyFetch,
     }), loggers);
 
-    /// <summary>The packets, paced by the printer's backlog, and then the wait until the pipeline has read them all.</summary>
+    /// <summary>
+    /// The packets, paced by the printer's backlog, and then the wait until the pipeline has read them all.
+    /// </summary>
     private PublishResult FeedPackets(RecordPublisher publisher, string topic, DemoOptions options, PcapWatchPipeline service,
         MatchTail tail, Task<PipelineSummary> pipeline, CancellationToken stopFeeding)
     {

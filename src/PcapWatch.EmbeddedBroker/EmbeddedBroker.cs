@@ -10,10 +10,10 @@ namespace PcapWatch.Broker;
 /// another, reaches it over TCP on 127.0.0.1 at <see cref="BootstrapServers"/>.
 /// </summary>
 /// <remarks>
-/// Limits of the mock (measured, see docs/architecture.md): each partition keeps only its newest ~5 MiB (older message sets are
-/// dropped silently), AdminClient requests time out (topics are created here, through the host), no compaction, and
-/// transactions only far enough that commit markers are real (aborted data is dropped by the mock itself). Callers that
-/// write more than that must spread data over partitions or pace it.
+/// Limits of the mock (measured, see docs/architecture.md): each partition keeps only its newest ~5 MiB (older message
+/// sets are dropped silently), AdminClient requests time out (topics are created here, through the host), no
+/// compaction, and transactions only far enough that commit markers are real (aborted data is dropped by the mock
+/// itself). Callers that write more than that must spread data over partitions or pace it.
 /// </remarks>
 public sealed unsafe class EmbeddedBroker : IDisposable
 {
@@ -34,7 +34,8 @@ public sealed unsafe class EmbeddedBroker : IDisposable
 
     public string BootstrapServers { get; }
 
-    /// <summary>Starts a mock cluster with <paramref name="brokerCount"/> brokers on ephemeral loopback ports.</summary>
+    /// <summary>Starts a mock cluster with <paramref name="brokerCount"/> brokers on ephemeral loopback
+    /// ports.</summary>
     /// <param name="log">Where the mock cluster's own log lines go (errors only).</param>
     public static EmbeddedBroker Start(int brokerCount = 1, Microsoft.Extensions.Logging.ILogger? log = null)
     {
@@ -154,7 +155,9 @@ public sealed unsafe class EmbeddedBroker : IDisposable
         }
     }
 
-    /// <summary>Writes the bare bootstrap address to <paramref name="path"/> atomically (temp file, then rename).</summary>
+    /// <summary>
+    /// Writes the bare bootstrap address to <paramref name="path"/> atomically (temp file, then rename).
+    /// </summary>
     public void WriteBootstrapFile(string path)
     {
         var full = Path.GetFullPath(path);

@@ -7,7 +7,9 @@ namespace PcapWatch.Tools;
 public sealed record MatchRecord(string? EmpId, string? EmpName, string? EmpKey, string? Mac, string? FrameTime, string? Protocols,
     string? EthSrc, string? EthDst, string? IpSrc, string? IpDst, long FrameLen, string? Direction, string? AttributedBy = null)
 {
-    /// <summary>The row's columns; null when the value is not a JSON object (records on a topic are not always rows).</summary>
+    /// <summary>
+    /// The row's columns; null when the value is not a JSON object (records on a topic are not always rows).
+    /// </summary>
     public static MatchRecord? TryParse(ReadOnlySpan<byte> value)
     {
         try

@@ -7,7 +7,8 @@ namespace PcapWatch.Tools;
 /// <summary>
 /// <c>produce</c> to the packet topic: a record that is not a packet dissection (not JSON, not an object with
 /// <c>layers</c>) is counted and skipped with a warning naming its line (or array element), instead of being sent for
-/// the service to dead-letter, or stopping the input. Records too large to send pass through: the publisher reports them.
+/// the service to dead-letter, or stopping the input. Records too large to send pass through: the publisher reports
+/// them.
 /// </summary>
 public sealed class PacketInputFilter(ILogger log)
 {

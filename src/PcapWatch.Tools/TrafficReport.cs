@@ -18,16 +18,22 @@ public sealed class TrafficReport(TimeSpan window)
     /// <summary>Records that were not output rows (no C_EMP_ID), skipped.</summary>
     public long Skipped { get; private set; }
 
-    /// <summary>Records that could not be read at all (undecodable Avro, a string no .NET string can carry), skipped.</summary>
+    /// <summary>
+    /// Records that could not be read at all (undecodable Avro, a string no .NET string can carry), skipped.
+    /// </summary>
     public UnreadableRecords Unreadable { get; } = new();
 
-    /// <summary>One record of the output topic, at its timestamp (any value at all): added, skipped, or counted unreadable.</summary>
+    /// <summary>
+    /// One record of the output topic, at its timestamp (any value at all): added, skipped, or counted unreadable.
+    /// </summary>
     public void Read(ConsumeResult<byte[]?, byte[]?> record, MatchValueDecoder decoder) => Unreadable.Guard(record, () =>
     {
         if (decoder.ToJson(record.Message.Value, record.Topic) is { } value) Add(record.Message.Timestamp.UnixTimestampMs, value);
     });
 
-    /// <summary>Adds one output record; false (and counted in <see cref="Skipped"/>) when it is not an output row.</summary>
+    /// <summary>
+    /// Adds one output record; false (and counted in <see cref="Skipped"/>) when it is not an output row.
+    /// </summary>
     public bool Add(long timestampMs, ReadOnlySpan<byte> record)
     {
         string? empId, name, protocols, length;
@@ -85,6 +91,8 @@ public sealed class TrafficReport(TimeSpan window)
         ["BYTES"] = w.Bytes,
     });
 
-    /// <summary>The key of a window's record: one per employee, protocol and window, so a re-run updates, not adds.</summary>
+    /// <summary>
+    /// The key of a window's record: one per employee, protocol and window, so a re-run updates, not adds.
+    /// </summary>
     public static string Key(TrafficWindow w) => $"{w.EmpId}|{w.Protocol}|{w.Start.UtcDateTime:O}";
 }

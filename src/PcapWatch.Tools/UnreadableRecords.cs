@@ -18,15 +18,17 @@ public sealed class UnreadableRecords
 
     public long Count { get; private set; }
 
-    /// <summary>Runs <paramref name="read"/> on one record; a fault of the record's content is counted, not thrown.</summary>
+    /// <summary>
+    /// Runs <paramref name="read"/> on one record; a fault of the record's content is counted, not thrown.
+    /// </summary>
     public void Guard(ConsumeResult<byte[]?, byte[]?> record, Action read)
     {
         try
         {
             read();
         }
-        // An Avro record read without a Schema Registry too: anyone can write one (a 0 byte and four more), and it must not
-        // stop a tool or the page; the warning says what to pass to read such records.
+        // An Avro record read without a Schema Registry too: anyone can write one (a 0 byte and four more), and it must
+        // not stop a tool or the page; the warning says what to pass to read such records.
         catch (Exception ex) when (RecordFaults.AreTheRecords(ex))
         {
             Skip(record, $"{ex.GetType().Name}: {ex.Message}");

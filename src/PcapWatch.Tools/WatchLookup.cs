@@ -22,7 +22,9 @@ public sealed class WatchLookup
     // Per MAC, each employee its matched traffic was attributed to, with the first and last capture (record) time.
     private readonly Dictionary<long, Dictionary<string, AttributionPeriod>> _attributions = new();
 
-    /// <summary>The tables as versioned tables: who owned each MAC when (rows valid from valid_from or their record time).</summary>
+    /// <summary>
+    /// The tables as versioned tables: who owned each MAC when (rows valid from valid_from or their record time).
+    /// </summary>
     public OwnershipHistory Tables { get; } = new() { Retention = TimeSpan.MaxValue };
     private readonly HashSet<long> _tableMacs = new();
 
@@ -35,7 +37,9 @@ public sealed class WatchLookup
     /// <param name="log">Where records it cannot read are named (none: counted only).</param>
     public WatchLookup(Microsoft.Extensions.Logging.ILogger? log = null) => Unreadable = new UnreadableRecords(log);
 
-    /// <summary>Output records that are no row an answer can use (not a JSON object, no MAC address in it), skipped.</summary>
+    /// <summary>
+    /// Output records that are no row an answer can use (not a JSON object, no MAC address in it), skipped.
+    /// </summary>
     public long NotRows { get; private set; }
 
     private readonly Dictionary<long, Sighting> _lastByMac = new();
@@ -66,8 +70,8 @@ public sealed class WatchLookup
 
     /// <summary>
     /// One record of any of the topics <c>who</c> reads, by its topic: whatever it holds (its key, value, headers, any
-    /// timestamp at all) either counts or is counted in <see cref="Unreadable"/> and skipped. The table topics come first,
-    /// then <see cref="TablesRead"/>.
+    /// timestamp at all) either counts or is counted in <see cref="Unreadable"/> and skipped. The table topics come
+    /// first, then <see cref="TablesRead"/>.
     /// </summary>
     public void Add(ConsumeResult<byte[]?, byte[]?> record, TopicNames topics, MatchValueDecoder decoder)
     {
@@ -82,7 +86,9 @@ public sealed class WatchLookup
         else if (topic == topics.IpMacBindings) Unreadable.Guard(record, () => AddBinding(value));
     }
 
-    /// <summary>One record of a table topic, as a version valid from its <c>valid_from</c> or <paramref name="timestampMs"/>.</summary>
+    /// <summary>
+    /// One record of a table topic, as a version valid from its <c>valid_from</c> or <paramref name="timestampMs"/>.
+    /// </summary>
     public void AddTableRow(bool employees, byte[]? key, byte[]? value, long timestampMs)
     {
         Rejection rejection;
@@ -108,7 +114,9 @@ public sealed class WatchLookup
     /// <summary>After the table topics: every MAC's ownership timeline made.</summary>
     public void TablesRead() => Tables.RebuildAll(_tableMacs);
 
-    /// <summary>The watched owners of <paramref name="mac"/> at <paramref name="at"/>, by the tables' history.</summary>
+    /// <summary>
+    /// The watched owners of <paramref name="mac"/> at <paramref name="at"/>, by the tables' history.
+    /// </summary>
     public WatchedComputer[] OwnersAt(MacAddress mac, DateTimeOffset at) => Tables.OwnersAt(mac, at.ToUnixTimeMilliseconds());
 
     public void AddBinding(byte[]? value)
@@ -164,7 +172,8 @@ public sealed class WatchLookup
         // computer's: "last IP ::" told an analyst nothing.
         if (ip is not null && IsUnspecified(ip)) ip = null;
         // The last sighting and the last address are kept apart, each the latest by time whatever order the records
-        // come in (partitions interleave): ARP and other non-IP packets carry no address, and must not lose the last one.
+        // come in (partitions interleave): ARP and other non-IP packets carry no address, and must not lose the last
+        // one.
         var sighting = new Sighting(mac.ToString(), ip, match.EmpId, match.EmpName, UnixTime.ToDateTimeOffset(timestampMs));
         NoteAttribution(mac, sighting);
         if (!_lastByMac.TryGetValue(mac.Value, out var known) || known.When <= sighting.When) _lastByMac[mac.Value] = sighting;
@@ -200,8 +209,8 @@ public sealed class WatchLookup
     }
 
     /// <summary>
-    /// The MACs claiming an address at a time (null: at the newest binding), each with its interval; two or more when the
-    /// address was contested then.
+    /// The MACs claiming an address at a time (null: at the newest binding), each with its interval; two or more when
+    /// the address was contested then.
     /// </summary>
     public List<IpBindings.Interval> ClaimantsAt(IPAddress ip, DateTimeOffset? at)
     {
@@ -216,7 +225,9 @@ public sealed class WatchLookup
     /// <summary>Every MAC watched now and its owner.</summary>
     public IEnumerable<WatchedOwner> Owners => _owners.Values;
 
-    /// <summary>The owner of a MAC now (null when it is not watched) and its last sighting (null when never seen).</summary>
+    /// <summary>
+    /// The owner of a MAC now (null when it is not watched) and its last sighting (null when never seen).
+    /// </summary>
     public (WatchedOwner? Owner, Sighting? Last) ByMac(MacAddress mac)
     {
         var last = _lastByMac.GetValueOrDefault(mac.Value);
@@ -224,7 +235,9 @@ public sealed class WatchLookup
         return (_owners.GetValueOrDefault(mac.Value), last);
     }
 
-    /// <summary>The last matched packet from (or to) a watched computer with this IP, and that computer's owner now.</summary>
+    /// <summary>
+    /// The last matched packet from (or to) a watched computer with this IP, and that computer's owner now.
+    /// </summary>
     public (WatchedOwner? Owner, Sighting? Last) ByIp(IPAddress ip)
     {
         var last = _lastByIp.GetValueOrDefault(ip.ToString());

@@ -29,7 +29,9 @@ internal static class AddressIntervals
         return -1;
     }
 
-    /// <summary>Another MAC's interval running at some time in [from, until): a claim this one contests, if any.</summary>
+    /// <summary>
+    /// Another MAC's interval running at some time in [from, until): a claim this one contests, if any.
+    /// </summary>
     public static int OtherClaimDuring(List<IpBindings.Interval> intervals, MacAddress mac, long fromMs, long untilMs)
     {
         for (int i = 0; i < intervals.Count; i++)
@@ -124,7 +126,10 @@ internal static class AddressIntervals
         return ended;
     }
 
-    /// <summary>Forgets intervals that ended before <paramref name="forgetBeforeMs"/> and the oldest beyond <paramref name="max"/>.</summary>
+    /// <summary>
+    /// Forgets intervals that ended before <paramref name="forgetBeforeMs"/> and the oldest beyond <paramref
+    /// name="max"/>.
+    /// </summary>
     public static void Trim(List<IpBindings.Interval> intervals, long forgetBeforeMs, int max)
     {
         for (int i = intervals.Count - 1; i >= 0; i--)

@@ -1,6 +1,8 @@
 namespace PcapWatch.Bindings;
 
-/// <summary>What an instance's bindings refused, contested, evicted and clamped: a copy the metrics and the stop report read.</summary>
+/// <summary>
+/// What an instance's bindings refused, contested, evicted and clamped: a copy the metrics and the stop report read.
+/// </summary>
 public sealed record BindingCounts
 {
     public IReadOnlyDictionary<string, long> Refused { get; init; } = new Dictionary<string, long>();

@@ -11,7 +11,9 @@ public enum BindingSource : byte
     DhcpRelease = 2,
     /// <summary>An ARP request or reply: the sender's MAC holds the sender's IPv4 address.</summary>
     Arp = 3,
-    /// <summary>An IPv6 neighbour advertisement: the target link-layer address (or eth.src) holds the target address.</summary>
+    /// <summary>
+    /// An IPv6 neighbour advertisement: the target link-layer address (or eth.src) holds the target address.
+    /// </summary>
     NeighborAdvertisement = 4,
 }
 
@@ -57,7 +59,9 @@ public readonly record struct BindingEvidence(BindingSource Source, MacAddress M
         _ => "unknown",
     };
 
-    /// <summary>The source a <see cref="Describe"/> name stands for; an unknown name reads as ARP (a neighbour's lifetime).</summary>
+    /// <summary>
+    /// The source a <see cref="Describe"/> name stands for; an unknown name reads as ARP (a neighbour's lifetime).
+    /// </summary>
     public static BindingSource SourceNamed(string? name) => name switch
     {
         "dhcp" => BindingSource.DhcpAck,

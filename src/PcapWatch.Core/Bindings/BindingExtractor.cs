@@ -5,17 +5,17 @@ using PcapWatch.Packets;
 namespace PcapWatch.Bindings;
 
 /// <summary>
-/// Reads the IP ↔ MAC statement a DHCP, ARP or IPv6 neighbour-advertisement packet makes. A second pass of its own,
-/// run only for records that hold one of those layers (a few per thousand in real traffic), so the packet scan stays
-/// as it is. Field names are matched whatever the shape: <c>dhcp.hw.mac_addr</c> (-T json, nested in option trees),
+/// Reads the IP ↔ MAC statement a DHCP, ARP or IPv6 neighbour-advertisement packet makes. A second pass of its own, run
+/// only for records that hold one of those layers (a few per thousand in real traffic), so the packet scan stays as it
+/// is. Field names are matched whatever the shape: <c>dhcp.hw.mac_addr</c> (-T json, nested in option trees),
 /// <c>dhcp_dhcp_hw_mac_addr</c> (-T ek), <c>bootp.…</c> (tshark before 3.0). Nothing throws: a record it cannot read
-/// gives no evidence. A statement that breaks a rule of who may make it (<see cref="EvidenceFlaw"/>) is read all the same,
-/// flagged, so that it is counted, not believed.
+/// gives no evidence. A statement that breaks a rule of who may make it (<see cref="EvidenceFlaw"/>) is read all the
+/// same, flagged, so that it is counted, not believed.
 /// </summary>
 public static class BindingExtractor
 {
-    // Spellings searched for. The protocol list (frame.protocols, frame_frame_protocols, the 2018 plain protocols) comes
-    // first in a dissection, so finding it reads a few hundred bytes, not the record. Of ICMPv6 only a neighbour
+    // Spellings searched for. The protocol list (frame.protocols, frame_frame_protocols, the 2018 plain protocols)
+    // comes first in a dissection, so finding it reads a few hundred bytes, not the record. Of ICMPv6 only a neighbour
     // advertisement teaches, and not without its target address field (icmpv6.nd.na.target_address in -T json,
     // icmpv6_icmpv6_nd_na_target_address in -T ek): router solicitations, MLD and echo are left to the prefilter.
     private static ReadOnlySpan<byte> ProtocolsName => "protocols\""u8;
@@ -43,7 +43,10 @@ public static class BindingExtractor
         record.IndexOf(ArpLayer) >= 0 || record.IndexOf(DhcpLayer) >= 0 || record.IndexOf(NaTargetDotted) >= 0
         || record.IndexOf(NaTargetEk) >= 0 || record.IndexOf(BootpLayer) >= 0;
 
-    /// <summary>The string after a name's closing quote (<c>: "…"</c>), when it is one without escapes (ek: or the first of an array).</summary>
+    /// <summary>
+    /// The string after a name's closing quote (<c>: "…"</c>), when it is one without escapes (ek: or the first of an
+    /// array).
+    /// </summary>
     private static bool TryReadPlainString(ReadOnlySpan<byte> record, int at, out ReadOnlySpan<byte> value)
     {
         value = default;
@@ -64,7 +67,8 @@ public static class BindingExtractor
         return at;
     }
 
-    /// <param name="ethSrc">The packet's eth.src: a neighbour advertisement without a target link-layer option is its sender's.</param>
+    /// <param name="ethSrc">The packet's eth.src: a neighbour advertisement without a target link-layer option is its
+    /// sender's.</param>
     public static bool TryRead(ReadOnlySpan<byte> record, MacAddress? ethSrc, out BindingEvidence evidence)
     {
         evidence = default;

@@ -41,7 +41,8 @@ public sealed class BindingsReader : IDisposable
     /// <summary>Whether the topic has been read up to where it ended when the instance started.</summary>
     public bool IsCurrent { get; private set; }
 
-    /// <summary>Applies up to <paramref name="max"/> records, waiting at most <paramref name="wait"/> for the first.</summary>
+    /// <summary>Applies up to <paramref name="max"/> records, waiting at most <paramref name="wait"/> for the
+    /// first.</summary>
     /// <param name="decidedUpToMs">The newest capture time this instance has decided packets for (0: none yet).</param>
     public int Poll(TimeSpan wait, int max, long decidedUpToMs = 0)
     {

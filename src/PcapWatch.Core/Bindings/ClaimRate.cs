@@ -22,7 +22,9 @@ internal sealed class ClaimRate(int perMinute)
     /// <summary>MACs flagged so far (each time one went over the limit).</summary>
     public long Flagged { get; private set; }
 
-    /// <summary>Whether <paramref name="mac"/> is flagged at <paramref name="atMs"/>: its claims are not believed.</summary>
+    /// <summary>
+    /// Whether <paramref name="mac"/> is flagged at <paramref name="atMs"/>: its claims are not believed.
+    /// </summary>
     public bool IsFlagged(MacAddress mac, long atMs) => _flaggedUntil.TryGetValue(mac, out long until) && atMs < until;
 
     /// <summary>Counts a new claim; true when it takes the MAC over the limit (it is flagged from now).</summary>

@@ -39,7 +39,9 @@ public ref struct Claims
 
     private static bool Covers(in IpBindings.Interval x, long atMs) => x.FromMs <= atMs && atMs < x.UntilMs;
 
-    /// <summary>The same MAC already enumerated (intervals adopted from other instances may overlap their own).</summary>
+    /// <summary>
+    /// The same MAC already enumerated (intervals adopted from other instances may overlap their own).
+    /// </summary>
     private static bool ClaimedEarlier(ReadOnlySpan<IpBindings.Interval> intervals, int index, long atMs)
     {
         MacAddress mac = intervals[index].Mac;

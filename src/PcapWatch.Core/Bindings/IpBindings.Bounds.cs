@@ -28,7 +28,10 @@ public sealed partial class IpBindings
         }
     }
 
-    /// <summary>Over the cap after <paramref name="added"/> came: expired ones go first, then the least recently stated sixteenth.</summary>
+    /// <summary>
+    /// Over the cap after <paramref name="added"/> came: expired ones go first, then the least recently stated
+    /// sixteenth.
+    /// </summary>
     private void MakeRoom(IpAddressKey added)
     {
         if (_byAddress.Count <= MaxAddresses) return;

@@ -10,18 +10,18 @@ namespace PcapWatch.Bindings;
 /// was captured, in whatever order the evidence arrives.
 /// <para>
 /// Rules. Each statement claims the address from its capture time: a DHCP ACK for the lease (option 51, a day when
-/// absent, at most <see cref="MaxLease"/>), ARP and neighbour advertisements for <see cref="NeighborLifetime"/>. A MAC's
-/// statements that meet join into one interval, so memory grows with changes of hands, not with packets. A RELEASE ends
-/// its MAC's claim at its capture time, statements of its own millisecond included. At any moment every MAC whose
-/// interval runs then claims the address (<see cref="ClaimsAt"/>); two or more is a conflict, said and not settled: no
-/// claimant wins by speaking last or by its MAC's value, which is what an attacker would choose.
+/// absent, at most <see cref="MaxLease"/>), ARP and neighbour advertisements for <see cref="NeighborLifetime"/>. A
+/// MAC's statements that meet join into one interval, so memory grows with changes of hands, not with packets. A
+/// RELEASE ends its MAC's claim at its capture time, statements of its own millisecond included. At any moment every
+/// MAC whose interval runs then claims the address (<see cref="ClaimsAt"/>); two or more is a conflict, said and not
+/// settled: no claimant wins by speaking last or by its MAC's value, which is what an attacker would choose.
 /// </para>
 /// <para>
 /// Bounds. Intervals that ended longer than <see cref="Retention"/> before the newest evidence are forgotten; an
 /// address keeps at most <see cref="MaxIntervalsPerAddress"/>; at most <see cref="MaxAddresses"/> addresses are kept
 /// (the least recently stated are evicted, counted); a MAC newly claiming more than <see cref="ClaimsPerMinute"/>
-/// addresses a minute is flagged and not believed for a while. No time beyond <see cref="Ceiling"/> moves the
-/// horizon: a statement stamped years ahead is learned at the ceiling.
+/// addresses a minute is flagged and not believed for a while. No time beyond <see cref="Ceiling"/> moves the horizon:
+/// a statement stamped years ahead is learned at the ceiling.
 /// </para>
 /// Owned by the pipeline thread (learning and lookups happen while packets are decided).
 /// </summary>
@@ -31,7 +31,9 @@ public sealed partial class IpBindings
     public const int DefaultMaxAddresses = 262_144;
     public const int DefaultClaimsPerMinute = 16;
 
-    /// <summary>How long an ARP or NDP sighting binds an address (a LAN's neighbour caches forget in minutes).</summary>
+    /// <summary>
+    /// How long an ARP or NDP sighting binds an address (a LAN's neighbour caches forget in minutes).
+    /// </summary>
     public static readonly TimeSpan NeighborLifetime = TimeSpan.FromMinutes(20);
 
     /// <summary>A DHCP ACK without a lease-time option binds for this long.</summary>
@@ -50,7 +52,9 @@ public sealed partial class IpBindings
     public readonly record struct Interval(MacAddress Mac, long FromMs, long UntilMs, BindingSource Source, long LastStatedMs,
         long LastUntilMs = long.MaxValue)
     {
-        /// <summary>The end other instances were last told of: a restatement is published only when it moves the end far.</summary>
+        /// <summary>
+        /// The end other instances were last told of: a restatement is published only when it moves the end far.
+        /// </summary>
         public long PublishedUntilMs { get; init; }
 
         /// <summary>Whether it met another MAC's claim (counted and said once).</summary>
@@ -63,16 +67,22 @@ public sealed partial class IpBindings
     private long _lastSweepMs = long.MinValue;
     private long _learnsSinceSweep;
 
-    /// <summary>How long an ended interval is kept for packets captured earlier (replays, lagging partitions).</summary>
+    /// <summary>
+    /// How long an ended interval is kept for packets captured earlier (replays, lagging partitions).
+    /// </summary>
     public TimeSpan Retention { get; init; } = TimeSpan.FromDays(7);
 
-    /// <summary>The longest a DHCP lease binds its address, whatever the ACK grants (setting <c>DhcpLeaseCapHours</c>).</summary>
+    /// <summary>
+    /// The longest a DHCP lease binds its address, whatever the ACK grants (setting <c>DhcpLeaseCapHours</c>).
+    /// </summary>
     public TimeSpan MaxLease { get; init; } = DefaultLeaseCap;
 
     /// <summary>The most addresses kept (setting <c>BindingsMaxAddresses</c>).</summary>
     public int MaxAddresses { get; init; } = DefaultMaxAddresses;
 
-    /// <summary>New addresses one MAC may claim in a minute before it is flagged (setting <c>BindingClaimsPerMinute</c>).</summary>
+    /// <summary>
+    /// New addresses one MAC may claim in a minute before it is flagged (setting <c>BindingClaimsPerMinute</c>).
+    /// </summary>
     public int ClaimsPerMinute { get; init; } = DefaultClaimsPerMinute;
 
     /// <summary>The latest time that may move the retention horizon (setting <c>MaxClockSkewMinutes</c>).</summary>
@@ -94,7 +104,9 @@ public sealed partial class IpBindings
 
     private ClaimRate Rate => _rate ??= new ClaimRate(ClaimsPerMinute);
 
-    /// <summary>Applies one statement made at <paramref name="atMs"/>: what it did, and the interval it made or changed.</summary>
+    /// <summary>
+    /// Applies one statement made at <paramref name="atMs"/>: what it did, and the interval it made or changed.
+    /// </summary>
     public LearnResult Learn(in BindingEvidence evidence, long atMs)
     {
         atMs = Advance(atMs);
@@ -136,8 +148,8 @@ public sealed partial class IpBindings
         if (before.FromMs <= atMs && until <= before.UntilMs && atMs <= before.LastStatedMs) return new LearnResult(LearnOutcome.Known, before);
         int at = AddressIntervals.Join(intervals, mine, atMs, until);
         var joined = intervals[at];
-        // Other instances are told when the claim begins earlier or its end moves by half this statement's
-        // lifetime (a DHCP renewal at half its lease is told): periodic ARP costs one record per half lifetime, not one per packet.
+        // Other instances are told when the claim begins earlier or its end moves by half this statement's lifetime (a
+        // DHCP renewal at half its lease is told): periodic ARP costs one record per half lifetime, not one per packet.
         bool tell = joined.FromMs < before.FromMs || joined.UntilMs - joined.PublishedUntilMs >= (until - atMs) / 2;
         if (!tell) return new LearnResult(LearnOutcome.Restated, joined);
         intervals[at] = joined = joined with { PublishedUntilMs = joined.UntilMs };
@@ -156,7 +168,9 @@ public sealed partial class IpBindings
         return new LearnResult(LearnOutcome.Added, added);
     }
 
-    /// <summary>Marks a statement [at, until) that overlaps another MAC's claim, once per interval, and counts it.</summary>
+    /// <summary>
+    /// Marks a statement [at, until) that overlaps another MAC's claim, once per interval, and counts it.
+    /// </summary>
     private LearnResult WithConflict(List<Interval> intervals, LearnResult result, long atMs, long until)
     {
         if (result.Outcome is LearnOutcome.Known or LearnOutcome.Released) return result;
@@ -192,13 +206,17 @@ public sealed partial class IpBindings
         else if (!known) MakeRoom(address);
     }
 
-    /// <summary>The MACs claiming <paramref name="address"/> at <paramref name="atMs"/> (null: at the newest evidence).</summary>
+    /// <summary>
+    /// The MACs claiming <paramref name="address"/> at <paramref name="atMs"/> (null: at the newest evidence).
+    /// </summary>
     public Claims ClaimsAt(IpAddressKey address, long? atMs) =>
         _byAddress.TryGetValue(address.Value, out var intervals)
             ? new Claims(CollectionsMarshal.AsSpan(intervals), atMs ?? _newestMs)
             : new Claims([], 0);
 
-    /// <summary>The MAC whose running claim began last, when exactly one MAC claims the address then (for tests and tools).</summary>
+    /// <summary>
+    /// The MAC whose running claim began last, when exactly one MAC claims the address then (for tests and tools).
+    /// </summary>
     public bool TryGetHolder(IpAddressKey address, long? atMs, out MacAddress mac)
     {
         mac = default;
@@ -222,7 +240,10 @@ public sealed partial class IpBindings
         return false;
     }
 
-    /// <summary>The capture time of the newest evidence, at most the ceiling (what a packet without a capture time is judged at).</summary>
+    /// <summary>
+    /// The capture time of the newest evidence, at most the ceiling (what a packet without a capture time is judged
+    /// at).
+    /// </summary>
     public long NewestMs => _newestMs == long.MinValue ? 0 : _newestMs;
 
     /// <summary>Every interval of an address, oldest first (for tools and tests).</summary>
@@ -247,7 +268,9 @@ public sealed partial class IpBindings
         ? long.MinValue
         : UnixTime.SaturatingSubtract(_newestMs, UnixTime.Milliseconds(Retention));
 
-    /// <summary>How long a statement claims its address; a lease at most <see cref="MaxLease"/>, "infinite" included.</summary>
+    /// <summary>
+    /// How long a statement claims its address; a lease at most <see cref="MaxLease"/>, "infinite" included.
+    /// </summary>
     private TimeSpan Lifetime(in BindingEvidence evidence)
     {
         if (evidence.Source != BindingSource.DhcpAck) return NeighborLifetime;

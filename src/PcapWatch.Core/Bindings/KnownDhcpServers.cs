@@ -26,7 +26,9 @@ public sealed class KnownDhcpServers
     {
     }
 
-    /// <summary>Reads the setting's entries, each an IP address or a MAC; false with the first that is neither.</summary>
+    /// <summary>
+    /// Reads the setting's entries, each an IP address or a MAC; false with the first that is neither.
+    /// </summary>
     public static bool TryParse(IEnumerable<string> entries, out List<IpAddressKey> addresses, out List<MacAddress> macs, out string? bad)
     {
         addresses = [];
@@ -48,7 +50,9 @@ public sealed class KnownDhcpServers
 
     public bool IsConfigured => _addresses.Count > 0 || _macs.Count > 0;
 
-    /// <summary>Whether an ACK comes from a known server (when not, <see cref="BindingEvidence.ServerId"/> names the rogue).</summary>
+    /// <summary>
+    /// Whether an ACK comes from a known server (when not, <see cref="BindingEvidence.ServerId"/> names the rogue).
+    /// </summary>
     public bool Believes(in BindingEvidence ack)
     {
         if (IsConfigured)

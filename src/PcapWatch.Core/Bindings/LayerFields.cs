@@ -4,7 +4,9 @@ using PcapWatch.Packets;
 
 namespace PcapWatch.Bindings;
 
-/// <summary>A dissection layer that may say who holds an address (or, for UDP, through which ports it was said).</summary>
+/// <summary>
+/// A dissection layer that may say who holds an address (or, for UDP, through which ports it was said).
+/// </summary>
 internal enum EvidenceLayer : byte { None, Dhcp, Arp, Icmpv6, Udp }
 
 /// <summary>
@@ -162,7 +164,10 @@ internal ref struct LayerFields
         return first;
     }
 
-    /// <summary><c>dhcp.hw.mac_addr</c>, <c>dhcp_dhcp_hw_mac_addr</c> and <c>bootp.hw.mac_addr</c> all become <c>hw_mac_addr</c>.</summary>
+    /// <summary>
+    /// <c>dhcp.hw.mac_addr</c>, <c>dhcp_dhcp_hw_mac_addr</c> and <c>bootp.hw.mac_addr</c> all become
+    /// <c>hw_mac_addr</c>.
+    /// </summary>
     private static ReadOnlySpan<byte> Normalize(ReadOnlySpan<byte> name, EvidenceLayer layer, Span<byte> buffer)
     {
         ReadOnlySpan<byte> prefix = layer switch

@@ -5,7 +5,9 @@ namespace PcapWatch.Bindings;
 /// <summary>What learning one statement did to the bindings.</summary>
 public enum LearnOutcome : byte
 {
-    /// <summary>Nothing any answer depends on changed (the statement was known, or released in its own millisecond).</summary>
+    /// <summary>
+    /// Nothing any answer depends on changed (the statement was known, or released in its own millisecond).
+    /// </summary>
     Known,
     /// <summary>A new claim: a MAC that did not claim the address then does now.</summary>
     Added,
@@ -24,7 +26,8 @@ public enum LearnOutcome : byte
 }
 
 /// <param name="Interval">The interval made or changed (for <see cref="LearnOutcome.Released"/>, the one cut).</param>
-/// <param name="ConflictWith">Another MAC whose running claim this one met for the first time (said once per interval).</param>
+/// <param name="ConflictWith">Another MAC whose running claim this one met for the first time (said once per
+/// interval).</param>
 public readonly record struct LearnResult(LearnOutcome Outcome, IpBindings.Interval Interval, MacAddress? ConflictWith = null)
 {
     /// <summary>Whether other instances need to hear of it.</summary>

@@ -7,9 +7,9 @@ using PcapWatch.Packets;
 namespace PcapWatch.Changelog;
 
 /// <summary>
-/// The changelog's value for a watched MAC, the recipe's COMP_WATCH row: EMP_ID, EMP_NAME, EMP_KEY, MACADDR (canonical),
-/// COMP_ID. Written from an owner object (a change as it happens) or from the index's own record (comparing a whole
-/// index with the topic, without a string per field); both give the same bytes.
+/// The changelog's value for a watched MAC, the recipe's COMP_WATCH row: EMP_ID, EMP_NAME, EMP_KEY, MACADDR
+/// (canonical), COMP_ID. Written from an owner object (a change as it happens) or from the index's own record
+/// (comparing a whole index with the topic, without a string per field); both give the same bytes.
 /// </summary>
 internal sealed class ChangelogValue
 {
@@ -37,8 +37,8 @@ internal sealed class ChangelogValue
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>The value for <paramref name="mac"/>'s owner as the index holds it, in this writer's buffer: valid until
-    /// the next call.</summary>
+    /// <summary>The value for <paramref name="mac"/>'s owner as the index holds it, in this writer's buffer: valid
+    /// until the next call.</summary>
     public ReadOnlySpan<byte> Write(MacAddress mac, OwnerView owner)
     {
         _buffer.ResetWrittenCount();

@@ -45,7 +45,9 @@ public sealed class WatchChangelog : IWatchIndexObserver, IDisposable
         _deliveries = deliveries;
     }
 
-    /// <summary>Changes are published only once the topic was reconciled with the index (<see cref="Reconcile"/>).</summary>
+    /// <summary>
+    /// Changes are published only once the topic was reconciled with the index (<see cref="Reconcile"/>).
+    /// </summary>
     public bool Listening => _live;
 
     public void OnOwnersChanged(MacAddress mac, IReadOnlyList<WatchedComputer> owners)
@@ -86,7 +88,9 @@ public sealed class WatchChangelog : IWatchIndexObserver, IDisposable
     /// <summary>Whether a reconcile has begun and not finished.</summary>
     public bool Reconciling => _reconcile is not null;
 
-    /// <summary>MACs compared per <see cref="ReconcileIfRead"/>: ~10–20 ms of the packet loop's time (tests lower it).</summary>
+    /// <summary>
+    /// MACs compared per <see cref="ReconcileIfRead"/>: ~10–20 ms of the packet loop's time (tests lower it).
+    /// </summary>
     internal int MacsPerStep { get; set; } = 8192;
 
     /// <summary>Steps taken by <see cref="ReconcileIfRead"/> (for tests).</summary>
@@ -100,7 +104,8 @@ public sealed class WatchChangelog : IWatchIndexObserver, IDisposable
         if (reconcile.Step(MacsPerStep)) Reconciled();
     }
 
-    /// <summary>Finishes a reconcile under way, waiting for its read unless <paramref name="giveUp"/> fires first.</summary>
+    /// <summary>Finishes a reconcile under way, waiting for its read unless <paramref name="giveUp"/> fires
+    /// first.</summary>
     /// <returns>True when no reconcile is under way any more.</returns>
     public bool FinishReconcile(CancellationToken giveUp)
     {
@@ -125,7 +130,9 @@ public sealed class WatchChangelog : IWatchIndexObserver, IDisposable
         return true;
     }
 
-    /// <summary>The index is about to change: a reconcile under way is finished first, against the state before it.</summary>
+    /// <summary>
+    /// The index is about to change: a reconcile under way is finished first, against the state before it.
+    /// </summary>
     public void BeforeIndexChanges()
     {
         if (_reconcile is not null) FinishReconcile(_serviceCancel);
@@ -143,9 +150,9 @@ public sealed class WatchChangelog : IWatchIndexObserver, IDisposable
 
     /// <summary>Stops a read still under way (a stop that could not wait for it: the next start reconciles).</summary>
     public void Dispose() =>
-        // Not waited for: a read stuck on a broker that is down (a watermark query waits up to 30 s) would hold the stop
-        // past --shutdown-timeout. The read ends on its own at its next look at the token; the source is left to the
-        // collector, as that read may still look at it.
+        // Not waited for: a read stuck on a broker that is down (a watermark query waits up to 30 s) would hold the
+        // stop past --shutdown-timeout. The read ends on its own at its next look at the token; the source is left to
+        // the collector, as that read may still look at it.
         _readingCancel.Cancel();
 
     /// <summary>
@@ -179,7 +186,9 @@ public sealed class WatchChangelog : IWatchIndexObserver, IDisposable
     /// <summary>Reads of the topic that Kafka failed and that were tried again (for tests).</summary>
     internal int ReadFailures => Volatile.Read(ref _readFailures);
 
-    /// <summary>The topic's latest value per key (null for a tombstone), read from the beginning to its current end.</summary>
+    /// <summary>
+    /// The topic's latest value per key (null for a tombstone), read from the beginning to its current end.
+    /// </summary>
     private ChangelogSnapshot ReadTopic(string bootstrapServers, IReadOnlyDictionary<string, string>? properties,
         IReadOnlyList<TopicPartition>? partitions, CancellationToken cancel)
     {

@@ -35,7 +35,9 @@ public sealed class IndexRebuild
 
     internal ComputerRowRefs Rows { get; } = new();
 
-    /// <summary>MACs with one watched owner (nearly all): that owner's index record, written from the rows' bytes.</summary>
+    /// <summary>
+    /// MACs with one watched owner (nearly all): that owner's index record, written from the rows' bytes.
+    /// </summary>
     internal Dictionary<long, byte[]> SingleOwners { get; } = new();
 
     /// <summary>MACs several watched computers claim: their owners, for the maintainer to order and report.</summary>
@@ -70,7 +72,9 @@ public sealed class IndexRebuild
         else Rows.Add(key, hasEmployee, empKey, macValue, hasCompId, compId);
     }
 
-    /// <summary>Each watched MAC's owners, from the scanned rows, once both stores were scanned (or forgotten).</summary>
+    /// <summary>
+    /// Each watched MAC's owners, from the scanned rows, once both stores were scanned (or forgotten).
+    /// </summary>
     internal void ResolveOwners()
     {
         if (_ownersResolved) return;

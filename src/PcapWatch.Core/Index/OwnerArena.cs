@@ -18,7 +18,9 @@ internal sealed class OwnerArena
     /// <summary>Bytes held in chunks, used or not.</summary>
     public long CapacityBytes { get; private set; }
 
-    /// <summary>Stores a copy of <paramref name="record"/>; the handle stays valid until the arena is dropped.</summary>
+    /// <summary>
+    /// Stores a copy of <paramref name="record"/>; the handle stays valid until the arena is dropped.
+    /// </summary>
     public int Append(ReadOnlySpan<byte> record)
     {
         int length = record.Length + VarInt.SizeOf(record.Length);

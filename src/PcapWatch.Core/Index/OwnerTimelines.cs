@@ -9,7 +9,9 @@ namespace PcapWatch.Index;
 /// </summary>
 internal sealed class OwnerTimelines
 {
-    /// <summary>From <see cref="FromMs"/> on, these owners (an encoded <see cref="OwnerRecord"/>; empty: none).</summary>
+    /// <summary>
+    /// From <see cref="FromMs"/> on, these owners (an encoded <see cref="OwnerRecord"/>; empty: none).
+    /// </summary>
     internal readonly record struct Segment(long FromMs, byte[] Owners);
 
     private readonly Dictionary<long, Segment[]> _byMac = new();
@@ -45,7 +47,9 @@ internal sealed class OwnerTimelines
         return false;
     }
 
-    /// <summary>The owners of <paramref name="mac"/> at <paramref name="atMs"/> as objects: for tools and tests.</summary>
+    /// <summary>
+    /// The owners of <paramref name="mac"/> at <paramref name="atMs"/> as objects: for tools and tests.
+    /// </summary>
     public WatchedComputer[] OwnersAt(MacAddress mac, long atMs, long horizonMs)
     {
         if (!_byMac.TryGetValue(mac.Value, out var segments)) return [];

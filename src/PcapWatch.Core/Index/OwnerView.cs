@@ -16,7 +16,9 @@ public readonly ref struct OwnerView
         HasEmpKey = hasEmpKey;
     }
 
-    /// <summary>Reads one owner from the front of <paramref name="source"/>; <paramref name="consumed"/> bytes.</summary>
+    /// <summary>
+    /// Reads one owner from the front of <paramref name="source"/>; <paramref name="consumed"/> bytes.
+    /// </summary>
     internal static OwnerView Read(ReadOnlySpan<byte> source, out int consumed)
     {
         int at = 0;

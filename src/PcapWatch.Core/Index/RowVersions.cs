@@ -1,9 +1,13 @@
 namespace PcapWatch.Index;
 
-/// <summary>One version of a row: its stored bytes (<see cref="Tables.RowCodec"/>; null for a delete), valid from a time.</summary>
+/// <summary>
+/// One version of a row: its stored bytes (<see cref="Tables.RowCodec"/>; null for a delete), valid from a time.
+/// </summary>
 internal readonly record struct RowVersion(long FromMs, byte[]? Row);
 
-/// <summary>The rules of one row's versions, kept in valid-time order (<see cref="OwnershipHistory"/>'s tables).</summary>
+/// <summary>
+/// The rules of one row's versions, kept in valid-time order (<see cref="OwnershipHistory"/>'s tables).
+/// </summary>
 internal static class RowVersions
 {
     /// <summary>
@@ -32,7 +36,9 @@ internal static class RowVersions
         return null;
     }
 
-    /// <summary>Drops the versions replaced before <paramref name="horizon"/> (the one in force then stays); how many.</summary>
+    /// <summary>
+    /// Drops the versions replaced before <paramref name="horizon"/> (the one in force then stays); how many.
+    /// </summary>
     public static int ForgetBefore(List<RowVersion> versions, long horizon)
     {
         int drop = 0;
@@ -41,7 +47,9 @@ internal static class RowVersions
         return drop;
     }
 
-    /// <summary>Whether all that is left is a delete older than the horizon: the row is gone for every time kept.</summary>
+    /// <summary>
+    /// Whether all that is left is a delete older than the horizon: the row is gone for every time kept.
+    /// </summary>
     public static bool GoneBefore(List<RowVersion> versions, long horizon) =>
         versions.Count == 1 && versions[0].Row is null && versions[0].FromMs <= horizon;
 }

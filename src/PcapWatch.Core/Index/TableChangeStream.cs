@@ -61,14 +61,18 @@ public sealed class TableChangeStream
         return Newest(table == TableName.Employees ? "employees" : "computers", rowKey, validFromMs, newest);
     }
 
-    /// <summary>Until <see cref="Flush"/>, the history's timelines and the index wait to be brought up to date once.</summary>
+    /// <summary>
+    /// Until <see cref="Flush"/>, the history's timelines and the index wait to be brought up to date once.
+    /// </summary>
     public void Defer()
     {
         _deferring = true;
         Present.Defer();
     }
 
-    /// <summary>Brings the history's timelines and the index up to date with every change since <see cref="Defer"/>.</summary>
+    /// <summary>
+    /// Brings the history's timelines and the index up to date with every change since <see cref="Defer"/>.
+    /// </summary>
     public void Flush()
     {
         _deferring = false;
@@ -76,7 +80,9 @@ public sealed class TableChangeStream
         Present.Flush();
     }
 
-    /// <summary>A first load into empty stores (see <see cref="WatchIndexMaintainer.TryLoadIntoEmptyStores"/>).</summary>
+    /// <summary>
+    /// A first load into empty stores (see <see cref="WatchIndexMaintainer.TryLoadIntoEmptyStores"/>).
+    /// </summary>
     public bool TryLoadIntoEmptyStores() => Present.TryLoadIntoEmptyStores();
 
     /// <summary>

@@ -37,14 +37,18 @@ public sealed class WatchIndex : IWatchedMacs
         return false;
     }
 
-    /// <summary>The owners of <paramref name="mac"/> as objects (empty when it is not watched): for tools and tests.</summary>
+    /// <summary>
+    /// The owners of <paramref name="mac"/> as objects (empty when it is not watched): for tools and tests.
+    /// </summary>
     public WatchedComputer[] OwnersOf(MacAddress mac) =>
         _recordByMac.TryGetValue(mac.Value, out int handle) ? OwnerRecord.Decode(mac, _arena.Get(handle)) : [];
 
     /// <summary>Every watched MAC, in no order; the index must not change while they are enumerated.</summary>
     public IEnumerable<MacAddress> Macs => _recordByMac.Keys.Select(k => new MacAddress(k));
 
-    /// <summary>Every entry, decoded. Allocates: for a restart's few leftovers, tools and tests, never the packet path.</summary>
+    /// <summary>
+    /// Every entry, decoded. Allocates: for a restart's few leftovers, tools and tests, never the packet path.
+    /// </summary>
     public IEnumerable<KeyValuePair<MacAddress, WatchedComputer[]>> Entries =>
         _recordByMac.Keys.ToArray().Select(k => new KeyValuePair<MacAddress, WatchedComputer[]>(new MacAddress(k), OwnersOf(new MacAddress(k))));
 
@@ -57,7 +61,9 @@ public sealed class WatchIndex : IWatchedMacs
         return true;
     }
 
-    /// <summary>Sets the owners of a MAC from their encoded record (<see cref="OwnerRecord"/>); false when nothing changed.</summary>
+    /// <summary>
+    /// Sets the owners of a MAC from their encoded record (<see cref="OwnerRecord"/>); false when nothing changed.
+    /// </summary>
     internal bool SetRecord(MacAddress mac, byte[] record)
     {
         bool exists = _recordByMac.TryGetValue(mac.Value, out int current);

@@ -98,7 +98,9 @@ public sealed class WatchIndexMaintainer
     // large catch-up after a restart) are resolved by a scan.
     private const int RowsScannedPerRecompute = 8;
 
-    /// <summary>Fewer waiting MACs than this are always recomputed one by one (tests lower it to drive the scan).</summary>
+    /// <summary>
+    /// Fewer waiting MACs than this are always recomputed one by one (tests lower it to drive the scan).
+    /// </summary>
     internal int MinMacsForScan { get; set; } = 4096;
 
     private bool ScanIsCheaper(int macs) =>
@@ -234,7 +236,9 @@ public sealed class WatchIndexMaintainer
         foreach (var mac in affected) Affect(mac);
     }
 
-    /// <summary>A first load's change: the stores only (the index and the maps are made from them at the flush).</summary>
+    /// <summary>
+    /// A first load's change: the stores only (the index and the maps are made from them at the flush).
+    /// </summary>
     private void LoadIntoEmptyStore(TableName table, StoredChange change)
     {
         var store = table == TableName.Employees ? _employees : _computers;

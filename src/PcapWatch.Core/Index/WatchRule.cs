@@ -6,8 +6,8 @@ namespace PcapWatch.Index;
 
 /// <summary>
 /// The recipe's join, written once for the present index, the history and the restart's rebuild: a computer row is a
-/// watched owner of its MAC when its <c>empkey</c> names an employee row whose <c>watch_flag</c> says YES. Read over the
-/// stored rows' bytes (<see cref="RowCodec"/>); strings are made for watched owners only.
+/// watched owner of its MAC when its <c>empkey</c> names an employee row whose <c>watch_flag</c> says YES. Read over
+/// the stored rows' bytes (<see cref="RowCodec"/>); strings are made for watched owners only.
 /// </summary>
 internal static class WatchRule
 {
@@ -19,7 +19,9 @@ internal static class WatchRule
     public static bool TryGetEmployeeKey(ReadOnlySpan<byte> computer, out ReadOnlySpan<byte> empKey) =>
         RowCodec.TryGetField(computer, RowCodec.ComputerEmpKey, out empKey);
 
-    /// <summary>The MAC a stored computer row has (false: none, or one that does not parse: kept out of the index).</summary>
+    /// <summary>
+    /// The MAC a stored computer row has (false: none, or one that does not parse: kept out of the index).
+    /// </summary>
     public static bool TryGetMac(ReadOnlySpan<byte> computer, out MacAddress mac) => RowCodec.TryGetComputerMac(computer, out mac);
 
     /// <summary>
@@ -39,7 +41,9 @@ internal static class WatchRule
     }
 }
 
-/// <summary>Where <see cref="WatchRule"/> finds the employee a computer names: the current store, or the history at a time.</summary>
+/// <summary>
+/// Where <see cref="WatchRule"/> finds the employee a computer names: the current store, or the history at a time.
+/// </summary>
 internal interface IEmployeeRows
 {
     /// <summary>The stored employee row with this key (null: none), and its key as text when it is at hand.</summary>

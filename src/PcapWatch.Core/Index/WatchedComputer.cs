@@ -4,7 +4,8 @@ namespace PcapWatch.Index;
 
 /// <summary>
 /// One entry of the watched-MAC index: a computer row whose owner is watched, joined with that owner (the recipe's
-/// COMP_WATCH_BY_MACADDR row). The index stores it compactly (<see cref="OwnerRecord"/>); this object is the readable form.
+/// COMP_WATCH_BY_MACADDR row). The index stores it compactly (<see cref="OwnerRecord"/>); this object is the readable
+/// form.
 /// </summary>
 public sealed record WatchedComputer
 {

@@ -59,9 +59,9 @@ internal sealed class BoundedByteSource(Stream stream, int limit)
     }
 
     /// <summary>
-    /// Copies one array element, minus whitespace outside strings (at most <see cref="Limit"/> bytes kept), and consumes
-    /// the separator after it. Returns ',' when another element follows, ']' at the array's end, -1 at end of input;
-    /// <paramref name="length"/> is the element's whole length.
+    /// Copies one array element, minus whitespace outside strings (at most <see cref="Limit"/> bytes kept), and
+    /// consumes the separator after it. Returns ',' when another element follows, ']' at the array's end, -1 at end of
+    /// input; <paramref name="length"/> is the element's whole length.
     /// </summary>
     public int ReadElement(ArrayBufferWriter<byte> into, out long length)
     {

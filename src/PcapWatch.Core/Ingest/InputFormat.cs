@@ -2,7 +2,9 @@ namespace PcapWatch.Ingest;
 
 public enum InputFormat
 {
-    /// <summary>Decide from the first byte: <c>[</c> or <c>{</c> is packet input, anything else kcat <c>key:value</c> lines.</summary>
+    /// <summary>
+    /// Decide from the first byte: <c>[</c> or <c>{</c> is packet input, anything else kcat <c>key:value</c> lines.
+    /// </summary>
     Auto,
     /// <summary>kcat's <c>-K:</c> layout (table files).</summary>
     Keyed,

@@ -5,7 +5,9 @@ public static class InputReader
     /// <summary>Reads records of the given (or detected) format from any stream, a pipe included.</summary>
     public static IEnumerable<InputRecord> Read(Stream input, InputFormat format) => Read(input, format, out _);
 
-    /// <summary>Reads records of the given (or detected) format; <paramref name="resolved"/> says which it is.</summary>
+    /// <summary>
+    /// Reads records of the given (or detected) format; <paramref name="resolved"/> says which it is.
+    /// </summary>
     public static IEnumerable<InputRecord> Read(Stream input, InputFormat format, out InputFormat resolved)
     {
         if (format == InputFormat.Auto)

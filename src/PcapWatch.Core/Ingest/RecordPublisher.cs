@@ -82,7 +82,9 @@ public sealed class RecordPublisher : IDisposable
         }
     }
 
-    /// <summary>Waits until the cluster answers, or gives up after <paramref name="timeout"/> (exit-code-3 material).</summary>
+    /// <summary>
+    /// Waits until the cluster answers, or gives up after <paramref name="timeout"/> (exit-code-3 material).
+    /// </summary>
     public void WaitForCluster(TimeSpan? timeout, CancellationToken cancel) =>
         ClusterWait.UntilReachable(_producer, null, _bootstrapServers, _kafka, timeout, null, _log, cancel);
 

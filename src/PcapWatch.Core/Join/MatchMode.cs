@@ -8,11 +8,15 @@ namespace PcapWatch.Join;
 [Flags]
 public enum MatchMode
 {
-    /// <summary>eth.src only: traffic a watched computer sends (the recipe's join). Records carry no DIRECTION.</summary>
+    /// <summary>
+    /// eth.src only: traffic a watched computer sends (the recipe's join). Records carry no DIRECTION.
+    /// </summary>
     Src = 1,
     /// <summary>eth.dst only: traffic sent to a watched computer. Records carry <c>DIRECTION: "in"</c>.</summary>
     Dst = 2,
-    /// <summary>Both; a record per side that matches, with <c>DIRECTION</c> <c>"out"</c> (eth.src) or <c>"in"</c> (eth.dst).</summary>
+    /// <summary>
+    /// Both; a record per side that matches, with <c>DIRECTION</c> <c>"out"</c> (eth.src) or <c>"in"</c> (eth.dst).
+    /// </summary>
     Both = Src | Dst,
     /// <summary>
     /// Also by IP: a side whose MAC is not watched is attributed when its IP address (ip.src/ipv6.src, ip.dst/ipv6.dst)

@@ -11,16 +11,16 @@ namespace PcapWatch.Join;
 /// <c>eth.src</c> or <c>eth_eth_src</c> (<c>dst</c> likewise). Unless written with a <c>\u</c> escape, each of those
 /// names ends in the bytes <c>src"</c> followed by optional whitespace and a colon. So every property the scan could
 /// join on is among the occurrences of <c>src"</c> + <c>:</c> anywhere in the record, wherever they are in the tree.
-/// The prefilter reads the value after each occurrence with the scan's own rules: an unescaped string, a number or
-/// the first element of an array, parsed with <see cref="MacAddress.TryParse(ReadOnlySpan{byte}, out MacAddress)"/>.
-/// If none of them is a watched MAC, the scan's value is not one either. Anything it does not
-/// understand (an escape in a name, an odd value) means "ask the scan".
+/// The prefilter reads the value after each occurrence with the scan's own rules: an unescaped string, a number or the
+/// first element of an array, parsed with <see cref="MacAddress.TryParse(ReadOnlySpan{byte}, out MacAddress)"/>. If
+/// none of them is a watched MAC, the scan's value is not one either. Anything it does not understand (an escape in a
+/// name, an odd value) means "ask the scan".
 /// </para>
 /// <para>
 /// What it does not do: validate JSON. So that bad records still reach the scan and the dead-letter topic with their
-/// reason, a record is only skipped when it looks like a real dissection: it starts with <c>{</c>, ends with <c>}</c>, contains
-/// <c>"layers"</c>, and at least one candidate holds a MAC (an unwatched one). Garbage, truncated lines and hostile
-/// nesting without a MAC go to the scan. Malformed JSON elsewhere in a record from an unwatched MAC is skipped
+/// reason, a record is only skipped when it looks like a real dissection: it starts with <c>{</c>, ends with <c>}</c>,
+/// contains <c>"layers"</c>, and at least one candidate holds a MAC (an unwatched one). Garbage, truncated lines and
+/// hostile nesting without a MAC go to the scan. Malformed JSON elsewhere in a record from an unwatched MAC is skipped
 /// unreported, as the scan's early exit after the Ethernet layer already skipped everything after that layer.
 /// </para>
 /// </summary>
@@ -34,11 +34,14 @@ internal static class MatchPrefilter
     public static ExtractStatus Scan(ReadOnlySpan<byte> record, ref PacketFields fields, ref WatchedMacGate gate) =>
         CannotMatch(record, in gate) ? ExtractStatus.Skipped : PacketExtractor.Extract(record, ref fields, ref gate);
 
-    /// <summary>True only when no property the scan could join on holds a MAC that <paramref name="gate"/> watches.</summary>
+    /// <summary>
+    /// True only when no property the scan could join on holds a MAC that <paramref name="gate"/> watches.
+    /// </summary>
     public static bool CannotMatch(ReadOnlySpan<byte> record, in WatchedMacGate gate)
     {
         if (!LooksLikeAPacket(record)) return false;
-        // Names written with \u escapes are invisible to a byte search. (Other escapes cannot spell a letter, '.' or '_'.)
+        // Names written with \u escapes are invisible to a byte search. (Other escapes cannot spell a letter, '.' or
+        // '_'.)
         if (record.IndexOf("\\u"u8) >= 0) return false;
         // Attributing by IP: a packet that may state a binding is always read (it teaches, whoever sent it).
         if (gate.ByIp && BindingExtractor.MayHoldEvidence(record)) return false;
@@ -54,7 +57,8 @@ internal static class MatchPrefilter
     private static bool LooksLikeAPacket(ReadOnlySpan<byte> record)
     {
         // Cut-off lines (a truncated capture, a partial write) fail the last test and are dead-lettered by the scan.
-        // Scalar trims: a record has a line end around it at most, and a vector search from the end cost more to set up.
+        // Scalar trims: a record has a line end around it at most, and a vector search from the end cost more to set
+        // up.
         int first = 0, last = record.Length - 1;
         while (first <= last && IsWhitespace(record[first])) first++;
         while (last > first && IsWhitespace(record[last])) last--;

@@ -9,10 +9,10 @@ namespace PcapWatch.Join;
 /// reason. No Kafka, no I/O, nothing thrown for anything a record holds: the pcap loop, the fuzz test and the
 /// benchmarks all run this same code. One instance per thread (it reuses its field buffer).
 /// <para>
-/// With <see cref="MatchMode.Ip"/>, every packet's sides are attributed: by the side's MAC when it is watched, otherwise
-/// by the MAC that held the side's IP address in <paramref name="bindings"/> at the packet's capture time
-/// (<c>frame.time_epoch</c>; a packet without one is judged at the newest evidence). A packet that states a binding (DHCP
-/// ACK or RELEASE, ARP, a neighbour advertisement) is returned as <see cref="PacketOutcome.Teaches"/> with its
+/// With <see cref="MatchMode.Ip"/>, every packet's sides are attributed: by the side's MAC when it is watched,
+/// otherwise by the MAC that held the side's IP address in <paramref name="bindings"/> at the packet's capture time
+/// (<c>frame.time_epoch</c>; a packet without one is judged at the newest evidence). A packet that states a binding
+/// (DHCP ACK or RELEASE, ARP, a neighbour advertisement) is returned as <see cref="PacketOutcome.Teaches"/> with its
 /// <see cref="Evidence"/>: the caller learns it and then asks for the sides (<see cref="AttributeTaught"/>). This class
 /// only reads the bindings.
 /// </para>
@@ -32,14 +32,20 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings
 
     /// <summary>
     /// The newest capture time among the packets read past the gate so far (Unix ms; 0 before the first): with
-    /// <see cref="MatchMode.Ip"/> every packet, at capture time those of a MAC watched at some time; not kept otherwise.
+    /// <see cref="MatchMode.Ip"/> every packet, at capture time those of a MAC watched at some time; not kept
+    /// otherwise.
     /// </summary>
     public long NewestCaptureMs { get; private set; }
 
-    /// <summary>The binding statement of the record last processed, when it returned <see cref="PacketOutcome.Teaches"/>.</summary>
+    /// <summary>
+    /// The binding statement of the record last processed, when it returned <see cref="PacketOutcome.Teaches"/>.
+    /// </summary>
     public BindingEvidence Evidence { get; private set; }
 
-    /// <summary>When that statement was made: the packet's capture time (null: it has none; the caller judges it at its newest evidence).</summary>
+    /// <summary>
+    /// When that statement was made: the packet's capture time (null: it has none; the caller judges it at its newest
+    /// evidence).
+    /// </summary>
     public long? EvidenceAtMs { get; private set; }
 
     // The time the taught record's owners are judged at, kept for AttributeTaught.
@@ -47,7 +53,8 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings
 
     /// <param name="value">The record's value; empty for a null value.</param>
     /// <param name="recordTimeMs">The record's timestamp, when the caller knows it: attributing at capture time, the
-    /// time of a packet without <c>frame.time_epoch</c> (without either, <see cref="PacketOutcome.NeedsRecordTime"/>).</param>
+    /// time of a packet without <c>frame.time_epoch</c> (without either, <see
+    /// cref="PacketOutcome.NeedsRecordTime"/>).</param>
     public PacketOutcome Process<TSink>(ReadOnlySpan<byte> value, ref TSink sink, out Rejection rejection, long? recordTimeMs = null)
         where TSink : IMatchSink
     {
@@ -175,7 +182,9 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings
         return any;
     }
 
-    /// <summary>A record the scan did not let through: skipped (unwatched), or rejected with the scan's reason.</summary>
+    /// <summary>
+    /// A record the scan did not let through: skipped (unwatched), or rejected with the scan's reason.
+    /// </summary>
     private static PacketOutcome Unmatched(ExtractStatus status, out Rejection rejection)
     {
         rejection = default;

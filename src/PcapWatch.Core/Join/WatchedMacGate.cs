@@ -39,13 +39,18 @@ internal readonly struct WatchedMacGate(WatchIndex index, MatchMode mode, IpBind
     /// <summary>Whether a packet with this eth.dst matches.</summary>
     public bool WouldMatchDestination(MacAddress mac) => JoinsDestination && !mac.IsGroup && Watched.Contains(mac);
 
-    /// <summary>Whether a source address could be attributed: some MAC that held it (at any time kept) is watched.</summary>
+    /// <summary>
+    /// Whether a source address could be attributed: some MAC that held it (at any time kept) is watched.
+    /// </summary>
     public bool MightAttributeSource(IpAddressKey address) => ByIp && JoinsSource && bindings!.AnyHolderIn(address, Watched);
 
     /// <summary>Whether a destination address could be attributed (as <see cref="MightAttributeSource"/>).</summary>
     public bool MightAttributeDestination(IpAddressKey address) => ByIp && JoinsDestination && bindings!.AnyHolderIn(address, Watched);
 
-    /// <summary>The watched owners of eth.src (at <paramref name="atMs"/>, attributing at capture time), when this mode joins on it.</summary>
+    /// <summary>
+    /// The watched owners of eth.src (at <paramref name="atMs"/>, attributing at capture time), when this mode joins on
+    /// it.
+    /// </summary>
     public bool TryGetSenders(in PacketFields fields, long atMs, out MacAddress mac, out OwnerList owners) =>
         TryGetOwners(JoinsSource ? fields.EthSrc : null, atMs, out mac, out owners);
 
@@ -60,7 +65,9 @@ internal readonly struct WatchedMacGate(WatchIndex index, MatchMode mode, IpBind
         return candidate is not null && OwnersOf(mac, atMs, out owners);
     }
 
-    /// <summary>The watched owners of <paramref name="mac"/> (at <paramref name="atMs"/>, attributing at capture time).</summary>
+    /// <summary>
+    /// The watched owners of <paramref name="mac"/> (at <paramref name="atMs"/>, attributing at capture time).
+    /// </summary>
     public bool OwnersOf(MacAddress mac, long atMs, out OwnerList owners) =>
         history is null ? index.TryGetOwners(mac, out owners) : history.TryGetOwners(mac, atMs, out owners);
 }

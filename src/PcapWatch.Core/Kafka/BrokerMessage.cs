@@ -4,8 +4,8 @@ namespace PcapWatch.Kafka;
 
 /// <summary>
 /// Reads librdkafka's per-broker error text, e.g. <c>sasl_ssl://kafka-1:9093/1: Connect to ipv4#10.0.0.7:9093 failed:
-/// Connection refused (after 0ms in state CONNECT)</c>: which broker (<c>kafka-1:9093</c>) and what, in a person's words
-/// (<c>Connection refused</c>). Only for display and for telling brokers apart; decisions use error codes.
+/// Connection refused (after 0ms in state CONNECT)</c>: which broker (<c>kafka-1:9093</c>) and what, in a person's
+/// words (<c>Connection refused</c>). Only for display and for telling brokers apart; decisions use error codes.
 /// </summary>
 internal static partial class BrokerMessage
 {
@@ -26,7 +26,9 @@ internal static partial class BrokerMessage
         return m.Success;
     }
 
-    /// <summary>The reason without the broker prefix, the "Connect to … failed:" preamble and the "(after …)" tail.</summary>
+    /// <summary>
+    /// The reason without the broker prefix, the "Connect to … failed:" preamble and the "(after …)" tail.
+    /// </summary>
     public static string Text(string reason)
     {
         var m = PerBroker().Match(reason);

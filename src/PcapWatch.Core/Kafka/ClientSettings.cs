@@ -77,7 +77,9 @@ public static class ClientSettings
         return config;
     }
 
-    /// <summary>The pcap consumer: a member of the service's group, with the group defaults this service needs.</summary>
+    /// <summary>
+    /// The pcap consumer: a member of the service's group, with the group defaults this service needs.
+    /// </summary>
     public static ConsumerConfig GroupMember(string bootstrapServers, string groupId, IReadOnlyDictionary<string, string>? extra = null)
     {
         var config = Consumer(bootstrapServers, groupId, extra);

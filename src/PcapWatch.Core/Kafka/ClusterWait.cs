@@ -16,9 +16,11 @@ public static class ClusterWait
     /// <param name="serveCallbacks">Serves the client's error callbacks (a consumer's Consume); null for a producer,
     /// whose callbacks its own polling thread serves.</param>
     /// <param name="timeout">Give up after this long; null waits until cancelled.</param>
-    /// <param name="logEvery">How often to say that it is still waiting; null says nothing (a tool's one line is its error).</param>
-    /// <param name="admin">An admin client on <paramref name="client"/>'s handle that the caller keeps: asked instead of
-    /// one made here, whose disposal takes ~100 ms (its callback thread polls at that interval) — a fifth of a start-up.</param>
+    /// <param name="logEvery">How often to say that it is still waiting; null says nothing (a tool's one line is its
+    /// error).</param>
+    /// <param name="admin">An admin client on <paramref name="client"/>'s handle that the caller keeps: asked instead
+    /// of one made here, whose disposal takes ~100 ms (its callback thread polls at that interval) — a fifth of a
+    /// start-up.</param>
     public static void UntilReachable(IClient client, Action? serveCallbacks, string bootstrapServers, KafkaConnectivity kafka,
         TimeSpan? timeout, TimeSpan? logEvery, ILogger log, CancellationToken cancel, IAdminClient? admin = null)
     {

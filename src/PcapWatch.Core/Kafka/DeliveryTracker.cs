@@ -52,7 +52,9 @@ public sealed class DeliveryTracker
     /// <summary>Whether the refusal budget ran out: nothing is settled (so nothing committed) any more.</summary>
     public bool GaveUp => _gaveUp;
 
-    /// <summary>Produces through this tracker (back-pressure included): the record is counted until its report arrives.</summary>
+    /// <summary>
+    /// Produces through this tracker (back-pressure included): the record is counted until its report arrives.
+    /// </summary>
     public void Produce(IProducer<byte[], byte[]?> producer, string topic, Message<byte[], byte[]?> message)
     {
         producer.ProduceWhenRoom(topic, message, _onDelivered);

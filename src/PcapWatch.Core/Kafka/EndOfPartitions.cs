@@ -5,8 +5,8 @@ namespace PcapWatch.Kafka;
 /// <summary>
 /// "Has this consumer read these partitions up to where they ended when we started?" — asked by the consumer's
 /// position, never by the offset of the last record seen. A topic written by a transactional producer (Kafka Streams,
-/// ksqlDB, Connect or Debezium with exactly-once) ends each transaction with a commit marker that takes an offset but is
-/// never delivered as a record, so the last record seen stays one short of the end forever; the position moves past
+/// ksqlDB, Connect or Debezium with exactly-once) ends each transaction with a commit marker that takes an offset but
+/// is never delivered as a record, so the last record seen stays one short of the end forever; the position moves past
 /// the marker. The end is the high watermark as the consumer's isolation level sees it: for read_committed, the last
 /// stable offset, so an open transaction is not waited for.
 /// </summary>
@@ -31,7 +31,9 @@ public sealed class EndOfPartitions
         }
     }
 
-    /// <summary>Where reading starts per partition: the given offset, or the partition's first (low watermark).</summary>
+    /// <summary>
+    /// Where reading starts per partition: the given offset, or the partition's first (low watermark).
+    /// </summary>
     public IReadOnlyDictionary<TopicPartition, long> Starts => _starts;
 
     /// <summary>Whether a record lies before the end (a record at or past it was written after the start).</summary>

@@ -27,7 +27,9 @@ public sealed class KafkaConnectivity(ILogger? log = null)
     /// <summary>Where librdkafka's own lines go.</summary>
     public ILogger Log { get; } = log ?? NullLogger.Instance;
 
-    /// <summary>The most recent reason a broker could not be reached ("Connection refused"), for "waiting for Kafka" lines.</summary>
+    /// <summary>
+    /// The most recent reason a broker could not be reached ("Connection refused"), for "waiting for Kafka" lines.
+    /// </summary>
     public string? LastProblem { get { lock (_lock) return _lastProblem; } }
 
     /// <summary>Authentication or authorisation refused: set once, never cleared.</summary>
@@ -51,7 +53,8 @@ public sealed class KafkaConnectivity(ILogger? log = null)
 
     internal void OnLog(string client, LogMessage message)
     {
-        // FAIL is librdkafka's line per failed connection attempt: the outage is told once, by OnError and OnStatistics.
+        // FAIL is librdkafka's line per failed connection attempt: the outage is told once, by OnError and
+        // OnStatistics.
         var level = message.Facility == "FAIL" ? LogLevel.Debug : KafkaClients.LevelOf(message.Level);
         Log.Log(level, "{KafkaClient} {Facility}: {KafkaMessage}", client, message.Facility, message.Message);
     }

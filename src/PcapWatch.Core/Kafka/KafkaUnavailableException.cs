@@ -1,6 +1,8 @@
 namespace PcapWatch.Kafka;
 
-/// <summary>Why Kafka cannot be used: the program exits with code 3 for each, with the message as its one line.</summary>
+/// <summary>
+/// Why Kafka cannot be used: the program exits with code 3 for each, with the message as its one line.
+/// </summary>
 public enum KafkaUnavailableReason
 {
     /// <summary>No broker answered within the time allowed.</summary>
@@ -12,7 +14,9 @@ public enum KafkaUnavailableReason
     /// <summary>A topic the command needs does not exist.</summary>
     TopicMissing,
 
-    /// <summary>The broker kept refusing a record the service wrote for longer than it may (a topic deleted or denied).</summary>
+    /// <summary>
+    /// The broker kept refusing a record the service wrote for longer than it may (a topic deleted or denied).
+    /// </summary>
     RecordRefused,
 }
 

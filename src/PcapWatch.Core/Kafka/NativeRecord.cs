@@ -37,7 +37,9 @@ public readonly unsafe struct NativeRecord
         }
     }
 
-    /// <summary>An error event's text: librdkafka puts it where a record's value would be, else the code's own text.</summary>
+    /// <summary>
+    /// An error event's text: librdkafka puts it where a record's value would be, else the code's own text.
+    /// </summary>
     public string ErrorReason => _message->Payload is not null && _message->Length > 0
         ? System.Text.Encoding.UTF8.GetString(_message->Payload, checked((int)_message->Length))
         : Marshal.PtrToStringUTF8(LibRdKafkaConsume.ErrorToString(_message->Error)) ?? Error.ToString();

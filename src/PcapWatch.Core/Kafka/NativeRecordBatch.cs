@@ -34,7 +34,9 @@ public sealed unsafe class NativeRecordBatch : IDisposable
     /// <summary>Records in the current batch.</summary>
     public int Count => _count;
 
-    /// <summary>One record of the current batch, valid until the next <see cref="Fill"/> or <see cref="Release"/>.</summary>
+    /// <summary>
+    /// One record of the current batch, valid until the next <see cref="Fill"/> or <see cref="Release"/>.
+    /// </summary>
     public NativeRecord this[int index] => (uint)index < (uint)_count ? new NativeRecord(_messages[index])
         : throw new ArgumentOutOfRangeException(nameof(index));
 

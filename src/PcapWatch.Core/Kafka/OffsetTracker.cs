@@ -19,7 +19,9 @@ public sealed class OffsetTracker(string topic)
     /// <summary>Per-record: the record at <paramref name="offset"/> has been processed.</summary>
     public void Processed(int partition, long offset) => _next[partition] = offset + 1;
 
-    /// <summary>Partitions revoked or lost to another member: their offsets must not be committed by us any more.</summary>
+    /// <summary>
+    /// Partitions revoked or lost to another member: their offsets must not be committed by us any more.
+    /// </summary>
     public void Forget(IEnumerable<TopicPartition> partitions)
     {
         foreach (var tp in partitions)

@@ -19,8 +19,10 @@ public sealed class StartingOffsets(string? autoOffsetReset)
     };
 
     /// <summary>The offsets to assign: the reset policy's for partitions without a committed offset, the committed one
-    /// (left unset, for librdkafka to fetch) for the others; all unset when the committed offsets cannot be had.</summary>
-    /// <param name="stopping">Ends the wait early (the committed offsets are an optimisation: a stop must not wait for them).</param>
+    /// (left unset, for librdkafka to fetch) for the others; all unset when the committed offsets cannot be
+    /// had.</summary>
+    /// <param name="stopping">Ends the wait early (the committed offsets are an optimisation: a stop must not wait for
+    /// them).</param>
     public IEnumerable<TopicPartitionOffset> For<TKey, TValue>(IConsumer<TKey, TValue> consumer, List<TopicPartition> assigned,
         TimeSpan timeout, CancellationToken stopping) => For(assigned, () => CommittedWithin(consumer, assigned, timeout, stopping));
 

@@ -7,13 +7,17 @@ public sealed record TopicNames
     public string Computers { get; init; } = "computers";
     public string Pcap { get; init; } = "pcap";
     public string Output { get; init; } = "WATCHED_EMP_NETWORK_TRAFFIC";
-    /// <summary>The watched-MAC index as a table topic (key MAC, tombstone on removal); the recipe's intermediate table.</summary>
+    /// <summary>
+    /// The watched-MAC index as a table topic (key MAC, tombstone on removal); the recipe's intermediate table.
+    /// </summary>
     public string Changelog { get; init; } = "COMP_WATCH_BY_MACADDR";
     /// <summary>Dead letters: pcap records that are not usable packets, with headers saying why.</summary>
     public string PcapDeadLetters { get; init; } = "pcap.dlq";
     public string EmployeesDeadLetters { get; init; } = "employees.dlq";
     public string ComputersDeadLetters { get; init; } = "computers.dlq";
-    /// <summary>IP ↔ MAC bindings learned from packets (with --match ip), shared by the instances (key: the address).</summary>
+    /// <summary>
+    /// IP ↔ MAC bindings learned from packets (with --match ip), shared by the instances (key: the address).
+    /// </summary>
     public string IpMacBindings { get; init; } = "IP_MAC_BINDINGS";
 
     /// <summary>Topics the service writes to, which must exist before it starts.</summary>

@@ -2,10 +2,14 @@ using Confluent.Kafka;
 
 namespace PcapWatch.Kafka;
 
-/// <summary>Partition discovery through a client's metadata (works against the embedded broker, unlike admin calls).</summary>
+/// <summary>
+/// Partition discovery through a client's metadata (works against the embedded broker, unlike admin calls).
+/// </summary>
 public static class TopicPartitions
 {
-    /// <summary>The partitions of <paramref name="topic"/>, waiting until it exists or <paramref name="timeout"/> passes.</summary>
+    /// <summary>
+    /// The partitions of <paramref name="topic"/>, waiting until it exists or <paramref name="timeout"/> passes.
+    /// </summary>
     public static List<TopicPartition> Of(IClient client, string topic, TimeSpan timeout, CancellationToken cancel = default)
     {
         using var admin = new DependentAdminClientBuilder(client.Handle).Build();
@@ -13,8 +17,8 @@ public static class TopicPartitions
     }
 
     /// <summary>
-    /// The partitions of each topic, each waited for up to its own timeout (in the order given), through an admin handle
-    /// the caller keeps: a long-lived one costs nothing, a disposed one ~100 ms.
+    /// The partitions of each topic, each waited for up to its own timeout (in the order given), through an admin
+    /// handle the caller keeps: a long-lived one costs nothing, a disposed one ~100 ms.
     /// </summary>
     public static Dictionary<string, List<TopicPartition>> Of(IAdminClient admin, IEnumerable<(string Topic, TimeSpan Timeout)> topics,
         CancellationToken cancel = default)

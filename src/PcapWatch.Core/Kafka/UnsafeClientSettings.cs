@@ -15,7 +15,9 @@ public static class UnsafeClientSettings
 
     private static readonly string[] DeliveryReportFieldsNeeded = ["key", "value", "timestamp", "headers"];
 
-    /// <summary>What in <paramref name="consumer"/> and <paramref name="producer"/> voids a guarantee, in a fixed order.</summary>
+    /// <summary>
+    /// What in <paramref name="consumer"/> and <paramref name="producer"/> voids a guarantee, in a fixed order.
+    /// </summary>
     public static List<Finding> Find(IReadOnlyDictionary<string, string>? consumer, IReadOnlyDictionary<string, string>? producer)
     {
         var found = new List<Finding>();

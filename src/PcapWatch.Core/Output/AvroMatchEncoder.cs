@@ -33,7 +33,8 @@ public sealed class AvroMatchEncoder : IMatchEncoder
     private readonly AvroSerializer<GenericRecord> _serializer;
     private readonly SerializationContext _context;
 
-    /// <param name="registryProperties">Confluent Schema Registry client properties (schema.registry.url, auth, SSL).</param>
+    /// <param name="registryProperties">Confluent Schema Registry client properties (schema.registry.url, auth,
+    /// SSL).</param>
     public AvroMatchEncoder(IEnumerable<KeyValuePair<string, string>> registryProperties, string topic)
     {
         _registry = new CachedSchemaRegistryClient(registryProperties);

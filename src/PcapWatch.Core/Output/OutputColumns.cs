@@ -23,14 +23,18 @@ public static class OutputColumns
     public const string EmpName = "C_EMP_NAME";
     public const string EmpKey = "C_EMP_KEY";
     public const string MacAddr = "C_MACADDR";
-    /// <summary>Only with --match dst|both: <c>out</c> (the watched computer sent it) or <c>in</c> (it received it).</summary>
+    /// <summary>
+    /// Only with --match dst|both: <c>out</c> (the watched computer sent it) or <c>in</c> (it received it).
+    /// </summary>
     public const string Direction = "DIRECTION";
     /// <summary>
-    /// Only with --match …,ip: <c>mac</c> (the side's Ethernet address is watched) or <c>ip</c> (its IP address was bound
-    /// to one).
+    /// Only with --match …,ip: <c>mac</c> (the side's Ethernet address is watched) or <c>ip</c> (its IP address was
+    /// bound to one).
     /// </summary>
     public const string AttributedBy = "ATTRIBUTED_BY";
-    /// <summary>With attribution by IP: true when two or more MACs claimed the side's address at the packet's time.</summary>
+    /// <summary>
+    /// With attribution by IP: true when two or more MACs claimed the side's address at the packet's time.
+    /// </summary>
     public const string AttributionContested = "ATTRIBUTION_CONTESTED";
 
     /// <summary>The P_ columns in <see cref="PacketField"/> order.</summary>

@@ -2,7 +2,9 @@ using System.Buffers.Text;
 
 namespace PcapWatch.Packets;
 
-/// <summary>Reads tshark's <c>frame.time_epoch</c> (<c>1796090654.760617461</c>) as Unix milliseconds, without a string.</summary>
+/// <summary>
+/// Reads tshark's <c>frame.time_epoch</c> (<c>1796090654.760617461</c>) as Unix milliseconds, without a string.
+/// </summary>
 public static class CaptureTime
 {
     public static bool TryParseEpochMs(ReadOnlySpan<byte> text, out long ms)

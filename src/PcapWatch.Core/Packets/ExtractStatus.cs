@@ -1,6 +1,8 @@
 namespace PcapWatch.Packets;
 
-/// <summary>What <see cref="PacketExtractor"/> made of a record. Every record gets exactly one of these; none throws.</summary>
+/// <summary>
+/// What <see cref="PacketExtractor"/> made of a record. Every record gets exactly one of these; none throws.
+/// </summary>
 public enum ExtractStatus
 {
     /// <summary>All layers of interest were read (fields a packet lacks are Missing).</summary>
@@ -13,7 +15,9 @@ public enum ExtractStatus
     InvalidJson,
     /// <summary>Nested deeper than <see cref="PacketExtractor.MaxDepth"/>.</summary>
     TooDeep,
-    /// <summary>A property name the scan had to read holds a <c>\u</c> escape that is not UTF-16 (a lone surrogate).</summary>
+    /// <summary>
+    /// A property name the scan had to read holds a <c>\u</c> escape that is not UTF-16 (a lone surrogate).
+    /// </summary>
     InvalidEscape,
     /// <summary>A property name the scan had to unescape is not UTF-8.</summary>
     InvalidUtf8,

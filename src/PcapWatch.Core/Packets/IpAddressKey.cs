@@ -37,7 +37,9 @@ public readonly record struct IpAddressKey(UInt128 Value)
     /// <summary>The usual spelling (dotted IPv4, compressed IPv6).</summary>
     public override string ToString() => ToIPAddress().ToString();
 
-    /// <summary>Parses dotted IPv4 or IPv6 text (with <c>::</c> and an IPv4 tail); no zone, no brackets, no spaces.</summary>
+    /// <summary>
+    /// Parses dotted IPv4 or IPv6 text (with <c>::</c> and an IPv4 tail); no zone, no brackets, no spaces.
+    /// </summary>
     public static bool TryParse(ReadOnlySpan<byte> text, out IpAddressKey address)
     {
         address = default;

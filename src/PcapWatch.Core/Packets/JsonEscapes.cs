@@ -3,8 +3,8 @@ namespace PcapWatch.Packets;
 
 /// <summary>
 /// Checks the escapes of a raw JSON string token before System.Text.Json is asked to unescape it: the reader accepts
-/// any <c>\uXXXX</c> while tokenizing, but throws when a comparison or a copy meets a lone surrogate (a producer that cut
-/// an emoji in half writes <c>"\ud83d"</c>). Asking first lets the callers report a status instead.
+/// any <c>\uXXXX</c> while tokenizing, but throws when a comparison or a copy meets a lone surrogate (a producer that
+/// cut an emoji in half writes <c>"\ud83d"</c>). Asking first lets the callers report a status instead.
 /// </summary>
 public static class JsonEscapes
 {

@@ -190,7 +190,9 @@ public static class PacketExtractor
         return ExtractStatus.Complete;
     }
 
-    /// <summary>A value as a slice: strings and literals directly, an array by its first scalar (ek), else missing.</summary>
+    /// <summary>
+    /// A value as a slice: strings and literals directly, an array by its first scalar (ek), else missing.
+    /// </summary>
     private static FieldSlice ReadScalar(ref Utf8JsonReader reader)
     {
         switch (reader.TokenType)

@@ -18,7 +18,9 @@ public struct PacketFields
     /// <summary>eth.dst of the first (outer) Ethernet layer, when present and valid.</summary>
     public MacAddress? EthDst;
 
-    /// <summary>frame.time_epoch of the first frame layer (seconds, fraction to the nanosecond): the capture time.</summary>
+    /// <summary>
+    /// frame.time_epoch of the first frame layer (seconds, fraction to the nanosecond): the capture time.
+    /// </summary>
     public FieldSlice TimeEpoch;
 
     public readonly FieldSlice this[PacketField field] => _slices[(int)field];

@@ -34,7 +34,9 @@ internal sealed class AssembledPipeline : IDisposable
     /// <summary>The bindings shared between instances (attributing by IP), or null.</summary>
     public SharedBindings? Shared { get; init; }
 
-    /// <summary>Reads the other instances' bindings; made when the tables are current (<see cref="StartBindingsReader"/>).</summary>
+    /// <summary>
+    /// Reads the other instances' bindings; made when the tables are current (<see cref="StartBindingsReader"/>).
+    /// </summary>
     public BindingsReader? BindingsReader { get; private set; }
 
     public static AssembledPipeline Build(PipelineOptions o, RecoveredState state, IConsumer<byte[]?, byte[]?> reader,

@@ -20,8 +20,8 @@ internal sealed class CommitCoordinator(IOutputDeliveries output, ITableFeed tab
     private bool _reconcileWanted;
 
     /// <summary>
-    /// Waits (at most <paramref name="budget"/>, never past <paramref name="cancel"/>) until all output is acknowledged,
-    /// and produces again what the broker refused: true only when everything is safe to commit past.
+    /// Waits (at most <paramref name="budget"/>, never past <paramref name="cancel"/>) until all output is
+    /// acknowledged, and produces again what the broker refused: true only when everything is safe to commit past.
     /// </summary>
     public bool Settle(TimeSpan budget, CancellationToken cancel, out bool acknowledged) =>
         output.Settle(budget, cancel, Redeliver, out acknowledged);
@@ -34,7 +34,9 @@ internal sealed class CommitCoordinator(IOutputDeliveries output, ITableFeed tab
         return wanted;
     }
 
-    /// <summary>Checkpoints the tables if they changed, once their dead letters are settled; whether it checkpointed.</summary>
+    /// <summary>
+    /// Checkpoints the tables if they changed, once their dead letters are settled; whether it checkpointed.
+    /// </summary>
     public bool CheckpointWhenSettled(CancellationToken cancel)
     {
         if (!Settle(CheckpointSettleBudget, cancel, out _)) return false;
@@ -44,8 +46,9 @@ internal sealed class CommitCoordinator(IOutputDeliveries output, ITableFeed tab
     }
 
     /// <summary>
-    /// The stop's order: commits the packets (retrying until <paramref name="deadline"/>), and only if that went through
-    /// checkpoints the tables; otherwise nothing moves, and the uncommitted packets are read again after a restart.
+    /// The stop's order: commits the packets (retrying until <paramref name="deadline"/>), and only if that went
+    /// through checkpoints the tables; otherwise nothing moves, and the uncommitted packets are read again after a
+    /// restart.
     /// </summary>
     public bool CommitThenCheckpoint(IPacketStage packets, DateTime deadline)
     {

@@ -1,6 +1,8 @@
 namespace PcapWatch.Service;
 
-/// <summary>The bindings other instances published, read into this instance's table (<see cref="BindingsReader"/>).</summary>
+/// <summary>
+/// The bindings other instances published, read into this instance's table (<see cref="BindingsReader"/>).
+/// </summary>
 internal interface IBindingsFeed
 {
     /// <summary>Whether the topic has been read up to where it ended when the instance started.</summary>
@@ -9,6 +11,8 @@ internal interface IBindingsFeed
     /// <summary>Bindings that began before packets this instance had already decided.</summary>
     long Late { get; }
 
-    /// <summary>Applies up to <paramref name="max"/> records, waiting at most <paramref name="wait"/> for the first.</summary>
+    /// <summary>
+    /// Applies up to <paramref name="max"/> records, waiting at most <paramref name="wait"/> for the first.
+    /// </summary>
     int Poll(TimeSpan wait, int max, long decidedUpToMs);
 }

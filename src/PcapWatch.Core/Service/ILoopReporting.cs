@@ -18,6 +18,8 @@ internal interface ILoopReporting
 
     void LogStatusIfDue();
 
-    /// <summary>Throws when the cluster refused the credentials (rotated, revoked): retrying cannot fix it, an operator must.</summary>
+    /// <summary>
+    /// Throws when the cluster refused the credentials (rotated, revoked): retrying cannot fix it, an operator must.
+    /// </summary>
     void CheckHealth();
 }

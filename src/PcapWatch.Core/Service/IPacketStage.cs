@@ -1,15 +1,21 @@
 namespace PcapWatch.Service;
 
-/// <summary>The packets' side of the loop: read, decided, matches produced, offsets committed (<see cref="PacketStage"/>).</summary>
+/// <summary>
+/// The packets' side of the loop: read, decided, matches produced, offsets committed (<see cref="PacketStage"/>).
+/// </summary>
 internal interface IPacketStage
 {
     /// <summary>The newest capture time of the packets read past the gate (0 before the first).</summary>
     long NewestCaptureMs { get; }
 
-    /// <summary>When the last record of the last batch was written to Kafka (Unix ms), for the latency metric.</summary>
+    /// <summary>
+    /// When the last record of the last batch was written to Kafka (Unix ms), for the latency metric.
+    /// </summary>
     long? LastBatchTimestampMs { get; }
 
-    /// <summary>Processes up to <paramref name="max"/> records, waiting at most <paramref name="wait"/> for the first.</summary>
+    /// <summary>
+    /// Processes up to <paramref name="max"/> records, waiting at most <paramref name="wait"/> for the first.
+    /// </summary>
     int ProcessBatch(TimeSpan wait, int max);
 
     /// <summary>Commits what was consumed once all output made from it is acknowledged; whether it committed.</summary>

@@ -6,10 +6,11 @@ using PcapWatch.Packets;
 namespace PcapWatch.Service;
 
 /// <summary>
-/// The packet path with its bindings kept up to date: <see cref="PacketProcessor"/> decides a record and, attributing by
-/// IP, returns what it states about an address; this learns it into the bindings before the record's own sides are
+/// The packet path with its bindings kept up to date: <see cref="PacketProcessor"/> decides a record and, attributing
+/// by IP, returns what it states about an address; this learns it into the bindings before the record's own sides are
 /// attributed (a statement may bind the very address the record is sent from or to), and keeps what was learned for the
-/// other instances. The only writer of the bindings on the packet path; what it may believe, <see cref="EvidenceGate"/> decides.
+/// other instances. The only writer of the bindings on the packet path; what it may believe, <see cref="EvidenceGate"/>
+/// decides.
 /// </summary>
 public sealed class LearningPacketProcessor(PacketProcessor processor, EvidenceGate? gate)
 {
@@ -39,13 +40,16 @@ public sealed class LearningPacketProcessor(PacketProcessor processor, EvidenceG
     /// <summary>Binding statements learned from packets (with <see cref="MatchMode.Ip"/>).</summary>
     public long BindingsLearned { get; private set; }
 
-    /// <summary>Changes kept in this instance only: unwatched MACs' claims past <see cref="UnwatchedSharesPerMinute"/>.</summary>
+    /// <summary>
+    /// Changes kept in this instance only: unwatched MACs' claims past <see cref="UnwatchedSharesPerMinute"/>.
+    /// </summary>
     public long Unshared { get; private set; }
 
     /// <summary>
-    /// How many claims of unwatched MACs are shared a minute (of capture time). A watched MAC's claims, and any claim that
-    /// contests another, are always shared; the rest only help other instances see conflicts and MACs watched later,
-    /// and a flood of them (IPv6 gives 2^64 addresses per link) must not become a flood of records every instance copies.
+    /// How many claims of unwatched MACs are shared a minute (of capture time). A watched MAC's claims, and any claim
+    /// that contests another, are always shared; the rest only help other instances see conflicts and MACs watched
+    /// later, and a flood of them (IPv6 gives 2^64 addresses per link) must not become a flood of records every
+    /// instance copies.
     /// </summary>
     public const int UnwatchedSharesPerMinute = 6_000;
 
@@ -66,7 +70,9 @@ public sealed class LearningPacketProcessor(PacketProcessor processor, EvidenceG
         return false;
     }
 
-    /// <summary>What the record last processed taught other instances need to hear of (the interval it made or changed).</summary>
+    /// <summary>
+    /// What the record last processed taught other instances need to hear of (the interval it made or changed).
+    /// </summary>
     public (IpAddressKey Address, IpBindings.Interval Interval)? Learned { get; private set; }
 
     /// <inheritdoc cref="PacketProcessor.Process"/>

@@ -7,7 +7,9 @@ public enum LoopState
     Starting,
     /// <summary>Opening the table stores from their checkpoints and rebuilding the index from them.</summary>
     Restoring,
-    /// <summary>Reading the tables (and the bindings others published) up to their start-up ends: no packet yet.</summary>
+    /// <summary>
+    /// Reading the tables (and the bindings others published) up to their start-up ends: no packet yet.
+    /// </summary>
     LoadingTables,
     /// <summary>In the group, matching packets.</summary>
     Running,

@@ -93,7 +93,8 @@ internal sealed class PacketCommitter(string pcapTopic, CommitCoordinator commit
     /// <summary>Partitions handed over in a rebalance: committed first when their output is safe in time.</summary>
     public void OnRevoked(List<TopicPartitionOffset> revoked)
     {
-        // If the output cannot be acknowledged in time the partitions go uncommitted: their next owner reads them again.
+        // If the output cannot be acknowledged in time the partitions go uncommitted: their next owner reads them
+        // again.
         var partitions = revoked.Select(r => r.TopicPartition).ToList();
         FlushAndCommit(FlushBudget, CancellationToken.None, partitions);
         // Whether or not that commit went through, these offsets are no longer ours to commit: a member may commit any
@@ -103,7 +104,9 @@ internal sealed class PacketCommitter(string pcapTopic, CommitCoordinator commit
         log.LogInformation("Released pcap partitions {Partitions}", string.Join(",", partitions.Select(p => p.Partition.Value)));
     }
 
-    /// <summary>Lost (not revoked): another member may already own them; committing now could move its offsets.</summary>
+    /// <summary>
+    /// Lost (not revoked): another member may already own them; committing now could move its offsets.
+    /// </summary>
     public void OnLost(List<TopicPartitionOffset> lost)
     {
         _offsets.Forget(lost.Select(tp => tp.TopicPartition));

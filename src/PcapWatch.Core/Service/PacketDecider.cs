@@ -8,15 +8,13 @@ using PcapWatch.Packets;
 namespace PcapWatch.Service;
 
 /// <summary>
-/// Decides one pcap record where librdkafka holds it (see <see cref="Kafka.NativeRecordBatch"/>): an unwatched packet is
-/// never copied. A match is encoded here and waits in <see cref="Pending"/> until the loop produces it with the record's
-/// timestamp; a rejected record is copied, key and value, with its reason, for the dead-letter topic.
+/// Decides one pcap record where librdkafka holds it (see <see cref="Kafka.NativeRecordBatch"/>): an unwatched packet
+/// is never copied. A match is encoded here and waits in <see cref="Pending"/> until the loop produces it with the
+/// record's timestamp; a rejected record is copied, key and value, with its reason, for the dead-letter topic.
 /// </summary>
-/// <param name="maxMatchBytes">
-/// The largest match value produced. A packet whose match would be larger (fields of invalid UTF-8 grow threefold as
-/// U+FFFD) is dead-lettered as <c>match_too_large</c>: a record the producer or the broker would refuse for good must
-/// never reach either.
-/// </param>
+/// <param name="maxMatchBytes"> The largest match value produced. A packet whose match would be larger (fields of
+/// invalid UTF-8 grow threefold as U+FFFD) is dead-lettered as <c>match_too_large</c>: a record the producer or the
+/// broker would refuse for good must never reach either. </param>
 public sealed class PacketDecider(LearningPacketProcessor processor, IMatchEncoder encoder, ILogger log,
     int maxMatchBytes = DeadLetterWriter.DefaultMaxBytes) : IMatchSink
 {
@@ -29,7 +27,9 @@ public sealed class PacketDecider(LearningPacketProcessor processor, IMatchEncod
     /// <summary>The binding the record last decided taught, if any (attributing by IP).</summary>
     public (IpAddressKey Address, IpBindings.Interval Interval)? Learned => processor.Learned;
 
-    /// <summary>The newest capture time of the packets read past the gate (0 before the first; see PacketProcessor).</summary>
+    /// <summary>
+    /// The newest capture time of the packets read past the gate (0 before the first; see PacketProcessor).
+    /// </summary>
     public long NewestCaptureMs => processor.NewestCaptureMs;
 
     /// <summary>Decides a record; the key is copied only for a record that is rejected or needs its time.</summary>
@@ -64,8 +64,8 @@ public sealed class PacketDecider(LearningPacketProcessor processor, IMatchEncod
     private static byte[]? Copy(ReadOnlySpan<byte> key, bool isNull) => isNull ? null : key.ToArray();
 
     /// <summary>
-    /// Decides a record again with its timestamp (one <see cref="PacketDecision.NeedsRecordTime"/> returned): attributing
-    /// at capture time, a packet without <c>frame.time_epoch</c> is attributed at the record's time.
+    /// Decides a record again with its timestamp (one <see cref="PacketDecision.NeedsRecordTime"/> returned):
+    /// attributing at capture time, a packet without <c>frame.time_epoch</c> is attributed at the record's time.
     /// </summary>
     public PacketDecision DecideAt(PacketDecision undecided, long recordTimeMs)
     {
@@ -92,7 +92,9 @@ public sealed class PacketDecider(LearningPacketProcessor processor, IMatchEncod
         }
     }
 
-    /// <summary>The whole record goes to the dead letters, none of its matches to the output: one outcome per record.</summary>
+    /// <summary>
+    /// The whole record goes to the dead letters, none of its matches to the output: one outcome per record.
+    /// </summary>
     private PacketDecision Oversized(byte[]? value, byte[]? key)
     {
         Pending.Clear();

@@ -12,14 +12,14 @@ namespace PcapWatch.Service;
 /// <summary>
 /// The hot loop: consumes <c>pcap</c> in batches (one consumer group across instances), each record read where
 /// librdkafka holds it (<see cref="NativeRecordBatch"/>) and decided there (<see cref="PacketDecider"/>), and produces
-/// every match. Offsets are committed only after
-/// the producer has flushed every match made from the records below them — at-least-once, never a committed packet whose match could still be lost.
+/// every match. Offsets are committed only after the producer has flushed every match made from the records below them
+/// — at-least-once, never a committed packet whose match could still be lost.
 /// </summary>
 /// <remarks>
 /// Under a broker outage nothing blocks for long: a flush waits a bounded time (well inside max.poll.interval.ms) and
-/// then skips the commit; when too much output is unacknowledged the partitions are paused, and the loop keeps
-/// polling (group membership, shutdown) until the broker catches up. A record the broker finally refused is produced
-/// again before any commit.
+/// then skips the commit; when too much output is unacknowledged the partitions are paused, and the loop keeps polling
+/// (group membership, shutdown) until the broker catches up. A record the broker finally refused is produced again
+/// before any commit.
 /// </remarks>
 public sealed class PacketStage : IPacketStage, IDisposable
 {
@@ -51,7 +51,8 @@ public sealed class PacketStage : IPacketStage, IDisposable
     private const int PauseAtInFlight = 50_000;
     private const int ResumeAtInFlight = 10_000;
 
-    /// <param name="options">The instance's settings: the cluster, the group, the topics and the consumer's properties.</param>
+    /// <param name="options">The instance's settings: the cluster, the group, the topics and the consumer's
+    /// properties.</param>
     /// <param name="decider">Decides each record (the join, the encoder, the binding rules).</param>
     /// <param name="output">The producer is shared with the changelog; flushed through the coordinator before every
     /// commit, disposed by the caller.</param>
@@ -73,7 +74,9 @@ public sealed class PacketStage : IPacketStage, IDisposable
         _records = new NativeRecordBatch(_consumer);
     }
 
-    /// <summary>How long a flush between polls may wait: it must leave the group in no doubt that this member is alive.</summary>
+    /// <summary>
+    /// How long a flush between polls may wait: it must leave the group in no doubt that this member is alive.
+    /// </summary>
     private static TimeSpan FlushBudgetOf(ConsumerConfig config) => TimeSpan.FromMilliseconds(Math.Min(10_000, config.MaxPollIntervalMs!.Value / 3));
 
     private IConsumer<Ignore, Ignore> BuildConsumer(ConsumerConfig config, KafkaConnectivity kafka)
@@ -160,7 +163,9 @@ public sealed class PacketStage : IPacketStage, IDisposable
     /// </summary>
     public long? LastBatchTimestampMs { get; private set; }
 
-    /// <summary>Processes up to <paramref name="max"/> records, waiting at most <paramref name="wait"/> for the first.</summary>
+    /// <summary>
+    /// Processes up to <paramref name="max"/> records, waiting at most <paramref name="wait"/> for the first.
+    /// </summary>
     public int ProcessBatch(TimeSpan wait, int max)
     {
         ApplyBackpressure();
@@ -180,7 +185,10 @@ public sealed class PacketStage : IPacketStage, IDisposable
         return n;
     }
 
-    /// <summary>One record (false for an event that is not one: the end of a partition); a consumer error is thrown, as Consume threw it.</summary>
+    /// <summary>
+    /// One record (false for an event that is not one: the end of a partition); a consumer error is thrown, as Consume
+    /// threw it.
+    /// </summary>
     private bool Process(NativeRecord record)
     {
         if (record.Error != ErrorCode.NoError)
@@ -216,7 +224,8 @@ public sealed class PacketStage : IPacketStage, IDisposable
                 mac.Format(_lastKey);
                 _lastKeyMac = mac;
             }
-            // A match keeps its packet's timestamp (ksqlDB's ROWTIME through a join): windows in `report` are event time.
+            // A match keeps its packet's timestamp (ksqlDB's ROWTIME through a join): windows in `report` are event
+            // time.
             var message = new Message<byte[], byte[]?> { Key = _lastKey, Value = value };
             if (packetTime.Type != TimestampType.NotAvailable)
             {
@@ -267,7 +276,10 @@ public sealed class PacketStage : IPacketStage, IDisposable
         if (_paused) _consumer.Pause(_consumer.Assignment);
     }
 
-    /// <summary>Commits what was consumed once all output made from it is safe (<see cref="PacketCommitter"/>); whether it committed.</summary>
+    /// <summary>
+    /// Commits what was consumed once all output made from it is safe (<see cref="PacketCommitter"/>); whether it
+    /// committed.
+    /// </summary>
     public bool FlushAndCommit(TimeSpan budget, CancellationToken cancel) => _committer.FlushAndCommit(budget, cancel);
 
     public void Dispose()

@@ -28,7 +28,8 @@ public sealed class PcapWatchPipeline
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _log;
 
-    /// <param name="loggers">Where the service and its clients log (the program passes Serilog's); none by default.</param>
+    /// <param name="loggers">Where the service and its clients log (the program passes Serilog's); none by
+    /// default.</param>
     public PcapWatchPipeline(PipelineOptions options, ILoggerFactory? loggers = null)
     {
         _options = options;
@@ -38,7 +39,9 @@ public sealed class PcapWatchPipeline
 
     public PipelineProgress Progress { get; } = new();
 
-    /// <summary>Runs until <paramref name="cancel"/> fires, then flushes, commits, checkpoints and returns the summary.</summary>
+    /// <summary>
+    /// Runs until <paramref name="cancel"/> fires, then flushes, commits, checkpoints and returns the summary.
+    /// </summary>
     public PipelineSummary Run(CancellationToken cancel)
     {
         var state = new LoopStateMachine(Progress, _log);
@@ -58,7 +61,9 @@ public sealed class PcapWatchPipeline
         }
     }
 
-    /// <summary>The phases of a run in their order: starting, restoring, loading tables, running, shutting down.</summary>
+    /// <summary>
+    /// The phases of a run in their order: starting, restoring, loading tables, running, shutting down.
+    /// </summary>
     private PipelineSummary RunUntilStopped(CancellationToken cancel, LoopStateMachine state)
     {
         var clock = Stopwatch.StartNew();
@@ -68,8 +73,8 @@ public sealed class PcapWatchPipeline
         using var metrics = new PipelineMetrics(Progress, o.InstanceId);
         _log.LogInformation("Instance {InstanceId} starting (group {GroupId}, state in {StateDir})", o.InstanceId, o.GroupId, o.StateDir);
         var kafka = new KafkaConnectivity(_loggers.CreateLogger("librdkafka"));
-        // One reader, connected once: it waits for the cluster, checks the topics and the checkpoints' offsets, and then
-        // becomes the table loader's (each new client costs a connection and metadata round trips at start-up).
+        // One reader, connected once: it waits for the cluster, checks the topics and the checkpoints' offsets, and
+        // then becomes the table loader's (each new client costs a connection and metadata round trips at start-up).
         using var reader = KafkaClients.Reader(o.BootstrapServers, o.ConsumerProperties, kafka);
         // Kept for the run: disposing an admin handle takes ~100 ms (its callback thread polls at that interval), which
         // belongs to shutdown, not to the time before the first match.
@@ -107,9 +112,9 @@ public sealed class PcapWatchPipeline
         maintainer.MapsBuilt.ContinueWith(built =>
         {
             var gcClock = Stopwatch.StartNew();
-            // The restart's scratch (the scans' copies of repeated keys, the packed rows, the maps while they grew) is garbage
-            // now; with a million rows it kept the restarted process 150 MB above a first start until the GC got
-            // round to it.
+            // The restart's scratch (the scans' copies of repeated keys, the packed rows, the maps while they grew) is
+            // garbage now; with a million rows it kept the restarted process 150 MB above a first start until the GC
+            // got round to it.
             if (large && built.IsCompletedSuccessfully) GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             _log.LogInformation("Reverse maps of the computers table made {Elapsed} ms after the restart began "
                 + "({Collecting} ms returning scratch memory)",

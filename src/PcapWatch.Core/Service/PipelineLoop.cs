@@ -35,7 +35,9 @@ internal sealed class PipelineLoop
         while (!stop.IsCancellationRequested) RunOnce(stop);
     }
 
-    /// <summary>One pass: tables, bindings, packets, then what is due of committing, refreshing and checkpointing.</summary>
+    /// <summary>
+    /// One pass: tables, bindings, packets, then what is due of committing, refreshing and checkpointing.
+    /// </summary>
     public void RunOnce(CancellationToken stop)
     {
         _parts.Changelog?.StepIfRead();

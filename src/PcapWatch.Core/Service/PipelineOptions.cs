@@ -14,7 +14,9 @@ public sealed record PipelineOptions
     public TopicNames Topics { get; init; } = TopicNames.Default;
     /// <summary>Which side is attributed (eth.src, the recipe; eth.dst; both), and whether by IP address too.</summary>
     public Join.MatchMode Match { get; init; } = Join.MatchMode.Src;
-    /// <summary>With <see cref="Join.MatchMode.Ip"/>: share learned bindings through <see cref="TopicNames.IpMacBindings"/>.</summary>
+    /// <summary>
+    /// With <see cref="Join.MatchMode.Ip"/>: share learned bindings through <see cref="TopicNames.IpMacBindings"/>.
+    /// </summary>
     public bool ShareBindings { get; init; } = true;
 
     /// <summary>
@@ -25,22 +27,37 @@ public sealed record PipelineOptions
     /// <summary>With <see cref="Attribution.CaptureTime"/>: how far back table versions are kept.</summary>
     public TimeSpan HistoryRetention { get; init; } = TimeSpan.FromDays(7);
 
-    /// <summary>With <see cref="Join.MatchMode.Ip"/>: the longest a DHCP lease binds its address, whatever the ACK grants.</summary>
+    /// <summary>
+    /// With <see cref="Join.MatchMode.Ip"/>: the longest a DHCP lease binds its address, whatever the ACK grants.
+    /// </summary>
     public TimeSpan DhcpLeaseCap { get; init; } = Bindings.IpBindings.DefaultLeaseCap;
 
-    /// <summary>With <see cref="Join.MatchMode.Ip"/>: the DHCP servers (and relays) whose ACKs are believed; none: the first to answer.</summary>
+    /// <summary>
+    /// With <see cref="Join.MatchMode.Ip"/>: the DHCP servers (and relays) whose ACKs are believed; none: the first to
+    /// answer.
+    /// </summary>
     public IReadOnlyList<Packets.IpAddressKey> DhcpServerAddresses { get; init; } = [];
 
-    /// <summary>The MACs of the DHCP servers and relays whose ACKs are believed (with <see cref="DhcpServerAddresses"/>).</summary>
+    /// <summary>
+    /// The MACs of the DHCP servers and relays whose ACKs are believed (with <see cref="DhcpServerAddresses"/>).
+    /// </summary>
     public IReadOnlyList<Packets.MacAddress> DhcpServerMacs { get; init; } = [];
 
-    /// <summary>With <see cref="Join.MatchMode.Ip"/>: the most addresses kept in the bindings (the least recently stated are evicted).</summary>
+    /// <summary>
+    /// With <see cref="Join.MatchMode.Ip"/>: the most addresses kept in the bindings (the least recently stated are
+    /// evicted).
+    /// </summary>
     public int BindingsMaxAddresses { get; init; } = Bindings.IpBindings.DefaultMaxAddresses;
 
-    /// <summary>With <see cref="Join.MatchMode.Ip"/>: new addresses one MAC may claim in a minute before its claims are not believed.</summary>
+    /// <summary>
+    /// With <see cref="Join.MatchMode.Ip"/>: new addresses one MAC may claim in a minute before its claims are not
+    /// believed.
+    /// </summary>
     public int BindingClaimsPerMinute { get; init; } = Bindings.IpBindings.DefaultClaimsPerMinute;
 
-    /// <summary>How far past the wall clock a capture time, LAST_STATED or valid_from may move a retention horizon.</summary>
+    /// <summary>
+    /// How far past the wall clock a capture time, LAST_STATED or valid_from may move a retention horizon.
+    /// </summary>
     public TimeSpan MaxClockSkew { get; init; } = TimeCeiling.DefaultSkew;
 
     /// <summary>Whether this instance learns bindings and shares them through the bindings topic.</summary>
@@ -69,7 +86,9 @@ public sealed record PipelineOptions
     /// committed nothing past them. Records left unanswered by an outage are waited for however long it lasts.
     /// </summary>
     public TimeSpan RefusedRecordTimeout { get; init; } = Kafka.DeliveryTracker.DefaultRefusalBudget;
-    /// <summary>How long to wait at start for Kafka to answer; null waits as long as it takes (a service's default).</summary>
+    /// <summary>
+    /// How long to wait at start for Kafka to answer; null waits as long as it takes (a service's default).
+    /// </summary>
     public TimeSpan? StartupTimeout { get; init; }
     /// <summary>While waiting for Kafka at start, how often to say so.</summary>
     public TimeSpan WaitingLogInterval { get; init; } = TimeSpan.FromSeconds(10);
@@ -77,7 +96,8 @@ public sealed record PipelineOptions
     /// giving their size. Kafka's default max.message.bytes is 1,048,588.</summary>
     public int DeadLetterMaxBytes { get; init; } = Output.DeadLetterWriter.DefaultMaxBytes;
     /// <summary>The largest match value written; a packet whose match would be larger is dead-lettered as
-    /// <c>match_too_large</c> (a real packet's match is well under a kilobyte; only a hostile one gets near this).</summary>
+    /// <c>match_too_large</c> (a real packet's match is well under a kilobyte; only a hostile one gets near
+    /// this).</summary>
     public int MatchMaxBytes { get; init; } = Output.DeadLetterWriter.DefaultMaxBytes;
     /// <summary>FASTER hash index size per new table store, in 64-byte buckets (a power of two); ~8 rows fit a bucket.
     /// 0 (the default) sizes it from the table topic when the store is created: a quarter bucket per record in it, from

@@ -80,14 +80,18 @@ public sealed class PipelineProgress
 
     private long _bindingsLate;
 
-    /// <summary>Other instances' bindings that began before packets this instance had already decided (see BindingsReader.Late).</summary>
+    /// <summary>
+    /// Other instances' bindings that began before packets this instance had already decided (see BindingsReader.Late).
+    /// </summary>
     public long BindingsLate => Volatile.Read(ref _bindingsLate);
 
     internal void OnBindingsLate(long total) => Volatile.Write(ref _bindingsLate, total);
 
     private long _lateTableChanges;
 
-    /// <summary>Table changes valid before packets this instance had already attributed (--attribution capture-time).</summary>
+    /// <summary>
+    /// Table changes valid before packets this instance had already attributed (--attribution capture-time).
+    /// </summary>
     public long LateTableChanges => Volatile.Read(ref _lateTableChanges);
 
     internal void OnLateTableChanges(long total) => Volatile.Write(ref _lateTableChanges, total);
@@ -99,8 +103,8 @@ public sealed class PipelineProgress
     private long _commitsBlockedSinceMs;
 
     /// <summary>
-    /// Since when (Unix ms) no pcap commit has gone through although one was due: output not acknowledged (an outage) or
-    /// refused (a topic deleted or denied), a commit the group refused. 0 while commits go through.
+    /// Since when (Unix ms) no pcap commit has gone through although one was due: output not acknowledged (an outage)
+    /// or refused (a topic deleted or denied), a commit the group refused. 0 while commits go through.
     /// </summary>
     public long CommitsBlockedSinceMs => Volatile.Read(ref _commitsBlockedSinceMs);
 

@@ -17,7 +17,9 @@ internal sealed class RecoveredState(FasterTableStore employees, FasterTableStor
     /// <summary>The watched owners the recovered stores hold, to be adopted by the index.</summary>
     public IndexRebuild Rebuild { get; } = rebuild;
 
-    /// <summary>Table versions kept for attribution at capture time (null when attributing to the latest owner).</summary>
+    /// <summary>
+    /// Table versions kept for attribution at capture time (null when attributing to the latest owner).
+    /// </summary>
     public OwnershipHistory? History { get; } = history;
 
     public IReadOnlyDictionary<string, Dictionary<int, long>> Resume { get; } = resume;

@@ -16,7 +16,9 @@ internal sealed class StartupCatchUp(AssembledPipeline pipeline, PipelineOptions
     private static readonly TimeSpan PollWait = TimeSpan.FromMilliseconds(100);
     private const int Batch = PipelineLoop.TableBatch * 10;
 
-    /// <summary>Loads both; returns the bindings reader the loop goes on polling (null when bindings are not shared).</summary>
+    /// <summary>
+    /// Loads both; returns the bindings reader the loop goes on polling (null when bindings are not shared).
+    /// </summary>
     public BindingsReader? Run(Dictionary<string, List<TopicPartition>> partitions, ILoggerFactory loggers, CancellationToken cancel)
     {
         LoadTables(cancel);

@@ -83,7 +83,9 @@ internal sealed class StateRecovery(PipelineOptions options, IConsumer<byte[]?, 
             : "the table history saved beside it covers other offsets";
     }
 
-    /// <summary>A table's store, and the offsets to resume at when its checkpoint is used (null: read from the beginning).</summary>
+    /// <summary>
+    /// A table's store, and the offsets to resume at when its checkpoint is used (null: read from the beginning).
+    /// </summary>
     private sealed record TableOpened(FasterTableStore Store, Dictionary<int, long>? ResumeAt);
 
     /// <summary>One table's store, opened and judged.</summary>
@@ -124,9 +126,9 @@ internal sealed class StateRecovery(PipelineOptions options, IConsumer<byte[]?, 
         private long Buckets() => _buckets ??= recovery._options.TableIndexBuckets > 0 ? recovery._options.TableIndexBuckets : IndexBucketsFor();
 
         /// <summary>
-        /// A new store's index, sized from the records its topic holds (an upper bound on its rows): too small and FASTER
-        /// chains keys through the log (a 65,536-bucket index with a million rows made every write a longer walk); too
-        /// large and every checkpoint writes it out (4 MB took 70 ms for a 3-row table).
+        /// A new store's index, sized from the records its topic holds (an upper bound on its rows): too small and
+        /// FASTER chains keys through the log (a 65,536-bucket index with a million rows made every write a longer
+        /// walk); too large and every checkpoint writes it out (4 MB took 70 ms for a 3-row table).
         /// </summary>
         private long IndexBucketsFor()
         {

@@ -3,7 +3,9 @@ using PcapWatch.Bindings;
 
 namespace PcapWatch.Service;
 
-/// <summary>What a stopped instance did, as its summary and its last log lines (the tools and tests read them).</summary>
+/// <summary>
+/// What a stopped instance did, as its summary and its last log lines (the tools and tests read them).
+/// </summary>
 internal sealed class StopReport(PipelineOptions options, PipelineProgress progress, ILogger log)
 {
     public PipelineSummary Summarise(AssembledPipeline pipeline, TimeSpan elapsed)

@@ -89,7 +89,9 @@ public sealed class TableFeed : ITableFeed
 
     private long _changedSinceCheckpoint;
 
-    /// <summary>Whether anything was applied since the last call (and resets it): is a checkpoint worth taking?</summary>
+    /// <summary>
+    /// Whether anything was applied since the last call (and resets it): is a checkpoint worth taking?
+    /// </summary>
     public bool TakeChanged()
     {
         bool changed = _changedSinceCheckpoint > 0;
@@ -105,11 +107,14 @@ public sealed class TableFeed : ITableFeed
         _next.Where(e => e.Key.Topic == topic).ToDictionary(e => e.Key.Partition.Value,
             e => Math.Max(e.Value, _consumer.Position(e.Key).Value));
 
-    /// <summary>Applies up to <paramref name="max"/> table messages, waiting at most <paramref name="wait"/> for the first.</summary>
+    /// <summary>
+    /// Applies up to <paramref name="max"/> table messages, waiting at most <paramref name="wait"/> for the first.
+    /// </summary>
     public int Poll(TimeSpan wait, int max) => Poll(wait, max, _changes.DecidedUpToMs);
 
     /// <inheritdoc cref="Poll(TimeSpan, int)"/>
-    /// <param name="decidedUpToMs">The newest capture time packets were decided for: a change valid before it is late.</param>
+    /// <param name="decidedUpToMs">The newest capture time packets were decided for: a change valid before it is
+    /// late.</param>
     public int Poll(TimeSpan wait, int max, long decidedUpToMs)
     {
         _changes.DecidedUpToMs = decidedUpToMs;

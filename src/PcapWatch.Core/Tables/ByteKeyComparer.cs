@@ -1,8 +1,8 @@
 namespace PcapWatch.Tables;
 
 /// <summary>
-/// Byte-array keys (the stores' UTF-8 row keys) compared by content, and looked up by a span of bytes without copying it
-/// (<c>GetAlternateLookup&lt;ReadOnlySpan&lt;byte&gt;&gt;</c>): a store's scan and a restart's owner resolution look
+/// Byte-array keys (the stores' UTF-8 row keys) compared by content, and looked up by a span of bytes without copying
+/// it (<c>GetAlternateLookup&lt;ReadOnlySpan&lt;byte&gt;&gt;</c>): a store's scan and a restart's owner resolution look
 /// millions of keys up in place.
 /// </summary>
 internal sealed class ByteKeyComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>

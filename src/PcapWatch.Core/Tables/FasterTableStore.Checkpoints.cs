@@ -7,9 +7,9 @@ namespace PcapWatch.Tables;
 public sealed unsafe partial class FasterTableStore
 {
     /// <summary>
-    /// Takes a checkpoint that covers exactly the rows applied so far, and records <paramref name="nextOffsets"/> in it.
-    /// The session is closed meanwhile: FASTER's checkpoint waits for every open session to move on, and this thread
-    /// is the only user.
+    /// Takes a checkpoint that covers exactly the rows applied so far, and records <paramref name="nextOffsets"/> in
+    /// it. The session is closed meanwhile: FASTER's checkpoint waits for every open session to move on, and this
+    /// thread is the only user.
     /// </summary>
     /// <remarks>
     /// Every update appends to FASTER's log, so a table updated a million times would keep a million records on disk

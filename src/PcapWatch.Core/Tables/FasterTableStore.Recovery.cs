@@ -6,16 +6,19 @@ namespace PcapWatch.Tables;
 /// <summary>Making a store, and recovering one from its checkpoint only when its rows can be trusted.</summary>
 public sealed unsafe partial class FasterTableStore
 {
-    /// <summary>The hash index size for about <paramref name="rows"/> rows: a bucket per four (a power of two, 1 Ki to 4 Mi).</summary>
+    /// <summary>
+    /// The hash index size for about <paramref name="rows"/> rows: a bucket per four (a power of two, 1 Ki to 4 Mi).
+    /// </summary>
     public static long IndexBucketsFor(long rows) =>
         Math.Clamp((long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)Math.Max(1, rows / 4)), 1L << 10, 1L << 22);
 
     /// <summary>
     /// A new, empty store in <paramref name="directory"/>. A store already there is set aside beside it (see
-    /// <see cref="StoreDirectory.SetAside"/>), never deleted; throws <see cref="StoreUnavailableException"/> when the file
-    /// system does not allow it.
+    /// <see cref="StoreDirectory.SetAside"/>), never deleted; throws <see cref="StoreUnavailableException"/> when the
+    /// file system does not allow it.
     /// </summary>
-    /// <param name="indexBuckets">Hash index size in 64-byte buckets (a power of two); size it to the row count.</param>
+    /// <param name="indexBuckets">Hash index size in 64-byte buckets (a power of two); size it to the row
+    /// count.</param>
     public static FasterTableStore Create(string directory, long indexBuckets = 1L << 16) => Create(directory, indexBuckets, out _);
 
     /// <inheritdoc cref="Create(string, long)"/>
@@ -54,9 +57,9 @@ public sealed unsafe partial class FasterTableStore
         Verify(Recover(directory), directory, indexBuckets, out recovered, out problem, recoveredRows);
 
     /// <summary>
-    /// The first half of <see cref="Open"/>: FASTER's recovery of the latest checkpoint, no row read yet. Touches nothing
-    /// but the folder, so it may run on another thread while another store is opened (the service overlaps the two
-    /// tables this way); <see cref="Verify"/> finishes it.
+    /// The first half of <see cref="Open"/>: FASTER's recovery of the latest checkpoint, no row read yet. Touches
+    /// nothing but the folder, so it may run on another thread while another store is opened (the service overlaps the
+    /// two tables this way); <see cref="Verify"/> finishes it.
     /// </summary>
     public static Recovery Recover(string directory)
     {
@@ -69,7 +72,8 @@ public sealed unsafe partial class FasterTableStore
         FasterTableStore? store = null;
         try
         {
-            // Recovery brings the index back at the checkpoint's size; a large one asked for here would only be zeroed first.
+            // Recovery brings the index back at the checkpoint's size; a large one asked for here would only be zeroed
+            // first.
             store = new FasterTableStore(directory, RecoveryIndexBuckets);
             store._kv.Recover();
             var checkpoint = TableCheckpoint.FromBytes(store._kv.RecoveredCommitCookie)
@@ -85,13 +89,16 @@ public sealed unsafe partial class FasterTableStore
         }
     }
 
-    /// <summary>A store FASTER recovered (not yet verified), or why there is none (null problem: no checkpoint).</summary>
+    /// <summary>
+    /// A store FASTER recovered (not yet verified), or why there is none (null problem: no checkpoint).
+    /// </summary>
     public sealed record Recovery(FasterTableStore? Store, TableCheckpoint? Checkpoint, string? Problem);
 
     /// <summary>
     /// The second half of <see cref="Open"/>: scans the recovered rows against the checkpoint's count and hash. A store
-    /// that was not recovered, or does not match, is set aside and replaced by a new empty one (<paramref name="problem"/>
-    /// says why, and where the old one is). A fault of the file system throws <see cref="StoreUnavailableException"/>.
+    /// that was not recovered, or does not match, is set aside and replaced by a new empty one (<paramref
+    /// name="problem"/> says why, and where the old one is). A fault of the file system throws <see
+    /// cref="StoreUnavailableException"/>.
     /// </summary>
     public static FasterTableStore Verify(Recovery recovery, string directory, Func<long> indexBuckets, out TableCheckpoint? recovered,
         out string? problem, RowVisitor? recoveredRows = null)

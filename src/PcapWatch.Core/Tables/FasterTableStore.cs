@@ -59,7 +59,9 @@ public sealed unsafe partial class FasterTableStore : IDisposable
     /// <summary>Estimated bytes the live rows take in the log.</summary>
     public long LiveBytes { get; private set; }
 
-    /// <summary>Bytes of log between its begin and its tail (what a restart scans, about what the disk holds).</summary>
+    /// <summary>
+    /// Bytes of log between its begin and its tail (what a restart scans, about what the disk holds).
+    /// </summary>
     public long LogBytes => _kv.Log.TailAddress - _kv.Log.BeginAddress;
 
     /// <summary>
@@ -81,7 +83,9 @@ public sealed unsafe partial class FasterTableStore : IDisposable
         return Upsert(Utf8(key, scratch), value);
     }
 
-    /// <summary>Inserts or replaces the row under the UTF-8 <paramref name="keyBytes"/>; returns the previous value.</summary>
+    /// <summary>
+    /// Inserts or replaces the row under the UTF-8 <paramref name="keyBytes"/>; returns the previous value.
+    /// </summary>
     public byte[]? Upsert(ReadOnlySpan<byte> keyBytes, ReadOnlySpan<byte> value)
     {
         var previous = Read(keyBytes);
@@ -187,7 +191,8 @@ public sealed unsafe partial class FasterTableStore : IDisposable
 
     /// <summary>
     /// Every record is a live row (one per key, no tombstones): one pass, each visited where it lies. Should the log
-    /// hold more than the flag promised, the verifying count and hash of a recovery catch it and the store is not trusted.
+    /// hold more than the flag promised, the verifying count and hash of a recovery catch it and the store is not
+    /// trusted.
     /// </summary>
     private void ScanLogOfFirstWrites(RowVisitor visit)
     {

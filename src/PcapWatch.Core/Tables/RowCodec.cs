@@ -34,7 +34,9 @@ internal static class RowCodec
     /// <summary>The bytes one column takes in an encoded row.</summary>
     public static int SizeOf(Utf8Column column) => 4 + (column.IsNull ? 0 : column.Bytes.Length);
 
-    /// <summary>Writes one column as <see cref="Encode"/> does (a string's UTF-8 is its bytes); returns the bytes written.</summary>
+    /// <summary>
+    /// Writes one column as <see cref="Encode"/> does (a string's UTF-8 is its bytes); returns the bytes written.
+    /// </summary>
     public static int Write(Span<byte> target, Utf8Column column)
     {
         if (column.IsNull)

@@ -7,11 +7,13 @@ namespace PcapWatch.Tables;
 public static class StorageFaults
 {
     // On Unix .NET raises an IOException whose HResult is the errno when no more specific exception fits; a permission
-    // error is an UnauthorizedAccessException. EPERM, EIO, ENFILE, EMFILE, ENOSPC, EROFS, EDQUOT; and Windows' disk-full
-    // HResults, for completeness.
+    // error is an UnauthorizedAccessException. EPERM, EIO, ENFILE, EMFILE, ENOSPC, EROFS, EDQUOT; and Windows'
+    // disk-full HResults, for completeness.
     private static readonly HashSet<int> EnvironmentErrors = [1, 5, 23, 24, 28, 30, 122, unchecked((int)0x80070070), unchecked((int)0x80070027)];
 
-    /// <summary>Whether <paramref name="ex"/>, or anything it wraps, is a fault of the storage rather than of the data.</summary>
+    /// <summary>
+    /// Whether <paramref name="ex"/>, or anything it wraps, is a fault of the storage rather than of the data.
+    /// </summary>
     public static bool IsEnvironment(Exception ex)
     {
         for (var e = ex; e is not null; e = e.InnerException)
@@ -23,7 +25,9 @@ public static class StorageFaults
         return false;
     }
 
-    /// <summary>The innermost storage fault's message (the one that names the cause), else the exception's own.</summary>
+    /// <summary>
+    /// The innermost storage fault's message (the one that names the cause), else the exception's own.
+    /// </summary>
     public static string Describe(Exception ex)
     {
         string message = ex.Message;

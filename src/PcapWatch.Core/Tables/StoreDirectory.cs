@@ -68,8 +68,9 @@ public static class StoreDirectory
     }
 
     /// <summary>
-    /// Moves <paramref name="directory"/> aside as <c>NAME.set-aside-TIME</c> beside it and returns that path (null when it
-    /// did not exist or was empty). A folder without a checkpoint holds nothing a store could recover and is emptied instead.
+    /// Moves <paramref name="directory"/> aside as <c>NAME.set-aside-TIME</c> beside it and returns that path (null
+    /// when it did not exist or was empty). A folder without a checkpoint holds nothing a store could recover and is
+    /// emptied instead.
     /// </summary>
     public static string? SetAside(string directory, bool holdsCheckpoint)
     {

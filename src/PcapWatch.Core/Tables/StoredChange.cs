@@ -18,7 +18,10 @@ public sealed class StoredChange
 
     public bool IsDelete { get; private set; }
 
-    /// <summary>The row's <c>valid_from</c> as the message wrote it (null: none, or a delete); only attribution at capture time reads it.</summary>
+    /// <summary>
+    /// The row's <c>valid_from</c> as the message wrote it (null: none, or a delete); only attribution at capture time
+    /// reads it.
+    /// </summary>
     public string? ValidFrom { get; internal set; }
 
     /// <summary>A row already in its stored form (<see cref="RowCodec"/>), copied in.</summary>
@@ -47,7 +50,9 @@ public sealed class StoredChange
         RowCodec.Write(row[at..], d);
     }
 
-    /// <summary>Copies the row key in and returns the room for a row of <paramref name="rowLength"/> bytes after it.</summary>
+    /// <summary>
+    /// Copies the row key in and returns the room for a row of <paramref name="rowLength"/> bytes after it.
+    /// </summary>
     private Span<byte> Start(ReadOnlySpan<byte> rowKey, int rowLength)
     {
         if (_buffer.Length < rowKey.Length + rowLength) _buffer = new byte[Math.Max(rowKey.Length + rowLength, _buffer.Length * 2)];

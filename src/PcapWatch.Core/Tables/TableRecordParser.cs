@@ -86,8 +86,8 @@ public static class TableRecordParser
     }
 
     /// <summary>The stored form of what <see cref="TryParseComputer(ReadOnlySpan{byte}, bool, ReadOnlySpan{byte}, bool,
-    /// out TableChange{ComputerRow}, out Rejection)"/>
-    /// reads (see <see cref="TryParseEmployee(ReadOnlySpan{byte}, bool, ReadOnlySpan{byte}, bool, StoredChange, out Rejection)"/>).</summary>
+    /// out TableChange{ComputerRow}, out Rejection)"/> reads (see <see cref="TryParseEmployee(ReadOnlySpan{byte}, bool,
+    /// ReadOnlySpan{byte}, bool, StoredChange, out Rejection)"/>).</summary>
     public static bool TryParseComputer(ReadOnlySpan<byte> key, bool hasKey, ReadOnlySpan<byte> value, bool isTombstone,
         StoredChange into, out Rejection rejection)
     {
@@ -195,7 +195,9 @@ public static class TableRecordParser
         return -1;
     }
 
-    /// <summary>A field as text: strings as they are (unescaped), numbers and booleans by their JSON text, null as null.</summary>
+    /// <summary>
+    /// A field as text: strings as they are (unescaped), numbers and booleans by their JSON text, null as null.
+    /// </summary>
     private static bool TryText(ref Utf8JsonReader reader, byte[] name, int field, ref FieldSlices fields, out Rejection rejection)
     {
         rejection = default;

@@ -31,7 +31,9 @@ public static class ValidTime
         return TryParse(validFrom, out unixMs, out problem);
     }
 
-    /// <summary>Reads a <c>valid_from</c> as Unix milliseconds; false (with the reason) when it is neither form.</summary>
+    /// <summary>
+    /// Reads a <c>valid_from</c> as Unix milliseconds; false (with the reason) when it is neither form.
+    /// </summary>
     public static bool TryParse(string text, out long unixMs, out string? problem)
     {
         unixMs = 0;

@@ -11,8 +11,8 @@ namespace PcapWatch.Broker.Native;
 /// good when poll() fails, EINTR included. Its thread is started with the caller's mask, and a .NET process has signal
 /// handlers (SIGCONT, SIGCHLD, SIGWINCH…): after a SIGSTOP and SIGCONT of the broker's process the handler could run on
 /// that thread, interrupt its poll() and leave a broker that refused every connection while its process lived on. With
-/// every signal blocked there, the kernel restarts the interrupted poll() and the runtime's own threads take the signals.
-/// Linux with glibc only; elsewhere, or if libc cannot be called, nothing is blocked.
+/// every signal blocked there, the kernel restarts the interrupted poll() and the runtime's own threads take the
+/// signals. Linux with glibc only; elsewhere, or if libc cannot be called, nothing is blocked.
 /// </remarks>
 internal unsafe ref struct SignalMask
 {

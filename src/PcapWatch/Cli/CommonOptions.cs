@@ -16,7 +16,9 @@ internal static class CommonOptions
         Description = "Confluent Schema Registry URL, for Avro output records [SchemaRegistry:schema.registry.url]",
     };
 
-    /// <summary>One settings file for every command (default: appsettings.json in the current directory, if any).</summary>
+    /// <summary>
+    /// One settings file for every command (default: appsettings.json in the current directory, if any).
+    /// </summary>
     public static readonly Option<string?> ConfigFile = new("--config")
     {
         Description = "Settings file (JSON) instead of ./appsettings.json; PCAPWATCH__ environment variables and flags override it",
@@ -27,7 +29,9 @@ internal static class CommonOptions
     public static string Examples(params string[] lines) =>
         Environment.NewLine + Environment.NewLine + "Examples:" + string.Concat(lines.Select(l => Environment.NewLine + "  " + l));
 
-    /// <summary>How long a tool waits for Kafka and its topic: a person at a terminal wants an answer, not a hang.</summary>
+    /// <summary>
+    /// How long a tool waits for Kafka and its topic: a person at a terminal wants an answer, not a hang.
+    /// </summary>
     public static Option<double> Timeout() => new Option<double>("--timeout")
     {
         Description = "Seconds to wait for Kafka (and the topic) before giving up with exit code 3",

@@ -80,7 +80,9 @@ internal sealed class DashboardWebOptions
         };
     }
 
-    /// <summary>Serves until <paramref name="cancel"/> (Ctrl+C); a port already taken is a setting to change, not a bug.</summary>
+    /// <summary>
+    /// Serves until <paramref name="cancel"/> (Ctrl+C); a port already taken is a setting to change, not a bug.
+    /// </summary>
     public static void Serve(DashboardOptions options, CancellationToken cancel)
     {
         DashboardServer server;

@@ -56,7 +56,9 @@ internal static class DemoCommand
 
         public IEnumerable<Option> All => [Employees, Computers, Pcap, Partitions, Like, Format, Match, Attribution, Dashboard, Web.Port];
 
-        /// <summary>The flags, with the settings that decide attribution as <c>run</c> reads them (file, environment, flags).</summary>
+        /// <summary>
+        /// The flags, with the settings that decide attribution as <c>run</c> reads them (file, environment, flags).
+        /// </summary>
         public DemoOptions Read(ParseResult parse, PcapWatchSettings settings) => new()
         {
             EmployeesFile = parse.GetValue(Employees)!,
@@ -107,7 +109,9 @@ internal static class DemoCommand
         return result.OversizedRecords > 0 ? ExitCodes.Usage : ExitCodes.Ok; // input that could not be sent
     }
 
-    /// <summary>With <c>--dashboard</c>: the page of the demo's result, on the broker the demo leaves up, until Ctrl+C.</summary>
+    /// <summary>
+    /// With <c>--dashboard</c>: the page of the demo's result, on the broker the demo leaves up, until Ctrl+C.
+    /// </summary>
     private static Action<DemoResult, string> ServeAfterwards(int port, CancellationToken stop) => (result, bootstrap) =>
     {
         PrintSummary(result);

@@ -30,7 +30,9 @@ internal sealed class OutputReaderOptions
         command.Options.Add(Timeout);
     }
 
-    /// <summary>The settings (file, environment, flags), checked; the bootstrap servers; how long to wait for Kafka.</summary>
+    /// <summary>
+    /// The settings (file, environment, flags), checked; the bootstrap servers; how long to wait for Kafka.
+    /// </summary>
     public (PcapWatchSettings Settings, string Servers, TimeSpan Timeout) Load(ParseResult parse)
     {
         var settings = _loader.Load(parse, parse.GetValue(CommonOptions.ConfigFile));

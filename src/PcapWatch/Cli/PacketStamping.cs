@@ -4,7 +4,9 @@ using PcapWatch.Packets;
 
 namespace PcapWatch.Cli;
 
-/// <summary><c>produce --key K --timestamps capture</c>: one key for every packet record, and each record timed by its packet.</summary>
+/// <summary>
+/// <c>produce --key K --timestamps capture</c>: one key for every packet record, and each record timed by its packet.
+/// </summary>
 internal static class PacketStamping
 {
     public static IEnumerable<InputRecord> Apply(IEnumerable<InputRecord> records, string? key, bool captureTime)

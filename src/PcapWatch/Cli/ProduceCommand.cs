@@ -116,7 +116,9 @@ internal static class ProduceCommand
         return ExitCodes.Usage;
     }
 
-    /// <summary>What the user means by a topic: its tables take key:json lines, the packet topic takes packets.</summary>
+    /// <summary>
+    /// What the user means by a topic: its tables take key:json lines, the packet topic takes packets.
+    /// </summary>
     private static InputFormat LayoutFor(string topic, InputFormat asked)
     {
         if (asked != InputFormat.Auto) return asked;

@@ -3,7 +3,9 @@ using PcapWatch.Cli.Configuration;
 
 namespace PcapWatch.Cli;
 
-/// <summary><c>settings</c>: every setting of <c>run</c> with its key, flag and default, as docs/operations.md shows it.</summary>
+/// <summary>
+/// <c>settings</c>: every setting of <c>run</c> with its key, flag and default, as docs/operations.md shows it.
+/// </summary>
 internal static class SettingsCommand
 {
     public static Command Create()

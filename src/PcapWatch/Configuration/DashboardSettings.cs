@@ -9,7 +9,9 @@ internal sealed class DashboardSettings
     /// <summary>A bearer token for scripts: <c>Authorization: Bearer …</c>.</summary>
     public string? Token { get; set; }
 
-    /// <summary>A user and password for browsers (HTTP Basic; put TLS in front when it leaves a trusted network).</summary>
+    /// <summary>
+    /// A user and password for browsers (HTTP Basic; put TLS in front when it leaves a trusted network).
+    /// </summary>
     public string? User { get; set; }
 
     public string? Password { get; set; }

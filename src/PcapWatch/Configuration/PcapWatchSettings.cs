@@ -8,8 +8,8 @@ namespace PcapWatch.Cli.Configuration;
 /// last wins). Names are configuration keys: <c>Kafka:BootstrapServers</c> is <c>PCAPWATCH__Kafka__BootstrapServers</c>
 /// in the environment and <c>--bootstrap-servers</c> on the command line. The flags of <c>run</c> and the table in
 /// docs/operations.md are made from the <see cref="SettingAttribute"/>s below. [Range] has no ErrorMessage: the options
-/// source generator's copy of RangeAttribute ignores it and always says "The field … must be between A and B". Modes are
-/// the core's enums, written in kebab case (<see cref="SettingValueConverter"/>): binding refuses any other value.
+/// source generator's copy of RangeAttribute ignores it and always says "The field … must be between A and B". Modes
+/// are the core's enums, written in kebab case (<see cref="SettingValueConverter"/>): binding refuses any other value.
 /// </summary>
 internal sealed class PcapWatchSettings
 {
@@ -117,7 +117,9 @@ internal sealed class PcapWatchSettings
     /// </summary>
     public bool AllowUnsafeKafkaSettings { get; set; }
 
-    /// <summary>Confluent Schema Registry client properties by their names: schema.registry.url, basic.auth.user.info, …</summary>
+    /// <summary>
+    /// Confluent Schema Registry client properties by their names: schema.registry.url, basic.auth.user.info, …
+    /// </summary>
     public Dictionary<string, string> SchemaRegistry { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Credentials of <c>pcapwatch dashboard</c> (not a setting of <c>run</c>).</summary>

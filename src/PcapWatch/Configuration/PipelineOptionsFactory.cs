@@ -3,7 +3,10 @@ using PcapWatch.Service;
 
 namespace PcapWatch.Cli.Configuration;
 
-/// <summary>Turns validated settings into the core's <see cref="PipelineOptions"/> (the core knows nothing of settings files or flags).</summary>
+/// <summary>
+/// Turns validated settings into the core's <see cref="PipelineOptions"/> (the core knows nothing of settings files or
+/// flags).
+/// </summary>
 internal static class PipelineOptionsFactory
 {
     public static PipelineOptions From(PcapWatchSettings s)
@@ -30,7 +33,10 @@ internal static class PipelineOptionsFactory
         return s.InstanceId is { Length: > 0 } id ? options with { InstanceId = id } : options;
     }
 
-    /// <summary>What decides who is attributed what (the settings <c>demo</c> shares with <c>run</c>), onto <paramref name="o"/>.</summary>
+    /// <summary>
+    /// What decides who is attributed what (the settings <c>demo</c> shares with <c>run</c>), onto <paramref
+    /// name="o"/>.
+    /// </summary>
     public static PipelineOptions Attribution(PcapWatchSettings s, PipelineOptions o)
     {
         // Checked by AttributionSettingsValidator before this is called.

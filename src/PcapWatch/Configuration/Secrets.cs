@@ -17,7 +17,9 @@ internal static partial class Secrets
     public static bool IsSecret(string property) =>
         Markers.Any(m => property.Contains(m, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>The value as a log line may show it: *** for a secret, and a URL's user:password@ masked whatever the key.</summary>
+    /// <summary>
+    /// The value as a log line may show it: *** for a secret, and a URL's user:password@ masked whatever the key.
+    /// </summary>
     public static string Mask(string property, string value) =>
         IsSecret(property) ? "***" : UrlCredentials().Replace(value, "://***@");
 

@@ -12,7 +12,9 @@ internal sealed class SettingAttribute(string flag, string description) : Attrib
     public string Flag { get; } = flag;
     public string Description { get; } = description;
 
-    /// <summary>Also a flag of <c>demo</c>: the setting decides what is attributed to whom, wherever the pipeline runs.</summary>
+    /// <summary>
+    /// Also a flag of <c>demo</c>: the setting decides what is attributed to whom, wherever the pipeline runs.
+    /// </summary>
     public bool Demo { get; init; }
 
     /// <summary>What the table says when the default is not a value (computed at run time, or "none").</summary>

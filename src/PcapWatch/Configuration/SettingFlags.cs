@@ -6,8 +6,9 @@ using System.Reflection;
 namespace PcapWatch.Cli.Configuration;
 
 /// <summary>
-/// The flags and the documentation table made from the <see cref="SettingAttribute"/>s of <see cref="PcapWatchSettings"/>.
-/// A mode's flag takes its kebab-case names; the binder turns the text into the enum, as from the file or the environment.
+/// The flags and the documentation table made from the <see cref="SettingAttribute"/>s of <see
+/// cref="PcapWatchSettings"/>. A mode's flag takes its kebab-case names; the binder turns the text into the enum, as
+/// from the file or the environment.
 /// </summary>
 internal static class SettingFlags
 {
@@ -36,8 +37,8 @@ internal static class SettingFlags
         : property.GetCustomAttribute<AllowedValuesAttribute>()?.Values.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)!).ToArray();
 
     /// <summary>
-    /// Adds one flag per setting (of those <paramref name="which"/> takes) to <paramref name="command"/>, each mapped to
-    /// its key in <paramref name="loader"/>.
+    /// Adds one flag per setting (of those <paramref name="which"/> takes) to <paramref name="command"/>, each mapped
+    /// to its key in <paramref name="loader"/>.
     /// </summary>
     public static void AddTo(Command command, SettingsLoader loader, Func<Setting, bool>? which = null)
     {

@@ -9,12 +9,15 @@ namespace PcapWatch.Cli.Configuration;
 /// </summary>
 internal sealed class SettingValueConverter(Type enumType) : EnumConverter(enumType)
 {
-    /// <summary>The modes among the settings, the core's own enums: each is given this converter before binding.</summary>
+    /// <summary>
+    /// The modes among the settings, the core's own enums: each is given this converter before binding.
+    /// </summary>
     public static readonly Type[] Modes = [typeof(Service.Attribution), typeof(Output.OutputFormat)];
 
     private static readonly Lazy<bool> Registered = new(() =>
     {
-        // A converter belongs to the type, process-wide: registered once, for the CLI's binding only (the core has none).
+        // A converter belongs to the type, process-wide: registered once, for the CLI's binding only (the core has
+        // none).
         foreach (var mode in Modes) TypeDescriptor.AddAttributes(mode, new TypeConverterAttribute(typeof(SettingValueConverter)));
         return true;
     });

@@ -34,8 +34,8 @@ internal static class SettingsChecks
 
     /// <summary>
     /// Client properties that void a guarantee (<see cref="UnsafeClientSettings"/>): one line naming them and what they
-    /// break, unless <c>AllowUnsafeKafkaSettings</c> is set; then none, and <paramref name="allowed"/> holds them, for the
-    /// caller to log as warnings.
+    /// break, unless <c>AllowUnsafeKafkaSettings</c> is set; then none, and <paramref name="allowed"/> holds them, for
+    /// the caller to log as warnings.
     /// </summary>
     public static string? UnsafeKafkaSettings(PcapWatchSettings settings, out IReadOnlyList<string> allowed)
     {
@@ -46,7 +46,9 @@ internal static class SettingsChecks
             + "true to run without that guarantee";
     }
 
-    /// <summary>What a tool does with <see cref="UnsafeKafkaSettings"/>: refuses, or logs each allowed one as a warning.</summary>
+    /// <summary>
+    /// What a tool does with <see cref="UnsafeKafkaSettings"/>: refuses, or logs each allowed one as a warning.
+    /// </summary>
     public static void RefuseUnsafeKafkaSettings(PcapWatchSettings settings, ILogger log)
     {
         ThrowIfFailed(UnsafeKafkaSettings(settings, out var allowed));
@@ -59,7 +61,9 @@ internal static class SettingsChecks
             ? "OutputFormat avro needs a Schema Registry: pass --schema-registry URL or set SchemaRegistry:" + SchemaRegistryUrlKey
             : null;
 
-    /// <summary>The Schema Registry client checks its own properties (unknown names, bad values) when it is made.</summary>
+    /// <summary>
+    /// The Schema Registry client checks its own properties (unknown names, bad values) when it is made.
+    /// </summary>
     public static string? SchemaRegistry(IReadOnlyDictionary<string, string> properties)
     {
         if (properties.Count == 0) return null;
@@ -106,7 +110,8 @@ internal static class SettingsChecks
     {
         try
         {
-            // Its logs are not wanted: it may try the brokers before it is disposed, and the service logs for real later.
+            // Its logs are not wanted: it may try the brokers before it is disposed, and the service logs for real
+            // later.
             using var consumer = new ConsumerBuilder<byte[], byte[]>(ClientSettings.Consumer(bootstrap, "settings-check", properties))
                 .SetLogHandler((_, _) => { }).Build();
             return null;

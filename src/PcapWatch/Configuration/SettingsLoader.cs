@@ -5,10 +5,10 @@ using Microsoft.Extensions.Configuration;
 namespace PcapWatch.Cli.Configuration;
 
 /// <summary>
-/// Builds <see cref="PcapWatchSettings"/> the .NET way: <c>appsettings.json</c> (current directory, or
-/// <c>--config FILE</c>), then <c>PCAPWATCH__</c> environment variables, then the flags given on the command line.
-/// A file, key or value the binding refuses is a <see cref="SettingsException"/> with one line that says what and where;
-/// the values' checks are the validators' (<see cref="SettingsChecks"/>).
+/// Builds <see cref="PcapWatchSettings"/> the .NET way: <c>appsettings.json</c> (current directory, or <c>--config
+/// FILE</c>), then <c>PCAPWATCH__</c> environment variables, then the flags given on the command line. A file, key or
+/// value the binding refuses is a <see cref="SettingsException"/> with one line that says what and where; the values'
+/// checks are the validators' (<see cref="SettingsChecks"/>).
 /// </summary>
 internal sealed class SettingsLoader
 {

@@ -4,7 +4,9 @@ using Serilog.Formatting.Compact;
 
 namespace PcapWatch.Cli.Hosting;
 
-/// <summary>Serilog set-up: logs go to stderr, so stdout carries only a command's output (matches, bootstrap line).</summary>
+/// <summary>
+/// Serilog set-up: logs go to stderr, so stdout carries only a command's output (matches, bootstrap line).
+/// </summary>
 internal static class Logging
 {
     public static void Configure(string format, LogEventLevel level)

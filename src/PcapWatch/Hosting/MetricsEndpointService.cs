@@ -5,7 +5,9 @@ using PcapWatch.Cli.Configuration;
 
 namespace PcapWatch.Cli.Hosting;
 
-/// <summary>The Prometheus endpoint as a hosted service: up when the host starts (if a port is set), gone when it stops.</summary>
+/// <summary>
+/// The Prometheus endpoint as a hosted service: up when the host starts (if a port is set), gone when it stops.
+/// </summary>
 internal sealed class MetricsEndpointService(IOptions<PcapWatchSettings> settings) : IHostedService, IDisposable
 {
     private MeterProvider? _provider;

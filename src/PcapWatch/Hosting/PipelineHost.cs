@@ -57,8 +57,8 @@ internal static class PipelineHost
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            // A signal while the host was starting cancels its start. Had the pipeline begun, disposing the host asked it
-            // to stop: it is given its shutdown time to commit what it did, as after any other stop.
+            // A signal while the host was starting cancels its start. Had the pipeline begun, disposing the host asked
+            // it to stop: it is given its shutdown time to commit what it did, as after any other stop.
             worker?.ExecuteTask?.Wait(patience);
             Log.Information("Stopped while starting");
         }

@@ -6,7 +6,9 @@ using Serilog;
 
 namespace PcapWatch.Cli.Hosting;
 
-/// <summary>Serves the service's <see cref="PipelineMetrics"/> meter (and .NET's own) for Prometheus at /metrics.</summary>
+/// <summary>
+/// Serves the service's <see cref="PipelineMetrics"/> meter (and .NET's own) for Prometheus at /metrics.
+/// </summary>
 internal static class PrometheusEndpoint
 {
     public static MeterProvider Start(int port)

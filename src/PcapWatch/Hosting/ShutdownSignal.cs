@@ -2,7 +2,9 @@ using System.Runtime.InteropServices;
 
 namespace PcapWatch.Cli.Hosting;
 
-/// <summary>Turns SIGINT and SIGTERM into a cancellation, so every command stops cleanly instead of being killed.</summary>
+/// <summary>
+/// Turns SIGINT and SIGTERM into a cancellation, so every command stops cleanly instead of being killed.
+/// </summary>
 internal sealed class ShutdownSignal : IDisposable
 {
     private readonly CancellationTokenSource _cts = new();

@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 namespace PcapWatch.Kafka.Native;
 
 /// <summary>
-/// The few librdkafka calls the pcap loop makes itself (rdkafka.h): batches of records read from a consumer's queue where
-/// librdkafka holds them, and what a record says besides its bytes. Everything else goes through Confluent.Kafka.
+/// The few librdkafka calls the pcap loop makes itself (rdkafka.h): batches of records read from a consumer's queue
+/// where librdkafka holds them, and what a record says besides its bytes. Everything else goes through Confluent.Kafka.
 /// </summary>
 internal static unsafe partial class LibRdKafkaConsume
 {

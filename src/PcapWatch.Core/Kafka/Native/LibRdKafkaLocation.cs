@@ -5,8 +5,8 @@ namespace PcapWatch.Kafka.Native;
 
 /// <summary>
 /// Where librdkafka is, for the assemblies that call it directly (the pcap loop's batch reads, the embedded broker):
-/// the same copy Confluent.Kafka loads. The package's default linux build needs libsasl2.so.3, which Debian 12 lacks; its
-/// centos8 build does not. Confluent.Kafka probes in the same order, so both end up with the same library.
+/// the same copy Confluent.Kafka loads. The package's default linux build needs libsasl2.so.3, which Debian 12 lacks;
+/// its centos8 build does not. Confluent.Kafka probes in the same order, so both end up with the same library.
 /// </summary>
 public static class LibRdKafkaLocation
 {
