@@ -13,8 +13,9 @@ internal static class DashboardEndpoints
     private const int MaxFeedItems = 200;
     private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
 
-    public static void Map(WebApplication app, DashboardState state, MetricsProbe metrics, TimeSpan streamInterval)
+    public static void Map(WebApplication app, DashboardState state, MetricsProbe metrics, DashboardOptions options)
     {
+        var slots = new StreamSlots(options.MaxStreams);
         app.MapGet("/", () => Asset("index.html", "text/html; charset=utf-8"));
         app.MapGet("/app.js", () => Asset("app.js", "text/javascript; charset=utf-8"));
         app.MapGet("/app.css", () => Asset("app.css", "text/css; charset=utf-8"));
@@ -35,6 +36,7 @@ internal static class DashboardEndpoints
 
         app.MapGet("/api/matches/recent", (string? employee, string? like, int? limit) =>
         {
+            if (TooLong(employee, like, options.MaxPatternLength) is { } refused) return refused;
             var filter = new FeedFilter(employee, like);
             var items = state.Newest(Math.Clamp(limit ?? 100, 1, MaxFeedItems), filter.Passes);
             return Results.Json(new FeedBatch(items, 0, items.Count > 0 ? items[0].Seq : state.Feed.LastSeq));
@@ -43,9 +45,14 @@ internal static class DashboardEndpoints
         // A stream never ends by itself: stopping the dashboard must end it, or Kestrel would wait out its shutdown
         // timeout.
         var stopping = app.Lifetime.ApplicationStopping;
-        app.MapGet("/api/matches/stream", (string? employee, string? like, long? after, CancellationToken cancel) =>
-            TypedResults.ServerSentEvents(Stream(state, new FeedFilter(employee, like), after, streamInterval,
-                CancellationTokenSource.CreateLinkedTokenSource(cancel, stopping))));
+        app.MapGet("/api/matches/stream", (HttpContext context, string? employee, string? like, long? after, CancellationToken cancel) =>
+        {
+            if (TooLong(employee, like, options.MaxPatternLength) is { } refused) return refused;
+            if (slots.TryTake() is not { } slot) return AllStreamsTaken(context, options.MaxStreams);
+            context.Response.RegisterForDispose(slot); // given back when the response ends, however it ends
+            return TypedResults.ServerSentEvents(Stream(state, new FeedFilter(employee, like), after, options.StreamInterval,
+                CancellationTokenSource.CreateLinkedTokenSource(cancel, stopping)));
+        });
 
         app.MapGet("/api/who/{address}", (string address) =>
             WhoAnswer.For(address, state) is { } answer
@@ -109,6 +116,19 @@ internal static class DashboardEndpoints
         {
             return cancel.IsCancellationRequested ? Wake.Ended : Wake.Heartbeat;
         }
+    }
+
+    /// <summary>A filter longer than the page allows (a LIKE pattern's cost grows with its length), or null.</summary>
+    private static IResult? TooLong(string? employee, string? like, int max) =>
+        (employee?.Length ?? 0) > max || (like?.Length ?? 0) > max
+            ? Results.BadRequest(new { error = $"{((like?.Length ?? 0) > max ? "like" : "employee")}: at most {max} characters" })
+            : null;
+
+    private static IResult AllStreamsTaken(HttpContext context, int max)
+    {
+        context.Response.Headers.RetryAfter = "5";
+        return Results.Json(new { error = $"all {max} live streams are in use; try again later" },
+            statusCode: StatusCodes.Status429TooManyRequests);
     }
 
     private static IResult UnknownWindow(string? window) =>

@@ -35,4 +35,13 @@ public sealed record DashboardOptions
     /// The live feed sends at most one update per client per interval, so 10,000 matches/s stay a few events/s.
     /// </summary>
     public TimeSpan StreamInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Live streams served at once; one more is refused with 429 until one ends.</summary>
+    public int MaxStreams { get; init; } = DefaultMaxStreams;
+
+    /// <summary>The longest <c>like</c> pattern or employee filter a request may give; longer is refused with 400.</summary>
+    public int MaxPatternLength { get; init; } = DefaultMaxPatternLength;
+
+    public const int DefaultMaxStreams = 32;
+    public const int DefaultMaxPatternLength = 256;
 }

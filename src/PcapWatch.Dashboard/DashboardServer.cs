@@ -77,7 +77,7 @@ public sealed class DashboardServer : IAsyncDisposable
             var gate = new AccessGate(options.Credentials, options.Listen);
             app.Use(gate.InvokeAsync);
             app.UseRouting();
-            DashboardEndpoints.Map(app, state, metrics, options.StreamInterval);
+            DashboardEndpoints.Map(app, state, metrics, options);
 
             await app.StartAsync(cancel);
             var reading = app.Services.GetRequiredService<TopicReaderService>().ExecuteTask!;

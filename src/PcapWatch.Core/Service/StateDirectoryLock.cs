@@ -57,7 +57,8 @@ public sealed class StateDirectoryLock : IDisposable
                     + "finds in its state dir; use a new or empty folder");
             }
         }
-        Directory.CreateDirectory(stateDir);
+        PrivateDirectory.Create(stateDir);
+        PrivateDirectory.Restrict(stateDir); // an empty folder given to PcapWatch: from now on it holds names
         File.WriteAllText(marker, "This folder holds PcapWatch's table stores; PcapWatch may delete and recreate anything in it.\n");
     }
 

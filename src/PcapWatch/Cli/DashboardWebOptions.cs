@@ -68,8 +68,14 @@ internal sealed class DashboardWebOptions
                 + "Dashboard:Token, or Dashboard:User and Dashboard:Password, in the settings file or as PCAPWATCH__Dashboard__Token "
                 + "(…__User, …__Password) in the environment; or listen on 127.0.0.1");
         }
+        if (settings.Dashboard.MaxStreams < 1 || settings.Dashboard.MaxPatternLength < 1)
+        {
+            throw new SettingsException("Dashboard:MaxStreams and Dashboard:MaxPatternLength must be at least 1");
+        }
         return new DashboardOptions
         {
+            MaxStreams = settings.Dashboard.MaxStreams,
+            MaxPatternLength = settings.Dashboard.MaxPatternLength,
             BootstrapServers = servers,
             KafkaProperties = settings.Kafka.Consumer,
             SchemaRegistry = settings.SchemaRegistry,

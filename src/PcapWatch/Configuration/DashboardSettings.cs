@@ -2,7 +2,8 @@ namespace PcapWatch.Cli.Configuration;
 
 /// <summary>
 /// Who may read <c>pcapwatch dashboard</c> when it listens beyond loopback: settings only (the file, or
-/// <c>PCAPWATCH__Dashboard__Token</c> and the like), never a flag (flags show in process lists and shell histories).
+/// <c>PCAPWATCH__Dashboard__Token</c> and the like), never a flag (flags show in process lists and shell histories); and
+/// the page's bounds.
 /// </summary>
 internal sealed class DashboardSettings
 {
@@ -15,4 +16,10 @@ internal sealed class DashboardSettings
     public string? User { get; set; }
 
     public string? Password { get; set; }
+
+    /// <summary>Live streams (<c>/api/matches/stream</c>) served at once; one more is refused with 429.</summary>
+    public int MaxStreams { get; set; } = PcapWatch.Dashboard.DashboardOptions.DefaultMaxStreams;
+
+    /// <summary>The longest <c>like</c> pattern or employee filter a request may give; longer is refused with 400.</summary>
+    public int MaxPatternLength { get; set; } = PcapWatch.Dashboard.DashboardOptions.DefaultMaxPatternLength;
 }

@@ -15,7 +15,8 @@ internal sealed class PcapWatchSettings
 {
     public KafkaSettings Kafka { get; set; } = new();
 
-    [Setting("--state-dir", "Directory for the FASTER table stores; PcapWatch marks it as its own and refuses a folder with other files")]
+    [Setting("--state-dir", "Directory for the FASTER table stores, made owner-only (0700: it holds names and watch flags); PcapWatch "
+        + "marks it as its own and refuses a folder with other files")]
     [Required(AllowEmptyStrings = false, ErrorMessage = "StateDir must not be empty")]
     public string StateDir { get; set; } = "pcapwatch-state";
 
@@ -107,6 +108,10 @@ internal sealed class PcapWatchSettings
     [Setting("--metrics-port", "Serve Prometheus metrics on http://*:PORT/metrics; 0 for none")]
     [Range(0, 65535)]
     public int MetricsPort { get; set; }
+
+    [Setting("--metrics-listen", "Where /metrics answers: loopback (this machine only: the endpoint has no credentials) or all "
+        + "(every interface, for a Prometheus elsewhere)")]
+    public MetricsListen MetricsListen { get; set; } = MetricsListen.Loopback;
 
     [Setting("--output-format", "json (ksqlDB's columns) or avro (Confluent wire format; needs --schema-registry)")]
     public Output.OutputFormat OutputFormat { get; set; } = Output.OutputFormat.Json;

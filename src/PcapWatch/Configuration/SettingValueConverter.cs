@@ -12,7 +12,7 @@ internal sealed class SettingValueConverter(Type enumType) : EnumConverter(enumT
     /// <summary>
     /// The modes among the settings, the core's own enums: each is given this converter before binding.
     /// </summary>
-    public static readonly Type[] Modes = [typeof(Service.Attribution), typeof(Output.OutputFormat)];
+    public static readonly Type[] Modes = [typeof(Service.Attribution), typeof(Output.OutputFormat), typeof(MetricsListen)];
 
     private static readonly Lazy<bool> Registered = new(() =>
     {

@@ -82,7 +82,7 @@ internal static class SettingsChecks
     {
         try
         {
-            Directory.CreateDirectory(path);
+            PrivateDirectory.Create(path); // owner-only: it will hold names (StateDirectoryLock restricts one given empty)
             var probe = Path.Combine(path, $".write-test-{Environment.ProcessId}");
             File.WriteAllText(probe, "");
             File.Delete(probe);

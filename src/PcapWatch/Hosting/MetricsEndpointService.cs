@@ -14,7 +14,7 @@ internal sealed class MetricsEndpointService(IOptions<PcapWatchSettings> setting
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (settings.Value.MetricsPort > 0) _provider = PrometheusEndpoint.Start(settings.Value.MetricsPort);
+        if (settings.Value.MetricsPort > 0) _provider = PrometheusEndpoint.Start(settings.Value.MetricsPort, settings.Value.MetricsListen);
         return Task.CompletedTask;
     }
 

@@ -1,6 +1,7 @@
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using PcapWatch.Cli.Configuration;
 using PcapWatch.Service;
 using Serilog;
 
@@ -11,8 +12,13 @@ namespace PcapWatch.Cli.Hosting;
 /// </summary>
 internal static class PrometheusEndpoint
 {
-    public static MeterProvider Start(int port)
+    public static MeterProvider Start(int port, MetricsListen listen)
     {
+        // HttpListener matches a request's Host against its prefixes: "*" takes any (a scraper that names the container),
+        // loopback answers to this machine's names for itself only.
+        string[] prefixes = listen == MetricsListen.All
+            ? [$"http://*:{port}/"]
+            : [$"http://127.0.0.1:{port}/", $"http://localhost:{port}/"];
         var provider = Sdk.CreateMeterProviderBuilder()
             .ConfigureResource(r => r.AddService("pcapwatch"))
             .AddMeter(PipelineMetrics.MeterName)
@@ -21,15 +27,14 @@ internal static class PrometheusEndpoint
             .AddPrometheusHttpListener(o =>
             {
                 o.Port = port;
-                // Every interface, so a Prometheus in another container can scrape it ("*" is not a valid Host here).
                 o.ConfigureHttpListener = (_, listener) =>
                 {
                     listener.Prefixes.Clear();
-                    listener.Prefixes.Add($"http://*:{port}/");
+                    foreach (var prefix in prefixes) listener.Prefixes.Add(prefix);
                 };
             })
             .Build();
-        Log.Information("Metrics for Prometheus on http://*:{Port}/metrics", port);
+        Log.Information("Metrics for Prometheus on {Prefix}metrics", prefixes[0]);
         return provider;
     }
 }

@@ -14,7 +14,7 @@ namespace PcapWatch.Cli.Tests.Configuration;
 public class SettingsMappingTests
 {
     /// <summary>Settings of the host, not of the pipeline: where the metrics are served.</summary>
-    private static readonly string[] HostOnly = [nameof(PcapWatchSettings.MetricsPort)];
+    private static readonly string[] HostOnly = [nameof(PcapWatchSettings.MetricsPort), nameof(PcapWatchSettings.MetricsListen)];
 
     /// <summary>Valid values other than the default, for the settings whose text has a form.</summary>
     private static readonly Dictionary<string, string> Texts = new()

@@ -236,4 +236,23 @@ public class CliProcessTests
         Assert.That(run.WaitForExit(Patience), Is.EqualTo(3), "a required topic missing is a Kafka problem, not a bug");
         Assert.That(run.Logs, Has.Some.Contains($"topic 'pcap.dlq' not found on the cluster at {broker.BootstrapServers}; create it before starting"));
     }
+
+    [Test]
+    public void Run_creates_its_state_directory_for_its_own_user_only()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Ignore("file modes are Unix's");
+            return;
+        }
+        using var broker = PcapWatch.Broker.EmbeddedBroker.Start();
+        broker.CreateTopics(PcapWatch.Broker.TopicLayout.For(PcapWatch.Kafka.TopicNames.Default));
+        var stateDir = Path.Combine(_scratch, "new", "state");
+        using var run = CliProcess.Start("run", "-b", broker.BootstrapServers, "--state-dir", stateDir);
+        run.WaitForLog("Assigned pcap partitions", Patience);
+        const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        Assert.That(File.GetUnixFileMode(stateDir), Is.EqualTo(ownerOnly), "names and watch flags are for the service's user alone");
+        run.Terminate();
+        Assert.That(run.WaitForExit(Patience), Is.Zero, () => string.Join("\n", run.Logs));
+    }
 }

@@ -70,6 +70,35 @@ public class MetricsAndPipeTests
         Assert.That(run.Summary(), Is.EqualTo(((long)ek.Count + 1, ExpectedCounts.CapturedFrom(ExpectedCounts.AliceMac), 1L)));
     }
 
+    /// <summary>
+    /// /metrics has no credentials: by default it answers on this machine only, and beyond it only when asked
+    /// (MetricsListen all, as docker-compose sets it for the dashboard's container).
+    /// </summary>
+    [TestCase(null)]
+    [TestCase("all")]
+    public void Metrics_answer_beyond_loopback_only_when_asked(string? listen)
+    {
+        var outside = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+            .Where(i => i.OperationalStatus == System.Net.NetworkInformation.OperationalStatus.Up)
+            .SelectMany(i => i.GetIPProperties().UnicastAddresses).Select(a => a.Address)
+            .FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !System.Net.IPAddress.IsLoopback(a));
+        if (outside is null) Assert.Ignore("this machine has no address beyond loopback to try");
+        using var broker = EmbeddedBroker.Start();
+        broker.CreateTopics(TopicLayout.For(TopicNames.Default));
+        int port = FreePort.Next();
+        string[] args = ["run", "-b", broker.BootstrapServers, "--state-dir", Path.Combine(_scratch, "state"), "--metrics-port", port.ToString()];
+        using var run = CliProcess.Start(listen is null ? args : [.. args, "--metrics-listen", listen]);
+        run.WaitForLog("Joining pcap", Patience);
+
+        Assert.That(Scrape(port), Is.Not.Empty, "this machine is always answered");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var fromOutside = $"http://{outside}:{port}/metrics";
+        if (listen == "all") Assert.That(http.GetStringAsync(fromOutside).GetAwaiter().GetResult(), Does.Contain("pcapwatch_"));
+        else Assert.That(() => http.GetStringAsync(fromOutside).GetAwaiter().GetResult(), Throws.InstanceOf<HttpRequestException>());
+        run.Terminate();
+        Assert.That(run.WaitForExit(TimeSpan.FromSeconds(20)), Is.Zero);
+    }
+
     /// <summary>The exposition text as "name{labels}" → value.</summary>
     private static Dictionary<string, double> Scrape(int port)
     {
