@@ -1,15 +1,19 @@
+using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace PcapWatch.Dashboard;
 
 /// <summary>
 /// Every response: security headers (a CSP without inline script, no framing, no sniffing, no referrer, no caching:
-/// the page shows who is watched). Every request: read-only (GET and HEAD), credentials when any are configured or the
-/// dashboard listens beyond loopback, and — open on loopback — a loopback Host, so a web page elsewhere cannot reach it
-/// through DNS rebinding.
+/// the page shows who is watched). Every request: read-only (GET and HEAD); a Host that is an address, localhost or one
+/// of <c>AllowedHosts</c> — always, so that a web page elsewhere cannot reach it through DNS rebinding, nor put up a
+/// login prompt under its own name; then credentials when any are configured or the dashboard listens beyond loopback,
+/// with failed logins logged (the user's name, never the password) and slowed per client (<see cref="LoginThrottle"/>).
 /// </summary>
-internal sealed class AccessGate(DashboardCredentials credentials, IPAddress listen)
+internal sealed class AccessGate(DashboardCredentials credentials, IPAddress listen, IReadOnlyCollection<string> allowedHosts,
+    LoginThrottle throttle, ILogger log)
 {
     public const string ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
         + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -33,25 +37,51 @@ internal sealed class AccessGate(DashboardCredentials credentials, IPAddress lis
             context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed; // read-only
             return;
         }
-        if (_authenticate)
-        {
-            if (!credentials.Accept(context.Request.Headers.Authorization))
-            {
-                if (credentials.AllowsBasic) headers.WWWAuthenticate = "Basic realm=\"PcapWatch\", charset=\"UTF-8\"";
-                else headers.WWWAuthenticate = "Bearer realm=\"PcapWatch\"";
-                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                return;
-            }
-        }
-        else if (!IsLoopbackHost(context.Request.Host.Host))
+        if (!IsAllowedHost(context.Request.Host.Host))
         {
             context.Response.StatusCode = StatusCodes.Status421MisdirectedRequest;
             return;
         }
+        if (_authenticate && !Authenticated(context)) return;
         await next(context);
     }
 
-    private static bool IsLoopbackHost(string host) =>
+    /// <summary>
+    /// An address written as such cannot be rebound (DNS rebinding needs a name); localhost is this machine; any other
+    /// name only when the operator lists it.
+    /// </summary>
+    private bool IsAllowedHost(string host) =>
         host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
-        || (IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
+        || IPAddress.TryParse(host.Trim('[', ']'), out _)
+        || allowedHosts.Contains(host, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Whether the request carries the credentials; if not, it has been answered (401, or 429 while throttled).</summary>
+    private bool Authenticated(HttpContext context)
+    {
+        var client = context.Connection.RemoteIpAddress ?? IPAddress.None;
+        var wait = throttle.Wait(client);
+        if (wait > TimeSpan.Zero)
+        {
+            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            return false;
+        }
+        string? authorization = context.Request.Headers.Authorization;
+        if (credentials.Accept(authorization))
+        {
+            throttle.Succeeded(client);
+            return true;
+        }
+        if (!string.IsNullOrEmpty(authorization)) // no header at all is a browser's first request, not a guess
+        {
+            var lockout = throttle.Failed(client);
+            log.LogWarning("Dashboard login failed for {Claimant} from {Client}; {Refusal}", DashboardCredentials.Claimant(authorization), client,
+                lockout > TimeSpan.Zero ? $"refused for {lockout.TotalSeconds:F0} s" : "not yet slowed");
+        }
+        var headers = context.Response.Headers;
+        if (credentials.AllowsBasic) headers.WWWAuthenticate = "Basic realm=\"PcapWatch\", charset=\"UTF-8\"";
+        else headers.WWWAuthenticate = "Bearer realm=\"PcapWatch\"";
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        return false;
+    }
 }

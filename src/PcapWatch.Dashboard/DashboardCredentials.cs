@@ -57,6 +57,30 @@ public sealed class DashboardCredentials
         return false;
     }
 
+    /// <summary>
+    /// Who an Authorization header says it is, for the log of a failed login: the Basic user's name (never the
+    /// password), or the kind of credential.
+    /// </summary>
+    public static string Claimant(string? authorization)
+    {
+        if (string.IsNullOrEmpty(authorization)) return "no credentials";
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return "a bearer token";
+        if (!authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)) return "an unknown scheme";
+        try
+        {
+            var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(authorization[6..].Trim()));
+            int colon = decoded.IndexOf(':');
+            var user = colon < 0 ? decoded : decoded[..colon];
+            // A name is attacker-written: bounded, and without control characters that could forge log lines.
+            user = new string(user.Take(64).Select(c => char.IsControl(c) ? '?' : c).ToArray());
+            return $"user '{user}'";
+        }
+        catch (FormatException)
+        {
+            return "an unreadable Basic header";
+        }
+    }
+
     private static bool FixedTimeEquals(byte[] given, byte[] expected) =>
         CryptographicOperations.FixedTimeEquals(SHA256.HashData(given), SHA256.HashData(expected));
 

@@ -20,6 +20,12 @@ public sealed record DashboardOptions
 
     public DashboardCredentials Credentials { get; init; } = DashboardCredentials.None;
 
+    /// <summary>
+    /// Host names the page answers to besides addresses and localhost (the name users type, a proxy's): any other is
+    /// refused with 421, so a DNS-rebinding page cannot reach the page or prompt for its credentials.
+    /// </summary>
+    public IReadOnlyList<string> AllowedHosts { get; init; } = [];
+
     /// <summary>The instances' Prometheus endpoints (http://host:port/metrics), polled for the health line.</summary>
     public IReadOnlyList<Uri> MetricsUrls { get; init; } = [];
 
@@ -41,6 +47,9 @@ public sealed record DashboardOptions
 
     /// <summary>The longest <c>like</c> pattern or employee filter a request may give; longer is refused with 400.</summary>
     public int MaxPatternLength { get; init; } = DefaultMaxPatternLength;
+
+    /// <summary>The clock of the login throttle's lockouts (tests move it by hand).</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
 
     public const int DefaultMaxStreams = 32;
     public const int DefaultMaxPatternLength = 256;

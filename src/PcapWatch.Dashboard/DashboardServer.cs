@@ -74,7 +74,7 @@ public sealed class DashboardServer : IAsyncDisposable
                 k.Listen(options.Listen, options.Port);
             });
             var app = builder.Build();
-            var gate = new AccessGate(options.Credentials, options.Listen);
+            var gate = new AccessGate(options.Credentials, options.Listen, options.AllowedHosts, new LoginThrottle(options.Clock), log);
             app.Use(gate.InvokeAsync);
             app.UseRouting();
             DashboardEndpoints.Map(app, state, metrics, options);

@@ -74,6 +74,7 @@ internal sealed class DashboardWebOptions
         }
         return new DashboardOptions
         {
+            AllowedHosts = settings.Dashboard.AllowedHosts.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             MaxStreams = settings.Dashboard.MaxStreams,
             MaxPatternLength = settings.Dashboard.MaxPatternLength,
             BootstrapServers = servers,

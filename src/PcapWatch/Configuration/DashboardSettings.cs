@@ -17,6 +17,11 @@ internal sealed class DashboardSettings
 
     public string? Password { get; set; }
 
+    /// <summary>
+    /// Comma list of host names the page answers to besides addresses and localhost (421 for any other Host).
+    /// </summary>
+    public string AllowedHosts { get; set; } = "";
+
     /// <summary>Live streams (<c>/api/matches/stream</c>) served at once; one more is refused with 429.</summary>
     public int MaxStreams { get; set; } = PcapWatch.Dashboard.DashboardOptions.DefaultMaxStreams;
 
