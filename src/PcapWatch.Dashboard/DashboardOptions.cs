@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using PcapWatch.Kafka;
 
 namespace PcapWatch.Dashboard;
@@ -19,6 +20,12 @@ public sealed record DashboardOptions
     public int Port { get; init; } = 8080;
 
     public DashboardCredentials Credentials { get; init; } = DashboardCredentials.None;
+
+    /// <summary>Serve HTTPS with this certificate (it needs its private key); null: plain HTTP.</summary>
+    public X509Certificate2? Certificate { get; init; }
+
+    /// <summary>Plain HTTP beyond loopback, which is refused otherwise (the page carries names and passwords).</summary>
+    public bool AllowHttp { get; init; }
 
     /// <summary>
     /// Host names the page answers to besides addresses and localhost (the name users type, a proxy's): any other is

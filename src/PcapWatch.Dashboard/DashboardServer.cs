@@ -39,12 +39,7 @@ public sealed class DashboardServer : IAsyncDisposable
 
     public static async Task<DashboardServer> StartAsync(DashboardOptions options, ILoggerFactory loggers, CancellationToken cancel)
     {
-        if (DashboardCredentials.Required(options.Listen) && !options.Credentials.Any)
-        {
-            throw new ArgumentException($"the dashboard would listen on {options.Listen}, beyond this machine, without credentials: set "
-                + "Dashboard:Token, or Dashboard:User and Dashboard:Password (settings file or PCAPWATCH__Dashboard__… environment "
-                + "variables), or listen on 127.0.0.1");
-        }
+        RefuseAnOpenListen(options);
         var log = loggers.CreateLogger("PcapWatch.Dashboard");
         var state = new DashboardState(options.FeedCapacity);
         var decoder = new MatchValueDecoder(options.SchemaRegistry);
@@ -53,27 +48,7 @@ public sealed class DashboardServer : IAsyncDisposable
         try
         {
             follower = new TopicFollower(options, state, decoder, log, new KafkaConnectivity(loggers.CreateLogger("librdkafka")), cancel);
-            var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-            builder.Services.AddRoutingCore();
-            builder.Services.AddSingleton(new TopicReaderService(follower));
-            builder.Services.AddHostedService(services => services.GetRequiredService<TopicReaderService>());
-            builder.Services.AddHostedService(_ => new MetricsProbeService(metrics));
-            // A reader that cannot go on: RunUntilAsync rethrows its reason to whoever runs the page, who stops it.
-            builder.Services.Configure<HostOptions>(h => h.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore);
-            // Through the loggers the page was given, like the rest; the framework's per-request lines only when
-            // something goes wrong.
-            builder.Logging.ClearProviders().AddProvider(new ForwardingLoggerProvider(loggers))
-                .AddFilter<ForwardingLoggerProvider>("Microsoft.AspNetCore", LogLevel.Warning)
-                .AddFilter<ForwardingLoggerProvider>("Microsoft.Hosting", LogLevel.Warning)
-                // The host's own line when a hosted service faults: the reader's failure is said once, by
-                // RunUntilAsync.
-                .AddFilter<ForwardingLoggerProvider>("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
-            builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
-            {
-                k.AddServerHeader = false;
-                k.Listen(options.Listen, options.Port);
-            });
-            var app = builder.Build();
+            var app = Build(options, loggers, follower, metrics);
             var gate = new AccessGate(options.Credentials, options.Listen, options.AllowedHosts, new LoginThrottle(options.Clock), log);
             app.Use(gate.InvokeAsync);
             app.UseRouting();
@@ -96,6 +71,50 @@ public sealed class DashboardServer : IAsyncDisposable
             decoder.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Beyond loopback the page needs credentials, and HTTPS unless plain HTTP is allowed (checked before anything listens).</summary>
+    private static void RefuseAnOpenListen(DashboardOptions options)
+    {
+        if (!DashboardCredentials.Required(options.Listen)) return;
+        if (!options.Credentials.Any)
+        {
+            throw new ArgumentException($"the dashboard would listen on {options.Listen}, beyond this machine, without credentials: set "
+                + "Dashboard:Token, or Dashboard:User and Dashboard:Password (settings file or PCAPWATCH__Dashboard__… environment "
+                + "variables), or listen on 127.0.0.1");
+        }
+        if (options.Certificate is null && !options.AllowHttp)
+        {
+            throw new ArgumentException($"the dashboard would listen on {options.Listen}, beyond this machine, over plain HTTP: give it a "
+                + "certificate (Dashboard:CertificateFile), or set Dashboard:AllowHttp behind a proxy that ends TLS");
+        }
+    }
+
+    /// <summary>The page's WebApplication: Kestrel (HTTPS with the certificate, if any), the hosted reader and probe, the logs.</summary>
+    private static WebApplication Build(DashboardOptions options, ILoggerFactory loggers, TopicFollower follower, MetricsProbe metrics)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Services.AddRoutingCore();
+        builder.Services.AddSingleton(new TopicReaderService(follower));
+        builder.Services.AddHostedService(services => services.GetRequiredService<TopicReaderService>());
+        builder.Services.AddHostedService(_ => new MetricsProbeService(metrics));
+        // A reader that cannot go on: RunUntilAsync rethrows its reason to whoever runs the page, who stops it.
+        builder.Services.Configure<HostOptions>(h => h.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore);
+        // Through the loggers the page was given, like the rest; the framework's per-request lines only when something
+        // goes wrong, and not the host's own line when a hosted service faults (the reader's failure is said once).
+        builder.Logging.ClearProviders().AddProvider(new ForwardingLoggerProvider(loggers))
+            .AddFilter<ForwardingLoggerProvider>("Microsoft.AspNetCore", LogLevel.Warning)
+            .AddFilter<ForwardingLoggerProvider>("Microsoft.Hosting", LogLevel.Warning)
+            .AddFilter<ForwardingLoggerProvider>("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+        builder.WebHost.UseKestrelCore().UseKestrelHttpsConfiguration().ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Listen(options.Listen, options.Port, listen =>
+            {
+                if (options.Certificate is { } certificate) listen.UseHttps(certificate);
+            });
+        });
+        return builder.Build();
     }
 
     /// <summary>

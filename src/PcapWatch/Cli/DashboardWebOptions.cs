@@ -72,8 +72,16 @@ internal sealed class DashboardWebOptions
         {
             throw new SettingsException("Dashboard:MaxStreams and Dashboard:MaxPatternLength must be at least 1");
         }
+        var certificate = DashboardCertificate.Load(settings.Dashboard);
+        if (certificate is null && !IPAddress.IsLoopback(listen) && !settings.Dashboard.AllowHttp)
+        {
+            throw new SettingsException($"--listen {listen} reaches beyond this machine over plain HTTP: set Dashboard:CertificateFile "
+                + "(PFX, or PEM with Dashboard:CertificateKeyFile) for HTTPS, or Dashboard:AllowHttp true behind a proxy that ends TLS");
+        }
         return new DashboardOptions
         {
+            Certificate = certificate,
+            AllowHttp = settings.Dashboard.AllowHttp,
             AllowedHosts = settings.Dashboard.AllowedHosts.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             MaxStreams = settings.Dashboard.MaxStreams,
             MaxPatternLength = settings.Dashboard.MaxPatternLength,

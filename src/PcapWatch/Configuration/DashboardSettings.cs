@@ -17,6 +17,20 @@ internal sealed class DashboardSettings
 
     public string? Password { get; set; }
 
+    /// <summary>The page's TLS certificate: a PFX/PKCS#12 file, or a PEM certificate (its key in the same file or in
+    /// <see cref="CertificateKeyFile"/>). Without one, the page speaks plain HTTP, on loopback only unless
+    /// <see cref="AllowHttp"/>.</summary>
+    public string? CertificateFile { get; set; }
+
+    /// <summary>The PEM private key of <see cref="CertificateFile"/>, when it is in a file of its own.</summary>
+    public string? CertificateKeyFile { get; set; }
+
+    /// <summary>The PFX's password, or the PEM key's when it is encrypted.</summary>
+    public string? CertificatePassword { get; set; }
+
+    /// <summary>Plain HTTP beyond loopback (behind a proxy that ends TLS, on a network the operator trusts).</summary>
+    public bool AllowHttp { get; set; }
+
     /// <summary>
     /// Comma list of host names the page answers to besides addresses and localhost (421 for any other Host).
     /// </summary>

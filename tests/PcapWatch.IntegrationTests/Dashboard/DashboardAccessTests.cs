@@ -31,7 +31,8 @@ public class DashboardAccessTests
 
     private DashboardOptions Options(IPAddress listen, DashboardCredentials credentials) => new()
     {
-        BootstrapServers = _broker.BootstrapServers, Port = 0, Listen = listen, Credentials = credentials, KafkaTimeout = TimeSpan.FromSeconds(30),
+        BootstrapServers = _broker.BootstrapServers, Port = 0, Listen = listen, Credentials = credentials, AllowHttp = true,
+        KafkaTimeout = TimeSpan.FromSeconds(30),
     };
 
     [Test]
@@ -91,7 +92,7 @@ public class DashboardAccessTests
             Assert.That(string.Join("\n", refused.Logs), Does.Contain("--listen 0.0.0.0 reaches beyond this machine").And.Contain("PCAPWATCH__Dashboard__Token"));
         }
 
-        using var dashboard = CliProcess.StartIn(null, new Dictionary<string, string> { ["PCAPWATCH__Dashboard__Token"] = Token }, null,
+        using var dashboard = CliProcess.StartIn(null, new Dictionary<string, string> { ["PCAPWATCH__Dashboard__Token"] = Token, ["PCAPWATCH__Dashboard__AllowHttp"] = "true" }, null,
             "dashboard", "-b", _broker.BootstrapServers, "--listen", "0.0.0.0", "--port", "0");
         Infrastructure.Kafka.WaitUntil(() => dashboard.Stdout.Any(l => l.StartsWith("dashboard: ", StringComparison.Ordinal)) || dashboard.HasExited,
             TimeSpan.FromSeconds(60), "the dashboard's address");

@@ -36,7 +36,7 @@ public class DashboardLoginTests
     {
         await using var server = await DashboardServer.StartAsync(new DashboardOptions
         {
-            BootstrapServers = _broker.BootstrapServers, Port = 0, Listen = IPAddress.Any, KafkaTimeout = Patience,
+            BootstrapServers = _broker.BootstrapServers, Port = 0, Listen = IPAddress.Any, AllowHttp = true, KafkaTimeout = Patience,
             Credentials = new DashboardCredentials(null, User, Password), AllowedHosts = ["pcapwatch.example"],
         }, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, CancellationToken.None);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.Address.Port}/") };
@@ -62,7 +62,7 @@ public class DashboardLoginTests
         var clock = new ManualClock();
         await using var server = await DashboardServer.StartAsync(new DashboardOptions
         {
-            BootstrapServers = _broker.BootstrapServers, Port = 0, Listen = IPAddress.Any, KafkaTimeout = Patience,
+            BootstrapServers = _broker.BootstrapServers, Port = 0, Listen = IPAddress.Any, AllowHttp = true, KafkaTimeout = Patience,
             Credentials = new DashboardCredentials(null, User, Password), Clock = clock,
         }, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, CancellationToken.None);
         using var guesser = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.Address.Port}/") };
