@@ -105,7 +105,7 @@ internal sealed class PcapWatchSettings
     [Range(0, 86_400)]
     public double StartupTimeoutSeconds { get; set; }
 
-    [Setting("--metrics-port", "Serve Prometheus metrics on http://*:PORT/metrics; 0 for none")]
+    [Setting("--metrics-port", "Serve Prometheus metrics at /metrics on this TCP port (where it answers: MetricsListen); 0 for none")]
     [Range(0, 65535)]
     public int MetricsPort { get; set; }
 
