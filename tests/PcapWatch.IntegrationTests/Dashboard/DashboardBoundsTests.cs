@@ -93,10 +93,7 @@ public class DashboardBoundsTests
 
         using var dashboard = CliProcess.StartIn(null, new Dictionary<string, string> { ["PCAPWATCH__Dashboard__MaxStreams"] = "1" }, null,
             "dashboard", "-b", _broker.BootstrapServers, "--port", "0");
-        Infrastructure.Kafka.WaitUntil(() => dashboard.Stdout.Any(l => l.StartsWith("dashboard: ", StringComparison.Ordinal)) || dashboard.HasExited,
-            Patience, "the dashboard's address");
-        Assert.That(dashboard.HasExited, Is.False, () => string.Join("\n", dashboard.Logs));
-        var address = new Uri(dashboard.Stdout.First(l => l.StartsWith("dashboard: ", StringComparison.Ordinal))["dashboard: ".Length..]);
+        var address = dashboard.WaitForDashboardAddress(Patience);
         using var http = new HttpClient { BaseAddress = address };
         using var first = OpenStream(http).GetAwaiter().GetResult();
         using var second = OpenStream(http).GetAwaiter().GetResult();

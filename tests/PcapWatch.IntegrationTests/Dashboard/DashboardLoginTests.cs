@@ -98,10 +98,7 @@ public class DashboardLoginTests
         {
             ["PCAPWATCH__Dashboard__User"] = User, ["PCAPWATCH__Dashboard__Password"] = Password,
         }, null, "dashboard", "-b", _broker.BootstrapServers, "--port", "0");
-        Infrastructure.Kafka.WaitUntil(() => dashboard.Stdout.Any(l => l.StartsWith("dashboard: ", StringComparison.Ordinal)) || dashboard.HasExited,
-            Patience, "the dashboard's address");
-        Assert.That(dashboard.HasExited, Is.False, () => string.Join("\n", dashboard.Logs));
-        var address = new Uri(dashboard.Stdout.First(l => l.StartsWith("dashboard: ", StringComparison.Ordinal))["dashboard: ".Length..]);
+        var address = dashboard.WaitForDashboardAddress(Patience);
         using var http = new HttpClient { BaseAddress = address };
 
         Assert.That(Status(http, Basic(User, "not the password")).GetAwaiter().GetResult(), Is.EqualTo(HttpStatusCode.Unauthorized));

@@ -44,7 +44,7 @@ public class DashboardTlsTests
         using var certificate = MakeCertificate(form, out var settings);
         settings["PCAPWATCH__Dashboard__Token"] = Token;
         using var dashboard = CliProcess.StartIn(null, settings, null, "dashboard", "-b", _broker.BootstrapServers, "--listen", "0.0.0.0", "--port", "0");
-        var address = AddressOf(dashboard);
+        var address = dashboard.WaitForDashboardAddress(Patience);
         Assert.That(address.Scheme, Is.EqualTo("https"));
 
         using var handler = new HttpClientHandler
@@ -78,7 +78,7 @@ public class DashboardTlsTests
         }
         token["PCAPWATCH__Dashboard__AllowHttp"] = "true";
         using var allowed = CliProcess.StartIn(null, token, null, "dashboard", "-b", _broker.BootstrapServers, "--listen", "0.0.0.0", "--port", "0");
-        Assert.That(AddressOf(allowed).Scheme, Is.EqualTo("http"));
+        Assert.That(allowed.WaitForDashboardAddress(Patience).Scheme, Is.EqualTo("http"));
         allowed.Terminate();
         Assert.That(allowed.WaitForExit(Patience), Is.Zero, () => string.Join("\n", allowed.Logs));
     }
@@ -117,14 +117,6 @@ public class DashboardTlsTests
             settings = new() { ["PCAPWATCH__Dashboard__CertificateFile"] = stem + ".crt", ["PCAPWATCH__Dashboard__CertificateKeyFile"] = stem + ".key" };
         }
         return certificate;
-    }
-
-    private static Uri AddressOf(CliProcess dashboard)
-    {
-        Infrastructure.Kafka.WaitUntil(() => dashboard.Stdout.Any(l => l.StartsWith("dashboard: ", StringComparison.Ordinal)) || dashboard.HasExited,
-            Patience, "the dashboard's address");
-        Assert.That(dashboard.HasExited, Is.False, () => string.Join("\n", dashboard.Logs));
-        return new Uri(dashboard.Stdout.First(l => l.StartsWith("dashboard: ", StringComparison.Ordinal))["dashboard: ".Length..]);
     }
 
     private static HttpStatusCode? PlainStatus(HttpClient plain)

@@ -203,6 +203,15 @@ internal sealed partial class CliProcess : IDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Waits for a stderr (log) line containing <paramref name="text"/>; fails with the log on timeout.</summary>
+    /// <summary>The address a <c>dashboard</c> process prints once it serves ("dashboard: URL"); fails if it exits first.</summary>
+    public Uri WaitForDashboardAddress(TimeSpan timeout)
+    {
+        const string Prefix = "dashboard: ";
+        Kafka.WaitUntil(() => Stdout.Any(l => l.StartsWith(Prefix, StringComparison.Ordinal)) || HasExited, timeout, "the dashboard's address");
+        NUnit.Framework.Assert.That(HasExited, NUnit.Framework.Is.False, () => string.Join("\n", Logs));
+        return new Uri(Stdout.First(l => l.StartsWith(Prefix, StringComparison.Ordinal))[Prefix.Length..]);
+    }
+
     public string WaitForLog(string text, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;

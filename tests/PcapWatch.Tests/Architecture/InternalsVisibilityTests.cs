@@ -10,12 +10,7 @@ public class InternalsVisibilityTests
     [Test]
     public void No_production_assembly_opens_its_internals_to_another()
     {
-        var production = new[]
-        {
-            typeof(PcapWatch.Service.PipelineOptions).Assembly, typeof(PcapWatch.Tools.WatchLookup).Assembly,
-            typeof(PcapWatch.Dashboard.DashboardServer).Assembly, typeof(PcapWatch.Broker.EmbeddedBroker).Assembly,
-            typeof(PcapWatch.Demo.EmbeddedDemo).Assembly,
-        };
+        var production = ProductionAssemblies.All;
         var opened = production.SelectMany(a => a.GetCustomAttributes<InternalsVisibleToAttribute>()
                 .Select(v => (From: a.GetName().Name, To: v.AssemblyName)))
             .Where(v => !v.To.EndsWith("Tests", StringComparison.Ordinal) && !v.To.EndsWith("Benchmarks", StringComparison.Ordinal))

@@ -11,12 +11,7 @@ public class NamespaceOwnershipTests
     [Test]
     public void No_namespace_is_declared_by_two_production_assemblies()
     {
-        var production = new[]
-        {
-            typeof(PcapWatch.Service.PipelineOptions).Assembly, typeof(PcapWatch.Tools.WatchLookup).Assembly,
-            typeof(PcapWatch.Dashboard.DashboardServer).Assembly, typeof(PcapWatch.Broker.EmbeddedBroker).Assembly,
-            typeof(PcapWatch.Demo.EmbeddedDemo).Assembly,
-        };
+        var production = ProductionAssemblies.All;
         var shared = production
             .SelectMany(a => a.GetTypes().Where(IsDeclared).Select(t => (Namespace: t.Namespace!, Assembly: a.GetName().Name)))
             .Distinct()
