@@ -50,17 +50,22 @@ internal sealed class CommitCoordinator(IOutputDeliveries output, ITableFeed tab
     /// through checkpoints the tables; otherwise nothing moves, and the uncommitted packets are read again after a
     /// restart.
     /// </summary>
-    public bool CommitThenCheckpoint(IPacketStage packets, DateTime deadline)
+    public StopCommit CommitThenCheckpoint(IPacketStage packets, DateTime deadline)
     {
-        bool committed = false;
-        while (!committed && DateTime.UtcNow < deadline)
+        while (!packets.FlushAndCommit(deadline - DateTime.UtcNow, CancellationToken.None))
         {
-            committed = packets.FlushAndCommit(deadline - DateTime.UtcNow, CancellationToken.None);
+            // A stopping member does not rejoin its group: its close hands the partitions over, and what they held
+            // since the last commit is read again by their next owner. Retrying would spin until the deadline.
+            if (packets.CommitAwaitsRejoin) return StopCommit.RefusedByRebalance;
+            // A coordinator moving or a broker stalling: tried again shortly, not in a spin.
+            if (DateTime.UtcNow + StopCommitRetryPause >= deadline) return StopCommit.TimedOut;
+            Thread.Sleep(StopCommitRetryPause);
         }
-        if (!committed) return false;
         if (tables.TakeChanged()) checkpoints.Checkpoint();
-        return true;
+        return StopCommit.Committed;
     }
+
+    private static readonly TimeSpan StopCommitRetryPause = TimeSpan.FromMilliseconds(100);
 
     private void Redeliver(IReadOnlyList<FailedDelivery> failed)
     {

@@ -21,6 +21,12 @@ internal interface IPacketStage
     /// <summary>Commits what was consumed once all output made from it is acknowledged; whether it committed.</summary>
     bool FlushAndCommit(TimeSpan budget, CancellationToken cancel);
 
+    /// <summary>
+    /// The last commit was refused because this member has to rejoin its group first (a rebalance in progress, a member
+    /// or generation the coordinator no longer knows): tried again before the consumer is polled, it cannot succeed.
+    /// </summary>
+    bool CommitAwaitsRejoin { get; }
+
     /// <summary>The usual budget of one flush (bounded by a stop's deadline once one is set).</summary>
     TimeSpan FlushBudget { get; }
 

@@ -20,6 +20,9 @@ internal sealed class PacketCommitter(string pcapTopic, CommitCoordinator commit
     /// <summary>The consumer whose positions are committed (made after this, as its handlers call back here).</summary>
     public void CommitFor(IConsumer<Ignore, Ignore> consumer) => _consumer = consumer;
 
+    /// <summary>The last commit was refused until this member rejoins its group (<see cref="IPacketStage.CommitAwaitsRejoin"/>).</summary>
+    public bool AwaitsRejoin { get; private set; }
+
     public void Processed(int partition, long offset) => _offsets.Processed(partition, offset);
 
     /// <summary>From now on no flush waits past <paramref name="deadline"/>.</summary>
@@ -48,6 +51,7 @@ internal sealed class PacketCommitter(string pcapTopic, CommitCoordinator commit
 
     private bool TryFlushAndCommit(TimeSpan budget, CancellationToken cancel, IEnumerable<TopicPartition>? only)
     {
+        AwaitsRejoin = false;
         // What the broker refused is produced again by the coordinator; the next commit waits for those too.
         bool settled = commits.Settle(budget, cancel, out bool acknowledged);
         ReportAcknowledgement(acknowledged, budget);
@@ -64,6 +68,8 @@ internal sealed class PacketCommitter(string pcapTopic, CommitCoordinator commit
             // Typical after a broker stall or a rebalance (unknown member, rebalance in progress). Keep the offsets:
             // the next commit retries them, unless the partitions were revoked or lost meanwhile (the handlers drop
             // those).
+            AwaitsRejoin = ex.Error.Code is ErrorCode.RebalanceInProgress or ErrorCode.UnknownMemberId or ErrorCode.IllegalGeneration
+                or ErrorCode.FencedInstanceId or ErrorCode.StaleMemberEpoch or ErrorCode.Local_State;
             log.LogWarning("Commit of pcap offsets refused ({Reason}); will retry, and records may be read twice", ex.Error.Reason);
             return false;
         }

@@ -282,6 +282,8 @@ public sealed class PacketStage : IPacketStage, IDisposable
     /// </summary>
     public bool FlushAndCommit(TimeSpan budget, CancellationToken cancel) => _committer.FlushAndCommit(budget, cancel);
 
+    public bool CommitAwaitsRejoin => _committer.AwaitsRejoin;
+
     public void Dispose()
     {
         _records.Dispose();

@@ -161,11 +161,17 @@ public sealed class PcapWatchPipeline
                 _log.LogWarning("Stopping before the changelog {Topic} was reconciled with the index; the next start does it", o.Topics.Changelog);
             }
         }
-        if (!pipeline.Commits.CommitThenCheckpoint(pipeline.Packets, deadline))
+        var stopped = pipeline.Commits.CommitThenCheckpoint(pipeline.Packets, deadline);
+        if (stopped == StopCommit.RefusedByRebalance)
         {
-            _log.LogError("Stopping without committing: {InFlight} output records were not acknowledged within the "
-                + "shutdown timeout ({Timeout} s); their packets will be read again after a restart",
-                pipeline.Deliveries.InFlight, (int)o.ShutdownTimeout.TotalSeconds);
+            _log.LogWarning("Stopping without a last commit: the group is rebalancing; the packets read since the last commit will "
+                + "be read again by their partitions' next owner");
+        }
+        else if (stopped == StopCommit.TimedOut)
+        {
+            _log.LogError("Stopping without committing within the shutdown timeout ({Timeout} s; {InFlight} output records not "
+                + "acknowledged); their packets will be read again after a restart",
+                (int)o.ShutdownTimeout.TotalSeconds, pipeline.Deliveries.InFlight);
         }
     }
 

@@ -52,6 +52,7 @@ internal sealed class FakePackets(Journal journal) : IPacketStage
     public long NewestCaptureMs { get; set; }
     public long? LastBatchTimestampMs => null;
     public TimeSpan FlushBudget => TimeSpan.FromSeconds(10);
+    public bool CommitAwaitsRejoin { get; set; }
 
     public int ProcessBatch(TimeSpan wait, int max)
     {
