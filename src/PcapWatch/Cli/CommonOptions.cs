@@ -58,9 +58,6 @@ internal static class CommonOptions
         Description = "Only matches whose P_FRAME_PROTOCOLS is LIKE this SQL pattern (% any run, _ one character), e.g. '%http'",
     };
 
-    /// <summary>--match's grammar: a comma list of src, dst, both, ip.</summary>
-    public const string MatchPattern = "^(src|dst|both|ip)(,(src|dst|both|ip))*$";
-
     public static Option<string> Match()
     {
         var option = new Option<string>("--match")
@@ -73,7 +70,7 @@ internal static class CommonOptions
         option.Validators.Add(result =>
         {
             var value = result.GetValueOrDefault<string>();
-            if (value is not null && !System.Text.RegularExpressions.Regex.IsMatch(value, MatchPattern))
+            if (value is not null && !Configuration.SettingValue.TryParse(typeof(Join.MatchMode), value, out _))
             {
                 result.AddError($"--match '{value}' is not a comma list of src, dst, both, ip (e.g. --match src,ip)");
             }
@@ -99,26 +96,6 @@ internal static class CommonOptions
             if (!names.Contains(value)) result.AddError($"--attribution '{value}' is not {choices}");
         });
         return option;
-    }
-
-    /// <summary>Reads a value that matched <see cref="MatchPattern"/>; null or empty is the recipe's src.</summary>
-    public static Join.MatchMode ParseMatch(string? value)
-    {
-        Join.MatchMode mode = 0;
-        foreach (var part in (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            mode |= part switch
-            {
-                "src" => Join.MatchMode.Src,
-                "dst" => Join.MatchMode.Dst,
-                "both" => Join.MatchMode.Both,
-                "ip" => Join.MatchMode.Ip,
-                _ => 0,
-            };
-        }
-        // ip alone attributes the sender, as the recipe's src does.
-        if ((mode & Join.MatchMode.Both) == 0) mode |= Join.MatchMode.Src;
-        return mode;
     }
 
     /// <summary>kcat's -X: any librdkafka property for every client the command makes (security, tuning).</summary>

@@ -31,8 +31,7 @@ internal sealed class PcapWatchSettings
     [Setting("--match", "What is attributed, a comma list: src (eth.src, the recipe), dst (eth.dst), both (= src,dst), ip (also by "
         + "the side's IP address, bound to a MAC by DHCP/ARP/NDP seen in the packets; alone = src,ip). Records carry DIRECTION "
         + "unless src alone, ATTRIBUTED_BY with ip", Demo = true)]
-    [RegularExpression(Cli.CommonOptions.MatchPattern, ErrorMessage = "Match must be a comma list of src, dst, both, ip (e.g. src,ip)")]
-    public string Match { get; set; } = "src";
+    public Join.MatchMode Match { get; set; } = Join.MatchMode.Src;
 
     [Setting("--attribution", "latest (whoever owns the MAC when the packet is processed, the recipe's) or capture-time (whoever "
         + "owned it when the packet was captured: frame.time_epoch, else the record's timestamp; a table change is valid from "

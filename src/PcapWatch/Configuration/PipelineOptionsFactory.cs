@@ -43,7 +43,7 @@ internal static class PipelineOptionsFactory
         Bindings.KnownDhcpServers.TryParse(DhcpServerEntries(s), out var serverAddresses, out var serverMacs, out _);
         return o with
         {
-            Match = CommonOptions.ParseMatch(s.Match),
+            Match = WithASide(s.Match),
             Attribution = s.Attribution,
             HistoryRetention = TimeSpan.FromHours(s.HistoryRetentionHours),
             DhcpLeaseCap = TimeSpan.FromHours(s.DhcpLeaseCapHours),
@@ -54,6 +54,10 @@ internal static class PipelineOptionsFactory
             MaxClockSkew = TimeSpan.FromMinutes(s.MaxClockSkewMinutes),
         };
     }
+
+    /// <summary>ip alone attributes the sender, as the recipe's src does.</summary>
+    private static Join.MatchMode WithASide(Join.MatchMode match) =>
+        (match & Join.MatchMode.Both) == 0 ? match | Join.MatchMode.Src : match;
 
     /// <summary>The entries of <c>DhcpServers</c> (checked by <see cref="AttributionSettingsValidator"/>).</summary>
     public static string[] DhcpServerEntries(PcapWatchSettings s) =>

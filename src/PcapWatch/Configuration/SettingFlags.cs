@@ -32,8 +32,9 @@ internal static class SettingFlags
     private static string Text(object? value) =>
         value is Enum mode ? SettingValue.Name(mode) : Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
 
+    /// <summary>A mode's names; none for a list, whose flag takes any list and whose binding says what is wrong.</summary>
     private static string[]? Allowed(PropertyInfo property) => property.PropertyType.IsEnum
-        ? SettingValue.Names(property.PropertyType)
+        ? SettingValue.IsList(property.PropertyType) ? null : SettingValue.Names(property.PropertyType)
         : property.GetCustomAttribute<AllowedValuesAttribute>()?.Values.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)!).ToArray();
 
     /// <summary>

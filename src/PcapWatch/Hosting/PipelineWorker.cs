@@ -27,7 +27,7 @@ internal sealed class PipelineWorker(
         var s = settings.Value;
         _log.LogInformation("Settings: bootstrap={Bootstrap} state_dir={StateDir} group={GroupId} match={Match} "
             + "metrics_port={MetricsPort} output={OutputFormat} consumer=[{Consumer}] producer=[{Producer}] schema_registry=[{SchemaRegistry}]",
-            options.BootstrapServers, options.StateDir, options.GroupId, s.Match, s.MetricsPort, SettingValue.Name(s.OutputFormat),
+            options.BootstrapServers, options.StateDir, options.GroupId, SettingValue.Name(s.Match), s.MetricsPort, SettingValue.Name(s.OutputFormat),
             Secrets.Describe(s.Kafka.Consumer), Secrets.Describe(s.Kafka.Producer), Secrets.Describe(s.SchemaRegistry));
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>

@@ -19,7 +19,6 @@ public class SettingsMappingTests
     /// <summary>Valid values other than the default, for the settings whose text has a form.</summary>
     private static readonly Dictionary<string, string> Texts = new()
     {
-        [nameof(PcapWatchSettings.Match)] = "dst,ip",
         [nameof(PcapWatchSettings.DhcpServers)] = "10.0.0.1",
         [nameof(PcapWatchSettings.StateDir)] = "elsewhere",
     };

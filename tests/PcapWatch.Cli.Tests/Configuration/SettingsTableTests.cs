@@ -36,8 +36,6 @@ public class SettingsTableTests
         Assert.That(SettingFlags.All.Select(s => s.Attribute.Description), Is.All.Not.Empty);
     }
 
-    [TestCase("Match", "sideways", "Match must be a comma list of src, dst, both, ip")]
-    [TestCase("Match", "src,,ip", "Match must be a comma list of src, dst, both, ip")]
     [TestCase("GroupId", "", "GroupId must not be empty")]
     public void The_generated_validator_checks_the_annotations(string property, string value, string message)
     {
@@ -50,6 +48,9 @@ public class SettingsTableTests
 
     /// <summary>A mode is the core's enum: a value outside its names is refused by the binding, with what is allowed.</summary>
     [TestCase("OutputFormat", "xml", "OutputFormat must be json or avro")]
+    [TestCase("Match", "sideways", "Match must be a comma list of src, dst, both, ip")]
+    [TestCase("Match", "src,,ip", "Match must be a comma list of src, dst, both, ip")]
+    [TestCase("Match", "src,ipv4", "Match must be a comma list of src, dst, both, ip")]
     [TestCase("Attribution", "Latest", "Attribution must be latest or capture-time")]
     public void A_mode_outside_its_names_is_refused_when_bound(string key, string value, string message)
     {
@@ -67,6 +68,19 @@ public class SettingsTableTests
         var bound = typeof(PcapWatchSettings).GetProperty(key)!.GetValue(settings)!;
         Assert.That(SettingValue.Name(bound), Is.EqualTo(value));
         Assert.That(SettingFlags.All.Single(s => s.Key == key).Allowed, Does.Contain(value));
+    }
+
+    /// <summary>A list mode binds from any comma list of its names and is written back as one.</summary>
+    [TestCase("src", Join.MatchMode.Src, "src")]
+    [TestCase("ip,dst", Join.MatchMode.Dst | Join.MatchMode.Ip, "dst,ip")]
+    [TestCase("src,dst", Join.MatchMode.Both, "both")]
+    [TestCase(" both , ip ", Join.MatchMode.Both | Join.MatchMode.Ip, "both,ip")]
+    public void A_list_mode_binds_from_a_comma_list_of_its_names(string value, Join.MatchMode expected, string shown)
+    {
+        var settings = new PcapWatchSettings();
+        SettingsLoader.Bind(new ConfigurationBuilder().AddInMemoryCollection([new("Match", value)]).Build(), settings);
+        Assert.That(settings.Match, Is.EqualTo(expected));
+        Assert.That(SettingValue.Name(settings.Match), Is.EqualTo(shown));
     }
 
     [Test]
