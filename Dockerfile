@@ -13,6 +13,11 @@ RUN dotnet publish src/PcapWatch/PcapWatch.csproj -c Release --use-current-runti
 FROM mcr.microsoft.com/dotnet/runtime-deps:10.0
 WORKDIR /app
 COPY --from=build /app .
+# The service needs no privilege: it runs as the image's non-root user (app, $APP_UID), which owns only its state. The
+# program stays root's, so the service cannot change it. tests/…/UnprivilegedTests runs this layout as an unprivileged
+# user (no Docker engine there).
+RUN mkdir -p /var/lib/pcapwatch && chown "$APP_UID:$APP_UID" /var/lib/pcapwatch && chmod 0700 /var/lib/pcapwatch
+USER $APP_UID
 VOLUME /var/lib/pcapwatch
 ENTRYPOINT ["/app/PcapWatch"]
 CMD ["--help"]

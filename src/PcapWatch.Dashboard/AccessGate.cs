@@ -10,10 +10,12 @@ namespace PcapWatch.Dashboard;
 /// the page shows who is watched). Every request: read-only (GET and HEAD); a Host that is an address, localhost or one
 /// of <c>AllowedHosts</c> — always, so that a web page elsewhere cannot reach it through DNS rebinding, nor put up a
 /// login prompt under its own name; then credentials when any are configured or the dashboard listens beyond loopback,
-/// with failed logins logged (the user's name, never the password) and slowed per client (<see cref="LoginThrottle"/>).
+/// with failed logins logged (the user's name, never the password) and slowed per client (<see cref="LoginThrottle"/>);
+/// then the user's role (a viewer reads no packet records), every read of personal data audited (<see
+/// cref="DashboardAudit"/>), refused or not.
 /// </summary>
 internal sealed class AccessGate(DashboardCredentials credentials, IPAddress listen, IReadOnlyCollection<string> allowedHosts,
-    LoginThrottle throttle, ILogger log)
+    LoginThrottle throttle, DashboardAudit audit, ILogger log)
 {
     public const string ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
         + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -42,7 +44,18 @@ internal sealed class AccessGate(DashboardCredentials credentials, IPAddress lis
             context.Response.StatusCode = StatusCodes.Status421MisdirectedRequest;
             return;
         }
-        if (_authenticate && !Authenticated(context)) return;
+        var user = _authenticate ? Authenticated(context) : SignedIn.Local;
+        if (user is null) return;
+        var kind = PersonalDataPaths.Of(context.Request.Path);
+        bool refused = !user.MayRead(kind);
+        if (kind != PersonalData.None) audit.Record(context, user, refused);
+        if (refused)
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            await context.Response.WriteAsJsonAsync(new { error = $"a {user.Role.ToString().ToLowerInvariant()} reads counts and charts only" });
+            return;
+        }
+        user.AttachTo(context);
         await next(context);
     }
 
@@ -55,8 +68,8 @@ internal sealed class AccessGate(DashboardCredentials credentials, IPAddress lis
         || IPAddress.TryParse(host.Trim('[', ']'), out _)
         || allowedHosts.Contains(host, StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Whether the request carries the credentials; if not, it has been answered (401, or 429 while throttled).</summary>
-    private bool Authenticated(HttpContext context)
+    /// <summary>The user the request's credentials prove; if none, it has been answered (401, or 429 while throttled).</summary>
+    private SignedIn? Authenticated(HttpContext context)
     {
         var client = context.Connection.RemoteIpAddress ?? IPAddress.None;
         var wait = throttle.Wait(client);
@@ -64,13 +77,13 @@ internal sealed class AccessGate(DashboardCredentials credentials, IPAddress lis
         {
             context.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
             context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            return false;
+            return null;
         }
         string? authorization = context.Request.Headers.Authorization;
-        if (credentials.Accept(authorization))
+        if (credentials.Authenticate(authorization) is { } user)
         {
             throttle.Succeeded(client);
-            return true;
+            return new SignedIn(user.Name, user.Role);
         }
         if (!string.IsNullOrEmpty(authorization)) // no header at all is a browser's first request, not a guess
         {
@@ -82,6 +95,6 @@ internal sealed class AccessGate(DashboardCredentials credentials, IPAddress lis
         if (credentials.AllowsBasic) headers.WWWAuthenticate = "Basic realm=\"PcapWatch\", charset=\"UTF-8\"";
         else headers.WWWAuthenticate = "Bearer realm=\"PcapWatch\"";
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-        return false;
+        return null;
     }
 }

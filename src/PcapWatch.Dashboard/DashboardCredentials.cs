@@ -1,60 +1,60 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace PcapWatch.Dashboard;
 
 /// <summary>
-/// Who may read the page: a bearer token (scripts, curl) and/or a user and password (browsers, by HTTP Basic). From
-/// settings only — never the URL, never a log line. Compared in constant time.
+/// Who may read the page: named users (<see cref="DashboardUser"/>), from settings only — never the URL, never a flag,
+/// never a log line. A request proves a user by HTTP Basic (name and password) or a bearer token.
 /// </summary>
 public sealed class DashboardCredentials
 {
-    public static DashboardCredentials None { get; } = new(null, null, null);
+    public static DashboardCredentials None { get; } = new([]);
 
-    private readonly byte[]? _token;
-    private readonly byte[]? _basic;
+    private readonly Dictionary<string, DashboardUser> _byName;
+    private readonly DashboardUser[] _withTokens;
+    private readonly VerifiedPasswords _verified = new();
 
-    public DashboardCredentials(string? token, string? user, string? password)
+    public DashboardCredentials(IEnumerable<DashboardUser> users)
     {
-        if (!string.IsNullOrEmpty(token)) _token = Encoding.UTF8.GetBytes(token);
-        if (string.IsNullOrEmpty(user) != string.IsNullOrEmpty(password))
+        _byName = new Dictionary<string, DashboardUser>(StringComparer.OrdinalIgnoreCase);
+        foreach (var user in users)
         {
-            throw new ArgumentException("a dashboard user needs a password, and a password a user");
+            // Settings keys are case-blind: two spellings of one name would silently merge there.
+            if (!_byName.TryAdd(user.Name, user)) throw new ArgumentException($"dashboard user '{user.Name}' is given twice");
         }
-        if (!string.IsNullOrEmpty(user))
-        {
-            if (user.Contains(':')) throw new ArgumentException("a dashboard user name cannot contain ':' (HTTP Basic splits there)");
-            _basic = Encoding.UTF8.GetBytes(user + ":" + password);
-        }
+        _withTokens = _byName.Values.Where(u => u.TokenHash is not null).ToArray();
     }
 
-    public bool Any => _token is not null || _basic is not null;
+    public IReadOnlyCollection<DashboardUser> Users => _byName.Values;
 
-    public bool AllowsBasic => _basic is not null;
+    public bool Any => _byName.Count > 0;
 
-    /// <summary>Whether an Authorization header value carries one of the configured credentials.</summary>
-    public bool Accept(string? authorization)
+    public bool AllowsBasic => _byName.Values.Any(u => u.PasswordHash is not null);
+
+    /// <summary>The user an Authorization header proves, or null.</summary>
+    public DashboardUser? Authenticate(string? authorization)
     {
-        if (string.IsNullOrEmpty(authorization)) return false;
-        if (_token is not null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        if (string.IsNullOrEmpty(authorization)) return null;
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            return FixedTimeEquals(Encoding.UTF8.GetBytes(authorization[7..].Trim()), _token);
+            var token = authorization[7..].Trim();
+            // Every user's hash is compared, found or not, so the time says nothing about which.
+            DashboardUser? found = null;
+            foreach (var user in _withTokens)
+            {
+                if (DashboardSecrets.VerifyToken(user.TokenHash!, token)) found = user;
+            }
+            return found;
         }
-        if (_basic is not null && authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        if (!authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)) return null;
+        if (ReadBasic(authorization) is not var (name, password)) return null;
+        if (!_byName.TryGetValue(name, out var named) || named.PasswordHash is null)
         {
-            byte[] decoded;
-            try
-            {
-                decoded = Convert.FromBase64String(authorization[6..].Trim());
-            }
-            catch (FormatException)
-            {
-                return false;
-            }
-            return FixedTimeEquals(decoded, _basic);
+            _verified.Reject(password); // the same work as a real check: the time does not say which names exist
+            return null;
         }
-        return false;
+        return _verified.Check(named, password) ? named : null;
     }
 
     /// <summary>
@@ -66,23 +66,26 @@ public sealed class DashboardCredentials
         if (string.IsNullOrEmpty(authorization)) return "no credentials";
         if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return "a bearer token";
         if (!authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)) return "an unknown scheme";
+        if (ReadBasic(authorization) is not var (name, _)) return "an unreadable Basic header";
+        return $"user '{Printable(name)}'";
+    }
+
+    /// <summary>An attacker-written name, bounded and without control characters that could forge log lines.</summary>
+    public static string Printable(string text) => new(text.Take(DashboardUser.MaxNameLength).Select(c => char.IsControl(c) ? '?' : c).ToArray());
+
+    private static (string Name, string Password)? ReadBasic(string authorization)
+    {
         try
         {
             var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(authorization[6..].Trim()));
             int colon = decoded.IndexOf(':');
-            var user = colon < 0 ? decoded : decoded[..colon];
-            // A name is attacker-written: bounded, and without control characters that could forge log lines.
-            user = new string(user.Take(64).Select(c => char.IsControl(c) ? '?' : c).ToArray());
-            return $"user '{user}'";
+            return colon < 0 ? (decoded, "") : (decoded[..colon], decoded[(colon + 1)..]);
         }
         catch (FormatException)
         {
-            return "an unreadable Basic header";
+            return null;
         }
     }
-
-    private static bool FixedTimeEquals(byte[] given, byte[] expected) =>
-        CryptographicOperations.FixedTimeEquals(SHA256.HashData(given), SHA256.HashData(expected));
 
     /// <summary>
     /// Loopback is this machine only; any other address reaches other people, so it needs credentials (checked before

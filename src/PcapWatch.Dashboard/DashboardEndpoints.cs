@@ -13,7 +13,7 @@ internal static class DashboardEndpoints
     private const int MaxFeedItems = 200;
     private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
 
-    public static void Map(WebApplication app, DashboardState state, MetricsProbe metrics, DashboardOptions options)
+    public static void Map(WebApplication app, DashboardState state, MetricsProbe metrics, DashboardAudit audit, DashboardOptions options)
     {
         var slots = new StreamSlots(options.MaxStreams);
         app.MapGet("/", () => Asset("index.html", "text/html; charset=utf-8"));
@@ -58,6 +58,11 @@ internal static class DashboardEndpoints
             WhoAnswer.For(address, state) is { } answer
                 ? Results.Json(answer)
                 : Results.BadRequest(new { error = $"'{address}' is neither a MAC address nor an IP address" }));
+
+        app.MapGet("/api/me", (HttpContext context) =>
+            Results.Json(new { user = SignedIn.Of(context).Name, role = SignedIn.Of(context).Role.ToString().ToLowerInvariant() }));
+
+        app.MapGet("/api/audit", (int? limit) => Results.Json(audit.Latest(Math.Clamp(limit ?? 100, 1, DashboardAudit.DefaultCapacity))));
 
         app.MapGet("/api/health", () =>
         {

@@ -21,6 +21,15 @@ public sealed record DashboardOptions
 
     public DashboardCredentials Credentials { get; init; } = DashboardCredentials.None;
 
+    /// <summary>
+    /// Also write the audit trail to <see cref="TopicNames.DashboardAudit"/> (it is always logged, and the latest are
+    /// at <c>/api/audit</c>).
+    /// </summary>
+    public bool AuditToTopic { get; init; }
+
+    /// <summary>The audit topic's producer properties (security, tuning); null when none.</summary>
+    public IReadOnlyDictionary<string, string>? ProducerProperties { get; init; }
+
     /// <summary>Serve HTTPS with this certificate (it needs its private key); null: plain HTTP.</summary>
     public X509Certificate2? Certificate { get; init; }
 

@@ -22,11 +22,13 @@ public sealed class DashboardServer : IAsyncDisposable
     private readonly TopicFollower _follower;
     private readonly MetricsProbe _metrics;
     private readonly MatchValueDecoder _decoder;
+    private readonly AuditTopicWriter? _auditTopic;
     private readonly Task _reading;
 
-    private DashboardServer(WebApplication app, TopicFollower follower, MetricsProbe metrics, MatchValueDecoder decoder, Task reading)
+    private DashboardServer(WebApplication app, TopicFollower follower, MetricsProbe metrics, MatchValueDecoder decoder,
+        AuditTopicWriter? auditTopic, Task reading)
     {
-        (_app, _follower, _metrics, _decoder, _reading) = (app, follower, metrics, decoder, reading);
+        (_app, _follower, _metrics, _decoder, _auditTopic, _reading) = (app, follower, metrics, decoder, auditTopic, reading);
     }
 
     /// <summary>Where the page is (the bound port, also when 0 was asked for).</summary>
@@ -44,29 +46,34 @@ public sealed class DashboardServer : IAsyncDisposable
         var state = new DashboardState(options.FeedCapacity);
         var decoder = new MatchValueDecoder(options.SchemaRegistry);
         TopicFollower? follower = null;
+        AuditTopicWriter? auditTopic = null;
         var metrics = new MetricsProbe(options.MetricsUrls, options.MetricsInterval, log);
         try
         {
-            follower = new TopicFollower(options, state, decoder, log, new KafkaConnectivity(loggers.CreateLogger("librdkafka")), cancel);
+            var kafka = new KafkaConnectivity(loggers.CreateLogger("librdkafka"));
+            follower = new TopicFollower(options, state, decoder, log, kafka, cancel);
+            if (options.AuditToTopic) auditTopic = new AuditTopicWriter(options, log, kafka);
+            var audit = new DashboardAudit(loggers.CreateLogger("PcapWatch.Dashboard.Audit"), options.Clock, auditTopic);
             var app = Build(options, loggers, follower, metrics);
-            var gate = new AccessGate(options.Credentials, options.Listen, options.AllowedHosts, new LoginThrottle(options.Clock), log);
+            var gate = new AccessGate(options.Credentials, options.Listen, options.AllowedHosts, new LoginThrottle(options.Clock), audit, log);
             app.Use(gate.InvokeAsync);
             app.UseRouting();
-            DashboardEndpoints.Map(app, state, metrics, options);
+            DashboardEndpoints.Map(app, state, metrics, audit, options);
 
             await app.StartAsync(cancel);
             var reading = app.Services.GetRequiredService<TopicReaderService>().ExecuteTask!;
-            var server = new DashboardServer(app, follower, metrics, decoder, reading);
+            var server = new DashboardServer(app, follower, metrics, decoder, auditTopic, reading);
             var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             server.Address = new Uri(bound.EndsWith('/') ? bound : bound + "/");
             log.LogInformation("Dashboard on {Address} (reading {Output} and {Changelog} at {Bootstrap}{Auth})", server.Address,
                 options.Topics.Output, options.Topics.Changelog, options.BootstrapServers,
-                options.Credentials.Any ? "; credentials required" : "");
+                options.Credentials.Any ? $"; {options.Credentials.Users.Count} user(s), credentials required" : "");
             return server;
         }
         catch
         {
             follower?.Dispose();
+            auditTopic?.Dispose();
             metrics.Dispose();
             decoder.Dispose();
             throw;
@@ -79,9 +86,8 @@ public sealed class DashboardServer : IAsyncDisposable
         if (!DashboardCredentials.Required(options.Listen)) return;
         if (!options.Credentials.Any)
         {
-            throw new ArgumentException($"the dashboard would listen on {options.Listen}, beyond this machine, without credentials: set "
-                + "Dashboard:Token, or Dashboard:User and Dashboard:Password (settings file or PCAPWATCH__Dashboard__… environment "
-                + "variables), or listen on 127.0.0.1");
+            throw new ArgumentException($"the dashboard would listen on {options.Listen}, beyond this machine, without users: add "
+                + "some to Dashboard:Users (`pcapwatch dashboard add-user NAME` prints the lines), or listen on 127.0.0.1");
         }
         if (options.Certificate is null && !options.AllowHttp)
         {
@@ -135,6 +141,7 @@ public sealed class DashboardServer : IAsyncDisposable
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
         _follower.Dispose();
+        _auditTopic?.Dispose();
         _metrics.Dispose();
         _decoder.Dispose();
     }

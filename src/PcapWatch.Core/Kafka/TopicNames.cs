@@ -19,6 +19,8 @@ public sealed record TopicNames
     /// IP ↔ MAC bindings learned from packets (with --match ip), shared by the instances (key: the address).
     /// </summary>
     public string IpMacBindings { get; init; } = "IP_MAC_BINDINGS";
+    /// <summary>The dashboard's audit trail, when it writes one: who read whose data (key: the user).</summary>
+    public string DashboardAudit { get; init; } = "DASHBOARD_AUDIT";
 
     /// <summary>Topics the service writes to, which must exist before it starts.</summary>
     public IEnumerable<string> Written(bool changelog, bool bindings = false)

@@ -165,6 +165,16 @@
     return () => fn().catch((e) => { $('status').textContent = 'error: ' + e.message; });
   }
 
+  // A viewer reads counts and charts only: the feed and who are refused to them, so they are not shown.
+  async function showWhatTheRoleAllows() {
+    const me = await getJson('/api/me');
+    $('me').textContent = me.user + ' (' + me.role + ')';
+    const analyst = me.role === 'analyst';
+    $('who-section').hidden = !analyst;
+    $('feed-section').hidden = !analyst;
+    if (analyst) await startFeed();
+  }
+
   document.addEventListener('DOMContentLoaded', () => {
     $('window').addEventListener('change', (e) => { view.window = e.target.value; safely(refreshSummary)(); });
     $('metric').addEventListener('change', (e) => { view.metric = e.target.value; safely(refreshSummary)(); });
@@ -172,7 +182,7 @@
     $('feed-like').addEventListener('input', debounce(safely(startFeed), 300));
     $('who-form').addEventListener('submit', who);
     safely(refreshSummary)();
-    safely(startFeed)();
+    safely(showWhatTheRoleAllows)();
     setStatus();
     setInterval(safely(refreshSummary), 5000);
     setInterval(setStatus, 5000);

@@ -24,14 +24,14 @@ internal static class DashboardCommand
         var command = new Command("dashboard", "Serve a web page of the watched traffic: watched employees and their computers, "
             + "packets and bytes per protocol over event time, a live feed of matches, the 'who' search and, with --metrics, each "
             + "instance's health. Reads the output topic (every partition) and the index topic; read-only. Listens on 127.0.0.1 "
-            + "unless --listen says otherwise; beyond loopback it needs Dashboard:Token or Dashboard:User/Password from the "
-            + "settings (file or PCAPWATCH__Dashboard__… environment variables)."
+            + "unless --listen says otherwise; beyond loopback it needs users from the settings (Dashboard:Users, in the file or as "
+            + "PCAPWATCH__Dashboard__Users__… environment variables; 'dashboard add-user' prints them)."
             + CommonOptions.Examples(
                 "pcapwatch dashboard -b localhost:9092",
                 "pcapwatch dashboard -b kafka:9092 --listen 0.0.0.0 --port 8080 --metrics http://pcapwatch-1:9464/metrics",
-                "PCAPWATCH__Dashboard__Token=… pcapwatch dashboard -b kafka:9092 --listen 0.0.0.0"))
+                "pcapwatch dashboard add-user alice --role analyst"))
         {
-            output, changelog,
+            output, changelog, AddUserCommand.Create(),
         };
         reader.AddTo(command);
         web.AddTo(command);

@@ -53,20 +53,11 @@ internal sealed class DashboardWebOptions
             }
             metrics.Add(uri);
         }
-        DashboardCredentials credentials;
-        try
-        {
-            credentials = new DashboardCredentials(settings.Dashboard.Token, settings.Dashboard.User, settings.Dashboard.Password);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new SettingsException($"Dashboard: {ex.Message}");
-        }
+        var credentials = DashboardUsers.From(settings.Dashboard);
         if (DashboardCredentials.Required(listen) && !credentials.Any)
         {
-            throw new SettingsException($"--listen {listen} reaches beyond this machine, and the page shows who is watched: set "
-                + "Dashboard:Token, or Dashboard:User and Dashboard:Password, in the settings file or as PCAPWATCH__Dashboard__Token "
-                + "(…__User, …__Password) in the environment; or listen on 127.0.0.1");
+            throw new SettingsException($"--listen {listen} reaches beyond this machine, and the page shows who is watched: add users "
+                + "to Dashboard:Users (`pcapwatch dashboard add-user NAME` prints the lines to paste); or listen on 127.0.0.1");
         }
         if (settings.Dashboard.MaxStreams < 1 || settings.Dashboard.MaxPatternLength < 1)
         {
@@ -91,6 +82,8 @@ internal sealed class DashboardWebOptions
             Listen = listen,
             Port = port,
             Credentials = credentials,
+            AuditToTopic = settings.Dashboard.AuditToTopic,
+            ProducerProperties = settings.Kafka.Producer,
             MetricsUrls = metrics,
         };
     }

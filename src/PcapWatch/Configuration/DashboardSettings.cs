@@ -1,20 +1,28 @@
 namespace PcapWatch.Cli.Configuration;
 
 /// <summary>
-/// Who may read <c>pcapwatch dashboard</c> when it listens beyond loopback: settings only (the file, or
-/// <c>PCAPWATCH__Dashboard__Token</c> and the like), never a flag (flags show in process lists and shell histories); and
-/// the page's bounds.
+/// Who may read <c>pcapwatch dashboard</c>: named users from the settings only (the file, or
+/// <c>PCAPWATCH__Dashboard__Users__NAME__…</c>), never a flag (flags show in process lists and shell histories); the
+/// page's certificate, hosts, bounds and audit trail.
 /// </summary>
 internal sealed class DashboardSettings
 {
-    /// <summary>A bearer token for scripts: <c>Authorization: Bearer …</c>.</summary>
+    /// <summary>
+    /// The users, by name: each with a role and a password hash and/or a token hash, as <c>pcapwatch dashboard
+    /// add-user</c> prints them.
+    /// </summary>
+    public Dictionary<string, DashboardUserSettings> Users { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Also write the audit trail to the DASHBOARD_AUDIT topic (it is always logged).</summary>
+    public bool AuditToTopic { get; set; }
+
+    /// <summary>Read only to be refused: a plain token or password is not kept in settings any more.</summary>
     public string? Token { get; set; }
 
-    /// <summary>
-    /// A user and password for browsers (HTTP Basic; put TLS in front when it leaves a trusted network).
-    /// </summary>
+    /// <inheritdoc cref="Token"/>
     public string? User { get; set; }
 
+    /// <inheritdoc cref="Token"/>
     public string? Password { get; set; }
 
     /// <summary>The page's TLS certificate: a PFX/PKCS#12 file, or a PEM certificate (its key in the same file or in

@@ -14,7 +14,7 @@ internal sealed class SettingValueConverter(Type enumType) : EnumConverter(enumT
     /// The modes among the settings, the core's own enums: each is given this converter before binding.
     /// </summary>
     public static readonly Type[] Modes = [typeof(Service.Attribution), typeof(Output.OutputFormat), typeof(MetricsListen),
-        typeof(Join.MatchMode)];
+        typeof(Join.MatchMode), typeof(PcapWatch.Dashboard.DashboardRole)];
 
     private static readonly Lazy<bool> Registered = new(() =>
     {

@@ -16,7 +16,7 @@ namespace PcapWatch.IntegrationTests.Dashboard;
 /// </summary>
 public class DashboardAccessTests
 {
-    private const string Token = "t0ken-for-the-access-tests";
+    private const string Token = "t0ken-for-the-access-tests", Password = "s3cret pass phrase";
     private EmbeddedBroker _broker = null!;
 
     [OneTimeSetUp]
@@ -38,7 +38,7 @@ public class DashboardAccessTests
     [Test]
     public async Task Beyond_loopback_a_request_without_the_right_credentials_is_refused()
     {
-        await using var server = await DashboardServer.StartAsync(Options(IPAddress.Any, new DashboardCredentials(Token, "analyst", "s3cret pass")),
+        await using var server = await DashboardServer.StartAsync(Options(IPAddress.Any, TestUsers.Credentials(TestUsers.User("analyst", DashboardRole.Analyst, Password, Token))),
             Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, CancellationToken.None);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.Address.Port}/") };
 
@@ -53,20 +53,20 @@ public class DashboardAccessTests
                      new AuthenticationHeaderValue("Bearer", Token + "x"),
                      new AuthenticationHeaderValue("Bearer", ""),
                      Basic("analyst", "wrong"),
-                     Basic("someone", "s3cret pass"),
+                     Basic("someone", Password),
                      new AuthenticationHeaderValue("Basic", "not base64 at all"),
                  })
         {
             Assert.That(await StatusWith(http, wrong), Is.EqualTo(HttpStatusCode.Unauthorized), wrong.ToString());
         }
         Assert.That(await StatusWith(http, new AuthenticationHeaderValue("Bearer", Token)), Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(await StatusWith(http, Basic("analyst", "s3cret pass")), Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await StatusWith(http, Basic("analyst", Password)), Is.EqualTo(HttpStatusCode.OK));
     }
 
     [Test]
     public async Task Credentials_once_configured_are_required_on_loopback_too()
     {
-        await using var server = await DashboardServer.StartAsync(Options(IPAddress.Loopback, new DashboardCredentials(Token, null, null)),
+        await using var server = await DashboardServer.StartAsync(Options(IPAddress.Loopback, TestUsers.Credentials(TestUsers.User("script", DashboardRole.Viewer, token: Token))),
             Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, CancellationToken.None);
         using var http = new HttpClient { BaseAddress = server.Address };
         using var anonymous = await http.GetAsync("api/summary");
@@ -80,7 +80,7 @@ public class DashboardAccessTests
     {
         var ex = Assert.ThrowsAsync<ArgumentException>(() => DashboardServer.StartAsync(Options(IPAddress.Any, DashboardCredentials.None),
             Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, CancellationToken.None));
-        Assert.That(ex!.Message, Does.Contain("Dashboard:Token"));
+        Assert.That(ex!.Message, Does.Contain("Dashboard:Users"));
     }
 
     [Test]
@@ -89,10 +89,12 @@ public class DashboardAccessTests
         using (var refused = CliProcess.Start("dashboard", "-b", _broker.BootstrapServers, "--listen", "0.0.0.0", "--port", "0"))
         {
             Assert.That(refused.WaitForExit(TimeSpan.FromSeconds(60)), Is.EqualTo(2));
-            Assert.That(string.Join("\n", refused.Logs), Does.Contain("--listen 0.0.0.0 reaches beyond this machine").And.Contain("PCAPWATCH__Dashboard__Token"));
+            Assert.That(string.Join("\n", refused.Logs), Does.Contain("--listen 0.0.0.0 reaches beyond this machine").And.Contain("Dashboard:Users").And.Contain("add-user"));
         }
 
-        using var dashboard = CliProcess.StartIn(null, new Dictionary<string, string> { ["PCAPWATCH__Dashboard__Token"] = Token, ["PCAPWATCH__Dashboard__AllowHttp"] = "true" }, null,
+        var settings = TestUsers.Environment(TestUsers.User("script", DashboardRole.Analyst, token: Token));
+        settings["PCAPWATCH__Dashboard__AllowHttp"] = "true";
+        using var dashboard = CliProcess.StartIn(null, settings, null,
             "dashboard", "-b", _broker.BootstrapServers, "--listen", "0.0.0.0", "--port", "0");
         Infrastructure.Kafka.WaitUntil(() => dashboard.Stdout.Any(l => l.StartsWith("dashboard: ", StringComparison.Ordinal)) || dashboard.HasExited,
             TimeSpan.FromSeconds(60), "the dashboard's address");

@@ -127,4 +127,38 @@ public class DashboardBrowserTests
         var pwned = await page.EvaluateAsync<bool>("() => window.pwned !== undefined");
         Assert.That((injected, pwned), Is.EqualTo((0, false)), "the packet's HTML became elements or its script ran");
     }
+
+    /// <summary>
+    /// A viewer signs in (HTTP Basic, as a browser does) and sees the employees and their charts, not the live feed nor
+    /// the search, which the page would refuse them; and nothing on the page fails for it.
+    /// </summary>
+    [Test]
+    public async Task A_viewer_sees_counts_and_charts_and_no_feed_or_search()
+    {
+        const string password = "the viewer's pass phrase";
+        await using var viewerPage = await PcapWatch.Dashboard.DashboardServer.StartAsync(new PcapWatch.Dashboard.DashboardOptions
+        {
+            BootstrapServers = _scenario.Service.Broker.BootstrapServers, Port = 0, KafkaTimeout = Patience,
+            Credentials = TestUsers.Credentials(TestUsers.User("vic", PcapWatch.Dashboard.DashboardRole.Viewer, password)),
+        }, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, CancellationToken.None);
+        await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            HttpCredentials = new HttpCredentials { Username = "vic", Password = password },
+            ViewportSize = new ViewportSize { Width = 1400, Height = 900 },
+        });
+        var page = await context.NewPageAsync();
+        page.PageError += (_, error) => _pageErrors.Add(error);
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error") _pageErrors.Add(message.Text);
+        };
+        await page.GotoAsync(viewerPage.Address.ToString());
+
+        await Expect(page.Locator("#me")).ToHaveTextAsync("vic (viewer)");
+        await Expect(page.Locator("#employees tbody tr", new PageLocatorOptions { HasText = _scenario.Data.Employee })).ToBeVisibleAsync();
+        await Expect(page.Locator("#charts figure img").First).ToBeVisibleAsync();
+        await Expect(page.Locator("#feed-section")).ToBeHiddenAsync();
+        await Expect(page.Locator("#who-section")).ToBeHiddenAsync();
+        Assert.That(await page.Locator("#feed li").CountAsync(), Is.Zero, "no packet reached the page");
+    }
 }

@@ -37,7 +37,7 @@ public class DashboardLoginTests
         await using var server = await DashboardServer.StartAsync(new DashboardOptions
         {
             BootstrapServers = _broker.BootstrapServers, Port = 0, Listen = IPAddress.Any, AllowHttp = true, KafkaTimeout = Patience,
-            Credentials = new DashboardCredentials(null, User, Password), AllowedHosts = ["pcapwatch.example"],
+            Credentials = TestUsers.Credentials(TestUsers.User(User, DashboardRole.Analyst, Password)), AllowedHosts = ["pcapwatch.example"],
         }, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, CancellationToken.None);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.Address.Port}/") };
 
@@ -63,7 +63,7 @@ public class DashboardLoginTests
         await using var server = await DashboardServer.StartAsync(new DashboardOptions
         {
             BootstrapServers = _broker.BootstrapServers, Port = 0, Listen = IPAddress.Any, AllowHttp = true, KafkaTimeout = Patience,
-            Credentials = new DashboardCredentials(null, User, Password), Clock = clock,
+            Credentials = TestUsers.Credentials(TestUsers.User(User, DashboardRole.Analyst, Password)), Clock = clock,
         }, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, CancellationToken.None);
         using var guesser = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.Address.Port}/") };
         using var colleague = new HttpClient { BaseAddress = new Uri($"http://{other}:{server.Address.Port}/") };
@@ -94,10 +94,8 @@ public class DashboardLoginTests
     [Test]
     public void The_command_logs_a_failed_login_with_the_user_and_the_client_never_the_password()
     {
-        using var dashboard = CliProcess.StartIn(null, new Dictionary<string, string>
-        {
-            ["PCAPWATCH__Dashboard__User"] = User, ["PCAPWATCH__Dashboard__Password"] = Password,
-        }, null, "dashboard", "-b", _broker.BootstrapServers, "--port", "0");
+        using var dashboard = CliProcess.StartIn(null, TestUsers.Environment(TestUsers.User(User, DashboardRole.Analyst, Password)), null,
+            "dashboard", "-b", _broker.BootstrapServers, "--port", "0");
         var address = dashboard.WaitForDashboardAddress(Patience);
         using var http = new HttpClient { BaseAddress = address };
 

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using NUnit.Framework;
 using PcapWatch.Broker;
+using PcapWatch.Dashboard;
 using PcapWatch.IntegrationTests.Infrastructure;
 using PcapWatch.Kafka;
 
@@ -18,6 +19,7 @@ public class DashboardTlsTests
 {
     private const string Token = "t0ken-for-the-tls-tests";
     private const string PfxPassword = "pfx pass phrase";
+    private static readonly Dictionary<string, string> ScriptUser = TestUsers.Environment(TestUsers.User("script", DashboardRole.Viewer, token: Token));
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private EmbeddedBroker _broker = null!;
     private string _dir = null!;
@@ -42,7 +44,7 @@ public class DashboardTlsTests
     public void The_page_speaks_https_with_the_certificate_from_the_settings(string form)
     {
         using var certificate = MakeCertificate(form, out var settings);
-        settings["PCAPWATCH__Dashboard__Token"] = Token;
+        foreach (var (key, value) in ScriptUser) settings[key] = value;
         using var dashboard = CliProcess.StartIn(null, settings, null, "dashboard", "-b", _broker.BootstrapServers, "--listen", "0.0.0.0", "--port", "0");
         var address = dashboard.WaitForDashboardAddress(Patience);
         Assert.That(address.Scheme, Is.EqualTo("https"));
@@ -70,7 +72,7 @@ public class DashboardTlsTests
     [Test]
     public void Plain_http_beyond_loopback_is_refused_unless_the_settings_allow_it()
     {
-        var token = new Dictionary<string, string> { ["PCAPWATCH__Dashboard__Token"] = Token };
+        var token = new Dictionary<string, string>(ScriptUser);
         using (var refused = CliProcess.StartIn(null, token, null, "dashboard", "-b", _broker.BootstrapServers, "--listen", "0.0.0.0", "--port", "0"))
         {
             Assert.That(refused.WaitForExit(Patience), Is.EqualTo(2), () => string.Join("\n", refused.Logs));
@@ -88,7 +90,7 @@ public class DashboardTlsTests
     {
         var garbage = Path.Combine(_dir, "not-a-certificate.pem");
         File.WriteAllText(garbage, "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n");
-        var settings = new Dictionary<string, string> { ["PCAPWATCH__Dashboard__Token"] = Token, ["PCAPWATCH__Dashboard__CertificateFile"] = garbage };
+        var settings = new Dictionary<string, string>(ScriptUser) { ["PCAPWATCH__Dashboard__CertificateFile"] = garbage };
         using var refused = CliProcess.StartIn(null, settings, null, "dashboard", "-b", _broker.BootstrapServers, "--listen", "0.0.0.0", "--port", "0");
         Assert.That(refused.WaitForExit(Patience), Is.EqualTo(2), () => string.Join("\n", refused.Logs));
         Assert.That(string.Join("\n", refused.Logs), Does.Contain($"Dashboard:CertificateFile {garbage}"));

@@ -102,6 +102,32 @@ internal sealed partial class CliProcess : IDisposable
     }
 
     /// <summary>
+    /// Another copy of the program run as the unprivileged user <paramref name="uid"/> (its group the same number, no
+    /// supplementary groups), through util-linux's setpriv: what a container's non-root user is. Needs root to start.
+    /// </summary>
+    public static CliProcess StartUnprivileged(int uid, string programPath, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var info = new ProcessStartInfo("setpriv")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(programPath)!,
+        };
+        foreach (var inherited in info.Environment.Keys.Where(k => k.StartsWith("PCAPWATCH", StringComparison.Ordinal)).ToList())
+        {
+            info.Environment.Remove(inherited);
+        }
+        foreach (var (key, value) in environment) info.Environment[key] = value;
+        foreach (var arg in new[] { $"--reuid={uid}", $"--regid={uid}", "--clear-groups", "--", "dotnet", programPath, "--log-format=json" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+        foreach (var a in args) info.ArgumentList.Add(a);
+        return new CliProcess(Process.Start(info) ?? throw new InvalidOperationException("could not start setpriv"));
+    }
+
+    /// <summary>
     /// A shell script run in a mount namespace of its own (<c>unshare -m</c>, private propagation), with
     /// <c>$PCAPWATCH</c> the program's command line: mounts the script makes (a read-only bind, a small tmpfs) are seen by
     /// the program it starts and by nothing else on the machine. Tests run as root, so file modes prove nothing; a mount
@@ -202,7 +228,6 @@ internal sealed partial class CliProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Waits for a stderr (log) line containing <paramref name="text"/>; fails with the log on timeout.</summary>
     /// <summary>The address a <c>dashboard</c> process prints once it serves ("dashboard: URL"); fails if it exits first.</summary>
     public Uri WaitForDashboardAddress(TimeSpan timeout)
     {
@@ -212,6 +237,7 @@ internal sealed partial class CliProcess : IDisposable
         return new Uri(Stdout.First(l => l.StartsWith(Prefix, StringComparison.Ordinal))[Prefix.Length..]);
     }
 
+    /// <summary>Waits for a stderr (log) line containing <paramref name="text"/>; fails with the log on timeout.</summary>
     public string WaitForLog(string text, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;

@@ -65,22 +65,51 @@ public class DashboardPiecesTests
     }
 
     [Test]
-    public void Credentials_accept_only_the_configured_token_or_user_and_password()
+    public void Credentials_accept_only_a_configured_user_by_password_or_token_and_say_who()
     {
-        var both = new DashboardCredentials("tok", "ann", "pw:with:colons");
+        var ann = new DashboardUser("ann", DashboardRole.Analyst, DashboardSecrets.HashPassword("pw:with:colons!"), DashboardSecrets.HashToken("tok"));
+        var bob = new DashboardUser("bob", DashboardRole.Viewer, DashboardSecrets.HashPassword("bob's own password"), null);
+        var users = new DashboardCredentials([ann, bob]);
         string Basic(string s) => "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(s));
-        Assert.That(both.Accept("Bearer tok"), Is.True);
-        Assert.That(both.Accept("bearer tok"), Is.True, "the scheme is case-insensitive");
-        Assert.That(both.Accept(Basic("ann:pw:with:colons")), Is.True);
-        foreach (var wrong in new[] { null, "", "tok", "Bearer tok2", "Bearer to", Basic("ann:pw"), Basic("ann:pw:with:colons:"), "Basic ###" })
+        Assert.That(users.Authenticate("Bearer tok"), Is.SameAs(ann));
+        Assert.That(users.Authenticate("bearer tok"), Is.SameAs(ann), "the scheme is case-insensitive");
+        Assert.That(users.Authenticate(Basic("ann:pw:with:colons!")), Is.SameAs(ann));
+        Assert.That(users.Authenticate(Basic("ann:pw:with:colons!")), Is.SameAs(ann), "again, from what was verified");
+        Assert.That(users.Authenticate(Basic("BOB:bob's own password")), Is.SameAs(bob), "names are case-blind, as settings keys are");
+        foreach (var wrong in new[]
+                 {
+                     null, "", "tok", "Bearer tok2", "Bearer to", Basic("ann:pw"), Basic("ann:pw:with:colons!:"), "Basic ###",
+                     Basic("bob:pw:with:colons!"), Basic("carol:bob's own password"), Basic("bob"),
+                 })
         {
-            Assert.That(both.Accept(wrong), Is.False, wrong ?? "null");
+            Assert.That(users.Authenticate(wrong), Is.Null, wrong ?? "null");
         }
-        Assert.That(new DashboardCredentials("tok", null, null).Accept(Basic("ann:pw")), Is.False);
         Assert.That(DashboardCredentials.None.Any, Is.False);
-        Assert.Throws<ArgumentException>(() => _ = new DashboardCredentials(null, "a:b", "pw"));
-        Assert.Throws<ArgumentException>(() => _ = new DashboardCredentials(null, "ann", null));
+        Assert.Throws<ArgumentException>(() => _ = new DashboardUser("a:b", DashboardRole.Viewer, null, DashboardSecrets.HashToken("t")));
+        Assert.Throws<ArgumentException>(() => _ = new DashboardUser("ann", DashboardRole.Viewer, null, null), "nothing proves who it is");
+        Assert.Throws<ArgumentException>(() => _ = new DashboardUser("ann", DashboardRole.Viewer, "a plain password", null));
+        Assert.Throws<ArgumentException>(() => _ = new DashboardCredentials([ann, new DashboardUser("ANN", DashboardRole.Viewer, null, ann.TokenHash)]));
         Assert.That((DashboardCredentials.Required(IPAddress.Loopback), DashboardCredentials.Required(IPAddress.IPv6Loopback),
             DashboardCredentials.Required(IPAddress.Any), DashboardCredentials.Required(IPAddress.Parse("10.1.2.3"))), Is.EqualTo((false, false, true, true)));
+    }
+
+    [Test]
+    public void A_password_is_kept_as_a_salted_slow_hash_and_a_short_one_is_refused()
+    {
+        var first = DashboardSecrets.HashPassword("correct horse battery");
+        var second = DashboardSecrets.HashPassword("correct horse battery");
+        Assert.That(first, Is.Not.EqualTo(second), "a salt of its own per hash");
+        Assert.That(first, Does.Not.Contain("correct"));
+        // Identity's v3 format: marker 1, PRF HMAC-SHA512 (2), then the iteration count, big-endian.
+        var bytes = Convert.FromBase64String(first);
+        Assert.That((bytes[0], System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(1)),
+            System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(5))), Is.EqualTo(((byte)1, 2u, 100_000u)));
+        Assert.That(DashboardSecrets.VerifyPassword(first, "correct horse battery"), Is.True);
+        Assert.That(DashboardSecrets.VerifyPassword(first, "correct horse batter"), Is.False);
+        var refused = Assert.Throws<ArgumentException>(() => DashboardSecrets.HashPassword(new string('x', DashboardSecrets.MinimumPasswordLength - 1)));
+        Assert.That(refused!.Message, Does.Contain($"at least {DashboardSecrets.MinimumPasswordLength} characters"));
+        var tokens = Enumerable.Range(0, 2).Select(_ => DashboardSecrets.NewToken()).ToArray();
+        Assert.That(tokens[0], Is.Not.EqualTo(tokens[1]));
+        Assert.That(tokens[0].Length, Is.GreaterThanOrEqualTo(4 + 43), "32 random bytes");
     }
 }

@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Http;
+
+namespace PcapWatch.Dashboard;
+
+/// <summary>
+/// What a path reveals about people: every request for <see cref="Counts"/> or <see cref="Records"/> is audited, and
+/// <see cref="Records"/> are for analysts only.
+/// </summary>
+internal enum PersonalData
+{
+    /// <summary>The page's own files, its health, who one is.</summary>
+    None,
+
+    /// <summary>Counts and charts per employee: the summary, an employee's chart.</summary>
+    Counts,
+
+    /// <summary>Packet by packet, or who had an address: the feed, <c>who</c>, and the audit trail itself.</summary>
+    Records,
+}
+
+internal static class PersonalDataPaths
+{
+    public static PersonalData Of(PathString path)
+    {
+        if (path.StartsWithSegments("/api/summary") || path.StartsWithSegments("/api/chart")) return PersonalData.Counts;
+        if (path.StartsWithSegments("/api/matches") || path.StartsWithSegments("/api/who") || path.StartsWithSegments("/api/audit"))
+        {
+            return PersonalData.Records;
+        }
+        return PersonalData.None;
+    }
+}
