@@ -48,7 +48,7 @@ internal static class MatchPrefilter
         var verdict = Verdict.NoMac;
         if (gate.JoinsSource) verdict = Candidates(record, "src\""u8, in gate, source: true);
         if (verdict == Verdict.MightMatch) return false;
-        if (gate.JoinsDestination) verdict = Max(verdict, Candidates(record, "dst\""u8, in gate, source: false));
+        if (gate.ReadsDestination) verdict = Max(verdict, Candidates(record, "dst\""u8, in gate, source: false));
         return verdict == Verdict.OnlyUnwatchedMacs;
     }
 
@@ -83,7 +83,7 @@ internal static class MatchPrefilter
                     return Verdict.MightMatch;
                 case Candidate.Ip when source ? gate.MightAttributeSource(address) : gate.MightAttributeDestination(address):
                     return Verdict.MightMatch;
-                case Candidate.Mac when source ? gate.WouldMatchSource(mac) : gate.WouldMatchDestination(mac):
+                case Candidate.Mac when source ? gate.WouldMatchSource(mac) : gate.WouldReadDestination(mac):
                     return Verdict.MightMatch;
                 case Candidate.Mac:
                     verdict = Verdict.OnlyUnwatchedMacs;

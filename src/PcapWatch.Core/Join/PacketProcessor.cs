@@ -21,9 +21,21 @@ namespace PcapWatch.Join;
 /// capture time (<c>frame.time_epoch</c>, else the record's timestamp), not the current ones.
 /// </para>
 /// </summary>
-public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings? bindings = null, OwnershipHistory? history = null)
+/// <param name="learnsAnswers">Names on: packets sent to a watched host are read past the gate too, and a DNS packet
+/// among them is reported as <see cref="AnswerClient"/> for its answers to be learned.</param>
+public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings? bindings = null, OwnershipHistory? history = null,
+    bool learnsAnswers = false)
 {
     private PacketFields _fields;
+
+    /// <summary>
+    /// The watched host the record last processed was sent to, when it is a DNS (mDNS, LLMNR) packet and names are on:
+    /// its answers name what that host reaches next.
+    /// </summary>
+    public MacAddress? AnswerClient { get; private set; }
+
+    /// <summary>When that packet was captured (<c>frame.time_epoch</c>, else the record's time; null: neither).</summary>
+    public long? AnswerAtMs { get; private set; }
 
     public MatchMode Mode => mode;
 
@@ -59,6 +71,7 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings
         where TSink : IMatchSink
     {
         rejection = default;
+        AnswerClient = null;
         if (value.IsEmpty) return Reject(RejectionCodes.Empty, "empty message", out rejection);
         if (value.Length > RecordLimits.MaxRecordBytes)
         {
@@ -66,9 +79,15 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings
                 out rejection);
         }
 
-        var gate = new WatchedMacGate(index, mode, (mode & MatchMode.Ip) != 0 ? bindings : null, history);
+        var gate = new WatchedMacGate(index, mode, (mode & MatchMode.Ip) != 0 ? bindings : null, history, learnsAnswers);
         var status = MatchPrefilter.Scan(value, ref _fields, ref gate);
         if (status != ExtractStatus.Complete) return Unmatched(status, out rejection);
+        if (gate.AnswerClient(in _fields) is { } client && _fields[PacketField.FrameProtocols].Of(value) is var protocols
+            && (protocols.IndexOf("dns"u8) >= 0 || protocols.IndexOf("llmnr"u8) >= 0))
+        {
+            AnswerClient = client;
+            AnswerAtMs = _fields.TryGetCaptureTimeMs(value, out long answeredMs) ? answeredMs : recordTimeMs;
+        }
 
         // The capture time matters only attributing by IP or at capture time: the recipe's path does not read it.
         long? at = null;
@@ -121,7 +140,7 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings
     /// </summary>
     public PacketOutcome AttributeTaught<TSink>(ReadOnlySpan<byte> value, ref TSink sink) where TSink : IMatchSink
     {
-        var gate = new WatchedMacGate(index, mode, bindings, history);
+        var gate = new WatchedMacGate(index, mode, bindings, history, learnsAnswers);
         return AttributeSides(value, in gate, EvidenceAtMs, _taughtOwnersAtMs, ref sink);
     }
 

@@ -9,17 +9,19 @@ namespace PcapWatch.Join;
 /// with <see cref="MatchMode.Dst"/> also eth.dst. A group (broadcast or multicast) destination never matches: it is
 /// nobody's computer. With <see cref="MatchMode.Ip"/> every packet is read on to its IP layer, whose addresses may be
 /// bound to a watched MAC (<see cref="IpBindings"/>). With a <see cref="OwnershipHistory"/> (attribution at capture
-/// time) a MAC passes when it was watched at any time kept, and its owners are those valid at the packet's time.
+/// time) a MAC passes when it was watched at any time kept, and its owners are those valid at the packet's time. With
+/// <paramref name="learnsAnswers"/> (names on) a packet sent to a watched MAC is read on too, whatever the mode joins
+/// on: a DNS answer to a watched host names the addresses it connects to next.
 /// </summary>
-internal readonly struct WatchedMacGate(WatchIndex index, MatchMode mode, IpBindings? bindings = null, OwnershipHistory? history = null)
-    : IEthernetGate
+internal readonly struct WatchedMacGate(WatchIndex index, MatchMode mode, IpBindings? bindings = null, OwnershipHistory? history = null,
+    bool learnsAnswers = false) : IEthernetGate
 {
     private IWatchedMacs Watched => history is null ? index : history;
 
     // One rule per side, used by the scan (ShouldContinue) and the prefilter (WouldMatch*, MightAttribute*) alike: the
     // prefilter is sound only because both ask exactly the same question.
     public bool ShouldContinue(in PacketFields fields) =>
-        ByIp || (fields.EthSrc is { } src && WouldMatchSource(src)) || (fields.EthDst is { } dst && WouldMatchDestination(dst));
+        ByIp || (fields.EthSrc is { } src && WouldMatchSource(src)) || (fields.EthDst is { } dst && WouldReadDestination(dst));
 
     /// <summary>Whether this mode joins on eth.src at all.</summary>
     public bool JoinsSource => (mode & MatchMode.Src) != 0;
@@ -38,6 +40,16 @@ internal readonly struct WatchedMacGate(WatchIndex index, MatchMode mode, IpBind
 
     /// <summary>Whether a packet with this eth.dst matches.</summary>
     public bool WouldMatchDestination(MacAddress mac) => JoinsDestination && !mac.IsGroup && Watched.Contains(mac);
+
+    /// <summary>Whether eth.dst is looked at at all: it may match, or (names on) be told a DNS answer.</summary>
+    public bool ReadsDestination => JoinsDestination || learnsAnswers;
+
+    /// <summary>Whether a packet with this eth.dst is read on: it matches, or it may be an answer to a watched host.</summary>
+    public bool WouldReadDestination(MacAddress mac) => ReadsDestination && !mac.IsGroup && Watched.Contains(mac);
+
+    /// <summary>The watched host a packet is sent to, when names are on (its DNS answers are learned).</summary>
+    public MacAddress? AnswerClient(in PacketFields fields) =>
+        learnsAnswers && fields.EthDst is { IsGroup: false } dst && Watched.Contains(dst) ? dst : null;
 
     /// <summary>
     /// Whether a source address could be attributed: some MAC that held it (at any time kept) is watched.

@@ -18,7 +18,9 @@ public sealed class AvroMatchEncoder : IMatchEncoder
 {
     /// <summary>
     /// The output schema: the recipe's columns plus DIRECTION and ATTRIBUTED_BY, each a nullable string, and
-    /// ATTRIBUTION_CONTESTED, a nullable boolean (set only on records attributed by IP).
+    /// ATTRIBUTION_CONTESTED, a nullable boolean (set only on records attributed by IP); then P_NAME and P_NAME_SOURCE
+    /// (set only with --names). Every field added since the first is optional with a null default, so readers of either
+    /// schema read records of the other.
     /// </summary>
     public static readonly RecordSchema Schema = (RecordSchema)Avro.Schema.Parse($$"""
         {"type":"record","name":"WATCHED_EMP_NETWORK_TRAFFIC","namespace":"pcapwatch","fields":[
@@ -26,7 +28,9 @@ public sealed class AvroMatchEncoder : IMatchEncoder
             .Concat([OutputColumns.EmpId, OutputColumns.EmpName, OutputColumns.EmpKey, OutputColumns.MacAddr, OutputColumns.Direction,
                 OutputColumns.AttributedBy])
             .Select(c => $$"""{"name":"{{c}}","type":["null","string"],"default":null}"""))}},
-        {"name":"{{OutputColumns.AttributionContested}}","type":["null","boolean"],"default":null}]}
+        {"name":"{{OutputColumns.AttributionContested}}","type":["null","boolean"],"default":null},
+        {"name":"{{OutputColumns.Name}}","type":["null","string"],"default":null},
+        {"name":"{{OutputColumns.NameSource}}","type":["null","string"],"default":null}]}
         """);
 
     private readonly CachedSchemaRegistryClient _registry;
@@ -43,7 +47,7 @@ public sealed class AvroMatchEncoder : IMatchEncoder
     }
 
     public byte[] Encode(ReadOnlySpan<byte> packet, in PacketFields fields, MacAddress mac, in OwnerView owner, string? direction,
-        string? attributedBy = null, bool contested = false)
+        string? attributedBy = null, bool contested = false, PacketName name = default)
     {
         var record = new GenericRecord(Schema);
         for (int i = 0; i < PacketFields.Count; i++)
@@ -57,6 +61,8 @@ public sealed class AvroMatchEncoder : IMatchEncoder
         record.Add(OutputColumns.Direction, direction);
         record.Add(OutputColumns.AttributedBy, attributedBy);
         record.Add(OutputColumns.AttributionContested, attributedBy == Join.AttributedBy.Ip ? contested : null);
+        record.Add(OutputColumns.Name, name.Name);
+        record.Add(OutputColumns.NameSource, name.SourceText);
         // Synchronous on purpose: after the first record the schema id is cached and no I/O happens here.
         return _serializer.SerializeAsync(record, _context).GetAwaiter().GetResult();
     }

@@ -7,5 +7,5 @@ namespace PcapWatch.Output;
 public interface IMatchEncoder : IDisposable
 {
     byte[] Encode(ReadOnlySpan<byte> packet, in PacketFields fields, MacAddress mac, in OwnerView owner, string? direction,
-        string? attributedBy = null, bool contested = false);
+        string? attributedBy = null, bool contested = false, PacketName name = default);
 }

@@ -9,8 +9,8 @@ public sealed class JsonMatchEncoder : IMatchEncoder
     private readonly MatchRecordWriter _writer = new();
 
     public byte[] Encode(ReadOnlySpan<byte> packet, in PacketFields fields, MacAddress mac, in OwnerView owner, string? direction,
-        string? attributedBy = null, bool contested = false) =>
-        _writer.Write(packet, in fields, mac, in owner, direction, attributedBy, contested).ToArray();
+        string? attributedBy = null, bool contested = false, PacketName name = default) =>
+        _writer.Write(packet, in fields, mac, in owner, direction, attributedBy, contested, name).ToArray();
 
     public void Dispose()
     {

@@ -28,7 +28,7 @@ public sealed class MatchRecordWriter
 
     /// <summary>Formats the record; the span is valid until the next call.</summary>
     public ReadOnlySpan<byte> Write(ReadOnlySpan<byte> record, in PacketFields fields, MacAddress mac, in OwnerView owner,
-        string? direction = null, string? attributedBy = null, bool contested = false)
+        string? direction = null, string? attributedBy = null, bool contested = false, PacketName name = default)
     {
         _buffer.ResetWrittenCount();
         _writer.Reset(_buffer);
@@ -48,6 +48,11 @@ public sealed class MatchRecordWriter
         if (attributedBy is not null) _writer.WriteString(OutputColumns.AttributedByJson, attributedBy);
         // Said on every record attributed by IP, so a reader can tell "not contested" from "not known".
         if (attributedBy == Join.AttributedBy.Ip) _writer.WriteBoolean(OutputColumns.AttributionContestedJson, contested);
+        if (name.Source != NameSource.Off)
+        {
+            WriteOptionalText(OutputColumns.NameJson, name.Name);
+            WriteOptionalText(OutputColumns.NameSourceJson, name.SourceText);
+        }
         _writer.WriteEndObject();
         _writer.Flush();
         return _buffer.WrittenSpan;
@@ -57,6 +62,12 @@ public sealed class MatchRecordWriter
     {
         if (present) _writer.WriteString(name, value);
         else _writer.WriteNull(name);
+    }
+
+    private void WriteOptionalText(JsonEncodedText name, string? value)
+    {
+        if (value is null) _writer.WriteNull(name);
+        else _writer.WriteString(name, value);
     }
 
     private void WriteField(JsonEncodedText name, ReadOnlySpan<byte> record, FieldSlice slice)

@@ -37,6 +37,14 @@ public static class OutputColumns
     /// </summary>
     public const string AttributionContested = "ATTRIBUTION_CONTESTED";
 
+    /// <summary>
+    /// Only with --names, after every other column: the name the packet asks for (TLS SNI, HTTP Host, DNS question), or
+    /// null.
+    /// </summary>
+    public const string Name = "P_NAME";
+    /// <summary>Only with --names: where <see cref="Name"/> came from (<c>sni</c>, <c>http</c>, <c>dns</c>), or null.</summary>
+    public const string NameSource = "P_NAME_SOURCE";
+
     /// <summary>The P_ columns in <see cref="PacketField"/> order.</summary>
     public static readonly string[] PacketColumns =
         [FrameTime, FrameLen, FrameProtocols, EthSrc, EthDst, IpSrc, IpDst, IpSrcHost, IpDstHost, IpProto];
@@ -49,4 +57,6 @@ public static class OutputColumns
     internal static readonly JsonEncodedText DirectionJson = JsonEncodedText.Encode(Direction);
     internal static readonly JsonEncodedText AttributedByJson = JsonEncodedText.Encode(AttributedBy);
     internal static readonly JsonEncodedText AttributionContestedJson = JsonEncodedText.Encode(AttributionContested);
+    internal static readonly JsonEncodedText NameJson = JsonEncodedText.Encode(Name);
+    internal static readonly JsonEncodedText NameSourceJson = JsonEncodedText.Encode(NameSource);
 }

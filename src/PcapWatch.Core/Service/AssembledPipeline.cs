@@ -34,6 +34,9 @@ internal sealed class AssembledPipeline : IDisposable
     /// <summary>The bindings shared between instances (attributing by IP), or null.</summary>
     public SharedBindings? Shared { get; init; }
 
+    /// <summary>What DNS answers to watched hosts named (names on), or null.</summary>
+    public Names.PassiveDns? PassiveDns { get; init; }
+
     /// <summary>
     /// Reads the other instances' bindings; made when the tables are current (<see cref="StartBindingsReader"/>).
     /// </summary>
@@ -67,12 +70,13 @@ internal sealed class AssembledPipeline : IDisposable
             var shared = (o.Match & MatchMode.Ip) != 0
                 ? new SharedBindings(BindingsGate(o, loggers), o.UsesBindingsTopic ? o.Topics.IpMacBindings : null, o.InstanceId)
                 : null;
-            var joiner = Own(owned, PacketStage(o, changes, shared, new PacketOutput(producer, deliveries, deadLetters, commits), progress,
-                kafka, loggers, owned));
+            var passiveDns = o.Names ? new Names.PassiveDns(o.NameGrace, o.PassiveDnsMaxAddresses) : null;
+            var joiner = Own(owned, PacketStage(o, changes, shared, passiveDns, new PacketOutput(producer, deliveries, deadLetters, commits),
+                progress, kafka, loggers, owned));
             var pipeline = new AssembledPipeline
             {
                 Producer = producer, Deliveries = deliveries, DeadLetters = deadLetters, Maintainer = maintainer, Changes = changes, Tables = tables,
-                Commits = commits, Packets = joiner, Changelog = changelog, Shared = shared,
+                Commits = commits, Packets = joiner, Changelog = changelog, Shared = shared, PassiveDns = passiveDns,
                 Reconciler = changelog is null ? null
                     : new ChangelogReconciler(changelog, maintainer.Index, o, partitions.GetValueOrDefault(o.Topics.Changelog)),
             };
@@ -86,8 +90,8 @@ internal sealed class AssembledPipeline : IDisposable
         }
     }
 
-    private static PacketStage PacketStage(PipelineOptions o, TableChangeStream changes, SharedBindings? shared, PacketOutput output,
-        PipelineProgress progress, KafkaConnectivity kafka, ILoggerFactory loggers, List<IDisposable> owned)
+    private static PacketStage PacketStage(PipelineOptions o, TableChangeStream changes, SharedBindings? shared, Names.PassiveDns? passiveDns,
+        PacketOutput output, PipelineProgress progress, KafkaConnectivity kafka, ILoggerFactory loggers, List<IDisposable> owned)
     {
         var log = loggers.CreateLogger<PacketStage>();
         var encoder = Own(owned, o.OutputFormat == OutputFormat.Avro
@@ -95,9 +99,9 @@ internal sealed class AssembledPipeline : IDisposable
                 ?? throw new InvalidOperationException("Avro output needs Schema Registry properties"), o.Topics.Output)
             : new JsonMatchEncoder());
         var processor = shared is null
-            ? new LearningPacketProcessor(changes.Present.Index, o.Match, bindings: null, changes.History)
-            : new LearningPacketProcessor(changes.Present.Index, o.Match, shared.Gate, changes.History);
-        var decider = new PacketDecider(processor, encoder, log, o.MatchMaxBytes);
+            ? new LearningPacketProcessor(changes.Present.Index, o.Match, bindings: null, changes.History, learnsAnswers: o.Names)
+            : new LearningPacketProcessor(changes.Present.Index, o.Match, shared.Gate, changes.History, learnsAnswers: o.Names);
+        var decider = new PacketDecider(processor, encoder, log, o.MatchMaxBytes, o.Names, passiveDns);
         return new PacketStage(o, decider, output, progress, kafka, log, shared);
     }
 

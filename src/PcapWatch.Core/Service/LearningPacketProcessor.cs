@@ -19,15 +19,23 @@ public sealed class LearningPacketProcessor(PacketProcessor processor, EvidenceG
     {
     }
 
-    public LearningPacketProcessor(WatchIndex index, MatchMode mode, IpBindings? bindings = null, OwnershipHistory? history = null)
-        : this(new PacketProcessor(index, mode, bindings, history), bindings)
+    public LearningPacketProcessor(WatchIndex index, MatchMode mode, IpBindings? bindings = null, OwnershipHistory? history = null,
+        bool learnsAnswers = false)
+        : this(new PacketProcessor(index, mode, bindings, history, learnsAnswers), bindings)
     {
     }
 
-    public LearningPacketProcessor(WatchIndex index, MatchMode mode, EvidenceGate gate, OwnershipHistory? history = null)
-        : this(new PacketProcessor(index, mode, gate.Bindings, history), gate)
+    public LearningPacketProcessor(WatchIndex index, MatchMode mode, EvidenceGate gate, OwnershipHistory? history = null,
+        bool learnsAnswers = false)
+        : this(new PacketProcessor(index, mode, gate.Bindings, history, learnsAnswers), gate)
     {
     }
+
+    /// <inheritdoc cref="PacketProcessor.AnswerClient"/>
+    public MacAddress? AnswerClient => processor.AnswerClient;
+
+    /// <inheritdoc cref="PacketProcessor.AnswerAtMs"/>
+    public long? AnswerAtMs => processor.AnswerAtMs;
 
     /// <summary>What decides which statements are believed (null unless attributing by IP).</summary>
     public EvidenceGate? Gate => gate;

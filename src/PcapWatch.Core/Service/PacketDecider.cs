@@ -15,11 +15,17 @@ namespace PcapWatch.Service;
 /// <param name="maxMatchBytes"> The largest match value produced. A packet whose match would be larger (fields of
 /// invalid UTF-8 grow threefold as U+FFFD) is dead-lettered as <c>match_too_large</c>: a record the producer or the
 /// broker would refuse for good must never reach either. </param>
+/// <param name="names">Read each matched packet's name (<see cref="PacketNameReader"/>) into its matches.</param>
+/// <param name="passiveDns">With names: learns the DNS answers sent to watched hosts, and names a match whose packet
+/// carries no name by what its remote address was given as.</param>
 public sealed class PacketDecider(LearningPacketProcessor processor, IMatchEncoder encoder, ILogger log,
-    int maxMatchBytes = DeadLetterWriter.DefaultMaxBytes) : IMatchSink
+    int maxMatchBytes = DeadLetterWriter.DefaultMaxBytes, bool names = false, Names.PassiveDns? passiveDns = null) : IMatchSink
 {
     // The size of the largest match of the record being decided that did not fit (0: all fit).
     private int _oversizedMatch;
+
+    // The record's name, read at its first match (a record's matches share it); Off until then, and without names.
+    private PacketName _name;
 
     /// <summary>The matches of the record last decided: the watched MAC and the encoded output value.</summary>
     public List<(MacAddress Mac, byte[] Value)> Pending { get; } = [];
@@ -37,10 +43,12 @@ public sealed class PacketDecider(LearningPacketProcessor processor, IMatchEncod
     {
         Pending.Clear();
         _oversizedMatch = 0;
+        _name = default;
         try
         {
             var sink = this;
             var outcome = processor.Process(valueIsNull ? default : value, ref sink, out var rejection);
+            LearnAnswers(value);
             if (_oversizedMatch > 0) return Oversized(valueIsNull ? null : value.ToArray(), Copy(key, keyIsNull));
             return outcome switch
             {
@@ -71,11 +79,13 @@ public sealed class PacketDecider(LearningPacketProcessor processor, IMatchEncod
     {
         Pending.Clear();
         _oversizedMatch = 0;
+        _name = default;
         var value = undecided.Value!;
         try
         {
             var sink = this;
             var outcome = processor.Process(value, ref sink, out var rejection, recordTimeMs);
+            LearnAnswers(value);
             if (_oversizedMatch > 0) return Oversized(value, undecided.Key);
             return outcome switch
             {
@@ -105,8 +115,29 @@ public sealed class PacketDecider(LearningPacketProcessor processor, IMatchEncod
     void IMatchSink.OnMatch(ReadOnlySpan<byte> packet, in PacketFields fields, MacAddress mac, in OwnerView owner, string? direction,
         string? attributedBy, bool contested)
     {
-        var value = encoder.Encode(packet, in fields, mac, in owner, direction, attributedBy, contested);
+        if (names && _name.Source == NameSource.Off) _name = PacketNameReader.Find(packet);
+        var name = _name.Source == NameSource.None && passiveDns is not null ? Answered(packet, in fields, mac, direction) : _name;
+        var value = encoder.Encode(packet, in fields, mac, in owner, direction, attributedBy, contested, name);
         if (value.Length > maxMatchBytes) _oversizedMatch = Math.Max(_oversizedMatch, value.Length);
         else Pending.Add((mac, value));
+    }
+
+    /// <summary>A DNS packet sent to a watched host: what its answers told that host.</summary>
+    private void LearnAnswers(ReadOnlySpan<byte> value)
+    {
+        if (passiveDns is null || processor.AnswerClient is not { } client || processor.AnswerAtMs is not { } at) return;
+        if (DnsAnswerReader.Read(value) is { } response) passiveDns.Learn(response, client, at);
+    }
+
+    /// <summary>
+    /// A match whose packet carries no name: its remote address (the destination of what the watched host sent, the
+    /// source of what it received) as a DNS answer named it at the packet's capture time.
+    /// </summary>
+    private PacketName Answered(ReadOnlySpan<byte> packet, in PacketFields fields, MacAddress mac, string? direction)
+    {
+        var remote = fields[direction == Join.Direction.In ? PacketField.IpSrc : PacketField.IpDst].Of(packet);
+        return IpAddressKey.TryParse(remote, out var address) && fields.TryGetCaptureTimeMs(packet, out long at)
+            ? passiveDns!.NameOf(address, mac, at)
+            : _name;
     }
 }

@@ -18,6 +18,15 @@ public sealed record PipelineOptions
     /// With <see cref="Join.MatchMode.Ip"/>: share learned bindings through <see cref="TopicNames.IpMacBindings"/>.
     /// </summary>
     public bool ShareBindings { get; init; } = true;
+    /// <summary>
+    /// Each match also says what the packet asks for (TLS SNI, HTTP Host, DNS question): P_NAME and P_NAME_SOURCE, after
+    /// every other column. Off keeps the recipe's exact shape.
+    /// </summary>
+    public bool Names { get; init; }
+    /// <summary>With <see cref="Names"/>: how long past its TTL a DNS answer still names its address.</summary>
+    public TimeSpan NameGrace { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>With <see cref="Names"/>: addresses passive DNS keeps names for (the longest unused go first).</summary>
+    public int PassiveDnsMaxAddresses { get; init; } = PcapWatch.Names.PassiveDns.DefaultMaxAddresses;
 
     /// <summary>
     /// Whose packet it is: the MAC's owner now (<see cref="Attribution.Latest"/>, the recipe's), or the owner when the

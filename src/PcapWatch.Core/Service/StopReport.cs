@@ -36,6 +36,11 @@ internal sealed class StopReport(PipelineOptions options, PipelineProgress progr
                 counts.Releases,
                 counts.Refused, counts.Evicted, counts.FlaggedMacs, counts.TimesClamped, options.InstanceId);
         }
+        if (pipeline.PassiveDns is { } names)
+        {
+            log.LogInformation("Names: answers_learned={Learned} addresses={Addresses} evicted={Evicted} instance={InstanceId}",
+                names.Learned, names.Addresses, names.Evicted, options.InstanceId);
+        }
         return summary;
     }
 }

@@ -33,6 +33,21 @@ internal sealed class PcapWatchSettings
         + "unless src alone, ATTRIBUTED_BY with ip", Demo = true)]
     public Join.MatchMode Match { get; set; } = Join.MatchMode.Src;
 
+    [Setting("--names", "Each match also says what the packet asks for, after every other column: P_NAME (a TLS or QUIC ClientHello's "
+        + "server name, else an HTTP Host or HTTP/2 :authority, else a DNS question; lower case, no port) and P_NAME_SOURCE (sni, "
+        + "http, dns); null when it carries none. Names are browsing history (docs/names.md)", Demo = true)]
+    public bool Names { get; set; }
+
+    [Setting("--name-grace", "With --names: seconds past its TTL that a DNS answer still names its address (connections outlive "
+        + "the TTL that led to them)", Demo = true)]
+    [Range(0, 86_400)]
+    public double NameGraceSeconds { get; set; } = 300;
+
+    [Setting("--passive-dns-max-addresses", "With --names: addresses passive DNS keeps names for; past it the expired, then the "
+        + "longest unused, are forgotten (counted)", Demo = true)]
+    [Range(1, 16_777_216)]
+    public int PassiveDnsMaxAddresses { get; set; } = PcapWatch.Names.PassiveDns.DefaultMaxAddresses;
+
     [Setting("--attribution", "latest (whoever owns the MAC when the packet is processed, the recipe's) or capture-time (whoever "
         + "owned it when the packet was captured: frame.time_epoch, else the record's timestamp; a table change is valid from "
         + "its row's valid_from, else its record timestamp)", Demo = true)]

@@ -44,6 +44,9 @@ internal static class PipelineOptionsFactory
         return o with
         {
             Match = WithASide(s.Match),
+            Names = s.Names,
+            NameGrace = TimeSpan.FromSeconds(s.NameGraceSeconds),
+            PassiveDnsMaxAddresses = s.PassiveDnsMaxAddresses,
             Attribution = s.Attribution,
             HistoryRetention = TimeSpan.FromHours(s.HistoryRetentionHours),
             DhcpLeaseCap = TimeSpan.FromHours(s.DhcpLeaseCapHours),

@@ -30,7 +30,12 @@ internal static class SettingFlags
     }
 
     private static string Text(object? value) =>
-        value is Enum mode ? SettingValue.Name(mode) : Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
+        value switch
+        {
+            Enum mode => SettingValue.Name(mode),
+            bool flag => flag ? "true" : "false",
+            _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
+        };
 
     /// <summary>A mode's names; none for a list, whose flag takes any list and whose binding says what is wrong.</summary>
     private static string[]? Allowed(PropertyInfo property) => property.PropertyType.IsEnum
@@ -49,6 +54,7 @@ internal static class SettingFlags
             var type = Nullable.GetUnderlyingType(setting.Property.PropertyType) ?? setting.Property.PropertyType;
             if (type == typeof(double)) Add(command, loader, new Option<double>(setting.Attribute.Flag) { Description = description }, setting);
             else if (type == typeof(int)) Add(command, loader, new Option<int>(setting.Attribute.Flag) { Description = description }, setting);
+            else if (type == typeof(bool)) Add(command, loader, new Option<bool>(setting.Attribute.Flag) { Description = description }, setting);
             else if (type == typeof(string) || type.IsEnum)
             {
                 var option = new Option<string>(setting.Attribute.Flag) { Description = description };

@@ -57,6 +57,7 @@ public class SettingsMappingTests
         return current switch
         {
             Enum mode => Enum.GetValues(mode.GetType()).Cast<object>().First(v => !v.Equals(mode)),
+            bool flag => !flag,
             double d => d == Convert.ToDouble(range?.Maximum ?? double.MaxValue, CultureInfo.InvariantCulture) ? d / 2 : Math.Min(
                 d + 1, Convert.ToDouble(range?.Maximum ?? double.MaxValue, CultureInfo.InvariantCulture)),
             int i => i == Convert.ToInt32(range?.Maximum ?? int.MaxValue, CultureInfo.InvariantCulture) ? i / 2 : i + 1,
