@@ -268,8 +268,12 @@ internal static class E2eBenchmark
             $$"""{"comp_id":{{i}},"empkey":"e{{i}}","macaddr":"{{WatchedMac(i)}}"}""")));
         // Keyed by packet number: Streamiz's stream-table join drops records with a null key (PcapWatch and the bare
         // consumer ignore keys), and a key is what a capture agent usually sets anyway.
+        // 1 in watchEvery sent by a watched computer, and as many sent to one (what it receives: read with --names, for
+        // its DNS answers); every other address nobody's.
         var pcap = Enumerable.Range(0, packets).Select(i => new InputRecord(System.Text.Encoding.UTF8.GetBytes(i.ToString(CultureInfo.InvariantCulture)),
-            SampleData.WithEthSrc(templates[i % templates.Length], i % watchEvery == 0 ? WatchedMac(i / watchEvery % WatchedComputers) : new MacAddress(0x06_0000_000000L + i)),
+            SampleData.WithEthSrcAndDst(templates[i % templates.Length],
+                i % watchEvery == 0 ? WatchedMac(i / watchEvery % WatchedComputers) : new MacAddress(0x06_0000_000000L + i),
+                i % watchEvery == watchEvery / 2 ? WatchedMac(i / watchEvery % WatchedComputers) : new MacAddress(0x0A_0000_000000L + i)),
             i));
         publisher.Publish(topics.Pcap, pcap, new InRuns(partitions));
         return Enumerable.Range(0, packets).Count(i => i % watchEvery == 0);

@@ -72,4 +72,21 @@ internal static class SampleData
         System.Text.Encoding.ASCII.GetBytes(mac.ToString(), copy.AsSpan(slice.Start, 17));
         return copy;
     }
+
+    /// <summary>
+    /// As <see cref="WithEthSrc"/>, and its (first) eth.dst replaced by <paramref name="dst"/> when it is a plain unicast
+    /// address (a broadcast or multicast destination stays: it is nobody's computer).
+    /// </summary>
+    public static byte[] WithEthSrcAndDst(byte[] template, MacAddress src, MacAddress dst)
+    {
+        var copy = WithEthSrc(template, src);
+        var fields = new PacketFields();
+        PacketExtractor.Extract(copy, ref fields);
+        var slice = fields[PacketField.EthDst];
+        if (slice.Kind == FieldSliceKind.String && slice.Length == 17 && fields.EthDst is { IsGroup: false })
+        {
+            System.Text.Encoding.ASCII.GetBytes(dst.ToString(), copy.AsSpan(slice.Start, 17));
+        }
+        return copy;
+    }
 }

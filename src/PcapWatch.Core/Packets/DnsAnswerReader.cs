@@ -31,6 +31,9 @@ public static class DnsAnswerReader
 
     public static DnsResponse? Read(ReadOnlySpan<byte> record)
     {
+        // No address field, no answer to learn (a query, an NXDOMAIN): not worth a document. "dns.a" is also in
+        // "dns.aaaa", "dns_dns_a" in "dns_dns_aaaa".
+        if (record.IndexOf("\"dns.a"u8) < 0 && record.IndexOf("\"dns_dns_a"u8) < 0) return null;
         try
         {
             using var doc = JsonDocument.Parse(record.ToArray(), DocumentOptions);
