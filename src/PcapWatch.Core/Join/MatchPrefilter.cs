@@ -48,9 +48,18 @@ internal static class MatchPrefilter
         var verdict = Verdict.NoMac;
         if (gate.JoinsSource) verdict = Candidates(record, "src\""u8, in gate, source: true);
         if (verdict == Verdict.MightMatch) return false;
-        if (gate.ReadsDestination) verdict = Max(verdict, Candidates(record, "dst\""u8, in gate, source: false));
+        if (gate.JoinsDestination || (gate.LearnsAnswers && MayBeDns(record)))
+        {
+            verdict = Max(verdict, Candidates(record, "dst\""u8, in gate, source: false));
+        }
         return verdict == Verdict.OnlyUnwatchedMacs;
     }
+
+    /// <summary>
+    /// Names on, a packet sent to a watched host is read only for its DNS answers: a record that does not spell dns
+    /// (mdns holds it) or llmnr anywhere has none, and its destination is not looked up (the scan would skip it too).
+    /// </summary>
+    private static bool MayBeDns(ReadOnlySpan<byte> record) => record.IndexOf("dns"u8) >= 0 || record.IndexOf("llmnr"u8) >= 0;
 
     private static Verdict Max(Verdict a, Verdict b) => a > b ? a : b;
 

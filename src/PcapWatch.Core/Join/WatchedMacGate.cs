@@ -41,6 +41,9 @@ internal readonly struct WatchedMacGate(WatchIndex index, MatchMode mode, IpBind
     /// <summary>Whether a packet with this eth.dst matches.</summary>
     public bool WouldMatchDestination(MacAddress mac) => JoinsDestination && !mac.IsGroup && Watched.Contains(mac);
 
+    /// <summary>Whether a packet sent to a watched host is read for its DNS answers (names on).</summary>
+    public bool LearnsAnswers => learnsAnswers;
+
     /// <summary>Whether eth.dst is looked at at all: it may match, or (names on) be told a DNS answer.</summary>
     public bool ReadsDestination => JoinsDestination || learnsAnswers;
 
