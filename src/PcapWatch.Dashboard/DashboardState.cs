@@ -59,7 +59,7 @@ internal sealed class DashboardState(int feedCapacity, TimeProvider? clock = nul
         if (match.EmpName is not null) traffic.EmpName = match.EmpName;
         traffic.Add(timestampMs, TrafficReport.Protocol(match.Protocols), match.FrameLen);
         Feed.Add(seq => new FeedItem(seq, UnixTime.ToDateTimeOffset(timestampMs), match.FrameTime, match.EmpId, match.EmpName, match.Mac,
-            match.Protocols, match.IpSrc, match.IpDst, match.FrameLen, match.Direction, match.AttributedBy));
+            match.Protocols, match.IpSrc, match.IpDst, match.FrameLen, match.Direction, match.AttributedBy, match.Name, match.NameSource));
     }
 
     public TrafficSummary Summary(TrafficWindowSpec window)

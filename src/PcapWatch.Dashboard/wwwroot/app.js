@@ -76,6 +76,12 @@
     li.append(time, el('span', m.empName ?? m.empId ?? '?', 'who'));
     li.append(el('span', `${m.protocols ?? '?'}  ${m.ipSrc ?? m.mac ?? ''} → ${m.ipDst ?? ''}  ${m.frameLen} B`
       + (m.direction ? `  (${m.direction}${m.attributedBy === 'ip' ? ', by IP' : ''})` : ''), 'what'));
+    // What the packet asked for, or what a DNS answer named its remote address (run --names): attacker-written text.
+    if (m.name) {
+      const site = el('span', m.name, 'site');
+      site.title = 'name from ' + m.nameSource;
+      li.append(site);
+    }
     return li;
   }
 

@@ -30,15 +30,22 @@ internal static class ReportCommand
             Description = "Also write each window as a JSON record (key EMP_ID|PROTOCOL|WINDOW_START) to this topic, "
                 + "e.g. WATCHED_EMP_TRAFFIC_PER_MINUTE; re-running the report rewrites the same keys",
         };
-        var command = new Command("report", "Per watched employee, packets and bytes per protocol over tumbling windows of the "
-            + "matches' event time (each match keeps its packet's Kafka timestamp). Reads the output topic to its current end, "
-            + "prints a table and exits."
+        var by = new Option<string>("--by")
+        {
+            Description = "protocol: packets and bytes per employee and protocol; name: per employee and name visited (P_NAME, from "
+                + "run --names), with the first and last match",
+            DefaultValueFactory = _ => "protocol",
+        }.AcceptOnlyFromAmong("protocol", "name");
+        var command = new Command("report", "Per watched employee, packets and bytes per protocol (or, with --by name, per name "
+            + "visited) over tumbling windows of the matches' event time (each match keeps its packet's Kafka timestamp). Reads the "
+            + "output topic to its current end, prints a table and exits."
             + CommonOptions.Examples(
                 "pcapwatch report -b localhost:9092",
                 "pcapwatch report -b localhost:9092 --window 15m",
-                "pcapwatch report -b localhost:9092 --to-topic WATCHED_EMP_TRAFFIC_PER_MINUTE"))
+                "pcapwatch report -b localhost:9092 --to-topic WATCHED_EMP_TRAFFIC_PER_MINUTE",
+                "pcapwatch report -b localhost:9092 --by name --window 1h --to-topic WATCHED_EMP_SITES_PER_HOUR"))
         {
-            window, topic, toTopic,
+            window, topic, toTopic, by,
         };
         reader.AddTo(command);
         command.SetAction(parse =>
@@ -47,19 +54,9 @@ internal static class ReportCommand
             var length = ParseWindow(parse.GetValue(window)!);
             using var signal = new ShutdownSignal();
             using var decoder = new MatchValueDecoder(settings.SchemaRegistry);
-            var report = new TrafficReport(length);
             var source = parse.GetValue(topic)!;
-            long records = 0;
-            TopicSnapshot.Read(servers, source, settings.Kafka.Consumer, ToolLogging.Kafka, r =>
-            {
-                records++;
-                report.Read(r, decoder);
-            }, signal.Token, timeout);
-            var windows = report.Windows();
-            Print(windows, Console.Out);
-            Log.Information("Report: {Records} matches read, {Windows} rows, {Skipped} records that were not output rows, {Unreadable} unreadable",
-                records, windows.Count, report.Skipped, report.Unreadable.Count);
-            if (parse.GetValue(toTopic) is { Length: > 0 } target) Publish(servers, settings.Kafka.Producer, target, windows, timeout, signal.Token);
+            if (parse.GetValue(by) == "name") BySite(servers, settings, source, length, parse.GetValue(toTopic), decoder, timeout, signal.Token);
+            else ByProtocol(servers, settings, source, length, parse.GetValue(toTopic), decoder, timeout, signal.Token);
             return 0;
         });
         return command;
@@ -86,31 +83,84 @@ internal static class ReportCommand
         throw new SettingsException($"--window: '{text}' is not a positive duration (30s, 1m, 15m, 1h, or seconds)");
     }
 
-    private static void Print(IReadOnlyList<TrafficWindow> windows, TextWriter output)
-    {
-        string[] header = ["WINDOW_START", "EMP_NAME", "EMP_ID", "PROTOCOL", "PACKETS", "BYTES"];
-        var rows = windows.Select(w => new[]
+    private static void Print(IReadOnlyList<TrafficWindow> windows, TextWriter output) =>
+        PrintTable(["WINDOW_START", "EMP_NAME", "EMP_ID", "PROTOCOL", "PACKETS", "BYTES"], 4, windows.Select(w => new[]
         {
             w.Start.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), w.EmpName ?? "", w.EmpId, w.Protocol,
             w.Packets.ToString(CultureInfo.InvariantCulture), w.Bytes.ToString(CultureInfo.InvariantCulture),
-        }).ToList();
+        }).ToList(), output);
+
+    /// <summary>A table of columns separated by " | ", the counts (from <paramref name="firstCount"/> on) right-aligned.</summary>
+    private static void PrintTable(string[] header, int firstCount, List<string[]> rows, TextWriter output)
+    {
         var widths = header.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
-        string Line(string[] cells) => string.Join(" | ", cells.Select((c, i) => i >= 4 ? c.PadLeft(widths[i]) : c.PadRight(widths[i]))).TrimEnd();
+        string Line(string[] cells) =>
+            string.Join(" | ", cells.Select((c, i) => i >= firstCount ? c.PadLeft(widths[i]) : c.PadRight(widths[i]))).TrimEnd();
         output.WriteLine(Line(header));
         output.WriteLine(string.Join("-+-", widths.Select(w => new string('-', w))));
         foreach (var row in rows) output.WriteLine(Line(row));
         output.Flush();
     }
 
+    /// <summary>The recipe's report: each employee's packets and bytes per protocol, printed and, with <c>--to-topic</c>, written.</summary>
+    private static void ByProtocol(string servers, PcapWatchSettings settings, string source, TimeSpan length, string? target,
+        MatchValueDecoder decoder, TimeSpan timeout, CancellationToken cancel)
+    {
+        var report = new TrafficReport(length);
+        long records = 0;
+        TopicSnapshot.Read(servers, source, settings.Kafka.Consumer, ToolLogging.Kafka, r =>
+        {
+            records++;
+            report.Read(r, decoder);
+        }, cancel, timeout);
+        var windows = report.Windows();
+        Print(windows, Console.Out);
+        Log.Information("Report: {Records} matches read, {Windows} rows, {Skipped} records that were not output rows, {Unreadable} unreadable",
+            records, windows.Count, report.Skipped, report.Unreadable.Count);
+        if (target is { Length: > 0 }) Publish(servers, settings.Kafka.Producer, target, windows, timeout, cancel);
+    }
+
+    /// <summary><c>--by name</c>: the sites each employee visited, printed and, with <c>--to-topic</c>, written.</summary>
+    private static void BySite(string servers, PcapWatchSettings settings, string source, TimeSpan length, string? target,
+        MatchValueDecoder decoder, TimeSpan timeout, CancellationToken cancel)
+    {
+        var report = new SiteReport(length);
+        long records = 0;
+        TopicSnapshot.Read(servers, source, settings.Kafka.Consumer, ToolLogging.Kafka, r =>
+        {
+            records++;
+            report.Read(r, decoder);
+        }, cancel, timeout);
+        var windows = report.Windows();
+        string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+        PrintTable(["WINDOW_START", "EMP_NAME", "EMP_ID", "NAME", "FIRST_SEEN", "LAST_SEEN", "PACKETS", "BYTES"], 6, windows.Select(w => new[]
+        {
+            Time(w.Start), w.EmpName ?? "", w.EmpId, w.Name, Time(w.FirstSeen), Time(w.LastSeen),
+            w.Packets.ToString(CultureInfo.InvariantCulture), w.Bytes.ToString(CultureInfo.InvariantCulture),
+        }).ToList(), Console.Out);
+        Log.Information("Report by name: {Records} matches read, {Windows} rows, {Unnamed} matches without a name, {Skipped} records that "
+            + "were not output rows, {Unreadable} unreadable", records, windows.Count, report.Unnamed, report.Skipped, report.Unreadable.Count);
+        if (target is { Length: > 0 })
+        {
+            Publish(servers, settings.Kafka.Producer, target, windows.Select((w, i) =>
+                new InputRecord(System.Text.Encoding.UTF8.GetBytes(SiteReport.Key(w)), SiteReport.Encode(w), i + 1) { Timestamp = w.Start }),
+                timeout, cancel);
+        }
+    }
+
     private static void Publish(string servers, IReadOnlyDictionary<string, string> producerProperties, string topic,
-        IReadOnlyList<TrafficWindow> windows, TimeSpan timeout, CancellationToken cancel)
+        IReadOnlyList<TrafficWindow> windows, TimeSpan timeout, CancellationToken cancel) =>
+        Publish(servers, producerProperties, topic, windows.Select((w, i) =>
+            new InputRecord(System.Text.Encoding.UTF8.GetBytes(TrafficReport.Key(w)), TrafficReport.Encode(w), i + 1) { Timestamp = w.Start }),
+            timeout, cancel);
+
+    private static void Publish(string servers, IReadOnlyDictionary<string, string> producerProperties, string topic,
+        IEnumerable<InputRecord> records, TimeSpan timeout, CancellationToken cancel)
     {
         // The one publisher every command writes with: back-pressure, delivery accounting, event-time timestamps.
         using var publisher = new RecordPublisher(servers, producerProperties,
             ToolLogging.Loggers.CreateLogger("PcapWatch.Ingest.RecordPublisher"), ToolLogging.Kafka, timeout);
-        var records = windows.Select((w, i) =>
-            new InputRecord(System.Text.Encoding.UTF8.GetBytes(TrafficReport.Key(w)), TrafficReport.Encode(w), i + 1) { Timestamp = w.Start });
-        publisher.Publish(topic, records);
-        Log.Information("Wrote {Windows} window records to {Topic}", windows.Count, topic);
+        var written = publisher.Publish(topic, records);
+        Log.Information("Wrote {Windows} window records to {Topic}", written.Produced, topic);
     }
 }

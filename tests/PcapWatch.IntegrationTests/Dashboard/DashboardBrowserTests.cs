@@ -161,4 +161,32 @@ public class DashboardBrowserTests
         await Expect(page.Locator("#who-section")).ToBeHiddenAsync();
         Assert.That(await page.Locator("#feed li").CountAsync(), Is.Zero, "no packet reached the page");
     }
+
+    /// <summary>
+    /// Issue "What did they visit?": a match's name (run --names) is shown in the live feed beside its address, as
+    /// text however it is written.
+    /// </summary>
+    [Test]
+    public async Task A_matchs_name_is_shown_in_the_feed_as_text()
+    {
+        const string name = "<b>bank.example</b><script>window.pwned=3</script>";
+        var page = await OpenAsync();
+        await Expect(page.Locator("#employees tbody tr").First).ToBeVisibleAsync();
+        var match = _scenario.Get("api/matches/recent?limit=1").GetProperty("items")[0];
+        var label = "named-" + Guid.NewGuid().ToString("N");
+        Interlocked.Increment(ref _added);
+        var record = new System.Text.Json.Nodes.JsonObject
+        {
+            ["P_FRAME_TIME"] = label, ["P_FRAME_LEN"] = "60", ["P_FRAME_PROTOCOLS"] = "eth:ethertype:ip:tcp", ["P_ETH_SRC"] = _scenario.Data.Mac,
+            ["P_IP_SRC"] = "10.0.0.2", ["P_IP_DST"] = "192.0.2.80", ["C_EMP_ID"] = match.GetProperty("empId").GetString(),
+            ["C_EMP_NAME"] = _scenario.Data.Employee, ["C_MACADDR"] = _scenario.Data.Mac, ["P_NAME"] = name, ["P_NAME_SOURCE"] = "dns-answer",
+        };
+        Infrastructure.Kafka.Produce(_scenario.Service.Broker.BootstrapServers, _scenario.Service.Topics.Output, [(_scenario.Data.Mac, record.ToJsonString())]);
+
+        var site = page.Locator($"#feed li:has(.time[title='captured {label}']) .site");
+        await Expect(site).ToHaveTextAsync(name);
+        Assert.That(await site.GetAttributeAsync("title"), Is.EqualTo("name from dns-answer"));
+        var pwned = await page.EvaluateAsync<bool>("() => window.pwned !== undefined || document.querySelectorAll('#feed b, #feed script').length > 0");
+        Assert.That(pwned, Is.False, "the name became elements or its script ran");
+    }
 }

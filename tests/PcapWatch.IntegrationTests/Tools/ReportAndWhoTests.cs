@@ -10,8 +10,9 @@ using PcapWatch.Tests.Shared;
 namespace PcapWatch.IntegrationTests.Tools;
 
 /// <summary>
-/// The operator's tools against a real run: <c>report</c> (windowed totals per employee and protocol, printed and
-/// written to a topic) and <c>who</c> (whom a MAC or IP belongs to), checked against the matches themselves.
+/// The operator's tools against a real run (with <c>--names</c>): <c>report</c> (windowed totals per employee and
+/// protocol, or per name visited, printed and written to a topic) and <c>who</c> (whom a MAC or IP belongs to), checked
+/// against the matches themselves.
 /// </summary>
 public class ReportAndWhoTests
 {
@@ -30,6 +31,7 @@ public class ReportAndWhoTests
         _broker = EmbeddedBroker.Start();
         _broker.CreateTopics(TopicLayout.For(TopicNames.Default));
         _broker.CreateTopic("WATCHED_EMP_TRAFFIC_PER_MINUTE", 1);
+        _broker.CreateTopic("WATCHED_EMP_SITES_PER_MINUTE", 1);
         var b = _broker.BootstrapServers;
         Infrastructure.Kafka.Produce(b, "employees", [("E100", """{"key":"E100","name":"Alice Example","watch_flag":"YES"}"""),
             ("E200", """{"key":"E200","name":"Bob Example","watch_flag":"YES"}""")]);
@@ -45,7 +47,7 @@ public class ReportAndWhoTests
             }
             Assert.That(producer.Flush(Patience), Is.Zero);
         }
-        using var run = CliProcess.Start("run", "-b", b, "--state-dir", Path.Combine(_scratch, "state"));
+        using var run = CliProcess.Start("run", "-b", b, "--state-dir", Path.Combine(_scratch, "state"), "--names");
         Infrastructure.Kafka.WaitForCommittedToEnd(b, "pcapwatch", "pcap", Patience);
         run.Terminate();
         Assert.That(run.WaitForExit(TimeSpan.FromSeconds(20)), Is.Zero);
@@ -82,6 +84,38 @@ public class ReportAndWhoTests
         Assert.That(written.Sum(w => w.Value!.Value.GetProperty("PACKETS").GetInt64()), Is.EqualTo(_matches.Count));
         Assert.That(written.Sum(w => w.Value!.Value.GetProperty("BYTES").GetInt64()), Is.EqualTo(expected.Values.Sum(v => v.Bytes)));
         Assert.That(written.Select(w => w.Key), Is.Unique);
+    }
+
+    /// <summary>
+    /// Issue "What did they visit?": per window, employee and name, the first and last match, packets and bytes, equal
+    /// to a direct count of the named matches; the unnamed ones counted, not shown.
+    /// </summary>
+    [Test]
+    public void Report_by_name_equals_a_direct_count_of_the_named_matches()
+    {
+        static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+        var named = _matches.Where(m => m.Value.GetProperty("P_NAME").ValueKind == JsonValueKind.String).ToList();
+        var expected = named.GroupBy(m => (
+                Window: m.Timestamp.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + ":00",
+                Employee: m.Value.GetProperty("C_EMP_NAME").GetString()!, Name: m.Value.GetProperty("P_NAME").GetString()!))
+            .ToDictionary(g => g.Key, g => (First: Time(g.Min(m => m.Timestamp)), Last: Time(g.Max(m => m.Timestamp)), Packets: (long)g.Count(),
+                Bytes: g.Sum(m => long.Parse(m.Value.GetProperty("P_FRAME_LEN").GetString()!, CultureInfo.InvariantCulture))));
+        Assert.That(expected, Has.Count.GreaterThan(1), "names in several windows");
+
+        using var report = CliProcess.Start("report", "-b", _broker.BootstrapServers, "--by", "name", "--to-topic", "WATCHED_EMP_SITES_PER_MINUTE");
+        Assert.That(report.WaitForExit(Patience), Is.Zero, () => string.Join("\n", report.Stderr));
+        Assert.That(report.Stdout[0].Split('|').Select(c => c.Trim()),
+            Is.EqualTo(new[] { "WINDOW_START", "EMP_NAME", "EMP_ID", "NAME", "FIRST_SEEN", "LAST_SEEN", "PACKETS", "BYTES" }));
+        var printed = report.Stdout.Skip(2).Select(l => l.Split('|').Select(c => c.Trim()).ToArray())
+            .ToDictionary(c => (c[0], c[1], c[3]), c => (c[4], c[5], long.Parse(c[6], CultureInfo.InvariantCulture), long.Parse(c[7], CultureInfo.InvariantCulture)));
+        Assert.That(printed, Is.EquivalentTo(expected));
+        var summary = report.Event("Report by name: ");
+        Assert.That(summary.GetProperty("Unnamed").GetInt64(), Is.EqualTo(_matches.Count - named.Count));
+
+        var written = Infrastructure.Kafka.ReadAll(_broker.BootstrapServers, "WATCHED_EMP_SITES_PER_MINUTE");
+        Assert.That(written, Has.Count.EqualTo(expected.Count));
+        Assert.That(written.Select(w => w.Key), Is.Unique);
+        Assert.That(written.Sum(w => w.Value!.Value.GetProperty("PACKETS").GetInt64()), Is.EqualTo(named.Count));
     }
 
     [Test]
