@@ -66,13 +66,21 @@ public class DashboardUsersTests
             Assert.That(Status(asAnalyst, path), Is.EqualTo(HttpStatusCode.OK), $"an analyst reads everything: {path}");
         }
 
+        var longKey = new string('k', 80);
+        Assert.That(Status(asAnalyst, $"api/matches/recent?{longKey}1=a&{longKey}2=b"), Is.EqualTo(HttpStatusCode.OK),
+            "two query keys alike in their first 64 characters are audited, not a failure");
+
         // The trail: the page's own view (newest first), the log, and the topic, each saying who read what.
         var audit = Get(asAnalyst, "api/audit?limit=1000").EnumerateArray().ToList();
+        Assert.That(audit.Count(e => IsEvent(e, "vic", "/api/summary", refused: false)), Is.EqualTo(1),
+            "the viewer asked for the summary twice within a minute: recorded once (the page asks every 5 s)");
         Assert.That(audit.Any(e => IsEvent(e, "vic", "/api/who/" + data.Mac, refused: true)), "the viewer's refused who, audited");
         Assert.That(audit.Any(e => IsEvent(e, "vic", "/api/chart", refused: false) && e.GetProperty("query").GetProperty("emp").GetString() == empId),
             "the viewer's chart, with the employee looked up");
         Assert.That(audit.Any(e => IsEvent(e, "ana", "/api/matches/recent", refused: false)
-            && e.GetProperty("query").GetProperty("employee").GetString() == "Alice"), "the analyst's feed, with its filter");
+            && e.GetProperty("query").TryGetProperty("employee", out var employee) && employee.GetString() == "Alice"), "the analyst's feed, with its filter");
+        Assert.That(audit.Any(e => IsEvent(e, "ana", "/api/matches/recent", refused: false)
+            && e.GetProperty("query").EnumerateObject().Count() == 1), "of the two long keys alike, the first is kept");
         Assert.That(audit.All(e => e.GetProperty("client").GetString() == "127.0.0.1"));
         Assert.That(audit.Any(e => e.GetProperty("path").GetString() is "/api/me" or "/api/health"), Is.False, "no personal data, no event");
         page.WaitForLog($"Dashboard audit: vic (viewer) from 127.0.0.1 was refused /api/who/{data.Mac}", Patience);
