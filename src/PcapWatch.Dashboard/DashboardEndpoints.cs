@@ -34,6 +34,15 @@ internal static class DashboardEndpoints
                 "image/svg+xml; charset=utf-8");
         });
 
+        // Names visited are browsing history: analysts only (PersonalDataPaths), like the feed.
+        app.MapGet("/api/sites", (string emp, string? window, int? limit) =>
+        {
+            if (TrafficWindowSpec.Parse(window) is not { } spec) return UnknownWindow(window);
+            return state.Sites(emp, spec, Math.Clamp(limit ?? 20, 1, EmployeeTraffic.MaxSites)) is { } rows
+                ? Results.Json(rows)
+                : Results.NotFound(new { error = $"no traffic for employee '{emp}'" });
+        });
+
         app.MapGet("/api/matches/recent", (string? employee, string? like, int? limit) =>
         {
             if (TooLong(employee, like, options.MaxPatternLength) is { } refused) return refused;

@@ -58,6 +58,7 @@ internal sealed class DashboardState(int feedCapacity, TimeProvider? clock = nul
         if (!_traffic.TryGetValue(empId, out var traffic)) _traffic[empId] = traffic = new EmployeeTraffic(empId);
         if (match.EmpName is not null) traffic.EmpName = match.EmpName;
         traffic.Add(timestampMs, TrafficReport.Protocol(match.Protocols), match.FrameLen);
+        if (match.Name is not null) traffic.AddSite(timestampMs, match.Name, match.FrameLen);
         Feed.Add(seq => new FeedItem(seq, UnixTime.ToDateTimeOffset(timestampMs), match.FrameTime, match.EmpId, match.EmpName, match.Mac,
             match.Protocols, match.IpSrc, match.IpDst, match.FrameLen, match.Direction, match.AttributedBy, match.Name, match.NameSource));
     }
@@ -123,6 +124,36 @@ internal sealed class DashboardState(int feedCapacity, TimeProvider? clock = nul
                 bars.Add(new ChartBar(BucketStart(window, b), byProtocol));
             }
             return bars;
+        }
+    }
+
+    /// <summary>
+    /// The names an employee visited with matches in the window, most packets first (at most <paramref name="limit"/>);
+    /// null when the employee has no traffic at all.
+    /// </summary>
+    public IReadOnlyList<SiteRow>? Sites(string empId, TrafficWindowSpec window, int limit)
+    {
+        lock (_lock)
+        {
+            if (!_traffic.TryGetValue(empId, out var traffic)) return null;
+            var (first, last) = Buckets(window);
+            var rows = new List<SiteRow>();
+            foreach (var (name, series) in traffic.Sites)
+            {
+                var ring = series.Buckets.For(window);
+                long packets = 0, bytes = 0;
+                for (long b = first; b <= last; b++)
+                {
+                    var (bp, bb) = ring.At(b);
+                    packets += bp;
+                    bytes += bb;
+                }
+                if (packets > 0)
+                {
+                    rows.Add(new SiteRow(name, UnixTime.ToDateTimeOffset(series.FirstMs), UnixTime.ToDateTimeOffset(series.LastMs), packets, bytes));
+                }
+            }
+            return rows.OrderByDescending(r => r.Packets).ThenBy(r => r.Name, StringComparer.Ordinal).Take(limit).ToList();
         }
     }
 

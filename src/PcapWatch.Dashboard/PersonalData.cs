@@ -14,7 +14,10 @@ internal enum PersonalData
     /// <summary>Counts and charts per employee: the summary, an employee's chart.</summary>
     Counts,
 
-    /// <summary>Packet by packet, or who had an address: the feed, <c>who</c>, and the audit trail itself.</summary>
+    /// <summary>
+    /// Packet by packet, who had an address, or the names someone visited: the feed, <c>who</c>, the sites, and the audit
+    /// trail itself.
+    /// </summary>
     Records,
 }
 
@@ -23,7 +26,8 @@ internal static class PersonalDataPaths
     public static PersonalData Of(PathString path)
     {
         if (path.StartsWithSegments("/api/summary") || path.StartsWithSegments("/api/chart")) return PersonalData.Counts;
-        if (path.StartsWithSegments("/api/matches") || path.StartsWithSegments("/api/who") || path.StartsWithSegments("/api/audit"))
+        if (path.StartsWithSegments("/api/matches") || path.StartsWithSegments("/api/who") || path.StartsWithSegments("/api/audit")
+            || path.StartsWithSegments("/api/sites"))
         {
             return PersonalData.Records;
         }

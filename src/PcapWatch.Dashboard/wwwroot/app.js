@@ -6,7 +6,7 @@
   const MAX_FEED = 200;
   const MAX_ROWS = 500;
   const CHARTS = 6;
-  const view = { window: '1h', metric: 'packets', source: null, feedGeneration: 0 };
+  const view = { window: '1h', metric: 'packets', source: null, feedGeneration: 0, analyst: false };
 
   function el(tag, text, cls) {
     const e = document.createElement(tag);
@@ -63,9 +63,27 @@
       img.alt = `${e.empName ?? e.empId}: ${view.metric} per protocol over the last ${view.window}`;
       img.src = '/api/chart?' + query({ emp: e.empId, window: view.window, metric: view.metric, at: s.matchesRead });
       figure.append(img);
+      if (view.analyst) figure.append(await sitesTable(e.empId));
       charts.push(figure);
     }
     $('charts').replaceChildren(...charts);
+  }
+
+  // The names the employee visited in the window (run --names; analysts only: it is browsing history).
+  async function sitesTable(empId) {
+    const table = el('table', null, 'sites');
+    const rows = await getJson('/api/sites?' + query({ emp: empId, window: view.window, limit: 10 })).catch(() => []);
+    if (rows.length === 0) return table;
+    const head = el('tr');
+    head.append(el('th', 'sites visited'), el('th', 'packets'), el('th', 'last seen'));
+    table.append(head);
+    for (const r of rows) {
+      const tr = el('tr');
+      tr.append(el('td', r.name, 'site'), el('td', r.packets, 'num'), el('td', fmtTime(r.lastSeen)));
+      tr.title = `first seen ${fmtTime(r.firstSeen)}; ${fmtBytes(r.bytes)}`;
+      table.append(tr);
+    }
+    return table;
   }
 
   function feedItem(m) {
@@ -176,9 +194,10 @@
     const me = await getJson('/api/me');
     $('me').textContent = me.user + ' (' + me.role + ')';
     const analyst = me.role === 'analyst';
+    view.analyst = analyst;
     $('who-section').hidden = !analyst;
     $('feed-section').hidden = !analyst;
-    if (analyst) await startFeed();
+    if (analyst) await Promise.all([startFeed(), refreshSummary()]);
   }
 
   document.addEventListener('DOMContentLoaded', () => {

@@ -163,8 +163,8 @@ public class DashboardBrowserTests
     }
 
     /// <summary>
-    /// Issue "What did they visit?": a match's name (run --names) is shown in the live feed beside its address, as
-    /// text however it is written.
+    /// Issue "What did they visit?": a match's name (run --names) is shown in the live feed beside its address and in
+    /// the employee's sites table, as text however it is written.
     /// </summary>
     [Test]
     public async Task A_matchs_name_is_shown_in_the_feed_as_text()
@@ -186,6 +186,8 @@ public class DashboardBrowserTests
         var site = page.Locator($"#feed li:has(.time[title='captured {label}']) .site");
         await Expect(site).ToHaveTextAsync(name);
         Assert.That(await site.GetAttributeAsync("title"), Is.EqualTo("name from dns-answer"));
+        // And in the employee's "sites visited" table beside the chart, at the next refresh.
+        await Expect(page.Locator("#charts table.sites td.site", new PageLocatorOptions { HasText = "bank.example" })).ToHaveTextAsync(name);
         var pwned = await page.EvaluateAsync<bool>("() => window.pwned !== undefined || document.querySelectorAll('#feed b, #feed script').length > 0");
         Assert.That(pwned, Is.False, "the name became elements or its script ran");
     }

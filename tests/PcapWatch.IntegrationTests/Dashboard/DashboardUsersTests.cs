@@ -56,7 +56,7 @@ public class DashboardUsersTests
         {
             Assert.That(Status(asViewer, path), Is.EqualTo(HttpStatusCode.OK), $"a viewer reads counts and charts: {path}");
         }
-        var records = new[] { "api/matches/recent?employee=Alice", "api/matches/stream", $"api/who/{data.Mac}", "api/audit" };
+        var records = new[] { "api/matches/recent?employee=Alice", "api/matches/stream", $"api/who/{data.Mac}", "api/audit", $"api/sites?emp={empId}" };
         foreach (var path in records)
         {
             Assert.That(Status(asViewer, path), Is.EqualTo(HttpStatusCode.Forbidden), $"a viewer reads no packet records: {path}");
