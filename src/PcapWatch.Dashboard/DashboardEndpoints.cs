@@ -15,12 +15,24 @@ internal static class DashboardEndpoints
 
     public static void Map(WebApplication app, DashboardState state, MetricsProbe metrics, DashboardAudit audit, DashboardOptions options)
     {
-        var slots = new StreamSlots(options.MaxStreams);
+        MapPage(app);
+        MapCounts(app, state);
+        MapFeed(app, state, options);
+        MapLookups(app, state, metrics, audit);
+    }
+
+    /// <summary>The page itself: its HTML, script and style, from the program's resources.</summary>
+    private static void MapPage(WebApplication app)
+    {
         app.MapGet("/", () => Asset("index.html", "text/html; charset=utf-8"));
         app.MapGet("/app.js", () => Asset("app.js", "text/javascript; charset=utf-8"));
         app.MapGet("/app.css", () => Asset("app.css", "text/css; charset=utf-8"));
         app.MapGet("/favicon.ico", () => Results.NoContent()); // browsers ask; a 404 would be an error in every console
+    }
 
+    /// <summary>Per employee: the summary, the charts, and (analysts only) the names visited.</summary>
+    private static void MapCounts(WebApplication app, DashboardState state)
+    {
         app.MapGet("/api/summary", (string? window) =>
             TrafficWindowSpec.Parse(window) is { } spec ? Results.Json(state.Summary(spec)) : UnknownWindow(window));
 
@@ -42,7 +54,12 @@ internal static class DashboardEndpoints
                 ? Results.Json(rows)
                 : Results.NotFound(new { error = $"no traffic for employee '{emp}'" });
         });
+    }
 
+    /// <summary>The matches themselves: the newest, and the live stream.</summary>
+    private static void MapFeed(WebApplication app, DashboardState state, DashboardOptions options)
+    {
+        var slots = new StreamSlots(options.MaxStreams);
         app.MapGet("/api/matches/recent", (string? employee, string? like, int? limit) =>
         {
             if (TooLong(employee, like, options.MaxPatternLength) is { } refused) return refused;
@@ -62,7 +79,11 @@ internal static class DashboardEndpoints
             return TypedResults.ServerSentEvents(Stream(state, new FeedFilter(employee, like), after, options.StreamInterval,
                 CancellationTokenSource.CreateLinkedTokenSource(cancel, stopping)));
         });
+    }
 
+    /// <summary><c>who</c>, who one is, the audit trail and the instances' health.</summary>
+    private static void MapLookups(WebApplication app, DashboardState state, MetricsProbe metrics, DashboardAudit audit)
+    {
         app.MapGet("/api/who/{address}", (string address) =>
             WhoAnswer.For(address, state) is { } answer
                 ? Results.Json(answer)
