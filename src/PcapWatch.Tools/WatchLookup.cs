@@ -176,6 +176,7 @@ public sealed class WatchLookup
         // one.
         var sighting = new Sighting(mac.ToString(), ip, match.EmpId, match.EmpName, UnixTime.ToDateTimeOffset(timestampMs));
         NoteAttribution(mac, sighting);
+        if (match.Name is { } name) NoteVisit(name, sighting);
         if (!_lastByMac.TryGetValue(mac.Value, out var known) || known.When <= sighting.When) _lastByMac[mac.Value] = sighting;
         if (ip is null) return;
         if (!_lastIpByMac.TryGetValue(mac.Value, out var knownIp) || knownIp.When <= sighting.When) _lastIpByMac[mac.Value] = (ip, sighting.When);
@@ -190,6 +191,27 @@ public sealed class WatchLookup
             ? seen with { First = Min(seen.First, sighting.When), Last = Max(seen.Last, sighting.When) }
             : new AttributionPeriod(sighting.EmpId, sighting.EmpName, sighting.When, sighting.When);
     }
+
+    /// <summary>An employee's matches with one name (run --names): the first and the last, and how many.</summary>
+    public sealed record Visit(string Name, string? EmpId, string? EmpName, DateTimeOffset First, DateTimeOffset Last, long Matches);
+
+    private readonly Dictionary<(string Name, string EmpId), Visit> _visits = new();
+
+    private void NoteVisit(string name, Sighting sighting)
+    {
+        var key = (name, sighting.EmpId ?? "");
+        _visits[key] = _visits.TryGetValue(key, out var seen)
+            ? seen with { First = Min(seen.First, sighting.When), Last = Max(seen.Last, sighting.When), Matches = seen.Matches + 1 }
+            : new Visit(name, sighting.EmpId, sighting.EmpName, sighting.When, sighting.When, 1);
+    }
+
+    /// <summary>
+    /// Who visited <paramref name="name"/> or a name under it (<c>example.com</c> covers <c>www.example.com</c>), by name
+    /// visited and employee, first visit first.
+    /// </summary>
+    public IReadOnlyList<Visit> Visitors(string name) => _visits.Values
+        .Where(v => v.Name == name || v.Name.EndsWith("." + name, StringComparison.Ordinal))
+        .OrderBy(v => v.First).ThenBy(v => v.Name, StringComparer.Ordinal).ToList();
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;

@@ -21,7 +21,7 @@ internal static class WhoCommand
         var reader = new OutputReaderOptions();
         var addresses = new Argument<string[]>("address")
         {
-            Description = "MAC addresses (any spelling) or IP addresses",
+            Description = "MAC addresses (any spelling), IP addresses, or names visited (run --names: who visited example.com, and when)",
             Arity = ArgumentArity.OneOrMore,
         };
         var changelog = CommonOptions.ChangelogTopic();
@@ -38,42 +38,76 @@ internal static class WhoCommand
             + "publishes to COMP_WATCH_BY_MACADDR), and the last IP seen for it in the matched traffic; for an IP, the watched "
             + "computer last seen with it, and the MAC it is bound to (--match ip). With --at, the same for a moment in the past: "
             + "the MAC that held the IP then, who owned that computer then by the tables' history (rows valid from their "
-            + "valid_from or record time), and to whom its traffic was attributed then. Exit code 0 when every address is "
+            + "valid_from or record time), and to whom its traffic was attributed then. For a name (matches made with run --names): "
+            + "who visited it or a name under it, with their first and last match and how many. Exit code 0 when every address is "
             + "watched (or seen, or was at --at), 4 otherwise."
             + CommonOptions.Examples(
                 "pcapwatch who -b localhost:9092 02:50:57:00:00:02",
                 "pcapwatch who -b localhost:9092 0250.5700.0002 10.0.0.2",
-                "pcapwatch who -b localhost:9092 192.168.10.102 --at 2026-12-01T02:04:15Z"))
+                "pcapwatch who -b localhost:9092 192.168.10.102 --at 2026-12-01T02:04:15Z",
+                "pcapwatch who -b localhost:9092 example.com"))
         {
             addresses, changelog, at, bindingsTopic,
         };
         reader.AddTo(command);
-        command.SetAction(parse =>
-        {
-            var (settings, servers, timeout) = reader.Load(parse);
-            var queries = parse.GetValue(addresses)!;
-            foreach (var q in queries)
-            {
-                if (!MacAddress.TryParse(q, out _) && !IPAddress.TryParse(q, out _))
-                {
-                    throw new SettingsException($"'{q}' is neither a MAC address nor an IP address");
-                }
-            }
-            DateTimeOffset? moment = parse.GetValue(at) is { } text
-                ? ParseMoment(text) ?? throw new SettingsException($"--at '{text}' is neither an ISO-8601 time nor Unix epoch seconds")
-                : null;
-            using var signal = new ShutdownSignal();
-            using var decoder = new MatchValueDecoder(settings.SchemaRegistry);
-            var topics = TopicNames.Default with { Changelog = parse.GetValue(changelog)!, IpMacBindings = parse.GetValue(bindingsTopic)! };
-            var lookup = WatchLookup.Read(servers, topics, settings.Kafka.Consumer, decoder, ToolLogging.Kafka,
-                ToolLogging.Loggers.CreateLogger("PcapWatch.Tools.WatchLookup"), signal.Token, timeout);
-            bool allFound = true;
-            foreach (var q in queries) allFound &= moment is { } when ? AnswerAt(lookup, q, when, Console.Out) : Answer(lookup, q, Console.Out);
-            Console.Out.Flush();
-            SaySkipped(lookup);
-            return allFound ? ExitCodes.Ok : ExitCodes.NotWatched;
-        });
+        command.SetAction(parse => Run(parse, reader, parse.GetValue(addresses)!, parse.GetValue(at),
+            TopicNames.Default with { Changelog = parse.GetValue(changelog)!, IpMacBindings = parse.GetValue(bindingsTopic)! }));
         return command;
+    }
+
+    private static int Run(ParseResult parse, OutputReaderOptions reader, string[] queries, string? atText, TopicNames topics)
+    {
+        var (settings, servers, timeout) = reader.Load(parse);
+        foreach (var q in queries)
+        {
+            if (!MacAddress.TryParse(q, out _) && !IPAddress.TryParse(q, out _) && SiteName(q) is null)
+            {
+                throw new SettingsException($"'{q}' is neither a MAC address, an IP address nor a name");
+            }
+        }
+        DateTimeOffset? moment = atText is { } text
+            ? ParseMoment(text) ?? throw new SettingsException($"--at '{text}' is neither an ISO-8601 time nor Unix epoch seconds")
+            : null;
+        using var signal = new ShutdownSignal();
+        using var decoder = new MatchValueDecoder(settings.SchemaRegistry);
+        var lookup = WatchLookup.Read(servers, topics, settings.Kafka.Consumer, decoder, ToolLogging.Kafka,
+            ToolLogging.Loggers.CreateLogger("PcapWatch.Tools.WatchLookup"), signal.Token, timeout);
+        bool allFound = true;
+        foreach (var q in queries)
+        {
+            allFound &= MacAddress.TryParse(q, out _) || IPAddress.TryParse(q, out _)
+                ? moment is { } when ? AnswerAt(lookup, q, when, Console.Out) : Answer(lookup, q, Console.Out)
+                : AnswerName(lookup, SiteName(q)!, Console.Out);
+        }
+        Console.Out.Flush();
+        SaySkipped(lookup);
+        return allFound ? ExitCodes.Ok : ExitCodes.NotWatched;
+    }
+
+    /// <summary>
+    /// A name as the matches carry it (lower case, no trailing dot), or null when it cannot be one: letters, digits, '-',
+    /// '_' and '.', with a letter somewhere (10.0.0.999 is a mistyped address, not a name).
+    /// </summary>
+    private static string? SiteName(string text) =>
+        text.Any(char.IsAsciiLetter) && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
+            ? NameText.Normalize(System.Text.Encoding.UTF8.GetBytes(text), isHost: false)
+            : null;
+
+    /// <summary>Who visited a name (or a name under it), and when: one line per employee and name visited.</summary>
+    private static bool AnswerName(WatchLookup lookup, string name, TextWriter output)
+    {
+        var visits = lookup.Visitors(name);
+        if (visits.Count == 0)
+        {
+            output.WriteLine($"{name}  not visited in the matched traffic (names are in matches made with run --names)");
+            return false;
+        }
+        foreach (var v in visits)
+        {
+            output.WriteLine($"{name}  visited by {v.EmpName} ({v.EmpId}) as {v.Name}: {v.Matches} matches, first {v.First.UtcDateTime:O}, "
+                + $"last {v.Last.UtcDateTime:O}");
+        }
+        return true;
     }
 
     private static void SaySkipped(WatchLookup lookup)

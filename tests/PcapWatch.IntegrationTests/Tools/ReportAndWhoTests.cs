@@ -133,6 +133,26 @@ public class ReportAndWhoTests
         Assert.That(who.Stdout[1], Does.StartWith($"{lastIp}  last seen on {Alice} at ").And.EndWith("watched: Alice Example (E100)"));
     }
 
+    /// <summary>Issue "What did they visit?": who visited a name, or a name under it, and when — against the matches.</summary>
+    [Test]
+    public void Who_visited_a_name_and_when_equals_the_named_matches()
+    {
+        const string domain = "corp.example";
+        var expected = _matches.Select(m => (m.Timestamp, Emp: m.Value.GetProperty("C_EMP_NAME").GetString()!,
+                Name: m.Value.GetProperty("P_NAME").ValueKind == JsonValueKind.String ? m.Value.GetProperty("P_NAME").GetString()! : ""))
+            .Where(m => m.Name.EndsWith("." + domain, StringComparison.Ordinal))
+            .GroupBy(m => (m.Emp, m.Name))
+            .Select(g => $"{domain}  visited by {g.Key.Emp} (E{(g.Key.Emp.StartsWith("Alice", StringComparison.Ordinal) ? 100 : 200)}) as {g.Key.Name}: "
+                + $"{g.Count()} matches, first {g.Min(m => m.Timestamp).UtcDateTime:O}, last {g.Max(m => m.Timestamp).UtcDateTime:O}")
+            .ToList();
+        Assert.That(expected, Is.Not.Empty);
+
+        using var who = CliProcess.Start("who", "-b", _broker.BootstrapServers, "Corp.Example.", "nowhere.example");
+        Assert.That(who.WaitForExit(Patience), Is.EqualTo(4), "one name nobody visited");
+        Assert.That(who.Stdout[..^1], Is.EquivalentTo(expected), "a name under it counts; the name as people write it");
+        Assert.That(who.Stdout[^1], Does.StartWith("nowhere.example  not visited in the matched traffic"));
+    }
+
     [Test]
     public void Who_says_so_when_an_address_is_not_watched()
     {
@@ -141,11 +161,13 @@ public class ReportAndWhoTests
         Assert.That(who.Stdout, Is.EqualTo(new[] { $"{Nobody}  not watched", "192.0.2.1  not seen in matched traffic" }));
     }
 
-    [Test]
-    public void Who_refuses_what_is_not_an_address()
+    /// <summary>A name is an answer too (issue "What did they visit?"); a mistyped address or words are not.</summary>
+    [TestCase("10.0.0.999")]
+    [TestCase("not an address")]
+    public void Who_refuses_what_is_neither_an_address_nor_a_name(string query)
     {
-        using var who = CliProcess.Start("who", "-b", _broker.BootstrapServers, "not-an-address");
+        using var who = CliProcess.Start("who", "-b", _broker.BootstrapServers, query);
         Assert.That(who.WaitForExit(Patience), Is.EqualTo(2));
-        Assert.That(who.Logs, Has.Some.Contains("neither a MAC address nor an IP address"));
+        Assert.That(who.Logs, Has.Some.Contains("neither a MAC address, an IP address nor a name"));
     }
 }
