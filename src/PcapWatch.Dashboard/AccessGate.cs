@@ -52,7 +52,7 @@ internal sealed class AccessGate(DashboardCredentials credentials, IPAddress lis
         if (refused)
         {
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
-            await context.Response.WriteAsJsonAsync(new { error = $"a {user.Role.ToString().ToLowerInvariant()} reads counts and charts only" });
+            await context.Response.WriteAsJsonAsync(new { error = $"a {user.RoleName} reads counts and charts only" });
             return;
         }
         user.AttachTo(context);

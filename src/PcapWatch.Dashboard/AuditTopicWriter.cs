@@ -24,9 +24,6 @@ internal sealed class AuditTopicWriter : IDisposable
         _producer = ClientSettings.BuildProducer(options.BootstrapServers, options.ProducerProperties, kafka);
     }
 
-    /// <summary>Audit events that could not be written to the topic.</summary>
-    public long Failed => Interlocked.Read(ref _failed);
-
     public void Write(AuditEvent audited)
     {
         var message = new Message<byte[], byte[]?>
@@ -41,16 +38,16 @@ internal sealed class AuditTopicWriter : IDisposable
         }
         catch (KafkaException ex)
         {
-            Failed1(ex.Error.Reason);
+            CountFailure(ex.Error.Reason);
         }
     }
 
     private void Delivered(DeliveryReport<byte[], byte[]?> report)
     {
-        if (report.Error.IsError) Failed1(report.Error.Reason);
+        if (report.Error.IsError) CountFailure(report.Error.Reason);
     }
 
-    private void Failed1(string reason)
+    private void CountFailure(string reason)
     {
         long failed = Interlocked.Increment(ref _failed);
         _log.LogWarning("Audit event not written to {Topic} ({Failed} so far): {Reason}", _topic, failed, reason);

@@ -33,7 +33,7 @@ internal sealed class DashboardAudit(ILogger log, TimeProvider clock, AuditTopic
         {
             query.TryAdd(Bounded(key, 64), Bounded(value.ToString(), MaxValueLength)); // two keys may share their first 64 characters
         }
-        var audited = new AuditEvent(clock.GetUtcNow(), user.Name, user.Role.ToString().ToLowerInvariant(),
+        var audited = new AuditEvent(clock.GetUtcNow(), user.Name, user.RoleName,
             context.Connection.RemoteIpAddress?.ToString() ?? "unknown", Bounded(request.Path.Value ?? "/", MaxValueLength), query, refused);
         if (IsRepeat(audited)) return;
         log.LogInformation("Dashboard audit: {User} ({Role}) from {Client} {Outcome} {Path} {Query}", audited.User, audited.Role,

@@ -90,7 +90,10 @@ internal static class DashboardEndpoints
                 : Results.BadRequest(new { error = $"'{address}' is neither a MAC address nor an IP address" }));
 
         app.MapGet("/api/me", (HttpContext context) =>
-            Results.Json(new { user = SignedIn.Of(context).Name, role = SignedIn.Of(context).Role.ToString().ToLowerInvariant() }));
+        {
+            var me = SignedIn.Of(context);
+            return Results.Json(new { user = me.Name, role = me.RoleName });
+        });
 
         app.MapGet("/api/audit", (int? limit) => Results.Json(audit.Latest(Math.Clamp(limit ?? 100, 1, DashboardAudit.DefaultCapacity))));
 

@@ -14,5 +14,8 @@ internal sealed record SignedIn(string Name, DashboardRole Role)
 
     public static SignedIn Of(HttpContext context) => context.Items[ItemKey] as SignedIn ?? Local;
 
+    /// <summary>The role as the settings, the page and the audit trail write it: <c>analyst</c>, <c>viewer</c>.</summary>
+    public string RoleName => Role.ToString().ToLowerInvariant();
+
     public bool MayRead(PersonalData kind) => kind != PersonalData.Records || Role == DashboardRole.Analyst;
 }

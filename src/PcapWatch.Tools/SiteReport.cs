@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Confluent.Kafka;
-using PcapWatch.Output;
 
 namespace PcapWatch.Tools;
 
@@ -11,8 +10,7 @@ namespace PcapWatch.Tools;
 /// </summary>
 public sealed class SiteReport(TimeSpan window)
 {
-    private readonly long _windowMs = window > TimeSpan.Zero ? (long)window.TotalMilliseconds
-        : throw new ArgumentOutOfRangeException(nameof(window), "the window must be positive");
+    private readonly TumblingWindows _windows = new(window);
     private readonly Dictionary<(long Start, string EmpId, string Name), Cell> _cells = new();
 
     private sealed record Cell(string? EmpName, long FirstMs, long LastMs, long Packets, long Bytes);
@@ -34,40 +32,26 @@ public sealed class SiteReport(TimeSpan window)
     /// <summary>Adds one output record at its timestamp.</summary>
     public void Add(long timestampMs, ReadOnlySpan<byte> record)
     {
-        string? empId = null, empName = null, name = null, length = null;
-        try
-        {
-            using var doc = JsonDocument.Parse(record.ToArray());
-            var root = doc.RootElement;
-            empId = JsonColumns.Text(root, OutputColumns.EmpId);
-            empName = JsonColumns.Text(root, OutputColumns.EmpName);
-            name = JsonColumns.Text(root, OutputColumns.Name);
-            length = JsonColumns.Text(root, OutputColumns.FrameLen);
-        }
-        catch (JsonException)
-        {
-        }
-        if (empId is null)
+        if (MatchRecord.TryParse(record) is not { EmpId: { } empId } match)
         {
             Skipped++;
             return;
         }
-        if (name is null)
+        if (match.Name is not { } name)
         {
             Unnamed++;
             return;
         }
-        long start = UnixTime.SaturatingSubtract(timestampMs, ((timestampMs % _windowMs) + _windowMs) % _windowMs);
-        var key = (start, empId, name);
-        long bytes = long.TryParse(length, out long n) && n > 0 ? n : 0;
+        var key = (_windows.StartOf(timestampMs), empId, name);
         _cells[key] = _cells.TryGetValue(key, out var c)
-            ? new Cell(empName ?? c.EmpName, Math.Min(c.FirstMs, timestampMs), Math.Max(c.LastMs, timestampMs), c.Packets + 1, c.Bytes + bytes)
-            : new Cell(empName, timestampMs, timestampMs, 1, bytes);
+            ? new Cell(match.EmpName ?? c.EmpName, Math.Min(c.FirstMs, timestampMs), Math.Max(c.LastMs, timestampMs), c.Packets + 1,
+                c.Bytes + match.FrameLen)
+            : new Cell(match.EmpName, timestampMs, timestampMs, 1, match.FrameLen);
     }
 
     /// <summary>The rows, by window, then employee, then name.</summary>
     public IReadOnlyList<SiteWindow> Windows() => _cells
-        .Select(c => new SiteWindow(UnixTime.ToDateTimeOffset(c.Key.Start), UnixTime.ToDateTimeOffset(UnixTime.SaturatingAdd(c.Key.Start, _windowMs)),
+        .Select(c => new SiteWindow(_windows.Start(c.Key.Start), _windows.End(c.Key.Start),
             c.Key.EmpId, c.Value.EmpName, c.Key.Name, UnixTime.ToDateTimeOffset(c.Value.FirstMs), UnixTime.ToDateTimeOffset(c.Value.LastMs),
             c.Value.Packets, c.Value.Bytes))
         .OrderBy(w => w.Start).ThenBy(w => w.EmpName ?? w.EmpId, StringComparer.Ordinal).ThenBy(w => w.Name, StringComparer.Ordinal)

@@ -11,8 +11,7 @@ namespace PcapWatch.Tools;
 /// </summary>
 public sealed class TrafficReport(TimeSpan window)
 {
-    private readonly long _windowMs = window > TimeSpan.Zero ? (long)window.TotalMilliseconds
-        : throw new ArgumentOutOfRangeException(nameof(window), "the window must be positive");
+    private readonly TumblingWindows _windows = new(window);
     private readonly Dictionary<(long Start, string EmpId, string Protocol), (string? Name, long Packets, long Bytes)> _cells = new();
 
     /// <summary>Records that were not output rows (no C_EMP_ID), skipped.</summary>
@@ -55,9 +54,7 @@ public sealed class TrafficReport(TimeSpan window)
             Skipped++;
             return false;
         }
-        // Any timestamp at all (the writer chose it): the window's start is floored without wrapping around.
-        long start = UnixTime.SaturatingSubtract(timestampMs, ((timestampMs % _windowMs) + _windowMs) % _windowMs);
-        var key = (start, empId, Protocol(protocols));
+        var key = (_windows.StartOf(timestampMs), empId, Protocol(protocols));
         var cell = _cells.GetValueOrDefault(key);
         _cells[key] = (name ?? cell.Name, cell.Packets + 1, cell.Bytes + (long.TryParse(length, out long n) ? n : 0));
         return true;
@@ -65,8 +62,7 @@ public sealed class TrafficReport(TimeSpan window)
 
     /// <summary>The cells, by window, then employee, then protocol.</summary>
     public IReadOnlyList<TrafficWindow> Windows() => _cells
-        .Select(c => new TrafficWindow(UnixTime.ToDateTimeOffset(c.Key.Start),
-            UnixTime.ToDateTimeOffset(UnixTime.SaturatingAdd(c.Key.Start, _windowMs)), c.Key.EmpId, c.Value.Name, c.Key.Protocol,
+        .Select(c => new TrafficWindow(_windows.Start(c.Key.Start), _windows.End(c.Key.Start), c.Key.EmpId, c.Value.Name, c.Key.Protocol,
             c.Value.Packets, c.Value.Bytes))
         .OrderBy(w => w.Start).ThenBy(w => w.EmpName ?? w.EmpId, StringComparer.Ordinal).ThenBy(w => w.Protocol, StringComparer.Ordinal)
         .ToList();

@@ -102,17 +102,25 @@ internal static class ReportCommand
         output.Flush();
     }
 
+    /// <summary>Hands every record of <paramref name="source"/> up to its current end to <paramref name="read"/>; how many.</summary>
+    private static long ReadTopic(string servers, PcapWatchSettings settings, string source,
+        Action<Confluent.Kafka.ConsumeResult<byte[]?, byte[]?>> read, TimeSpan timeout, CancellationToken cancel)
+    {
+        long records = 0;
+        TopicSnapshot.Read(servers, source, settings.Kafka.Consumer, ToolLogging.Kafka, r =>
+        {
+            records++;
+            read(r);
+        }, cancel, timeout);
+        return records;
+    }
+
     /// <summary>The recipe's report: each employee's packets and bytes per protocol, printed and, with <c>--to-topic</c>, written.</summary>
     private static void ByProtocol(string servers, PcapWatchSettings settings, string source, TimeSpan length, string? target,
         MatchValueDecoder decoder, TimeSpan timeout, CancellationToken cancel)
     {
         var report = new TrafficReport(length);
-        long records = 0;
-        TopicSnapshot.Read(servers, source, settings.Kafka.Consumer, ToolLogging.Kafka, r =>
-        {
-            records++;
-            report.Read(r, decoder);
-        }, cancel, timeout);
+        long records = ReadTopic(servers, settings, source, r => report.Read(r, decoder), timeout, cancel);
         var windows = report.Windows();
         Print(windows, Console.Out);
         Log.Information("Report: {Records} matches read, {Windows} rows, {Skipped} records that were not output rows, {Unreadable} unreadable",
@@ -125,12 +133,7 @@ internal static class ReportCommand
         MatchValueDecoder decoder, TimeSpan timeout, CancellationToken cancel)
     {
         var report = new SiteReport(length);
-        long records = 0;
-        TopicSnapshot.Read(servers, source, settings.Kafka.Consumer, ToolLogging.Kafka, r =>
-        {
-            records++;
-            report.Read(r, decoder);
-        }, cancel, timeout);
+        long records = ReadTopic(servers, settings, source, r => report.Read(r, decoder), timeout, cancel);
         var windows = report.Windows();
         string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
         PrintTable(["WINDOW_START", "EMP_NAME", "EMP_ID", "NAME", "FIRST_SEEN", "LAST_SEEN", "PACKETS", "BYTES"], 6, windows.Select(w => new[]
