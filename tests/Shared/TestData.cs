@@ -6,7 +6,8 @@ namespace PcapWatch.Tests.Shared;
 public static class TestData
 {
     /// <summary>The packet captures the project ships (tests/Fixtures, samples).</summary>
-    public static readonly string[] OwnPacketFixtures = ["netns-lan.json.ndjson", "netns-lan.ek.ndjson", "tcpdump-dhcp-rfc4388.json.ndjson"];
+    public static readonly string[] OwnPacketFixtures =
+        ["netns-lan.json.ndjson", "netns-lan.ek.ndjson", "names-lan.json.ndjson", "names-lan.ek.ndjson", "tcpdump-dhcp-rfc4388.json.ndjson"];
 
     /// <summary>The packet captures of ../shared, by path below it: every shape, read but never copied.</summary>
     public static readonly string[] SharedPacketSamples =

@@ -83,6 +83,30 @@ public class PacketNameReaderTests
         if (fixture.StartsWith("netns-lan", StringComparison.Ordinal)) Assert.That(named, Is.GreaterThanOrEqualTo(22), "18 DNS and 4 HTTP packets");
     }
 
+    /// <summary>The project's captures in both shapes, packet by packet, against tshark's own fields for the same frame.</summary>
+    [TestCase("netns-lan.json.ndjson", "netns-lan")]
+    [TestCase("netns-lan.ek.ndjson", "netns-lan")]
+    [TestCase("names-lan.json.ndjson", "names-lan")]
+    [TestCase("names-lan.ek.ndjson", "names-lan")]
+    public void Every_packet_is_named_as_tsharks_own_fields_name_it(string fixture, string capture)
+    {
+        var records = TestData.Lines(TestData.Fixture(fixture));
+        var frames = TsharkNameFields.Read(TestData.Fixture(capture + ".fields.tsv"));
+        Assert.That(records, Has.Count.EqualTo(frames.Count), "one record per frame, in order");
+        for (int i = 0; i < records.Count; i++)
+        {
+            var expected = frames[i].OwnName is null ? PacketName.Unnamed : new PacketName(Source(frames[i].OwnSource!), frames[i].OwnName);
+            Assert.That(PacketNameReader.Find(records[i]), Is.EqualTo(expected), $"frame {frames[i].Number}");
+        }
+    }
+
+    private static NameSource Source(string written) => written switch
+    {
+        "sni" => NameSource.Sni,
+        "http" => NameSource.Http,
+        _ => NameSource.Dns,
+    };
+
     [TestCaseSource(typeof(TestData), nameof(TestData.SharedPacketSamples))]
     public void Every_packet_of_the_shared_samples_is_named_as_the_reference_names_it(string relative)
     {
