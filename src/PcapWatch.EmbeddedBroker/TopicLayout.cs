@@ -16,6 +16,7 @@ public static class TopicLayout
         [topics.Output] = output,
         [topics.Changelog] = 1,
         [topics.IpMacBindings] = 1,
+        [topics.IpNames] = 1,
         [topics.DashboardAudit] = 1,
         [topics.PcapDeadLetters] = 1,
         [topics.EmployeesDeadLetters] = 1,

@@ -19,15 +19,20 @@ public sealed record TopicNames
     /// IP ↔ MAC bindings learned from packets (with --match ip), shared by the instances (key: the address).
     /// </summary>
     public string IpMacBindings { get; init; } = "IP_MAC_BINDINGS";
+    /// <summary>
+    /// What DNS answers told clients (with --names), shared by the instances (key: address|name|client).
+    /// </summary>
+    public string IpNames { get; init; } = "IP_NAMES";
     /// <summary>The dashboard's audit trail, when it writes one: who read whose data (key: the user).</summary>
     public string DashboardAudit { get; init; } = "DASHBOARD_AUDIT";
 
     /// <summary>Topics the service writes to, which must exist before it starts.</summary>
-    public IEnumerable<string> Written(bool changelog, bool bindings = false)
+    public IEnumerable<string> Written(bool changelog, bool bindings = false, bool names = false)
     {
         yield return Output;
         if (changelog) yield return Changelog;
         if (bindings) yield return IpMacBindings;
+        if (names) yield return IpNames;
         yield return PcapDeadLetters;
         yield return EmployeesDeadLetters;
         yield return ComputersDeadLetters;

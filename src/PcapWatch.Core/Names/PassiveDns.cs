@@ -8,44 +8,72 @@ namespace PcapWatch.Names;
 /// <paramref name="grace"/> — connections outlive the TTL that led to them. A packet is named <c>dns-answer</c> when the
 /// answer went to its own watched host, <c>dns-answer-seen</c> when only another client was told (a CDN's address
 /// serves many names, so that is a weaker statement). Bounded: at most <paramref name="maxAddresses"/> addresses and a
-/// few names each; past that the expired, then the oldest, are evicted and counted. One packet thread uses it.
+/// few names each; past that the expired, then the oldest, are evicted and counted. What other instances learned is
+/// adopted from IP_NAMES (<see cref="Adopt"/>). One packet thread uses it.
 /// </summary>
-public sealed class PassiveDns(TimeSpan grace, int maxAddresses = PassiveDns.DefaultMaxAddresses)
+/// <param name="ceiling">How far past the wall clock an answer's capture time may move the horizon the full store
+/// expires names by (one answer stamped years ahead would otherwise expire every other name); none by default.</param>
+public sealed class PassiveDns(TimeSpan grace, int maxAddresses = PassiveDns.DefaultMaxAddresses, TimeCeiling? ceiling = null)
 {
     public const int DefaultMaxAddresses = 262_144;
 
-    /// <summary>Names kept per address (per client told); the oldest goes first.</summary>
+    /// <summary>Answers kept per address (any name, any client told); the oldest answer goes first.</summary>
     public const int MaxNamesPerAddress = 8;
 
-    private sealed record Told(string Name, MacAddress Client, long SeenMs, long UntilMs);
-
-    private readonly Dictionary<IpAddressKey, List<Told>> _byAddress = new();
+    private readonly Dictionary<IpAddressKey, List<NameStatement>> _byAddress = new();
+    private readonly long _longestMs = DnsAnswerReader.MaxTtlSeconds * 1000L + (long)grace.TotalMilliseconds;
     private long _newestMs;
 
     /// <summary>Answers learned (each address of each response).</summary>
     public long Learned { get; private set; }
+
+    /// <summary>Answers other instances learned, read from IP_NAMES.</summary>
+    public long Adopted { get; private set; }
 
     /// <summary>Names forgotten early because the store was full.</summary>
     public long Evicted { get; private set; }
 
     public int Addresses => _byAddress.Count;
 
-    /// <summary>Learns what <paramref name="response"/> told <paramref name="client"/> at <paramref name="seenMs"/>.</summary>
-    public void Learn(DnsResponse response, MacAddress client, long seenMs)
+    /// <summary>
+    /// Learns what <paramref name="response"/> told <paramref name="client"/> at <paramref name="seenMs"/>; each statement
+    /// is also added to <paramref name="learned"/> (for the other instances), when given.
+    /// </summary>
+    public void Learn(DnsResponse response, MacAddress client, long seenMs, List<NameStatement>? learned = null)
     {
-        _newestMs = Math.Max(_newestMs, seenMs);
         foreach (var answer in response.Answers)
         {
-            var told = new Told(response.Question, client, seenMs, seenMs + answer.TtlSeconds * 1000L + (long)grace.TotalMilliseconds);
-            if (!_byAddress.TryGetValue(answer.Address, out var names)) _byAddress[answer.Address] = names = new List<Told>(1);
-            names.RemoveAll(n => n.Name == told.Name && n.Client == client);
-            names.Add(told);
-            if (names.Count > MaxNamesPerAddress)
-            {
-                names.Remove(names.MinBy(n => n.SeenMs)!);
-                Evicted++;
-            }
+            var told = new NameStatement(answer.Address, response.Question, client, seenMs,
+                seenMs + answer.TtlSeconds * 1000L + (long)grace.TotalMilliseconds);
+            Remember(told);
+            learned?.Add(told);
             Learned++;
+        }
+    }
+
+    /// <summary>
+    /// What another instance learned. Its validity is bounded as this instance's own would be (the longest TTL plus the
+    /// grace): the topic's writers cannot make a name last for ever.
+    /// </summary>
+    public void Adopt(NameStatement told)
+    {
+        Remember(told with { UntilMs = Math.Min(told.UntilMs, told.SeenMs + _longestMs) });
+        Adopted++;
+    }
+
+    private void Remember(NameStatement told)
+    {
+        _newestMs = Math.Max(_newestMs, ceiling?.Clamp(told.SeenMs) ?? told.SeenMs);
+        if (!_byAddress.TryGetValue(told.Address, out var names)) _byAddress[told.Address] = names = new List<NameStatement>(1);
+        // An answer renewed is kept beside the earlier one, not in its place: packets are decided out of capture order
+        // (partitions lag one another; another instance's answers arrive early), and one captured between the two is
+        // named by the earlier. The same answer again (a record read twice) is kept once.
+        if (names.Exists(n => n.Name == told.Name && n.Client == told.Client && n.SeenMs == told.SeenMs)) return;
+        names.Add(told);
+        if (names.Count > MaxNamesPerAddress)
+        {
+            names.Remove(names.MinBy(n => n.SeenMs));
+            Evicted++;
         }
         if (_byAddress.Count > maxAddresses) MakeRoom();
     }
@@ -57,16 +85,20 @@ public sealed class PassiveDns(TimeSpan grace, int maxAddresses = PassiveDns.Def
     public PacketName NameOf(IpAddressKey remote, MacAddress client, long atMs)
     {
         if (!_byAddress.TryGetValue(remote, out var names)) return PacketName.Unnamed;
-        Told? own = null, seen = null;
+        NameStatement? own = null, seen = null;
         foreach (var n in names)
         {
             if (n.SeenMs > atMs || n.UntilMs < atMs) continue;
-            if (n.Client == client && (own is null || n.SeenMs > own.SeenMs)) own = n;
-            if (seen is null || n.SeenMs > seen.SeenMs) seen = n;
+            if (n.Client == client && (own is null || IsNewer(n, own.Value))) own = n;
+            if (seen is null || IsNewer(n, seen.Value)) seen = n;
         }
-        if (own is not null) return new PacketName(NameSource.DnsAnswer, own.Name);
-        return seen is null ? PacketName.Unnamed : new PacketName(NameSource.DnsAnswerSeen, seen.Name);
+        if (own is { } o) return new PacketName(NameSource.DnsAnswer, o.Name);
+        return seen is { } s ? new PacketName(NameSource.DnsAnswerSeen, s.Name) : PacketName.Unnamed;
     }
+
+    /// <summary>The newer answer; at the same millisecond, one order for all (the name's), whatever came first.</summary>
+    private static bool IsNewer(in NameStatement a, in NameStatement b) =>
+        a.SeenMs > b.SeenMs || (a.SeenMs == b.SeenMs && string.CompareOrdinal(a.Name, b.Name) > 0);
 
     /// <summary>Drops what expired by the newest answer's time; if that is not enough, the sixteenth answered longest ago.</summary>
     private void MakeRoom()

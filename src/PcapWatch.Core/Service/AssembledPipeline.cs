@@ -37,6 +37,12 @@ internal sealed class AssembledPipeline : IDisposable
     /// <summary>What DNS answers to watched hosts named (names on), or null.</summary>
     public Names.PassiveDns? PassiveDns { get; init; }
 
+    /// <summary>The passive DNS shared between instances (names on, with a names topic), or null.</summary>
+    public Names.SharedNames? SharedNames { get; init; }
+
+    /// <summary>Reads the other instances' names; made with the bindings reader (<see cref="StartNamesReader"/>).</summary>
+    public Names.NamesReader? NamesReader { get; private set; }
+
     /// <summary>
     /// Reads the other instances' bindings; made when the tables are current (<see cref="StartBindingsReader"/>).
     /// </summary>
@@ -70,13 +76,16 @@ internal sealed class AssembledPipeline : IDisposable
             var shared = (o.Match & MatchMode.Ip) != 0
                 ? new SharedBindings(BindingsGate(o, loggers), o.UsesBindingsTopic ? o.Topics.IpMacBindings : null, o.InstanceId)
                 : null;
-            var passiveDns = o.Names ? new Names.PassiveDns(o.NameGrace, o.PassiveDnsMaxAddresses) : null;
-            var joiner = Own(owned, PacketStage(o, changes, shared, passiveDns, new PacketOutput(producer, deliveries, deadLetters, commits),
-                progress, kafka, loggers, owned));
+            var passiveDns = o.Names
+                ? new Names.PassiveDns(o.NameGrace, o.PassiveDnsMaxAddresses, new TimeCeiling(TimeProvider.System, o.MaxClockSkew))
+                : null;
+            var sharedNames = passiveDns is not null && o.UsesNamesTopic ? new Names.SharedNames(passiveDns, o.Topics.IpNames, o.InstanceId) : null;
+            var output = new PacketOutput(producer, deliveries, deadLetters, commits);
+            var joiner = Own(owned, PacketStage(o, changes, (shared, passiveDns, sharedNames), output, progress, kafka, loggers, owned));
             var pipeline = new AssembledPipeline
             {
                 Producer = producer, Deliveries = deliveries, DeadLetters = deadLetters, Maintainer = maintainer, Changes = changes, Tables = tables,
-                Commits = commits, Packets = joiner, Changelog = changelog, Shared = shared, PassiveDns = passiveDns,
+                Commits = commits, Packets = joiner, Changelog = changelog, Shared = shared, PassiveDns = passiveDns, SharedNames = sharedNames,
                 Reconciler = changelog is null ? null
                     : new ChangelogReconciler(changelog, maintainer.Index, o, partitions.GetValueOrDefault(o.Topics.Changelog)),
             };
@@ -90,9 +99,11 @@ internal sealed class AssembledPipeline : IDisposable
         }
     }
 
-    private static PacketStage PacketStage(PipelineOptions o, TableChangeStream changes, SharedBindings? shared, Names.PassiveDns? passiveDns,
-        PacketOutput output, PipelineProgress progress, KafkaConnectivity kafka, ILoggerFactory loggers, List<IDisposable> owned)
+    private static PacketStage PacketStage(PipelineOptions o, TableChangeStream changes,
+        (SharedBindings? Bindings, Names.PassiveDns? PassiveDns, Names.SharedNames? Names) learned, PacketOutput output, PipelineProgress progress,
+        KafkaConnectivity kafka, ILoggerFactory loggers, List<IDisposable> owned)
     {
+        var (shared, passiveDns, sharedNames) = learned;
         var log = loggers.CreateLogger<PacketStage>();
         var encoder = Own(owned, o.OutputFormat == OutputFormat.Avro
             ? (IMatchEncoder)new AvroMatchEncoder(o.SchemaRegistryProperties
@@ -102,7 +113,7 @@ internal sealed class AssembledPipeline : IDisposable
             ? new LearningPacketProcessor(changes.Present.Index, o.Match, bindings: null, changes.History, learnsAnswers: o.Names)
             : new LearningPacketProcessor(changes.Present.Index, o.Match, shared.Gate, changes.History, learnsAnswers: o.Names);
         var decider = new PacketDecider(processor, encoder, log, o.MatchMaxBytes, o.Names, passiveDns);
-        return new PacketStage(o, decider, output, progress, kafka, log, shared);
+        return new PacketStage(o, decider, output, progress, kafka, log, shared, sharedNames);
     }
 
     private static EvidenceGate BindingsGate(PipelineOptions o, ILoggerFactory loggers)
@@ -124,6 +135,17 @@ internal sealed class AssembledPipeline : IDisposable
             loggers.CreateLogger<BindingsReader>());
         _owned.Add(BindingsReader);
         return BindingsReader;
+    }
+
+    /// <summary>Starts reading the names other instances published, when they are shared through a topic.</summary>
+    public Names.NamesReader? StartNamesReader(PipelineOptions o, Dictionary<string, List<TopicPartition>> partitions, KafkaConnectivity kafka,
+        ILoggerFactory loggers)
+    {
+        if (SharedNames is not { } names) return null;
+        NamesReader = new Names.NamesReader(o.BootstrapServers, o.ConsumerProperties, partitions[names.Topic], names, kafka,
+            loggers.CreateLogger<Names.NamesReader>());
+        _owned.Add(NamesReader);
+        return NamesReader;
     }
 
     private static T Own<T>(List<IDisposable> owned, T item) where T : IDisposable

@@ -1,7 +1,8 @@
 namespace PcapWatch.Service;
 
 /// <summary>
-/// The bindings other instances published, read into this instance's table (<see cref="BindingsReader"/>).
+/// What other instances published — bindings, and what DNS answers named — read into this instance
+/// (<see cref="SharedStateFeed"/>).
 /// </summary>
 internal interface IBindingsFeed
 {

@@ -30,6 +30,9 @@ public sealed class PacketDecider(LearningPacketProcessor processor, IMatchEncod
     /// <summary>The matches of the record last decided: the watched MAC and the encoded output value.</summary>
     public List<(MacAddress Mac, byte[] Value)> Pending { get; } = [];
 
+    /// <summary>What DNS answers in the record last decided told a watched host (names on).</summary>
+    public List<Names.NameStatement> LearnedNames { get; } = [];
+
     /// <summary>The binding the record last decided taught, if any (attributing by IP).</summary>
     public (IpAddressKey Address, IpBindings.Interval Interval)? Learned => processor.Learned;
 
@@ -42,6 +45,7 @@ public sealed class PacketDecider(LearningPacketProcessor processor, IMatchEncod
     public PacketDecision Decide(ReadOnlySpan<byte> key, bool keyIsNull, ReadOnlySpan<byte> value, bool valueIsNull)
     {
         Pending.Clear();
+        LearnedNames.Clear();
         _oversizedMatch = 0;
         _name = default;
         try
@@ -78,6 +82,7 @@ public sealed class PacketDecider(LearningPacketProcessor processor, IMatchEncod
     public PacketDecision DecideAt(PacketDecision undecided, long recordTimeMs)
     {
         Pending.Clear();
+        LearnedNames.Clear();
         _oversizedMatch = 0;
         _name = default;
         var value = undecided.Value!;
@@ -126,7 +131,7 @@ public sealed class PacketDecider(LearningPacketProcessor processor, IMatchEncod
     private void LearnAnswers(ReadOnlySpan<byte> value)
     {
         if (passiveDns is null || processor.AnswerClient is not { } client || processor.AnswerAtMs is not { } at) return;
-        if (DnsAnswerReader.Read(value) is { } response) passiveDns.Learn(response, client, at);
+        if (DnsAnswerReader.Read(value) is { } response) passiveDns.Learn(response, client, at, LearnedNames);
     }
 
     /// <summary>

@@ -41,10 +41,10 @@ public sealed class PacketStage : IPacketStage, IDisposable
     // The output key of the last MAC matched.
     private MacAddress _lastKeyMac;
     private byte[]? _lastKey;
-    private readonly SharedBindings? _bindings;
+    private readonly LearnedStatePublisher _learned;
 
     /// <summary>The instance's bindings, attributing by IP.</summary>
-    internal SharedBindings? Bindings => _bindings;
+    internal SharedBindings? Bindings => _learned.Bindings;
     private bool _paused;
 
     // Half of librdkafka's default queue.buffering.max.messages: pause well before a produce call would have to wait.
@@ -57,9 +57,9 @@ public sealed class PacketStage : IPacketStage, IDisposable
     /// <param name="output">The producer is shared with the changelog; flushed through the coordinator before every
     /// commit, disposed by the caller.</param>
     internal PacketStage(PipelineOptions options, PacketDecider decider, PacketOutput output, PipelineProgress progress, KafkaConnectivity kafka,
-        ILogger log, SharedBindings? bindings = null)
+        ILogger log, SharedBindings? bindings = null, Names.SharedNames? names = null)
     {
-        _bindings = bindings;
+        _learned = new LearnedStatePublisher(bindings, names, output, progress);
         _log = log;
         _deliveries = output.Deliveries;
         _producer = output.Producer;
@@ -200,11 +200,7 @@ public sealed class PacketStage : IPacketStage, IDisposable
         _progress.OnConsumed(record.Partition, record.ValueIsNull ? 0 : record.Value.Length);
         var decision = _decider.Decide(record.Key, record.KeyIsNull, record.Value, record.ValueIsNull);
         if (decision.Outcome == PacketOutcome.NeedsRecordTime) decision = _decider.DecideAt(decision, record.Timestamp.UnixTimestampMs);
-        if (_decider.Learned is { } learned)
-        {
-            _progress.OnBindingLearned();
-            _bindings?.Publish(_producer, _deliveries, learned.Address, learned.Interval);
-        }
+        _learned.PublishFrom(_decider);
         if (decision.Outcome == PacketOutcome.Matched) ProduceMatches(record.Timestamp);
         else if (decision.Outcome == PacketOutcome.Rejected) DeadLetter(record, decision);
         _committer.Processed(record.Partition, record.Offset);

@@ -92,11 +92,11 @@ public sealed class PcapWatchPipeline
 
         state.MoveTo(LoopState.LoadingTables);
         var catchUp = new StartupCatchUp(pipeline, o, kafka, Progress, _log);
-        var bindings = catchUp.Run(partitions, _loggers, cancel);
+        var shared = catchUp.Run(partitions, _loggers, cancel);
         if (!cancel.IsCancellationRequested)
         {
             state.MoveTo(LoopState.Running);
-            RunLoop(pipeline, bindings, metrics, kafka, cancel);
+            RunLoop(pipeline, shared, metrics, kafka, cancel);
         }
 
         state.MoveTo(LoopState.ShuttingDown);
@@ -122,7 +122,7 @@ public sealed class PcapWatchPipeline
         }, TaskScheduler.Default);
     }
 
-    private void RunLoop(AssembledPipeline pipeline, BindingsReader? bindings, PipelineMetrics metrics, KafkaConnectivity kafka,
+    private void RunLoop(AssembledPipeline pipeline, SharedStateFeed? shared, PipelineMetrics metrics, KafkaConnectivity kafka,
         CancellationToken cancel)
     {
         var o = _options;
@@ -133,8 +133,7 @@ public sealed class PcapWatchPipeline
         var status = new StatusLine(o.StatusInterval, pipeline.Packets, pipeline.Maintainer, Progress, pipeline.DeadLetters, _log);
         var reporting = new LoopReporting(pipeline.Packets, pipeline.Changes, pipeline.DeadLetters, Progress, metrics, status, kafka,
             o.BootstrapServers);
-        var bindingsFeed = bindings is null ? null : new BindingsFeed(bindings);
-        var parts = new LoopParts(pipeline.Tables, bindingsFeed, pipeline.Packets, pipeline.Commits, pipeline.Reconciler, reporting)
+        var parts = new LoopParts(pipeline.Tables, shared, pipeline.Packets, pipeline.Commits, pipeline.Reconciler, reporting)
         {
             CommitInterval = o.CommitInterval,
             CheckpointInterval = o.CheckpointInterval,
@@ -182,7 +181,7 @@ public sealed class PcapWatchPipeline
     /// </summary>
     private static Dictionary<string, List<TopicPartition>> RequireTopics(IAdminClient admin, PipelineOptions o, CancellationToken cancel)
     {
-        var written = o.Topics.Written(o.PublishChangelog, o.UsesBindingsTopic).Select(t => (t, TimeSpan.FromSeconds(30)));
+        var written = o.Topics.Written(o.PublishChangelog, o.UsesBindingsTopic, o.UsesNamesTopic).Select(t => (t, TimeSpan.FromSeconds(30)));
         var tables = new[] { o.Topics.Employees, o.Topics.Computers }.Select(t => (t, TimeSpan.FromMinutes(5)));
         try
         {

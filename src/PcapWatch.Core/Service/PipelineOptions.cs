@@ -27,6 +27,8 @@ public sealed record PipelineOptions
     public TimeSpan NameGrace { get; init; } = TimeSpan.FromMinutes(5);
     /// <summary>With <see cref="Names"/>: addresses passive DNS keeps names for (the longest unused go first).</summary>
     public int PassiveDnsMaxAddresses { get; init; } = PcapWatch.Names.PassiveDns.DefaultMaxAddresses;
+    /// <summary>With <see cref="Names"/>: share what DNS answers told through <see cref="TopicNames.IpNames"/>.</summary>
+    public bool ShareNames { get; init; } = true;
 
     /// <summary>
     /// Whose packet it is: the MAC's owner now (<see cref="Attribution.Latest"/>, the recipe's), or the owner when the
@@ -71,6 +73,9 @@ public sealed record PipelineOptions
 
     /// <summary>Whether this instance learns bindings and shares them through the bindings topic.</summary>
     internal bool UsesBindingsTopic => (Match & Join.MatchMode.Ip) != 0 && ShareBindings;
+
+    /// <summary>Whether this instance learns names and shares them through the names topic.</summary>
+    internal bool UsesNamesTopic => Names && ShareNames;
     /// <summary>JSON (default) or Avro with Confluent Schema Registry.</summary>
     public Output.OutputFormat OutputFormat { get; init; } = Output.OutputFormat.Json;
     /// <summary>Schema Registry client properties (schema.registry.url, auth, SSL); required for Avro.</summary>

@@ -78,6 +78,13 @@ public sealed class PipelineProgress
 
     internal void OnBindingsRead(int records) => Volatile.Write(ref _bindingsRead, _bindingsRead + records);
 
+    private long _namesRead;
+
+    /// <summary>Records read from the names topic (other instances' statements and this one's own), with --names.</summary>
+    public long NamesRead => Volatile.Read(ref _namesRead);
+
+    internal void OnNamesRead(long total) => Volatile.Write(ref _namesRead, total);
+
     private long _bindingsLate;
 
     /// <summary>

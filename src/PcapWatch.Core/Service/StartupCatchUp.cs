@@ -8,7 +8,8 @@ namespace PcapWatch.Service;
 /// <summary>
 /// Start-up's loading phase: the tables are read up to the ends they had at start-up before any packet (the recipe's
 /// ksqlDB join would match packets against half-loaded tables), then, attributing by IP, the bindings the other
-/// instances published. The changelog's reconcile begins here and runs beside the packets.
+/// instances published, and with names what DNS answers told their clients. The changelog's reconcile begins here and
+/// runs beside the packets.
 /// </summary>
 internal sealed class StartupCatchUp(AssembledPipeline pipeline, PipelineOptions options, KafkaConnectivity kafka, PipelineProgress progress,
     ILogger log)
@@ -17,14 +18,16 @@ internal sealed class StartupCatchUp(AssembledPipeline pipeline, PipelineOptions
     private const int Batch = PipelineLoop.TableBatch * 10;
 
     /// <summary>
-    /// Loads both; returns the bindings reader the loop goes on polling (null when bindings are not shared).
+    /// Loads them all; returns what the loop goes on polling of the other instances' state (null when nothing is shared).
     /// </summary>
-    public BindingsReader? Run(Dictionary<string, List<TopicPartition>> partitions, ILoggerFactory loggers, CancellationToken cancel)
+    public SharedStateFeed? Run(Dictionary<string, List<TopicPartition>> partitions, ILoggerFactory loggers, CancellationToken cancel)
     {
         LoadTables(cancel);
         var bindings = pipeline.StartBindingsReader(options, partitions, kafka, loggers);
         if (bindings is not null) ReadBindings(bindings, cancel);
-        return bindings;
+        var names = pipeline.StartNamesReader(options, partitions, kafka, loggers);
+        if (names is not null) ReadNames(names, cancel);
+        return bindings is null && names is null ? null : new SharedStateFeed(bindings, names, progress);
     }
 
     private void LoadTables(CancellationToken cancel)
@@ -40,6 +43,18 @@ internal sealed class StartupCatchUp(AssembledPipeline pipeline, PipelineOptions
         // index next changes at the latest.
         pipeline.Reconciler?.Begin(cancel);
         progress.OnTablesCurrent();
+    }
+
+    private void ReadNames(Names.NamesReader names, CancellationToken cancel)
+    {
+        while (!names.IsCurrent && !cancel.IsCancellationRequested)
+        {
+            names.Poll(PollWait, Batch);
+            ClusterWait.ThrowIfRefused(kafka, options.BootstrapServers);
+        }
+        progress.OnNamesRead(names.Read);
+        log.LogInformation("Names {Topic} read: {Adopted} from other instances, {Addresses} addresses", options.Topics.IpNames,
+            pipeline.PassiveDns!.Adopted, pipeline.PassiveDns.Addresses);
     }
 
     private void ReadBindings(BindingsReader bindings, CancellationToken cancel)

@@ -38,8 +38,9 @@ internal sealed class StopReport(PipelineOptions options, PipelineProgress progr
         }
         if (pipeline.PassiveDns is { } names)
         {
-            log.LogInformation("Names: answers_learned={Learned} addresses={Addresses} evicted={Evicted} instance={InstanceId}",
-                names.Learned, names.Addresses, names.Evicted, options.InstanceId);
+            log.LogInformation("Names: answers_learned={Learned} published={Published} read_from_others={Adopted} unreadable={Unreadable} "
+                + "addresses={Addresses} evicted={Evicted} instance={InstanceId}", names.Learned, pipeline.SharedNames?.Published ?? 0,
+                names.Adopted, pipeline.NamesReader?.Unreadable ?? 0, names.Addresses, names.Evicted, options.InstanceId);
         }
         return summary;
     }

@@ -90,6 +90,10 @@ internal sealed class PcapWatchSettings
         + "bindings they learn (key the address); '' keeps them in each instance")]
     public string BindingsTopic { get; set; } = TopicNames.Default.IpMacBindings;
 
+    [Setting("--names-topic", "With --names: topic through which the instances share what DNS answers told their clients (keyed by "
+        + "address, name and client; compacted, retention past a day plus the grace); '' keeps them in each instance")]
+    public string NamesTopic { get; set; } = TopicNames.Default.IpNames;
+
     [Setting("--checkpoint-interval", "Seconds between table checkpoints (taken only when the tables changed; always at shutdown)")]
     [Range(0.001, 86_400)]
     public double CheckpointIntervalSeconds { get; set; } = 30;

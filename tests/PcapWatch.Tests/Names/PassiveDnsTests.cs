@@ -105,4 +105,73 @@ public class PassiveDnsTests
             Assert.That(dns.Learned - dns.Evicted, Is.GreaterThanOrEqualTo(dns.Addresses));
         });
     }
+
+    /// <summary>
+    /// Answers arrive out of capture order (partitions lag one another; another instance's answers come early): once
+    /// all are known, each packet is named as if they had come in order — an answer renewed does not hide the one a
+    /// packet between the two needs. Up to 8 answers an address, so nothing is evicted.
+    /// </summary>
+    [Test]
+    public void The_order_answers_arrive_in_does_not_change_a_name()
+    {
+        var addresses = new[] { Ip("192.0.2.1"), Ip("2001:db8::1") };
+        var answer = Gen.Select(Gen.Int[0, 1], Gen.OneOf(Gen.Const("a.example"), Gen.Const("b.example")), Gen.Bool, Gen.Long[0, 100_000], Gen.Long[0, 60_000])
+            .Select((a, name, alice, seen, life) => new NameStatement(addresses[a], name, alice ? Alice : Bob, seen, seen + life));
+        Gen.Select(answer.Array[1, 8], Gen.Long[0, 200_000].Array[1, 20], Gen.Int).Sample((told, times, seed) =>
+        {
+            var inOrder = new PassiveDns(TimeSpan.Zero);
+            var shuffled = new PassiveDns(TimeSpan.Zero);
+            foreach (var t in told.OrderBy(t => t.SeenMs)) inOrder.Adopt(t);
+            foreach (var t in told.OrderBy(_ => new Random(seed).Next())) shuffled.Adopt(t);
+            foreach (var (address, at, client) in addresses.SelectMany(a => times.SelectMany(t => new[] { (a, t, Alice), (a, t, Bob) })))
+            {
+                Assert.That(shuffled.NameOf(address, client, at), Is.EqualTo(inOrder.NameOf(address, client, at)).And.EqualTo(Expected(told, address, client, at)));
+            }
+        });
+    }
+
+    /// <summary>docs/names.md's rule, written out: valid at the time, the host's own newest, else anyone's newest.</summary>
+    private static PacketName Expected(NameStatement[] told, IpAddressKey address, MacAddress client, long at)
+    {
+        var valid = told.Where(t => t.Address == address && t.SeenMs <= at && at <= t.UntilMs)
+            .OrderBy(t => t.SeenMs).ThenBy(t => t.Name, StringComparer.Ordinal).ToList();
+        if (valid.LastOrDefault(t => t.Client == client) is { Name: not null } own) return new PacketName(NameSource.DnsAnswer, own.Name);
+        return valid.Count == 0 ? PacketName.Unnamed : new PacketName(NameSource.DnsAnswerSeen, valid[^1].Name);
+    }
+
+    [Test]
+    public void A_statement_read_from_another_instance_lasts_no_longer_than_one_learned_here()
+    {
+        var dns = new PassiveDns(TimeSpan.FromSeconds(60));
+        var address = Ip("192.0.2.7");
+        dns.Adopt(new NameStatement(address, "forever.example", Alice, 1_000, long.MaxValue));
+        long longest = 1_000 + DnsAnswerReader.MaxTtlSeconds * 1000L + 60_000;
+        Assert.That(dns.NameOf(address, Alice, longest), Is.EqualTo(new PacketName(NameSource.DnsAnswer, "forever.example")));
+        Assert.That(dns.NameOf(address, Alice, longest + 1), Is.EqualTo(PacketName.Unnamed), "a day's TTL plus the grace at most");
+        Assert.That(dns.Adopted, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void A_name_record_reads_back_what_was_written_and_refuses_what_no_answer_could_say()
+    {
+        var told = new NameStatement(Ip("2001:db8::5"), "shop.example", Alice, 1_000, 91_000);
+        Assert.That(NameRecord.TryDecode(NameRecord.Encode(told), out var read, out var problem), Is.True, problem);
+        Assert.That(read, Is.EqualTo(told));
+        Assert.That(Encoding.ASCII.GetString(NameRecord.Key(told)), Is.EqualTo("2001:db8::5|shop.example|02:50:57:00:00:02"));
+        string[] refused =
+        [
+            """{"ADDRESS":"2001:db8::5","NAME":"<script>alert(1)</script> x","CLIENT":"02:50:57:00:00:02","SEEN":1,"UNTIL":2}""",
+            """{"ADDRESS":"2001:db8::5","NAME":"shop.example","CLIENT":"02:50:57:00:00:02","SEEN":5,"UNTIL":2}""",
+            """{"ADDRESS":"not-an-address","NAME":"shop.example","CLIENT":"02:50:57:00:00:02","SEEN":1,"UNTIL":2}""",
+            """{"ADDRESS":"2001:db8::5","NAME":"shop.example","CLIENT":"nobody","SEEN":1,"UNTIL":2}""",
+            """{"ADDRESS":"2001:db8::5","NAME":7,"CLIENT":"02:50:57:00:00:02","SEEN":1,"UNTIL":2}""",
+            """[1,2]""",
+            """{"ADDRESS":""",
+        ];
+        foreach (var record in refused)
+        {
+            Assert.That(NameRecord.TryDecode(Encoding.UTF8.GetBytes(record), out _, out problem), Is.False, record);
+            Assert.That(problem, Is.Not.Empty);
+        }
+    }
 }
