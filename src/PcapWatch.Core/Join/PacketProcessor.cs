@@ -21,8 +21,9 @@ namespace PcapWatch.Join;
 /// capture time (<c>frame.time_epoch</c>, else the record's timestamp), not the current ones.
 /// </para>
 /// </summary>
-/// <param name="learnsAnswers">Names on: packets sent to a watched host are read past the gate too, and a DNS packet
-/// among them is reported as <see cref="AnswerClient"/> for its answers to be learned.</param>
+/// <param name="learnsAnswers">Names on: packets sent to a watched host (by MAC, or by IP attributing by IP) are read
+/// past the gate too, and a DNS packet among them is reported as <see cref="AnswerClient"/> for its answers to be
+/// learned.</param>
 public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings? bindings = null, OwnershipHistory? history = null,
     bool learnsAnswers = false)
 {
@@ -82,8 +83,7 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings
         var gate = new WatchedMacGate(index, mode, (mode & MatchMode.Ip) != 0 ? bindings : null, history, learnsAnswers);
         var status = MatchPrefilter.Scan(value, ref _fields, ref gate);
         if (status != ExtractStatus.Complete) return Unmatched(status, out rejection);
-        if (gate.AnswerClient(in _fields) is { } client && _fields[PacketField.FrameProtocols].Of(value) is var protocols
-            && (protocols.IndexOf("dns"u8) >= 0 || protocols.IndexOf("llmnr"u8) >= 0))
+        if (learnsAnswers && IsDns(_fields[PacketField.FrameProtocols].Of(value)) && AnswerClientOf(value, in gate) is { } client)
         {
             AnswerClient = client;
             AnswerAtMs = _fields.TryGetCaptureTimeMs(value, out long answeredMs) ? answeredMs : recordTimeMs;
@@ -119,6 +119,20 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings
             return matched ? PacketOutcome.Matched : PacketOutcome.Skipped;
         }
         return AttributeByMacOrIp(value, in gate, at, ownersAt, ref sink);
+    }
+
+    private static bool IsDns(ReadOnlySpan<byte> protocols) => protocols.IndexOf("dns"u8) >= 0 || protocols.IndexOf("llmnr"u8) >= 0;
+
+    /// <summary>
+    /// The watched host a DNS packet was sent to: by its eth.dst, or attributing by IP (behind a router, where eth.dst is
+    /// the router's) the one MAC that held its ip.dst then; none when the address is contested.
+    /// </summary>
+    private MacAddress? AnswerClientOf(ReadOnlySpan<byte> value, in WatchedMacGate gate)
+    {
+        if (gate.AnswerClient(in _fields) is { } byMac) return byMac;
+        if (!gate.ByIp || !IpAddressKey.TryParse(_fields[PacketField.IpDst].Of(value), out var address)) return null;
+        long? at = _fields.TryGetCaptureTimeMs(value, out long ms) ? ms : null;
+        return bindings!.TryGetHolder(address, at, out var mac) && gate.IsWatched(mac) ? mac : null;
     }
 
     private PacketOutcome AttributeByMacOrIp<TSink>(ReadOnlySpan<byte> value, in WatchedMacGate gate, long? at, long ownersAt, ref TSink sink)

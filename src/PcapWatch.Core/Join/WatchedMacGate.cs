@@ -59,8 +59,11 @@ internal readonly struct WatchedMacGate(WatchIndex index, MatchMode mode, IpBind
     /// </summary>
     public bool MightAttributeSource(IpAddressKey address) => ByIp && JoinsSource && bindings!.AnyHolderIn(address, Watched);
 
-    /// <summary>Whether a destination address could be attributed (as <see cref="MightAttributeSource"/>).</summary>
-    public bool MightAttributeDestination(IpAddressKey address) => ByIp && JoinsDestination && bindings!.AnyHolderIn(address, Watched);
+    /// <summary>
+    /// Whether a destination address could be attributed (as <see cref="MightAttributeSource"/>), or (names on) be a
+    /// watched host told a DNS answer behind a router.
+    /// </summary>
+    public bool MightAttributeDestination(IpAddressKey address) => ByIp && ReadsDestination && bindings!.AnyHolderIn(address, Watched);
 
     /// <summary>
     /// The watched owners of eth.src (at <paramref name="atMs"/>, attributing at capture time), when this mode joins on

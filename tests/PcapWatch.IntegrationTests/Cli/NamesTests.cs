@@ -51,6 +51,56 @@ public class NamesTests
             : new[] { "http", "dns", "dns-answer", null }), "every kind of name the capture holds");
     }
 
+    /// <summary>
+    /// Behind a router a watched host's DNS answers arrive from the router's MAC to the router's MAC: attributing by IP,
+    /// the answer's client is the one MAC holding its ip.dst then (Alice's ARP binds hers). The names capture with every
+    /// DNS response's eth.dst turned into the router's: by MAC alone no answer is learned; with ip each match shared with
+    /// the unchanged capture's run has the name it had there.
+    /// </summary>
+    [Test]
+    public void Behind_a_router_answers_are_learned_for_the_host_holding_their_address()
+    {
+        var original = TestData.Fixture("names-lan.json.ndjson");
+        var routed = Path.Combine(Path.GetTempPath(), $"names-routed-{Guid.NewGuid():N}.json.ndjson");
+        File.WriteAllLines(routed, File.ReadLines(original).Where(l => l.Length > 0).Select(ToRouter));
+        try
+        {
+            string[] tables = ["--employees", TestData.Fixture("names-employees.txt"), "--computers", TestData.Fixture("names-computers.txt")];
+            var byMac = Demo(["--names", "--format", "json", "--match", "both", "--pcap", routed, .. tables]);
+            var byIp = Demo(["--names", "--format", "json", "--match", "both,ip", "--pcap", routed, .. tables]);
+            var truth = Demo(["--names", "--format", "json", "--match", "both", "--pcap", original, .. tables]);
+
+            Assert.That(byMac.Select(Source), Has.None.EqualTo("dns-answer"), "answers sent to the router's MAC teach nothing by MAC");
+            var named = truth.ToDictionary(Key, r => (r.GetProperty("P_NAME").GetString(), Source(r)));
+            var shared = byIp.Where(r => named.ContainsKey(Key(r)) && r.GetProperty("ATTRIBUTED_BY").GetString() == "mac").ToList();
+            Assert.That(shared.Count(r => Source(r) == "dns-answer"), Is.GreaterThan(10));
+            foreach (var row in shared)
+            {
+                Assert.That((row.GetProperty("P_NAME").GetString(), Source(row)), Is.EqualTo(named[Key(row)]), row.GetRawText());
+            }
+        }
+        finally
+        {
+            File.Delete(routed);
+        }
+    }
+
+    private const string Router = "02:50:57:00:02:fe";
+
+    private static string? Source(JsonElement row) => row.GetProperty("P_NAME_SOURCE").GetString();
+
+    private static string Key(JsonElement row) => string.Join('|', row.GetProperty("P_FRAME_TIME").GetString(), row.GetProperty("C_MACADDR").GetString(),
+        row.GetProperty("DIRECTION").GetString());
+
+    /// <summary>A DNS response to Alice or Bob as it would arrive behind a router: sent to the router's MAC.</summary>
+    private static string ToRouter(string line) =>
+        line.Contains("\"dns.flags.response\":\"1\"", StringComparison.Ordinal)
+            ? EthDst.Replace(line, $"\"eth.dst\":\"{Router}\"", 1)
+            : line;
+
+    // The eth layer's own eth.dst comes first (-T json repeats keys, so the line is edited as text).
+    private static readonly Regex EthDst = new("\"eth\\.dst\":\"[^\"]*\"");
+
     [Test]
     public void Without_names_the_records_keep_the_recipes_shape_and_tail_lines_show_the_name_beside_the_address()
     {
