@@ -30,6 +30,12 @@ public sealed class PacketDecider(LearningPacketProcessor processor, IMatchEncod
     /// <summary>The matches of the record last decided: the watched MAC and the encoded output value.</summary>
     public List<(MacAddress Mac, byte[] Value)> Pending { get; } = [];
 
+    /// <summary>
+    /// Matches made, by where their name came from (indexed by <see cref="NameSource"/>; <see cref="NameSource.None"/>:
+    /// what could not be named). Names on; read on the pipeline thread.
+    /// </summary>
+    public long[] MatchesByNameSource { get; } = new long[Enum.GetValues<NameSource>().Length];
+
     /// <summary>What DNS answers in the record last decided told a watched host (names on).</summary>
     public List<Names.NameStatement> LearnedNames { get; } = [];
 
@@ -124,7 +130,11 @@ public sealed class PacketDecider(LearningPacketProcessor processor, IMatchEncod
         var name = _name.Source == NameSource.None && passiveDns is not null ? Answered(packet, in fields, mac, direction) : _name;
         var value = encoder.Encode(packet, in fields, mac, in owner, direction, attributedBy, contested, name);
         if (value.Length > maxMatchBytes) _oversizedMatch = Math.Max(_oversizedMatch, value.Length);
-        else Pending.Add((mac, value));
+        else
+        {
+            Pending.Add((mac, value));
+            MatchesByNameSource[(int)name.Source]++;
+        }
     }
 
     /// <summary>A DNS packet sent to a watched host: what its answers told that host.</summary>

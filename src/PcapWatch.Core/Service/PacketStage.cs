@@ -137,6 +137,9 @@ public sealed class PacketStage : IPacketStage, IDisposable
     /// <summary>The newest capture time of the packets this instance read past the gate (0 before the first).</summary>
     public long NewestCaptureMs => _decider.NewestCaptureMs;
 
+    /// <inheritdoc cref="PacketDecider.MatchesByNameSource"/>
+    internal long[] MatchesByNameSource => _decider.MatchesByNameSource;
+
     /// <summary>
     /// Records in this instance's pcap partitions not yet consumed: the high watermark each fetch last reported minus
     /// the position (local values; no broker request).

@@ -33,6 +33,7 @@ public sealed class PipelineMetrics : IDisposable
         public long JudgedAtHorizon { get; init; }
         public long HistoryTimesClamped { get; init; }
         public BindingCounts Bindings { get; init; } = new();
+        public long[] MatchesByNameSource { get; init; } = [];
     }
 
     public PipelineMetrics(PipelineProgress progress, string instanceId)
@@ -79,6 +80,10 @@ public sealed class PipelineMetrics : IDisposable
                 + "clamped where they would move a retention horizon");
         _meter.CreateObservableCounter("pcapwatch.history.judged_at_horizon", () => new Measurement<long>(_snapshot.JudgedAtHorizon, instance),
             description: "Packets captured before the kept history began, attributed as at its start (--history-retention)");
+        _meter.CreateObservableCounter("pcapwatch.names.matches", () => NameSources()
+                .Select(s => new Measurement<long>(_snapshot.MatchesByNameSource.ElementAtOrDefault((int)s), instance, new("source", NameTag(s)))),
+            description: "Matches by where their name came from (--names): the packet itself (sni, http, dns), a DNS answer (dns-answer, "
+                + "dns-answer-seen), or none (what could not be named)");
         _meter.CreateObservableGauge("pcapwatch.tables.current", () => new Measurement<int>(progress.TablesCurrent ? 1 : 0, instance),
             description: "1 once the tables have caught up with their topics");
         _meter.CreateObservableGauge("pcapwatch.loop.state", () => Enum.GetValues<LoopState>()
@@ -121,6 +126,7 @@ public sealed class PipelineMetrics : IDisposable
             JudgedAtHorizon = changes.History?.JudgedAtHorizon ?? 0,
             HistoryTimesClamped = changes.History?.Ceiling.Clamped ?? 0,
             Bindings = joiner.Bindings is { } shared ? BindingCounts.Of(shared.Gate) : new(),
+            MatchesByNameSource = (long[])joiner.MatchesByNameSource.Clone(),
         };
 
     /// <summary>The pipeline's delivery accounting, once it exists.</summary>
@@ -131,6 +137,10 @@ public sealed class PipelineMetrics : IDisposable
     /// <summary>The time from a record's Kafka timestamp (any value: it is the writer's) until now.</summary>
     internal void RecordLatency(long writtenMs) =>
         _latency.Record(Math.Max(0, UnixTime.SaturatingSubtract(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), writtenMs) / 1000.0), _instance);
+
+    private static IEnumerable<Packets.NameSource> NameSources() => Enum.GetValues<Packets.NameSource>().Where(s => s != Packets.NameSource.Off);
+
+    private static string NameTag(Packets.NameSource source) => new Packets.PacketName(source, null).SourceText ?? "none";
 
     private static string StateName(LoopState state) => state switch
     {

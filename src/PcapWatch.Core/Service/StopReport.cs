@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using PcapWatch.Bindings;
+using PcapWatch.Packets;
 
 namespace PcapWatch.Service;
 
@@ -38,9 +39,13 @@ internal sealed class StopReport(PipelineOptions options, PipelineProgress progr
         }
         if (pipeline.PassiveDns is { } names)
         {
-            log.LogInformation("Names: answers_learned={Learned} published={Published} read_from_others={Adopted} unreadable={Unreadable} "
-                + "addresses={Addresses} evicted={Evicted} instance={InstanceId}", names.Learned, pipeline.SharedNames?.Published ?? 0,
-                names.Adopted, pipeline.NamesReader?.Unreadable ?? 0, names.Addresses, names.Evicted, options.InstanceId);
+            var by = pipeline.Packets.MatchesByNameSource;
+            log.LogInformation("Names: matches sni={Sni} http={Http} dns={Dns} dns_answer={DnsAnswer} dns_answer_seen={DnsAnswerSeen} "
+                + "unnamed={Unnamed}; answers_learned={Learned} published={Published} read_from_others={Adopted} unreadable={Unreadable} "
+                + "addresses={Addresses} evicted={Evicted} instance={InstanceId}", by[(int)NameSource.Sni], by[(int)NameSource.Http],
+                by[(int)NameSource.Dns], by[(int)NameSource.DnsAnswer], by[(int)NameSource.DnsAnswerSeen], by[(int)NameSource.None],
+                names.Learned, pipeline.SharedNames?.Published ?? 0, names.Adopted, pipeline.NamesReader?.Unreadable ?? 0, names.Addresses,
+                names.Evicted, options.InstanceId);
         }
         return summary;
     }

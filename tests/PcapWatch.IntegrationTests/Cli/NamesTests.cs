@@ -29,7 +29,7 @@ public class NamesTests
     [TestCaseSource(nameof(Captures))]
     public void Each_match_carries_the_name_tsharks_own_fields_give_its_packet(string input, string capture, string employees, string computers)
     {
-        var rows = Demo("--names", "--format", "json", "--match", "both", "--pcap", TestData.Fixture(input),
+        var (rows, logs) = DemoWithLogs("--names", "--format", "json", "--match", "both", "--pcap", TestData.Fixture(input),
             "--employees", TestData.Fixture(employees), "--computers", TestData.Fixture(computers));
         var packets = TsharkNameFields.Read(TestData.Fixture(capture + ".fields.tsv"));
         var watched = rows.Select(r => r.GetProperty("C_MACADDR").GetString()!).ToHashSet();
@@ -49,6 +49,9 @@ public class NamesTests
         Assert.That(sources, Is.SupersetOf(capture == "names-lan"
             ? new[] { "sni", "http", "dns", "dns-answer", "dns-answer-seen", null }
             : new[] { "http", "dns", "dns-answer", null }), "every kind of name the capture holds");
+        int Count(string? source) => rows.Count(r => r.GetProperty("P_NAME_SOURCE").GetString() == source);
+        Assert.That(logs, Has.Some.Contains($"Names: matches sni={Count("sni")} http={Count("http")} dns={Count("dns")} "
+            + $"dns_answer={Count("dns-answer")} dns_answer_seen={Count("dns-answer-seen")} unnamed={Count(null)};"), "the stop summary counts them");
     }
 
     /// <summary>
@@ -112,11 +115,13 @@ public class NamesTests
         Assert.That(demo.Stdout, Has.Some.Match(@"^Alice Example \| eth:ethertype:ip:tcp:http \| 192\.168\.77\.1 \(intranet\.corp\.example\)$"));
     }
 
-    private static JsonElement[] Demo(params string[] flags)
+    private static JsonElement[] Demo(params string[] flags) => DemoWithLogs(flags).Rows;
+
+    private static (JsonElement[] Rows, string[] Logs) DemoWithLogs(params string[] flags)
     {
         using var demo = CliProcess.Start(["demo", .. flags]);
         Assert.That(demo.WaitForExit(Patience), Is.Zero, () => string.Join("\n", demo.Logs));
-        return demo.Stdout.Where(l => l.StartsWith('{')).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToArray();
+        return (demo.Stdout.Where(l => l.StartsWith('{')).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToArray(), demo.Logs.ToArray());
     }
 
     private const decimal GraceSeconds = 300;
