@@ -80,10 +80,7 @@ public sealed class PipelineMetrics : IDisposable
                 + "clamped where they would move a retention horizon");
         _meter.CreateObservableCounter("pcapwatch.history.judged_at_horizon", () => new Measurement<long>(_snapshot.JudgedAtHorizon, instance),
             description: "Packets captured before the kept history began, attributed as at its start (--history-retention)");
-        _meter.CreateObservableCounter("pcapwatch.names.matches", () => NameSources()
-                .Select(s => new Measurement<long>(_snapshot.MatchesByNameSource.ElementAtOrDefault((int)s), instance, new("source", NameTag(s)))),
-            description: "Matches by where their name came from (--names): the packet itself (sni, http, dns), a DNS answer (dns-answer, "
-                + "dns-answer-seen), or none (what could not be named)");
+        NamesInstruments(instance);
         _meter.CreateObservableGauge("pcapwatch.tables.current", () => new Measurement<int>(progress.TablesCurrent ? 1 : 0, instance),
             description: "1 once the tables have caught up with their topics");
         _meter.CreateObservableGauge("pcapwatch.loop.state", () => Enum.GetValues<LoopState>()
@@ -137,6 +134,12 @@ public sealed class PipelineMetrics : IDisposable
     /// <summary>The time from a record's Kafka timestamp (any value: it is the writer's) until now.</summary>
     internal void RecordLatency(long writtenMs) =>
         _latency.Record(Math.Max(0, UnixTime.SaturatingSubtract(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), writtenMs) / 1000.0), _instance);
+
+    private void NamesInstruments(KeyValuePair<string, object?> instance) =>
+        _meter.CreateObservableCounter("pcapwatch.names.matches", () => NameSources()
+                .Select(s => new Measurement<long>(_snapshot.MatchesByNameSource.ElementAtOrDefault((int)s), instance, new("source", NameTag(s)))),
+            description: "Matches by where their name came from (--names): the packet itself (sni, http, dns), a DNS answer (dns-answer, "
+                + "dns-answer-seen), or none (what could not be named)");
 
     private static IEnumerable<Packets.NameSource> NameSources() => Enum.GetValues<Packets.NameSource>().Where(s => s != Packets.NameSource.Off);
 
