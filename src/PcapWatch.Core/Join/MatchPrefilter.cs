@@ -56,10 +56,12 @@ internal static class MatchPrefilter
     }
 
     /// <summary>
-    /// Names on, a packet sent to a watched host is read only for its DNS answers: a record that does not spell dns
-    /// (mdns holds it) or llmnr anywhere has none, and its destination is not looked up (the scan would skip it too).
+    /// Names on, a packet sent to a watched host is read only for its DNS answers, and an answer is only ever read from
+    /// fields named <c>dns…</c> (tshark dissects mDNS and LLMNR with the DNS dissector's fields; escaped names never
+    /// get here): a record that does not spell dns anywhere teaches nothing, and its destination is not looked up. One
+    /// search, over every record the source side did not already keep.
     /// </summary>
-    private static bool MayBeDns(ReadOnlySpan<byte> record) => record.IndexOf("dns"u8) >= 0 || record.IndexOf("llmnr"u8) >= 0;
+    private static bool MayBeDns(ReadOnlySpan<byte> record) => record.IndexOf("dns"u8) >= 0;
 
     private static Verdict Max(Verdict a, Verdict b) => a > b ? a : b;
 
