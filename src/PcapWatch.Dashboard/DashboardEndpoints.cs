@@ -102,7 +102,7 @@ internal static class DashboardEndpoints
             lock (state.Sync)
             {
                 return Results.Json(new HealthAnswer(state.MatchesRead, state.UnreadableRecords, state.CaughtUp, metrics.Latest(),
-                    state.FutureStamped));
+                    state.FutureStamped, state.RepeatsSkipped, state.Unverifiable));
             }
         });
     }

@@ -14,12 +14,16 @@ internal sealed class DashboardRecords(DashboardState state, MatchValueDecoder d
 {
     public UnreadableRecords Unreadable { get; } = new();
 
+    /// <summary>Each match once: a record produced again after a crash is not counted again (reader thread only).</summary>
+    public RepeatFilter Repeats { get; } = new();
+
     /// <summary>
-    /// An output record's columns; null for any other topic's record, a null value, or one that is unreadable.
+    /// An output record's columns; null for any other topic's record, a repeat of a match already read, a null value,
+    /// or one that is unreadable.
     /// </summary>
     public MatchRecord? Decode(ConsumeResult<byte[]?, byte[]?> record)
     {
-        if (record.Topic != topics.Output) return null;
+        if (record.Topic != topics.Output || !Repeats.IsFirst(record)) return null;
         MatchRecord? match = null;
         Unreadable.Guard(record, () =>
         {
@@ -43,6 +47,8 @@ internal sealed class DashboardRecords(DashboardState state, MatchValueDecoder d
                 else if (match is not null) Unreadable.Guard(record, () => state.OnMatch(record.Message.Timestamp.UnixTimestampMs, match));
             }
             state.UnreadableRecords = Unreadable.Count;
+            state.RepeatsSkipped = Repeats.Repeats;
+            state.Unverifiable = Repeats.Unverifiable;
         }
     }
 }

@@ -29,6 +29,12 @@ internal sealed class DashboardState(int feedCapacity, TimeProvider? clock = nul
 
     public long UnreadableRecords { get; set; }
 
+    /// <summary>Output records read again (a match produced again after a crash), not counted.</summary>
+    public long RepeatsSkipped { get; set; }
+
+    /// <summary>Output records without an origin (written before it existed, or by another producer): counted, unverified.</summary>
+    public long Unverifiable { get; set; }
+
     /// <summary>Matches stamped more than <see cref="FutureTolerance"/> ahead of this machine's clock: counted and
     /// shown, but they do not move the windows' end.</summary>
     public long FutureStamped { get; private set; }

@@ -49,7 +49,7 @@ public sealed class EmbeddedDemo(ILoggerFactory loggers, KafkaConnectivity kafka
 
         var view = new MatchView(options.ProtocolsLike, options.Json);
         using var tail = new MatchTail(broker.BootstrapServers, topics.Output, fromBeginning: true, view, output, kafka,
-            loggers.CreateLogger<MatchTail>(), LowLatencyFetch, cancel);
+            loggers.CreateLogger<MatchTail>(), LowLatencyFetch, cancel, repeats: new RepeatFilter());
         using var feedingDone = new ManualResetEventSlim();
         var printer = Task.Factory.StartNew(() =>
         {

@@ -23,8 +23,9 @@ public sealed class MatchTail : IDisposable
     /// <param name="log">Where records it cannot read are named.</param>
     public MatchTail(string bootstrapServers, string topic, bool fromBeginning, MatchView view, TextWriter output, KafkaConnectivity kafka,
         Microsoft.Extensions.Logging.ILogger log, IReadOnlyDictionary<string, string>? kafkaProperties = null, CancellationToken cancel = default,
-        MatchValueDecoder? decoder = null, TimeSpan? timeout = null)
+        MatchValueDecoder? decoder = null, TimeSpan? timeout = null, RepeatFilter? repeats = null)
     {
+        Repeats = repeats;
         Unreadable = new UnreadableRecords(log);
         _decoder = decoder;
         _topic = topic;
@@ -58,6 +59,9 @@ public sealed class MatchTail : IDisposable
         _consumer.Assign(_partitions.Select(tp => new TopicPartitionOffset(tp, fromBeginning ? Offset.Beginning : Offset.End)));
     }
 
+    /// <summary>What tells a match produced again from its first (null: every record is shown, repeats too).</summary>
+    public RepeatFilter? Repeats { get; }
+
     /// <summary>Records read (printed or filtered out).</summary>
     public long Records { get; private set; }
 
@@ -90,6 +94,7 @@ public sealed class MatchTail : IDisposable
             Records++;
             var value = result.Message.Value ?? [];
             Interlocked.Add(ref _consumedBytes, value.Length + (result.Message.Key?.Length ?? 0));
+            if (Repeats is not null && !Repeats.IsFirst(result)) continue;
             Unreadable.Guard(result, () =>
             {
                 if (_decoder is not null) value = _decoder.ToJson(value, _topic) ?? [];

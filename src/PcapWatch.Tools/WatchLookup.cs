@@ -42,6 +42,9 @@ public sealed class WatchLookup
     /// </summary>
     public long NotRows { get; private set; }
 
+    /// <summary>Output records read again (produced again after a crash): each match is seen once.</summary>
+    public RepeatFilter Repeats { get; } = new();
+
     private readonly Dictionary<long, Sighting> _lastByMac = new();
     private readonly Dictionary<long, (string Ip, DateTimeOffset When)> _lastIpByMac = new();
     private readonly Dictionary<string, Sighting> _lastByIp = new(StringComparer.OrdinalIgnoreCase);
@@ -82,7 +85,10 @@ public sealed class WatchLookup
             Unreadable.Guard(record, () => AddTableRow(employees: topic == topics.Employees, key, value, timestampMs));
         }
         else if (topic == topics.Changelog) Unreadable.Guard(record, () => AddIndexRow(key, value));
-        else if (topic == topics.Output) Unreadable.Guard(record, () => AddMatch(timestampMs, decoder.ToJson(value, topics.Output)));
+        else if (topic == topics.Output)
+        {
+            if (Repeats.IsFirst(record)) Unreadable.Guard(record, () => AddMatch(timestampMs, decoder.ToJson(value, topics.Output)));
+        }
         else if (topic == topics.IpMacBindings) Unreadable.Guard(record, () => AddBinding(value));
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Confluent.Kafka;
 
 namespace PcapWatch.Kafka;
@@ -12,12 +13,31 @@ public sealed class OffsetTracker(string topic)
     // What was last committed per owned partition: a transaction's commit marker is skipped by the consumer after the
     // commit of the record before it may already have gone out, and nothing is processed after it to commit again.
     private readonly Dictionary<int, long> _committed = new();
+    // Where this member began reading each partition it owns, until its first commit there.
+    private readonly Dictionary<int, long> _began = new();
 
     /// <summary>Partitions with processed records not yet committed.</summary>
     public int Pending => _next.Count;
 
+    /// <summary>
+    /// The floor of a partition for the record at <paramref name="offset"/>, before it is processed: the offset below
+    /// which nothing will be processed again, by this member or its successors — its last commit there, or where it
+    /// began reading (the group's commit it started from). Carried on every match (<c>MatchOrigin</c>).
+    /// </summary>
+    public long Floor(int partition, long offset)
+    {
+        if (_committed.TryGetValue(partition, out long committed)) return Math.Min(committed, offset);
+        return _began.TryGetValue(partition, out long began) ? began : _began[partition] = offset;
+    }
+
     /// <summary>Per-record: the record at <paramref name="offset"/> has been processed.</summary>
-    public void Processed(int partition, long offset) => _next[partition] = offset + 1;
+    public void Processed(int partition, long offset)
+    {
+        ref long next = ref CollectionsMarshal.GetValueRefOrAddDefault(_next, partition, out bool pending);
+        // Once per partition and commit: before the first commit, the first record read is where this member began.
+        if (!pending && !_committed.ContainsKey(partition)) _began.TryAdd(partition, offset);
+        next = offset + 1;
+    }
 
     /// <summary>
     /// Partitions revoked or lost to another member: their offsets must not be committed by us any more.
@@ -28,6 +48,7 @@ public sealed class OffsetTracker(string topic)
         {
             _next.Remove(tp.Partition.Value);
             _committed.Remove(tp.Partition.Value);
+            _began.Remove(tp.Partition.Value);
         }
     }
 

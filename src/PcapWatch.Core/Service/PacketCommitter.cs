@@ -25,6 +25,9 @@ internal sealed class PacketCommitter(string pcapTopic, CommitCoordinator commit
 
     public void Processed(int partition, long offset) => _offsets.Processed(partition, offset);
 
+    /// <inheritdoc cref="OffsetTracker.Floor"/>
+    public long Floor(int partition, long offset) => _offsets.Floor(partition, offset);
+
     /// <summary>From now on no flush waits past <paramref name="deadline"/>.</summary>
     public void StopBy(DateTime deadline) => _shutdownDeadline = deadline;
 

@@ -38,9 +38,7 @@ public sealed class PacketStage : IPacketStage, IDisposable
     private readonly PacketCommitter _committer;
     // Set by the service: a stop in progress ends the waits of the rebalance handlers.
     private CancellationToken _stopping;
-    // The output key of the last MAC matched.
-    private MacAddress _lastKeyMac;
-    private byte[]? _lastKey;
+    private readonly MatchProducer _matches;
     private readonly LearnedStatePublisher _learned;
 
     /// <summary>The instance's bindings, attributing by IP.</summary>
@@ -60,6 +58,7 @@ public sealed class PacketStage : IPacketStage, IDisposable
         ILogger log, SharedBindings? bindings = null, Names.SharedNames? names = null)
     {
         _learned = new LearnedStatePublisher(bindings, names, output, progress);
+        _matches = new MatchProducer(output, options.Topics.Output, progress);
         _log = log;
         _deliveries = output.Deliveries;
         _producer = output.Producer;
@@ -204,35 +203,13 @@ public sealed class PacketStage : IPacketStage, IDisposable
         var decision = _decider.Decide(record.Key, record.KeyIsNull, record.Value, record.ValueIsNull);
         if (decision.Outcome == PacketOutcome.NeedsRecordTime) decision = _decider.DecideAt(decision, record.Timestamp.UnixTimestampMs);
         _learned.PublishFrom(_decider);
-        if (decision.Outcome == PacketOutcome.Matched) ProduceMatches(record.Timestamp);
+        if (decision.Outcome == PacketOutcome.Matched)
+        {
+            _matches.Produce(_decider.Pending, record.Partition, record.Offset, _committer.Floor(record.Partition, record.Offset), record.Timestamp);
+        }
         else if (decision.Outcome == PacketOutcome.Rejected) DeadLetter(record, decision);
         _committer.Processed(record.Partition, record.Offset);
         return true;
-    }
-
-    /// <summary>The last record's matches, keyed by the canonical MAC as the recipe keys its output.</summary>
-    private void ProduceMatches(Timestamp packetTime)
-    {
-        foreach (var (mac, value) in _decider.Pending)
-        {
-            // A key array is never written again once handed to the producer (a refused record is produced again
-            // from it), so a new MAC gets a new array.
-            if (_lastKey is null || _lastKeyMac != mac)
-            {
-                _lastKey = new byte[MacAddress.TextLength];
-                mac.Format(_lastKey);
-                _lastKeyMac = mac;
-            }
-            // A match keeps its packet's timestamp (ksqlDB's ROWTIME through a join): windows in `report` are event
-            // time.
-            var message = new Message<byte[], byte[]?> { Key = _lastKey, Value = value };
-            if (packetTime.Type != TimestampType.NotAvailable)
-            {
-                message.Timestamp = new Timestamp(packetTime.UnixTimestampMs, TimestampType.CreateTime);
-            }
-            _deliveries.Produce(_producer, _topics.Output, message);
-            _progress.OnMatch(_lastKey.Length + value.Length);
-        }
     }
 
     private void DeadLetter(NativeRecord record, PacketDecision decision)

@@ -102,15 +102,18 @@ internal static class ReportCommand
         output.Flush();
     }
 
-    /// <summary>Hands every record of <paramref name="source"/> up to its current end to <paramref name="read"/>; how many.</summary>
-    private static long ReadTopic(string servers, PcapWatchSettings settings, string source,
+    /// <summary>
+    /// Hands every record of <paramref name="source"/> up to its current end to <paramref name="read"/>, each match once
+    /// (a record produced again after a crash is not counted again: <see cref="RepeatFilter"/>); how many were read.
+    /// </summary>
+    private static long ReadTopic(string servers, PcapWatchSettings settings, string source, RepeatFilter repeats,
         Action<Confluent.Kafka.ConsumeResult<byte[]?, byte[]?>> read, TimeSpan timeout, CancellationToken cancel)
     {
         long records = 0;
         TopicSnapshot.Read(servers, source, settings.Kafka.Consumer, ToolLogging.Kafka, r =>
         {
             records++;
-            read(r);
+            if (repeats.IsFirst(r)) read(r);
         }, cancel, timeout);
         return records;
     }
@@ -120,11 +123,13 @@ internal static class ReportCommand
         MatchValueDecoder decoder, TimeSpan timeout, CancellationToken cancel)
     {
         var report = new TrafficReport(length);
-        long records = ReadTopic(servers, settings, source, r => report.Read(r, decoder), timeout, cancel);
+        var repeats = new RepeatFilter();
+        long records = ReadTopic(servers, settings, source, repeats, r => report.Read(r, decoder), timeout, cancel);
         var windows = report.Windows();
         Print(windows, Console.Out);
-        Log.Information("Report: {Records} matches read, {Windows} rows, {Skipped} records that were not output rows, {Unreadable} unreadable",
-            records, windows.Count, report.Skipped, report.Unreadable.Count);
+        Log.Information("Report: {Records} matches read, {Repeats} repeats not counted again, {Unverifiable} without an origin "
+            + "(counted, unverified), {Windows} rows, {Skipped} records that were not output rows, {Unreadable} unreadable",
+            records, repeats.Repeats, repeats.Unverifiable, windows.Count, report.Skipped, report.Unreadable.Count);
         if (target is { Length: > 0 }) Publish(servers, settings.Kafka.Producer, target, windows, timeout, cancel);
     }
 
@@ -133,7 +138,8 @@ internal static class ReportCommand
         MatchValueDecoder decoder, TimeSpan timeout, CancellationToken cancel)
     {
         var report = new SiteReport(length);
-        long records = ReadTopic(servers, settings, source, r => report.Read(r, decoder), timeout, cancel);
+        var repeats = new RepeatFilter();
+        long records = ReadTopic(servers, settings, source, repeats, r => report.Read(r, decoder), timeout, cancel);
         var windows = report.Windows();
         string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
         PrintTable(["WINDOW_START", "EMP_NAME", "EMP_ID", "NAME", "FIRST_SEEN", "LAST_SEEN", "PACKETS", "BYTES"], 6, windows.Select(w => new[]
@@ -141,8 +147,10 @@ internal static class ReportCommand
             Time(w.Start), w.EmpName ?? "", w.EmpId, w.Name, Time(w.FirstSeen), Time(w.LastSeen),
             w.Packets.ToString(CultureInfo.InvariantCulture), w.Bytes.ToString(CultureInfo.InvariantCulture),
         }).ToList(), Console.Out);
-        Log.Information("Report by name: {Records} matches read, {Windows} rows, {Unnamed} matches without a name, {Skipped} records that "
-            + "were not output rows, {Unreadable} unreadable", records, windows.Count, report.Unnamed, report.Skipped, report.Unreadable.Count);
+        Log.Information("Report by name: {Records} matches read, {Repeats} repeats not counted again, {Unverifiable} without an origin "
+            + "(counted, unverified), {Windows} rows, {Unnamed} matches without a name, {Skipped} records that were not output rows, "
+            + "{Unreadable} unreadable", records, repeats.Repeats, repeats.Unverifiable, windows.Count, report.Unnamed, report.Skipped,
+            report.Unreadable.Count);
         if (target is { Length: > 0 })
         {
             Publish(servers, settings.Kafka.Producer, target, windows.Select((w, i) =>

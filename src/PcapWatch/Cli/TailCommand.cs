@@ -14,6 +14,10 @@ internal static class TailCommand
         var reader = new OutputReaderOptions();
         var fromBeginning = new Option<bool>("--from-beginning") { Description = "Start at the oldest record, not the newest" };
         var exitAtEnd = new Option<bool>("--exit-at-end") { Description = "Exit once every partition has been read to its end" };
+        var withRepeats = new Option<bool>("--with-repeats")
+        {
+            Description = "Print every record the topic holds, also a match produced again after a crash (by default each match once)",
+        };
         var like = CommonOptions.ProtocolsLike();
         var format = CommonOptions.OutputFormat();
         var topic = new Option<string>("--topic")
@@ -27,7 +31,7 @@ internal static class TailCommand
                 "pcapwatch tail -b localhost:9092 --from-beginning --exit-at-end --protocols-like '%http'",
                 "pcapwatch tail -b localhost:9092 --format json | jq .C_EMP_NAME"))
         {
-            fromBeginning, exitAtEnd, like, format, topic,
+            fromBeginning, exitAtEnd, withRepeats, like, format, topic,
         };
         reader.AddTo(command);
         command.SetAction(parse =>
@@ -38,7 +42,7 @@ internal static class TailCommand
             using var decoder = new MatchValueDecoder(settings.SchemaRegistry);
             using var tail = new MatchTail(servers, parse.GetValue(topic)!, parse.GetValue(fromBeginning),
                 view, Console.Out, ToolLogging.Kafka, ToolLogging.Loggers.CreateLogger("PcapWatch.Tools.MatchTail"), settings.Kafka.Consumer,
-                signal.Token, decoder, timeout);
+                signal.Token, decoder, timeout, repeats: parse.GetValue(withRepeats) ? null : new RepeatFilter());
             if (parse.GetValue(exitAtEnd))
             {
                 tail.RunToEnd(signal.Token);
@@ -49,6 +53,11 @@ internal static class TailCommand
             }
             Console.Out.Flush();
             if (tail.Unreadable.Count > 0) Serilog.Log.Warning("Tail: {Unreadable} unreadable records skipped", tail.Unreadable.Count);
+            if (tail.Repeats is { } seen)
+            {
+                Serilog.Log.Information("Tail: {Printed} printed, {Repeats} repeats not printed again, {Unverifiable} without an origin",
+                    tail.Printed, seen.Repeats, seen.Unverifiable);
+            }
             return 0;
         });
         return command;

@@ -133,6 +133,43 @@ public class DurabilityTests
         var copies = output.GroupBy(r => r.Value!.Value.GetProperty("P_FRAME_TIME").GetString()).Max(g => g.Count());
         Assert.That(copies, Is.LessThanOrEqualTo(1 + 5), "no packet produced more than once per crash");
         Assert.That(duplicates, Is.GreaterThan(0), "kills mid-work left matched packets uncommitted, which were read and matched again");
+
+        // Counted once: report, tail and the page each count every expected match once, and say how many repeats they
+        // left out.
+        var counted = CountedByTheReaders(broker.BootstrapServers, duplicates);
+        Assert.That(counted, Is.EqualTo((expected.Count, expected.Count, expected.Count)), "report, tail --from-beginning, the page");
+    }
+
+    /// <summary>What report (its PACKETS column summed), tail (its lines) and the page (/api/health) count, as processes.</summary>
+    private static (long Report, long Tail, long Page) CountedByTheReaders(string bootstrap, int repeats)
+    {
+        using var report = CliProcess.Start("report", "-b", bootstrap);
+        Assert.That(report.WaitForExit(Patience), Is.Zero, () => string.Join("\n", report.Logs));
+        long reported = report.Stdout.Skip(2).Where(l => l.Contains('|')).Sum(l => long.Parse(l.Split('|')[4].Trim()));
+        Assert.That(report.Logs, Has.Some.Contains($"{repeats} repeats not counted again, 0 without an origin"));
+
+        using var tail = CliProcess.Start("tail", "-b", bootstrap, "--from-beginning", "--exit-at-end", "--format", "json");
+        Assert.That(tail.WaitForExit(Patience), Is.Zero, () => string.Join("\n", tail.Logs));
+        Assert.That(tail.Logs, Has.Some.Contains($"{repeats} repeats not printed again"));
+        using (var everything = CliProcess.Start("tail", "-b", bootstrap, "--from-beginning", "--exit-at-end", "--format", "json", "--with-repeats"))
+        {
+            Assert.That(everything.WaitForExit(Patience), Is.Zero, () => string.Join("\n", everything.Logs));
+            Assert.That(everything.Stdout.Count(l => l.StartsWith('{')) - tail.Stdout.Count(l => l.StartsWith('{')), Is.EqualTo(repeats),
+                "--with-repeats prints what the topic holds");
+        }
+
+        using var page = CliProcess.Start("dashboard", "-b", bootstrap, "--port", "0");
+        using var http = new HttpClient { BaseAddress = page.WaitForDashboardAddress(Patience) };
+        System.Text.Json.JsonElement health = default;
+        Infrastructure.Kafka.WaitUntil(() =>
+        {
+            health = System.Text.Json.JsonDocument.Parse(http.GetStringAsync("api/health").GetAwaiter().GetResult()).RootElement.Clone();
+            return health.GetProperty("caughtUp").GetBoolean();
+        }, Patience, "the page read the output topic to its end");
+        Assert.That(health.GetProperty("repeatsSkipped").GetInt64(), Is.EqualTo(repeats));
+        page.Terminate();
+        Assert.That(page.WaitForExit(Patience), Is.Zero, () => string.Join("\n", page.Logs));
+        return (reported, tail.Stdout.Count(l => l.StartsWith('{')), health.GetProperty("matchesRead").GetInt64());
     }
 
     [Test]
