@@ -21,7 +21,7 @@ namespace PcapWatch.Benchmarks;
 public class NamesBenchmarks
 {
     private const int Records = 2_000, WatchEvery = 100;
-    private byte[][] _records = [];
+    private byte[][] _records = [], _responses = [];
     private PacketDecider _off = null!, _ownNames = null!, _withAnswers = null!;
 
     public long BatchBytes { get; private set; }
@@ -29,7 +29,7 @@ public class NamesBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var templates = SampleData.Recipe().Concat(SampleData.TsharkJson()).Concat(SampleData.TsharkEk()).Where(HasPlainEthSrc).ToArray();
+        var templates = SampleData.Recipe().Concat(SampleData.TsharkJson()).Concat(SampleData.TsharkEk()).Where(SampleData.HasPlainEthSrc).ToArray();
         var index = new WatchIndex();
         for (int i = 0; i < 1000; i++)
         {
@@ -40,6 +40,7 @@ public class NamesBenchmarks
             i % WatchEvery == 0 ? Watched(i / WatchEvery) : new MacAddress(0x06_0000_000000L + i),
             i % WatchEvery == WatchEvery / 2 ? Watched(i / WatchEvery) : new MacAddress(0x0A_0000_000000L + i))).ToArray();
         BatchBytes = _records.Sum(r => (long)r.Length);
+        _responses = templates.Where(r => DnsAnswerReader.Read(r) is not null).ToArray();
         PacketDecider Decider(bool names, bool answers) => new(
             new LearningPacketProcessor(index, MatchMode.Src, bindings: null, history: null, learnsAnswers: answers),
             new JsonMatchEncoder(), NullLogger.Instance, names: names, passiveDns: answers ? new PassiveDns(TimeSpan.FromMinutes(5)) : null);
@@ -50,13 +51,6 @@ public class NamesBenchmarks
 
     private static MacAddress Watched(int i) => new(0x02_5057_000000L + i % 1000);
 
-    private static bool HasPlainEthSrc(byte[] record)
-    {
-        var fields = new PacketFields();
-        PacketExtractor.Extract(record, ref fields);
-        var s = fields[PacketField.EthSrc];
-        return s.Kind == FieldSliceKind.String && s.Length == 17;
-    }
 
     [Benchmark(Baseline = true, Description = "names off")]
     public int Off() => Run(_off);
@@ -66,6 +60,35 @@ public class NamesBenchmarks
 
     [Benchmark(Description = "own name and passive DNS")]
     public int WithAnswers() => Run(_withAnswers);
+
+    [Benchmark(Description = "the prefilter's searches: \\u, then dns")]
+    public int TwoSearches()
+    {
+        int n = 0;
+        foreach (var r in _records) n += r.AsSpan().IndexOf("\\u"u8) >= 0 ? 2 : r.AsSpan().IndexOf("dns"u8) >= 0 ? 1 : 0;
+        return n;
+    }
+
+    [Benchmark(Description = "DNS answers read (the responses of the mix)")]
+    public int ReadAnswers()
+    {
+        int n = 0;
+        foreach (var r in _responses) n += DnsAnswerReader.Read(r)?.Answers.Count ?? 0;
+        return n;
+    }
+
+    [Benchmark(Description = "the same responses scanned (PacketExtractor)")]
+    public int ScanResponses()
+    {
+        int n = 0;
+        var fields = new PacketFields();
+        foreach (var r in _responses)
+        {
+            PacketExtractor.Extract(r, ref fields);
+            n += fields.EthDst is null ? 0 : 1;
+        }
+        return n;
+    }
 
     private int Run(PacketDecider decider)
     {

@@ -126,7 +126,10 @@ public sealed class PacketDecider(LearningPacketProcessor processor, IMatchEncod
     void IMatchSink.OnMatch(ReadOnlySpan<byte> packet, in PacketFields fields, MacAddress mac, in OwnerView owner, string? direction,
         string? attributedBy, bool contested)
     {
-        if (names && _name.Source == NameSource.Off) _name = PacketNameReader.Find(packet);
+        if (names && _name.Source == NameSource.Off)
+        {
+            _name = MayCarryName(fields[PacketField.FrameProtocols].Of(packet)) ? PacketNameReader.Find(packet) : PacketName.Unnamed;
+        }
         var name = _name.Source == NameSource.None && passiveDns is not null ? Answered(packet, in fields, mac, direction) : _name;
         var value = encoder.Encode(packet, in fields, mac, in owner, direction, attributedBy, contested, name);
         if (value.Length > maxMatchBytes) _oversizedMatch = Math.Max(_oversizedMatch, value.Length);
@@ -136,6 +139,15 @@ public sealed class PacketDecider(LearningPacketProcessor processor, IMatchEncod
             MatchesByNameSource[(int)name.Source]++;
         }
     }
+
+    /// <summary>
+    /// Whether the packet's <c>frame.protocols</c> names a layer a name is read from (or says nothing, or is escaped):
+    /// tshark lists there every layer it dissected, so a packet without one is not walked a second time for a name.
+    /// </summary>
+    private static bool MayCarryName(ReadOnlySpan<byte> protocols) =>
+        protocols.IsEmpty || protocols.IndexOf((byte)'\\') >= 0 || protocols.IndexOf("dns"u8) >= 0 || protocols.IndexOf("http"u8) >= 0
+        || protocols.IndexOf("tls"u8) >= 0 || protocols.IndexOf("ssl"u8) >= 0 || protocols.IndexOf("quic"u8) >= 0
+        || protocols.IndexOf("llmnr"u8) >= 0;
 
     /// <summary>A DNS packet sent to a watched host: what its answers told that host.</summary>
     private void LearnAnswers(ReadOnlySpan<byte> value)
