@@ -112,6 +112,11 @@ internal static class WhoCommand
 
     private static void SaySkipped(WatchLookup lookup)
     {
+        if (lookup.Repeats.Repeats > 0 || lookup.Repeats.Unverifiable > 0)
+        {
+            Serilog.Log.Information("Who: each match counted once; {Repeats} repeats not counted again, {Unverifiable} without an origin",
+                lookup.Repeats.Repeats, lookup.Repeats.Unverifiable);
+        }
         if (lookup.Unreadable.Count == 0 && lookup.NotRows == 0) return;
         Serilog.Log.Warning("Who: answered from the readable records; {Unreadable} unreadable records skipped, "
             + "{NotRows} output records that were not rows",
