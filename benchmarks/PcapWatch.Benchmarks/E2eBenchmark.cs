@@ -33,7 +33,7 @@ internal static class E2eBenchmark
         WarmUp = BenchmarkArgs.Text(args, "--warm-up") is { } warmUp ? double.Parse(warmUp, CultureInfo.InvariantCulture) : SteadyWindow.WarmUpFraction;
         ServiceEnvironment = BenchmarkArgs.Text(args, "--pcapwatch-env")?.Split(',').Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]);
         CpuPinning.PinThisProcess(CpuPinning.BrokerCore);
-        var templates = SampleData.Recipe().Concat(SampleData.TsharkJson()).Concat(SampleData.TsharkEk()).Where(HasPlainEthSrc).ToArray();
+        var templates = SampleData.Recipe().Concat(SampleData.TsharkJson()).Concat(SampleData.TsharkEk()).Where(SampleData.HasPlainEthSrc).ToArray();
         long totalBytes = Enumerable.Range(0, packets).Sum(i => (long)templates[i % templates.Length].Length);
         // Whole runs per partition, so that none holds more than the broker keeps (runs fall unevenly otherwise).
         long runs = (packets + InRuns.RunLength - 1) / InRuns.RunLength;
@@ -295,13 +295,6 @@ internal static class E2eBenchmark
     private static InputRecord Row(string key, string json) =>
         new(System.Text.Encoding.UTF8.GetBytes(key), System.Text.Encoding.UTF8.GetBytes(json), 0);
 
-    private static bool HasPlainEthSrc(byte[] record)
-    {
-        var fields = new PacketFields();
-        PacketExtractor.Extract(record, ref fields);
-        var s = fields[PacketField.EthSrc];
-        return s.Kind == FieldSliceKind.String && s.Length == 17;
-    }
 
 
     /// <summary>

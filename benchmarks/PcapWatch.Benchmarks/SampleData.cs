@@ -77,6 +77,15 @@ internal static class SampleData
     /// As <see cref="WithEthSrc"/>, and its (first) eth.dst replaced by <paramref name="dst"/> when it is a plain unicast
     /// address (a broadcast or multicast destination stays: it is nobody's computer).
     /// </summary>
+    /// <summary>Whether a record's eth.src is a plain 17-character string (what the benchmarks rewrite in place).</summary>
+    public static bool HasPlainEthSrc(byte[] record)
+    {
+        var fields = new PacketFields();
+        PacketExtractor.Extract(record, ref fields);
+        var s = fields[PacketField.EthSrc];
+        return s.Kind == FieldSliceKind.String && s.Length == 17;
+    }
+
     public static byte[] WithEthSrcAndDst(byte[] template, MacAddress src, MacAddress dst)
     {
         var copy = WithEthSrc(template, src);

@@ -92,18 +92,7 @@ kill -INT "$TS"; wait "$TS" || true
 
 # Dissections: one packet per line; -T json's array elements (every repeated key kept, in order), -T ek without its
 # index lines. Port 8080 is HTTP's alternate port: the h2c connection is dissected as HTTP/2 by its preface.
-dissect() {
-  local pcap=$1 base=$2
-  tshark -r "$pcap" -T json | python3 -c '
-import json, sys
-class Obj(list): pass
-def dump(o):
-    if isinstance(o, Obj): return "{" + ",".join(json.dumps(k, ensure_ascii=False) + ":" + dump(v) for k, v in o) + "}"
-    if isinstance(o, list): return "[" + ",".join(dump(v) for v in o) + "]"
-    return json.dumps(o, ensure_ascii=False)
-for p in json.load(sys.stdin, object_pairs_hook=Obj): print(dump(p))' > "$OUT/$base.json.ndjson"
-  tshark -r "$pcap" -T ek | grep -v '^{"index"' > "$OUT/$base.ek.ndjson"
-}
+dissect() { "$HERE/dissect.sh" "$1" "$OUT/$2"; }
 install -m 644 "$W/names.pcapng" "$OUT/names-lan.pcapng"
 dissect "$OUT/names-lan.pcapng" names-lan
 "$HERE/name-fields.sh" "$OUT/names-lan.pcapng" > "$OUT/names-lan.fields.tsv"

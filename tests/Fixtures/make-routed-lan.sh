@@ -13,7 +13,8 @@
 # talks to srv; the owner-change mark; alice renews, releases, and uses the address statically again (after release).
 # It ends only what it started (by PID) and removes only its own namespaces (pwr-*).
 set -euo pipefail
-OUT=$(cd "${1:-$(dirname "$0")}" && pwd)
+HERE=$(cd "$(dirname "$0")" && pwd)
+OUT=$(cd "${1:-$HERE}" && pwd)
 W=$(mktemp -d /tmp/pwr.XXXXXX)
 NS=(pwr-srv pwr-router pwr-alice pwr-bob pwr-carol)
 PIDS=()
@@ -126,19 +127,7 @@ sleep 1
 kill -INT "$TS_LAN" "$TS_UP"; wait "$TS_LAN" "$TS_UP" || true
 
 # Dissections: one packet per line; -T json's array elements, -T ek without its index lines.
-dissect() {
-  local pcap=$1 base=$2
-  # tshark -T json repeats keys (every DHCP option is a "dhcp.option.type"): keep every pair, in order.
-  tshark -r "$pcap" -T json | python3 -c '
-import json, sys
-class Obj(list): pass
-def dump(o):
-    if isinstance(o, Obj): return "{" + ",".join(json.dumps(k, ensure_ascii=False) + ":" + dump(v) for k, v in o) + "}"
-    if isinstance(o, list): return "[" + ",".join(dump(v) for v in o) + "]"
-    return json.dumps(o, ensure_ascii=False)
-for p in json.load(sys.stdin, object_pairs_hook=Obj): print(dump(p))' > "$OUT/$base.json.ndjson"
-  tshark -r "$pcap" -T ek | grep -v '^{"index"' > "$OUT/$base.ek.ndjson"
-}
+dissect() { "$HERE/dissect.sh" "$1" "$OUT/$2"; }
 install -m 644 "$W/lan.pcapng" "$OUT/routed-lan.pcapng"; install -m 644 "$W/uplink.pcapng" "$OUT/routed-uplink.pcapng"
 dissect "$OUT/routed-lan.pcapng" routed-lan
 dissect "$OUT/routed-uplink.pcapng" routed-uplink

@@ -14,7 +14,7 @@ namespace PcapWatch.Bindings;
 public sealed class SharedBindings(EvidenceGate gate, string? topic, string instanceId)
 {
     /// <summary>The header naming the instance that learned a binding.</summary>
-    public const string InstanceHeader = "pcapwatch.instance";
+    public const string InstanceHeader = SharedTopicReader.InstanceHeader;
 
     /// <summary>The instance's name as the header carries it.</summary>
     internal byte[] InstanceBytes { get; } = System.Text.Encoding.UTF8.GetBytes(instanceId);

@@ -1,5 +1,4 @@
 using Confluent.Kafka;
-using PcapWatch.Bindings;
 using PcapWatch.Kafka;
 
 namespace PcapWatch.Names;
@@ -28,7 +27,7 @@ public sealed class SharedNames(PassiveDns names, string topic, string instanceI
             {
                 Key = NameRecord.Key(told),
                 Value = NameRecord.Encode(told),
-                Headers = [new Header(SharedBindings.InstanceHeader, InstanceBytes)],
+                Headers = [new Header(SharedTopicReader.InstanceHeader, InstanceBytes)],
                 // The record's time is the answer's capture time: tools reading the topic see when it was given.
                 Timestamp = new Timestamp(told.SeenMs, TimestampType.CreateTime),
             };

@@ -23,6 +23,20 @@ internal static class Kafka
         Assert.That(producer.Flush(TimeSpan.FromSeconds(60)), Is.Zero, "records not delivered");
     }
 
+    /// <summary>Writes values, in their order, to one partition; returns how many.</summary>
+    public static long ProduceToPartition(string bootstrap, string topic, int partition, IEnumerable<string> values)
+    {
+        using var producer = new ProducerBuilder<byte[]?, byte[]?>(ClientSettings.Producer(bootstrap)).Build();
+        long n = 0;
+        foreach (var value in values)
+        {
+            producer.Produce(new TopicPartition(topic, partition), new Message<byte[]?, byte[]?> { Value = System.Text.Encoding.UTF8.GetBytes(value) });
+            n++;
+        }
+        Assert.That(producer.Flush(TimeSpan.FromSeconds(60)), Is.Zero, "records not delivered");
+        return n;
+    }
+
     public static void Produce(string bootstrap, string topic, IEnumerable<byte[]> values)
     {
         using var producer = new ProducerBuilder<byte[]?, byte[]?>(ClientSettings.Producer(bootstrap)).Build();

@@ -111,7 +111,7 @@ public class SharedBindingsTests
             Infrastructure.Kafka.WaitUntil(() => services.All(s => s.Service.Progress.AssignedPartitions == 3 / instances),
                 TimeSpan.FromSeconds(60), "the three pcap partitions split between the instances");
 
-            long lanPackets = ProduceTo(broker.BootstrapServers, topics.Pcap, 0, Lan);
+            long lanPackets = Infrastructure.Kafka.ProduceToPartition(broker.BootstrapServers, topics.Pcap, 0, Lines(Lan));
             Infrastructure.Kafka.WaitUntil(() => services.Sum(s => s.Service.Progress.Packets) >= lanPackets, TimeSpan.FromSeconds(60), "LAN packets consumed");
             long learned = services.Sum(s => s.Service.Progress.BindingsLearned);
             Assert.That(learned, Is.GreaterThan(0));
@@ -121,7 +121,7 @@ public class SharedBindingsTests
                 "bindings read by every instance");
 
             var beforeUplink = services.Select(s => s.Service.Progress.BindingsLearned).ToArray();
-            long uplinkPackets = ProduceTo(broker.BootstrapServers, topics.Pcap, 1, Uplink);
+            long uplinkPackets = Infrastructure.Kafka.ProduceToPartition(broker.BootstrapServers, topics.Pcap, 1, Lines(Uplink));
             Infrastructure.Kafka.WaitUntil(() => services.Sum(s => s.Service.Progress.Packets) >= lanPackets + uplinkPackets, TimeSpan.FromSeconds(60),
                 "uplink packets consumed");
             // The uplink's reader is the instance whose packets count grew by the uplink's; it learned nothing on the LAN
@@ -150,17 +150,5 @@ public class SharedBindingsTests
             .ToList();
     }
 
-    /// <summary>Writes a capture's packets, in capture order, to one partition; returns how many.</summary>
-    private static long ProduceTo(string bootstrap, string topic, int partition, string fixture)
-    {
-        using var producer = new ProducerBuilder<byte[]?, byte[]?>(ClientSettings.Producer(bootstrap)).Build();
-        long n = 0;
-        foreach (var line in File.ReadLines(TestData.Fixture(fixture)).Where(l => l.Length > 0))
-        {
-            producer.Produce(new TopicPartition(topic, partition), new Message<byte[]?, byte[]?> { Value = Encoding.UTF8.GetBytes(line) });
-            n++;
-        }
-        Assert.That(producer.Flush(TimeSpan.FromSeconds(60)), Is.Zero, "records not delivered");
-        return n;
-    }
+    private static IEnumerable<string> Lines(string fixture) => File.ReadLines(TestData.Fixture(fixture)).Where(l => l.Length > 0);
 }

@@ -56,14 +56,14 @@ public class SharedNamesTests
             Infrastructure.Kafka.WaitUntil(() => services.All(s => s.Service.Progress.AssignedPartitions == 2 / instances),
                 TimeSpan.FromSeconds(60), "the two pcap partitions split between the instances");
 
-            long dns = ProduceTo(broker.BootstrapServers, topics.Pcap, 0, lines.Where((_, i) => isDns[i]));
+            long dns = Infrastructure.Kafka.ProduceToPartition(broker.BootstrapServers, topics.Pcap, 0, lines.Where((_, i) => isDns[i]));
             Infrastructure.Kafka.WaitUntil(() => services.Sum(s => s.Service.Progress.Packets) >= dns, TimeSpan.FromSeconds(60), "DNS consumed");
             long published = Infrastructure.Kafka.ReadAll(broker.BootstrapServers, topics.IpNames).Count;
             Assert.That(published, Is.GreaterThan(0), "the answers to Alice and Bob, published");
             Infrastructure.Kafka.WaitUntil(() => services.All(s => s.Service.Progress.NamesRead >= published), TimeSpan.FromSeconds(60),
                 "the statements read by every instance");
 
-            long rest = ProduceTo(broker.BootstrapServers, topics.Pcap, 1, lines.Where((_, i) => !isDns[i]));
+            long rest = Infrastructure.Kafka.ProduceToPartition(broker.BootstrapServers, topics.Pcap, 1, lines.Where((_, i) => !isDns[i]));
             Infrastructure.Kafka.WaitUntil(() => services.Sum(s => s.Service.Progress.Packets) >= dns + rest, TimeSpan.FromSeconds(60),
                 "the rest consumed");
             var connections = services.Single(s => s.Service.Progress.ConsumedRecords(1) > 0);
@@ -103,18 +103,4 @@ public class SharedNamesTests
     /// <summary>A table file's KEY:JSON lines.</summary>
     private static IEnumerable<(string?, string?)> Table(string fixture) => File.ReadLines(TestData.Fixture(fixture)).Where(l => l.Length > 0)
         .Select(l => ((string?)l[..l.IndexOf(':')], (string?)l[(l.IndexOf(':') + 1)..]));
-
-    /// <summary>Writes records, in capture order, to one partition; returns how many.</summary>
-    private static long ProduceTo(string bootstrap, string topic, int partition, IEnumerable<string> lines)
-    {
-        using var producer = new ProducerBuilder<byte[]?, byte[]?>(ClientSettings.Producer(bootstrap)).Build();
-        long n = 0;
-        foreach (var line in lines)
-        {
-            producer.Produce(new TopicPartition(topic, partition), new Message<byte[]?, byte[]?> { Value = Encoding.UTF8.GetBytes(line) });
-            n++;
-        }
-        Assert.That(producer.Flush(TimeSpan.FromSeconds(60)), Is.Zero, "records not delivered");
-        return n;
-    }
 }
