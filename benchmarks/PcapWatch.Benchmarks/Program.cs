@@ -3,6 +3,7 @@ using PcapWatch.Benchmarks;
 // dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- extract     (BenchmarkDotNet, hot path)
 // dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- attribution     (BenchmarkDotNet: --match src vs src,ip vs both,ip)
 // dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- names     (BenchmarkDotNet: the decision of each record, --names off vs on)
+// dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- origin-header     (BenchmarkDotNet: an output message with and without its origin)
 // benchmarks/extract-ab.sh BASE_REV   (the hot path of this tree against BASE_REV's, one BenchmarkDotNet run)
 // dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- e2e [--packets N] [--watch-every K] [--rounds R] [--program P]   (the broker and each consumer pinned to their own core, processes of their own)
 // dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- index-memory [--entries N]    (heap per index entry)
@@ -20,6 +21,7 @@ return args.FirstOrDefault() switch
     "extract" => ExtractReport.Run(args[1..]),
     "attribution" => AttributionBenchmarks.Report(args[1..]),
     "names" => NamesBenchmarks.Report(args[1..]),
+    "origin-header" => OriginHeaderBenchmarks.Report(args[1..]),
 #if BASELINE_CORE
     "extract-ab" => ExtractAbBenchmarks.Run(args[1..]),
 #endif
@@ -40,6 +42,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: PcapWatch.Benchmarks extract [BenchmarkDotNet args] | attribution [BenchmarkDotNet args] | names [BenchmarkDotNet args] | e2e [--packets N] [--rounds R] [--watch-every K] [--warm-up F] [--no-streamiz] [--program P] [--baseline-program P] [--perf FILE] | index-memory [--entries N] | passive-dns-memory [--answers N] [--renewals K] | repeat-filter [--records N] [--pcap-partitions P] [--output-partitions O] [--commit-every C] | fuzz [--seconds N] | table-state [--keys N] [--updates M] [--shared-rows R] | tables [--rows N] [--partitions P] [--program P] [--attribution latest|capture-time] [--verbose] | table-apply [--rows N] | startup [--runs N] [--program P] [--verbose] | dashboard [--employees N] [--rate R] [--seconds S] [--port P] [--program P] | ndp-flood [--claims N] [--max-addresses A]");
+    Console.Error.WriteLine("usage: PcapWatch.Benchmarks extract [BenchmarkDotNet args] | attribution [BenchmarkDotNet args] | names [BenchmarkDotNet args] | origin-header [BenchmarkDotNet args] | e2e [--packets N] [--rounds R] [--watch-every K] [--warm-up F] [--no-streamiz] [--program P] [--baseline-program P] [--perf FILE] | index-memory [--entries N] | passive-dns-memory [--answers N] [--renewals K] | repeat-filter [--records N] [--pcap-partitions P] [--output-partitions O] [--commit-every C] | fuzz [--seconds N] | table-state [--keys N] [--updates M] [--shared-rows R] | tables [--rows N] [--partitions P] [--program P] [--attribution latest|capture-time] [--verbose] | table-apply [--rows N] | startup [--runs N] [--program P] [--verbose] | dashboard [--employees N] [--rate R] [--seconds S] [--port P] [--program P] | ndp-flood [--claims N] [--max-addresses A]");
     return 2;
 }

@@ -52,11 +52,12 @@ internal static class TailCommand
                 while (!signal.Token.IsCancellationRequested) tail.Poll(TimeSpan.FromMilliseconds(200));
             }
             Console.Out.Flush();
-            if (tail.Unreadable.Count > 0) Serilog.Log.Warning("Tail: {Unreadable} unreadable records skipped", tail.Unreadable.Count);
-            if (tail.Repeats is { } seen)
+            long repeats = tail.Repeats?.Repeats ?? 0, unverifiable = tail.Repeats?.Unverifiable ?? 0;
+            if (tail.Unreadable.Count > 0 || repeats > 0 || unverifiable > 0)
             {
-                Serilog.Log.Information("Tail: {Printed} printed, {Repeats} repeats not printed again, {Unverifiable} without an origin",
-                    tail.Printed, seen.Repeats, seen.Unverifiable);
+                Serilog.Log.Write(tail.Unreadable.Count > 0 ? Serilog.Events.LogEventLevel.Warning : Serilog.Events.LogEventLevel.Information,
+                    "Tail: {Printed} printed, {Repeats} repeats not printed again, {Unverifiable} without an origin, "
+                    + "{Unreadable} unreadable records skipped", tail.Printed, repeats, unverifiable, tail.Unreadable.Count);
             }
             return 0;
         });

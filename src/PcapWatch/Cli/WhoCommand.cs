@@ -112,15 +112,12 @@ internal static class WhoCommand
 
     private static void SaySkipped(WatchLookup lookup)
     {
-        if (lookup.Repeats.Repeats > 0 || lookup.Repeats.Unverifiable > 0)
-        {
-            Serilog.Log.Information("Who: each match counted once; {Repeats} repeats not counted again, {Unverifiable} without an origin",
-                lookup.Repeats.Repeats, lookup.Repeats.Unverifiable);
-        }
-        if (lookup.Unreadable.Count == 0 && lookup.NotRows == 0) return;
-        Serilog.Log.Warning("Who: answered from the readable records; {Unreadable} unreadable records skipped, "
-            + "{NotRows} output records that were not rows",
-            lookup.Unreadable.Count, lookup.NotRows);
+        bool skipped = lookup.Unreadable.Count > 0 || lookup.NotRows > 0;
+        if (!skipped && lookup.Repeats.Repeats == 0 && lookup.Repeats.Unverifiable == 0) return;
+        Serilog.Log.Write(skipped ? Serilog.Events.LogEventLevel.Warning : Serilog.Events.LogEventLevel.Information,
+            "Who: answered from the readable records; {Unreadable} unreadable records skipped, {NotRows} output records that were "
+            + "not rows, {Repeats} repeats not counted again, {Unverifiable} without an origin",
+            lookup.Unreadable.Count, lookup.NotRows, lookup.Repeats.Repeats, lookup.Repeats.Unverifiable);
     }
 
     /// <summary>ISO-8601 (a time without a zone is UTC) or Unix epoch seconds (fractions allowed).</summary>

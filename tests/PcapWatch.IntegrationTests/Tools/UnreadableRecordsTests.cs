@@ -49,6 +49,7 @@ public class UnreadableRecordsTests
             Assert.That(tail.Stdout, Has.Some.Contains("Alice"));
             Assert.That(tail.Stdout, Has.Length.EqualTo(2 + Count(Bad.NoColumns)), "the good rows and the JSON ones");
             Assert.That(SummaryOf(tail, "Tail: ").Long("Unreadable"), Is.EqualTo(Count(Bad.NotJson, Bad.LoneSurrogateInAColumn)));
+            Assert.That(SummaryOf(tail, "Tail: ").Long("Unverifiable"), Is.EqualTo(bad.Length + 2), "no record here has an origin: each counted");
         }
         // report and who use rows: every bad record is either unreadable or no row, and counted as such.
         using (var report = CliProcess.Start("report", "-b", broker.BootstrapServers))
@@ -60,6 +61,7 @@ public class UnreadableRecordsTests
             Assert.That(summary.Long("Unreadable"), Is.EqualTo(Count(Bad.LoneSurrogateInAColumn)));
             Assert.That(summary.Long("Skipped"), Is.EqualTo(Count(Bad.NotJson, Bad.NoColumns)));
             Assert.That(summary.Long("Records"), Is.EqualTo(bad.Length + 2));
+            Assert.That(summary.Long("Unverifiable"), Is.EqualTo(bad.Length + 2));
         }
         using (var who = CliProcess.Start("who", "-b", broker.BootstrapServers, "10.0.0.2"))
         {
@@ -68,6 +70,7 @@ public class UnreadableRecordsTests
             var summary = SummaryOf(who, "Who: ");
             Assert.That(summary.Long("Unreadable"), Is.EqualTo(Count(Bad.LoneSurrogateInAColumn) + 1), "and the index row");
             Assert.That(summary.Long("NotRows"), Is.EqualTo(Count(Bad.NotJson, Bad.NoColumns)));
+            Assert.That(summary.Long("Unverifiable"), Is.EqualTo(bad.Length + 2));
         }
     }
 
