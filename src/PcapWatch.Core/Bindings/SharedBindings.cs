@@ -13,9 +13,6 @@ namespace PcapWatch.Bindings;
 /// </summary>
 public sealed class SharedBindings(EvidenceGate gate, string? topic, string instanceId)
 {
-    /// <summary>The header naming the instance that learned a binding.</summary>
-    public const string InstanceHeader = SharedTopicReader.InstanceHeader;
-
     /// <summary>The instance's name as the header carries it.</summary>
     internal byte[] InstanceBytes { get; } = System.Text.Encoding.UTF8.GetBytes(instanceId);
 
@@ -38,7 +35,7 @@ public sealed class SharedBindings(EvidenceGate gate, string? topic, string inst
         {
             Key = BindingRecord.Key(address),
             Value = BindingRecord.Encode(address, interval),
-            Headers = [new Header(InstanceHeader, InstanceBytes)],
+            Headers = [new Header(SharedTopicReader.InstanceHeader, InstanceBytes)],
             // The record's time is the binding's: tools reading the topic see when it began.
             Timestamp = new Timestamp(interval.FromMs, TimestampType.CreateTime),
         };

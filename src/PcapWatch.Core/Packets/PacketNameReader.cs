@@ -86,6 +86,15 @@ public static class PacketNameReader
         return name;
     }
 
+    /// <summary>
+    /// Whether a packet's <c>frame.protocols</c> names a layer <see cref="LayerKind"/> reads a name from (or says
+    /// nothing, or is escaped): tshark lists there every layer it dissected, so a packet without one need not be walked.
+    /// </summary>
+    public static bool MayCarryName(ReadOnlySpan<byte> protocols) =>
+        protocols.IsEmpty || protocols.IndexOf((byte)'\\') >= 0 || protocols.IndexOf("dns"u8) >= 0 || protocols.IndexOf("http"u8) >= 0
+        || protocols.IndexOf("tls"u8) >= 0 || protocols.IndexOf("ssl"u8) >= 0 || protocols.IndexOf("quic"u8) >= 0
+        || protocols.IndexOf("llmnr"u8) >= 0;
+
     private static NameSource LayerKind(ref Utf8JsonReader reader)
     {
         if (reader.ValueTextEquals("tls"u8) || reader.ValueTextEquals("ssl"u8) || reader.ValueTextEquals("quic"u8)) return NameSource.Sni;

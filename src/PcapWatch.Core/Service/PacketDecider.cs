@@ -128,7 +128,7 @@ public sealed class PacketDecider(LearningPacketProcessor processor, IMatchEncod
     {
         if (names && _name.Source == NameSource.Off)
         {
-            _name = MayCarryName(fields[PacketField.FrameProtocols].Of(packet)) ? PacketNameReader.Find(packet) : PacketName.Unnamed;
+            _name = PacketNameReader.MayCarryName(fields[PacketField.FrameProtocols].Of(packet)) ? PacketNameReader.Find(packet) : PacketName.Unnamed;
         }
         var name = _name.Source == NameSource.None && passiveDns is not null ? Answered(packet, in fields, mac, direction) : _name;
         var value = encoder.Encode(packet, in fields, mac, in owner, direction, attributedBy, contested, name);
@@ -139,15 +139,6 @@ public sealed class PacketDecider(LearningPacketProcessor processor, IMatchEncod
             MatchesByNameSource[(int)name.Source]++;
         }
     }
-
-    /// <summary>
-    /// Whether the packet's <c>frame.protocols</c> names a layer a name is read from (or says nothing, or is escaped):
-    /// tshark lists there every layer it dissected, so a packet without one is not walked a second time for a name.
-    /// </summary>
-    private static bool MayCarryName(ReadOnlySpan<byte> protocols) =>
-        protocols.IsEmpty || protocols.IndexOf((byte)'\\') >= 0 || protocols.IndexOf("dns"u8) >= 0 || protocols.IndexOf("http"u8) >= 0
-        || protocols.IndexOf("tls"u8) >= 0 || protocols.IndexOf("ssl"u8) >= 0 || protocols.IndexOf("quic"u8) >= 0
-        || protocols.IndexOf("llmnr"u8) >= 0;
 
     /// <summary>A DNS packet sent to a watched host: what its answers told that host.</summary>
     private void LearnAnswers(ReadOnlySpan<byte> value)
