@@ -48,20 +48,14 @@ internal static class MatchPrefilter
         var verdict = Verdict.NoMac;
         if (gate.JoinsSource) verdict = Candidates(record, "src\""u8, in gate, source: true);
         if (verdict == Verdict.MightMatch) return false;
-        if (gate.JoinsDestination || (gate.LearnsAnswers && MayBeDns(record)))
+        // Names on, a packet sent to a watched host is read for its DNS answers, and the scan reads them only from records
+        // DnsMessageRule admits (the same rule, asked of the same bytes): any other record's destination is not looked up.
+        if (gate.JoinsDestination || (gate.LearnsAnswers && DnsMessageRule.MayHoldAnswers(record)))
         {
             verdict = Max(verdict, Candidates(record, "dst\""u8, in gate, source: false));
         }
         return verdict == Verdict.OnlyUnwatchedMacs;
     }
-
-    /// <summary>
-    /// Names on, a packet sent to a watched host is read only for its DNS answers, and an answer is only ever read from
-    /// fields named <c>dns…</c> (tshark dissects mDNS and LLMNR with the DNS dissector's fields; escaped names never
-    /// get here): a record that does not spell dns anywhere teaches nothing, and its destination is not looked up. One
-    /// search, over every record the source side did not already keep.
-    /// </summary>
-    private static bool MayBeDns(ReadOnlySpan<byte> record) => record.IndexOf("dns"u8) >= 0;
 
     private static Verdict Max(Verdict a, Verdict b) => a > b ? a : b;
 

@@ -83,7 +83,7 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings
         var gate = new WatchedMacGate(index, mode, (mode & MatchMode.Ip) != 0 ? bindings : null, history, learnsAnswers);
         var status = MatchPrefilter.Scan(value, ref _fields, ref gate);
         if (status != ExtractStatus.Complete) return Unmatched(status, out rejection);
-        if (learnsAnswers && IsDns(_fields[PacketField.FrameProtocols].Of(value)) && AnswerClientOf(value, in gate) is { } client)
+        if (learnsAnswers && DnsMessageRule.MayHoldAnswers(value) && AnswerClientOf(value, in gate) is { } client)
         {
             AnswerClient = client;
             AnswerAtMs = _fields.TryGetCaptureTimeMs(value, out long answeredMs) ? answeredMs : recordTimeMs;
@@ -120,8 +120,6 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings
         }
         return AttributeByMacOrIp(value, in gate, at, ownersAt, ref sink);
     }
-
-    private static bool IsDns(ReadOnlySpan<byte> protocols) => protocols.IndexOf("dns"u8) >= 0 || protocols.IndexOf("llmnr"u8) >= 0;
 
     /// <summary>
     /// The watched host a DNS packet was sent to: by its eth.dst, or attributing by IP (behind a router, where eth.dst is

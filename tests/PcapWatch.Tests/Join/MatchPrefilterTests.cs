@@ -76,6 +76,31 @@ public class MatchPrefilterTests
         Assert.That(skipped, Is.GreaterThan(1000));
     }
 
+    [Test]
+    public void Generated_answers_the_reader_would_learn_are_never_skipped()
+    {
+        int learned = 0, skipped = 0;
+        var macs = Gen.OneOf(Pool.Select(Gen.Const).ToArray());
+        Gen.Select(GeneratedPacket, macs.Array[0, Pool.Length]).Sample((packet, watched) =>
+        {
+            var record = Encoding.UTF8.GetBytes(packet);
+            var gate = new WatchedMacGate(IndexOf(watched.Select(m => new MacAddress(m))), MatchMode.Src, learnsAnswers: true);
+            bool reads = ReferenceMatches(record, gate) || ReferenceLearns(record, gate);
+            bool cannot = MatchPrefilter.CannotMatch(record, in gate);
+            if (reads && ReferenceLearns(record, gate)) Interlocked.Increment(ref learned);
+            if (cannot) Interlocked.Increment(ref skipped);
+            return !(reads && cannot);
+        }, iter: 20_000, print: t => $"watched [{string.Join(",", t.Item2.Select(m => new MacAddress(m)))}]: {t.Item1}");
+        Assert.That(learned, Is.GreaterThan(500));
+        Assert.That(skipped, Is.GreaterThan(1000));
+    }
+
+    [TestCaseSource(nameof(OwnFixtures))]
+    public void Own_fixture_answers_are_never_skipped(string name) => AssertAnswersSoundOnSample(TestData.Fixture(name));
+
+    [TestCaseSource(nameof(SharedSamples))]
+    public void Shared_sample_answers_are_never_skipped(string relative) => AssertAnswersSoundOnSample(TestData.Shared(relative));
+
     // MACs whose spellings differ: 0x123456789012 is all decimal digits, so bare it is also a JSON number.
     private static readonly long[] Pool = [0x02505700_0002L, 0x123456789012L, 0xe0a1d718c272L, 0xffffffffffffL, 0x01005e0000fbL];
 
@@ -109,8 +134,13 @@ public class MatchPrefilterTests
             };
         });
 
+    /// <summary>What a frame layer may say it holds: DNS or not, in an ek array, escaped, or nothing at all.</summary>
+    private static readonly Gen<string> ProtocolsValue = Gen.OneOf(Gen.Const("\"eth:ethertype:ip:udp:dns\""),
+        Gen.Const("\"eth:ethertype:ip:tcp:tls\""), Gen.Const("[\"eth:ethertype:ipv6:udp:llmnr\"]"),
+        Gen.Const("\"eth:ethertype:ip:udp:d\\u006es\""), Gen.Const("null"), Gen.Const("\"eth:ethertype:ip:udp:mdns\""));
+
     private static readonly Gen<string> GeneratedPacket = Gen.Select(Gen.Int[0, 2], MacValue, MacValue, MacValue, Whitespace,
-        Gen.Int[0, 4], Gen.Bool, (shape, src, dst, decoy, ws, twist, ethFirst) =>
+        Gen.Int[0, 4], Gen.Bool, ProtocolsValue, (shape, src, dst, decoy, ws, twist, ethFirst, protocols) =>
         {
             string Name(string layer, string field) => shape switch
             {
@@ -129,7 +159,8 @@ public class MatchPrefilterTests
                 3 => Prop("eth", "{}") + "," + Prop("eth", eth),
                 _ => Prop("eth", eth),
             };
-            var frame = Prop("frame", "{" + Prop(Name("frame", "len"), "\"60\"") + "," + Prop(Name("frame", "src"), decoy) + "}");
+            var frame = Prop("frame", "{" + Prop(Name("frame", "len"), "\"60\"") + "," + Prop(Name("frame", "src"), decoy) + ","
+                + Prop(Name("frame", "protocols"), protocols) + "}");
             var ip = Prop(twist == 4 ? "ipv6" : "ip", "{" + Prop(Name(twist == 4 ? "ipv6" : "ip", "src"), decoy) + "}");
             var layers = ethFirst ? $"{ethLayers},{frame},{ip}" : $"{frame},{ip},{ethLayers}";
             return shape == 2
@@ -166,6 +197,48 @@ public class MatchPrefilterTests
                 Assert.That(matches, Is.GreaterThan(0), $"{mode}: no record matched, so nothing was proved");
             }
         }
+    }
+
+    /// <summary>
+    /// Names on, in src mode: with every MAC watched and then every other one, each record the reader would learn DNS
+    /// answers from reaches it, and records sent to unwatched hosts are still skipped.
+    /// </summary>
+    private static void AssertAnswersSoundOnSample(string path)
+    {
+        var lines = TestData.Lines(path);
+        var seen = new HashSet<MacAddress>();
+        var fields = new PacketFields();
+        foreach (var line in lines)
+        {
+            PacketExtractor.Extract(line, ref fields);
+            if (fields.EthDst is { IsGroup: false } d) seen.Add(d);
+        }
+        foreach (var watched in new[] { seen, seen.Where((_, i) => i % 2 == 0) })
+        {
+            var gate = new WatchedMacGate(IndexOf(watched), MatchMode.Src, learnsAnswers: true);
+            var learning = lines.Where(l => ReferenceLearns(l, gate)).ToList();
+            Assert.That(learning.Where(l => MatchPrefilter.CannotMatch(l, in gate)), Is.Empty, Path.GetFileName(path));
+            // With every destination watched, every DNS message sent to one host is read: otherwise nothing was proved.
+            if (watched == seen) Assert.That(learning, Has.Count.EqualTo(DnsRecords(lines)), Path.GetFileName(path));
+        }
+        var nobody = new WatchedMacGate(IndexOf([]), MatchMode.Src, learnsAnswers: true);
+        Assert.That(lines.Count(l => MatchPrefilter.CannotMatch(l, in nobody)), Is.GreaterThanOrEqualTo(lines.Count(l => MatchPrefilter.CannotMatch(l,
+            new WatchedMacGate(IndexOf([]), MatchMode.Src)))), "names on, a packet to nobody watched is skipped whenever it is with names off");
+    }
+
+    private static int DnsRecords(List<byte[]> lines) => lines.Count(l =>
+    {
+        var fields = new PacketFields();
+        return PacketExtractor.Extract(l, ref fields) == ExtractStatus.Complete && fields.EthDst is { IsGroup: false }
+            && DnsMessageRule.MayHoldAnswers(l);
+    });
+
+    /// <summary>The reader's answer rule: a DNS message (<see cref="DnsMessageRule"/>) sent to a watched host.</summary>
+    private static bool ReferenceLearns(byte[] record, WatchedMacGate gate)
+    {
+        var fields = new PacketFields();
+        return PacketExtractor.Extract(record, ref fields, ref gate) == ExtractStatus.Complete
+            && DnsMessageRule.MayHoldAnswers(record) && gate.AnswerClient(in fields) is not null;
     }
 
     /// <summary>

@@ -1,0 +1,40 @@
+namespace PcapWatch.Packets;
+
+/// <summary>
+/// Which records passive DNS reads for answers: those whose first <c>protocols</c> property (tshark's
+/// <c>frame.protocols</c>, <c>frame_frame_protocols</c> in <c>-T ek</c>, plain <c>protocols</c> in the recipe's 2018
+/// shape) names <c>dns</c> (also mDNS) or <c>llmnr</c>.
+/// <para>
+/// Why a byte rule, and not the scan's parsed field: the prefilter and the scan must ask exactly the same question for
+/// the prefilter to be sound, and this one is cheap enough to ask of every record. tshark writes the frame layer first,
+/// so the search stops within its first few hundred bytes, where searching a whole record for <c>dns</c> did not. A
+/// record that names its protocols some other way (escaped, missing) teaches no answers, as before.
+/// </para>
+/// </summary>
+internal static class DnsMessageRule
+{
+    /// <summary>Whether <paramref name="record"/> is read for DNS answers (when sent to a watched host).</summary>
+    public static bool MayHoldAnswers(ReadOnlySpan<byte> record)
+    {
+        int hit = record.IndexOf("protocols\""u8);
+        if (hit < 0) return false;
+        int at = SkipWhitespace(record, hit + "protocols\""u8.Length);
+        if (at >= record.Length || record[at] != (byte)':') return false;
+        at = SkipWhitespace(record, at + 1);
+        // -T ek may write any value as an array: its first element counts.
+        if (at < record.Length && record[at] == (byte)'[') at = SkipWhitespace(record, at + 1);
+        if (at >= record.Length || record[at] != (byte)'"') return false;
+        var rest = record[(at + 1)..];
+        int end = rest.IndexOfAny((byte)'"', (byte)'\\');
+        // An escape inside the list may spell anything: read the record rather than guess.
+        if (end < 0 || rest[end] == (byte)'\\') return true;
+        var protocols = rest[..end];
+        return protocols.IndexOf("dns"u8) >= 0 || protocols.IndexOf("llmnr"u8) >= 0;
+    }
+
+    private static int SkipWhitespace(ReadOnlySpan<byte> record, int at)
+    {
+        while (at < record.Length && record[at] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n') at++;
+        return at;
+    }
+}
