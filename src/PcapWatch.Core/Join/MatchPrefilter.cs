@@ -48,14 +48,23 @@ internal static class MatchPrefilter
         var verdict = Verdict.NoMac;
         if (gate.JoinsSource) verdict = Candidates(record, "src\""u8, in gate, source: true);
         if (verdict == Verdict.MightMatch) return false;
-        // Names on, a packet sent to a watched host is read for its DNS answers, and the scan reads them only from records
-        // DnsMessageRule admits (the same rule, asked of the same bytes): any other record's destination is not looked up.
-        if (gate.JoinsDestination || (gate.LearnsAnswers && DnsMessageRule.MayHoldAnswers(record)))
+        if (gate.JoinsDestination || (gate.ByIp && gate.LearnsAnswers && DnsMessageRule.MayHoldAnswers(record)))
         {
             verdict = Max(verdict, Candidates(record, "dst\""u8, in gate, source: false));
         }
+        else if (gate.LearnsAnswers && !gate.ByIp && MayTeachAnswersByMac(record, in gate)) return false;
         return verdict == Verdict.OnlyUnwatchedMacs;
     }
+
+    /// <summary>
+    /// Names on, a packet sent to a watched host is read for its DNS answers. The scan learns them (by MAC) only from
+    /// records <see cref="DnsMessageRule"/> admits, for the MAC of the first <c>dst</c>: the same rules, asked of the
+    /// same bytes, so any other record's destination is not looked up at all. (Attributing by IP, an answer's client
+    /// may be any watched holder of ip.dst: there every destination is looked up, above.)
+    /// </summary>
+    private static bool MayTeachAnswersByMac(ReadOnlySpan<byte> record, in WatchedMacGate gate) =>
+        DnsMessageRule.TryFirstDestination(record, out var client) && gate.WouldReadDestination(client)
+        && DnsMessageRule.MayHoldAnswers(record);
 
     private static Verdict Max(Verdict a, Verdict b) => a > b ? a : b;
 

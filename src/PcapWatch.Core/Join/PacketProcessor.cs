@@ -122,12 +122,16 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings
     }
 
     /// <summary>
-    /// The watched host a DNS packet was sent to: by its eth.dst, or attributing by IP (behind a router, where eth.dst is
+    /// The watched host a DNS packet was sent to: by its eth.dst (when the record's first dst is that MAC), or attributing by IP (behind a router, where eth.dst is
     /// the router's) the one MAC that held its ip.dst then; none when the address is contested.
     /// </summary>
     private MacAddress? AnswerClientOf(ReadOnlySpan<byte> value, in WatchedMacGate gate)
     {
-        if (gate.AnswerClient(in _fields) is { } byMac) return byMac;
+        // By MAC, the record's first dst must say the same: the prefilter decides from that one (DnsMessageRule).
+        if (gate.AnswerClient(in _fields) is { } byMac && DnsMessageRule.TryFirstDestination(value, out var first) && first == byMac)
+        {
+            return byMac;
+        }
         if (!gate.ByIp || !IpAddressKey.TryParse(_fields[PacketField.IpDst].Of(value), out var address)) return null;
         long? at = _fields.TryGetCaptureTimeMs(value, out long ms) ? ms : null;
         return bindings!.TryGetHolder(address, at, out var mac) && gate.IsWatched(mac) ? mac : null;

@@ -23,17 +23,7 @@ public readonly record struct MacAddress(long Value)
         switch (text.Length)
         {
             case 17: // aa:bb:cc:dd:ee:ff or aa-bb-cc-dd-ee-ff (one separator kind throughout)
-                {
-                    byte sep = text[2];
-                    if (sep != (byte)':' && sep != (byte)'-') return false;
-                    for (int i = 0; i < 17; i++)
-                    {
-                        if (i % 3 == 2) { if (text[i] != sep) return false; continue; }
-                        if (!AddHex(text[i], ref value)) return false;
-                        digits++;
-                    }
-                    break;
-                }
+                return TryParseSeparated(text, out mac);
             case 14: // aabb.ccdd.eeff
                 for (int i = 0; i < 14; i++)
                 {
@@ -70,6 +60,42 @@ public readonly record struct MacAddress(long Value)
 
     public static MacAddress Parse(string text) =>
         TryParse(text, out var mac) ? mac : throw new FormatException($"'{text}' is not a MAC address");
+
+    /// <summary>
+    /// The spelling every capture uses, on the packet path for every candidate the prefilter reads: six octets by table
+    /// look-up, the separators checked at once, no branch per character.
+    /// </summary>
+    private static bool TryParseSeparated(ReadOnlySpan<byte> text, out MacAddress mac)
+    {
+        mac = default;
+        byte sep = text[2];
+        if ((sep != (byte)':' && sep != (byte)'-') || text[5] != sep || text[8] != sep || text[11] != sep || text[14] != sep) return false;
+        var hex = HexValues;
+        long value = 0;
+        int bad = 0;
+        for (int i = 0; i < 17; i += 3)
+        {
+            int high = hex[text[i]], low = hex[text[i + 1]];
+            bad |= high | low;
+            value = (value << 8) | (uint)((high << 4) | low);
+        }
+        if (bad < 0) return false;
+        mac = new MacAddress(value);
+        return true;
+    }
+
+    // Each byte's value as a hexadecimal digit, or -1.
+    private static ReadOnlySpan<sbyte> HexValues =>
+    [
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, -1, -1, -1, -1, -1, -1,
+        -1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    ];
 
     private static bool AddHex(byte c, ref long value)
     {

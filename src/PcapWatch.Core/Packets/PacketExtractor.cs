@@ -281,7 +281,7 @@ public static class PacketExtractor
     /// Strips the shape's prefix from a field name: <c>eth.src</c> (-T json) and <c>eth_eth_src</c> (-T ek) both
     /// become <c>src</c>; the 2018 variant's plain <c>src</c> stays as it is.
     /// </summary>
-    private static ReadOnlySpan<byte> LocalName(ReadOnlySpan<byte> name, ReadOnlySpan<byte> layer)
+    internal static ReadOnlySpan<byte> LocalName(ReadOnlySpan<byte> name, ReadOnlySpan<byte> layer)
     {
         int n = layer.Length;
         if (name.Length > n && name.StartsWith(layer))

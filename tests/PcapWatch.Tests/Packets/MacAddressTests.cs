@@ -97,6 +97,26 @@ public class MacAddressTests
         Assert.That(invalid, Is.GreaterThan(2_000), "invalid ones too");
     }
 
+    [Test]
+    public void Separated_spellings_parse_exactly_when_a_reference_parser_accepts_them()
+    {
+        // The packet path's table parser against a regular expression and Convert: every 17-character text of hex digits,
+        // separators and near misses (one bad character is enough to refuse).
+        var pattern = new System.Text.RegularExpressions.Regex("^[0-9a-fA-F]{2}([:-])[0-9a-fA-F]{2}(\\1[0-9a-fA-F]{2}){4}$");
+        int valid = 0;
+        Gen.Char["0123456789abcdefABCDEF:-"].Array[17].Select(c => new string(c))
+            .Select(Gen.Int[0, 16], Gen.Char["gG.x/@ \u00e9:-0"], (text, at, c) => at % 3 == 0 ? text[..at] + c + text[(at + 1)..] : text)
+            .Select(Gen.Bool, Spelled, (text, real, mac) => real && mac.Text.Length == 17 ? mac.Text : text)
+            .Sample(text =>
+            {
+                bool expected = pattern.IsMatch(text);
+                bool parsed = MacAddress.TryParse(Encoding.UTF8.GetBytes(text), out var mac);
+                if (expected) valid++;
+                return parsed == expected && (!expected || mac.Value == Convert.ToInt64(text.Replace(":", "").Replace("-", ""), 16));
+            }, iter: 20_000);
+        Assert.That(valid, Is.GreaterThan(2_000));
+    }
+
     private static void AssertAlike(string text)
     {
         bool fromText = MacAddress.TryParse(text, out var a);

@@ -1,0 +1,100 @@
+namespace PcapWatch.Flows;
+
+/// <summary>
+/// One open flow's totals and TCP state, fed its packets in capture-time order (see <see cref="FlowPartition"/>).
+/// </summary>
+internal sealed class OpenFlow(FlowKey key, FlowOwner owner, FlowPacket first, long interimUs)
+{
+    public FlowKey Key { get; } = key;
+    public FlowOwner Owner { get; } = owner;
+    public long FirstUs { get; } = first.TimeUs;
+    public long LastUs { get; private set; } = first.TimeUs;
+    private long _packetsOut, _bytesOut, _packetsIn, _bytesIn;
+    private ushort _tcpFlags;
+    private bool _openedByLocal = first.Outgoing, _synSeen;
+    private string _protocols = "";
+    private string? _name;
+    private int _seq;
+    private string? _flowId;
+
+    /// <summary>When the next interim record is due: after every <c>Interim</c> of capture time since the first packet.</summary>
+    public long NextInterimUs { get; private set; } = interimUs > 0 ? first.TimeUs + interimUs : long.MaxValue;
+    private readonly long _interimUs = interimUs;
+
+    private bool _finOut, _finIn;
+    // Which side sent the second FIN: the closing ACK comes from the other.
+    private bool _secondFinOut;
+
+    /// <summary>After both FINs: when the linger for the last ACK ends (long.MaxValue before).</summary>
+    public long LingerEndsUs { get; private set; } = long.MaxValue;
+
+    /// <summary>Set when a packet ended the flow (a reset, or the ACK of the last FIN): nothing more joins it.</summary>
+    public FlowEnd? EndedBy { get; private set; }
+
+    public void Apply(FlowPacket packet, long lingerUs)
+    {
+        if (packet.Outgoing)
+        {
+            _packetsOut++;
+            _bytesOut += packet.FrameLength;
+        }
+        else
+        {
+            _packetsIn++;
+            _bytesIn += packet.FrameLength;
+        }
+        LastUs = Math.Max(LastUs, packet.TimeUs);
+        _tcpFlags |= packet.TcpFlags;
+        // The list naming most layers says most; equal lengths are ordered so that arrival order cannot matter.
+        if (packet.Protocols.Length > _protocols.Length
+            || (packet.Protocols.Length == _protocols.Length && string.CompareOrdinal(packet.Protocols, _protocols) > 0))
+        {
+            _protocols = packet.Protocols;
+        }
+        _name ??= packet.Name;
+        if (Key.Protocol == Transport.Tcp) ApplyTcp(packet, lingerUs);
+    }
+
+    private void ApplyTcp(FlowPacket packet, long lingerUs)
+    {
+        ushort flags = packet.TcpFlags;
+        if (!_synSeen && (flags & FlowPacket.Syn) != 0)
+        {
+            // A SYN is sent by the side that opens; a SYN-ACK by the other.
+            _synSeen = true;
+            _openedByLocal = (flags & FlowPacket.Ack) == 0 ? packet.Outgoing : !packet.Outgoing;
+        }
+        if ((flags & FlowPacket.Rst) != 0)
+        {
+            EndedBy = FlowEnd.Rst;
+            return;
+        }
+        bool bothBefore = _finOut && _finIn;
+        if ((flags & FlowPacket.Fin) != 0)
+        {
+            if (packet.Outgoing) _finOut = true;
+            else _finIn = true;
+            if (!bothBefore && _finOut && _finIn)
+            {
+                _secondFinOut = packet.Outgoing;
+                LingerEndsUs = packet.TimeUs + lingerUs;
+            }
+            return;
+        }
+        if (bothBefore && (flags & FlowPacket.Ack) != 0 && packet.Outgoing != _secondFinOut) EndedBy = FlowEnd.Fin;
+    }
+
+    /// <summary>The totals so far as an interim record, and the next one's due time.</summary>
+    public FlowRecord Interim()
+    {
+        var record = Record(FlowEnd.Active, final: false);
+        NextInterimUs += _interimUs;
+        return record;
+    }
+
+    public FlowRecord Final(FlowEnd end) => Record(end, final: true);
+
+    private FlowRecord Record(FlowEnd end, bool final) => new(_flowId ??= Key.CommunityIdOf(), Owner, Key.Host, Key.Protocol, Key.LocalIp,
+        Key.LocalPort, Key.RemoteIp, Key.RemotePort, _openedByLocal, FirstUs, LastUs, _packetsOut, _bytesOut, _packetsIn, _bytesIn,
+        _tcpFlags, _protocols, _name, end, final, _seq++);
+}
