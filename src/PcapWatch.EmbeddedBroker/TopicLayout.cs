@@ -17,6 +17,8 @@ public static class TopicLayout
         [topics.Changelog] = 1,
         [topics.IpMacBindings] = 1,
         [topics.IpNames] = 1,
+        [topics.WatchedPackets] = output,
+        [topics.Flows] = output,
         [topics.DashboardAudit] = 1,
         [topics.PcapDeadLetters] = 1,
         [topics.EmployeesDeadLetters] = 1,

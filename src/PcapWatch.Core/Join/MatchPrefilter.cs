@@ -46,9 +46,9 @@ internal static class MatchPrefilter
         // Attributing by IP: a packet that may state a binding is always read (it teaches, whoever sent it).
         if (gate.ByIp && BindingExtractor.MayHoldEvidence(record)) return false;
         var verdict = Verdict.NoMac;
-        if (gate.JoinsSource) verdict = Candidates(record, "src\""u8, in gate, source: true);
+        if (gate.ReadsSource) verdict = Candidates(record, "src\""u8, in gate, source: true);
         if (verdict == Verdict.MightMatch) return false;
-        if (gate.JoinsDestination || (gate.ByIp && gate.LearnsAnswers && DnsMessageRule.MayHoldAnswers(record)))
+        if (gate.ReadsEveryDestination || (gate.ByIp && gate.LearnsAnswers && DnsMessageRule.MayHoldAnswers(record)))
         {
             verdict = Max(verdict, Candidates(record, "dst\""u8, in gate, source: false));
         }
@@ -97,7 +97,7 @@ internal static class MatchPrefilter
                     return Verdict.MightMatch;
                 case Candidate.Ip when source ? gate.MightAttributeSource(address) : gate.MightAttributeDestination(address):
                     return Verdict.MightMatch;
-                case Candidate.Mac when source ? gate.WouldMatchSource(mac) : gate.WouldReadDestination(mac):
+                case Candidate.Mac when source ? gate.WouldReadSource(mac) : gate.WouldReadDestination(mac):
                     return Verdict.MightMatch;
                 case Candidate.Mac:
                     verdict = Verdict.OnlyUnwatchedMacs;

@@ -24,10 +24,21 @@ namespace PcapWatch.Join;
 /// <param name="learnsAnswers">Names on: packets sent to a watched host (by MAC, or by IP attributing by IP) are read
 /// past the gate too, and a DNS packet among them is reported as <see cref="AnswerClient"/> for its answers to be
 /// learned.</param>
+/// <param name="flows">Flows on: every packet a watched MAC sends or receives is read past the gate, whatever the mode
+/// joins on, and its watched hosts are reported (<see cref="FlowHosts"/>).</param>
 public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings? bindings = null, OwnershipHistory? history = null,
-    bool learnsAnswers = false)
+    bool learnsAnswers = false, bool flows = false)
 {
     private PacketFields _fields;
+
+    /// <summary>The fields the scan read from the record last processed (valid until the next one).</summary>
+    public ref readonly PacketFields Fields => ref _fields;
+
+    /// <summary>
+    /// Flows on: the watched hosts of the record last processed — its sender (outgoing) and its receiver — with their
+    /// owners at the packet's time. Empty otherwise.
+    /// </summary>
+    public List<(MacAddress Host, bool Outgoing, Flows.FlowOwner[] Owners)> FlowHosts { get; } = [];
 
     /// <summary>
     /// The watched host the record last processed was sent to, when it is a DNS (mDNS, LLMNR) packet and names are on:
@@ -73,6 +84,7 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings
     {
         rejection = default;
         AnswerClient = null;
+        FlowHosts.Clear();
         if (value.IsEmpty) return Reject(RejectionCodes.Empty, "empty message", out rejection);
         if (value.Length > RecordLimits.MaxRecordBytes)
         {
@@ -80,7 +92,7 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings
                 out rejection);
         }
 
-        var gate = new WatchedMacGate(index, mode, (mode & MatchMode.Ip) != 0 ? bindings : null, history, learnsAnswers);
+        var gate = new WatchedMacGate(index, mode, (mode & MatchMode.Ip) != 0 ? bindings : null, history, learnsAnswers, flows);
         var status = MatchPrefilter.Scan(value, ref _fields, ref gate);
         if (status != ExtractStatus.Complete) return Unmatched(status, out rejection);
         if (learnsAnswers && DnsMessageRule.MayHoldAnswers(value) && AnswerClientOf(value, in gate) is { } client)
@@ -104,6 +116,7 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings
             ownersAt = t;
         }
 
+        if (flows) CollectFlowHosts(in gate, ownersAt);
         if (!gate.ByIp)
         {
             // In src mode records keep the recipe's exact shape; otherwise each says which side matched.
@@ -119,6 +132,28 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings
             return matched ? PacketOutcome.Matched : PacketOutcome.Skipped;
         }
         return AttributeByMacOrIp(value, in gate, at, ownersAt, ref sink);
+    }
+
+    private void CollectFlowHosts(in WatchedMacGate gate, long ownersAt)
+    {
+        if (_fields.EthSrc is { } source && gate.OwnersOf(source, ownersAt, out var senders)) FlowHosts.Add((source, true, OwnersOf(senders)));
+        if (_fields.EthDst is { IsGroup: false } destination && destination != _fields.EthSrc
+            && gate.OwnersOf(destination, ownersAt, out var receivers))
+        {
+            FlowHosts.Add((destination, false, OwnersOf(receivers)));
+        }
+    }
+
+    private static Flows.FlowOwner[] OwnersOf(OwnerList owners)
+    {
+        var result = new Flows.FlowOwner[owners.Count];
+        int i = 0;
+        foreach (var owner in owners)
+        {
+            result[i++] = new Flows.FlowOwner(System.Text.Encoding.UTF8.GetString(owner.EmpId),
+                owner.HasEmpName ? System.Text.Encoding.UTF8.GetString(owner.EmpName) : "");
+        }
+        return result;
     }
 
     /// <summary>
@@ -156,7 +191,7 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings
     /// </summary>
     public PacketOutcome AttributeTaught<TSink>(ReadOnlySpan<byte> value, ref TSink sink) where TSink : IMatchSink
     {
-        var gate = new WatchedMacGate(index, mode, bindings, history, learnsAnswers);
+        var gate = new WatchedMacGate(index, mode, bindings, history, learnsAnswers, flows);
         return AttributeSides(value, in gate, EvidenceAtMs, _taughtOwnersAtMs, ref sink);
     }
 

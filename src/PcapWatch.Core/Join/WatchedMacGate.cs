@@ -11,17 +11,30 @@ namespace PcapWatch.Join;
 /// bound to a watched MAC (<see cref="IpBindings"/>). With a <see cref="OwnershipHistory"/> (attribution at capture
 /// time) a MAC passes when it was watched at any time kept, and its owners are those valid at the packet's time. With
 /// <paramref name="learnsAnswers"/> (names on) a packet sent to a watched MAC is read on too, whatever the mode joins
-/// on: a DNS answer to a watched host names the addresses it connects to next.
+/// on: a DNS answer to a watched host names the addresses it connects to next. With <paramref name="flows"/> every
+/// packet a watched MAC sends or receives is read on, whatever the mode joins on: flows need both directions.
 /// </summary>
 internal readonly struct WatchedMacGate(WatchIndex index, MatchMode mode, IpBindings? bindings = null, OwnershipHistory? history = null,
-    bool learnsAnswers = false) : IEthernetGate
+    bool learnsAnswers = false, bool flows = false) : IEthernetGate
 {
     private IWatchedMacs Watched => history is null ? index : history;
 
     // One rule per side, used by the scan (ShouldContinue) and the prefilter (WouldMatch*, MightAttribute*) alike: the
     // prefilter is sound only because both ask exactly the same question.
     public bool ShouldContinue(in PacketFields fields) =>
-        ByIp || (fields.EthSrc is { } src && WouldMatchSource(src)) || (fields.EthDst is { } dst && WouldReadDestination(dst));
+        ByIp || (fields.EthSrc is { } src && WouldReadSource(src)) || (fields.EthDst is { } dst && WouldReadDestination(dst));
+
+    /// <summary>Whether eth.src is looked at at all: this mode joins on it, or flows are on.</summary>
+    public bool ReadsSource => JoinsSource || flows;
+
+    /// <summary>Whether a packet with this eth.src is read on: it matches, or (flows on) its sender is watched.</summary>
+    public bool WouldReadSource(MacAddress mac) => ReadsSource && Watched.Contains(mac);
+
+    /// <summary>Whether every packet sent to a watched host is read (flows on), not only those that may match.</summary>
+    public bool ReadsEveryDestination => JoinsDestination || flows;
+
+    /// <summary>Flows on: the watched hosts' packets are reported in both directions.</summary>
+    public bool Flows => flows;
 
     /// <summary>Whether this mode joins on eth.src at all.</summary>
     public bool JoinsSource => (mode & MatchMode.Src) != 0;
@@ -45,7 +58,7 @@ internal readonly struct WatchedMacGate(WatchIndex index, MatchMode mode, IpBind
     public bool LearnsAnswers => learnsAnswers;
 
     /// <summary>Whether eth.dst is looked at at all: it may match, or (names on) be told a DNS answer.</summary>
-    public bool ReadsDestination => JoinsDestination || learnsAnswers;
+    public bool ReadsDestination => JoinsDestination || learnsAnswers || flows;
 
     /// <summary>Whether a packet with this eth.dst is read on: it matches, or it may be an answer to a watched host.</summary>
     public bool WouldReadDestination(MacAddress mac) => ReadsDestination && !mac.IsGroup && Watched.Contains(mac);

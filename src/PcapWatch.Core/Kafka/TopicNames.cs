@@ -23,13 +23,21 @@ public sealed record TopicNames
     /// What DNS answers told clients (with --names), shared by the instances (key: address|name|client).
     /// </summary>
     public string IpNames { get; init; } = "IP_NAMES";
+    /// <summary>
+    /// With flows on: what the flow stage reads, each watched host's packets in both directions (key: the host's MAC;
+    /// value: <see cref="Flows.FlowPacketCodec"/>).
+    /// </summary>
+    public string WatchedPackets { get; init; } = "WATCHED_EMP_PACKETS";
+    /// <summary>With flows on: the flow records (key: the host's MAC; value: <see cref="Flows.FlowRecordJson"/>).</summary>
+    public string Flows { get; init; } = "WATCHED_EMP_FLOWS";
     /// <summary>The dashboard's audit trail, when it writes one: who read whose data (key: the user).</summary>
     public string DashboardAudit { get; init; } = "DASHBOARD_AUDIT";
 
     /// <summary>Topics the service writes to, which must exist before it starts.</summary>
-    public IEnumerable<string> Written(bool changelog, bool bindings = false, bool names = false)
+    public IEnumerable<string> Written(bool changelog, bool bindings = false, bool names = false, bool flows = false)
     {
         yield return Output;
+        if (flows) yield return WatchedPackets;
         if (changelog) yield return Changelog;
         if (bindings) yield return IpMacBindings;
         if (names) yield return IpNames;

@@ -110,8 +110,8 @@ internal sealed class AssembledPipeline : IDisposable
                 ?? throw new InvalidOperationException("Avro output needs Schema Registry properties"), o.Topics.Output)
             : new JsonMatchEncoder());
         var processor = shared is null
-            ? new LearningPacketProcessor(changes.Present.Index, o.Match, bindings: null, changes.History, learnsAnswers: o.Names)
-            : new LearningPacketProcessor(changes.Present.Index, o.Match, shared.Gate, changes.History, learnsAnswers: o.Names);
+            ? new LearningPacketProcessor(changes.Present.Index, o.Match, bindings: null, changes.History, learnsAnswers: o.Names, flows: o.Flows)
+            : new LearningPacketProcessor(changes.Present.Index, o.Match, shared.Gate, changes.History, learnsAnswers: o.Names, flows: o.Flows);
         var decider = new PacketDecider(processor, encoder, log, o.MatchMaxBytes, o.Names, passiveDns);
         return new PacketStage(o, decider, output, progress, kafka, log, shared, sharedNames);
     }

@@ -20,19 +20,25 @@ public sealed class LearningPacketProcessor(PacketProcessor processor, EvidenceG
     }
 
     public LearningPacketProcessor(WatchIndex index, MatchMode mode, IpBindings? bindings = null, OwnershipHistory? history = null,
-        bool learnsAnswers = false)
-        : this(new PacketProcessor(index, mode, bindings, history, learnsAnswers), bindings)
+        bool learnsAnswers = false, bool flows = false)
+        : this(new PacketProcessor(index, mode, bindings, history, learnsAnswers, flows), bindings)
     {
     }
 
     public LearningPacketProcessor(WatchIndex index, MatchMode mode, EvidenceGate gate, OwnershipHistory? history = null,
-        bool learnsAnswers = false)
-        : this(new PacketProcessor(index, mode, gate.Bindings, history, learnsAnswers), gate)
+        bool learnsAnswers = false, bool flows = false)
+        : this(new PacketProcessor(index, mode, gate.Bindings, history, learnsAnswers, flows), gate)
     {
     }
 
     /// <inheritdoc cref="PacketProcessor.AnswerClient"/>
     public MacAddress? AnswerClient => processor.AnswerClient;
+
+    /// <inheritdoc cref="PacketProcessor.FlowHosts"/>
+    public List<(MacAddress Host, bool Outgoing, Flows.FlowOwner[] Owners)> FlowHosts => processor.FlowHosts;
+
+    /// <inheritdoc cref="PacketProcessor.Fields"/>
+    public ref readonly PacketFields Fields => ref processor.Fields;
 
     /// <inheritdoc cref="PacketProcessor.AnswerAtMs"/>
     public long? AnswerAtMs => processor.AnswerAtMs;

@@ -8,9 +8,10 @@ namespace PcapWatch.Service;
 /// <summary>
 /// Produces one packet's matches: keyed by the canonical MAC as the recipe keys its output, timestamped with the
 /// packet's record time (ksqlDB's ROWTIME through a join: windows in <c>report</c> are event time), and each with its
-/// origin (<see cref="MatchOrigin"/>) so that readers count a record produced again only once.
+/// origin (<see cref="MatchOrigin"/>) so that readers count a record produced again only once. The same for the flow
+/// packets of <c>WATCHED_EMP_PACKETS</c> (<paramref name="countsMatches"/> false: they are not matches).
 /// </summary>
-internal sealed class MatchProducer(PacketOutput output, string topic, PipelineProgress progress)
+internal sealed class MatchProducer(PacketOutput output, string topic, PipelineProgress progress, bool countsMatches = true)
 {
     // The output key of the last MAC matched.
     private MacAddress _lastKeyMac;
@@ -40,7 +41,7 @@ internal sealed class MatchProducer(PacketOutput output, string topic, PipelineP
                 message.Timestamp = new Timestamp(packetTime.UnixTimestampMs, TimestampType.CreateTime);
             }
             output.Deliveries.Produce(output.Producer, topic, message);
-            progress.OnMatch(_lastKey.Length + value.Length);
+            if (countsMatches) progress.OnMatch(_lastKey.Length + value.Length);
         }
     }
 }

@@ -36,6 +36,12 @@ public sealed class PacketDecider(LearningPacketProcessor processor, IMatchEncod
     /// </summary>
     public long[] MatchesByNameSource { get; } = new long[Enum.GetValues<NameSource>().Length];
 
+    /// <summary>
+    /// Flows on: the <c>WATCHED_EMP_PACKETS</c> records of the record last decided — one per watched host it was sent
+    /// by or to — as the host and the encoded value (<see cref="Flows.FlowPacketCodec"/>).
+    /// </summary>
+    public List<(MacAddress Host, byte[] Value)> PendingFlowPackets { get; } = [];
+
     /// <summary>What DNS answers in the record last decided told a watched host (names on).</summary>
     public List<Names.NameStatement> LearnedNames { get; } = [];
 
@@ -52,6 +58,7 @@ public sealed class PacketDecider(LearningPacketProcessor processor, IMatchEncod
     {
         Pending.Clear();
         LearnedNames.Clear();
+        PendingFlowPackets.Clear();
         _oversizedMatch = 0;
         _name = default;
         try
@@ -59,6 +66,7 @@ public sealed class PacketDecider(LearningPacketProcessor processor, IMatchEncod
             var sink = this;
             var outcome = processor.Process(valueIsNull ? default : value, ref sink, out var rejection);
             LearnAnswers(value);
+            CollectFlowPackets(value);
             if (_oversizedMatch > 0) return Oversized(valueIsNull ? null : value.ToArray(), Copy(key, keyIsNull));
             return outcome switch
             {
@@ -74,6 +82,7 @@ public sealed class PacketDecider(LearningPacketProcessor processor, IMatchEncod
             // loop. Logged with the exception: it is a bug to fix.
             log.LogError(ex, "Processing a pcap record failed; dead-lettering it");
             Pending.Clear();
+            PendingFlowPackets.Clear();
             return PacketDecision.Rejected(new Rejection(RejectionCodes.ProcessingError, $"{ex.GetType().Name}: {ex.Message}"),
                 valueIsNull ? null : value.ToArray(), Copy(key, keyIsNull));
         }
@@ -89,6 +98,7 @@ public sealed class PacketDecider(LearningPacketProcessor processor, IMatchEncod
     {
         Pending.Clear();
         LearnedNames.Clear();
+        PendingFlowPackets.Clear();
         _oversizedMatch = 0;
         _name = default;
         var value = undecided.Value!;
@@ -97,6 +107,7 @@ public sealed class PacketDecider(LearningPacketProcessor processor, IMatchEncod
             var sink = this;
             var outcome = processor.Process(value, ref sink, out var rejection, recordTimeMs);
             LearnAnswers(value);
+            CollectFlowPackets(value);
             if (_oversizedMatch > 0) return Oversized(value, undecided.Key);
             return outcome switch
             {
@@ -109,6 +120,7 @@ public sealed class PacketDecider(LearningPacketProcessor processor, IMatchEncod
         {
             log.LogError(ex, "Processing a pcap record at its record time failed; dead-lettering it");
             Pending.Clear();
+            PendingFlowPackets.Clear();
             return PacketDecision.Rejected(new Rejection(RejectionCodes.ProcessingError, $"{ex.GetType().Name}: {ex.Message}"), value, undecided.Key);
         }
     }
@@ -119,6 +131,7 @@ public sealed class PacketDecider(LearningPacketProcessor processor, IMatchEncod
     private PacketDecision Oversized(byte[]? value, byte[]? key)
     {
         Pending.Clear();
+        PendingFlowPackets.Clear();
         return PacketDecision.Rejected(new Rejection(RejectionCodes.MatchTooLarge,
             $"its match would be {_oversizedMatch} bytes, over the {maxMatchBytes}-byte limit of an output record"), value, key);
     }
@@ -137,6 +150,22 @@ public sealed class PacketDecider(LearningPacketProcessor processor, IMatchEncod
         {
             Pending.Add((mac, value));
             MatchesByNameSource[(int)name.Source]++;
+        }
+    }
+
+    /// <summary>
+    /// Flows on: the packet as each of its watched hosts sees it (none when it is not an IP packet). Its name is the one
+    /// its matches were given, when names are on and it matched.
+    /// </summary>
+    private void CollectFlowPackets(ReadOnlySpan<byte> value)
+    {
+        foreach (var (host, outgoing, owners) in processor.FlowHosts)
+        {
+            string? name = _name.Source is NameSource.Off or NameSource.None ? null : _name.Name;
+            if (Flows.FlowPacketBuilder.Build(value, in processor.Fields, host, outgoing, owners, name, 0, 0, 0) is { } packet)
+            {
+                PendingFlowPackets.Add((host, Flows.FlowPacketCodec.Encode(packet)));
+            }
         }
     }
 

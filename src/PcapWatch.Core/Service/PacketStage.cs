@@ -39,6 +39,8 @@ public sealed class PacketStage : IPacketStage, IDisposable
     // Set by the service: a stop in progress ends the waits of the rebalance handlers.
     private CancellationToken _stopping;
     private readonly MatchProducer _matches;
+    // Flows on: the watched hosts' packets for the flow stage (WATCHED_EMP_PACKETS).
+    private readonly MatchProducer? _flowPackets;
     private readonly LearnedStatePublisher _learned;
 
     /// <summary>The instance's bindings, attributing by IP.</summary>
@@ -59,6 +61,7 @@ public sealed class PacketStage : IPacketStage, IDisposable
     {
         _learned = new LearnedStatePublisher(bindings, names, output, progress);
         _matches = new MatchProducer(output, options.Topics.Output, progress);
+        _flowPackets = options.Flows ? new MatchProducer(output, options.Topics.WatchedPackets, progress, countsMatches: false) : null;
         _log = log;
         _deliveries = output.Deliveries;
         _producer = output.Producer;
@@ -208,6 +211,11 @@ public sealed class PacketStage : IPacketStage, IDisposable
             _matches.Produce(_decider.Pending, record.Partition, record.Offset, _committer.Floor(record.Partition, record.Offset), record.Timestamp);
         }
         else if (decision.Outcome == PacketOutcome.Rejected) DeadLetter(record, decision);
+        if (_flowPackets is not null && _decider.PendingFlowPackets.Count > 0)
+        {
+            _flowPackets.Produce(_decider.PendingFlowPackets, record.Partition, record.Offset, _committer.Floor(record.Partition, record.Offset),
+                record.Timestamp);
+        }
         _committer.Processed(record.Partition, record.Offset);
         return true;
     }

@@ -181,7 +181,7 @@ public sealed class PcapWatchPipeline
     /// </summary>
     private static Dictionary<string, List<TopicPartition>> RequireTopics(IAdminClient admin, PipelineOptions o, CancellationToken cancel)
     {
-        var written = o.Topics.Written(o.PublishChangelog, o.UsesBindingsTopic, o.UsesNamesTopic).Select(t => (t, TimeSpan.FromSeconds(30)));
+        var written = o.Topics.Written(o.PublishChangelog, o.UsesBindingsTopic, o.UsesNamesTopic, o.Flows).Select(t => (t, TimeSpan.FromSeconds(30)));
         var tables = new[] { o.Topics.Employees, o.Topics.Computers }.Select(t => (t, TimeSpan.FromMinutes(5)));
         try
         {

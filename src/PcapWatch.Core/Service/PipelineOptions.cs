@@ -23,6 +23,11 @@ public sealed record PipelineOptions
     /// every other column. Off keeps the recipe's exact shape.
     /// </summary>
     public bool Names { get; init; }
+    /// <summary>
+    /// Write every packet a watched MAC sends or receives to <see cref="TopicNames.WatchedPackets"/> for the flow stage,
+    /// whatever <see cref="Match"/> joins on (the matches stay as they are).
+    /// </summary>
+    public bool Flows { get; init; }
     /// <summary>With <see cref="Names"/>: how long past its TTL a DNS answer still names its address.</summary>
     public TimeSpan NameGrace { get; init; } = TimeSpan.FromMinutes(5);
     /// <summary>With <see cref="Names"/>: addresses passive DNS keeps names for (the longest unused go first).</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using NUnit.Framework;
 using PcapWatch.Flows;
 using PcapWatch.Packets;
@@ -48,42 +47,9 @@ public class FlowTruthTests
     }
 
     [TestCaseSource(nameof(Cases))]
-    public void Flow_totals_per_five_tuple_are_tsharks_conversations(string capture, string shape)
-    {
-        var lines = TestData.Lines(TestData.Fixture($"{capture}.{shape}.ndjson"));
-        var totals = FlowSamples.FinalFlows(lines, FlowSamples.LongerThanAnyCapture)
-            .GroupBy(f => (f.Protocol, Local: (f.LocalIp, f.LocalPort), Remote: (f.RemoteIp, f.RemotePort)))
-            .ToDictionary(g => g.Key, g => (Out: (g.Sum(f => f.PacketsOut), g.Sum(f => f.BytesOut)), In: (g.Sum(f => f.PacketsIn), g.Sum(f => f.BytesIn))));
-        var conversations = File.ReadAllLines(TestData.Fixture($"{capture}.conv.tsv")).Skip(1).Select(Conversation.Parse).ToList();
-        Assert.That(conversations, Is.Not.Empty);
-        foreach (var c in conversations)
-        {
-            // The hosts on side A saw A→B go out and B→A come in; those on side B the reverse. Either side may have none
-            // (a broadcast address is nobody's), never both.
-            bool fromA = totals.TryGetValue((c.Protocol, c.A, c.B), out var a);
-            bool fromB = totals.TryGetValue((c.Protocol, c.B, c.A), out var b);
-            Assert.That(fromA || fromB, Is.True, $"{c}: no flow");
-            if (fromA) Assert.That((a.Out, a.In), Is.EqualTo((c.AtoB, c.BtoA)), $"{c}, seen from A");
-            if (fromB) Assert.That((b.Out, b.In), Is.EqualTo((c.BtoA, c.AtoB)), $"{c}, seen from B");
-        }
-        // And no TCP or UDP flow that tshark does not list.
-        var listed = conversations.SelectMany(c => new[] { (c.Protocol, c.A, c.B), (c.Protocol, c.B, c.A) }).ToHashSet();
-        Assert.That(totals.Keys.Where(k => k.Protocol is Transport.Tcp or Transport.Udp && !listed.Contains(k)), Is.Empty);
-    }
+    public void Flow_totals_per_five_tuple_are_tsharks_conversations(string capture, string shape) =>
+        TsharkConversations.AssertAgree(FlowSamples.FinalFlows(TestData.Lines(TestData.Fixture($"{capture}.{shape}.ndjson")),
+            FlowSamples.LongerThanAnyCapture), capture);
 
     private static readonly FlowOwner[] Owners = [new("e1", "Someone")];
-
-    private sealed record Conversation(byte Protocol, (IpAddressKey, ushort) A, (IpAddressKey, ushort) B, (long, long) AtoB, (long, long) BtoA)
-    {
-        public static Conversation Parse(string line)
-        {
-            var f = line.Split('\t');
-            (IpAddressKey, ushort) End(int at) => (IpAddressKey.TryParse(f[at], out var ip) ? ip : throw new FormatException(f[at]),
-                ushort.Parse(f[at + 1], CultureInfo.InvariantCulture));
-            long N(int at) => long.Parse(f[at], CultureInfo.InvariantCulture);
-            return new Conversation(byte.Parse(f[0], CultureInfo.InvariantCulture), End(1), End(3), (N(5), N(6)), (N(7), N(8)));
-        }
-
-        public override string ToString() => $"{Protocol} {A.Item1}:{A.Item2} <-> {B.Item1}:{B.Item2}";
-    }
 }

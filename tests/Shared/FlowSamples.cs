@@ -1,13 +1,13 @@
 using PcapWatch.Flows;
 using PcapWatch.Packets;
 
-namespace PcapWatch.Tests.Flows;
+namespace PcapWatch.Tests.Shared;
 
 /// <summary>
 /// Flows of a dissected capture as the flow stage makes them, every unicast MAC of the capture watched: each packet is
 /// given to its sender's flows (out) and its receiver's (in).
 /// </summary>
-internal static class FlowSamples
+public static class FlowSamples
 {
     /// <summary>No flow ends by time inside any capture of ours: idle a day, no interim records, no grace.</summary>
     public static readonly FlowTimeouts LongerThanAnyCapture = FlowTimeouts.Default with
@@ -39,6 +39,20 @@ internal static class FlowSamples
     private static void Add(byte[] line, in PacketFields fields, MacAddress host, bool outgoing, int offset, List<FlowPacket> packets)
     {
         if (FlowPacketBuilder.Build(line, in fields, host, outgoing, Owners, null, 0, offset, outgoing ? 0 : 1) is { } packet) packets.Add(packet);
+    }
+
+    /// <summary>Every unicast MAC that sends or receives a packet of the capture.</summary>
+    public static HashSet<MacAddress> Hosts(List<byte[]> lines)
+    {
+        var hosts = new HashSet<MacAddress>();
+        foreach (var line in lines)
+        {
+            var fields = new PacketFields();
+            PacketExtractor.Extract(line, ref fields);
+            if (fields.EthSrc is { IsGroup: false } src) hosts.Add(src);
+            if (fields.EthDst is { IsGroup: false } dst) hosts.Add(dst);
+        }
+        return hosts;
     }
 
     public static List<FlowRecord> FinalFlows(List<byte[]> lines, FlowTimeouts timeouts)
