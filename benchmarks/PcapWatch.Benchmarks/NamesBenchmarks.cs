@@ -12,9 +12,10 @@ using PcapWatch.Service;
 namespace PcapWatch.Benchmarks;
 
 /// <summary>
-/// What <c>--names</c> costs per packet, without a broker: the whole decision of each record (<see cref="PacketDecider"/>:
-/// prefilter, scan, join, encoding) over the e2e benchmark's mix — its templates, 1 in 100 sent by a watched computer
-/// and 1 in 100 sent to one — with names off (the baseline), with the packet's own name only, and with passive DNS too.
+/// What <c>--names</c> (and flows) cost per packet, without a broker: the whole decision of each record (<see
+/// cref="PacketDecider"/>: prefilter, scan, join, encoding) over the e2e benchmark's mix — its templates, 1 in 100 sent
+/// by a watched computer and 1 in 100 sent to one — with names off (the baseline), with the packet's own name only,
+/// with passive DNS too, and with flows on.
 /// The e2e rounds scatter by ±15 %; this tells a few per cent apart.
 /// </summary>
 [MemoryDiagnoser]
@@ -23,6 +24,7 @@ public class NamesBenchmarks
     private const int Records = 2_000, WatchEvery = 100;
     private byte[][] _records = [], _responses = [];
     private WatchIndex _index = null!;
+    private PacketDecider _flows = null!;
     private PacketDecider _off = null!, _ownNames = null!, _withAnswers = null!;
 
     public long BatchBytes { get; private set; }
@@ -49,6 +51,7 @@ public class NamesBenchmarks
         _off = Decider(names: false, answers: false);
         _ownNames = Decider(names: true, answers: false);
         _withAnswers = Decider(names: true, answers: true);
+        _flows = new PacketDecider(new LearningPacketProcessor(index, MatchMode.Src, flows: true), new JsonMatchEncoder(), NullLogger.Instance);
     }
 
     private static MacAddress Watched(int i) => new(0x02_5057_000000L + i % 1000);
@@ -62,6 +65,20 @@ public class NamesBenchmarks
 
     [Benchmark(Description = "own name and passive DNS")]
     public int WithAnswers() => Run(_withAnswers);
+
+    /// <summary>Flows on (issue 34), names off: every packet to a watched host read too, and each watched host's packet
+    /// encoded for WATCHED_EMP_PACKETS.</summary>
+    [Benchmark(Description = "flows on, names off")]
+    public int Flows()
+    {
+        int written = 0;
+        foreach (var r in _records)
+        {
+            _flows.Decide(default, true, r, false);
+            written += _flows.PendingFlowPackets.Count;
+        }
+        return written;
+    }
 
     [Benchmark(Description = "the prefilter alone, names off")]
     public int PrefilterOff() => Prefilter(learnsAnswers: false);

@@ -8,6 +8,7 @@ using PcapWatch.Benchmarks;
 // dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- e2e [--packets N] [--watch-every K] [--rounds R] [--program P]   (the broker and each consumer pinned to their own core, processes of their own)
 // dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- index-memory [--entries N]    (heap per index entry)
 // dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- passive-dns-memory [--answers N] [--renewals K]    (heap per answer learned)
+// dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- flow-stage [--packets N] [--hosts H] [--flows F]    (flows made from WATCHED_EMP_PACKETS values: CPU per packet, memory per open flow)
 // dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- repeat-filter [--records N] [--pcap-partitions P] [--output-partitions O] [--commit-every C]    (a reader's memory for counting once)
 // dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- fuzz [--seconds N]    (the record-path fuzz, long)
 // dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- tables [--rows N] [--program P]   (1 M + 1 M table rows: load, restart, RSS of a pcapwatch process)
@@ -30,6 +31,7 @@ return args.FirstOrDefault() switch
     "index-memory" => IndexMemory.Run(args[1..]),
     "passive-dns-memory" => PassiveDnsMemory.Run(args[1..]),
     "repeat-filter" => RepeatFilterMemory.Run(args[1..]),
+    "flow-stage" => FlowStageBenchmark.Run(args[1..]),
     "fuzz" => FuzzRun.Run(args[1..]),
     "table-state" => TableStateBenchmark.Run(args[1..]),
     "tables" => LargeTablesBenchmark.Run(args[1..]),
@@ -42,6 +44,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: PcapWatch.Benchmarks extract [BenchmarkDotNet args] | attribution [BenchmarkDotNet args] | names [BenchmarkDotNet args] | origin-header [BenchmarkDotNet args] | e2e [--packets N] [--rounds R] [--watch-every K] [--warm-up F] [--no-streamiz] [--program P] [--baseline-program P] [--perf FILE] | index-memory [--entries N] | passive-dns-memory [--answers N] [--renewals K] | repeat-filter [--records N] [--pcap-partitions P] [--output-partitions O] [--commit-every C] | fuzz [--seconds N] | table-state [--keys N] [--updates M] [--shared-rows R] | tables [--rows N] [--partitions P] [--program P] [--attribution latest|capture-time] [--verbose] | table-apply [--rows N] | startup [--runs N] [--program P] [--verbose] | dashboard [--employees N] [--rate R] [--seconds S] [--port P] [--program P] | ndp-flood [--claims N] [--max-addresses A]");
+    Console.Error.WriteLine("usage: PcapWatch.Benchmarks extract [BenchmarkDotNet args] | attribution [BenchmarkDotNet args] | names [BenchmarkDotNet args] | origin-header [BenchmarkDotNet args] | e2e [--packets N] [--rounds R] [--watch-every K] [--warm-up F] [--no-streamiz] [--program P] [--baseline-program P] [--perf FILE] | index-memory [--entries N] | passive-dns-memory [--answers N] [--renewals K] | flow-stage [--packets N] [--hosts H] [--flows F] | repeat-filter [--records N] [--pcap-partitions P] [--output-partitions O] [--commit-every C] | fuzz [--seconds N] | table-state [--keys N] [--updates M] [--shared-rows R] | tables [--rows N] [--partitions P] [--program P] [--attribution latest|capture-time] [--verbose] | table-apply [--rows N] | startup [--runs N] [--program P] [--verbose] | dashboard [--employees N] [--rate R] [--seconds S] [--port P] [--program P] | ndp-flood [--claims N] [--max-addresses A]");
     return 2;
 }

@@ -8,6 +8,10 @@ public sealed record DemoOptions
     public required string PcapFile { get; init; }
     public string? ProtocolsLike { get; init; }
     public bool Json { get; init; }
+    /// <summary>Print flow records (made from WATCHED_EMP_PACKETS) instead of matches.</summary>
+    public bool Flows { get; init; }
+    /// <summary>With <see cref="Flows"/>: when flows end (idle, linger, interim, grace, cap).</summary>
+    public Flows.FlowTimeouts FlowTimeouts { get; init; } = PcapWatch.Flows.FlowTimeouts.Default;
     /// <summary>
     /// The pipeline's settings (what is attributed to whom: match mode, attribution, bindings, clock), applied to the
     /// demo's own connection and state: the same settings as <c>run</c> reads, from the same file and environment.

@@ -47,9 +47,7 @@ public sealed class EmbeddedDemo(ILoggerFactory loggers, KafkaConnectivity kafka
         var pipeline = Task.Factory.StartNew(() => service.Run(stopPipeline.Token), TaskCreationOptions.LongRunning);
         pipeline.ContinueWith(_ => stopFeeding.Cancel(), TaskContinuationOptions.OnlyOnFaulted);
 
-        var view = new MatchView(options.ProtocolsLike, options.Json);
-        using var tail = new MatchTail(broker.BootstrapServers, topics.Output, fromBeginning: true, view, output, kafka,
-            loggers.CreateLogger<MatchTail>(), LowLatencyFetch, cancel, repeats: new RepeatFilter());
+        using var tail = new DemoPrinters(broker.BootstrapServers, topics, options, output, kafka, loggers, LowLatencyFetch, cancel);
         using var feedingDone = new ManualResetEventSlim();
         var printer = Task.Factory.StartNew(() =>
         {
@@ -76,9 +74,10 @@ public sealed class EmbeddedDemo(ILoggerFactory loggers, KafkaConnectivity kafka
             printer.GetAwaiter().GetResult();
             TryDelete(stateDir);
         }
-        tail.ReadToCurrentEnd(cancel);
+        tail.Finish(cancel);
         output.Flush();
-        var result = new DemoResult(fed.Produced, fed.OversizedLines.Count, summary, tail.Printed, clock.Elapsed);
+        var result = new DemoResult(fed.Produced, fed.OversizedLines.Count, summary, tail.Printed, clock.Elapsed,
+            options.Flows ? service.Progress.FlowPackets : null);
         whileBrokerUp?.Invoke(result, broker.BootstrapServers);
         return result;
     }
@@ -89,18 +88,19 @@ public sealed class EmbeddedDemo(ILoggerFactory loggers, KafkaConnectivity kafka
         StateDir = stateDir,
         GroupId = "pcapwatch-demo",
         ConsumerProperties = LowLatencyFetch,
+        Flows = options.Flows,
     }), loggers);
 
     /// <summary>
     /// The packets, paced by the printer's backlog, and then the wait until the pipeline has read them all.
     /// </summary>
     private PublishResult FeedPackets(RecordPublisher publisher, string topic, DemoOptions options, PcapWatchPipeline service,
-        MatchTail tail, Task<PipelineSummary> pipeline, CancellationToken stopFeeding)
+        DemoPrinters tail, Task<PipelineSummary> pipeline, CancellationToken stopFeeding)
     {
         try
         {
             var pacer = new BacklogPacer(options.PcapPartitions, service.Progress,
-                () => service.Progress.MatchBytes - tail.ConsumedBytes, options.BacklogWindowBytes);
+                () => service.Progress.MatchBytes + service.Progress.FlowPacketBytes - tail.ConsumedBytes, options.BacklogWindowBytes);
             var fed = PublishFile(publisher, topic, options.PcapFile, InputFormat.Pcap, pacer, stopFeeding);
             while (service.Progress.Packets < fed.Produced && !pipeline.IsCompleted) Thread.Sleep(5);
             return fed;

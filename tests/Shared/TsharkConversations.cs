@@ -37,7 +37,8 @@ public static class TsharkConversations
     {
         var totals = flows.Where(f => f.Final)
             .GroupBy(f => (f.Protocol, Local: (f.LocalIp, f.LocalPort), Remote: (f.RemoteIp, f.RemotePort)))
-            .ToDictionary(g => g.Key, g => (Out: (g.Sum(f => f.PacketsOut), g.Sum(f => f.BytesOut)), In: (g.Sum(f => f.PacketsIn), g.Sum(f => f.BytesIn))));
+            .ToDictionary(g => g.Key, g => (Out: (g.Sum(f => f.PacketsOut), g.Sum(f => f.BytesOut)),
+                In: (g.Sum(f => f.PacketsIn), g.Sum(f => f.BytesIn))));
         var conversations = Read(capture);
         Assert.That(conversations, Is.Not.Empty);
         foreach (var c in conversations)

@@ -26,7 +26,8 @@ public static class FlowPacketCodec
     public static byte[] Encode(FlowPacket packet)
     {
         var owners = packet.Owners.Count > MaxOwners ? packet.Owners.Take(MaxOwners).ToList() : packet.Owners;
-        int length = FixedLength + TextLength(packet.Protocols) + TextLength(packet.Name) + 1 + owners.Sum(o => TextLength(o.EmpId) + TextLength(o.EmpName));
+        int length = FixedLength + TextLength(packet.Protocols) + TextLength(packet.Name) + 1
+            + owners.Sum(o => TextLength(o.EmpId) + TextLength(o.EmpName));
         var bytes = new byte[length];
         var span = bytes.AsSpan();
         span[0] = Version;

@@ -14,6 +14,11 @@ public sealed class FlowPartition(FlowTimeouts timeouts)
     private readonly FlowTable _table = new(timeouts);
     private readonly PriorityQueue<FlowPacket, (long TimeUs, int Partition, long Offset, int Index)> _waiting = new();
     private long _appliedUpToUs = long.MinValue;
+    private long _expiredAtUs = long.MinValue;
+
+    // Ending flows by time walks every open flow, so it runs once per second of stream time, not per packet: a packet
+    // that arrives for a flow that ended meanwhile ends it itself (FlowTable.Apply), so the records are the same.
+    private const long ExpireEveryUs = 1_000_000;
 
     /// <summary>The newest capture time seen (or pushed on by wall time); long.MinValue before the first packet.</summary>
     public long StreamTimeUs { get; private set; } = long.MinValue;
@@ -57,6 +62,8 @@ public sealed class FlowPartition(FlowTimeouts timeouts)
             _table.Apply(next, emitted);
         }
         _appliedUpToUs = watermark;
+        if (_expiredAtUs != long.MinValue && watermark - _expiredAtUs < ExpireEveryUs) return;
+        _expiredAtUs = watermark;
         _table.Expire(watermark, emitted);
     }
 

@@ -23,7 +23,8 @@ public static class FlowText
     {
         long ticks = Math.Clamp(unixUs, DateTime.UnixEpoch.Ticks / -TimeSpan.TicksPerMicrosecond,
             (DateTime.MaxValue.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMicrosecond) * TimeSpan.TicksPerMicrosecond;
-        return new DateTime(DateTime.UnixEpoch.Ticks + ticks, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+        return new DateTime(DateTime.UnixEpoch.Ticks + ticks, DateTimeKind.Utc)
+            .ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
     }
 
     /// <summary>Seconds between two capture times, to the microsecond.</summary>

@@ -145,7 +145,8 @@ public static class TransportReader
         long value = 0;
         foreach (byte b in text)
         {
-            int digit = b is >= (byte)'0' and <= (byte)'9' ? b - '0' : hex && (b | 0x20) is >= (byte)'a' and <= (byte)'f' ? (b | 0x20) - 'a' + 10 : -1;
+            int lower = b | 0x20;
+            int digit = b is >= (byte)'0' and <= (byte)'9' ? b - '0' : hex && lower is >= 'a' and <= 'f' ? lower - 'a' + 10 : -1;
             if (digit < 0) return null;
             value = value * (hex ? 16 : 10) + digit;
         }

@@ -48,23 +48,24 @@ internal static class MatchPrefilter
         var verdict = Verdict.NoMac;
         if (gate.ReadsSource) verdict = Candidates(record, "src\""u8, in gate, source: true);
         if (verdict == Verdict.MightMatch) return false;
-        if (gate.ReadsEveryDestination || (gate.ByIp && gate.LearnsAnswers && DnsMessageRule.MayHoldAnswers(record)))
+        if (gate.JoinsDestination || (gate.ByIp && gate.LearnsAnswers && DnsMessageRule.MayHoldAnswers(record)))
         {
             verdict = Max(verdict, Candidates(record, "dst\""u8, in gate, source: false));
         }
-        else if (gate.LearnsAnswers && !gate.ByIp && MayTeachAnswersByMac(record, in gate)) return false;
+        else if (((gate.LearnsAnswers && !gate.ByIp) || gate.Flows) && MayTellItsReceiver(record, in gate)) return false;
         return verdict == Verdict.OnlyUnwatchedMacs;
     }
 
     /// <summary>
-    /// Names on, a packet sent to a watched host is read for its DNS answers. The scan learns them (by MAC) only from
-    /// records <see cref="DnsMessageRule"/> admits, for the MAC of the first <c>dst</c>: the same rules, asked of the
-    /// same bytes, so any other record's destination is not looked up at all. (Attributing by IP, an answer's client
-    /// may be any watched holder of ip.dst: there every destination is looked up, above.)
+    /// Names or flows on, a packet sent to a watched host is read for what it tells that host: its DNS answers, its
+    /// receiver's flow. The scan reads it for either only when the host's MAC is the record's first <c>dst</c> (<see
+    /// cref="FirstDestination"/>), and for answers only from records <see cref="DnsMessageRule"/> admits: the same rules,
+    /// asked of the same bytes, so no other <c>dst</c> is looked up at all. (Attributing by IP an answer's client may be
+    /// any watched holder of ip.dst: there every destination is read for answers, above.)
     /// </summary>
-    private static bool MayTeachAnswersByMac(ReadOnlySpan<byte> record, in WatchedMacGate gate) =>
-        DnsMessageRule.TryFirstDestination(record, out var client) && gate.WouldReadDestination(client)
-        && DnsMessageRule.MayHoldAnswers(record);
+    private static bool MayTellItsReceiver(ReadOnlySpan<byte> record, in WatchedMacGate gate) =>
+        FirstDestination.TryRead(record, out var receiver) && gate.WouldReadDestination(receiver)
+        && (gate.Flows || DnsMessageRule.MayHoldAnswers(record));
 
     private static Verdict Max(Verdict a, Verdict b) => a > b ? a : b;
 

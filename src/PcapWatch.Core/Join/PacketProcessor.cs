@@ -116,7 +116,7 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings
             ownersAt = t;
         }
 
-        if (flows) CollectFlowHosts(in gate, ownersAt);
+        if (flows) CollectFlowHosts(value, in gate, ownersAt);
         if (!gate.ByIp)
         {
             // In src mode records keep the recipe's exact shape; otherwise each says which side matched.
@@ -134,11 +134,15 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings
         return AttributeByMacOrIp(value, in gate, at, ownersAt, ref sink);
     }
 
-    private void CollectFlowHosts(in WatchedMacGate gate, long ownersAt)
+    /// <summary>
+    /// The packet's watched sender, and its watched receiver when that is also the record's first dst (the rule the
+    /// prefilter decides by: <see cref="FirstDestination"/>).
+    /// </summary>
+    private void CollectFlowHosts(ReadOnlySpan<byte> value, in WatchedMacGate gate, long ownersAt)
     {
         if (_fields.EthSrc is { } source && gate.OwnersOf(source, ownersAt, out var senders)) FlowHosts.Add((source, true, OwnersOf(senders)));
         if (_fields.EthDst is { IsGroup: false } destination && destination != _fields.EthSrc
-            && gate.OwnersOf(destination, ownersAt, out var receivers))
+            && FirstDestination.Is(value, destination) && gate.OwnersOf(destination, ownersAt, out var receivers))
         {
             FlowHosts.Add((destination, false, OwnersOf(receivers)));
         }
@@ -157,13 +161,14 @@ public sealed class PacketProcessor(WatchIndex index, MatchMode mode, IpBindings
     }
 
     /// <summary>
-    /// The watched host a DNS packet was sent to: by its eth.dst (when the record's first dst is that MAC), or attributing by IP (behind a router, where eth.dst is
-    /// the router's) the one MAC that held its ip.dst then; none when the address is contested.
+    /// The watched host a DNS packet was sent to: by its eth.dst (when the record's first dst is that MAC), or attributing
+    /// by IP (behind a router, where eth.dst is the router's) the one MAC that held its ip.dst then; none when the address
+    /// is contested.
     /// </summary>
     private MacAddress? AnswerClientOf(ReadOnlySpan<byte> value, in WatchedMacGate gate)
     {
         // By MAC, the record's first dst must say the same: the prefilter decides from that one (DnsMessageRule).
-        if (gate.AnswerClient(in _fields) is { } byMac && DnsMessageRule.TryFirstDestination(value, out var first) && first == byMac)
+        if (gate.AnswerClient(in _fields) is { } byMac && FirstDestination.Is(value, byMac))
         {
             return byMac;
         }

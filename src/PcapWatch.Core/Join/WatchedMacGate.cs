@@ -30,9 +30,6 @@ internal readonly struct WatchedMacGate(WatchIndex index, MatchMode mode, IpBind
     /// <summary>Whether a packet with this eth.src is read on: it matches, or (flows on) its sender is watched.</summary>
     public bool WouldReadSource(MacAddress mac) => ReadsSource && Watched.Contains(mac);
 
-    /// <summary>Whether every packet sent to a watched host is read (flows on), not only those that may match.</summary>
-    public bool ReadsEveryDestination => JoinsDestination || flows;
-
     /// <summary>Flows on: the watched hosts' packets are reported in both directions.</summary>
     public bool Flows => flows;
 

@@ -32,27 +32,6 @@ internal static class DnsMessageRule
         return protocols.IndexOf("dns"u8) >= 0 || protocols.IndexOf("llmnr"u8) >= 0;
     }
 
-    /// <summary>
-    /// The MAC in the record's first <c>dst</c> property (<c>eth.dst</c>, <c>eth_eth_dst</c>, or the recipe's plain
-    /// <c>dst</c>: tshark writes the frame layer, which has none, and then the Ethernet layer). Attributing by MAC, an
-    /// answer is learned for a host only when this is its MAC and the scan's eth.dst too, so the prefilter can decide
-    /// from the first <c>dst</c> alone: one search that stops in the Ethernet layer, not a walk of every <c>dst</c>.
-    /// </summary>
-    public static bool TryFirstDestination(ReadOnlySpan<byte> record, out MacAddress mac)
-    {
-        mac = default;
-        int hit = record.IndexOf("dst\""u8);
-        if (hit < 0) return false;
-        int at = SkipWhitespace(record, hit + "dst\""u8.Length);
-        if (at >= record.Length || record[at] != (byte)':') return false;
-        at = SkipWhitespace(record, at + 1);
-        if (at < record.Length && record[at] == (byte)'[') at = SkipWhitespace(record, at + 1);
-        if (at >= record.Length || record[at] != (byte)'"') return false;
-        var rest = record[(at + 1)..];
-        int end = rest.IndexOfAny((byte)'"', (byte)'\\');
-        return end >= 0 && rest[end] == (byte)'"' && MacAddress.TryParse(rest[..end], out mac);
-    }
-
     private static int SkipWhitespace(ReadOnlySpan<byte> record, int at)
     {
         while (at < record.Length && record[at] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n') at++;

@@ -42,6 +42,7 @@ internal sealed class MatchProducer(PacketOutput output, string topic, PipelineP
             }
             output.Deliveries.Produce(output.Producer, topic, message);
             if (countsMatches) progress.OnMatch(_lastKey.Length + value.Length);
+            else progress.OnFlowPacket(_lastKey.Length + value.Length);
         }
     }
 }

@@ -14,6 +14,7 @@ public sealed class PipelineProgress
     private long _packets;
     private long _matches;
     private long _matchBytes;
+    private long _flowPackets, _flowPacketBytes;
     private long _tableRecords;
     private int _tablesCurrent;
 
@@ -25,6 +26,12 @@ public sealed class PipelineProgress
 
     /// <summary>Bytes of output records produced (key + value).</summary>
     public long MatchBytes => Volatile.Read(ref _matchBytes);
+
+    /// <summary>Flows on: records written to WATCHED_EMP_PACKETS, and their bytes (key + value).</summary>
+    public long FlowPackets => Volatile.Read(ref _flowPackets);
+
+    /// <inheritdoc cref="FlowPackets"/>
+    public long FlowPacketBytes => Volatile.Read(ref _flowPacketBytes);
 
     public bool TablesCurrent => Volatile.Read(ref _tablesCurrent) != 0;
 
@@ -43,6 +50,12 @@ public sealed class PipelineProgress
         if ((uint)partition >= MaxPartitions) return;
         Volatile.Write(ref _consumedBytes[partition], _consumedBytes[partition] + bytes);
         Volatile.Write(ref _consumedRecords[partition], _consumedRecords[partition] + 1);
+    }
+
+    internal void OnFlowPacket(int bytes)
+    {
+        Volatile.Write(ref _flowPackets, _flowPackets + 1);
+        Volatile.Write(ref _flowPacketBytes, _flowPacketBytes + bytes);
     }
 
     internal void OnMatch(int bytes)

@@ -46,6 +46,12 @@ internal static class DemoCommand
         public Option<string> Match { get; } = CommonOptions.Match();
         public Option<string> Attribution { get; } = CommonOptions.Attribution();
 
+        public Option<bool> Flows { get; } = new("--flows")
+        {
+            Description = "Print flow records instead of matches: each watched host's connections, both directions, closed "
+                + "with 'end' where the input ends (WATCHED_EMP_FLOWS' shape with --format json)",
+        };
+
         public Option<bool> Dashboard { get; } = new("--dashboard")
         {
             Description = "After the demo, keep the embedded broker up and serve the web page of its result (pcapwatch dashboard) "
@@ -54,7 +60,7 @@ internal static class DemoCommand
 
         public DashboardWebOptions Web { get; } = new();
 
-        public IEnumerable<Option> All => [Employees, Computers, Pcap, Partitions, Like, Format, Match, Attribution, Dashboard, Web.Port];
+        public IEnumerable<Option> All => [Employees, Computers, Pcap, Partitions, Like, Format, Match, Attribution, Flows, Dashboard, Web.Port];
 
         /// <summary>
         /// The flags, with the settings that decide attribution as <c>run</c> reads them (file, environment, flags).
@@ -67,6 +73,7 @@ internal static class DemoCommand
             PcapPartitions = Math.Max(1, parse.GetValue(Partitions)),
             ProtocolsLike = parse.GetValue(Like),
             Json = parse.GetValue(Format) == "json",
+            Flows = parse.GetValue(Flows),
             Pipeline = o => PipelineOptionsFactory.Attribution(settings, o),
         };
     }
@@ -78,6 +85,7 @@ internal static class DemoCommand
             + CommonOptions.Examples(
                 "pcapwatch demo",
                 "pcapwatch demo --protocols-like '%http'",
+                "pcapwatch demo --flows",
                 "pcapwatch demo --dashboard --port 8080",
                 "pcapwatch demo --employees e.json --computers c.json --pcap capture.json --match both --format json",
                 "pcapwatch demo --employees samples/routed-employees.txt --computers samples/routed-computers-history.txt "
@@ -124,8 +132,9 @@ internal static class DemoCommand
     private static void PrintSummary(DemoResult result)
     {
         var p = result.Pipeline;
+        var flows = result.FlowPackets is { } packets ? $"flow_packets={packets} flows_shown={result.Printed} " : $"shown={result.Printed} ";
         Console.Out.WriteLine(
-            $"demo: packets={p.Packets} matches={p.Matches} shown={result.Printed} dlq={p.DeadLettered} "
+            $"demo: packets={p.Packets} matches={p.Matches} {flows}dlq={p.DeadLettered} "
             + $"oversized={result.OversizedRecords} elapsed={result.Elapsed.TotalSeconds:F2}s");
         Console.Out.Flush();
     }

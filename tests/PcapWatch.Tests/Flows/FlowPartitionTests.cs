@@ -52,7 +52,8 @@ public class FlowPartitionTests
         Assert.That((closed.FirstUs, closed.LastUs), Is.EqualTo((0L, Seconds(0.6))));
         Assert.That(FlowText.TcpFlags(closed.TcpFlags), Is.EqualTo("FIN, SYN, PSH, ACK"));
         // The stray ACK after the close starts the next flow (its opener: the first packet seen).
-        Assert.That((records[1].End, records[1].FirstUs, records[1].PacketsOut, records[1].OpenedByLocal), Is.EqualTo((FlowEnd.End, Seconds(0.7), 1L, true)));
+        Assert.That((records[1].End, records[1].FirstUs, records[1].PacketsOut, records[1].OpenedByLocal),
+            Is.EqualTo((FlowEnd.End, Seconds(0.7), 1L, true)));
     }
 
     [Test]

@@ -105,10 +105,12 @@ public class MatchPrefilterTests
             var record = Encoding.UTF8.GetBytes(packet);
             var gate = new WatchedMacGate(IndexOf(watched.Select(m => new MacAddress(m))), mode, flows: true);
             var fields = new PacketFields();
-            // Flows read every packet a watched MAC sends or receives (a group destination is nobody's), whatever the mode:
-            // judged by the reader without any gate, so that the gate's own rules are under test too.
+            // Flows read every packet a watched MAC sends, or receives when it is the record's first dst too (a group
+            // destination is nobody's), whatever the mode: judged by the reader without any gate, so that the gate's own
+            // rules are under test too.
             bool reads = PacketExtractor.Extract(record, ref fields) == ExtractStatus.Complete
-                && ((fields.EthSrc is { } s && gate.IsWatched(s)) || (fields.EthDst is { IsGroup: false } d && gate.IsWatched(d)));
+                && ((fields.EthSrc is { } s && gate.IsWatched(s))
+                    || (fields.EthDst is { IsGroup: false } d && gate.IsWatched(d) && FirstDestination.Is(record, d)));
             bool cannot = MatchPrefilter.CannotMatch(record, in gate);
             if (reads) Interlocked.Increment(ref read);
             if (cannot) Interlocked.Increment(ref skipped);
@@ -266,7 +268,7 @@ public class MatchPrefilterTests
         var fields = new PacketFields();
         return PacketExtractor.Extract(record, ref fields, ref gate) == ExtractStatus.Complete
             && DnsMessageRule.MayHoldAnswers(record) && gate.AnswerClient(in fields) is { } client
-            && DnsMessageRule.TryFirstDestination(record, out var first) && first == client;
+            && FirstDestination.Is(record, client);
     }
 
     /// <summary>
