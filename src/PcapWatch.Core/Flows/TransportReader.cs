@@ -22,7 +22,7 @@ public static class TransportReader
         var reader = new Utf8JsonReader(record, ReaderOptions);
         try
         {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject || !FindLayers(ref reader, allowSource: true)) return null;
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject || !FirstProperty.FindLayers(ref reader)) return null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var layer = Classify(ref reader);
@@ -40,23 +40,6 @@ public static class TransportReader
         {
             return null;
         }
-    }
-
-    private static bool FindLayers(ref Utf8JsonReader reader, bool allowSource)
-    {
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            bool isLayers = reader.ValueTextEquals("layers"u8);
-            bool isSource = !isLayers && allowSource && reader.ValueTextEquals("_source"u8);
-            reader.Read();
-            if (reader.TokenType == JsonTokenType.StartObject)
-            {
-                if (isLayers) return true;
-                if (isSource) return FindLayers(ref reader, allowSource: false);
-            }
-            reader.Skip();
-        }
-        return false;
     }
 
     private static Layer Classify(ref Utf8JsonReader reader)

@@ -14,27 +14,11 @@ namespace PcapWatch.Packets;
 internal static class DnsMessageRule
 {
     /// <summary>Whether <paramref name="record"/> is read for DNS answers (when sent to a watched host).</summary>
-    public static bool MayHoldAnswers(ReadOnlySpan<byte> record)
+    public static bool MayHoldAnswers(ReadOnlySpan<byte> record) => FirstProperty.TryString(record, "protocols\""u8, out var protocols) switch
     {
-        int hit = record.IndexOf("protocols\""u8);
-        if (hit < 0) return false;
-        int at = SkipWhitespace(record, hit + "protocols\""u8.Length);
-        if (at >= record.Length || record[at] != (byte)':') return false;
-        at = SkipWhitespace(record, at + 1);
-        // -T ek may write any value as an array: its first element counts.
-        if (at < record.Length && record[at] == (byte)'[') at = SkipWhitespace(record, at + 1);
-        if (at >= record.Length || record[at] != (byte)'"') return false;
-        var rest = record[(at + 1)..];
-        int end = rest.IndexOfAny((byte)'"', (byte)'\\');
+        FirstProperty.Read.Text => protocols.IndexOf("dns"u8) >= 0 || protocols.IndexOf("llmnr"u8) >= 0,
         // An escape inside the list may spell anything: read the record rather than guess.
-        if (end < 0 || rest[end] == (byte)'\\') return true;
-        var protocols = rest[..end];
-        return protocols.IndexOf("dns"u8) >= 0 || protocols.IndexOf("llmnr"u8) >= 0;
-    }
-
-    private static int SkipWhitespace(ReadOnlySpan<byte> record, int at)
-    {
-        while (at < record.Length && record[at] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n') at++;
-        return at;
-    }
+        FirstProperty.Read.Escaped => true,
+        _ => false,
+    };
 }

@@ -13,24 +13,9 @@ internal static class FirstDestination
     public static bool TryRead(ReadOnlySpan<byte> record, out MacAddress mac)
     {
         mac = default;
-        int hit = record.IndexOf("dst\""u8);
-        if (hit < 0) return false;
-        int at = SkipWhitespace(record, hit + "dst\""u8.Length);
-        if (at >= record.Length || record[at] != (byte)':') return false;
-        at = SkipWhitespace(record, at + 1);
-        if (at < record.Length && record[at] == (byte)'[') at = SkipWhitespace(record, at + 1);
-        if (at >= record.Length || record[at] != (byte)'"') return false;
-        var rest = record[(at + 1)..];
-        int end = rest.IndexOfAny((byte)'"', (byte)'\\');
-        return end >= 0 && rest[end] == (byte)'"' && MacAddress.TryParse(rest[..end], out mac);
+        return FirstProperty.TryString(record, "dst\""u8, out var text) == FirstProperty.Read.Text && MacAddress.TryParse(text, out mac);
     }
 
     /// <summary>Whether <paramref name="mac"/> (the scan's eth.dst) is also the record's first <c>dst</c>.</summary>
     public static bool Is(ReadOnlySpan<byte> record, MacAddress mac) => TryRead(record, out var first) && first == mac;
-
-    private static int SkipWhitespace(ReadOnlySpan<byte> record, int at)
-    {
-        while (at < record.Length && record[at] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n') at++;
-        return at;
-    }
 }

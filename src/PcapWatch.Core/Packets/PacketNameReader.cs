@@ -23,7 +23,7 @@ public static class PacketNameReader
         var reader = new Utf8JsonReader(record, ReaderOptions);
         try
         {
-            if (reader.Read() && reader.TokenType == JsonTokenType.StartObject && FindLayers(ref reader, allowSource: true))
+            if (reader.Read() && reader.TokenType == JsonTokenType.StartObject && FirstProperty.FindLayers(ref reader))
             {
                 ReadLayers(ref reader, ref found);
             }
@@ -33,24 +33,6 @@ public static class PacketNameReader
             // Malformed past the fields that matched it: the names read before the fault still count.
         }
         return found.Best;
-    }
-
-    /// <summary>Moves to the start of <c>layers</c> (or, at the root, <c>_source.layers</c>); whether there is one.</summary>
-    private static bool FindLayers(ref Utf8JsonReader reader, bool allowSource)
-    {
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            bool isLayers = reader.ValueTextEquals("layers"u8);
-            bool isSource = !isLayers && allowSource && reader.ValueTextEquals("_source"u8);
-            reader.Read();
-            if (reader.TokenType == JsonTokenType.StartObject)
-            {
-                if (isLayers) return true;
-                if (isSource) return FindLayers(ref reader, allowSource: false);
-            }
-            reader.Skip();
-        }
-        return false;
     }
 
     private static void ReadLayers(ref Utf8JsonReader reader, ref Found found)
