@@ -55,12 +55,14 @@ public static class FlowSamples
         return hosts;
     }
 
-    public static List<FlowRecord> FinalFlows(List<byte[]> lines, FlowTimeouts timeouts)
+    /// <summary>The flow records of a capture, fed in capture order: the final ones, or with <paramref name="all"/> interim
+    /// records too.</summary>
+    public static List<FlowRecord> FinalFlows(List<byte[]> lines, FlowTimeouts timeouts, bool all = false)
     {
         var partition = new FlowPartition(timeouts);
         var records = new List<FlowRecord>();
         foreach (var packet in Packets(lines)) partition.Add(packet, records);
         partition.EndAll(FlowEnd.End, records);
-        return records.Where(r => r.Final).ToList();
+        return all ? records : records.Where(r => r.Final).ToList();
     }
 }

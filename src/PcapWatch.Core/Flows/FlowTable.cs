@@ -65,7 +65,10 @@ internal sealed class FlowTable(FlowTimeouts timeouts)
     private FlowEnd? EndBefore(OpenFlow flow, long atUs, long idleUs, List<FlowRecord> emitted)
     {
         long endsUs = Math.Min(flow.LastUs + idleUs, flow.LingerEndsUs);
-        while (flow.NextInterimUs < Math.Min(atUs, endsUs)) emitted.Add(flow.Interim());
+        while (flow.NextInterimUs < Math.Min(atUs, endsUs))
+        {
+            if (flow.Interim() is { } interim) emitted.Add(interim);
+        }
         if (atUs > flow.LingerEndsUs) return FlowEnd.Fin;
         return atUs - flow.LastUs > idleUs ? FlowEnd.Idle : null;
     }

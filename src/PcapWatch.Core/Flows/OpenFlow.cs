@@ -84,12 +84,19 @@ internal sealed class OpenFlow(FlowKey key, FlowOwner owner, FlowPacket first, l
         if (bothBefore && (flags & FlowPacket.Ack) != 0 && packet.Outgoing != _secondFinOut) EndedBy = FlowEnd.Fin;
     }
 
-    /// <summary>The totals so far as an interim record, and the next one's due time.</summary>
-    public FlowRecord Interim()
+    // The packet count at the flow's last record: an interim record is written only when it has something new.
+    private long _packetsAtLastRecord;
+
+    /// <summary>
+    /// The interim record due at <see cref="NextInterimUs"/> — the totals so far, or null when no packet came since the
+    /// last record (an idle flow repeats nothing) — and the next one's due time.
+    /// </summary>
+    public FlowRecord? Interim()
     {
-        var record = Record(FlowEnd.Active, final: false);
         NextInterimUs += _interimUs;
-        return record;
+        if (_packetsOut + _packetsIn == _packetsAtLastRecord) return null;
+        _packetsAtLastRecord = _packetsOut + _packetsIn;
+        return Record(FlowEnd.Active, final: false);
     }
 
     public FlowRecord Final(FlowEnd end) => Record(end, final: true);

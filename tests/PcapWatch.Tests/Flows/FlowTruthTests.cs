@@ -13,7 +13,7 @@ namespace PcapWatch.Tests.Flows;
 /// </summary>
 public class FlowTruthTests
 {
-    private static readonly string[] Captures = ["netns-lan", "names-lan", "routed-lan", "routed-uplink"];
+    private static readonly string[] Captures = ["netns-lan", "names-lan", "routed-lan", "routed-uplink", "gaps-lan"];
 
     private static IEnumerable<TestCaseData> Cases() =>
         from capture in Captures from shape in new[] { "json", "ek" } select new TestCaseData(capture, shape);
