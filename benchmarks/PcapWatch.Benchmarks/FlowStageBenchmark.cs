@@ -71,7 +71,13 @@ internal static class FlowStageBenchmark
     private static FlowPacket Packet(int i, int hosts)
     {
         int connection = i / 20, step = i % 20;
-        ushort flags = step switch { 0 => FlowPacket.Syn, 1 => FlowPacket.Syn | FlowPacket.Ack, 17 or 18 => FlowPacket.Fin | FlowPacket.Ack, _ => FlowPacket.Ack };
+        ushort flags = step switch
+        {
+            0 => FlowPacket.Syn,
+            1 => FlowPacket.Syn | FlowPacket.Ack,
+            17 or 18 => FlowPacket.Fin | FlowPacket.Ack,
+            _ => FlowPacket.Ack,
+        };
         var host = new MacAddress(0x02_5057_000000L + connection % hosts);
         return new FlowPacket(host, step % 2 == 0, 1_800_000_000_000_000L + i * 100L, step is > 2 and < 17 ? 1_400 : 66, Transport.Tcp,
             IpAddressKey.FromIPv4(0x0A00_0000u + (uint)(connection % hosts)), (ushort)(10_000 + connection / hosts % 50_000),

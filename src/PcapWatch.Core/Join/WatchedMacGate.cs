@@ -54,10 +54,12 @@ internal readonly struct WatchedMacGate(WatchIndex index, MatchMode mode, IpBind
     /// <summary>Whether a packet sent to a watched host is read for its DNS answers (names on).</summary>
     public bool LearnsAnswers => learnsAnswers;
 
-    /// <summary>Whether eth.dst is looked at at all: it may match, or (names on) be told a DNS answer.</summary>
+    /// <summary>Whether eth.dst is looked at at all: it may match, be told a DNS answer (names on), or receive a flow's
+    /// packet (flows on).</summary>
     public bool ReadsDestination => JoinsDestination || learnsAnswers || flows;
 
-    /// <summary>Whether a packet with this eth.dst is read on: it matches, or it may be an answer to a watched host.</summary>
+    /// <summary>Whether a packet with this eth.dst is read on: it matches, or it may tell a watched host something (a DNS
+    /// answer, its flow).</summary>
     public bool WouldReadDestination(MacAddress mac) => ReadsDestination && !mac.IsGroup && Watched.Contains(mac);
 
     /// <summary>The watched host a packet is sent to, when names are on (its DNS answers are learned).</summary>

@@ -50,7 +50,8 @@ public class DemoFlowsTests
         Assert.That(flows, Is.Not.Empty);
         // employee | proto | local → remote | out … · in … | duration | end reason
         Assert.That(flows, Has.All.Matches<string>(l => System.Text.RegularExpressions.Regex.IsMatch(l,
-            @"^Host \d+ \| (tcp|udp|icmp|icmpv6|\d+) \| \S+:\d+ → \S+:\d+ \| out [\d,]+ pkts [\d,]+ B · in [\d,]+ pkts [\d,]+ B \| \d+\.\d{3} s \| (fin|rst|end)$")));
+            @"^Host \d+ \| (tcp|udp|icmp|icmpv6|\d+) \| \S+:\d+ → \S+:\d+ \| "
+            + @"out [\d,]+ pkts [\d,]+ B · in [\d,]+ pkts [\d,]+ B \| \d+\.\d{3} s \| (fin|rst|end)$")));
         Assert.That(demo.Stdout.Last(), Does.Contain($"flows_shown={flows.Count} "));
     }
 

@@ -20,9 +20,11 @@ public class FlowGapsTests
     private sealed record Frame(long TimeUs, string FlowId, int Length, bool FromHost);
 
     private static List<Frame> Frames() => File.ReadAllLines(TestData.Fixture("gaps-lan.frames.tsv")).Select(l => l.Split('\t'))
-        .Select(f => new Frame(CaptureTime.TryParseEpochUs(System.Text.Encoding.ASCII.GetBytes(f[0]), out long us) ? us : throw new FormatException(f[0]),
-            f[1], int.Parse(f[2], CultureInfo.InvariantCulture), f[3] == Host.ToString()))
+        .Select(f => new Frame(Us(f[0]), f[1], int.Parse(f[2], CultureInfo.InvariantCulture), f[3] == Host.ToString()))
         .ToList();
+
+    private static long Us(string epoch) =>
+        CaptureTime.TryParseEpochUs(System.Text.Encoding.ASCII.GetBytes(epoch), out long us) ? us : throw new FormatException(epoch);
 
     private static long CaptureEndUs => Frames().Max(f => f.TimeUs);
 
@@ -42,7 +44,8 @@ public class FlowGapsTests
             .OrderBy(s => s.Item2).ToList();
         Assert.That(expected, Has.Count.EqualTo(6), "the fixture: three flows, each paused once");
         var flows = HostFlows(shape, timeouts).Where(f => f.Final)
-            .Select(f => (f.FlowId, f.FirstUs, f.LastUs, (int)f.PacketsOut, f.BytesOut, (int)f.PacketsIn, f.BytesIn)).OrderBy(f => f.FirstUs).ToList();
+            .Select(f => (f.FlowId, f.FirstUs, f.LastUs, (int)f.PacketsOut, f.BytesOut, (int)f.PacketsIn, f.BytesIn))
+            .OrderBy(f => f.FirstUs).ToList();
         Assert.That(flows, Is.EqualTo(expected));
         // The connection's second part closes with its FINs; the pings' second part is still open when the capture ends;
         // every other part idles out before the next begins.
