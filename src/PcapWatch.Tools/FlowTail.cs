@@ -48,9 +48,6 @@ public sealed class FlowTail : IDisposable
     /// <summary>Flow records written: final and interim.</summary>
     public long Printed { get; private set; }
 
-    /// <summary>Packets that arrived later than the grace allows (see <see cref="FlowPartition.Late"/>).</summary>
-    public long Late => _flows.Values.Sum(f => f.Late);
-
     /// <summary>Key + value bytes read, for pacing a producer to this reader.</summary>
     public long ConsumedBytes => Volatile.Read(ref _consumedBytes);
 

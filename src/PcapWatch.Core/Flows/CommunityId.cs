@@ -12,8 +12,6 @@ namespace PcapWatch.Flows;
 /// </summary>
 public static class CommunityId
 {
-    private const byte Icmp = Transport.Icmp, Tcp = Transport.Tcp, Udp = Transport.Udp, Icmpv6 = Transport.Icmpv6, Sctp = Transport.Sctp;
-
     /// <summary>
     /// The ID of the flow a packet from <paramref name="source"/> to <paramref name="destination"/> belongs to (either
     /// direction gives the same one). Ports of other protocols than TCP, UDP, SCTP, ICMP and ICMPv6 are not hashed.
@@ -23,7 +21,7 @@ public static class CommunityId
         ushort seed = 0)
     {
         bool oneWay = false;
-        if (protocol is Icmp or Icmpv6)
+        if (protocol is Transport.Icmp or Transport.Icmpv6)
         {
             var counterpart = IcmpPorts.Counterpart(protocol, (byte)sourcePort);
             oneWay = counterpart is null;
@@ -55,7 +53,7 @@ public static class CommunityId
         at += WriteAddress(input[at..], destination, v4);
         input[at++] = protocol;
         input[at++] = 0;
-        if (protocol is Tcp or Udp or Sctp or Icmp or Icmpv6)
+        if (Transport.HasPorts(protocol))
         {
             BinaryPrimitives.WriteUInt16BigEndian(input[at..], sourcePort);
             BinaryPrimitives.WriteUInt16BigEndian(input[(at + 2)..], destinationPort);

@@ -30,9 +30,6 @@ public sealed class FlowPartition(FlowTimeouts timeouts)
 
     public long Evicted => _table.Evicted;
 
-    /// <summary>Packets waiting to be ordered.</summary>
-    public int Waiting => _waiting.Count;
-
     /// <summary>Takes one packet; the records it lets fall due are added to <paramref name="emitted"/>.</summary>
     public void Add(FlowPacket packet, List<FlowRecord> emitted)
     {

@@ -8,6 +8,7 @@ public readonly record struct Transport(byte Protocol, ushort SourcePort, ushort
 {
     public const byte Icmp = 1, Tcp = 6, Udp = 17, Icmpv6 = 58, Sctp = 132;
 
-    /// <summary>Whether the protocol has ports (or ICMP's type and code in their place).</summary>
-    public bool HasPorts => Protocol is Tcp or Udp or Sctp or Icmp or Icmpv6;
+    /// <summary>Whether <paramref name="protocol"/> has ports (or ICMP's type and code in their place): the Community ID
+    /// hashes them only for these.</summary>
+    public static bool HasPorts(byte protocol) => protocol is Tcp or Udp or Sctp or Icmp or Icmpv6;
 }

@@ -26,8 +26,6 @@ public class FlowGapsTests
     private static long Us(string epoch) =>
         CaptureTime.TryParseEpochUs(System.Text.Encoding.ASCII.GetBytes(epoch), out long us) ? us : throw new FormatException(epoch);
 
-    private static long CaptureEndUs => Frames().Max(f => f.TimeUs);
-
     private static List<FlowRecord> HostFlows(string shape, FlowTimeouts timeouts) =>
         FlowSamples.FinalFlows(TestData.Lines(TestData.Fixture($"gaps-lan.{shape}.ndjson")), timeouts, all: true)
             .Where(f => f.Host == Host).ToList();
@@ -58,17 +56,19 @@ public class FlowGapsTests
     {
         var interim = TimeSpan.FromSeconds(1);
         var records = HostFlows(shape, FlowSamples.LongerThanAnyCapture with { Interim = interim });
+        var all = Frames();
+        long captureEndUs = all.Max(f => f.TimeUs);
         foreach (var flow in records.GroupBy(r => (r.FlowId, r.FirstUs)))
         {
-            var frames = Frames().Where(f => f.FlowId == flow.Key.FlowId).OrderBy(f => f.TimeUs).ToList();
+            var frames = all.Where(f => f.FlowId == flow.Key.FlowId).OrderBy(f => f.TimeUs).ToList();
             var ordered = flow.OrderBy(r => r.Seq).ToList();
             Assert.That(ordered.Select(r => r.Seq), Is.EqualTo(Enumerable.Range(0, ordered.Count)));
             Assert.That(ordered.Select(r => r.Final), Is.EqualTo(ordered.Select((_, i) => i == ordered.Count - 1)));
             // A record at each boundary before the flow closed that had packets since the one before (an idle stretch
             // repeats nothing), with the totals of the frames up to it.
-            long step = (long)interim.TotalMicroseconds, closedAt = flow.Last().End == FlowEnd.Fin ? frames[^1].TimeUs : CaptureEndUs;
+            long step = (long)interim.TotalMicroseconds, closedAt = flow.Last().End == FlowEnd.Fin ? frames[^1].TimeUs : captureEndUs;
             var due = new List<(FlowEnd, long, long)>();
-            for (long boundary = flow.Key.FirstUs + step; boundary < closedAt || (boundary == closedAt && closedAt == CaptureEndUs); boundary += step)
+            for (long boundary = flow.Key.FirstUs + step; boundary < closedAt || (boundary == closedAt && closedAt == captureEndUs); boundary += step)
             {
                 if (!frames.Any(f => f.TimeUs > boundary - step && f.TimeUs <= boundary)) continue;
                 var upTo = frames.Where(f => f.TimeUs <= boundary).ToList();
