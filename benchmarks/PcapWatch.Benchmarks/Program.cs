@@ -1,4 +1,5 @@
 using PcapWatch.Benchmarks;
+using PcapWatch.Output;
 
 // dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- extract     (BenchmarkDotNet, hot path)
 // dotnet run -c Release --project benchmarks/PcapWatch.Benchmarks -- attribution     (BenchmarkDotNet: --match src vs src,ip vs both,ip)

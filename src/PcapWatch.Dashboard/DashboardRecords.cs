@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using PcapWatch.Kafka;
+using PcapWatch.Output;
 using PcapWatch.Tools;
 
 namespace PcapWatch.Dashboard;

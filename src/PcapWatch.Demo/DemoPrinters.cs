@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using PcapWatch.Kafka;
+using PcapWatch.Output;
 using PcapWatch.Tools;
 
 namespace PcapWatch.Demo;

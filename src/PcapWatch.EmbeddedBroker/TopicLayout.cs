@@ -19,6 +19,7 @@ public static class TopicLayout
         [topics.IpNames] = 1,
         [topics.WatchedPackets] = output,
         [topics.Flows] = output,
+        [topics.FlowCheckpoints] = output,
         [topics.DashboardAudit] = 1,
         [topics.PcapDeadLetters] = 1,
         [topics.EmployeesDeadLetters] = 1,

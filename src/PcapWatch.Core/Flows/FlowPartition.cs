@@ -28,6 +28,9 @@ public sealed class FlowPartition(FlowTimeouts timeouts)
 
     public int OpenFlows => _table.OpenFlows;
 
+    /// <summary>Packets waiting for stream time to pass them by the grace.</summary>
+    public int Waiting => _waiting.Count;
+
     public long Evicted => _table.Evicted;
 
     /// <summary>Takes one packet; the records it lets fall due are added to <paramref name="emitted"/>.</summary>
@@ -62,6 +65,41 @@ public sealed class FlowPartition(FlowTimeouts timeouts)
         if (_expiredAtUs != long.MinValue && watermark - _expiredAtUs < ExpireEveryUs) return;
         _expiredAtUs = watermark;
         _table.Expire(watermark, emitted);
+    }
+
+    /// <summary>
+    /// Writes everything the partition holds — stream time, the packets waiting to be ordered, the open flows — so that
+    /// <see cref="ReadFrom"/> continues exactly where this left off: the same packets after it give the same records.
+    /// </summary>
+    public void WriteTo(BinaryWriter writer)
+    {
+        writer.Write(StreamTimeUs);
+        writer.Write(_appliedUpToUs);
+        writer.Write(_expiredAtUs);
+        writer.Write(Late);
+        writer.Write(_waiting.Count);
+        foreach (var (packet, _) in _waiting.UnorderedItems) writer.WritePacket(packet);
+        _table.WriteTo(writer);
+    }
+
+    /// <summary>A partition as <see cref="WriteTo"/> left it, under <paramref name="timeouts"/> (those configured now).</summary>
+    public static FlowPartition ReadFrom(BinaryReader reader, FlowTimeouts timeouts)
+    {
+        var partition = new FlowPartition(timeouts)
+        {
+            StreamTimeUs = reader.ReadInt64(),
+            _appliedUpToUs = reader.ReadInt64(),
+            _expiredAtUs = reader.ReadInt64(),
+            Late = reader.ReadInt64(),
+        };
+        int waiting = reader.ReadCount();
+        for (int i = 0; i < waiting; i++)
+        {
+            var packet = reader.ReadPacket();
+            partition._waiting.Enqueue(packet, (packet.TimeUs, packet.PcapPartition, packet.PcapOffset, packet.MatchIndex));
+        }
+        partition._table.ReadFrom(reader);
+        return partition;
     }
 
     /// <summary>

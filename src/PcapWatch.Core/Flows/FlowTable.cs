@@ -116,6 +116,29 @@ internal sealed class FlowTable(FlowTimeouts timeouts)
         OpenFlows = 0;
     }
 
+    /// <summary>Writes every open flow and the eviction count (a flow stage checkpoint).</summary>
+    public void WriteTo(BinaryWriter writer)
+    {
+        writer.Write(Evicted);
+        writer.Write(OpenFlows);
+        foreach (var flows in _open.Values) foreach (var flow in flows) flow.WriteTo(writer);
+    }
+
+    /// <summary>Takes the flows <see cref="WriteTo"/> wrote; the table must be empty.</summary>
+    public void ReadFrom(BinaryReader reader)
+    {
+        if (OpenFlows != 0) throw new InvalidOperationException("a table is read into only when empty");
+        Evicted = reader.ReadInt64();
+        int count = reader.ReadCount();
+        for (int i = 0; i < count; i++)
+        {
+            var flow = OpenFlow.ReadFrom(reader, timeouts.InterimUs);
+            if (!_open.TryGetValue(flow.Key, out var flows)) _open[flow.Key] = flows = [];
+            flows.Add(flow);
+        }
+        OpenFlows = count;
+    }
+
     /// <summary>
     /// Over the cap: ends the flows idle longest, a hundredth of the cap at a time, so that a flood of new flows sorts
     /// the table once per hundred evictions rather than scanning it for each.

@@ -6,7 +6,7 @@ namespace PcapWatch.Flows;
 public static class FlowText
 {
     // tshark's order (low bit first) and names; bit 8 is AE (Accurate ECN), formerly NS.
-    private static readonly string[] FlagNames = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE"];
+    internal static readonly string[] FlagNames = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE"];
 
     /// <summary>The flags set, as tshark's Info column lists them: <c>FIN, SYN, PSH, ACK</c>; empty for none.</summary>
     public static string TcpFlags(ushort flags)

@@ -3,23 +3,33 @@ namespace PcapWatch.Flows;
 /// <summary>
 /// One open flow's totals and TCP state, fed its packets in capture-time order (see <see cref="FlowPartition"/>).
 /// </summary>
-internal sealed class OpenFlow(FlowKey key, FlowOwner owner, FlowPacket first, long interimUs)
+internal sealed partial class OpenFlow
 {
-    public FlowKey Key { get; } = key;
-    public FlowOwner Owner { get; } = owner;
-    public long FirstUs { get; } = first.TimeUs;
-    public long LastUs { get; private set; } = first.TimeUs;
+    public OpenFlow(FlowKey key, FlowOwner owner, FlowPacket first, long interimUs)
+    {
+        Key = key;
+        Owner = owner;
+        FirstUs = LastUs = first.TimeUs;
+        _openedByLocal = first.Outgoing;
+        _interimUs = interimUs;
+        NextInterimUs = interimUs > 0 ? first.TimeUs + interimUs : long.MaxValue;
+    }
+
+    public FlowKey Key { get; }
+    public FlowOwner Owner { get; }
+    public long FirstUs { get; }
+    public long LastUs { get; private set; }
     private long _packetsOut, _bytesOut, _packetsIn, _bytesIn;
     private ushort _tcpFlags;
-    private bool _openedByLocal = first.Outgoing, _synSeen;
+    private bool _openedByLocal, _synSeen;
     private string _protocols = "";
     private string? _name;
     private int _seq;
     private string? _flowId;
 
     /// <summary>When the next interim record is due: after every <c>Interim</c> of capture time since the first packet.</summary>
-    public long NextInterimUs { get; private set; } = interimUs > 0 ? first.TimeUs + interimUs : long.MaxValue;
-    private readonly long _interimUs = interimUs;
+    public long NextInterimUs { get; private set; }
+    private readonly long _interimUs;
 
     private bool _finOut, _finIn;
     // Which side sent the second FIN: the closing ACK comes from the other.

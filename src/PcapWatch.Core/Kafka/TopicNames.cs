@@ -30,6 +30,13 @@ public sealed record TopicNames
     public string WatchedPackets { get; init; } = "WATCHED_EMP_PACKETS";
     /// <summary>With flows on: the flow records (key: the host's MAC; value: <see cref="Flows.FlowRecordJson"/>).</summary>
     public string Flows { get; init; } = "WATCHED_EMP_FLOWS";
+    /// <summary>
+    /// With flows on: the flow stage's checkpoints, its open flows with the input offsets they cover, by which a
+    /// partition's flows move to its next owner (key: consumer group and partition; value: <see
+    /// cref="FlowStage.FlowCheckpointCodec"/> chunks). Delete retention, never compaction (a checkpoint is several records
+    /// under one key).
+    /// </summary>
+    public string FlowCheckpoints { get; init; } = "WATCHED_EMP_FLOWS_CHECKPOINTS";
     /// <summary>The dashboard's audit trail, when it writes one: who read whose data (key: the user).</summary>
     public string DashboardAudit { get; init; } = "DASHBOARD_AUDIT";
 
@@ -37,7 +44,12 @@ public sealed record TopicNames
     public IEnumerable<string> Written(bool changelog, bool bindings = false, bool names = false, bool flows = false)
     {
         yield return Output;
-        if (flows) yield return WatchedPackets;
+        if (flows)
+        {
+            yield return WatchedPackets;
+            yield return Flows;
+            yield return FlowCheckpoints;
+        }
         if (changelog) yield return Changelog;
         if (bindings) yield return IpMacBindings;
         if (names) yield return IpNames;

@@ -28,6 +28,15 @@ public sealed record PipelineOptions
     /// whatever <see cref="Match"/> joins on (the matches stay as they are).
     /// </summary>
     public bool Flows { get; init; }
+    /// <summary>With <see cref="Flows"/>: when flows end (idle per protocol, linger, interim period, grace, cap).</summary>
+    public Flows.FlowTimeouts FlowTimeouts { get; init; } = PcapWatch.Flows.FlowTimeouts.Default;
+    /// <summary>
+    /// With <see cref="Flows"/>: how often the flow stage checkpoints its open flows with its input offsets (and at a
+    /// rebalance and at shutdown); after a crash, the flow records made since are made again.
+    /// </summary>
+    public TimeSpan FlowCheckpointInterval { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>With <see cref="Flows"/>: the flow stage's consumer group (its own: it scales by partition assignment).</summary>
+    public string FlowGroupId => GroupId + "-flows";
     /// <summary>With <see cref="Names"/>: how long past its TTL a DNS answer still names its address.</summary>
     public TimeSpan NameGrace { get; init; } = TimeSpan.FromMinutes(5);
     /// <summary>With <see cref="Names"/>: addresses passive DNS keeps names for (the longest unused go first).</summary>

@@ -4,6 +4,7 @@ using PcapWatch.Cli.Configuration;
 using PcapWatch.Cli.Hosting;
 using PcapWatch.Ingest;
 using PcapWatch.Kafka;
+using PcapWatch.Output;
 using PcapWatch.Tools;
 using Serilog;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using PcapWatch.Cli.Hosting;
 using PcapWatch.Kafka;
-
+using PcapWatch.Output;
 using PcapWatch.Tools;
 
 namespace PcapWatch.Cli;

@@ -11,7 +11,7 @@ namespace PcapWatch.Cli.Configuration;
 /// source generator's copy of RangeAttribute ignores it and always says "The field … must be between A and B". Modes
 /// are the core's enums, written in kebab case (<see cref="SettingValueConverter"/>): binding refuses any other value.
 /// </summary>
-internal sealed class PcapWatchSettings
+internal sealed partial class PcapWatchSettings
 {
     public KafkaSettings Kafka { get; set; } = new();
 

@@ -30,6 +30,9 @@ internal static class PipelineOptionsFactory
             RefusedRecordTimeout = TimeSpan.FromSeconds(s.RefusedRecordTimeoutSeconds),
             OutputFormat = s.OutputFormat,
             SchemaRegistryProperties = s.SchemaRegistry,
+            Flows = s.Flows,
+            FlowTimeouts = FlowTimeouts(s),
+            FlowCheckpointInterval = TimeSpan.FromSeconds(s.FlowCheckpointIntervalSeconds),
         });
         return s.InstanceId is { Length: > 0 } id ? options with { InstanceId = id } : options;
     }
@@ -58,6 +61,11 @@ internal static class PipelineOptionsFactory
             MaxClockSkew = TimeSpan.FromMinutes(s.MaxClockSkewMinutes),
         };
     }
+
+    private static Flows.FlowTimeouts FlowTimeouts(PcapWatchSettings s) => new(TimeSpan.FromSeconds(s.FlowTcpIdleSeconds),
+        TimeSpan.FromSeconds(s.FlowUdpIdleSeconds), TimeSpan.FromSeconds(s.FlowIcmpIdleSeconds), TimeSpan.FromSeconds(s.FlowOtherIdleSeconds),
+        TimeSpan.FromSeconds(s.FlowTcpLingerSeconds), TimeSpan.FromSeconds(s.FlowInterimSeconds), TimeSpan.FromSeconds(s.FlowGraceSeconds),
+        s.FlowMaxOpen);
 
     /// <summary>ip alone attributes the sender, as the recipe's src does.</summary>
     private static Join.MatchMode WithASide(Join.MatchMode match) =>

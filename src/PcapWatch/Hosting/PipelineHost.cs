@@ -40,7 +40,10 @@ internal static class PipelineHost
         builder.Services.AddHostedService<MetricsEndpointService>();
         builder.Services.AddSingleton<PipelineWorker>();
         builder.Services.AddHostedService(services => services.GetRequiredService<PipelineWorker>());
+        builder.Services.AddSingleton<FlowStageWorker>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<FlowStageWorker>());
         PipelineWorker? worker = null;
+        FlowStageWorker? flows = null;
         var patience = TimeSpan.Zero;
         try
         {
@@ -48,6 +51,7 @@ internal static class PipelineHost
             // ValidateOnStart would catch them at start otherwise.
             var host = builder.Build();
             worker = host.Services.GetRequiredService<PipelineWorker>();
+            flows = host.Services.GetRequiredService<FlowStageWorker>();
             patience = host.Services.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout;
             host.RunAsync(stop).GetAwaiter().GetResult(); // disposes the host when it has stopped
         }
@@ -60,8 +64,10 @@ internal static class PipelineHost
             // A signal while the host was starting cancels its start. Had the pipeline begun, disposing the host asked
             // it to stop: it is given its shutdown time to commit what it did, as after any other stop.
             worker?.ExecuteTask?.Wait(patience);
+            flows?.ExecuteTask?.Wait(patience);
             Log.Information("Stopped while starting");
         }
         worker?.ThrowIfFailed();
+        flows?.ThrowIfFailed();
     }
 }

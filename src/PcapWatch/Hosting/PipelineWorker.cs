@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -8,19 +7,18 @@ using PcapWatch.Service;
 namespace PcapWatch.Cli.Hosting;
 
 /// <summary>
-/// `run` as a hosted service: the pipeline loop on a dedicated thread of its own (it blocks in the Kafka client and
-/// must never hold a thread-pool thread), stopped by the host's token, and stopping the host when it ends by itself.
-/// A failure is kept to be rethrown after the host has stopped, so the program still exits with its code.
+/// `run` as a hosted service: the pipeline loop on a thread of its own (<see cref="DedicatedLoop"/>), stopped by the
+/// host's token.
 /// </summary>
 internal sealed class PipelineWorker(
     IOptions<PcapWatchSettings> settings, PipelineOptions options, ILoggerFactory loggers, IHostApplicationLifetime lifetime)
     : BackgroundService
 {
     private readonly ILogger _log = loggers.CreateLogger<PipelineWorker>();
-    private ExceptionDispatchInfo? _failure;
+    private readonly DedicatedLoop _loop = new("pcapwatch-pipeline", lifetime);
 
     /// <summary>Rethrows what stopped the pipeline, if anything did.</summary>
-    public void ThrowIfFailed() => _failure?.Throw();
+    public void ThrowIfFailed() => _loop.ThrowIfFailed();
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -29,28 +27,6 @@ internal sealed class PipelineWorker(
             + "metrics_port={MetricsPort} output={OutputFormat} consumer=[{Consumer}] producer=[{Producer}] schema_registry=[{SchemaRegistry}]",
             options.BootstrapServers, options.StateDir, options.GroupId, SettingValue.Name(s.Match), s.MetricsPort, SettingValue.Name(s.OutputFormat),
             Secrets.Describe(s.Kafka.Consumer), Secrets.Describe(s.Kafka.Producer), Secrets.Describe(s.SchemaRegistry));
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                new PcapWatchPipeline(options, loggers).Run(stoppingToken);
-            }
-            catch (Exception ex)
-            {
-                _failure = ExceptionDispatchInfo.Capture(ex);
-            }
-            finally
-            {
-                done.SetResult();
-                lifetime.StopApplication();
-            }
-        })
-        {
-            Name = "pcapwatch-pipeline",
-            IsBackground = true, // past the host's shutdown timeout the process may end without it
-        };
-        thread.Start();
-        return done.Task;
+        return _loop.Start(() => new PcapWatchPipeline(options, loggers).Run(stoppingToken));
     }
 }

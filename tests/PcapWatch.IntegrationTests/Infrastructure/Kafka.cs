@@ -85,7 +85,8 @@ internal static class Kafka
     private static List<Message<byte[]?, byte[]?>> ReadToEnd(string bootstrap, string topic) =>
         ReadResultsToEnd(bootstrap, topic).Select(r => r.Message).ToList();
 
-    private static List<ConsumeResult<byte[]?, byte[]?>> ReadResultsToEnd(string bootstrap, string topic)
+    /// <summary>Every record of a topic up to its current end, as consumed (partition, offset, headers).</summary>
+    public static List<ConsumeResult<byte[]?, byte[]?>> ReadResultsToEnd(string bootstrap, string topic)
     {
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(ClientSettings.Consumer(bootstrap, null)).Build();
         var partitions = TopicPartitions.Of(consumer, topic, TimeSpan.FromSeconds(30));

@@ -1,7 +1,6 @@
 using Confluent.Kafka;
-using PcapWatch.Output;
 
-namespace PcapWatch.Tools;
+namespace PcapWatch.Output;
 
 /// <summary>
 /// Counts each match once, whatever crashed: a record produced again (after a crash, a rebalance, a producer retry)
@@ -56,5 +55,47 @@ public sealed class RepeatFilter
         if (seen.Origins.Add((origin.Offset, origin.Index))) return true;
         Repeats++;
         return false;
+    }
+
+    /// <summary>Writes what the filter remembers (a flow stage checkpoint), for <see cref="ReadFrom"/>.</summary>
+    public void WriteTo(BinaryWriter writer)
+    {
+        writer.Write(Repeats);
+        writer.Write(Unverifiable);
+        writer.Write(_seen.Count);
+        foreach (var ((output, pcap), seen) in _seen)
+        {
+            writer.Write(output);
+            writer.Write(pcap);
+            writer.Write(seen.Floor);
+            writer.Write(seen.Origins.Count);
+            foreach (var (offset, index) in seen.Origins)
+            {
+                writer.Write(offset);
+                writer.Write(index);
+            }
+        }
+    }
+
+    /// <summary>The filter <see cref="WriteTo"/> wrote; counts beyond <paramref name="maxCount"/> are refused as corrupt.</summary>
+    public static RepeatFilter ReadFrom(BinaryReader reader, int maxCount)
+    {
+        var filter = new RepeatFilter { Repeats = reader.ReadInt64(), Unverifiable = reader.ReadInt64() };
+        int partitions = Count(reader, maxCount);
+        for (int p = 0; p < partitions; p++)
+        {
+            var key = (reader.ReadInt32(), reader.ReadInt32());
+            var seen = new Seen { Floor = reader.ReadInt64() };
+            int origins = Count(reader, maxCount);
+            for (int i = 0; i < origins; i++) seen.Origins.Add((reader.ReadInt64(), reader.ReadInt32()));
+            filter._seen[key] = seen;
+        }
+        return filter;
+    }
+
+    private static int Count(BinaryReader reader, int max)
+    {
+        int count = reader.ReadInt32();
+        return count >= 0 && count <= max ? count : throw new InvalidDataException($"a count of {count}");
     }
 }
