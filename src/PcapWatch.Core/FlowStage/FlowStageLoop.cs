@@ -59,6 +59,7 @@ public sealed class FlowStageLoop(PipelineOptions options, ILoggerFactory? logge
     private void Loop(IConsumer<byte[]?, byte[]?> consumer, FlowTasks tasks, ILogger log, CancellationToken cancel)
     {
         long nextCheckpoint = FlowTasks.NowTicks() + options.FlowCheckpointInterval.Ticks;
+        long nextStatus = options.StatusInterval > TimeSpan.Zero ? FlowTasks.NowTicks() + options.StatusInterval.Ticks : long.MaxValue;
         while (!cancel.IsCancellationRequested)
         {
             try
@@ -74,6 +75,11 @@ public sealed class FlowStageLoop(PipelineOptions options, ILoggerFactory? logge
             }
             long now = FlowTasks.NowTicks();
             tasks.Tick(now);
+            if (now >= nextStatus)
+            {
+                LogStatus(log, "Flows status:");
+                nextStatus = now + options.StatusInterval.Ticks;
+            }
             if (now < nextCheckpoint) continue;
             tasks.Checkpoint(consumer, tasks.All.ToList(), CheckpointTimeout);
             nextCheckpoint = now + options.FlowCheckpointInterval.Ticks;
@@ -83,7 +89,6 @@ public sealed class FlowStageLoop(PipelineOptions options, ILoggerFactory? logge
     private void Stop(IConsumer<byte[]?, byte[]?> consumer, FlowTasks tasks, ILogger log)
     {
         bool saved = tasks.Checkpoint(consumer, tasks.All.ToList(), options.ShutdownTimeout);
-        var p = Progress;
         try
         {
             consumer.Close(); // revokes: nothing changed since, so nothing more is written
@@ -92,8 +97,14 @@ public sealed class FlowStageLoop(PipelineOptions options, ILoggerFactory? logge
         {
             log.LogWarning("Flows: leaving the group: {Reason}", ex.Error.Reason);
         }
-        log.LogInformation("Flows stopped: flow_packets={Packets} repeats={Repeats} unreadable={Unreadable} flow_records={Records} "
-            + "open_flows={Open} checkpoints={Checkpoints} checkpointed_at_stop={Saved}", p.Packets, p.Repeats, p.Unreadable, p.Records,
-            p.OpenFlows, p.Checkpoints, saved);
+        LogStatus(log, saved ? "Flows stopped:" : "Flows stopped without a last checkpoint:");
+    }
+
+    private void LogStatus(ILogger log, string what)
+    {
+        var p = Progress;
+        log.LogInformation("{What} flow_packets={Packets} repeats={Repeats} unreadable={Unreadable} flow_records={Records} open_flows={Open} "
+            + "waiting={Waiting} partitions={Partitions} checkpoints={Checkpoints} rewinds={Rewinds}", what, p.Packets, p.Repeats, p.Unreadable,
+            p.Records, p.OpenFlows, p.WaitingPackets, p.Partitions, p.Checkpoints, p.Rewinds);
     }
 }

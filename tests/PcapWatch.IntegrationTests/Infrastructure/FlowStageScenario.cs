@@ -53,7 +53,7 @@ internal sealed class FlowStageScenario : IDisposable
     /// A day after the last packet, one UDP packet from every host: stream time passes every flow's idle timeout, so
     /// each ends by event time (their own flows stay open).
     /// </summary>
-    private static IEnumerable<FlowPacket> Sweepers(List<FlowPacket> packets)
+    public static IEnumerable<FlowPacket> Sweepers(List<FlowPacket> packets)
     {
         long later = packets.Max(p => p.TimeUs) + TimeSpan.FromDays(1).Ticks / TimeSpan.TicksPerMicrosecond;
         long offset = packets.Max(p => p.PcapOffset) + 1;
