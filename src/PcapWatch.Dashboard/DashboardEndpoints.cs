@@ -18,6 +18,7 @@ internal static class DashboardEndpoints
         MapPage(app);
         MapCounts(app, state);
         MapFeed(app, state, options);
+        MapFlows(app, state, options);
         MapLookups(app, state, metrics, audit);
     }
 
@@ -53,6 +54,17 @@ internal static class DashboardEndpoints
             return state.Sites(emp, spec, Math.Clamp(limit ?? 20, 1, EmployeeTraffic.MaxSites)) is { } rows
                 ? Results.Json(rows)
                 : Results.NotFound(new { error = $"no traffic for employee '{emp}'" });
+        });
+    }
+
+    /// <summary>Flows (run --flows), open and closed, longest or largest first: analysts only (PersonalDataPaths).</summary>
+    private static void MapFlows(WebApplication app, DashboardState state, DashboardOptions options)
+    {
+        app.MapGet("/api/flows", (string? employee, string? filter, string? sort, int? limit) =>
+        {
+            if (TooLong(employee, filter, options.MaxPatternLength) is { } refused) return refused;
+            if (sort is not (null or "duration" or "bytes")) return Results.BadRequest(new { error = $"sort '{sort}': duration or bytes" });
+            lock (state.Sync) return Results.Json(state.Flows.Query(employee, filter, sort == "bytes", limit ?? 100));
         });
     }
 

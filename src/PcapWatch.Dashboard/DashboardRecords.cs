@@ -25,6 +25,21 @@ internal sealed class DashboardRecords(DashboardState state, MatchValueDecoder d
     public MatchRecord? Decode(ConsumeResult<byte[]?, byte[]?> record)
     {
         if (record.Topic != topics.Output || !Repeats.IsFirst(record)) return null;
+        return DecodeMatch(record);
+    }
+
+    /// <summary>A flow record's fields (run --flows); null for any other topic's record, or one that is not a flow record.</summary>
+    public Flows.FlowRecord? DecodeFlow(ConsumeResult<byte[]?, byte[]?> record)
+    {
+        if (record.Topic != topics.Flows) return null;
+        Flows.FlowRecord? flow = null;
+        Unreadable.Guard(record, () => flow = Flows.FlowRecordReader.TryRead(record.Message.Value ?? [])
+            ?? throw new FormatException("not a WATCHED_EMP_FLOWS record"));
+        return flow;
+    }
+
+    private MatchRecord? DecodeMatch(ConsumeResult<byte[]?, byte[]?> record)
+    {
         MatchRecord? match = null;
         Unreadable.Guard(record, () =>
         {
@@ -38,13 +53,15 @@ internal sealed class DashboardRecords(DashboardState state, MatchValueDecoder d
     /// <summary>
     /// Applies a batch of records, each with what <see cref="Decode"/> made of it, under the state's lock.
     /// </summary>
-    public void Apply(List<(ConsumeResult<byte[]?, byte[]?> Record, MatchRecord? Match)> batch)
+    public void Apply(List<(ConsumeResult<byte[]?, byte[]?> Record, MatchRecord? Match, Flows.FlowRecord? Flow)> batch)
     {
         lock (state.Sync)
         {
-            foreach (var (record, match) in batch)
+            foreach (var (record, match, flow) in batch)
             {
-                if (record.Topic != topics.Output) Unreadable.Guard(record, () => state.OnIndexRow(record.Message.Key, record.Message.Value));
+                if (flow is not null) state.Flows.Add(flow);
+                else if (record.Topic == topics.Flows) continue;
+                else if (record.Topic != topics.Output) Unreadable.Guard(record, () => state.OnIndexRow(record.Message.Key, record.Message.Value));
                 else if (match is not null) Unreadable.Guard(record, () => state.OnMatch(record.Message.Timestamp.UnixTimestampMs, match));
             }
             state.UnreadableRecords = Unreadable.Count;

@@ -25,6 +25,9 @@ internal sealed class DashboardState(int feedCapacity, TimeProvider? clock = nul
 
     public MatchFeed Feed { get; } = new(feedCapacity);
 
+    /// <summary>Flows (run --flows), each by its newest record.</summary>
+    public FlowBoard Flows { get; } = new();
+
     public long MatchesRead { get; private set; }
 
     public long UnreadableRecords { get; set; }

@@ -15,8 +15,8 @@ internal enum PersonalData
     Counts,
 
     /// <summary>
-    /// Packet by packet, who had an address, or the names someone visited: the feed, <c>who</c>, the sites, and the audit
-    /// trail itself.
+    /// Packet by packet, who had an address, or the names someone visited: the feed, <c>who</c>, the sites, the flows,
+    /// and the audit trail itself.
     /// </summary>
     Records,
 }
@@ -27,7 +27,7 @@ internal static class PersonalDataPaths
     {
         if (path.StartsWithSegments("/api/summary") || path.StartsWithSegments("/api/chart")) return PersonalData.Counts;
         if (path.StartsWithSegments("/api/matches") || path.StartsWithSegments("/api/who") || path.StartsWithSegments("/api/audit")
-            || path.StartsWithSegments("/api/sites"))
+            || path.StartsWithSegments("/api/sites") || path.StartsWithSegments("/api/flows"))
         {
             return PersonalData.Records;
         }

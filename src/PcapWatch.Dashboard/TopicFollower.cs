@@ -52,6 +52,7 @@ internal sealed class TopicFollower : IDisposable
                         _topics.Changelog);
                 }
             }
+            partitions.AddRange(Optional(_topics.Flows, "No flows topic {Topic}: the page shows no flows (run --flows makes them)", cancel));
             _partitionCount = partitions.Count;
             _consumer.Assign(partitions.Select(tp => new TopicPartitionOffset(tp, Offset.Beginning)));
         }
@@ -69,10 +70,24 @@ internal sealed class TopicFollower : IDisposable
 
     public UnreadableRecords Unreadable => _records.Unreadable;
 
+    /// <summary>The partitions of a topic the page can do without; none (said once) when it does not exist.</summary>
+    private List<TopicPartition> Optional(string topic, string absent, CancellationToken cancel)
+    {
+        try
+        {
+            return TopicPartitions.Of(_consumer, topic, TimeSpan.FromSeconds(5), cancel);
+        }
+        catch (KafkaUnavailableException)
+        {
+            _log.LogWarning(absent, topic);
+            return [];
+        }
+    }
+
     /// <summary>Reads until cancelled.</summary>
     public void Run(CancellationToken cancel)
     {
-        var batch = new List<(ConsumeResult<byte[]?, byte[]?> Record, MatchRecord? Match)>(BatchSize);
+        var batch = new List<(ConsumeResult<byte[]?, byte[]?> Record, MatchRecord? Match, PcapWatch.Flows.FlowRecord? Flow)>(BatchSize);
         while (!cancel.IsCancellationRequested)
         {
             batch.Clear();
@@ -86,7 +101,7 @@ internal sealed class TopicFollower : IDisposable
                         continue;
                     }
                     _atEnd.Remove(r.TopicPartition);
-                    batch.Add((r, _records.Decode(r)));
+                    batch.Add((r, _records.Decode(r), _records.DecodeFlow(r)));
                     if (batch.Count == BatchSize) break;
                 }
             }
@@ -98,7 +113,7 @@ internal sealed class TopicFollower : IDisposable
         }
     }
 
-    private void Apply(List<(ConsumeResult<byte[]?, byte[]?> Record, MatchRecord? Match)> batch)
+    private void Apply(List<(ConsumeResult<byte[]?, byte[]?> Record, MatchRecord? Match, PcapWatch.Flows.FlowRecord? Flow)> batch)
     {
         _records.Apply(batch);
         lock (_state.Sync)

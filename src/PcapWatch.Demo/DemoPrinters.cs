@@ -19,7 +19,7 @@ internal sealed class DemoPrinters : IDisposable
         ILoggerFactory loggers, IReadOnlyDictionary<string, string> fetch, CancellationToken cancel)
     {
         var view = new MatchView(options.ProtocolsLike, options.Json);
-        _matches = new MatchTail(bootstrap, topics.Output, fromBeginning: true, view, options.Flows ? TextWriter.Null : output, kafka,
+        _matches = new MatchTail(bootstrap, topics.Output, fromBeginning: true, v => view.Render(v), options.Flows ? TextWriter.Null : output, kafka,
             loggers.CreateLogger<MatchTail>(), fetch, cancel, repeats: new RepeatFilter());
         if (!options.Flows) return;
         try

@@ -16,14 +16,18 @@ public sealed class FlowView(bool json)
     {
         if (json) return Encoding.UTF8.GetString(FlowRecordJson.Encode(flow));
         var name = flow.Name is null ? "" : $" ({flow.Name})";
+        var (local, remote) = Endpoints(flow);
         return string.Create(CultureInfo.InvariantCulture,
-            $"{flow.Owner.EmpName} | {Protocol(flow.Protocol)} | {Endpoint(flow.LocalIp, flow.LocalPort)} → "
-            + $"{Endpoint(flow.RemoteIp, flow.RemotePort)}{name}"
+            $"{flow.Owner.EmpName} | {ProtocolName(flow.Protocol)} | {local} → {remote}{name}"
             + $" | out {flow.PacketsOut:N0} pkts {flow.BytesOut:N0} B · in {flow.PacketsIn:N0} pkts {flow.BytesIn:N0} B"
             + $" | {FlowText.DurationSeconds(flow.FirstUs, flow.LastUs):0.000} s | {flow.End.Text()}");
     }
 
-    private static string Protocol(byte protocol) => protocol switch
+    /// <summary>Both ends as <c>10.0.0.5:40000</c> (IPv6 in brackets).</summary>
+    public static (string Local, string Remote) Endpoints(FlowRecord flow) =>
+        (Endpoint(flow.LocalIp, flow.LocalPort), Endpoint(flow.RemoteIp, flow.RemotePort));
+
+    public static string ProtocolName(byte protocol) => protocol switch
     {
         Transport.Tcp => "tcp",
         Transport.Udp => "udp",

@@ -6,7 +6,7 @@ namespace PcapWatch.Tools;
 
 /// <summary>
 /// Reads the output topic (all partitions, manual assignment, no group) and hands each record's rendered line to a
-/// writer — the <c>tail</c> command, and the demo's printer.
+/// writer — the <c>tail</c> command (matches, or flow records with <see cref="FlowLines"/>), and the demo's printer.
 /// </summary>
 public sealed class MatchTail : IDisposable
 {
@@ -14,7 +14,7 @@ public sealed class MatchTail : IDisposable
     private readonly List<TopicPartition> _partitions;
     private readonly HashSet<TopicPartition> _atEnd = new();
     private readonly Dictionary<TopicPartition, long> _next = new(); // next offset to read, once a record was read
-    private readonly MatchView _view;
+    private readonly Func<byte[], string?> _render;
     private readonly MatchValueDecoder? _decoder;
     private readonly string _topic;
     private readonly TextWriter _output;
@@ -22,7 +22,9 @@ public sealed class MatchTail : IDisposable
 
     /// <param name="kafka">Where the consumer's librdkafka lines and outages go.</param>
     /// <param name="log">Where records it cannot read are named.</param>
-    public MatchTail(string bootstrapServers, string topic, bool fromBeginning, MatchView view, TextWriter output, KafkaConnectivity kafka,
+    /// <param name="render">A record's value as a line; null when a filter leaves it out.</param>
+    public MatchTail(string bootstrapServers, string topic, bool fromBeginning, Func<byte[], string?> render, TextWriter output,
+        KafkaConnectivity kafka,
         Microsoft.Extensions.Logging.ILogger log, IReadOnlyDictionary<string, string>? kafkaProperties = null, CancellationToken cancel = default,
         MatchValueDecoder? decoder = null, TimeSpan? timeout = null, RepeatFilter? repeats = null)
     {
@@ -30,7 +32,7 @@ public sealed class MatchTail : IDisposable
         Unreadable = new UnreadableRecords(log);
         _decoder = decoder;
         _topic = topic;
-        _view = view;
+        _render = render;
         _output = output;
         var config = ClientSettings.Consumer(bootstrapServers, null, kafkaProperties);
         config.EnablePartitionEof = true;
@@ -99,7 +101,7 @@ public sealed class MatchTail : IDisposable
             Unreadable.Guard(result, () =>
             {
                 if (_decoder is not null) value = _decoder.ToJson(value, _topic) ?? [];
-                if (_view.Render(value) is { } line)
+                if (_render(value) is { } line)
                 {
                     _output.WriteLine(line);
                     Printed++;

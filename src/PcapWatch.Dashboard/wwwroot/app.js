@@ -86,6 +86,22 @@
     return table;
   }
 
+  // Flows (run --flows; analysts only: who connected where): each flow by its newest record, open ones say so.
+  async function refreshFlows() {
+    const rows = await getJson('/api/flows?' + query({ employee: $('flows-employee').value.trim(),
+      filter: $('flows-filter').value.trim(), sort: $('flows-sort').value, limit: 200 }));
+    document.querySelector('#flows tbody').replaceChildren(...rows.map((f) => {
+      const tr = el('tr', null, f.open ? 'open' : 'closed');
+      tr.dataset.flowId = f.flowId;
+      tr.title = `${f.mac}, opened by ${f.openedBy}; last seen ${fmtTime(f.lastSeen)}; ${f.flowId}`;
+      tr.append(el('td', f.empName, 'name'), el('td', f.protocol), el('td', `${f.local} → ${f.remote}`, 'mac'), el('td', f.name ?? '', 'site'),
+        el('td', fmtTime(f.firstSeen)), el('td', Number(f.durationS).toFixed(3) + ' s', 'num duration'),
+        el('td', `${f.packetsOut} pkts ${fmtBytes(f.bytesOut)}`, 'num out'), el('td', `${f.packetsIn} pkts ${fmtBytes(f.bytesIn)}`, 'num in'),
+        el('td', f.open ? 'open' : f.end, 'state'));
+      return tr;
+    }));
+  }
+
   function feedItem(m) {
     const li = el('li');
     li.dataset.seq = m.seq;
@@ -197,7 +213,8 @@
     view.analyst = analyst;
     $('who-section').hidden = !analyst;
     $('feed-section').hidden = !analyst;
-    if (analyst) await Promise.all([startFeed(), refreshSummary()]);
+    $('flows-section').hidden = !analyst;
+    if (analyst) await Promise.all([startFeed(), refreshSummary(), refreshFlows()]);
   }
 
   document.addEventListener('DOMContentLoaded', () => {
@@ -206,10 +223,13 @@
     $('feed-employee').addEventListener('input', debounce(safely(startFeed), 300));
     $('feed-like').addEventListener('input', debounce(safely(startFeed), 300));
     $('who-form').addEventListener('submit', who);
+    for (const id of ['flows-employee', 'flows-filter']) $(id).addEventListener('input', debounce(safely(refreshFlows), 300));
+    $('flows-sort').addEventListener('change', safely(refreshFlows));
     safely(refreshSummary)();
     safely(showWhatTheRoleAllows)();
     setStatus();
     setInterval(safely(refreshSummary), 5000);
+    setInterval(() => { if (view.analyst) safely(refreshFlows)(); }, 5000);
     setInterval(setStatus, 5000);
   });
 })();

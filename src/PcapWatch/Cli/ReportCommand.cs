@@ -21,10 +21,9 @@ internal static class ReportCommand
             Description = "Tumbling window length: 30s, 1m, 15m, 1h, or seconds",
             DefaultValueFactory = _ => "1m",
         };
-        var topic = new Option<string>("--topic")
+        var topic = new Option<string?>("--topic")
         {
-            Description = "Matches to read",
-            DefaultValueFactory = _ => TopicNames.Default.Output,
+            Description = $"Topic to read (default {TopicNames.Default.Output}; with --by flow {TopicNames.Default.Flows})",
         };
         var toTopic = new Option<string?>("--to-topic")
         {
@@ -34,9 +33,10 @@ internal static class ReportCommand
         var by = new Option<string>("--by")
         {
             Description = "protocol: packets and bytes per employee and protocol; name: per employee and name visited (P_NAME, from "
-                + "run --names), with the first and last match",
+                + "run --names), with the first and last match; flow: the flows (run --flows) per employee and remote end that began in "
+                + "each window, with packets and bytes each way and the longest, each flow once",
             DefaultValueFactory = _ => "protocol",
-        }.AcceptOnlyFromAmong("protocol", "name");
+        }.AcceptOnlyFromAmong("protocol", "name", "flow");
         var command = new Command("report", "Per watched employee, packets and bytes per protocol (or, with --by name, per name "
             + "visited) over tumbling windows of the matches' event time (each match keeps its packet's Kafka timestamp). Reads the "
             + "output topic to its current end, prints a table and exits."
@@ -44,7 +44,8 @@ internal static class ReportCommand
                 "pcapwatch report -b localhost:9092",
                 "pcapwatch report -b localhost:9092 --window 15m",
                 "pcapwatch report -b localhost:9092 --to-topic WATCHED_EMP_TRAFFIC_PER_MINUTE",
-                "pcapwatch report -b localhost:9092 --by name --window 1h --to-topic WATCHED_EMP_SITES_PER_HOUR"))
+                "pcapwatch report -b localhost:9092 --by name --window 1h --to-topic WATCHED_EMP_SITES_PER_HOUR",
+                "pcapwatch report -b localhost:9092 --by flow --window 1h"))
         {
             window, topic, toTopic, by,
         };
@@ -55,8 +56,11 @@ internal static class ReportCommand
             var length = ParseWindow(parse.GetValue(window)!);
             using var signal = new ShutdownSignal();
             using var decoder = new MatchValueDecoder(settings.SchemaRegistry);
-            var source = parse.GetValue(topic)!;
-            if (parse.GetValue(by) == "name") BySite(servers, settings, source, length, parse.GetValue(toTopic), decoder, timeout, signal.Token);
+            var kind = parse.GetValue(by);
+            var source = parse.GetValue(topic) ?? (kind == "flow" ? TopicNames.Default.Flows : TopicNames.Default.Output);
+            if (kind == "flow" && parse.GetValue(toTopic) is { Length: > 0 }) throw new SettingsException("--to-topic is not for --by flow");
+            if (kind == "flow") ReportFlows.Run(servers, settings, source, length, timeout, signal.Token);
+            else if (kind == "name") BySite(servers, settings, source, length, parse.GetValue(toTopic), decoder, timeout, signal.Token);
             else ByProtocol(servers, settings, source, length, parse.GetValue(toTopic), decoder, timeout, signal.Token);
             return 0;
         });
@@ -92,7 +96,7 @@ internal static class ReportCommand
         }).ToList(), output);
 
     /// <summary>A table of columns separated by " | ", the counts (from <paramref name="firstCount"/> on) right-aligned.</summary>
-    private static void PrintTable(string[] header, int firstCount, List<string[]> rows, TextWriter output)
+    internal static void PrintTable(string[] header, int firstCount, List<string[]> rows, TextWriter output)
     {
         var widths = header.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
         string Line(string[] cells) =>

@@ -20,29 +20,38 @@ internal static class TailCommand
         };
         var like = CommonOptions.ProtocolsLike();
         var format = CommonOptions.OutputFormat();
+        var flows = new Option<bool>("--flows")
+        {
+            Description = "Print flow records (WATCHED_EMP_FLOWS, made by run --flows) instead of matches: employee | proto | local → remote | "
+                + "packets and bytes each way | duration | end reason; each record once, by (C_MACADDR, FLOW_ID, FIRST_SEEN, SEQ)",
+        };
         var topic = new Option<string>("--topic")
         {
-            Description = "Topic to read",
-            DefaultValueFactory = _ => TopicNames.Default.Output,
+            Description = $"Topic to read (default {TopicNames.Default.Output}; with --flows {TopicNames.Default.Flows})",
         };
         var command = new Command("tail", "Print matches: 'EMP_NAME | FRAME_PROTOCOLS | IP_DST', as the recipe's SELECT shows them."
             + CommonOptions.Examples(
                 "pcapwatch tail -b localhost:9092",
                 "pcapwatch tail -b localhost:9092 --from-beginning --exit-at-end --protocols-like '%http'",
-                "pcapwatch tail -b localhost:9092 --format json | jq .C_EMP_NAME"))
+                "pcapwatch tail -b localhost:9092 --format json | jq .C_EMP_NAME",
+                "pcapwatch tail -b localhost:9092 --flows --from-beginning"))
         {
-            fromBeginning, exitAtEnd, withRepeats, like, format, topic,
+            fromBeginning, exitAtEnd, withRepeats, like, format, flows, topic,
         };
         reader.AddTo(command);
         command.SetAction(parse =>
         {
             var (settings, servers, timeout) = reader.Load(parse);
             using var signal = new ShutdownSignal();
-            var view = new MatchView(parse.GetValue(like), parse.GetValue(format) == "json");
-            using var decoder = new MatchValueDecoder(settings.SchemaRegistry);
-            using var tail = new MatchTail(servers, parse.GetValue(topic)!, parse.GetValue(fromBeginning),
-                view, Console.Out, ToolLogging.Kafka, ToolLogging.Loggers.CreateLogger("PcapWatch.Tools.MatchTail"), settings.Kafka.Consumer,
-                signal.Token, decoder, timeout, repeats: parse.GetValue(withRepeats) ? null : new RepeatFilter());
+            bool json = parse.GetValue(format) == "json", onFlows = parse.GetValue(flows), allRecords = parse.GetValue(withRepeats);
+            var view = new MatchView(parse.GetValue(like), json);
+            var flowLines = onFlows ? new FlowLines(new FlowView(json), allRecords ? null : new Flows.FlowRepeats(), parse.GetValue(like)) : null;
+            using var decoder = onFlows ? null : new MatchValueDecoder(settings.SchemaRegistry);
+            var source = parse.GetValue(topic) ?? (onFlows ? TopicNames.Default.Flows : TopicNames.Default.Output);
+            using var tail = new MatchTail(servers, source, parse.GetValue(fromBeginning),
+                flowLines is null ? v => view.Render(v) : flowLines.Render, Console.Out, ToolLogging.Kafka,
+                ToolLogging.Loggers.CreateLogger("PcapWatch.Tools.MatchTail"), settings.Kafka.Consumer, signal.Token, decoder, timeout,
+                repeats: onFlows || allRecords ? null : new RepeatFilter());
             if (parse.GetValue(exitAtEnd))
             {
                 tail.RunToEnd(signal.Token);
@@ -52,15 +61,18 @@ internal static class TailCommand
                 while (!signal.Token.IsCancellationRequested) tail.Poll(TimeSpan.FromMilliseconds(200));
             }
             Console.Out.Flush();
-            long repeats = tail.Repeats?.Repeats ?? 0, unverifiable = tail.Repeats?.Unverifiable ?? 0;
-            if (tail.Unreadable.Count > 0 || repeats > 0 || unverifiable > 0)
-            {
-                Serilog.Log.Write(tail.Unreadable.Count > 0 ? Serilog.Events.LogEventLevel.Warning : Serilog.Events.LogEventLevel.Information,
-                    "Tail: {Printed} printed, {Repeats} repeats not printed again, {Unverifiable} without an origin, "
-                    + "{Unreadable} unreadable records skipped", tail.Printed, repeats, unverifiable, tail.Unreadable.Count);
-            }
+            SaySkipped(tail, flowLines);
             return 0;
         });
         return command;
+    }
+
+    private static void SaySkipped(MatchTail tail, FlowLines? flowLines)
+    {
+        long repeats = tail.Repeats?.Repeats ?? flowLines?.Repeats?.Repeats ?? 0, unverifiable = tail.Repeats?.Unverifiable ?? 0;
+        if (tail.Unreadable.Count == 0 && repeats == 0 && unverifiable == 0) return;
+        Serilog.Log.Write(tail.Unreadable.Count > 0 ? Serilog.Events.LogEventLevel.Warning : Serilog.Events.LogEventLevel.Information,
+            "Tail: {Printed} printed, {Repeats} repeats not printed again, {Unverifiable} without an origin, "
+            + "{Unreadable} unreadable records skipped", tail.Printed, repeats, unverifiable, tail.Unreadable.Count);
     }
 }

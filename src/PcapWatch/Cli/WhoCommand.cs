@@ -34,6 +34,13 @@ internal static class WhoCommand
             Description = "The topic the instances share IP-MAC bindings through (--match ip)",
             DefaultValueFactory = _ => TopicNames.Default.IpMacBindings,
         };
+        var flows = new Option<bool>("--flows")
+        {
+            Description = "List the flows (run --flows) of a MAC, or with an IP address on either end, oldest first: one line each with "
+                + "its newest record (a flow still open says active)",
+        };
+        var from = new Option<string?>("--from") { Description = "With --flows: only flows still going at or after this moment (as --at)" };
+        var to = new Option<string?>("--to") { Description = "With --flows: only flows that began at or before this moment (as --at)" };
         var command = new Command("who", "Which watched employee, if any, a MAC belongs to now (from the index the service "
             + "publishes to COMP_WATCH_BY_MACADDR), and the last IP seen for it in the matched traffic; for an IP, the watched "
             + "computer last seen with it, and the MAC it is bound to (--match ip). With --at, the same for a moment in the past: "
@@ -45,12 +52,15 @@ internal static class WhoCommand
                 "pcapwatch who -b localhost:9092 02:50:57:00:00:02",
                 "pcapwatch who -b localhost:9092 0250.5700.0002 10.0.0.2",
                 "pcapwatch who -b localhost:9092 192.168.10.102 --at 2026-12-01T02:04:15Z",
-                "pcapwatch who -b localhost:9092 example.com"))
+                "pcapwatch who -b localhost:9092 example.com",
+                "pcapwatch who -b localhost:9092 02:50:57:00:00:02 --flows --from 2026-12-07T09:00:00Z --to 2026-12-07T10:00:00Z"))
         {
-            addresses, changelog, at, bindingsTopic,
+            addresses, changelog, at, bindingsTopic, flows, from, to,
         };
         reader.AddTo(command);
-        command.SetAction(parse => Run(parse, reader, parse.GetValue(addresses)!, parse.GetValue(at),
+        command.SetAction(parse => parse.GetValue(flows)
+            ? RunFlows(parse, reader, parse.GetValue(addresses)!, parse.GetValue(from), parse.GetValue(to))
+            : Run(parse, reader, parse.GetValue(addresses)!, parse.GetValue(at),
             TopicNames.Default with { Changelog = parse.GetValue(changelog)!, IpMacBindings = parse.GetValue(bindingsTopic)! }));
         return command;
     }
@@ -82,6 +92,16 @@ internal static class WhoCommand
         Console.Out.Flush();
         SaySkipped(lookup);
         return allFound ? ExitCodes.Ok : ExitCodes.NotWatched;
+    }
+
+    private static int RunFlows(ParseResult parse, OutputReaderOptions reader, string[] queries, string? fromText, string? toText)
+    {
+        var (settings, servers, timeout) = reader.Load(parse);
+        DateTimeOffset? Moment(string? text, string flag) => text is null ? null
+            : ParseMoment(text) ?? throw new SettingsException($"{flag} '{text}' is neither an ISO-8601 time nor Unix epoch seconds");
+        using var signal = new ShutdownSignal();
+        return WhoFlows.Run(servers, settings.Kafka.Consumer, timeout, TopicNames.Default.Flows, queries, Moment(fromText, "--from"),
+            Moment(toText, "--to"), signal.Token);
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using Microsoft.Playwright;
 using NUnit.Framework;
 using PcapWatch.IntegrationTests.Infrastructure;
+using PcapWatch.Tests.Shared;
 using static Microsoft.Playwright.Assertions;
 
 namespace PcapWatch.IntegrationTests.Dashboard;
@@ -190,5 +191,46 @@ public class DashboardBrowserTests
         await Expect(page.Locator("#charts table.sites td.site", new PageLocatorOptions { HasText = "bank.example" })).ToHaveTextAsync(name);
         var pwned = await page.EvaluateAsync<bool>("() => window.pwned !== undefined || document.querySelectorAll('#feed b, #feed script').length > 0");
         Assert.That(pwned, Is.False, "the name became elements or its script ran");
+    }
+
+    /// <summary>
+    /// Issue "From packets to sessions": the flows table — each flow once by its newest record (an interim record's flow
+    /// shows as open, a repeat adds nothing), longest or largest first, filtered by address, and a name holding HTML
+    /// shown as text.
+    /// </summary>
+    [Test]
+    public async Task The_flows_table_shows_each_flow_once_longest_or_largest_first_and_filters_by_address()
+    {
+        var lines = TestData.Lines(TestData.Fixture("gaps-lan.json.ndjson"));
+        var timeouts = FlowSamples.LongerThanAnyCapture with { Interim = TimeSpan.FromSeconds(1) };
+        var records = FlowSamples.FinalFlows(lines, timeouts, all: true);
+        const string payload = "<img src=x onerror=window.pwned=1>";
+        int named = records.FindIndex(r => r.Final);
+        records[named] = records[named] with { Name = payload };
+        var open = records[^1] with { Final = false, End = PcapWatch.Flows.FlowEnd.Active, Seq = records.Max(r => r.Seq) + 1, FlowId = "1:open" };
+        var written = records.Concat(records.Take(3)).Append(open);
+        Infrastructure.Kafka.Produce(_scenario.Service.Broker.BootstrapServers, _scenario.Service.Topics.Flows, written
+            .Select(r => ((string?)r.Host.ToString(), (string?)System.Text.Encoding.UTF8.GetString(PcapWatch.Flows.FlowRecordJson.Encode(r)))));
+        var flows = records.Where(r => r.Final).Append(open).ToList();
+
+        var page = await OpenAsync();
+        var rows = page.Locator("#flows tbody tr");
+        await Expect(rows).ToHaveCountAsync(flows.Count);
+        var longest = flows.OrderByDescending(f => f.LastUs - f.FirstUs).First();
+        await Expect(rows.First.Locator("td.duration")).ToHaveTextAsync(((longest.LastUs - longest.FirstUs) / 1e6).ToString("0.000") + " s");
+        await Expect(page.Locator("#flows tbody tr.open")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#flows tbody tr.open td.state")).ToHaveTextAsync("open");
+
+        await page.Locator("#flows-sort").SelectOptionAsync("bytes");
+        var largest = flows.OrderByDescending(f => f.BytesOut + f.BytesIn).First();
+        await Expect(rows.First.Locator("td.out")).ToContainTextAsync($"{largest.PacketsOut} pkts");
+
+        var remote = flows.GroupBy(f => f.RemoteIp).OrderBy(g => g.Count()).First();
+        await page.Locator("#flows-filter").FillAsync(remote.Key.ToString());
+        await Expect(rows).ToHaveCountAsync(flows.Count(f => f.RemoteIp.ToString().Contains(remote.Key.ToString(), StringComparison.Ordinal)
+            || f.LocalIp.ToString().Contains(remote.Key.ToString(), StringComparison.Ordinal)));
+        await page.Locator("#flows-filter").FillAsync("");
+        await Expect(page.Locator("#flows td.site", new PageLocatorOptions { HasText = payload })).ToHaveCountAsync(1);
+        Assert.That(await page.EvaluateAsync<bool>("() => window.pwned === undefined && !document.querySelector('#flows img')"), Is.True);
     }
 }

@@ -123,7 +123,7 @@ public class TopicReaderFuzzTests
             foreach (var record in records.Where(r => r.Topic == Topics.Output || r.Topic == Topics.Changelog))
             {
                 long matches = state.MatchesRead, unreadable = reader.Unreadable.Count;
-                reader.Apply([(record, reader.Decode(record))]);
+                reader.Apply([(record, reader.Decode(record), reader.DecodeFlow(record))]);
                 long outcomes = (state.MatchesRead - matches) + (reader.Unreadable.Count - unreadable);
                 bool nothingToApply = record.Message.Value is null || record.Topic == Topics.Changelog;
                 Assert.That(outcomes, nothingToApply ? Is.InRange(0, 1) : Is.EqualTo(1), "one outcome for an output record");
