@@ -105,8 +105,9 @@ internal sealed partial class FlowTasks(PipelineOptions options, FlowCheckpointT
     private FlowTask Empty(IConsumer<byte[]?, byte[]?> consumer, TopicPartition partition, long now)
     {
         long committed = consumer.Committed([partition], RestoreTimeout).Single().Offset.Value;
-        long start = committed >= 0 ? committed : consumer.QueryWatermarkOffsets(partition, RestoreTimeout).Low.Value;
-        if (committed >= 0)
+        long low = consumer.QueryWatermarkOffsets(partition, RestoreTimeout).Low.Value;
+        long start = Math.Max(committed, low);
+        if (committed > low)
         {
             log.LogWarning("Flows: partition {Partition} has no checkpoint; resuming at its committed offset {Offset} without the flows "
                 + "open there (they start again with what follows)", partition.Partition.Value, committed);

@@ -38,7 +38,11 @@ internal sealed class FlowStageScenario : IDisposable
         Flows = true,
         FlowTimeouts = timeouts,
         FlowCheckpointInterval = TimeSpan.FromMilliseconds(200),
-        ConsumerProperties = new Dictionary<string, string> { ["fetch.wait.max.ms"] = "10" },
+        // A short session: the embedded broker waits about that long for members before it assigns partitions.
+        ConsumerProperties = new Dictionary<string, string>
+        {
+            ["fetch.wait.max.ms"] = "10", ["session.timeout.ms"] = "3000", ["heartbeat.interval.ms"] = "500",
+        },
     };
 
     /// <summary>The packets of a capture of ours, every host watched, then one packet per host a day later.</summary>
