@@ -32,6 +32,7 @@ internal sealed class FlowTable(FlowTimeouts timeouts)
             var flow = flows[i];
             var end = EndBefore(flow, packet.TimeUs, idleUs, emitted);
             if (end is null && !HasOwner(packet, flow.Owner)) end = FlowEnd.OwnerChange;
+            if (end is null && flow.CloseReason is { } closed && OpenFlow.OpensAgain(packet)) end = closed;
             if (end is null) continue;
             emitted.Add(flow.Final(end.Value));
             flows.RemoveAt(i);
@@ -47,12 +48,6 @@ internal sealed class FlowTable(FlowTimeouts timeouts)
                 OpenFlows++;
             }
             flow.Apply(packet, timeouts.LingerUs);
-            if (flow.EndedBy is { } ended)
-            {
-                emitted.Add(flow.Final(ended));
-                flows.Remove(flow);
-                OpenFlows--;
-            }
         }
         if (flows.Count == 0) _open.Remove(key);
         if (OpenFlows > timeouts.MaxOpenFlows) EvictOldest(emitted);
@@ -69,7 +64,7 @@ internal sealed class FlowTable(FlowTimeouts timeouts)
         {
             if (flow.Interim() is { } interim) emitted.Add(interim);
         }
-        if (atUs > flow.LingerEndsUs) return FlowEnd.Fin;
+        if (atUs > flow.LingerEndsUs) return flow.CloseReason ?? FlowEnd.Fin;
         return atUs - flow.LastUs > idleUs ? FlowEnd.Idle : null;
     }
 
@@ -111,7 +106,8 @@ internal sealed class FlowTable(FlowTimeouts timeouts)
     /// <summary>Ends every open flow with <paramref name="end"/> (the input ended, or the partition was handed over).</summary>
     public void EndAll(FlowEnd end, List<FlowRecord> emitted)
     {
-        foreach (var flows in _open.Values) foreach (var flow in flows) emitted.Add(flow.Final(end));
+        // A connection that closed is written as closed, though its linger had not run out.
+        foreach (var flows in _open.Values) foreach (var flow in flows) emitted.Add(flow.Final(flow.CloseReason ?? end));
         _open.Clear();
         OpenFlows = 0;
     }

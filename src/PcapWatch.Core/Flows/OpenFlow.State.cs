@@ -30,6 +30,7 @@ internal sealed partial class OpenFlow
         writer.Write(_protocols);
         writer.WriteNullable(_name);
         writer.Write(_seq);
+        writer.Write(Closed is { } closed ? (byte)(1 + (byte)closed) : (byte)0);
     }
 
     /// <summary>
@@ -61,6 +62,9 @@ internal sealed partial class OpenFlow
         flow._protocols = reader.ReadString();
         flow._name = reader.ReadNullable();
         flow._seq = reader.ReadInt32();
+        byte closed = reader.ReadByte();
+        if (closed > 1 + (byte)FlowEnd.End) throw new InvalidDataException($"a flow closed by {closed}");
+        flow.Closed = closed == 0 ? null : (FlowEnd)(closed - 1);
         if (flow._seq < 0 || flow.LastUs < flow.FirstUs || flow.NextInterimUs <= flow.FirstUs)
         {
             throw new InvalidDataException("an open flow that cannot be");

@@ -35,11 +35,12 @@ internal sealed partial class OpenFlow
     // Which side sent the second FIN: the closing ACK comes from the other.
     private bool _secondFinOut;
 
-    /// <summary>After both FINs: when the linger for the last ACK ends (long.MaxValue before).</summary>
+    /// <summary>
+    /// After both FINs (then again from the last ACK) or a reset: when the linger ends, and the flow with it (long.MaxValue
+    /// before).
+    /// </summary>
     public long LingerEndsUs { get; private set; } = long.MaxValue;
 
-    /// <summary>Set when a packet ended the flow (a reset, or the ACK of the last FIN): nothing more joins it.</summary>
-    public FlowEnd? EndedBy { get; private set; }
 
     public void Apply(FlowPacket packet, long lingerUs)
     {
@@ -74,9 +75,12 @@ internal sealed partial class OpenFlow
             _synSeen = true;
             _openedByLocal = (flags & FlowPacket.Ack) == 0 ? packet.Outgoing : !packet.Outgoing;
         }
+        // Closed already: a stray packet of the connection (a retransmission, a RST answering a late segment) still
+        // belongs to it until the linger ends, as tshark's tcp.stream and Zeek's tcp_close_delay count it.
+        if (Closed is not null) return;
         if ((flags & FlowPacket.Rst) != 0)
         {
-            EndedBy = FlowEnd.Rst;
+            Close(FlowEnd.Rst, packet.TimeUs, lingerUs);
             return;
         }
         bool bothBefore = _finOut && _finIn;
@@ -91,8 +95,26 @@ internal sealed partial class OpenFlow
             }
             return;
         }
-        if (bothBefore && (flags & FlowPacket.Ack) != 0 && packet.Outgoing != _secondFinOut) EndedBy = FlowEnd.Fin;
+        if (bothBefore && (flags & FlowPacket.Ack) != 0 && packet.Outgoing != _secondFinOut) Close(FlowEnd.Fin, packet.TimeUs, lingerUs);
     }
+
+    private void Close(FlowEnd reason, long atUs, long lingerUs)
+    {
+        Closed = reason;
+        LingerEndsUs = atUs + lingerUs;
+    }
+
+    /// <summary>How the connection closed (a reset, or the ACK of the last FIN); null while it is open.</summary>
+    public FlowEnd? Closed { get; private set; }
+
+    /// <summary>
+    /// What the flow ends with when its linger runs out, or its input does: how it closed; both FINs without the last
+    /// ACK count as closed by FIN; null for a flow still open.
+    /// </summary>
+    public FlowEnd? CloseReason => Closed ?? (_finOut && _finIn ? FlowEnd.Fin : null);
+
+    /// <summary>A SYN opening a new connection on the same ports: after a close, it starts the next flow.</summary>
+    public static bool OpensAgain(FlowPacket packet) => (packet.TcpFlags & (FlowPacket.Syn | FlowPacket.Ack)) == FlowPacket.Syn;
 
     // The packet count at the flow's last record: an interim record is written only when it has something new.
     private long _packetsAtLastRecord;
@@ -104,7 +126,8 @@ internal sealed partial class OpenFlow
     public FlowRecord? Interim()
     {
         NextInterimUs += _interimUs;
-        if (_packetsOut + _packetsIn == _packetsAtLastRecord) return null;
+        // A closed connection's next record is its final one, at the end of its linger.
+        if (_packetsOut + _packetsIn == _packetsAtLastRecord || Closed is not null) return null;
         _packetsAtLastRecord = _packetsOut + _packetsIn;
         return Record(FlowEnd.Active, final: false);
     }

@@ -40,20 +40,29 @@ public class FlowPartitionTests
     private static readonly FlowTimeouts Timeouts = FlowTimeouts.Default with { Grace = TimeSpan.Zero, Interim = TimeSpan.Zero };
 
     [Test]
-    public void A_closed_connection_ends_with_the_ack_of_the_last_fin_and_says_who_opened_it()
+    public void A_closed_connection_keeps_the_ack_of_the_last_fin_and_its_strays_and_a_new_syn_starts_the_next_flow()
     {
         var records = Run(Timeouts,
             Tcp(0, true, Syn), Tcp(0.1, false, Syn | Ack), Tcp(0.2, true, Ack), Tcp(0.3, true, Psh | Ack, 500),
-            Tcp(0.4, false, Fin | Ack), Tcp(0.5, true, Fin | Ack), Tcp(0.6, false, Ack), Tcp(0.7, true, Ack));
+            Tcp(0.4, false, Fin | Ack), Tcp(0.5, true, Fin | Ack), Tcp(0.6, false, Ack), Tcp(0.7, true, Ack), Tcp(0.8, false, Syn));
         Assert.That(records, Has.Count.EqualTo(2));
         var closed = records[0];
         Assert.That((closed.End, closed.Final, closed.Seq, closed.OpenedByLocal), Is.EqualTo((FlowEnd.Fin, true, 0, true)));
-        Assert.That((closed.PacketsOut, closed.BytesOut, closed.PacketsIn, closed.BytesIn), Is.EqualTo((4L, 680L, 3L, 180L)));
-        Assert.That((closed.FirstUs, closed.LastUs), Is.EqualTo((0L, Seconds(0.6))));
+        // The closing ACK (0.6) and a stray ACK within the linger (0.7) belong to it, as tshark's tcp.stream counts them.
+        Assert.That((closed.PacketsOut, closed.BytesOut, closed.PacketsIn, closed.BytesIn), Is.EqualTo((5L, 740L, 3L, 180L)));
+        Assert.That((closed.FirstUs, closed.LastUs), Is.EqualTo((0L, Seconds(0.7))));
         Assert.That(FlowText.TcpFlags(closed.TcpFlags), Is.EqualTo("FIN, SYN, PSH, ACK"));
-        // The stray ACK after the close starts the next flow (its opener: the first packet seen).
-        Assert.That((records[1].End, records[1].FirstUs, records[1].PacketsOut, records[1].OpenedByLocal),
-            Is.EqualTo((FlowEnd.End, Seconds(0.7), 1L, true)));
+        // A SYN on the same ports after the close opens the next connection: a flow of its own, opened by the remote side.
+        Assert.That((records[1].End, records[1].FirstUs, records[1].PacketsIn, records[1].OpenedByLocal),
+            Is.EqualTo((FlowEnd.End, Seconds(0.8), 1L, false)));
+    }
+
+    [Test]
+    public void A_packet_after_the_linger_of_a_closed_connection_starts_the_next_flow()
+    {
+        var timeouts = Timeouts with { TcpLinger = TimeSpan.FromSeconds(2) };
+        var records = Run(timeouts, Tcp(0, true, Fin | Ack), Tcp(0.1, false, Fin | Ack), Tcp(0.2, true, Ack), Tcp(2.3, true, Ack));
+        Assert.That(records.Select(r => (r.End, r.PacketsOut + r.PacketsIn)), Is.EqualTo(new[] { (FlowEnd.Fin, 3L), (FlowEnd.End, 1L) }));
     }
 
     [Test]
@@ -75,7 +84,9 @@ public class FlowPartitionTests
     public void Both_fins_without_the_last_ack_end_after_the_linger()
     {
         var timeouts = Timeouts with { TcpLinger = TimeSpan.FromSeconds(2) };
-        var records = Run(timeouts, Tcp(0, true, Fin | Ack), Tcp(0.1, false, Fin | Ack), Tcp(1.5, true, Psh | Ack), Tcp(2.2, false, Ack));
+        // The second FIN came in: the last ACK would go out. One coming in does not close it, and after the linger starts
+        // the next flow.
+        var records = Run(timeouts, Tcp(0, true, Fin | Ack), Tcp(0.1, false, Fin | Ack), Tcp(1.5, false, Ack), Tcp(2.2, false, Ack));
         Assert.That(records.Select(r => (r.End, r.PacketsOut + r.PacketsIn)), Is.EqualTo(new[] { (FlowEnd.Fin, 3L), (FlowEnd.End, 1L) }));
     }
 
