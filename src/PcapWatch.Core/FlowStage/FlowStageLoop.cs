@@ -89,6 +89,9 @@ public sealed class FlowStageLoop(PipelineOptions options, ILoggerFactory? logge
     private void Stop(IConsumer<byte[]?, byte[]?> consumer, FlowTasks tasks, ILogger log)
     {
         bool saved = tasks.Checkpoint(consumer, tasks.All.ToList(), options.ShutdownTimeout);
+        tasks.Tick(FlowTasks.NowTicks());
+        // Before leaving the group: the counts of the partitions it holds go with them.
+        LogStatus(log, saved ? "Flows stopped:" : "Flows stopped without a last checkpoint:");
         try
         {
             consumer.Close(); // revokes: nothing changed since, so nothing more is written
@@ -97,14 +100,14 @@ public sealed class FlowStageLoop(PipelineOptions options, ILoggerFactory? logge
         {
             log.LogWarning("Flows: leaving the group: {Reason}", ex.Error.Reason);
         }
-        LogStatus(log, saved ? "Flows stopped:" : "Flows stopped without a last checkpoint:");
     }
 
     private void LogStatus(ILogger log, string what)
     {
         var p = Progress;
         log.LogInformation("{What} flow_packets={Packets} repeats={Repeats} unreadable={Unreadable} flow_records={Records} open_flows={Open} "
-            + "waiting={Waiting} partitions={Partitions} checkpoints={Checkpoints} rewinds={Rewinds}", what, p.Packets, p.Repeats, p.Unreadable,
-            p.Records, p.OpenFlows, p.WaitingPackets, p.Partitions, p.Checkpoints, p.Rewinds);
+            + "waiting={Waiting} late={Late} evicted={Evicted} partitions={Partitions} checkpoints={Checkpoints} rewinds={Rewinds}", what,
+            p.Packets, p.Repeats, p.Unreadable, p.Records, p.OpenFlows, p.WaitingPackets, p.Late, p.Evicted, p.Partitions, p.Checkpoints,
+            p.Rewinds);
     }
 }

@@ -8,7 +8,7 @@ namespace PcapWatch.FlowStage;
 public sealed class FlowStageProgress
 {
     private long _packets, _repeats, _unreadable, _records, _checkpoints, _rewinds;
-    private long _packetsRead, _repeatsRead, _unreadableRead;
+    private long _packetsRead, _repeatsRead, _unreadableRead, _late, _evicted;
     private int _openFlows, _waiting, _partitions;
 
     /// <summary>Input records read (good, repeated or unreadable).</summary>
@@ -35,6 +35,16 @@ public sealed class FlowStageProgress
     /// <summary>Packets waiting to be ordered into their flows (stream time has not passed them by the grace yet).</summary>
     public int WaitingPackets => Volatile.Read(ref _waiting);
 
+    /// <summary>
+    /// Over the partitions this instance owns, since their first packet (the counts move with their checkpoints): packets
+    /// that came later than the grace (applied as they came; a flow they belonged to may have ended and they started the
+    /// next) …
+    /// </summary>
+    public long Late => Volatile.Read(ref _late);
+
+    /// <summary>… and flows ended early because a partition had too many open.</summary>
+    public long Evicted => Volatile.Read(ref _evicted);
+
     /// <summary>Input partitions this instance owns now.</summary>
     public int Partitions => Volatile.Read(ref _partitions);
 
@@ -54,14 +64,19 @@ public sealed class FlowStageProgress
     internal void OnTasks(IEnumerable<FlowTask> tasks)
     {
         int open = 0, waiting = 0, partitions = 0;
+        long late = 0, evicted = 0;
         foreach (var task in tasks)
         {
             open += task.Flows.OpenFlows;
             waiting += task.Flows.Waiting;
+            late += task.Flows.Late;
+            evicted += task.Flows.Evicted;
             partitions++;
         }
         Volatile.Write(ref _repeats, _repeatsRead);
         Volatile.Write(ref _unreadable, _unreadableRead);
+        Volatile.Write(ref _late, late);
+        Volatile.Write(ref _evicted, evicted);
         Volatile.Write(ref _openFlows, open);
         Volatile.Write(ref _waiting, waiting);
         Volatile.Write(ref _partitions, partitions);

@@ -15,11 +15,26 @@ internal sealed partial class FlowTasks
     /// </summary>
     public bool Checkpoint(IConsumer<byte[]?, byte[]?> consumer, IReadOnlyCollection<FlowTask> tasks, TimeSpan timeout)
     {
+        bool done = TryCheckpoint(consumer, tasks, timeout);
+        // Told once when checkpoints stop (an outage would repeat it every interval) and once when they go on again.
+        if (done && _checkpointsFailing) log.LogInformation("Flows: checkpoints written again");
+        _checkpointsFailing = !done;
+        return done;
+    }
+
+    private bool _checkpointsFailing;
+
+    private bool TryCheckpoint(IConsumer<byte[]?, byte[]?> consumer, IReadOnlyCollection<FlowTask> tasks, TimeSpan timeout)
+    {
         if (tasks.Count == 0) return true;
         int unsent = output.Producer.Flush(timeout);
         if (unsent > 0)
         {
-            log.LogWarning("Flows: {Unsent} flow records not acknowledged within {Seconds} s; no checkpoint this time", unsent, timeout.TotalSeconds);
+            if (!_checkpointsFailing)
+            {
+                log.LogWarning("Flows: {Unsent} flow records not acknowledged within {Seconds} s; no checkpoint until they are", unsent,
+                    timeout.TotalSeconds);
+            }
             return false;
         }
         var (refused, reason) = output.TakeRefusals();
@@ -35,6 +50,7 @@ internal sealed partial class FlowTasks
             var checkpoint = task.Save();
             if (!checkpoints.Write(output.Producer, checkpoint, timeout, out var failure))
             {
+                if (_checkpointsFailing) return false;
                 log.LogWarning("Flows: the checkpoint of partition {Partition} was not written ({Reason}); trying again at the next interval",
                     task.Partition, failure);
                 return false;

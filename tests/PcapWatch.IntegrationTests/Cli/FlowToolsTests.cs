@@ -21,12 +21,9 @@ public class FlowToolsTests
     [Test]
     public void Tail_flows_prints_each_record_once_and_skips_what_is_not_one()
     {
-        using var broker = EmbeddedBroker.Start();
-        broker.CreateTopics(TopicLayout.For(TopicNames.Default));
         var records = FlowSamples.FinalFlows(TestData.Lines(TestData.Fixture("netns-lan.json.ndjson")), FlowSamples.LongerThanAnyCapture);
-        var values = records.Select(r => Encoding.UTF8.GetString(FlowRecordJson.Encode(r))).ToList();
-        Infrastructure.Kafka.Produce(broker.BootstrapServers, TopicNames.Default.Flows,
-            Keyed([.. values, "not a flow record", .. values.Take(5)]));
+        var values = Values(records);
+        using var broker = BrokerWithFlows([.. values, "not a flow record", .. values.Take(5)]);
 
         using (var json = CliProcess.Start("tail", "-b", broker.BootstrapServers, "--flows", "--from-beginning", "--exit-at-end", "--format", "json"))
         {
@@ -48,11 +45,9 @@ public class FlowToolsTests
     [Test]
     public void Who_flows_lists_the_flows_of_a_mac_or_an_ip_in_a_time_range()
     {
-        using var broker = EmbeddedBroker.Start();
-        broker.CreateTopics(TopicLayout.For(TopicNames.Default));
         var records = FlowSamples.FinalFlows(TestData.Lines(TestData.Fixture("netns-lan.json.ndjson")), FlowSamples.LongerThanAnyCapture);
-        var values = records.Select(r => Encoding.UTF8.GetString(FlowRecordJson.Encode(r))).ToList();
-        Infrastructure.Kafka.Produce(broker.BootstrapServers, TopicNames.Default.Flows, Keyed([.. values, .. values]));
+        var values = Values(records);
+        using var broker = BrokerWithFlows([.. values, .. values]);
         var host = records.GroupBy(r => r.Host).OrderByDescending(g => g.Count()).First();
         var ip = host.First().LocalIp;
 
@@ -80,12 +75,10 @@ public class FlowToolsTests
     [Test]
     public void Report_by_flow_counts_each_ended_flow_once_per_employee_and_remote_end()
     {
-        using var broker = EmbeddedBroker.Start();
-        broker.CreateTopics(TopicLayout.For(TopicNames.Default));
         var timeouts = FlowSamples.LongerThanAnyCapture with { Interim = TimeSpan.FromSeconds(1) };
         var records = FlowSamples.FinalFlows(TestData.Lines(TestData.Fixture("gaps-lan.json.ndjson")), timeouts, all: true);
-        var values = records.Select(r => Encoding.UTF8.GetString(FlowRecordJson.Encode(r))).ToList();
-        Infrastructure.Kafka.Produce(broker.BootstrapServers, TopicNames.Default.Flows, Keyed([.. values, .. values.Take(7)]));
+        var values = Values(records);
+        using var broker = BrokerWithFlows([.. values, .. values.Take(7)]);
 
         using var report = CliProcess.Start("report", "-b", broker.BootstrapServers, "--by", "flow", "--window", "1h");
         Assert.That(report.WaitForExit(Patience), Is.Zero, () => string.Join("\n", report.Logs));
@@ -99,7 +92,25 @@ public class FlowToolsTests
             .Select(g => FlowRemote(g.First()))), "a row per employee and remote end (one window)");
     }
 
-    private static IEnumerable<(string?, string?)> Keyed(List<string> values) => values.Select(v => ((string?)"k", (string?)v));
+    private static List<string> Values(IEnumerable<FlowRecord> records) =>
+        records.Select(r => Encoding.UTF8.GetString(FlowRecordJson.Encode(r))).ToList();
+
+    /// <summary>A broker of its own with these values on WATCHED_EMP_FLOWS, in this order.</summary>
+    private static EmbeddedBroker BrokerWithFlows(List<string> values)
+    {
+        var broker = EmbeddedBroker.Start();
+        try
+        {
+            broker.CreateTopics(TopicLayout.For(TopicNames.Default));
+            Infrastructure.Kafka.Produce(broker.BootstrapServers, TopicNames.Default.Flows, values.Select(v => ((string?)"k", (string?)v)));
+            return broker;
+        }
+        catch
+        {
+            broker.Dispose();
+            throw;
+        }
+    }
 
     private static string FlowRemote(FlowRecord f) => PcapWatch.Tools.FlowView.Endpoints(f).Remote;
 }

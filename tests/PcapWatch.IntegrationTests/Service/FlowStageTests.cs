@@ -79,6 +79,7 @@ public class FlowStageTests
             OtherIdle = TimeSpan.FromSeconds(1),
             Grace = TimeSpan.FromMilliseconds(500),
             Interim = TimeSpan.Zero,
+            MaxOpenFlows = 5,
         };
         scenario.WriteRaw(scenario.Topics.WatchedPackets, [("00:00:00:00:00:01", "not a flow packet"), (null, null)]);
         scenario.WriteRaw(scenario.Topics.FlowCheckpoints, [("pcapwatch-flows/0", "PWFC forged"), ("pcapwatch-flows/1", null)]);
@@ -88,13 +89,20 @@ public class FlowStageTests
         Infrastructure.Kafka.WaitUntil(() => stage.Progress.Packets == packets.Count + 2, Patience, "every record read");
         Infrastructure.Kafka.WaitUntil(() => stage.Progress.OpenFlows + stage.Progress.WaitingPackets == 0, Patience,
             "every flow closed by wall time");
+        // A packet from the capture's first moment, new to the stage, after stream time has moved on by wall time: late.
+        var late = packets[0] with { Protocol = Transport.Udp, LocalPort = 65_000, RemotePort = 65_000, PcapOffset = 1_000_000 };
+        scenario.Write([late]);
+        Infrastructure.Kafka.WaitUntil(() => stage.Progress.Late == 1, Patience, "the late packet counted");
+        long evicted = stage.Progress.Evicted; // of the partitions it holds: before it leaves the group
         stage.Stop();
 
         Assert.That(stage.Progress.Unreadable, Is.EqualTo(2));
-        var records = scenario.Written().Select(v => FlowRecordReader.TryRead(System.Text.Encoding.UTF8.GetBytes(v))).ToList();
+        Assert.That(evicted, Is.GreaterThan(0), "more than 5 flows open in a partition at once: those idle longest evicted");
+        var records = scenario.Written().Select(v => FlowRecordReader.TryRead(System.Text.Encoding.UTF8.GetBytes(v)))
+            .Where(r => r?.LocalPort != 65_000).ToList();
         Assert.That(records, Has.None.Null, "every record reads back");
         TsharkConversations.AssertAgree(records!, "netns-lan");
-        Assert.That(records.Select(r => r!.End).Distinct(), Is.SubsetOf(new[] { FlowEnd.Fin, FlowEnd.Rst, FlowEnd.Idle }));
+        Assert.That(records.Select(r => r!.End).Distinct(), Is.SubsetOf(new[] { FlowEnd.Fin, FlowEnd.Rst, FlowEnd.Idle, FlowEnd.Evicted }));
         Assert.That(records.Count(r => r!.End == FlowEnd.Idle), Is.GreaterThan(0), "closed by wall time");
     }
 }
