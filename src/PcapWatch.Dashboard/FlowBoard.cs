@@ -6,7 +6,7 @@ namespace PcapWatch.Dashboard;
 /// <summary>
 /// The page's flows (run --flows): of each flow (<c>C_MACADDR</c>, <c>FLOW_ID</c>, <c>FIRST_SEEN</c>) its newest record —
 /// the final one, or the newest interim one of a flow still open — so a record read again after a crash (the same
-/// <c>SEQ</c>) changes nothing. At most <see cref="Capacity"/> flows are kept; past it those read first are dropped.
+/// <c>SEQ</c>) changes nothing. At most <c>capacity</c> flows are kept; past it those read first are dropped.
 /// Call under the state's lock.
 /// </summary>
 internal sealed class FlowBoard(int capacity = FlowBoard.DefaultCapacity)
@@ -16,10 +16,6 @@ internal sealed class FlowBoard(int capacity = FlowBoard.DefaultCapacity)
 
     private readonly Dictionary<(MacAddress, string, long), FlowRecord> _flows = [];
     private readonly Queue<(MacAddress, string, long)> _order = new();
-
-    public int Capacity => capacity;
-
-    public int Count => _flows.Count;
 
     public void Add(FlowRecord record)
     {

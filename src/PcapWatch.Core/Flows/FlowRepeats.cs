@@ -6,7 +6,7 @@ namespace PcapWatch.Flows;
 /// Counts each flow record once, whatever crashed: after a crash the flow stage makes again what it made since its last
 /// checkpoint, the same records with the same <c>SEQ</c>, in order. So per flow (<c>C_MACADDR</c>, <c>FLOW_ID</c>,
 /// <c>FIRST_SEEN</c>) a reader remembers the highest <c>SEQ</c> read, and a record at or below it is a repeat. Memory
-/// is bounded: past <see cref="MaxFlows"/> flows remembered, those remembered longest are forgotten (a repeat of one of
+/// is bounded: past <c>maxFlows</c> flows remembered, those remembered longest are forgotten (a repeat of one of
 /// them, hours later, would be counted again).
 /// </summary>
 public sealed class FlowRepeats(int maxFlows = FlowRepeats.DefaultMaxFlows)
@@ -15,8 +15,6 @@ public sealed class FlowRepeats(int maxFlows = FlowRepeats.DefaultMaxFlows)
 
     private readonly Dictionary<(MacAddress Host, string FlowId, long FirstUs), int> _highestSeq = [];
     private readonly Queue<(MacAddress, string, long)> _order = new();
-
-    public int MaxFlows => maxFlows;
 
     /// <summary>Records read again, and not counted.</summary>
     public long Repeats { get; private set; }
